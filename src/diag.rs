@@ -1,0 +1,259 @@
+//! Diagnostics: errors and warnings with a place (`file:line:col`) and a hint,
+//! printed in the rustc/Typst style by one function, [`Diagnostic::render`].
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::doc::Span;
+
+/// A source file's text with a line index, for turning byte offsets into
+/// `line:col` positions.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path as the user gave it (used in messages).
+    pub path: PathBuf,
+    /// The text (after BOM removal and CRLF → LF).
+    pub text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl SourceFile {
+    /// Indexes `text`, read from `path`.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// One-based line and column (in characters) of byte `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        (line + 1, self.text[start..end].chars().count() + 1)
+    }
+
+    /// The text of one-based line `line`, without its newline.
+    pub fn line_text(&self, line: usize) -> &str {
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        &self.text[start..end.max(start)]
+    }
+
+    /// A location in this file for byte `offset`.
+    pub fn location(&self, offset: usize) -> Location {
+        let (line, col) = self.line_col(offset);
+        Location {
+            path: self.path.clone(),
+            line,
+            col,
+            line_text: Some(self.line_text(line).to_string()),
+        }
+    }
+}
+
+/// A place in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file.
+    pub path: PathBuf,
+    /// One-based line.
+    pub line: usize,
+    /// One-based column, in characters.
+    pub col: usize,
+    /// The source line, shown under the message with a caret.
+    pub line_text: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path.display(), self.line, self.col)
+    }
+}
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Stops the build: nothing is written.
+    Error,
+    /// Reported; the build goes on.
+    Warning,
+}
+
+/// One message for the user: what is wrong, where, and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Where, when there is a place (more than one for repeated problems).
+    pub locations: Vec<Location>,
+    /// A file the problem concerns when there is no line in it.
+    pub file: Option<PathBuf>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message.
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            locations: Vec::new(),
+            file: None,
+            help: None,
+        }
+    }
+
+    /// A warning with a message.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    /// Adds the place of byte `span.start` in `source`.
+    pub fn at(mut self, source: &SourceFile, span: Span) -> Self {
+        self.locations.push(source.location(span.start));
+        self
+    }
+
+    /// Adds a location.
+    pub fn at_location(mut self, location: Location) -> Self {
+        self.locations.push(location);
+        self
+    }
+
+    /// Names the file the problem concerns (when there is no line).
+    pub fn in_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.file = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds a hint on how to fix the problem.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The diagnostic in the rustc style:
+    ///
+    /// ```text
+    /// error: unknown date `32/13/2022`
+    ///  --> source/article.md:3:7
+    ///   |
+    /// 3 | date: 32/13/2022
+    ///   |       ^
+    ///   = help: write dates as YYYY-MM-DD
+    /// ```
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!("{label}: {}\n", self.message));
+        if let Some(file) = &self.file
+            && self.locations.is_empty()
+        {
+            out.push_str(&format!(" --> {}\n", file.display()));
+        }
+        let width = self
+            .locations
+            .iter()
+            .map(|l| l.line.to_string().len())
+            .max()
+            .unwrap_or(1);
+        let pad = " ".repeat(width);
+        for loc in &self.locations {
+            out.push_str(&format!("{pad}--> {loc}\n"));
+            if let Some(text) = &loc.line_text {
+                let caret_pad: String = text
+                    .chars()
+                    .take(loc.col.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                out.push_str(&format!("{pad} |\n"));
+                out.push_str(&format!("{:>width$} | {text}\n", loc.line));
+                out.push_str(&format!("{pad} | {caret_pad}^\n"));
+            }
+        }
+        if let Some(help) = &self.help {
+            out.push_str(&format!("{pad} = help: {help}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// Everything a stage reports: errors stop the build, warnings do not.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    /// In the order they were found.
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records a diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Whether any error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Moves all diagnostics of `other` here.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters_not_bytes() {
+        let src = SourceFile::new("a.md", "xin chào\nthế giới 中\n");
+        let off = src.text.find('中').unwrap();
+        assert_eq!(src.line_col(off), (2, 10));
+        assert_eq!(src.line_text(2), "thế giới 中");
+        let d = Diagnostic::error("bad")
+            .at(&src, Span::new(off, off + 3))
+            .help("fix");
+        let text = d.render();
+        assert!(text.contains("--> a.md:2:10"), "{text}");
+        assert!(text.contains("2 | thế giới 中"), "{text}");
+        assert!(text.contains("= help: fix"), "{text}");
+    }
+}

@@ -1,0 +1,441 @@
+//! The document model: the contract between the Markdown reader and both writers.
+//!
+//! An owned tree of [`Block`]s and [`Inline`]s plus typed [`Meta`]data. Every
+//! node keeps the byte [`Span`] of the source it came from, so any later stage
+//! can report `file:line:col` through [`crate::diag::SourceFile`]. All text is
+//! NFC-normalised by the reader.
+
+use std::path::PathBuf;
+
+use crate::diag::SourceFile;
+
+/// A byte range in the source file (front matter included).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end` (bytes).
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+/// A calendar date (ISO 8601, proleptic Gregorian).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year, e.g. 2022.
+    pub year: i32,
+    /// Month 1–12.
+    pub month: u8,
+    /// Day 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Builds a date after checking that it exists in the calendar.
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Seconds since the Unix epoch at midnight UTC of this date.
+    pub fn unix_seconds(&self) -> i64 {
+        self.days_since_epoch() * 86_400
+    }
+
+    /// The date of a Unix timestamp (UTC).
+    pub fn from_unix_seconds(secs: i64) -> Date {
+        let z = secs.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// ISO 8601 form, `YYYY-MM-DD`.
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// Day of the week, 0 = Monday … 6 = Sunday.
+    pub fn weekday(&self) -> u8 {
+        (self.days_since_epoch() + 3).rem_euclid(7) as u8
+    }
+
+    /// The Vietnamese dateline form, e.g. `Thứ ba, 05/07/2022`.
+    pub fn vietnamese_dateline(&self) -> String {
+        const DAYS: [&str; 7] = [
+            "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật",
+        ];
+        format!(
+            "{}, {:02}/{:02}/{:04}",
+            DAYS[self.weekday() as usize],
+            self.day,
+            self.month,
+            self.year
+        )
+    }
+}
+
+/// Typed front-matter metadata.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Meta {
+    /// Document title (front matter, else the first `#` heading).
+    pub title: Option<String>,
+    /// Subtitle.
+    pub subtitle: Option<String>,
+    /// Authors, in order.
+    pub authors: Vec<String>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Dateline printed above the title; defaults to the date in the document's language.
+    pub dateline: Option<String>,
+    /// BCP 47 language tag (default `vi`).
+    pub lang: String,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// Where the text comes from (e.g. `Dangcongsan.vn`).
+    pub source: Option<String>,
+    /// Rights statement.
+    pub rights: Option<String>,
+    /// Explicit identifier; when absent a content-derived UUID is used.
+    pub identifier: Option<String>,
+    /// Short description (EPUB `dc:description`, PDF subject).
+    pub description: Option<String>,
+    /// Keywords / subjects.
+    pub keywords: Vec<String>,
+    /// Cover image, relative to the source file's folder.
+    pub cover: Option<PathBuf>,
+    /// Whether to print a table of contents.
+    pub toc: bool,
+    /// Font folder named by the front matter (relative to the source file).
+    pub fonts: Option<PathBuf>,
+}
+
+impl Default for Meta {
+    fn default() -> Self {
+        Meta {
+            title: None,
+            subtitle: None,
+            authors: Vec::new(),
+            date: None,
+            dateline: None,
+            lang: "vi".to_string(),
+            publisher: None,
+            source: None,
+            rights: None,
+            identifier: None,
+            description: None,
+            keywords: Vec::new(),
+            cover: None,
+            toc: false,
+            fonts: None,
+        }
+    }
+}
+
+/// Column alignment of a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    /// No alignment given.
+    None,
+    /// `:--`
+    Left,
+    /// `:-:`
+    Center,
+    /// `--:`
+    Right,
+}
+
+/// A block-level node with its source span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// What the block is.
+    pub kind: BlockKind,
+    /// Where it came from.
+    pub span: Span,
+}
+
+/// One item of a list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListItem {
+    /// `Some(checked)` for a task-list item.
+    pub task: Option<bool>,
+    /// The item's content.
+    pub blocks: Vec<Block>,
+    /// Where it came from.
+    pub span: Span,
+}
+
+/// A table cell: inline content.
+pub type Cell = Vec<Inline>;
+
+/// The kinds of block.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BlockKind {
+    /// `#`–`######` heading.
+    Heading {
+        /// 1–6.
+        level: u8,
+        /// Stable id (explicit `{#id}` or derived from the text).
+        id: String,
+        /// Extra classes from `{.class}` attributes.
+        classes: Vec<String>,
+        /// Heading text.
+        content: Vec<Inline>,
+    },
+    /// A paragraph.
+    Paragraph(Vec<Inline>),
+    /// A block quote.
+    BlockQuote(Vec<Block>),
+    /// A fenced or indented code block.
+    CodeBlock {
+        /// Info-string language, if any.
+        lang: Option<String>,
+        /// The literal code, ending in a newline.
+        text: String,
+    },
+    /// An ordered (`start` is `Some`) or bullet list.
+    List {
+        /// First number of an ordered list.
+        start: Option<u64>,
+        /// Tight lists have no blank lines between items.
+        tight: bool,
+        /// The items.
+        items: Vec<ListItem>,
+    },
+    /// A GFM table.
+    Table {
+        /// One per column.
+        aligns: Vec<Align>,
+        /// The header row.
+        header: Vec<Cell>,
+        /// Body rows.
+        rows: Vec<Vec<Cell>>,
+    },
+    /// `***`, `---`, `___`.
+    ThematicBreak,
+    /// Raw HTML block, verbatim.
+    Html(String),
+}
+
+/// An inline node with its source span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inline {
+    /// What the inline is.
+    pub kind: InlineKind,
+    /// Where it came from.
+    pub span: Span,
+}
+
+/// The kinds of inline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InlineKind {
+    /// Plain text (NFC).
+    Text(String),
+    /// `*emphasis*`.
+    Emphasis(Vec<Inline>),
+    /// `**strong**`.
+    Strong(Vec<Inline>),
+    /// `~~strikethrough~~`.
+    Strikethrough(Vec<Inline>),
+    /// `` `code` ``.
+    Code(String),
+    /// A link (inline, reference or autolink).
+    Link {
+        /// Destination URL.
+        url: String,
+        /// Optional title.
+        title: String,
+        /// Link text.
+        content: Vec<Inline>,
+    },
+    /// An image.
+    Image {
+        /// Source path or URL.
+        src: String,
+        /// Optional title.
+        title: String,
+        /// Alternative text.
+        alt: Vec<Inline>,
+    },
+    /// A footnote reference `[^label]`.
+    FootnoteRef(String),
+    /// A soft line break (a space when rendered).
+    SoftBreak,
+    /// A hard line break.
+    HardBreak,
+    /// Inline raw HTML, verbatim.
+    Html(String),
+}
+
+/// A footnote definition `[^label]: …`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Footnote {
+    /// The label used by references.
+    pub label: String,
+    /// Its content.
+    pub blocks: Vec<Block>,
+    /// Where it came from.
+    pub span: Span,
+}
+
+/// A parsed document: metadata, body, footnotes and the source it came from.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// Front-matter metadata (title filled from the first heading if absent).
+    pub meta: Meta,
+    /// Body blocks, in order. A first `#` heading equal to the title is removed.
+    pub blocks: Vec<Block>,
+    /// Footnote definitions, in definition order.
+    pub footnotes: Vec<Footnote>,
+    /// The source file, for diagnostics.
+    pub source: SourceFile,
+}
+
+impl Document {
+    /// Footnote labels in order of first reference; footnote *n* is `order[n-1]`.
+    /// Definitions never referenced are not listed.
+    pub fn footnote_order(&self) -> Vec<String> {
+        let mut order: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut collect = |blocks: &[Block], order: &mut Vec<String>| {
+            for block in blocks {
+                walk_block_inlines(block, &mut |inl| {
+                    if let InlineKind::FootnoteRef(label) = &inl.kind
+                        && seen.insert(label.clone())
+                    {
+                        order.push(label.clone());
+                    }
+                });
+            }
+        };
+        collect(&self.blocks, &mut order);
+        // References inside footnotes come after, in the order those notes appear.
+        let mut i = 0;
+        while i < order.len() {
+            if let Some(f) = self.footnote(&order[i]) {
+                collect(&f.blocks, &mut order);
+            }
+            i += 1;
+        }
+        order
+    }
+
+    /// The footnote defined with `label`, if any.
+    pub fn footnote(&self, label: &str) -> Option<&Footnote> {
+        self.footnotes.iter().find(|f| f.label == label)
+    }
+
+    /// The dateline to print above the title: explicit, else from the date.
+    pub fn dateline(&self) -> Option<String> {
+        self.meta.dateline.clone().or_else(|| {
+            self.meta.date.map(|d| {
+                if self.meta.lang.starts_with("vi") {
+                    d.vietnamese_dateline()
+                } else {
+                    d.iso()
+                }
+            })
+        })
+    }
+}
+
+/// Calls `f` on every inline of `block` and its descendants, depth first, in order.
+pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
+    let mut stack: Vec<&Block> = vec![block];
+    while let Some(b) = stack.pop() {
+        match &b.kind {
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+                walk_inlines(content, f)
+            }
+            BlockKind::BlockQuote(blocks) => stack.extend(blocks.iter().rev()),
+            BlockKind::List { items, .. } => {
+                for item in items.iter().rev() {
+                    stack.extend(item.blocks.iter().rev());
+                }
+            }
+            BlockKind::Table { header, rows, .. } => {
+                for cell in header.iter().chain(rows.iter().flatten()) {
+                    walk_inlines(cell, f);
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html(_) => {}
+        }
+    }
+}
+
+/// Calls `f` on every inline in `inlines` and their descendants, depth first, in order.
+pub fn walk_inlines(inlines: &[Inline], f: &mut dyn FnMut(&Inline)) {
+    let mut stack: Vec<&Inline> = inlines.iter().rev().collect();
+    while let Some(inl) = stack.pop() {
+        f(inl);
+        match &inl.kind {
+            InlineKind::Emphasis(c)
+            | InlineKind::Strong(c)
+            | InlineKind::Strikethrough(c)
+            | InlineKind::Link { content: c, .. }
+            | InlineKind::Image { alt: c, .. } => stack.extend(c.iter().rev()),
+            _ => {}
+        }
+    }
+}
+
+/// The plain text of inlines: text, code, link text and image alt text;
+/// breaks become spaces.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    walk_inlines(inlines, &mut |inl| match &inl.kind {
+        InlineKind::Text(t) | InlineKind::Code(t) => out.push_str(t),
+        InlineKind::SoftBreak | InlineKind::HardBreak => out.push(' '),
+        _ => {}
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_and_know_their_weekday() {
+        let d = Date::new(2022, 7, 5).unwrap();
+        assert_eq!(Date::from_unix_seconds(d.unix_seconds()), d);
+        assert_eq!(d.vietnamese_dateline(), "Thứ ba, 05/07/2022");
+        assert_eq!(Date::new(1970, 1, 1).unwrap().unix_seconds(), 0);
+        assert!(Date::new(2022, 13, 32).is_none());
+        assert!(Date::new(2023, 2, 29).is_none());
+        assert!(Date::new(2024, 2, 29).is_some());
+    }
+}

@@ -1,0 +1,252 @@
+//! The layout IR: pages of positioned items.
+//!
+//! The typesetter produces a [`Layout`]; the PDF writer only reads it. Every
+//! coordinate is in PDF points (1/72 in), measured from the **top-left** corner
+//! of the page with y growing downwards (the PDF writer flips it). Text is kept
+//! as shaped glyph runs that remember the source text each cluster stands for,
+//! which is what the PDF's ToUnicode map and `/ActualText` spans give back on
+//! copy, search and extraction.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A point on a page, in points from the top-left corner (y grows downwards).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Point {
+    /// Distance from the left edge.
+    pub x: f32,
+    /// Distance from the top edge.
+    pub y: f32,
+}
+
+/// An axis-aligned rectangle on a page (top-left origin, y down).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+}
+
+/// An sRGB colour with components in `0.0..=1.0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rgb(pub f32, pub f32, pub f32);
+
+impl Rgb {
+    /// Plain black, the body text colour.
+    pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+}
+
+/// Index of a font in [`Layout::fonts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FontId(pub usize);
+
+/// A font face used by the layout: the raw file, as loaded from `fonts/`.
+#[derive(Clone, Debug)]
+pub struct FontFace {
+    /// PostScript-like name used for the PDF base font (without subset tag).
+    pub name: String,
+    /// The TrueType/OpenType file bytes.
+    pub data: Arc<Vec<u8>>,
+    /// Face index inside a collection (0 for plain TTF files).
+    pub index: u32,
+}
+
+/// One glyph of a run: its id in the font and its placement.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the run's font.
+    pub id: u16,
+    /// Horizontal advance in points, after justification.
+    pub x_advance: f32,
+    /// Horizontal offset from the pen position, in points (GPOS).
+    pub x_offset: f32,
+    /// Vertical offset from the baseline, in points, positive **up** (GPOS).
+    pub y_offset: f32,
+}
+
+/// A cluster: the smallest unit of source text that maps to whole glyphs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    /// Byte range of the cluster's text in [`GlyphRun::text`].
+    pub text: Range<usize>,
+    /// Index range of the cluster's glyphs in [`GlyphRun::glyphs`].
+    pub glyphs: Range<usize>,
+}
+
+/// A shaped run of glyphs in one font and size, starting at its item position
+/// (the baseline origin of the first glyph).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlyphRun {
+    /// The font the glyph ids belong to.
+    pub font: FontId,
+    /// Font size in points.
+    pub size: f32,
+    /// Fill colour.
+    pub color: Rgb,
+    /// The glyphs in visual (= logical, for Latin) order.
+    pub glyphs: Vec<Glyph>,
+    /// The source text the run stands for (NFC).
+    pub text: String,
+    /// Clusters in order, covering all of `text` and all of `glyphs`.
+    pub clusters: Vec<Cluster>,
+}
+
+impl GlyphRun {
+    /// Total advance width of the run in points.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.x_advance).sum()
+    }
+}
+
+/// A straight line (rules, underlines, strike-throughs, table borders).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Line {
+    /// End point, relative to the item's position.
+    pub to: Point,
+    /// Stroke width in points.
+    pub thickness: f32,
+    /// Stroke colour.
+    pub color: Rgb,
+}
+
+/// A filled rectangle (tints behind code blocks and quotes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fill {
+    /// Width in points.
+    pub width: f32,
+    /// Height in points (downwards from the item's position).
+    pub height: f32,
+    /// Fill colour.
+    pub color: Rgb,
+}
+
+/// The encoding of an embedded image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// JPEG, embedded as-is (`/DCTDecode`).
+    Jpeg,
+    /// PNG, decoded and stored losslessly (`/FlateDecode`).
+    Png,
+}
+
+/// An image placed with its top-left corner at the item's position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Image {
+    /// The image file's bytes.
+    pub data: Arc<Vec<u8>>,
+    /// How `data` is encoded.
+    pub format: ImageFormat,
+    /// Natural size in pixels.
+    pub pixel_size: (u32, u32),
+    /// Placed width in points.
+    pub width: f32,
+    /// Placed height in points.
+    pub height: f32,
+}
+
+/// Where a link goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkTarget {
+    /// An external URI.
+    Uri(String),
+    /// A named destination inside the document (see [`Item::Anchor`]).
+    Anchor(String),
+}
+
+/// A clickable area (top-left at the item's position).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkArea {
+    /// Width in points.
+    pub width: f32,
+    /// Height in points.
+    pub height: f32,
+    /// Where it goes.
+    pub target: LinkTarget,
+}
+
+/// One thing drawn (or marked) on a page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// Shaped text.
+    Text(GlyphRun),
+    /// A stroked line.
+    Line(Line),
+    /// A filled rectangle.
+    Fill(Fill),
+    /// A raster image.
+    Image(Image),
+    /// A link annotation.
+    Link(LinkArea),
+    /// A named destination at this position (heading ids, footnotes).
+    Anchor(String),
+}
+
+/// An item and its position on the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Positioned {
+    /// Top-left for boxes; baseline origin for [`Item::Text`].
+    pub pos: Point,
+    /// What is drawn.
+    pub item: Item,
+}
+
+/// What a page holds: its role for running heads/folios and its items.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// Page width in points.
+    pub width: f32,
+    /// Page height in points.
+    pub height: f32,
+    /// Everything on the page, in drawing order.
+    pub items: Vec<Positioned>,
+}
+
+/// An entry of the document outline (PDF bookmarks), nested by level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutlineEntry {
+    /// Heading text.
+    pub title: String,
+    /// Heading level, 1 = top.
+    pub level: u8,
+    /// Zero-based page index.
+    pub page: usize,
+    /// Vertical position of the heading's top on that page (top-left origin).
+    pub y: f32,
+}
+
+/// Document-level information for the PDF's Info dictionary and XMP packet.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DocInfo {
+    /// Document title.
+    pub title: String,
+    /// Authors, in order.
+    pub authors: Vec<String>,
+    /// Subject / description.
+    pub subject: Option<String>,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// BCP 47 language tag.
+    pub lang: String,
+    /// Creation date as seconds since the Unix epoch (UTC).
+    pub created: i64,
+    /// Producer string, e.g. `trang 0.1.0`.
+    pub producer: String,
+}
+
+/// The whole typeset document: what the PDF writer consumes.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// Fonts referenced by [`FontId`].
+    pub fonts: Vec<FontFace>,
+    /// Pages in order.
+    pub pages: Vec<Page>,
+    /// Outline entries in document order.
+    pub outline: Vec<OutlineEntry>,
+    /// Metadata.
+    pub info: DocInfo,
+}

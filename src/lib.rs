@@ -1,0 +1,7 @@
+//! trang — Markdown to EPUB 3 and a typeset PDF, for Vietnamese.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod diag;
+pub mod doc;
+pub mod frame;
