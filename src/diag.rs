@@ -44,6 +44,14 @@ impl SourceFile {
         (line + 1, self.text[start..end].chars().count() + 1)
     }
 
+    /// Byte offset where one-based line `line` starts (end of text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The text of one-based line `line`, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts.get(line - 1).copied().unwrap_or(0);

@@ -2,6 +2,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod coverage;
 pub mod diag;
 pub mod doc;
+pub mod fonts;
 pub mod frame;
+pub mod frontmatter;
+pub mod markdown;

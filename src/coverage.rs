@@ -1,0 +1,241 @@
+//! The glyph-coverage gate: before anything is written, every character of the
+//! document is checked against the face that will draw it (role and style).
+//! A character no font covers is an error naming it, its code point and the
+//! `file:line:col` of its first occurrences.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::doc::{Block, BlockKind, Document, Inline, InlineKind, Span};
+use crate::fonts::{FontSet, Role, Style};
+
+/// How many places are listed for one missing character.
+const MAX_PLACES: usize = 5;
+
+/// Where a piece of text is drawn, and how.
+#[derive(Clone, Copy)]
+struct Ctx {
+    role: Role,
+    style: Style,
+}
+
+/// Checks every character of `doc`; one error per uncovered character.
+pub fn check(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
+    // Missing character → places (byte offsets), in document order.
+    let mut missing: BTreeMap<char, (usize, Vec<usize>)> = BTreeMap::new();
+    let mut order = 0usize;
+    let mut check_text = |text: &str, span: Span, ctx: Ctx| {
+        let face = fonts.face(ctx.role, ctx.style);
+        for c in text.chars() {
+            if c.is_whitespace() || c.is_control() || is_default_ignorable(c) || face.covers(c) {
+                continue;
+            }
+            let src = &doc.source.text;
+            let region = src.get(span.start..span.end.min(src.len())).unwrap_or("");
+            let at = region.find(c).map_or(span.start, |i| span.start + i);
+            let entry = missing.entry(c).or_insert_with(|| {
+                order += 1;
+                (order, Vec::new())
+            });
+            if !entry.1.contains(&at) {
+                entry.1.push(at);
+            }
+        }
+    };
+
+    let heading = Ctx {
+        role: Role::Heading,
+        style: Style {
+            bold: true,
+            italic: false,
+        },
+    };
+    let meta_span = Span::new(0, doc.source.text.len());
+    let meta = &doc.meta;
+    for (text, ctx) in [
+        (meta.title.as_deref(), heading),
+        (
+            meta.subtitle.as_deref(),
+            Ctx {
+                role: Role::Heading,
+                style: Style::REGULAR,
+            },
+        ),
+        (
+            doc.dateline().as_deref(),
+            Ctx {
+                role: Role::Heading,
+                style: Style::REGULAR,
+            },
+        ),
+        (
+            meta.source.as_deref(),
+            Ctx {
+                role: Role::Heading,
+                style: Style::REGULAR,
+            },
+        ),
+    ] {
+        if let Some(text) = text {
+            check_text(text, meta_span, ctx);
+        }
+    }
+    for author in &meta.authors {
+        check_text(
+            author,
+            meta_span,
+            Ctx {
+                role: Role::Heading,
+                style: Style::REGULAR,
+            },
+        );
+    }
+
+    let body = Ctx {
+        role: Role::Body,
+        style: Style::REGULAR,
+    };
+    let mut blocks: Vec<(&Block, Ctx)> = doc.blocks.iter().rev().map(|b| (b, body)).collect();
+    blocks.extend(
+        doc.footnotes
+            .iter()
+            .rev()
+            .flat_map(|f| f.blocks.iter().rev())
+            .map(|b| (b, body)),
+    );
+    while let Some((block, ctx)) = blocks.pop() {
+        match &block.kind {
+            BlockKind::Heading { content, .. } => inlines(content, heading, &mut check_text),
+            BlockKind::Paragraph(content) => inlines(content, ctx, &mut check_text),
+            BlockKind::BlockQuote(children) => {
+                blocks.extend(children.iter().rev().map(|b| (b, ctx)))
+            }
+            BlockKind::List { items, .. } => {
+                for item in items.iter().rev() {
+                    blocks.extend(item.blocks.iter().rev().map(|b| (b, ctx)));
+                }
+            }
+            BlockKind::Table { header, rows, .. } => {
+                let bold = Ctx {
+                    style: Style {
+                        bold: true,
+                        ..ctx.style
+                    },
+                    ..ctx
+                };
+                for cell in header {
+                    inlines(cell, bold, &mut check_text);
+                }
+                for cell in rows.iter().flatten() {
+                    inlines(cell, ctx, &mut check_text);
+                }
+            }
+            BlockKind::CodeBlock { text, .. } => check_text(
+                text,
+                block.span,
+                Ctx {
+                    role: Role::Code,
+                    style: Style::REGULAR,
+                },
+            ),
+            BlockKind::Html(html) => check_text(&html_text(html), block.span, ctx),
+            BlockKind::ThematicBreak => {}
+        }
+    }
+
+    let mut found: Vec<(char, (usize, Vec<usize>))> = missing.into_iter().collect();
+    found.sort_by_key(|(_, (order, _))| *order);
+    for (c, (_, places)) in found {
+        let mut d = Diagnostic::error(format!(
+            "no font covers the character `{c}` (U+{:04X})",
+            u32::from(c)
+        ));
+        for &at in places.iter().take(MAX_PLACES) {
+            d = d.at(&doc.source, Span::new(at, at));
+        }
+        if places.len() > MAX_PLACES {
+            d.message.push_str(&format!(
+                " ({} places, first {MAX_PLACES} shown)",
+                places.len()
+            ));
+        }
+        diags.push(d.help(
+            "remove or replace the character, or point --fonts at a font set that covers it",
+        ));
+    }
+}
+
+/// Walks inline content, tracking style changes.
+fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx)) {
+    let mut stack: Vec<(&Inline, Ctx)> = content.iter().rev().map(|i| (i, ctx)).collect();
+    while let Some((inl, ctx)) = stack.pop() {
+        let child = |style: Style| Ctx { style, ..ctx };
+        match &inl.kind {
+            InlineKind::Text(t) => check(t, inl.span, ctx),
+            InlineKind::Code(t) => check(
+                t,
+                inl.span,
+                Ctx {
+                    role: Role::Code,
+                    style: ctx.style,
+                },
+            ),
+            InlineKind::Html(h) => check(&html_text(h), inl.span, ctx),
+            InlineKind::Emphasis(c) => {
+                let c2 = child(Style {
+                    italic: !ctx.style.italic,
+                    ..ctx.style
+                });
+                stack.extend(c.iter().rev().map(|i| (i, c2)));
+            }
+            InlineKind::Strong(c) => {
+                let c2 = child(Style {
+                    bold: true,
+                    ..ctx.style
+                });
+                stack.extend(c.iter().rev().map(|i| (i, c2)));
+            }
+            InlineKind::Strikethrough(c) | InlineKind::Link { content: c, .. } => {
+                stack.extend(c.iter().rev().map(|i| (i, ctx)))
+            }
+            InlineKind::Image { alt, .. } => {
+                let c2 = Ctx {
+                    role: Role::Body,
+                    style: Style {
+                        bold: false,
+                        italic: true,
+                    },
+                };
+                stack.extend(alt.iter().rev().map(|i| (i, c2)));
+            }
+            InlineKind::FootnoteRef(_) | InlineKind::SoftBreak | InlineKind::HardBreak => {}
+        }
+    }
+}
+
+/// The text content of a raw HTML fragment: tags removed, the commonest
+/// entities decoded. Used only to decide which characters will be drawn.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
+/// Characters that are never drawn (format controls, variation selectors…).
+fn is_default_ignorable(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0xE0000..=0xE0FFF)
+}

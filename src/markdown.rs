@@ -1,0 +1,812 @@
+//! Markdown → [`Document`]: pulldown-cmark events folded into the owned tree.
+//!
+//! The fold is iterative (an explicit stack of open containers), so deeply
+//! nested input cannot overflow the call stack; nesting beyond
+//! [`MAX_NESTING`] is refused with a clear error because every later stage
+//! walks the tree. Text is NFC-normalised; every node keeps its byte span.
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::doc::{
+    Align, Block, BlockKind, Document, Footnote, Inline, InlineKind, ListItem, Meta, Span,
+    plain_text,
+};
+use crate::frontmatter;
+
+/// The deepest nesting of containers (quotes, lists, emphasis…) accepted.
+pub const MAX_NESTING: usize = 100;
+
+/// Returns `s` in Unicode Normalization Form C.
+pub fn nfc(s: &str) -> String {
+    if is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// The pulldown-cmark extensions trang reads.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+/// Reads a source file (front matter + Markdown) into a document. Errors and
+/// warnings go to `diags`; the document is returned even when there are
+/// errors, so that all problems can be reported at once.
+pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
+    let (mut meta, body_start) = match frontmatter::split(&source) {
+        Ok(Some(split)) => (frontmatter::parse(&source, split, diags), split.body_start),
+        Ok(None) => (Meta::default(), 0),
+        Err(e) => {
+            diags.push(e);
+            (Meta::default(), source.text.len())
+        }
+    };
+    let body = &source.text[body_start..];
+    let mut folder = Folder::new(&source, body_start);
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let span = Span::new(range.start + body_start, range.end + body_start);
+        if let Err(d) = folder.event(event, span) {
+            diags.push(d);
+            break;
+        }
+    }
+    let (mut blocks, footnotes) = folder.finish();
+    settle_title(&mut meta, &mut blocks, &source, diags);
+    assign_heading_ids(&mut blocks);
+    check_footnotes(&blocks, &footnotes, &source, diags);
+    Document {
+        meta,
+        blocks,
+        footnotes,
+        source,
+    }
+}
+
+/// The front-matter title and a first `#` heading that repeats it are one
+/// title: the heading is dropped. Without a front-matter title, a lone first
+/// `#` heading becomes the title.
+fn settle_title(
+    meta: &mut Meta,
+    blocks: &mut Vec<Block>,
+    source: &SourceFile,
+    diags: &mut Diagnostics,
+) {
+    let first_h1 = blocks
+        .iter()
+        .position(|b| matches!(b.kind, BlockKind::Heading { level: 1, .. }));
+    let h1_count = blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Heading { level: 1, .. }))
+        .count();
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match (&meta.title, first_h1) {
+        (Some(title), Some(0)) => {
+            if let BlockKind::Heading { content, .. } = &blocks[0].kind
+                && fold(&plain_text(content)) == fold(title)
+            {
+                blocks.remove(0);
+            }
+        }
+        (None, Some(0)) if h1_count == 1 => {
+            if let BlockKind::Heading { content, .. } = &blocks[0].kind {
+                meta.title = Some(fold(&plain_text(content)));
+            }
+            blocks.remove(0);
+        }
+        (None, _) => {
+            let stem = source
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "Untitled".into());
+            diags.push(
+                Diagnostic::warning(format!("the document has no title; using `{stem}`"))
+                    .in_file(&source.path)
+                    .help("add `title: …` to the front matter"),
+            );
+            meta.title = Some(stem);
+        }
+        _ => {}
+    }
+}
+
+/// Gives every heading a unique id: its explicit `{#id}` or a slug of its text.
+fn assign_heading_ids(blocks: &mut [Block]) {
+    let mut used = std::collections::HashSet::new();
+    let mut stack: Vec<&mut Block> = blocks.iter_mut().rev().collect();
+    while let Some(block) = stack.pop() {
+        match &mut block.kind {
+            BlockKind::Heading { id, content, .. } => {
+                let base = if id.is_empty() {
+                    slug(&plain_text(content))
+                } else {
+                    id.clone()
+                };
+                let mut candidate = base.clone();
+                let mut n = 1;
+                while !used.insert(candidate.clone()) {
+                    candidate = format!("{base}-{n}");
+                    n += 1;
+                }
+                *id = candidate;
+            }
+            BlockKind::BlockQuote(children) => stack.extend(children.iter_mut().rev()),
+            BlockKind::List { items, .. } => {
+                for item in items.iter_mut().rev() {
+                    stack.extend(item.blocks.iter_mut().rev());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An ASCII id from heading text: diacritics dropped (đ → d), lowercase,
+/// words joined by `-`; starts with a letter.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.nfd() {
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !out.ends_with('-')
+            && !out.is_empty()
+        {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    match out.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => out,
+        Some(_) => format!("h-{out}"),
+        None => "section".to_string(),
+    }
+}
+
+fn check_footnotes(
+    blocks: &[Block],
+    footnotes: &[Footnote],
+    source: &SourceFile,
+    diags: &mut Diagnostics,
+) {
+    let mut refs = Vec::new();
+    for b in blocks
+        .iter()
+        .chain(footnotes.iter().flat_map(|f| f.blocks.iter()))
+    {
+        crate::doc::walk_block_inlines(b, &mut |inl| {
+            if let InlineKind::FootnoteRef(label) = &inl.kind {
+                refs.push((label.clone(), inl.span));
+            }
+        });
+    }
+    for (label, span) in refs {
+        if !footnotes.iter().any(|f| f.label == label) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "footnote `[^{label}]` is referenced but never defined"
+                ))
+                .at(source, span)
+                .help(format!("add a definition `[^{label}]: …`")),
+            );
+        }
+    }
+}
+
+/// An open container on the fold stack.
+enum Open {
+    /// Collects blocks: the document body, quotes, list items, footnotes.
+    Blocks {
+        kind: BlocksKind,
+        blocks: Vec<Block>,
+        start: usize,
+    },
+    /// A list collecting items.
+    List {
+        start_number: Option<u64>,
+        items: Vec<ListItem>,
+        loose: bool,
+        start: usize,
+    },
+    /// A table.
+    Table {
+        aligns: Vec<Align>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        in_head: bool,
+        start: usize,
+    },
+    /// A table row.
+    Row { cells: Vec<Vec<Inline>> },
+    /// Collects inlines: paragraphs, headings, cells, spans, links.
+    Inlines {
+        kind: InlinesKind,
+        inlines: Vec<Inline>,
+        start: usize,
+    },
+    /// A code block collecting text.
+    Code {
+        lang: Option<String>,
+        text: String,
+        start: usize,
+    },
+    /// A raw HTML block collecting text.
+    Html { text: String, start: usize },
+    /// A metadata block inside the body (ignored).
+    Metadata,
+}
+
+enum BlocksKind {
+    Root,
+    Quote,
+    Item { task: Option<bool> },
+    Footnote { label: String },
+}
+
+enum InlinesKind {
+    Paragraph {
+        implicit: bool,
+    },
+    Heading {
+        level: u8,
+        id: String,
+        classes: Vec<String>,
+    },
+    Cell,
+    Emphasis,
+    Strong,
+    Strikethrough,
+    Link {
+        url: String,
+        title: String,
+    },
+    Image {
+        src: String,
+        title: String,
+    },
+}
+
+struct Folder<'a> {
+    source: &'a SourceFile,
+    stack: Vec<Open>,
+    footnotes: Vec<Footnote>,
+}
+
+impl<'a> Folder<'a> {
+    fn new(source: &'a SourceFile, body_start: usize) -> Self {
+        Folder {
+            source,
+            stack: vec![Open::Blocks {
+                kind: BlocksKind::Root,
+                blocks: Vec::new(),
+                start: body_start,
+            }],
+            footnotes: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, open: Open, span: Span) -> Result<(), Diagnostic> {
+        if self.stack.len() > MAX_NESTING {
+            return Err(Diagnostic::error(format!(
+                "the Markdown nests deeper than {MAX_NESTING} levels here"
+            ))
+            .at(self.source, span)
+            .help("flatten the nested block quotes, lists or emphasis"));
+        }
+        self.stack.push(open);
+        Ok(())
+    }
+
+    /// Adds an inline to the innermost inline container, opening an implicit
+    /// paragraph in a tight list item.
+    fn add_inline(&mut self, inline: Inline) -> Result<(), Diagnostic> {
+        if !matches!(self.stack.last(), Some(Open::Inlines { .. })) {
+            let start = inline.span.start;
+            self.push(
+                Open::Inlines {
+                    kind: InlinesKind::Paragraph { implicit: true },
+                    inlines: Vec::new(),
+                    start,
+                },
+                inline.span,
+            )?;
+        }
+        if let Some(Open::Inlines { inlines, .. }) = self.stack.last_mut() {
+            // Merge adjacent text (pulldown-cmark splits it at entities and quotes).
+            if let (
+                Some(Inline {
+                    kind: InlineKind::Text(prev),
+                    span: prev_span,
+                }),
+                InlineKind::Text(t),
+            ) = (inlines.last_mut(), &inline.kind)
+            {
+                prev.push_str(t);
+                prev_span.end = inline.span.end;
+                return Ok(());
+            }
+            inlines.push(inline);
+        }
+        Ok(())
+    }
+
+    /// Closes an implicit paragraph before a block starts in a tight item.
+    fn close_implicit(&mut self) {
+        if let Some(Open::Inlines {
+            kind: InlinesKind::Paragraph { implicit: true },
+            ..
+        }) = self.stack.last()
+        {
+            let end = self.current_end();
+            self.close(end);
+        }
+    }
+
+    fn current_end(&self) -> usize {
+        match self.stack.last() {
+            Some(Open::Inlines { inlines, start, .. }) => {
+                inlines.last().map_or(*start, |i| i.span.end)
+            }
+            _ => 0,
+        }
+    }
+
+    fn add_block(&mut self, block: Block) {
+        self.close_implicit();
+        if let Some(Open::Blocks { blocks, .. }) = self.stack.last_mut() {
+            blocks.push(block);
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Diagnostic> {
+        if matches!(self.stack.last(), Some(Open::Metadata)) {
+            if let Event::End(TagEnd::MetadataBlock(_)) = event {
+                self.stack.pop();
+            }
+            return Ok(());
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, span)?,
+            Event::End(_) => {
+                // An implicit paragraph has no end event of its own.
+                self.close_implicit();
+                self.close(span.end)
+            }
+            Event::Text(t) => match self.stack.last_mut() {
+                Some(Open::Code { text, .. }) | Some(Open::Html { text, .. }) => {
+                    text.push_str(&nfc(&t))
+                }
+                _ => self.add_inline(Inline {
+                    kind: InlineKind::Text(nfc(&t)),
+                    span,
+                })?,
+            },
+            Event::Code(t) => self.add_inline(Inline {
+                kind: InlineKind::Code(nfc(&t)),
+                span,
+            })?,
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.add_inline(Inline {
+                kind: InlineKind::Code(nfc(&t)),
+                span,
+            })?,
+            Event::Html(t) => match self.stack.last_mut() {
+                Some(Open::Html { text, .. }) => text.push_str(&nfc(&t)),
+                _ => self.add_block(Block {
+                    kind: BlockKind::Html(nfc(&t)),
+                    span,
+                }),
+            },
+            Event::InlineHtml(t) => self.add_inline(Inline {
+                kind: InlineKind::Html(nfc(&t)),
+                span,
+            })?,
+            Event::FootnoteReference(label) => self.add_inline(Inline {
+                kind: InlineKind::FootnoteRef(label.to_string()),
+                span,
+            })?,
+            Event::SoftBreak => self.add_inline(Inline {
+                kind: InlineKind::SoftBreak,
+                span,
+            })?,
+            Event::HardBreak => self.add_inline(Inline {
+                kind: InlineKind::HardBreak,
+                span,
+            })?,
+            Event::Rule => self.add_block(Block {
+                kind: BlockKind::ThematicBreak,
+                span,
+            }),
+            Event::TaskListMarker(checked) => {
+                for open in self.stack.iter_mut().rev() {
+                    if let Open::Blocks {
+                        kind: BlocksKind::Item { task },
+                        ..
+                    } = open
+                    {
+                        *task = Some(checked);
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, tag: Tag<'_>, span: Span) -> Result<(), Diagnostic> {
+        let s = span.start;
+        let open = match tag {
+            Tag::Paragraph => {
+                self.close_implicit();
+                // A paragraph directly in a list item makes the list loose.
+                if let Some(Open::Blocks {
+                    kind: BlocksKind::Item { .. },
+                    ..
+                }) = self.stack.last()
+                    && let Some(Open::List { loose, .. }) = self.stack.iter_mut().rev().nth(1)
+                {
+                    *loose = true;
+                }
+                Open::Inlines {
+                    kind: InlinesKind::Paragraph { implicit: false },
+                    inlines: Vec::new(),
+                    start: s,
+                }
+            }
+            Tag::Heading {
+                level, id, classes, ..
+            } => {
+                self.close_implicit();
+                Open::Inlines {
+                    kind: InlinesKind::Heading {
+                        level: heading_level(level),
+                        id: id.map(|i| i.to_string()).unwrap_or_default(),
+                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                    },
+                    inlines: Vec::new(),
+                    start: s,
+                }
+            }
+            Tag::BlockQuote(_) => {
+                self.close_implicit();
+                Open::Blocks {
+                    kind: BlocksKind::Quote,
+                    blocks: Vec::new(),
+                    start: s,
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_implicit();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(str::to_string)
+                        .filter(|l| !l.is_empty()),
+                    CodeBlockKind::Indented => None,
+                };
+                Open::Code {
+                    lang,
+                    text: String::new(),
+                    start: s,
+                }
+            }
+            Tag::HtmlBlock => {
+                self.close_implicit();
+                Open::Html {
+                    text: String::new(),
+                    start: s,
+                }
+            }
+            Tag::List(start_number) => {
+                self.close_implicit();
+                Open::List {
+                    start_number,
+                    items: Vec::new(),
+                    loose: false,
+                    start: s,
+                }
+            }
+            Tag::Item => Open::Blocks {
+                kind: BlocksKind::Item { task: None },
+                blocks: Vec::new(),
+                start: s,
+            },
+            Tag::FootnoteDefinition(label) => {
+                self.close_implicit();
+                Open::Blocks {
+                    kind: BlocksKind::Footnote {
+                        label: label.to_string(),
+                    },
+                    blocks: Vec::new(),
+                    start: s,
+                }
+            }
+            Tag::Table(aligns) => {
+                self.close_implicit();
+                Open::Table {
+                    aligns: aligns
+                        .iter()
+                        .map(|a| match a {
+                            Alignment::None => Align::None,
+                            Alignment::Left => Align::Left,
+                            Alignment::Center => Align::Center,
+                            Alignment::Right => Align::Right,
+                        })
+                        .collect(),
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    in_head: false,
+                    start: s,
+                }
+            }
+            Tag::TableHead => {
+                if let Some(Open::Table { in_head, .. }) = self.stack.last_mut() {
+                    *in_head = true;
+                }
+                Open::Row { cells: Vec::new() }
+            }
+            Tag::TableRow => Open::Row { cells: Vec::new() },
+            Tag::TableCell => Open::Inlines {
+                kind: InlinesKind::Cell,
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::Emphasis | Tag::Superscript | Tag::Subscript => Open::Inlines {
+                kind: InlinesKind::Emphasis,
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::Strong => Open::Inlines {
+                kind: InlinesKind::Strong,
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::Strikethrough => Open::Inlines {
+                kind: InlinesKind::Strikethrough,
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::Link {
+                dest_url, title, ..
+            } => Open::Inlines {
+                kind: InlinesKind::Link {
+                    url: dest_url.to_string(),
+                    title: nfc(&title),
+                },
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::Image {
+                dest_url, title, ..
+            } => Open::Inlines {
+                kind: InlinesKind::Image {
+                    src: dest_url.to_string(),
+                    title: nfc(&title),
+                },
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::MetadataBlock(_) => Open::Metadata,
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                // Not enabled; treated as a quote-like container if it ever appears.
+                Open::Blocks {
+                    kind: BlocksKind::Quote,
+                    blocks: Vec::new(),
+                    start: s,
+                }
+            }
+        };
+        if matches!(open, Open::Inlines { .. })
+            && !matches!(
+                self.stack.last(),
+                Some(Open::Inlines { .. }) | Some(Open::Row { .. })
+            )
+            && !matches!(
+                open,
+                Open::Inlines {
+                    kind: InlinesKind::Paragraph { .. }
+                        | InlinesKind::Heading { .. }
+                        | InlinesKind::Cell,
+                    ..
+                }
+            )
+        {
+            // A span starting directly in a tight list item: open the implicit paragraph first.
+            self.push(
+                Open::Inlines {
+                    kind: InlinesKind::Paragraph { implicit: true },
+                    inlines: Vec::new(),
+                    start: s,
+                },
+                span,
+            )?;
+        }
+        self.push(open, span)
+    }
+
+    /// Closes the innermost container and attaches it to its parent.
+    fn close(&mut self, end: usize) {
+        let Some(open) = self.stack.pop() else { return };
+        match open {
+            Open::Blocks {
+                kind,
+                blocks,
+                start,
+            } => {
+                let span = Span::new(start, end);
+                match kind {
+                    BlocksKind::Root => self.stack.push(Open::Blocks {
+                        kind: BlocksKind::Root,
+                        blocks,
+                        start,
+                    }),
+                    BlocksKind::Quote => self.add_block(Block {
+                        kind: BlockKind::BlockQuote(blocks),
+                        span,
+                    }),
+                    BlocksKind::Item { task } => {
+                        if let Some(Open::List { items, .. }) = self.stack.last_mut() {
+                            items.push(ListItem { task, blocks, span });
+                        }
+                    }
+                    BlocksKind::Footnote { label } => {
+                        if !self.footnotes.iter().any(|f| f.label == label) {
+                            self.footnotes.push(Footnote {
+                                label,
+                                blocks,
+                                span,
+                            });
+                        }
+                    }
+                }
+            }
+            Open::List {
+                start_number,
+                items,
+                loose,
+                start,
+            } => self.add_block(Block {
+                kind: BlockKind::List {
+                    start: start_number,
+                    tight: !loose,
+                    items,
+                },
+                span: Span::new(start, end),
+            }),
+            Open::Table {
+                aligns,
+                header,
+                rows,
+                start,
+                ..
+            } => self.add_block(Block {
+                kind: BlockKind::Table {
+                    aligns,
+                    header,
+                    rows,
+                },
+                span: Span::new(start, end),
+            }),
+            Open::Row { cells } => {
+                if let Some(Open::Table {
+                    header,
+                    rows,
+                    in_head,
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    if *in_head {
+                        *header = cells;
+                        *in_head = false;
+                    } else {
+                        rows.push(cells);
+                    }
+                }
+            }
+            Open::Code { lang, text, start } => self.add_block(Block {
+                kind: BlockKind::CodeBlock { lang, text },
+                span: Span::new(start, end),
+            }),
+            Open::Html { text, start } => self.add_block(Block {
+                kind: BlockKind::Html(text),
+                span: Span::new(start, end),
+            }),
+            Open::Metadata => {}
+            Open::Inlines {
+                kind,
+                inlines,
+                start,
+            } => {
+                let span = Span::new(start, end);
+                match kind {
+                    InlinesKind::Paragraph { implicit } => {
+                        if implicit && inlines.is_empty() {
+                            return;
+                        }
+                        self.add_block(Block {
+                            kind: BlockKind::Paragraph(inlines),
+                            span,
+                        });
+                    }
+                    InlinesKind::Heading { level, id, classes } => self.add_block(Block {
+                        kind: BlockKind::Heading {
+                            level,
+                            id,
+                            classes,
+                            content: inlines,
+                        },
+                        span,
+                    }),
+                    InlinesKind::Cell => {
+                        if let Some(Open::Row { cells }) = self.stack.last_mut() {
+                            cells.push(inlines);
+                        }
+                    }
+                    InlinesKind::Emphasis => self.attach(InlineKind::Emphasis(inlines), span),
+                    InlinesKind::Strong => self.attach(InlineKind::Strong(inlines), span),
+                    InlinesKind::Strikethrough => {
+                        self.attach(InlineKind::Strikethrough(inlines), span)
+                    }
+                    InlinesKind::Link { url, title } => self.attach(
+                        InlineKind::Link {
+                            url,
+                            title,
+                            content: inlines,
+                        },
+                        span,
+                    ),
+                    InlinesKind::Image { src, title } => self.attach(
+                        InlineKind::Image {
+                            src,
+                            title,
+                            alt: inlines,
+                        },
+                        span,
+                    ),
+                }
+            }
+        }
+    }
+
+    fn attach(&mut self, kind: InlineKind, span: Span) {
+        if let Some(Open::Inlines { inlines, .. }) = self.stack.last_mut() {
+            inlines.push(Inline { kind, span });
+        }
+    }
+
+    fn finish(&mut self) -> (Vec<Block>, Vec<Footnote>) {
+        let end = self.source.text.len();
+        while self.stack.len() > 1 {
+            self.close(end);
+        }
+        let blocks = match self.stack.pop() {
+            Some(Open::Blocks { blocks, .. }) => blocks,
+            _ => Vec::new(),
+        };
+        (blocks, std::mem::take(&mut self.footnotes))
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
