@@ -1,11 +1,150 @@
-//! trang — Markdown to EPUB 3 and a typeset PDF, for Vietnamese.
+//! trang — Markdown to an EPUB 3 e-book and a typeset PDF, for Vietnamese.
+//!
+//! The pipeline, one module per stage:
+//! ```text
+//! input ─► markdown (+frontmatter) ─► doc::Document ─┬─► epub ─► NAME.epub
+//!                                                    └─► typeset ─► frame::Layout ─► pdf ─► NAME.pdf
+//! ```
+//! [`prepare`] runs everything `trang check` checks; [`build`] then runs the
+//! writers and writes each output atomically.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod coverage;
 pub mod diag;
 pub mod doc;
 pub mod fonts;
 pub mod frame;
 pub mod frontmatter;
+pub mod input;
 pub mod markdown;
+pub mod typeset;
+
+use std::path::{Path, PathBuf};
+
+use diag::{Diagnostic, Diagnostics};
+use doc::Document;
+use fonts::FontSet;
+
+/// A document that passed every check, with the fonts it will be drawn in.
+pub struct Prepared {
+    /// The parsed document.
+    pub doc: Document,
+    /// The font set (bundled, `--fonts` or front matter `fonts:`).
+    pub fonts: FontSet,
+}
+
+/// Reads, parses and checks one input: front matter, local images, fonts and
+/// glyph coverage. Returns `None` when an error was reported to `diags`.
+pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -> Option<Prepared> {
+    let source = match input::read_source(path) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
+    // Stage 1: Markdown and front matter → document model.
+    let doc = markdown::parse(source, diags);
+    // Stage 2: local images exist.
+    input::check_images(&doc, diags);
+    // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
+    let dir = match (fonts_dir, &doc.meta.fonts) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(dir)) => input::base_dir(&doc).join(dir),
+        (None, None) => FontSet::bundled_dir(),
+    };
+    let fonts = match FontSet::load(&dir, diags) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(e);
+            return None;
+        }
+    };
+    // Stage 4: every character has a glyph in the face that draws it.
+    coverage::check(&doc, &fonts, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    Some(Prepared { doc, fonts })
+}
+
+/// Which outputs to build, and how.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Folder for the outputs.
+    pub out_dir: PathBuf,
+    /// Write the EPUB.
+    pub epub: bool,
+    /// Write the PDF.
+    pub pdf: bool,
+    /// PDF paper size.
+    pub paper: cli::Paper,
+}
+
+/// A file written by [`build`].
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// Where.
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub size: usize,
+}
+
+/// Produces the outputs of one prepared document in memory, then writes them
+/// atomically. Nothing is written when any output fails.
+pub fn build(
+    prepared: &Prepared,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Written>> {
+    let doc = &prepared.doc;
+    let stem = doc
+        .source
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let epoch = input::build_epoch(doc, diags);
+    let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
+    if opts.epub {
+        let _ = epoch;
+        diags.push(Diagnostic::error(
+            "the EPUB writer is not part of this build yet",
+        ));
+        return None;
+    }
+    if opts.pdf {
+        diags.push(Diagnostic::error(
+            "the PDF writer is not part of this build yet",
+        ));
+        return None;
+    }
+    if let Err(e) = std::fs::create_dir_all(&opts.out_dir) {
+        diags.push(
+            Diagnostic::error(format!(
+                "cannot create the output folder `{}`: {e}",
+                opts.out_dir.display()
+            ))
+            .help("choose another folder with -o/--out-dir"),
+        );
+        return None;
+    }
+    let mut written = Vec::new();
+    for (ext, bytes) in outputs {
+        let path = opts.out_dir.join(format!("{stem}.{ext}"));
+        if let Err(e) = input::write_atomic(&path, &bytes) {
+            diags.push(
+                Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
+                    .help("check that the output folder is writable and the disk has space; the previous file is unchanged"),
+            );
+            return None;
+        }
+        written.push(Written {
+            path,
+            size: bytes.len(),
+        });
+    }
+    Some(written)
+}

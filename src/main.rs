@@ -1,1 +1,111 @@
-fn main() {}
+//! The `trang` command: parse the CLI, run the pipeline, print diagnostics,
+//! set the exit code (0 success, 1 input error, 2 usage error).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use trang::cli::{Cli, Command, Format, InputArgs};
+use trang::diag::Diagnostics;
+use trang::{BuildOptions, input};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let started = Instant::now();
+    let (args, build) = match &cli.command {
+        Command::Build(b) => (&b.input, Some(b)),
+        Command::Check(c) => (&c.input, None),
+    };
+    let inputs = match resolve_inputs(args) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let mut failed = false;
+    let mut count = 0;
+    for path in &inputs {
+        let mut diags = Diagnostics::default();
+        let prepared = trang::prepare(path, args.fonts.as_deref(), &mut diags);
+        let written = match (prepared, build) {
+            (Some(p), Some(b)) => {
+                let opts = BuildOptions {
+                    out_dir: b.out_dir.clone(),
+                    epub: matches!(b.format, Format::Epub | Format::All),
+                    pdf: matches!(b.format, Format::Pdf | Format::All),
+                    paper: b.paper,
+                };
+                trang::build(&p, &opts, &mut diags)
+            }
+            (Some(_), None) => Some(Vec::new()),
+            (None, _) => None,
+        };
+        report(&diags);
+        match written {
+            Some(files) => {
+                for f in &files {
+                    count += 1;
+                    if !args.quiet {
+                        eprintln!(
+                            "{:>12} {} ({})",
+                            "Wrote",
+                            f.path.display(),
+                            human_size(f.size)
+                        );
+                    }
+                }
+                if build.is_none() && !args.quiet {
+                    eprintln!("{:>12} {}", "Checked", path.display());
+                }
+            }
+            None => failed = true,
+        }
+    }
+    if failed {
+        if build.is_some() {
+            eprintln!("error: could not build; nothing was written for the inputs with errors");
+        } else {
+            eprintln!("error: the check found errors");
+        }
+        return ExitCode::from(1);
+    }
+    if !args.quiet {
+        let what = if build.is_some() {
+            format!("{count} file(s)")
+        } else {
+            format!("{} input(s)", inputs.len())
+        };
+        eprintln!(
+            "{:>12} {what} in {:.2}s",
+            "Finished",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn resolve_inputs(args: &InputArgs) -> Result<Vec<PathBuf>, ExitCode> {
+    if !args.inputs.is_empty() {
+        return Ok(args.inputs.clone());
+    }
+    input::default_inputs().map_err(|d| {
+        eprint!("{}", d.render());
+        ExitCode::from(1)
+    })
+}
+
+/// Prints every diagnostic (`--quiet` silences only the progress lines).
+fn report(diags: &Diagnostics) {
+    for d in &diags.items {
+        eprint!("{}", d.render());
+    }
+}
+
+fn human_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}

@@ -62,7 +62,6 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
     let (mut blocks, footnotes) = folder.finish();
     settle_title(&mut meta, &mut blocks, &source, diags);
     assign_heading_ids(&mut blocks);
-    check_footnotes(&blocks, &footnotes, &source, diags);
     Document {
         meta,
         blocks,
@@ -173,36 +172,6 @@ pub fn slug(text: &str) -> String {
         Some(c) if c.is_ascii_alphabetic() => out,
         Some(_) => format!("h-{out}"),
         None => "section".to_string(),
-    }
-}
-
-fn check_footnotes(
-    blocks: &[Block],
-    footnotes: &[Footnote],
-    source: &SourceFile,
-    diags: &mut Diagnostics,
-) {
-    let mut refs = Vec::new();
-    for b in blocks
-        .iter()
-        .chain(footnotes.iter().flat_map(|f| f.blocks.iter()))
-    {
-        crate::doc::walk_block_inlines(b, &mut |inl| {
-            if let InlineKind::FootnoteRef(label) = &inl.kind {
-                refs.push((label.clone(), inl.span));
-            }
-        });
-    }
-    for (label, span) in refs {
-        if !footnotes.iter().any(|f| f.label == label) {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "footnote `[^{label}]` is referenced but never defined"
-                ))
-                .at(source, span)
-                .help(format!("add a definition `[^{label}]: …`")),
-            );
-        }
     }
 }
 

@@ -1,0 +1,240 @@
+//! Reading inputs: files to text (UTF-8 checked, BOM and CRLF accepted),
+//! the default input set, the build date, and checks of local images.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::doc::{Document, InlineKind, walk_block_inlines};
+
+/// Reads a Markdown file: a clear error for a missing file, a folder, an
+/// unreadable file or invalid UTF-8 (with byte offset, line and column).
+/// A UTF-8 byte-order mark is dropped and CRLF/CR line ends become LF.
+pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        let what = if e.kind() == std::io::ErrorKind::NotFound {
+            "does not exist".to_string()
+        } else {
+            format!("cannot be read: {e}")
+        };
+        Diagnostic::error(format!("input `{}` {what}", path.display()))
+            .help("check the path; `trang build` without INPUT builds every *.md in source/")
+    })?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "input `{}` is a folder, not a Markdown file",
+            path.display()
+        ))
+        .help(format!(
+            "name the files inside it, e.g. `trang build {}/*.md`",
+            path.display()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(format!("input `{}` cannot be read: {e}", path.display()))
+            .help("check the file's permissions")
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let before = &bytes[..at];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&bytes[line_start..at])
+                .chars()
+                .count()
+                + 1;
+            return Err(Diagnostic::error(format!(
+                "input `{}` is not valid UTF-8: byte 0x{:02X} at offset {at} (line {line}, column {col})",
+                path.display(),
+                bytes[at]
+            ))
+            .help("save the file as UTF-8 (e.g. `iconv -f WINDOWS-1258 -t UTF-8`)"));
+        }
+    };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
+    Ok(SourceFile::new(path, text))
+}
+
+/// The inputs to use when none are named: every `*.md` directly in `source/`,
+/// sorted by name.
+pub fn default_inputs() -> Result<Vec<PathBuf>, Diagnostic> {
+    let dir = Path::new("source");
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(format!("no INPUT given and `source/` cannot be read: {e}")).help(
+            "name a Markdown file, e.g. `trang build article.md`, or run from the project folder",
+        )
+    })?;
+    let mut inputs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file())
+        .collect();
+    inputs.sort();
+    if inputs.is_empty() {
+        return Err(
+            Diagnostic::error("no INPUT given and `source/` holds no *.md file")
+                .help("name a Markdown file, e.g. `trang build article.md`"),
+        );
+    }
+    Ok(inputs)
+}
+
+/// The build's timestamp (Unix seconds): `SOURCE_DATE_EPOCH`, else the
+/// front-matter date, else the source file's modification time — never the
+/// wall clock, so the same input gives the same bytes.
+pub fn build_epoch(doc: &Document, diags: &mut Diagnostics) -> i64 {
+    if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
+        match v.trim().parse::<i64>() {
+            Ok(secs) if secs >= 0 => return secs,
+            _ => diags.push(
+                Diagnostic::warning(format!("SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds; ignored"))
+                    .help("set it to a Unix timestamp, e.g. `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`"),
+            ),
+        }
+    }
+    if let Some(date) = doc.meta.date {
+        return date.unix_seconds();
+    }
+    std::fs::metadata(&doc.source.path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The folder relative paths in `doc` are resolved against.
+pub fn base_dir(doc: &Document) -> PathBuf {
+    doc.source
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Whether an image reference is remote (never fetched).
+pub fn is_remote(src: &str) -> bool {
+    let lower = src.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
+/// Decodes `%XX` escapes in a local path written as a URL.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Checks that every local image (and the cover) exists; remote images get a
+/// warning, since they are never fetched.
+pub fn check_images(doc: &Document, diags: &mut Diagnostics) {
+    let base = base_dir(doc);
+    let mut images = Vec::new();
+    for block in doc
+        .blocks
+        .iter()
+        .chain(doc.footnotes.iter().flat_map(|f| f.blocks.iter()))
+    {
+        walk_block_inlines(block, &mut |inl| {
+            if let InlineKind::Image { src, .. } = &inl.kind {
+                images.push((src.clone(), inl.span));
+            }
+        });
+    }
+    for (src, span) in images {
+        if is_remote(&src) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "remote image `{src}` is not fetched; its alt text is shown instead"
+                ))
+                .at(&doc.source, span)
+                .help(
+                    "download the image next to the Markdown file and link it by a relative path",
+                ),
+            );
+            continue;
+        }
+        if src.starts_with("data:") {
+            diags.push(
+                Diagnostic::warning(
+                    "inline `data:` images are not supported; its alt text is shown instead",
+                )
+                .at(&doc.source, span)
+                .help("save the image as a PNG or JPEG file and link it by a relative path"),
+            );
+            continue;
+        }
+        let path = base.join(percent_decode(&src));
+        if !path.is_file() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "image `{src}` not found (looked for `{}`)",
+                    path.display()
+                ))
+                .at(&doc.source, span)
+                .help("image paths are relative to the Markdown file's folder"),
+            );
+        }
+    }
+    if let Some(cover) = &doc.meta.cover {
+        let path = base.join(cover);
+        if !path.is_file() {
+            let at = doc.source.text.find("cover:").unwrap_or(0);
+            diags.push(
+                Diagnostic::error(format!("cover image `{}` not found", cover.display()))
+                    .at(&doc.source, crate::doc::Span::new(at, at))
+                    .help("the cover path is relative to the Markdown file's folder"),
+            );
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, synced,
+/// then renamed over the target, so a failed or interrupted build never
+/// leaves a half-written file or destroys the previous one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,660 @@
+//! Paragraph layout: styled text → shaped fragments → box/glue/penalty items
+//! → Knuth–Plass breaks → positioned glyph runs, line by line.
+//!
+//! Break opportunities come from UAX #14 (`unicode-linebreak`). Interword
+//! spaces stretch by 45 % and shrink by 20 % of their natural width, so a
+//! justified line's spaces stay within 0.8–1.6× the font's space at the
+//! breaker's tolerance. English text (`lang: en…`) is hyphenated with Liang
+//! patterns; Vietnamese is never hyphenated (its syllables are words).
+//! Words wider than the measure get emergency breaks between graphemes.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use hyphenation::{Hyphenator, Language as HyphLang, Load, Standard};
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+use crate::fonts::{FontSet, Role, Style};
+use crate::frame::{
+    Cluster, FontId, Glyph, GlyphRun, Item, LinkArea, LinkTarget, Point, Positioned, Rgb,
+};
+use crate::typeset::linebreak::{self, Item as Lb, Params};
+use crate::typeset::shape::{Shaped, Shaper};
+
+/// How a run of text looks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextStyle {
+    /// Family role.
+    pub role: Role,
+    /// Weight and slant.
+    pub style: Style,
+    /// Size in points.
+    pub size: f32,
+    /// Colour.
+    pub color: Rgb,
+    /// Raise above the baseline, in points (superscripts).
+    pub rise: f32,
+    /// Draw a line through the text.
+    pub strike: bool,
+    /// Draw a line under the text.
+    pub underline: bool,
+    /// Where a click on the text goes.
+    pub link: Option<LinkTarget>,
+    /// Language tag of the text (hyphenation).
+    pub lang: Arc<str>,
+}
+
+/// A piece of paragraph content.
+#[derive(Clone, Debug)]
+pub enum Piece {
+    /// Text in a style.
+    Text(String, TextStyle),
+    /// A forced line break.
+    Break,
+    /// A named destination at this point of the text.
+    Anchor(String),
+}
+
+/// Horizontal setting of the lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    /// Justified, last line ragged.
+    Justify,
+    /// Flush left, ragged right.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
+}
+
+/// A laid-out line: items relative to the line's baseline origin (x = 0 at
+/// the left of the measure).
+#[derive(Clone, Debug, Default)]
+pub struct LineBox {
+    /// What is drawn (baseline at y = 0).
+    pub items: Vec<Positioned>,
+    /// Natural width used by the content.
+    pub width: f32,
+    /// Highest ascent of the line's text.
+    pub ascent: f32,
+    /// Deepest descent (positive down).
+    pub descent: f32,
+    /// Whether the line was justified to the full measure.
+    pub justified: bool,
+}
+
+/// A shaped fragment: a piece of a word in one style.
+struct Fragment {
+    text: Range<usize>,
+    style: usize,
+    face: usize,
+    shaped: Arc<Shaped>,
+}
+
+/// What each breaker item stands for.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// A fragment (box).
+    Frag(usize),
+    /// An interword space of a style (glue).
+    Space(usize),
+    /// A hyphenation point of a style (penalty): draws a hyphen if taken.
+    Hyphen(usize),
+    /// Layout-only item (indent, fill glue, plain penalties).
+    Other,
+    /// An anchor at this point.
+    Anchor(usize),
+}
+
+/// Shared state of the typesetter for paragraphs.
+pub struct InlineEngine<'a> {
+    /// The shaper (with its word cache).
+    pub shaper: Shaper,
+    /// The fonts.
+    pub fonts: &'a FontSet,
+    hyphenator: Option<Standard>,
+    /// Face index in the shaper → font id in the layout.
+    pub font_ids: Vec<FontId>,
+}
+
+impl<'a> InlineEngine<'a> {
+    /// An engine for a document in `lang`.
+    pub fn new(fonts: &'a FontSet, lang: &str) -> Self {
+        InlineEngine {
+            shaper: Shaper::new(lang),
+            fonts,
+            hyphenator: Standard::from_embedded(HyphLang::EnglishUS).ok(),
+            font_ids: Vec::new(),
+        }
+    }
+
+    /// The shaper face index for a style.
+    pub fn face_for(&mut self, style: &TextStyle) -> usize {
+        let face = self.fonts.face(style.role, style.style);
+        let i = self.shaper.face_index(face);
+        while self.font_ids.len() <= i {
+            self.font_ids.push(FontId(self.font_ids.len()));
+        }
+        i
+    }
+
+    /// Scale from font units to points for `face` at `size`.
+    pub fn scale(&self, face: usize, size: f32) -> f32 {
+        size / f32::from(self.shaper.face(face).metrics.units_per_em)
+    }
+
+    /// Natural width of `text` in `style`, in points.
+    pub fn measure(&mut self, text: &str, style: &TextStyle) -> f32 {
+        let face = self.face_for(style);
+        self.shaper.shape(face, text).advance as f32 * self.scale(face, style.size)
+    }
+
+    /// Ascent and descent (positive) of a style, from the font metrics.
+    pub fn extents(&mut self, style: &TextStyle) -> (f32, f32) {
+        let face = self.face_for(style);
+        let m = self.shaper.face(face).metrics;
+        let s = self.scale(face, style.size);
+        (f32::from(m.ascender) * s, -f32::from(m.descender) * s)
+    }
+
+    /// Lays out a paragraph of `pieces` in lines of `width` points, the first
+    /// line indented by `indent`.
+    pub fn layout(
+        &mut self,
+        pieces: &[Piece],
+        width: f32,
+        indent: f32,
+        align: Align,
+    ) -> Vec<LineBox> {
+        let para = self.collect(pieces);
+        if para.text.is_empty() && para.anchors.is_empty() {
+            return Vec::new();
+        }
+        let mut frags = Vec::new();
+        let (items, slots) = self.items(&para, &mut frags, width, indent, align);
+        let params = Params {
+            emergency_stretch: if align == Align::Justify {
+                0.15 * width
+            } else {
+                0.0
+            },
+            ..Params::default()
+        };
+        let breaks = linebreak::break_lines(&items, &|_| width, &params);
+        let mut lines = Vec::with_capacity(breaks.lines.len());
+        for (n, lb) in breaks.lines.iter().enumerate() {
+            let last = n + 1 == breaks.lines.len();
+            let ctx = LineCtx {
+                para: &para,
+                frags: &frags,
+                items: &items,
+                slots: &slots,
+            };
+            lines.push(self.render_line(&ctx, lb, width, align, last));
+        }
+        lines
+    }
+
+    fn collect(&mut self, pieces: &[Piece]) -> Para {
+        let mut para = Para::default();
+        for piece in pieces {
+            match piece {
+                Piece::Text(t, style) => {
+                    if t.is_empty() {
+                        continue;
+                    }
+                    let si = para.style_index(style);
+                    let start = para.text.len();
+                    para.text.push_str(t);
+                    para.spans.push((start..para.text.len(), si));
+                }
+                Piece::Break => {
+                    let start = para.text.len();
+                    para.text.push('\n');
+                    let si = para.spans.last().map_or(0, |s| s.1);
+                    if para.styles.is_empty() {
+                        continue;
+                    }
+                    para.spans.push((start..para.text.len(), si));
+                }
+                Piece::Anchor(name) => para.anchors.push((para.text.len(), name.clone())),
+            }
+        }
+        para
+    }
+
+    fn items(
+        &mut self,
+        para: &Para,
+        frags: &mut Vec<Fragment>,
+        width: f32,
+        indent: f32,
+        align: Align,
+    ) -> (Vec<Lb>, Vec<Slot>) {
+        let mut items = Vec::new();
+        let mut slots = Vec::new();
+        let ragged = 3.0 * para.styles.first().map_or(10.0, |s| s.size);
+        if indent > 0.0 {
+            items.push(Lb::boxed(indent));
+            slots.push(Slot::Other);
+        }
+        let text = &para.text;
+        let mut next_anchor = 0;
+        let mut prev = 0;
+        for (at, opportunity) in linebreaks(text) {
+            let segment = &text[prev..at];
+            let word_len = segment.trim_end_matches([' ', '\n', '\t']).len();
+            let word = prev..prev + word_len;
+            // Anchors that fall in this segment go before its word.
+            while next_anchor < para.anchors.len() && para.anchors[next_anchor].0 < at {
+                items.push(Lb::boxed(0.0));
+                slots.push(Slot::Anchor(next_anchor));
+                next_anchor += 1;
+            }
+            self.word_items(para, frags, word.clone(), width, &mut items, &mut slots);
+            let spaces = &text[word.end..at];
+            let style = para.style_at(word.end.min(text.len().saturating_sub(1)));
+            if spaces.contains('\n') {
+                items.push(Lb::glue(0.0, linebreak::FILL_STRETCH, 0.0));
+                slots.push(Slot::Other);
+                items.push(Lb::forced_break());
+                slots.push(Slot::Other);
+            } else if !spaces.is_empty() && at < text.len() {
+                let st = &para.styles[style];
+                let w = self.measure(" ", st) * spaces.chars().count() as f32;
+                match align {
+                    Align::Justify => {
+                        items.push(Lb::glue(w, 0.45 * w, 0.2 * w));
+                        slots.push(Slot::Space(style));
+                    }
+                    _ => {
+                        for (k, item) in linebreak::ragged_right_space(w, ragged)
+                            .into_iter()
+                            .enumerate()
+                        {
+                            items.push(item);
+                            slots.push(if k == 2 {
+                                Slot::Space(style)
+                            } else {
+                                Slot::Other
+                            });
+                        }
+                    }
+                }
+            } else if opportunity == BreakOpportunity::Allowed && at < text.len() && word_len > 0 {
+                items.push(Lb::penalty(0.0, 50.0, false));
+                slots.push(Slot::Other);
+            }
+            prev = at;
+        }
+        for i in next_anchor..para.anchors.len() {
+            items.push(Lb::boxed(0.0));
+            slots.push(Slot::Anchor(i));
+        }
+        linebreak::finish_paragraph(&mut items);
+        slots.resize(items.len(), Slot::Other);
+        (items, slots)
+    }
+
+    /// Boxes for one word (split at style changes and, for English, at
+    /// hyphenation points; emergency breaks inside words wider than `width`).
+    fn word_items(
+        &mut self,
+        para: &Para,
+        frags: &mut Vec<Fragment>,
+        word: Range<usize>,
+        width: f32,
+        items: &mut Vec<Lb>,
+        slots: &mut Vec<Slot>,
+    ) {
+        if word.is_empty() {
+            return;
+        }
+        // Pieces of the word with one style each.
+        let mut parts: Vec<(Range<usize>, usize)> = Vec::new();
+        for (span, si) in &para.spans {
+            let s = span.start.max(word.start);
+            let e = span.end.min(word.end);
+            if s < e {
+                parts.push((s..e, *si));
+            }
+        }
+        let total: f32 = parts
+            .iter()
+            .map(|(r, si)| self.measure(&para.text[r.clone()], &para.styles[*si].clone()))
+            .sum();
+        let emergency = total > width;
+        for (range, si) in parts {
+            let style = para.styles[si].clone();
+            let text = &para.text[range.clone()];
+            let mut cuts: Vec<(usize, bool)> = Vec::new(); // (byte offset in text, is hyphen)
+            if style.lang.starts_with("en")
+                && style.role != Role::Code
+                && let Some(h) = &self.hyphenator
+            {
+                let lower = text.to_lowercase();
+                if lower.len() == text.len() && text.chars().count() >= 5 {
+                    for b in h.hyphenate(&lower).breaks {
+                        cuts.push((b, true));
+                    }
+                }
+            }
+            if emergency {
+                for (b, _) in text.char_indices().skip(1) {
+                    if !cuts.iter().any(|c| c.0 == b) && !is_mark_at(text, b) {
+                        cuts.push((b, false));
+                    }
+                }
+                cuts.sort_by_key(|c| c.0);
+            }
+            let mut start = 0;
+            for (cut, hyphen) in cuts.into_iter().chain(std::iter::once((text.len(), false))) {
+                if cut <= start {
+                    continue;
+                }
+                let sub = range.start + start..range.start + cut;
+                let st = &para.styles[si];
+                let face = self.face_for(st);
+                let shaped = self.shaper.shape(face, &para.text[sub.clone()]);
+                items.push(Lb::boxed(shaped.advance as f32 * self.scale(face, st.size)));
+                slots.push(Slot::Frag(frags.len()));
+                frags.push(Fragment {
+                    text: sub,
+                    style: si,
+                    face,
+                    shaped,
+                });
+                if cut < text.len() {
+                    if hyphen {
+                        let hw = self.measure("-", &style);
+                        items.push(Lb::penalty(hw, 50.0, true));
+                        slots.push(Slot::Hyphen(si));
+                    } else {
+                        items.push(Lb::emergency_break(0.0, 1000.0));
+                        slots.push(Slot::Other);
+                    }
+                }
+                start = cut;
+            }
+        }
+    }
+
+    fn render_line(
+        &mut self,
+        ctx: &LineCtx,
+        lb: &linebreak::LineBreak,
+        width: f32,
+        align: Align,
+        last: bool,
+    ) -> LineBox {
+        let LineCtx {
+            para,
+            frags,
+            items,
+            slots,
+        } = *ctx;
+        let justify = align == Align::Justify && !last && !ends_forced(items, lb.end);
+        let ratio = if justify { lb.ratio } else { 0.0 };
+        let mut out = LineBox {
+            justified: justify,
+            ..LineBox::default()
+        };
+        let mut x = 0.0f32;
+        let mut runs: Vec<(Positioned, usize)> = Vec::new(); // run + style index
+        let mut decorations: Vec<(f32, f32, usize)> = Vec::new(); // x0, x1, style
+        let end = lb.end.min(items.len());
+        let mut push_glyphs = |this: &mut Self,
+                               x: &mut f32,
+                               si: usize,
+                               face: usize,
+                               text: &str,
+                               shaped: &Shaped,
+                               space_width: Option<f32>| {
+            let st = &para.styles[si];
+            let scale = this.scale(face, st.size);
+            let font = this.font_ids[face];
+            let start_x = *x;
+            let run_fits = matches!(runs.last(), Some((Positioned { item: Item::Text(r), .. }, s))
+                if r.font == font && para.styles[*s].size == st.size && para.styles[*s].color == st.color
+                    && para.styles[*s].rise == st.rise);
+            if !run_fits {
+                runs.push((
+                    Positioned {
+                        pos: Point { x: *x, y: -st.rise },
+                        item: Item::Text(GlyphRun {
+                            font,
+                            size: st.size,
+                            color: st.color,
+                            glyphs: Vec::new(),
+                            text: String::new(),
+                            clusters: Vec::new(),
+                        }),
+                    },
+                    si,
+                ));
+            }
+            let Some((
+                Positioned {
+                    item: Item::Text(run),
+                    ..
+                },
+                _,
+            )) = runs.last_mut()
+            else {
+                unreachable!()
+            };
+            append_clusters(run, text, shaped, scale, space_width);
+            *x += space_width.unwrap_or(shaped.advance as f32 * scale);
+            if st.strike || st.underline || st.link.is_some() {
+                decorations.push((start_x, *x, si));
+            }
+        };
+        for k in lb.start..end {
+            match (items[k], slots[k]) {
+                (Lb::Box { width: w }, Slot::Frag(fi)) => {
+                    let f = &frags[fi];
+                    let _ = w;
+                    push_glyphs(
+                        self,
+                        &mut x,
+                        f.style,
+                        f.face,
+                        &para.text[f.text.clone()],
+                        &f.shaped,
+                        None,
+                    );
+                }
+                (Lb::Box { width: w }, _) => {
+                    if let Slot::Anchor(i) = slots[k] {
+                        out.items.push(Positioned {
+                            pos: Point { x, y: 0.0 },
+                            item: Item::Anchor(para.anchors[i].1.clone()),
+                        });
+                    }
+                    x += w;
+                }
+                (
+                    Lb::Glue {
+                        width: w,
+                        stretch,
+                        shrink,
+                    },
+                    Slot::Space(si),
+                ) => {
+                    // A real space glyph, so text extraction sees the word boundary.
+                    let set = if !justify {
+                        w
+                    } else if ratio >= 0.0 {
+                        w + ratio * stretch
+                    } else {
+                        w + ratio * shrink
+                    };
+                    let st = para.styles[si].clone();
+                    let face = self.face_for(&st);
+                    let space = self.shaper.shape(face, " ");
+                    push_glyphs(self, &mut x, si, face, " ", &space, Some(set));
+                }
+                (Lb::Glue { width: w, .. }, _) if k + 1 < end => x += w,
+                _ => {}
+            }
+        }
+        // A hyphen at a flagged break.
+        if lb.hyphenated
+            && let Some(Slot::Hyphen(si)) = slots.get(lb.end)
+        {
+            let st = para.styles[*si].clone();
+            let face = self.face_for(&st);
+            let hyphen = self.shaper.shape(face, "-");
+            push_glyphs(self, &mut x, *si, face, "-", &hyphen, None);
+        }
+        out.width = x;
+        let shift = match align {
+            Align::Center => ((width - x) / 2.0).max(0.0),
+            Align::Right => (width - x).max(0.0),
+            _ => 0.0,
+        };
+        for (mut run, si) in runs {
+            let st = para.styles[si].clone();
+            let (a, d) = self.extents(&st);
+            out.ascent = out.ascent.max(a + st.rise);
+            out.descent = out.descent.max(d - st.rise);
+            run.pos.x += shift;
+            out.items.push(run);
+        }
+        for (x0, x1, si) in decorations {
+            let st = &para.styles[si];
+            let (x0, x1) = (x0 + shift, x1 + shift);
+            let thick = (st.size * 0.06).max(0.4);
+            if st.strike {
+                out.items.push(line_item(
+                    x0,
+                    x1,
+                    -st.size * 0.28 - st.rise,
+                    thick,
+                    st.color,
+                ));
+            }
+            if st.underline {
+                out.items
+                    .push(line_item(x0, x1, st.size * 0.12 - st.rise, thick, st.color));
+            }
+            if let Some(target) = &st.link {
+                out.items.push(Positioned {
+                    pos: Point {
+                        x: x0,
+                        y: -st.size * 0.9 - st.rise,
+                    },
+                    item: Item::Link(LinkArea {
+                        width: x1 - x0,
+                        height: st.size * 1.2,
+                        target: target.clone(),
+                    }),
+                });
+            }
+        }
+        for it in &mut out.items {
+            if matches!(it.item, Item::Anchor(_)) {
+                it.pos.x += shift;
+            }
+        }
+        out
+    }
+}
+
+fn line_item(x0: f32, x1: f32, y: f32, thickness: f32, color: Rgb) -> Positioned {
+    Positioned {
+        pos: Point { x: x0, y },
+        item: Item::Line(crate::frame::Line {
+            to: Point { x: x1 - x0, y: 0.0 },
+            thickness,
+            color,
+        }),
+    }
+}
+
+fn ends_forced(items: &[Lb], end: usize) -> bool {
+    matches!(items.get(end), Some(Lb::Penalty { penalty, .. }) if *penalty <= -linebreak::INFINITE_PENALTY)
+}
+
+fn is_mark_at(text: &str, byte: usize) -> bool {
+    text[byte..].chars().next().is_some_and(|c| {
+        matches!(u32::from(c), 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+    })
+}
+
+/// Appends shaped glyphs (scaled to points) and their clusters to a run.
+/// `space_width` overrides the advance of a single justified space.
+fn append_clusters(
+    run: &mut GlyphRun,
+    text: &str,
+    shaped: &Shaped,
+    scale: f32,
+    space_width: Option<f32>,
+) {
+    let base = run.text.len();
+    let first_glyph = run.glyphs.len();
+    run.text.push_str(text);
+    let glyphs = &shaped.glyphs;
+    let mut i = 0;
+    while i < glyphs.len() {
+        let c = glyphs[i].cluster;
+        let mut j = i + 1;
+        while j < glyphs.len() && glyphs[j].cluster == c {
+            j += 1;
+        }
+        let text_end = glyphs
+            .get(j)
+            .map_or(text.len(), |g| g.cluster as usize)
+            .max(c as usize);
+        run.clusters.push(Cluster {
+            text: base + c as usize..base + text_end,
+            glyphs: first_glyph + i..first_glyph + j,
+        });
+        i = j;
+    }
+    for g in glyphs {
+        run.glyphs.push(Glyph {
+            id: g.id,
+            x_advance: space_width.unwrap_or(g.advance as f32 * scale),
+            x_offset: g.x_offset as f32 * scale,
+            y_offset: g.y_offset as f32 * scale,
+        });
+    }
+}
+
+/// A paragraph's text with style spans and shaped fragments.
+#[derive(Default)]
+struct Para {
+    text: String,
+    styles: Vec<TextStyle>,
+    spans: Vec<(Range<usize>, usize)>,
+    anchors: Vec<(usize, String)>,
+}
+
+/// What a line is rendered from.
+#[derive(Clone, Copy)]
+struct LineCtx<'p> {
+    para: &'p Para,
+    frags: &'p [Fragment],
+    items: &'p [Lb],
+    slots: &'p [Slot],
+}
+
+impl Para {
+    fn style_index(&mut self, style: &TextStyle) -> usize {
+        if let Some(i) = self.styles.iter().position(|s| s == style) {
+            return i;
+        }
+        self.styles.push(style.clone());
+        self.styles.len() - 1
+    }
+
+    fn style_at(&self, byte: usize) -> usize {
+        self.spans
+            .iter()
+            .find(|(r, _)| r.contains(&byte))
+            .or(self.spans.last())
+            .map_or(0, |s| s.1)
+    }
+}

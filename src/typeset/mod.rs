@@ -1,0 +1,62 @@
+//! The typesetter: document model → [`crate::frame::Layout`].
+//!
+//! The steps, each in its own file:
+//! 1. [`setup`]: page geometry from the paper and the body font (a measure of
+//!    60–80 characters, leading from the font's metrics, a whole number of
+//!    lines per page);
+//! 2. [`shape`]: harfrust shaping with a word cache;
+//! 3. [`inline`]: paragraphs → items → [`linebreak`] (Knuth–Plass) → lines;
+//! 4. [`blocks`]: the document's blocks → a vertical flow of lines and boxes
+//!    with keep constraints (widows, orphans, keep-with-next);
+//! 5. [`paginate`]: the flow → pages, with running heads and folios.
+
+pub mod blocks;
+pub mod inline;
+pub mod linebreak;
+pub mod paginate;
+pub mod setup;
+pub mod shape;
+
+use crate::cli::Paper;
+use crate::doc::Document;
+use crate::fonts::FontSet;
+use crate::frame::{DocInfo, FontFace, Layout};
+
+pub use paginate::Report;
+
+/// Typesets `doc` on `paper`, returning the layout and a report of what the
+/// paginator did (for tests and `--timings`-style diagnostics).
+pub fn typeset(doc: &Document, fonts: &FontSet, paper: Paper, created: i64) -> (Layout, Report) {
+    let setup = setup::PageSetup::new(paper, fonts);
+    let mut engine = inline::InlineEngine::new(fonts, &doc.meta.lang);
+    let flow = blocks::build_flow(doc, &setup, &mut engine);
+    let (pages, outline, report) = paginate::paginate(flow, doc, &setup, &mut engine);
+    let fonts = (0..engine.font_ids.len())
+        .map(|i| {
+            let face = engine.shaper.face(i);
+            FontFace {
+                name: face.postscript_name.clone(),
+                data: face.data.clone(),
+                index: 0,
+            }
+        })
+        .collect();
+    let info = DocInfo {
+        title: doc.meta.title.clone().unwrap_or_default(),
+        authors: doc.meta.authors.clone(),
+        subject: doc.meta.description.clone(),
+        keywords: doc.meta.keywords.clone(),
+        lang: doc.meta.lang.clone(),
+        created,
+        producer: format!("trang {}", env!("CARGO_PKG_VERSION")),
+    };
+    (
+        Layout {
+            fonts,
+            pages,
+            outline,
+            info,
+        },
+        report,
+    )
+}

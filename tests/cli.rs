@@ -1,0 +1,203 @@
+//! The `trang` command as a user runs it: exit codes, messages, files written.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn trang() -> Command {
+    Command::cargo_bin("trang").unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn uncovered_character_is_an_error_with_every_place_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "cjk.md",
+        "---\ntitle: Thử\n---\n\n# Tiêu đề có 中\n\nĐoạn văn 中 ở đây.\n",
+    );
+    let out_dir = dir.path().join("out");
+    let out = trang()
+        .arg("build")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("U+4E2D"), "{err}");
+    let input_s = input.display().to_string();
+    assert!(
+        err.contains(&format!("{input_s}:5:14")),
+        "heading place: {err}"
+    );
+    assert!(
+        err.contains(&format!("{input_s}:7:10")),
+        "paragraph place: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out_dir.exists(), "nothing may be written");
+}
+
+#[test]
+fn invalid_date_points_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "d.md",
+        "---\ntitle: Ngày\ndate: 32/13/2022\n---\n\nVăn bản.\n",
+    );
+    let out = trang().arg("check").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{}:3:7", input.display())), "{err}");
+    assert!(
+        err.contains("32/13/2022") && err.contains("YYYY-MM-DD"),
+        "{err}"
+    );
+}
+
+#[test]
+fn front_matter_problems_are_reported_with_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "fm.md",
+        "---\ntitle: [không, phải, chuỗi]\ncolour: đỏ\nlang: tiếng việt\n---\n\nVăn bản.\n",
+    );
+    let out = trang().arg("check").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let p = input.display().to_string();
+    assert!(
+        err.contains("`title` must be a text") && err.contains(&format!("{p}:2:8")),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: unknown front-matter key `colour`")
+            && err.contains(&format!("{p}:3:1")),
+        "{err}"
+    );
+    assert!(
+        err.contains("not a BCP 47 language tag") && err.contains(&format!("{p}:4:7")),
+        "{err}"
+    );
+    let unterminated = write(dir.path(), "u.md", "---\ntitle: x\n\nVăn bản.\n");
+    let out = trang().arg("check").arg(&unterminated).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("front matter is not closed"));
+    let bad_yaml = write(dir.path(), "y.md", "---\ntitle: \"x\n---\n\nVăn bản.\n");
+    let out = trang().arg("check").arg(&bad_yaml).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not valid YAML"), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let out = trang().args(["build", "--paper", "a3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = trang().args(["frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn missing_input_and_folder_input_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = trang()
+        .arg("check")
+        .arg(dir.path().join("nope.md"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    let out = trang().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is a folder"), "{}", stderr(&out));
+}
+
+#[test]
+fn invalid_utf8_reports_offset_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.md");
+    std::fs::write(&p, b"---\ntitle: x\n---\n\nxin ch\xE0o\n").unwrap();
+    let out = trang().arg("check").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("not valid UTF-8") && err.contains("offset 24") && err.contains("line 5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bom_and_crlf_are_accepted_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "w.md",
+        "\u{FEFF}---\r\ntitle: Windows\r\ndate: 2022-07-05\r\n---\r\n\r\nVăn bản.\r\n",
+    );
+    let out = trang().arg("check").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+}
+
+#[test]
+fn missing_image_is_an_error_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "img.md",
+        "---\ntitle: Ảnh\n---\n\nXem ![ảnh](khong-co.png).\n",
+    );
+    let out = trang().arg("check").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("image `khong-co.png` not found")
+            && err.contains(&format!("{}:5:5", p.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_accepts_the_article_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = trang()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(root().join("source/article.md"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn missing_font_folder_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = trang()
+        .arg("check")
+        .arg(root().join("source/article.md"))
+        .arg("--fonts")
+        .arg(dir.path().join("nope"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("font folder"), "{}", stderr(&out));
+}
