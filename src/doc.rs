@@ -96,7 +96,13 @@ impl Date {
     /// The Vietnamese dateline form, e.g. `Thứ ba, 05/07/2022`.
     pub fn vietnamese_dateline(&self) -> String {
         const DAYS: [&str; 7] = [
-            "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật",
+            "Thứ hai",
+            "Thứ ba",
+            "Thứ tư",
+            "Thứ năm",
+            "Thứ sáu",
+            "Thứ bảy",
+            "Chủ nhật",
         ];
         format!(
             "{}, {:02}/{:02}/{:04}",

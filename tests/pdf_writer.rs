@@ -21,13 +21,23 @@ fn run(tool: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
         panic!("cannot run `{tool}` ({e}): install the test tools with `bash .ci/test-deps`")
     });
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)
 }
 
 fn face(path: &str, name: &str) -> FontFace {
-    let data = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts").join(path)).unwrap();
-    FontFace { name: name.into(), data: Arc::new(data), index: 0 }
+    let data = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fonts")
+            .join(path),
+    )
+    .unwrap();
+    FontFace {
+        name: name.into(),
+        data: Arc::new(data),
+        index: 0,
+    }
 }
 
 /// Shapes `text` with harfrust and turns the result into a run, widening
@@ -54,28 +64,50 @@ fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) 
         });
         match clusters.last_mut() {
             Some(c) if c.text.start == start => c.glyphs.end = i + 1,
-            _ => clusters.push(Cluster { text: start..start, glyphs: i..i + 1 }),
+            _ => clusters.push(Cluster {
+                text: start..start,
+                glyphs: i..i + 1,
+            }),
         }
     }
     for i in 0..clusters.len() {
         clusters[i].text.end = clusters.get(i + 1).map_or(text.len(), |c| c.text.start);
     }
-    GlyphRun { font: FontId(font), size, color: Rgb::BLACK, glyphs, text: text.into(), clusters }
+    GlyphRun {
+        font: FontId(font),
+        size,
+        color: Rgb::BLACK,
+        glyphs,
+        text: text.into(),
+        clusters,
+    }
 }
 
 fn text(run: GlyphRun, x: f32, y: f32) -> Positioned {
-    Positioned { pos: Point { x, y }, item: Item::Text(run) }
+    Positioned {
+        pos: Point { x, y },
+        item: Item::Text(run),
+    }
 }
 
 fn png_bytes() -> Vec<u8> {
-    let img = image::RgbaImage::from_fn(24, 16, |x, y| image::Rgba([(x * 10) as u8, (y * 15) as u8, 120, if x < 12 { 255 } else { 90 }]));
+    let img = image::RgbaImage::from_fn(24, 16, |x, y| {
+        image::Rgba([
+            (x * 10) as u8,
+            (y * 15) as u8,
+            120,
+            if x < 12 { 255 } else { 90 },
+        ])
+    });
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
 
 fn jpeg_bytes() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(32, 20, |x, y| image::Rgb([(x * 8) as u8, 90, (y * 12) as u8]));
+    let img = image::RgbImage::from_fn(32, 20, |x, y| {
+        image::Rgb([(x * 8) as u8, 90, (y * 12) as u8])
+    });
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
     out.into_inner()
@@ -84,9 +116,18 @@ fn jpeg_bytes() -> Vec<u8> {
 fn sample_layout() -> Layout {
     let mut l = Layout {
         fonts: vec![
-            face("source-serif-4/SourceSerif4-Regular.ttf", "SourceSerif4-Regular"),
-            face("be-vietnam-pro/BeVietnamPro_700Bold.ttf", "BeVietnamPro-Bold"),
-            face("source-code-pro/SourceCodePro-Regular.ttf", "SourceCodePro-Regular"),
+            face(
+                "source-serif-4/SourceSerif4-Regular.ttf",
+                "SourceSerif4-Regular",
+            ),
+            face(
+                "be-vietnam-pro/BeVietnamPro_700Bold.ttf",
+                "BeVietnamPro-Bold",
+            ),
+            face(
+                "source-code-pro/SourceCodePro-Regular.ttf",
+                "SourceCodePro-Regular",
+            ),
             face("source-serif-4/SourceSerif4-It.ttf", "SourceSerif4-It"),
         ],
         info: DocInfo {
@@ -108,37 +149,92 @@ fn sample_layout() -> Layout {
     let code = shape(&l, 2, CODE, 9.0, 0.0);
     let link_width = body.width();
     let p1 = vec![
-        Positioned { pos: Point { x: 50.0, y: 60.0 }, item: Item::Anchor("dau".into()) },
+        Positioned {
+            pos: Point { x: 50.0, y: 60.0 },
+            item: Item::Anchor("dau".into()),
+        },
         text(heading, 50.0, 80.0),
         text(body, 50.0, 110.0),
         Positioned {
             pos: Point { x: 50.0, y: 99.0 },
-            item: Item::Link(LinkArea { width: link_width, height: 14.0, target: LinkTarget::Uri("https://vi.wikipedia.org/wiki/Tiếng_Việt".into()) }),
+            item: Item::Link(LinkArea {
+                width: link_width,
+                height: 14.0,
+                target: LinkTarget::Uri("https://vi.wikipedia.org/wiki/Tiếng_Việt".into()),
+            }),
         },
         text(nfd_run, 50.0, 128.0),
         text(marked, 50.0, 146.0),
-        Positioned { pos: Point { x: 45.0, y: 155.0 }, item: Item::Fill(Fill { width: 330.0, height: 18.0, color: Rgb(0.94, 0.94, 0.92) }) },
+        Positioned {
+            pos: Point { x: 45.0, y: 155.0 },
+            item: Item::Fill(Fill {
+                width: 330.0,
+                height: 18.0,
+                color: Rgb(0.94, 0.94, 0.92),
+            }),
+        },
         text(code, 50.0, 167.0),
-        Positioned { pos: Point { x: 50.0, y: 185.0 }, item: Item::Line(Line { to: Point { x: 320.0, y: 0.0 }, thickness: 0.5, color: Rgb(0.4, 0.4, 0.4) }) },
-        Positioned { pos: Point { x: 50.0, y: 195.0 }, item: Item::Image(Image { data: Arc::new(png_bytes()), format: ImageFormat::Png, pixel_size: (24, 16), width: 72.0, height: 48.0 }) },
-        Positioned { pos: Point { x: 140.0, y: 195.0 }, item: Item::Image(Image { data: Arc::new(jpeg_bytes()), format: ImageFormat::Jpeg, pixel_size: (32, 20), width: 96.0, height: 60.0 }) },
+        Positioned {
+            pos: Point { x: 50.0, y: 185.0 },
+            item: Item::Line(Line {
+                to: Point { x: 320.0, y: 0.0 },
+                thickness: 0.5,
+                color: Rgb(0.4, 0.4, 0.4),
+            }),
+        },
+        Positioned {
+            pos: Point { x: 50.0, y: 195.0 },
+            item: Item::Image(Image {
+                data: Arc::new(png_bytes()),
+                format: ImageFormat::Png,
+                pixel_size: (24, 16),
+                width: 72.0,
+                height: 48.0,
+            }),
+        },
+        Positioned {
+            pos: Point { x: 140.0, y: 195.0 },
+            item: Item::Image(Image {
+                data: Arc::new(jpeg_bytes()),
+                format: ImageFormat::Jpeg,
+                pixel_size: (32, 20),
+                width: 96.0,
+                height: 60.0,
+            }),
+        },
         Positioned {
             pos: Point { x: 50.0, y: 270.0 },
-            item: Item::Link(LinkArea { width: 100.0, height: 14.0, target: LinkTarget::Anchor("phan-hai".into()) }),
+            item: Item::Link(LinkArea {
+                width: 100.0,
+                height: 14.0,
+                target: LinkTarget::Anchor("phan-hai".into()),
+            }),
         },
         text(shape(&l, 0, "Xem phần hai.", 11.0, 0.0), 50.0, 281.0),
     ];
     let p2 = vec![
-        Positioned { pos: Point { x: 50.0, y: 60.0 }, item: Item::Anchor("phan-hai".into()) },
+        Positioned {
+            pos: Point { x: 50.0, y: 60.0 },
+            item: Item::Anchor("phan-hai".into()),
+        },
         text(shape(&l, 1, "Phần hai", 16.0, 0.0), 50.0, 80.0),
         text(shape(&l, 1, "Mục 2.1", 13.0, 0.0), 50.0, 120.0),
         text(shape(&l, 1, "Tiểu mục sâu", 11.0, 0.0), 50.0, 160.0),
         text(shape(&l, 0, "Hết.", 11.0, 0.0), 50.0, 180.0),
     ];
     for items in [p1, p2] {
-        l.pages.push(Page { width: 420.0, height: 595.0, items });
+        l.pages.push(Page {
+            width: 420.0,
+            height: 595.0,
+            items,
+        });
     }
-    let entry = |title: &str, level, page, y| OutlineEntry { title: title.into(), level, page, y };
+    let entry = |title: &str, level, page, y| OutlineEntry {
+        title: title.into(),
+        level,
+        page,
+        y,
+    };
     l.outline = vec![
         entry("Mở đầu", 1, 0, 66.0),
         entry("Phần hai", 1, 1, 66.0),
@@ -163,12 +259,18 @@ fn fold(s: &str) -> String {
 fn text_extracts_exactly() {
     let (_, path) = write_sample("extract.pdf");
     let p = path.to_str().unwrap();
-    let (ok, page1) = run("pdftotext", &["-enc", "UTF-8", "-f", "1", "-l", "1", p, "-"]);
+    let (ok, page1) = run(
+        "pdftotext",
+        &["-enc", "UTF-8", "-f", "1", "-l", "1", p, "-"],
+    );
     assert!(ok, "{page1}");
     let nfd: String = NFD_LINE.nfd().collect();
     let want = ["Mở đầu", BODY, &nfd, MARKED, CODE, "Xem phần hai."].join(" ");
     assert_eq!(fold(&page1), fold(&want));
-    let (_, page2) = run("pdftotext", &["-enc", "UTF-8", "-f", "2", "-l", "2", p, "-"]);
+    let (_, page2) = run(
+        "pdftotext",
+        &["-enc", "UTF-8", "-f", "2", "-l", "2", p, "-"],
+    );
     assert_eq!(fold(&page2), "Phần hai Mục 2.1 Tiểu mục sâu Hết.");
 }
 
@@ -178,22 +280,41 @@ fn fonts_are_subset_with_unicode_maps() {
     let (ok, out) = run("pdffonts", &[path.to_str().unwrap()]);
     assert!(ok, "{out}");
     let rows: Vec<&str> = out.lines().skip(2).collect();
-    assert_eq!(rows.len(), 3, "only the three used fonts are embedded:\n{out}");
+    assert_eq!(
+        rows.len(),
+        3,
+        "only the three used fonts are embedded:\n{out}"
+    );
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         assert_eq!(cols[1], "CID", "{row}");
         assert!(cols[0].as_bytes()[6] == b'+', "subset tag: {row}");
-        assert_eq!(&cols[cols.len() - 5..cols.len() - 2], ["yes", "yes", "yes"], "emb/sub/uni: {row}");
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            ["yes", "yes", "yes"],
+            "emb/sub/uni: {row}"
+        );
     }
-    assert!(bytes.len() < 35_000, "2-page sample is {} bytes", bytes.len());
+    assert!(
+        bytes.len() < 35_000,
+        "2-page sample is {} bytes",
+        bytes.len()
+    );
 }
 
 #[test]
 fn file_is_valid_and_deterministic() {
     let (bytes, path) = write_sample("valid.pdf");
     let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
-    assert!(ok && out.contains("No syntax or stream encoding errors") && !out.contains("WARNING"), "{out}");
-    assert_eq!(write_pdf(&sample_layout()).unwrap(), bytes, "two writes differ");
+    assert!(
+        ok && out.contains("No syntax or stream encoding errors") && !out.contains("WARNING"),
+        "{out}"
+    );
+    assert_eq!(
+        write_pdf(&sample_layout()).unwrap(),
+        bytes,
+        "two writes differ"
+    );
     assert!(bytes.starts_with(b"%PDF-1.7"));
 }
 
@@ -205,13 +326,25 @@ fn metadata() {
     assert!(ok, "{info}");
     assert!(info.contains("Thử nghiệm PDF"), "{info}");
     assert!(info.contains("Nguyễn Văn A, Trần Thị B"), "{info}");
-    assert!(info.contains("Kiểm tra bộ ghi PDF") && info.contains("tiếng Việt"), "{info}");
+    assert!(
+        info.contains("Kiểm tra bộ ghi PDF") && info.contains("tiếng Việt"),
+        "{info}"
+    );
     assert!(info.contains("Producer:        trang 0.1.0"), "{info}");
     assert!(info.contains("2023") && !info.contains("1970"), "{info}");
-    assert!(!info.contains("PDF/X") && !info.contains("PDF subtype"), "{info}");
-    assert!(info.contains("PDF version:     1.7") && info.contains("Pages:           2"), "{info}");
+    assert!(
+        !info.contains("PDF/X") && !info.contains("PDF subtype"),
+        "{info}"
+    );
+    assert!(
+        info.contains("PDF version:     1.7") && info.contains("Pages:           2"),
+        "{info}"
+    );
     let (_, meta) = run("pdfinfo", &["-meta", p]);
-    assert!(meta.contains("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Thử nghiệm PDF"), "{meta}");
+    assert!(
+        meta.contains("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Thử nghiệm PDF"),
+        "{meta}"
+    );
     assert!(!meta.contains("GTS_PDFX"), "{meta}");
 }
 
@@ -221,14 +354,21 @@ fn structure_outline_links_content() {
     assert!(!bytes.windows(8).any(|w| w == b"GTS_PDFX"));
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
     let cat = doc.catalog().unwrap();
-    assert_eq!(cat.get(b"PageMode").unwrap().as_name().unwrap(), b"UseOutlines");
+    assert_eq!(
+        cat.get(b"PageMode").unwrap().as_name().unwrap(),
+        b"UseOutlines"
+    );
     assert!(cat.get(b"Lang").is_ok() && cat.get(b"ViewerPreferences").is_ok());
     let dict = |o: &lopdf::Object| doc.get_dictionary(o.as_reference().unwrap()).unwrap();
-    let title = |d: &lopdf::Dictionary| lopdf::decode_text_string(d.get(b"Title").unwrap()).unwrap();
+    let title =
+        |d: &lopdf::Dictionary| lopdf::decode_text_string(d.get(b"Title").unwrap()).unwrap();
     let outlines = dict(cat.get(b"Outlines").unwrap());
     let first = dict(outlines.get(b"First").unwrap());
     assert_eq!(title(first), "Mở đầu");
-    assert!(first.get(b"First").is_err(), "first heading has no children");
+    assert!(
+        first.get(b"First").is_err(),
+        "first heading has no children"
+    );
     let second = dict(first.get(b"Next").unwrap());
     assert_eq!(title(second), "Phần hai");
     assert!(second.get(b"Next").is_err());
@@ -238,26 +378,57 @@ fn structure_outline_links_content() {
     assert_eq!(title(grandchild), "Tiểu mục sâu");
     let dest = grandchild.get(b"Dest").unwrap().as_array().unwrap();
     assert_eq!(dest[1].as_name().unwrap(), b"XYZ");
-    assert_eq!(dest[3].as_float().unwrap(), 445.0, "595 - 150: the heading, not the page top");
+    assert_eq!(
+        dest[3].as_float().unwrap(),
+        445.0,
+        "595 - 150: the heading, not the page top"
+    );
 
     let pages: Vec<_> = doc.get_pages().into_values().collect();
     let annots = doc.get_page_annotations(pages[0]).unwrap();
     assert_eq!(annots.len(), 2);
     for a in &annots {
-        let border: Vec<i64> = a.get(b"Border").unwrap().as_array().unwrap().iter().map(|o| o.as_i64().unwrap()).collect();
+        let border: Vec<i64> = a
+            .get(b"Border")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_i64().unwrap())
+            .collect();
         assert_eq!(border, [0, 0, 0]);
     }
-    let uri = annots[0].get(b"A").unwrap().as_dict().unwrap().get(b"URI").unwrap().as_str().unwrap();
-    assert_eq!(uri, b"https://vi.wikipedia.org/wiki/Ti%E1%BA%BFng_Vi%E1%BB%87t");
-    assert_eq!(annots[1].get(b"Dest").unwrap().as_str().unwrap(), b"phan-hai");
+    let uri = annots[0]
+        .get(b"A")
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .get(b"URI")
+        .unwrap()
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        uri,
+        b"https://vi.wikipedia.org/wiki/Ti%E1%BA%BFng_Vi%E1%BB%87t"
+    );
+    assert_eq!(
+        annots[1].get(b"Dest").unwrap().as_str().unwrap(),
+        b"phan-hai"
+    );
 
     let content = String::from_utf8_lossy(&doc.get_page_content(pages[0])).into_owned();
     for token in content.split(|c: char| c.is_whitespace() || "[]<>()/".contains(c)) {
         if let Some((_, frac)) = token.split_once('.') {
-            assert!(frac.len() <= 3 && token.parse::<f64>().is_ok(), "noisy number {token:?} in\n{content}");
+            assert!(
+                frac.len() <= 3 && token.parse::<f64>().is_ok(),
+                "noisy number {token:?} in\n{content}"
+            );
         }
     }
-    assert!(content.contains("/Span<</ActualText<FEFF"), "marks positioned apart get ActualText");
+    assert!(
+        content.contains("/Span<</ActualText<FEFF"),
+        "marks positioned apart get ActualText"
+    );
     assert!(content.contains("Ts"), "raised/lowered marks use text rise");
 }
 
@@ -265,8 +436,98 @@ fn structure_outline_links_content() {
 fn renders() {
     let (_, path) = write_sample("render.pdf");
     let prefix = path.with_extension("");
-    let (ok, out) = run("pdftoppm", &["-r", "110", "-png", "-f", "1", "-l", "1", path.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let (ok, out) = run(
+        "pdftoppm",
+        &[
+            "-r",
+            "110",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
     assert!(ok, "{out}");
     let png = PathBuf::from(format!("{}-1.png", prefix.display()));
-    assert!(std::fs::metadata(&png).is_ok_and(|m| m.len() > 1000), "{}", png.display());
+    assert!(
+        std::fs::metadata(&png).is_ok_and(|m| m.len() > 1000),
+        "{}",
+        png.display()
+    );
+}
+
+/// A one-page layout with hand-made runs, in the first font of the sample.
+fn one_page(runs: Vec<GlyphRun>) -> Layout {
+    let mut l = sample_layout();
+    l.outline.clear();
+    let items = runs.into_iter().enumerate().map(|(i, r)| text(r, 50.0, 80.0 + 20.0 * i as f32)).collect();
+    l.pages = vec![Page { width: 420.0, height: 595.0, items }];
+    l
+}
+
+fn extract(layout: &Layout, name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, write_pdf(layout).unwrap()).unwrap();
+    let (ok, out) = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    assert!(ok, "{out}");
+    fold(&out)
+}
+
+#[test]
+fn actual_text_for_split_and_conflicting_glyphs() {
+    let l = sample_layout();
+    let g = |s: &str| shape(&l, 0, s, 14.0, 0.0).glyphs[0];
+    let (e, dot, hat, a) = (g("e"), g("\u{323}"), g("\u{302}"), g("a"));
+    // "ệ" (one character) drawn as e + combining dot below + circumflex, the
+    // marks moved back over the e: extraction must give one "ệ".
+    let mut marks = [dot, hat];
+    for (m, dy) in marks.iter_mut().zip([0.0, 1.5]) {
+        (m.x_offset, m.y_offset, m.x_advance) = (-e.x_advance * 0.8, dy, 0.0);
+    }
+    let decomposed = GlyphRun {
+        font: FontId(0),
+        size: 14.0,
+        color: Rgb::BLACK,
+        glyphs: vec![e, marks[0], marks[1], a],
+        text: "ệa".into(),
+        clusters: vec![Cluster { text: 0..3, glyphs: 0..3 }, Cluster { text: 3..4, glyphs: 3..4 }],
+    };
+    // The glyph "a" standing for "à" here, "a" elsewhere: one CMap entry
+    // cannot say both.
+    let conflicting = GlyphRun {
+        glyphs: vec![a, a],
+        text: "aà".into(),
+        clusters: vec![Cluster { text: 0..1, glyphs: 0..1 }, Cluster { text: 1..3, glyphs: 1..2 }],
+        ..decomposed.clone()
+    };
+    // Inconsistent clusters: the whole run is extracted through ActualText.
+    let broken = GlyphRun {
+        glyphs: vec![a, e],
+        text: "ae".into(),
+        clusters: vec![Cluster { text: 0..1, glyphs: 0..2 }, Cluster { text: 1..2, glyphs: 0..1 }],
+        ..decomposed.clone()
+    };
+    let layout = one_page(vec![decomposed, conflicting, broken]);
+    assert_eq!(extract(&layout, "actual.pdf"), "ệa aà ae");
+}
+
+#[test]
+fn bad_layouts_are_errors() {
+    let mut l = sample_layout();
+    if let Item::Text(run) = &mut l.pages[0].items[1].item {
+        run.font = FontId(9);
+    }
+    assert_eq!(write_pdf(&l).unwrap_err().to_string(), "glyph run uses font #9, which the layout does not have");
+    let mut l = sample_layout();
+    l.outline[0].page = 5;
+    assert!(write_pdf(&l).unwrap_err().to_string().contains("missing page 6"));
+}
+
+#[test]
+#[should_panic(expected = "bash .ci/test-deps")]
+fn missing_tool_names_the_setup_command() {
+    run("trang-no-such-tool", &[]);
 }

@@ -124,7 +124,11 @@ impl Content {
 
     /// Selects a font resource and size (`Tf`).
     pub fn set_font(&mut self, name: &str, size: f32) {
-        if self.font.as_ref().is_none_or(|(n, s)| n != name || *s != size) {
+        if self
+            .font
+            .as_ref()
+            .is_none_or(|(n, s)| n != name || *s != size)
+        {
             self.raw(&format!("/{name} "));
             self.nums(&[size], 2);
             self.raw("Tf\n");

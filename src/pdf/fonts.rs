@@ -75,7 +75,9 @@ impl Metrics {
             ascent,
             descent,
             cap_height,
-            italic_angle: post.and_then(|t| be32(t, 4)).map_or(0.0, |v| v as i32 as f32 / 65536.0),
+            italic_angle: post
+                .and_then(|t| be32(t, 4))
+                .map_or(0.0, |v| v as i32 as f32 / 65536.0),
             fixed_pitch: post.and_then(|t| be32(t, 12)).is_some_and(|v| v != 0),
             weight: os2.and_then(|t| be16(t, 4)).unwrap_or(400),
             hmtx: hmtx.to_vec(),
@@ -157,13 +159,17 @@ impl FontUse {
         let _ = file.compress();
         let file_id = doc.add_object(file);
         let s = |v: i16| coord(m.per_mille(f32::from(v)));
-        let flags = 4 | if m.fixed_pitch { 1 } else { 0 } | if m.italic_angle != 0.0 { 64 } else { 0 };
+        let flags =
+            4 | if m.fixed_pitch { 1 } else { 0 } | if m.italic_angle != 0.0 { 64 } else { 0 };
         let stem_v = 50 + (i64::from(m.weight) / 65).pow(2);
         let descriptor = Dictionary::from_iter([
             ("Type", Object::Name(b"FontDescriptor".to_vec())),
             ("FontName", Object::Name(name.clone().into_bytes())),
             ("Flags", Object::Integer(flags)),
-            ("FontBBox", Object::Array(m.bbox.iter().map(|&v| s(v)).collect())),
+            (
+                "FontBBox",
+                Object::Array(m.bbox.iter().map(|&v| s(v)).collect()),
+            ),
             ("ItalicAngle", coord(m.italic_angle)),
             ("Ascent", s(m.ascent)),
             ("Descent", s(m.descent)),
@@ -173,7 +179,11 @@ impl FontUse {
         ]);
         let descriptor_id = doc.add_object(descriptor);
 
-        let by_cid: BTreeMap<u16, f32> = self.cids.iter().map(|(g, c)| (*c, self.widths[g])).collect();
+        let by_cid: BTreeMap<u16, f32> = self
+            .cids
+            .iter()
+            .map(|(g, c)| (*c, self.widths[g]))
+            .collect();
         // /W as `first [w w ...]` segments of consecutive CIDs.
         let mut widths: Vec<Object> = Vec::new();
         let mut next = None;
@@ -213,7 +223,10 @@ impl FontUse {
             ("Subtype", Object::Name(b"Type0".to_vec())),
             ("BaseFont", Object::Name(name.into_bytes())),
             ("Encoding", Object::Name(b"Identity-H".to_vec())),
-            ("DescendantFonts", Object::Array(vec![Object::Reference(cid_font_id)])),
+            (
+                "DescendantFonts",
+                Object::Array(vec![Object::Reference(cid_font_id)]),
+            ),
             ("ToUnicode", Object::Reference(cmap_id)),
         ])))
     }
@@ -234,8 +247,11 @@ impl FontUse {
 
     /// The ToUnicode CMap: one `bfchar` entry per glyph that gives back text.
     fn to_unicode_cmap(&self) -> String {
-        let entries: BTreeMap<u16, &String> =
-            self.unicode.iter().filter_map(|(g, t)| Some((*self.cids.get(g)?, t))).collect();
+        let entries: BTreeMap<u16, &String> = self
+            .unicode
+            .iter()
+            .filter_map(|(g, t)| Some((*self.cids.get(g)?, t)))
+            .collect();
         let mut s = String::from(
             "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
              /CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n\

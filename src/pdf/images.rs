@@ -77,7 +77,8 @@ fn add_jpeg(doc: &mut Document, data: &[u8]) -> Result<ObjectId, PdfError> {
 /// Samples of 8- or 16-bit channels, big-endian, separated into colour and
 /// alpha planes.
 fn split(samples: Vec<u16>, channels: usize, wide: bool) -> (Vec<u8>, Option<Vec<u8>>) {
-    let color_channels = if channels % 2 == 0 { channels - 1 } else { channels };
+    // Gray+alpha and RGB+alpha have an even number of channels.
+    let color_channels = channels - usize::from(channels.is_multiple_of(2));
     let push = |out: &mut Vec<u8>, v: u16| {
         if wide {
             out.extend_from_slice(&v.to_be_bytes());
@@ -109,10 +110,16 @@ fn add_png(doc: &mut Document, data: &[u8]) -> Result<ObjectId, PdfError> {
         .map_err(|e| PdfError::Image(format!("PNG: {e}")))?;
     let (w, h) = (img.width(), img.height());
     let (samples, channels, wide): (Vec<u16>, usize, bool) = match img {
-        DynamicImage::ImageLuma8(b) => (b.into_raw().into_iter().map(u16::from).collect(), 1, false),
-        DynamicImage::ImageLumaA8(b) => (b.into_raw().into_iter().map(u16::from).collect(), 2, false),
+        DynamicImage::ImageLuma8(b) => {
+            (b.into_raw().into_iter().map(u16::from).collect(), 1, false)
+        }
+        DynamicImage::ImageLumaA8(b) => {
+            (b.into_raw().into_iter().map(u16::from).collect(), 2, false)
+        }
         DynamicImage::ImageRgb8(b) => (b.into_raw().into_iter().map(u16::from).collect(), 3, false),
-        DynamicImage::ImageRgba8(b) => (b.into_raw().into_iter().map(u16::from).collect(), 4, false),
+        DynamicImage::ImageRgba8(b) => {
+            (b.into_raw().into_iter().map(u16::from).collect(), 4, false)
+        }
         DynamicImage::ImageLuma16(b) => (b.into_raw(), 1, true),
         DynamicImage::ImageLumaA16(b) => (b.into_raw(), 2, true),
         DynamicImage::ImageRgb16(b) => (b.into_raw(), 3, true),
@@ -120,7 +127,11 @@ fn add_png(doc: &mut Document, data: &[u8]) -> Result<ObjectId, PdfError> {
     };
     let (color, alpha) = split(samples, channels, wide);
     let bits = if wide { 16 } else { 8 };
-    let space = if channels <= 2 { "DeviceGray" } else { "DeviceRGB" };
+    let space = if channels <= 2 {
+        "DeviceGray"
+    } else {
+        "DeviceRGB"
+    };
     // An alpha channel that is opaque everywhere is dropped.
     let opaque = |a: &Vec<u8>| a.iter().all(|&v| v == 0xFF);
     let mut dict = image_dict(w, h, space, bits);

@@ -52,7 +52,10 @@ pub enum PdfError {
 impl fmt::Display for PdfError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PdfError::UnknownFont(i) => write!(f, "glyph run uses font #{i}, which the layout does not have"),
+            PdfError::UnknownFont(i) => write!(
+                f,
+                "glyph run uses font #{i}, which the layout does not have"
+            ),
             PdfError::Font { font, reason } => write!(f, "cannot embed font {font}: {reason}"),
             PdfError::Image(reason) => write!(f, "cannot embed image: {reason}"),
             PdfError::OutlinePage(p) => write!(f, "outline entry points to missing page {}", p + 1),
@@ -84,10 +87,15 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
 
     let mut image_names: BTreeMap<[u8; 32], String> = BTreeMap::new();
     let mut xobjects = Dictionary::new();
-    for img in layout.pages.iter().flat_map(|p| &p.items).filter_map(|i| match &i.item {
-        Item::Image(img) => Some(img),
-        _ => None,
-    }) {
+    for img in layout
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match &i.item {
+            Item::Image(img) => Some(img),
+            _ => None,
+        })
+    {
         let key = image_key(img);
         if !image_names.contains_key(&key) {
             let name = format!("Im{}", image_names.len());
@@ -102,8 +110,11 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     let resources_id = doc.add_object(resources);
 
     let pages_id = doc.new_object_id();
-    let page_ids: Vec<(ObjectId, f32)> =
-        layout.pages.iter().map(|p| (doc.new_object_id(), p.height)).collect();
+    let page_ids: Vec<(ObjectId, f32)> = layout
+        .pages
+        .iter()
+        .map(|p| (doc.new_object_id(), p.height))
+        .collect();
     let mut anchors: BTreeMap<Vec<u8>, Object> = BTreeMap::new();
     for (page, &(id, height)) in layout.pages.iter().zip(&page_ids) {
         for it in &page.items {
@@ -161,7 +172,10 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
         let mut d = Dictionary::from_iter([
             ("Type", Object::Name(b"Page".to_vec())),
             ("Parent", Object::Reference(pages_id)),
-            ("MediaBox", Object::Array([0.0, 0.0, page.width, h].map(nav::coord).to_vec())),
+            (
+                "MediaBox",
+                Object::Array([0.0, 0.0, page.width, h].map(nav::coord).to_vec()),
+            ),
             ("Resources", Object::Reference(resources_id)),
             ("Contents", Object::Reference(contents)),
         ]);
@@ -170,7 +184,10 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
         }
         doc.set_object(page_id, d);
     }
-    let kids = page_ids.iter().map(|(id, _)| Object::Reference(*id)).collect();
+    let kids = page_ids
+        .iter()
+        .map(|(id, _)| Object::Reference(*id))
+        .collect();
     doc.set_object(
         pages_id,
         Dictionary::from_iter([
@@ -192,21 +209,32 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
 fn collect_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> {
     let mut fonts: BTreeMap<usize, FontUse> = BTreeMap::new();
     let runs = || {
-        layout.pages.iter().flat_map(|p| &p.items).filter_map(|i| match &i.item {
-            Item::Text(run) if !run.glyphs.is_empty() => Some(run),
-            _ => None,
-        })
+        layout
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|i| match &i.item {
+                Item::Text(run) if !run.glyphs.is_empty() => Some(run),
+                _ => None,
+            })
     };
     for run in runs() {
         if run.font.0 >= layout.fonts.len() {
             return Err(PdfError::UnknownFont(run.font.0));
         }
-        fonts.entry(run.font.0).or_default().glyphs.extend(run.glyphs.iter().map(|g| g.id));
+        fonts
+            .entry(run.font.0)
+            .or_default()
+            .glyphs
+            .extend(run.glyphs.iter().map(|g| g.id));
     }
     for one_to_one in [true, false] {
         for run in runs() {
             let font = fonts.entry(run.font.0).or_default();
-            for unit in text::units(run).iter().filter(|u| u.one_to_one() == one_to_one) {
+            for unit in text::units(run)
+                .iter()
+                .filter(|u| u.one_to_one() == one_to_one)
+            {
                 for (gid, text) in unit.proposals() {
                     font.propose(gid, &text);
                 }
@@ -251,9 +279,12 @@ fn catalog(
     Ok(cat)
 }
 
+/// Serializes with object streams and a cross-reference stream (PDF 1.5+),
+/// which keeps the many small dictionaries compressed.
 fn save(doc: &mut Document) -> Result<Vec<u8>, PdfError> {
     let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(|e| PdfError::Write(e.to_string()))?;
+    doc.save_modern(&mut out)
+        .map_err(|e| PdfError::Write(e.to_string()))?;
     Ok(out)
 }
 
@@ -262,7 +293,8 @@ fn save(doc: &mut Document) -> Result<Vec<u8>, PdfError> {
 fn finish(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<Vec<u8>, PdfError> {
     let info_id = doc.add_object(meta::info_dict(info));
     doc.trailer.set("Info", Object::Reference(info_id));
-    let digest = Sha256::digest(save(&mut doc)?);
+    // Saving mutates the document (object stream and xref ids): hash a copy.
+    let digest = Sha256::digest(save(&mut doc.clone())?);
     let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &digest).to_string();

@@ -49,7 +49,9 @@ pub(crate) fn link_annotation(
     top: f32,
     anchors: &BTreeMap<Vec<u8>, Object>,
 ) -> Option<Dictionary> {
-    let rect = [x, top - link.height, x + link.width, top].map(coord).to_vec();
+    let rect = [x, top - link.height, x + link.width, top]
+        .map(coord)
+        .to_vec();
     let mut d = Dictionary::from_iter([
         ("Type", Object::Name(b"Annot".to_vec())),
         ("Subtype", Object::Name(b"Link".to_vec())),
@@ -124,7 +126,10 @@ pub(crate) fn outline(
         let (page, height) = pages[e.page.min(pages.len() - 1)];
         let mut d = Dictionary::from_iter([
             ("Title", text_string(&e.title)),
-            ("Parent", Object::Reference(parent[i].map_or(root, |p| ids[p]))),
+            (
+                "Parent",
+                Object::Reference(parent[i].map_or(root, |p| ids[p])),
+            ),
             ("Dest", xyz(page, height - e.y)),
         ]);
         let siblings = parent[i].map_or(&top, |p| &kids[p]);

@@ -33,8 +33,12 @@ impl Unit<'_> {
             let chars = self.text.chars().map(String::from);
             self.glyphs.iter().map(|g| g.id).zip(chars).collect()
         } else {
-            let mut texts = std::iter::once(self.text.clone()).chain(std::iter::repeat(String::new()));
-            self.glyphs.iter().map(|g| (g.id, texts.next().unwrap_or_default())).collect()
+            let mut texts =
+                std::iter::once(self.text.clone()).chain(std::iter::repeat(String::new()));
+            self.glyphs
+                .iter()
+                .map(|g| (g.id, texts.next().unwrap_or_default()))
+                .collect()
         }
     }
 
@@ -42,7 +46,10 @@ impl Unit<'_> {
     /// the font's final ToUnicode map.
     fn needs_actual_text(&self, font: &FontUse) -> bool {
         self.fallback
-            || self.glyphs.iter().any(|g| g.x_offset.abs() > EPS || g.y_offset.abs() > EPS)
+            || self
+                .glyphs
+                .iter()
+                .any(|g| g.x_offset.abs() > EPS || g.y_offset.abs() > EPS)
             || self.proposals().iter().any(|(g, t)| !font.maps_to(*g, t))
     }
 }
@@ -124,7 +131,7 @@ impl Tj {
         if self.in_hex {
             self.buf.push(b'>');
         }
-        if self.buf.iter().any(|&b| b == b'<') {
+        if self.buf.contains(&b'<') {
             c.buf.push(b'[');
             c.buf.append(&mut self.buf);
             c.buf.extend_from_slice(b"]TJ\n");
@@ -154,28 +161,45 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
     let mut i = 0;
     while i < units.len() {
         // A span of consecutive units with the same need for ActualText.
-        let span: Range<usize> = i..(i..units.len()).find(|&j| actual[j] != actual[i]).unwrap_or(units.len());
+        let span: Range<usize> = i..(i..units.len())
+            .find(|&j| actual[j] != actual[i])
+            .unwrap_or(units.len());
         if actual[i] {
             tj.flush(c);
-            let text: String = units[span.clone()].iter().map(|u| u.text.as_str()).collect();
+            let text: String = units[span.clone()]
+                .iter()
+                .map(|u| u.text.as_str())
+                .collect();
             c.raw("/Span<</ActualText");
             push_utf16_hex(&mut c.buf, &text);
             c.raw(">>BDC\n");
         }
+        // Where each glyph goes, and where its advance (as the viewer
+        // knows it, from /W) ends.
+        let width = |g: &Glyph| font.widths.get(&g.id).copied().unwrap_or(0.0) * run.size / 1000.0;
+        let mut placed: Vec<(f32, &Glyph)> = Vec::new();
         for g in units[span.clone()].iter().flat_map(|u| u.glyphs) {
+            placed.push((pen + g.x_offset, g));
+            pen += g.x_advance;
+        }
+        if actual[i] {
+            // Extractors take an ActualText span's extent from its last
+            // glyph: draw the glyph that reaches furthest right last, so a
+            // mark moved back over its base does not open a word gap.
+            placed.sort_by(|a, b| (a.0 + width(a.1)).total_cmp(&(b.0 + width(b.1))));
+        }
+        for (target, g) in placed {
             if (g.y_offset - c.rise).abs() > EPS {
                 tj.flush(c);
                 c.set_rise(g.y_offset);
             }
-            let target = pen + g.x_offset;
             let adj = ((pdf_x - target) * 1000.0 / run.size).round() as i32;
             if adj != 0 {
                 tj.adjust(adj);
                 pdf_x -= adj as f32 * run.size / 1000.0;
             }
             tj.glyph(font.cids.get(&g.id).copied().unwrap_or(0));
-            pdf_x += font.widths.get(&g.id).copied().unwrap_or(0.0) * run.size / 1000.0;
-            pen += g.x_advance;
+            pdf_x += width(g);
         }
         if actual[i] {
             tj.flush(c);
