@@ -416,6 +416,39 @@ fn structure_outline_links_content() {
         b"phan-hai"
     );
 
+    let res = dict(
+        doc.get_dictionary(pages[0])
+            .unwrap()
+            .get(b"Resources")
+            .unwrap(),
+    );
+    let xobjects = res.get(b"XObject").unwrap().as_dict().unwrap();
+    let stream = |name: &[u8]| {
+        doc.get_object(xobjects.get(name).unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap()
+    };
+    let (png, jpeg) = (stream(b"Im0"), stream(b"Im1"));
+    assert_eq!(
+        png.dict.get(b"Filter").unwrap().as_name().unwrap(),
+        b"FlateDecode"
+    );
+    assert!(
+        png.dict.get(b"SMask").is_ok(),
+        "PNG alpha becomes a soft mask"
+    );
+    assert_eq!(
+        png.decompressed_content().unwrap().len(),
+        24 * 16 * 3,
+        "lossless RGB samples"
+    );
+    assert_eq!(
+        jpeg.dict.get(b"Filter").unwrap().as_name().unwrap(),
+        b"DCTDecode"
+    );
+    assert_eq!(jpeg.content, jpeg_bytes(), "JPEG embedded as-is");
+
     let content = String::from_utf8_lossy(&doc.get_page_content(pages[0])).into_owned();
     for token in content.split(|c: char| c.is_whitespace() || "[]<>()/".contains(c)) {
         if let Some((_, frac)) = token.split_once('.') {
@@ -463,8 +496,16 @@ fn renders() {
 fn one_page(runs: Vec<GlyphRun>) -> Layout {
     let mut l = sample_layout();
     l.outline.clear();
-    let items = runs.into_iter().enumerate().map(|(i, r)| text(r, 50.0, 80.0 + 20.0 * i as f32)).collect();
-    l.pages = vec![Page { width: 420.0, height: 595.0, items }];
+    let items = runs
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| text(r, 50.0, 80.0 + 20.0 * i as f32))
+        .collect();
+    l.pages = vec![Page {
+        width: 420.0,
+        height: 595.0,
+        items,
+    }];
     l
 }
 
@@ -493,25 +534,69 @@ fn actual_text_for_split_and_conflicting_glyphs() {
         color: Rgb::BLACK,
         glyphs: vec![e, marks[0], marks[1], a],
         text: "ệa".into(),
-        clusters: vec![Cluster { text: 0..3, glyphs: 0..3 }, Cluster { text: 3..4, glyphs: 3..4 }],
+        clusters: vec![
+            Cluster {
+                text: 0..3,
+                glyphs: 0..3,
+            },
+            Cluster {
+                text: 3..4,
+                glyphs: 3..4,
+            },
+        ],
     };
     // The glyph "a" standing for "à" here, "a" elsewhere: one CMap entry
     // cannot say both.
     let conflicting = GlyphRun {
         glyphs: vec![a, a],
         text: "aà".into(),
-        clusters: vec![Cluster { text: 0..1, glyphs: 0..1 }, Cluster { text: 1..3, glyphs: 1..2 }],
+        clusters: vec![
+            Cluster {
+                text: 0..1,
+                glyphs: 0..1,
+            },
+            Cluster {
+                text: 1..3,
+                glyphs: 1..2,
+            },
+        ],
         ..decomposed.clone()
     };
     // Inconsistent clusters: the whole run is extracted through ActualText.
     let broken = GlyphRun {
         glyphs: vec![a, e],
         text: "ae".into(),
-        clusters: vec![Cluster { text: 0..1, glyphs: 0..2 }, Cluster { text: 1..2, glyphs: 0..1 }],
+        clusters: vec![
+            Cluster {
+                text: 0..1,
+                glyphs: 0..2,
+            },
+            Cluster {
+                text: 1..2,
+                glyphs: 0..1,
+            },
+        ],
         ..decomposed.clone()
     };
-    let layout = one_page(vec![decomposed, conflicting, broken]);
-    assert_eq!(extract(&layout, "actual.pdf"), "ệa aà ae");
+    // One character drawn with two glyphs, no offsets: the first glyph gives
+    // the text back, the second (used nowhere else) gives nothing.
+    let two_glyphs = GlyphRun {
+        glyphs: vec![g("o"), g("§"), g("k")],
+        text: "ok".into(),
+        clusters: vec![
+            Cluster {
+                text: 0..1,
+                glyphs: 0..2,
+            },
+            Cluster {
+                text: 1..2,
+                glyphs: 2..3,
+            },
+        ],
+        ..decomposed.clone()
+    };
+    let layout = one_page(vec![decomposed, conflicting, broken, two_glyphs]);
+    assert_eq!(extract(&layout, "actual.pdf"), "ệa aà ae ok");
 }
 
 #[test]
@@ -520,10 +605,18 @@ fn bad_layouts_are_errors() {
     if let Item::Text(run) = &mut l.pages[0].items[1].item {
         run.font = FontId(9);
     }
-    assert_eq!(write_pdf(&l).unwrap_err().to_string(), "glyph run uses font #9, which the layout does not have");
+    assert_eq!(
+        write_pdf(&l).unwrap_err().to_string(),
+        "glyph run uses font #9, which the layout does not have"
+    );
     let mut l = sample_layout();
     l.outline[0].page = 5;
-    assert!(write_pdf(&l).unwrap_err().to_string().contains("missing page 6"));
+    assert!(
+        write_pdf(&l)
+            .unwrap_err()
+            .to_string()
+            .contains("missing page 6")
+    );
 }
 
 #[test]

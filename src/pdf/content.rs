@@ -143,3 +143,39 @@ impl Content {
         self.rise = rise;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_compact() {
+        let cases = [
+            (0.000_205_3, 2, "0"),
+            (-0.001, 2, "0"),
+            (12.5, 2, "12.5"),
+            (595.275_6, 2, "595.28"),
+            (-0.25, 3, "-0.25"),
+            (0.94, 3, "0.94"),
+            (1000.0, 2, "1000"),
+            (0.05, 2, "0.05"),
+        ];
+        for (v, d, want) in cases {
+            assert_eq!(num(v, d), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn redundant_state_is_skipped() {
+        let mut c = Content::default();
+        c.set_fill(Rgb::BLACK);
+        c.set_fill(Rgb::BLACK);
+        c.set_fill(Rgb(1.0, 0.5, 0.0));
+        c.set_font("F0", 11.0);
+        c.set_font("F0", 11.0);
+        assert_eq!(
+            String::from_utf8(c.buf).unwrap(),
+            "0 g\n1 0.5 0 rg\n/F0 11 Tf\n"
+        );
+    }
+}

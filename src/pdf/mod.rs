@@ -5,12 +5,12 @@
 //! written by hand so glyphs land exactly where the layout put them:
 //!
 //! * fonts: Type0 / CIDFontType2, Identity-H, subset (`ABCDEF+Name`), with
-//!   `/W` widths and a ToUnicode CMap (see [`fonts`]);
+//!   `/W` widths and a ToUnicode CMap (module `fonts`);
 //! * text: one `TJ` per stretch of glyphs, adjustments in thousandths of an
 //!   em, `Ts` for marks raised or lowered by GPOS, `/ActualText` spans where
-//!   the CMap alone cannot give the source text back (see [`text`]);
-//! * links without borders, named destinations, a nested outline (see
-//!   [`nav`]); Info and XMP metadata from [`DocInfo`] only (see [`meta`]);
+//!   the CMap alone cannot give the source text back (module `text`);
+//! * links without borders, named destinations, a nested outline (module
+//!   `nav`); Info and XMP metadata from [`DocInfo`] only (module `meta`);
 //! * `/ID` and the XMP document id are hashes of the content, so the same
 //!   layout always gives the same bytes.
 

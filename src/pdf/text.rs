@@ -50,6 +50,8 @@ impl Unit<'_> {
                 .glyphs
                 .iter()
                 .any(|g| g.x_offset.abs() > EPS || g.y_offset.abs() > EPS)
+            // Glyphs that give back nothing but take room would read as a gap.
+            || (!self.one_to_one() && self.glyphs[1..].iter().any(|g| g.x_advance.abs() > EPS))
             || self.proposals().iter().any(|(g, t)| !font.maps_to(*g, t))
     }
 }
