@@ -19,6 +19,7 @@ pub mod frame;
 pub mod frontmatter;
 pub mod input;
 pub mod markdown;
+pub mod pdf;
 pub mod typeset;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,626 @@
+//! End-to-end checks of the PDF writer through poppler and qpdf.
+//!
+//! The tools are required: when one is missing the test fails and names the
+//! set-up command, it never skips.
+
+use harfrust::{Buffer, ShapeOptions, ShaperFont};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use trang::frame::*;
+use trang::pdf::write_pdf;
+use unicode_normalization::UnicodeNormalization;
+
+const BODY: &str = "Nâng cao hiệu quả phối hợp ệ ở ữ ặ ẫ";
+const NFD_LINE: &str = "Tiếng Việt có dấu: người ấy đã về.";
+const MARKED: &str = "q\u{323} x\u{302}\u{301} gần";
+const CODE: &str = "let gia_tri = 42; // giá trị";
+
+/// Runs a tool, failing with the set-up command when it is not installed.
+fn run(tool: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run `{tool}` ({e}): install the test tools with `bash .ci/test-deps`")
+    });
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+fn face(path: &str, name: &str) -> FontFace {
+    let data = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fonts")
+            .join(path),
+    )
+    .unwrap();
+    FontFace {
+        name: name.into(),
+        data: Arc::new(data),
+        index: 0,
+    }
+}
+
+/// Shapes `text` with harfrust and turns the result into a run, widening
+/// every space by `extra_space` points (justification).
+fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) -> GlyphRun {
+    let hf = harfrust::Font::new(layout.fonts[font].data.as_ref().clone(), 0).unwrap();
+    let scale = size / f32::from(hf.units_per_em());
+    let shaper = ShaperFont::new(&hf);
+    let mut buf = Buffer::new();
+    buf.push_str(text);
+    buf.guess_segment_properties();
+    harfrust::shape(&shaper, &mut buf, ShapeOptions::new()).unwrap();
+    let (infos, pos) = (buf.glyph_infos(), buf.glyph_positions());
+    let mut glyphs = Vec::new();
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for (i, (info, p)) in infos.iter().zip(pos).enumerate() {
+        let start = info.cluster as usize;
+        let is_space = text[start..].starts_with(' ');
+        glyphs.push(Glyph {
+            id: info.glyph_id as u16,
+            x_advance: p.x_advance as f32 * scale + if is_space { extra_space } else { 0.0 },
+            x_offset: p.x_offset as f32 * scale,
+            y_offset: p.y_offset as f32 * scale,
+        });
+        match clusters.last_mut() {
+            Some(c) if c.text.start == start => c.glyphs.end = i + 1,
+            _ => clusters.push(Cluster {
+                text: start..start,
+                glyphs: i..i + 1,
+            }),
+        }
+    }
+    for i in 0..clusters.len() {
+        clusters[i].text.end = clusters.get(i + 1).map_or(text.len(), |c| c.text.start);
+    }
+    GlyphRun {
+        font: FontId(font),
+        size,
+        color: Rgb::BLACK,
+        glyphs,
+        text: text.into(),
+        clusters,
+    }
+}
+
+fn text(run: GlyphRun, x: f32, y: f32) -> Positioned {
+    Positioned {
+        pos: Point { x, y },
+        item: Item::Text(run),
+    }
+}
+
+fn png_bytes() -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(24, 16, |x, y| {
+        image::Rgba([
+            (x * 10) as u8,
+            (y * 15) as u8,
+            120,
+            if x < 12 { 255 } else { 90 },
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn jpeg_bytes() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(32, 20, |x, y| {
+        image::Rgb([(x * 8) as u8, 90, (y * 12) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+fn sample_layout() -> Layout {
+    let mut l = Layout {
+        fonts: vec![
+            face(
+                "source-serif-4/SourceSerif4-Regular.ttf",
+                "SourceSerif4-Regular",
+            ),
+            face(
+                "be-vietnam-pro/BeVietnamPro_700Bold.ttf",
+                "BeVietnamPro-Bold",
+            ),
+            face(
+                "source-code-pro/SourceCodePro-Regular.ttf",
+                "SourceCodePro-Regular",
+            ),
+            face("source-serif-4/SourceSerif4-It.ttf", "SourceSerif4-It"),
+        ],
+        info: DocInfo {
+            title: "Thử nghiệm PDF".into(),
+            authors: vec!["Nguyễn Văn A".into(), "Trần Thị B".into()],
+            subject: Some("Kiểm tra bộ ghi PDF".into()),
+            keywords: vec!["pdf".into(), "tiếng Việt".into()],
+            lang: "vi".into(),
+            created: 1_700_000_000,
+            producer: "trang 0.1.0".into(),
+        },
+        ..Layout::default()
+    };
+    let heading = shape(&l, 1, "Mở đầu", 16.0, 0.0);
+    let body = shape(&l, 0, BODY, 11.0, 2.5);
+    let nfd: String = NFD_LINE.nfd().collect();
+    let nfd_run = shape(&l, 0, &nfd, 11.0, 1.0);
+    let marked = shape(&l, 0, MARKED, 11.0, 0.0);
+    let code = shape(&l, 2, CODE, 9.0, 0.0);
+    let link_width = body.width();
+    let p1 = vec![
+        Positioned {
+            pos: Point { x: 50.0, y: 60.0 },
+            item: Item::Anchor("dau".into()),
+        },
+        text(heading, 50.0, 80.0),
+        text(body, 50.0, 110.0),
+        Positioned {
+            pos: Point { x: 50.0, y: 99.0 },
+            item: Item::Link(LinkArea {
+                width: link_width,
+                height: 14.0,
+                target: LinkTarget::Uri("https://vi.wikipedia.org/wiki/Tiếng_Việt".into()),
+            }),
+        },
+        text(nfd_run, 50.0, 128.0),
+        text(marked, 50.0, 146.0),
+        Positioned {
+            pos: Point { x: 45.0, y: 155.0 },
+            item: Item::Fill(Fill {
+                width: 330.0,
+                height: 18.0,
+                color: Rgb(0.94, 0.94, 0.92),
+            }),
+        },
+        text(code, 50.0, 167.0),
+        Positioned {
+            pos: Point { x: 50.0, y: 185.0 },
+            item: Item::Line(Line {
+                to: Point { x: 320.0, y: 0.0 },
+                thickness: 0.5,
+                color: Rgb(0.4, 0.4, 0.4),
+            }),
+        },
+        Positioned {
+            pos: Point { x: 50.0, y: 195.0 },
+            item: Item::Image(Image {
+                data: Arc::new(png_bytes()),
+                format: ImageFormat::Png,
+                pixel_size: (24, 16),
+                width: 72.0,
+                height: 48.0,
+            }),
+        },
+        Positioned {
+            pos: Point { x: 140.0, y: 195.0 },
+            item: Item::Image(Image {
+                data: Arc::new(jpeg_bytes()),
+                format: ImageFormat::Jpeg,
+                pixel_size: (32, 20),
+                width: 96.0,
+                height: 60.0,
+            }),
+        },
+        Positioned {
+            pos: Point { x: 50.0, y: 270.0 },
+            item: Item::Link(LinkArea {
+                width: 100.0,
+                height: 14.0,
+                target: LinkTarget::Anchor("phan-hai".into()),
+            }),
+        },
+        text(shape(&l, 0, "Xem phần hai.", 11.0, 0.0), 50.0, 281.0),
+    ];
+    let p2 = vec![
+        Positioned {
+            pos: Point { x: 50.0, y: 60.0 },
+            item: Item::Anchor("phan-hai".into()),
+        },
+        text(shape(&l, 1, "Phần hai", 16.0, 0.0), 50.0, 80.0),
+        text(shape(&l, 1, "Mục 2.1", 13.0, 0.0), 50.0, 120.0),
+        text(shape(&l, 1, "Tiểu mục sâu", 11.0, 0.0), 50.0, 160.0),
+        text(shape(&l, 0, "Hết.", 11.0, 0.0), 50.0, 180.0),
+    ];
+    for items in [p1, p2] {
+        l.pages.push(Page {
+            width: 420.0,
+            height: 595.0,
+            items,
+        });
+    }
+    let entry = |title: &str, level, page, y| OutlineEntry {
+        title: title.into(),
+        level,
+        page,
+        y,
+    };
+    l.outline = vec![
+        entry("Mở đầu", 1, 0, 66.0),
+        entry("Phần hai", 1, 1, 66.0),
+        entry("Mục 2.1", 2, 1, 108.0),
+        entry("Tiểu mục sâu", 3, 1, 150.0),
+    ];
+    l
+}
+
+fn write_sample(name: &str) -> (Vec<u8>, PathBuf) {
+    let bytes = write_pdf(&sample_layout()).expect("write_pdf");
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, &bytes).unwrap();
+    (bytes, path)
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn text_extracts_exactly() {
+    let (_, path) = write_sample("extract.pdf");
+    let p = path.to_str().unwrap();
+    let (ok, page1) = run(
+        "pdftotext",
+        &["-enc", "UTF-8", "-f", "1", "-l", "1", p, "-"],
+    );
+    assert!(ok, "{page1}");
+    let nfd: String = NFD_LINE.nfd().collect();
+    let want = ["Mở đầu", BODY, &nfd, MARKED, CODE, "Xem phần hai."].join(" ");
+    assert_eq!(fold(&page1), fold(&want));
+    let (_, page2) = run(
+        "pdftotext",
+        &["-enc", "UTF-8", "-f", "2", "-l", "2", p, "-"],
+    );
+    assert_eq!(fold(&page2), "Phần hai Mục 2.1 Tiểu mục sâu Hết.");
+}
+
+#[test]
+fn fonts_are_subset_with_unicode_maps() {
+    let (bytes, path) = write_sample("fonts.pdf");
+    let (ok, out) = run("pdffonts", &[path.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let rows: Vec<&str> = out.lines().skip(2).collect();
+    assert_eq!(
+        rows.len(),
+        3,
+        "only the three used fonts are embedded:\n{out}"
+    );
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cols[1], "CID", "{row}");
+        assert!(cols[0].as_bytes()[6] == b'+', "subset tag: {row}");
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            ["yes", "yes", "yes"],
+            "emb/sub/uni: {row}"
+        );
+    }
+    assert!(
+        bytes.len() < 35_000,
+        "2-page sample is {} bytes",
+        bytes.len()
+    );
+}
+
+#[test]
+fn file_is_valid_and_deterministic() {
+    let (bytes, path) = write_sample("valid.pdf");
+    let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(
+        ok && out.contains("No syntax or stream encoding errors") && !out.contains("WARNING"),
+        "{out}"
+    );
+    assert_eq!(
+        write_pdf(&sample_layout()).unwrap(),
+        bytes,
+        "two writes differ"
+    );
+    assert!(bytes.starts_with(b"%PDF-1.7"));
+}
+
+#[test]
+fn metadata() {
+    let (_, path) = write_sample("meta.pdf");
+    let p = path.to_str().unwrap();
+    let (ok, info) = run("pdfinfo", &[p]);
+    assert!(ok, "{info}");
+    assert!(info.contains("Thử nghiệm PDF"), "{info}");
+    assert!(info.contains("Nguyễn Văn A, Trần Thị B"), "{info}");
+    assert!(
+        info.contains("Kiểm tra bộ ghi PDF") && info.contains("tiếng Việt"),
+        "{info}"
+    );
+    assert!(info.contains("Producer:        trang 0.1.0"), "{info}");
+    assert!(info.contains("2023") && !info.contains("1970"), "{info}");
+    assert!(
+        !info.contains("PDF/X") && !info.contains("PDF subtype"),
+        "{info}"
+    );
+    assert!(
+        info.contains("PDF version:     1.7") && info.contains("Pages:           2"),
+        "{info}"
+    );
+    let (_, meta) = run("pdfinfo", &["-meta", p]);
+    assert!(
+        meta.contains("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Thử nghiệm PDF"),
+        "{meta}"
+    );
+    assert!(!meta.contains("GTS_PDFX"), "{meta}");
+}
+
+#[test]
+fn structure_outline_links_content() {
+    let (bytes, _) = write_sample("structure.pdf");
+    assert!(!bytes.windows(8).any(|w| w == b"GTS_PDFX"));
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let cat = doc.catalog().unwrap();
+    assert_eq!(
+        cat.get(b"PageMode").unwrap().as_name().unwrap(),
+        b"UseOutlines"
+    );
+    assert!(cat.get(b"Lang").is_ok() && cat.get(b"ViewerPreferences").is_ok());
+    let dict = |o: &lopdf::Object| doc.get_dictionary(o.as_reference().unwrap()).unwrap();
+    let title =
+        |d: &lopdf::Dictionary| lopdf::decode_text_string(d.get(b"Title").unwrap()).unwrap();
+    let outlines = dict(cat.get(b"Outlines").unwrap());
+    let first = dict(outlines.get(b"First").unwrap());
+    assert_eq!(title(first), "Mở đầu");
+    assert!(
+        first.get(b"First").is_err(),
+        "first heading has no children"
+    );
+    let second = dict(first.get(b"Next").unwrap());
+    assert_eq!(title(second), "Phần hai");
+    assert!(second.get(b"Next").is_err());
+    let child = dict(second.get(b"First").unwrap());
+    assert_eq!(title(child), "Mục 2.1");
+    let grandchild = dict(child.get(b"First").unwrap());
+    assert_eq!(title(grandchild), "Tiểu mục sâu");
+    let dest = grandchild.get(b"Dest").unwrap().as_array().unwrap();
+    assert_eq!(dest[1].as_name().unwrap(), b"XYZ");
+    assert_eq!(
+        dest[3].as_float().unwrap(),
+        445.0,
+        "595 - 150: the heading, not the page top"
+    );
+
+    let pages: Vec<_> = doc.get_pages().into_values().collect();
+    let annots = doc.get_page_annotations(pages[0]).unwrap();
+    assert_eq!(annots.len(), 2);
+    for a in &annots {
+        let border: Vec<i64> = a
+            .get(b"Border")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_i64().unwrap())
+            .collect();
+        assert_eq!(border, [0, 0, 0]);
+    }
+    let uri = annots[0]
+        .get(b"A")
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .get(b"URI")
+        .unwrap()
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        uri,
+        b"https://vi.wikipedia.org/wiki/Ti%E1%BA%BFng_Vi%E1%BB%87t"
+    );
+    assert_eq!(
+        annots[1].get(b"Dest").unwrap().as_str().unwrap(),
+        b"phan-hai"
+    );
+
+    let res = dict(
+        doc.get_dictionary(pages[0])
+            .unwrap()
+            .get(b"Resources")
+            .unwrap(),
+    );
+    let xobjects = res.get(b"XObject").unwrap().as_dict().unwrap();
+    let stream = |name: &[u8]| {
+        doc.get_object(xobjects.get(name).unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap()
+    };
+    let (png, jpeg) = (stream(b"Im0"), stream(b"Im1"));
+    assert_eq!(
+        png.dict.get(b"Filter").unwrap().as_name().unwrap(),
+        b"FlateDecode"
+    );
+    assert!(
+        png.dict.get(b"SMask").is_ok(),
+        "PNG alpha becomes a soft mask"
+    );
+    assert_eq!(
+        png.decompressed_content().unwrap().len(),
+        24 * 16 * 3,
+        "lossless RGB samples"
+    );
+    assert_eq!(
+        jpeg.dict.get(b"Filter").unwrap().as_name().unwrap(),
+        b"DCTDecode"
+    );
+    assert_eq!(jpeg.content, jpeg_bytes(), "JPEG embedded as-is");
+
+    let content = String::from_utf8_lossy(&doc.get_page_content(pages[0])).into_owned();
+    for token in content.split(|c: char| c.is_whitespace() || "[]<>()/".contains(c)) {
+        if let Some((_, frac)) = token.split_once('.') {
+            assert!(
+                frac.len() <= 3 && token.parse::<f64>().is_ok(),
+                "noisy number {token:?} in\n{content}"
+            );
+        }
+    }
+    assert!(
+        content.contains("/Span<</ActualText<FEFF"),
+        "marks positioned apart get ActualText"
+    );
+    assert!(content.contains("Ts"), "raised/lowered marks use text rise");
+}
+
+#[test]
+fn renders() {
+    let (_, path) = write_sample("render.pdf");
+    let prefix = path.with_extension("");
+    let (ok, out) = run(
+        "pdftoppm",
+        &[
+            "-r",
+            "110",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
+    let png = PathBuf::from(format!("{}-1.png", prefix.display()));
+    assert!(
+        std::fs::metadata(&png).is_ok_and(|m| m.len() > 1000),
+        "{}",
+        png.display()
+    );
+}
+
+/// A one-page layout with hand-made runs, in the first font of the sample.
+fn one_page(runs: Vec<GlyphRun>) -> Layout {
+    let mut l = sample_layout();
+    l.outline.clear();
+    let items = runs
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| text(r, 50.0, 80.0 + 20.0 * i as f32))
+        .collect();
+    l.pages = vec![Page {
+        width: 420.0,
+        height: 595.0,
+        items,
+    }];
+    l
+}
+
+fn extract(layout: &Layout, name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, write_pdf(layout).unwrap()).unwrap();
+    let (ok, out) = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    assert!(ok, "{out}");
+    fold(&out)
+}
+
+#[test]
+fn actual_text_for_split_and_conflicting_glyphs() {
+    let l = sample_layout();
+    let g = |s: &str| shape(&l, 0, s, 14.0, 0.0).glyphs[0];
+    let (e, dot, hat, a) = (g("e"), g("\u{323}"), g("\u{302}"), g("a"));
+    // "ệ" (one character) drawn as e + combining dot below + circumflex, the
+    // marks moved back over the e: extraction must give one "ệ".
+    let mut marks = [dot, hat];
+    for (m, dy) in marks.iter_mut().zip([0.0, 1.5]) {
+        (m.x_offset, m.y_offset, m.x_advance) = (-e.x_advance * 0.8, dy, 0.0);
+    }
+    let decomposed = GlyphRun {
+        font: FontId(0),
+        size: 14.0,
+        color: Rgb::BLACK,
+        glyphs: vec![e, marks[0], marks[1], a],
+        text: "ệa".into(),
+        clusters: vec![
+            Cluster {
+                text: 0..3,
+                glyphs: 0..3,
+            },
+            Cluster {
+                text: 3..4,
+                glyphs: 3..4,
+            },
+        ],
+    };
+    // The glyph "a" standing for "à" here, "a" elsewhere: one CMap entry
+    // cannot say both.
+    let conflicting = GlyphRun {
+        glyphs: vec![a, a],
+        text: "aà".into(),
+        clusters: vec![
+            Cluster {
+                text: 0..1,
+                glyphs: 0..1,
+            },
+            Cluster {
+                text: 1..3,
+                glyphs: 1..2,
+            },
+        ],
+        ..decomposed.clone()
+    };
+    // Inconsistent clusters: the whole run is extracted through ActualText.
+    let broken = GlyphRun {
+        glyphs: vec![a, e],
+        text: "ae".into(),
+        clusters: vec![
+            Cluster {
+                text: 0..1,
+                glyphs: 0..2,
+            },
+            Cluster {
+                text: 1..2,
+                glyphs: 0..1,
+            },
+        ],
+        ..decomposed.clone()
+    };
+    // One character drawn with two glyphs, no offsets: the first glyph gives
+    // the text back, the second (used nowhere else) gives nothing.
+    let two_glyphs = GlyphRun {
+        glyphs: vec![g("o"), g("§"), g("k")],
+        text: "ok".into(),
+        clusters: vec![
+            Cluster {
+                text: 0..1,
+                glyphs: 0..2,
+            },
+            Cluster {
+                text: 1..2,
+                glyphs: 2..3,
+            },
+        ],
+        ..decomposed.clone()
+    };
+    let layout = one_page(vec![decomposed, conflicting, broken, two_glyphs]);
+    assert_eq!(extract(&layout, "actual.pdf"), "ệa aà ae ok");
+}
+
+#[test]
+fn bad_layouts_are_errors() {
+    let mut l = sample_layout();
+    if let Item::Text(run) = &mut l.pages[0].items[1].item {
+        run.font = FontId(9);
+    }
+    assert_eq!(
+        write_pdf(&l).unwrap_err().to_string(),
+        "glyph run uses font #9, which the layout does not have"
+    );
+    let mut l = sample_layout();
+    l.outline[0].page = 5;
+    assert!(
+        write_pdf(&l)
+            .unwrap_err()
+            .to_string()
+            .contains("missing page 6")
+    );
+}
+
+#[test]
+#[should_panic(expected = "bash .ci/test-deps")]
+fn missing_tool_names_the_setup_command() {
+    run("trang-no-such-tool", &[]);
+}
