@@ -110,17 +110,19 @@ pub fn build(
     let epoch = input::build_epoch(doc, diags);
     let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
     if opts.epub {
-        let _ = epoch;
-        diags.push(Diagnostic::error(
-            "the EPUB writer is not part of this build yet",
-        ));
+        diags.push(Diagnostic::error("the EPUB writer is not part of this build yet"));
         return None;
     }
     if opts.pdf {
-        diags.push(Diagnostic::error(
-            "the PDF writer is not part of this build yet",
-        ));
-        return None;
+        // Stage 5: typeset into pages; stage 6: write the PDF.
+        let (layout, _report) = typeset::typeset(doc, &prepared.fonts, opts.paper, epoch);
+        match pdf::write_pdf(&layout) {
+            Ok(bytes) => outputs.push(("pdf", bytes)),
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path));
+                return None;
+            }
+        }
     }
     if let Err(e) = std::fs::create_dir_all(&opts.out_dir) {
         diags.push(
