@@ -5,3 +5,4 @@
 pub mod diag;
 pub mod doc;
 pub mod frame;
+pub mod typeset;
