@@ -70,7 +70,7 @@
 //!
 //! Indents: a first-line indent is a leading box; hanging indents, runarounds
 //! and other shapes come from the `line_width` closure (line numbers are
-//! 0-based). Centred lines put `glue(0, s, 0)` on both sides of the material.
+//! 0-based).
 //!
 //! # Passes
 //!
