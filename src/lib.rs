@@ -110,7 +110,9 @@ pub fn build(
     let epoch = input::build_epoch(doc, diags);
     let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
     if opts.epub {
-        diags.push(Diagnostic::error("the EPUB writer is not part of this build yet"));
+        diags.push(Diagnostic::error(
+            "the EPUB writer is not part of this build yet",
+        ));
         return None;
     }
     if opts.pdf {
@@ -119,7 +121,10 @@ pub fn build(
         match pdf::write_pdf(&layout) {
             Ok(bytes) => outputs.push(("pdf", bytes)),
             Err(e) => {
-                diags.push(Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path));
+                diags.push(
+                    Diagnostic::error(format!("cannot write the PDF: {e}"))
+                        .in_file(&doc.source.path),
+                );
                 return None;
             }
         }

@@ -225,12 +225,9 @@ impl Builder<'_, '_, '_> {
             },
             size,
         );
-        let lines = self.engine.layout(
-            &[Piece::Text(title.clone(), st)],
-            s.measure,
-            0.0,
-            Align::Left,
-        );
+        let lines =
+            self.engine
+                .layout_balanced(&[Piece::Text(title.clone(), st)], s.measure, Align::Left);
         self.push_lines(
             lines,
             &ctx,
@@ -358,7 +355,7 @@ impl Builder<'_, '_, '_> {
                 );
                 let mut pieces = vec![Piece::Anchor(id.clone())];
                 pieces.extend(self.pieces(content, &base));
-                let lines = self.engine.layout(&pieces, ctx.width, 0.0, Align::Left);
+                let lines = self.engine.layout_balanced(&pieces, ctx.width, Align::Left);
                 let text = plain_text(content);
                 self.push_lines(
                     lines,

@@ -2,7 +2,7 @@
 //! → Knuth–Plass breaks → positioned glyph runs, line by line.
 //!
 //! Break opportunities come from UAX #14 (`unicode-linebreak`). Interword
-//! spaces stretch by 45 % and shrink by 20 % of their natural width, so a
+//! spaces stretch by 45 % and shrink by 19 % of their natural width, so a
 //! justified line's spaces stay within 0.8–1.6× the font's space at the
 //! breaker's tolerance. English text (`lang: en…`) is hyphenated with Liang
 //! patterns; Vietnamese is never hyphenated (its syllables are words).
@@ -105,7 +105,31 @@ enum Slot {
     Other,
     /// An anchor at this point.
     Anchor(usize),
+    /// Letter-spacing glue of the fragment that follows (justified text):
+    /// its stretch or shrink is spread over the fragment's clusters.
+    Tracking,
 }
+
+/// Breaker items with what each stands for.
+#[derive(Default)]
+struct ItemList {
+    items: Vec<Lb>,
+    slots: Vec<Slot>,
+}
+
+impl ItemList {
+    fn push(&mut self, item: Lb, slot: Slot) {
+        self.items.push(item);
+        self.slots.push(slot);
+    }
+}
+
+/// Letter-spacing flexibility of justified words, as a fraction of their
+/// width: up to 2 % wider or 1 % narrower. Invisible at these amounts (pdfTeX's
+/// font expansion goes further), it lets narrow measures justify without
+/// stretching interword spaces beyond 1.6× their natural width.
+const TRACKING_STRETCH: f32 = 0.02;
+const TRACKING_SHRINK: f32 = 0.01;
 
 /// Shared state of the typesetter for paragraphs.
 pub struct InlineEngine<'a> {
@@ -172,7 +196,7 @@ impl<'a> InlineEngine<'a> {
             return Vec::new();
         }
         let mut frags = Vec::new();
-        let (items, slots) = self.items(&para, &mut frags, width, indent, align);
+        let ItemList { items, slots } = self.items(&para, &mut frags, width, indent, align);
         let params = Params {
             emergency_stretch: if align == Align::Justify {
                 0.15 * width
@@ -194,6 +218,29 @@ impl<'a> InlineEngine<'a> {
             lines.push(self.render_line(&ctx, lb, width, align, last));
         }
         lines
+    }
+
+    /// Lays out ragged text (titles, headings) with lines of balanced length:
+    /// the narrowest measure that needs no more lines than the full one, as
+    /// CSS `text-wrap: balance` does, so a title never ends on a lone word.
+    pub fn layout_balanced(&mut self, pieces: &[Piece], width: f32, align: Align) -> Vec<LineBox> {
+        let full = self.layout(pieces, width, 0.0, align);
+        if full.len() < 2 {
+            return full;
+        }
+        let (mut lo, mut hi) = (width * 0.4, width);
+        let mut best = full;
+        for _ in 0..8 {
+            let mid = (lo + hi) / 2.0;
+            let lines = self.layout(pieces, mid, 0.0, align);
+            if lines.len() <= best.len() && lines.iter().all(|l| l.width <= mid + 0.01) {
+                best = lines;
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        best
     }
 
     fn collect(&mut self, pieces: &[Piece]) -> Para {
@@ -231,13 +278,11 @@ impl<'a> InlineEngine<'a> {
         width: f32,
         indent: f32,
         align: Align,
-    ) -> (Vec<Lb>, Vec<Slot>) {
-        let mut items = Vec::new();
-        let mut slots = Vec::new();
+    ) -> ItemList {
+        let mut list = ItemList::default();
         let ragged = 3.0 * para.styles.first().map_or(10.0, |s| s.size);
         if indent > 0.0 {
-            items.push(Lb::boxed(indent));
-            slots.push(Slot::Other);
+            list.push(Lb::boxed(indent), Slot::Other);
         }
         let text = &para.text;
         let mut next_anchor = 0;
@@ -248,53 +293,50 @@ impl<'a> InlineEngine<'a> {
             let word = prev..prev + word_len;
             // Anchors that fall in this segment go before its word.
             while next_anchor < para.anchors.len() && para.anchors[next_anchor].0 < at {
-                items.push(Lb::boxed(0.0));
-                slots.push(Slot::Anchor(next_anchor));
+                list.push(Lb::boxed(0.0), Slot::Anchor(next_anchor));
                 next_anchor += 1;
             }
-            self.word_items(para, frags, word.clone(), width, &mut items, &mut slots);
+            let tracking = align == Align::Justify;
+            self.word_items(para, frags, word.clone(), width, tracking, &mut list);
             let spaces = &text[word.end..at];
             let style = para.style_at(word.end.min(text.len().saturating_sub(1)));
             if spaces.contains('\n') {
-                items.push(Lb::glue(0.0, linebreak::FILL_STRETCH, 0.0));
-                slots.push(Slot::Other);
-                items.push(Lb::forced_break());
-                slots.push(Slot::Other);
+                list.push(Lb::glue(0.0, linebreak::FILL_STRETCH, 0.0), Slot::Other);
+                list.push(Lb::forced_break(), Slot::Other);
             } else if !spaces.is_empty() && at < text.len() {
                 let st = &para.styles[style];
                 let w = self.measure(" ", st) * spaces.chars().count() as f32;
                 match align {
                     Align::Justify => {
-                        items.push(Lb::glue(w, 0.45 * w, 0.2 * w));
-                        slots.push(Slot::Space(style));
+                        list.push(Lb::glue(w, 0.45 * w, 0.19 * w), Slot::Space(style));
                     }
                     _ => {
                         for (k, item) in linebreak::ragged_right_space(w, ragged)
                             .into_iter()
                             .enumerate()
                         {
-                            items.push(item);
-                            slots.push(if k == 2 {
-                                Slot::Space(style)
-                            } else {
-                                Slot::Other
-                            });
+                            list.push(
+                                item,
+                                if k == 2 {
+                                    Slot::Space(style)
+                                } else {
+                                    Slot::Other
+                                },
+                            );
                         }
                     }
                 }
             } else if opportunity == BreakOpportunity::Allowed && at < text.len() && word_len > 0 {
-                items.push(Lb::penalty(0.0, 50.0, false));
-                slots.push(Slot::Other);
+                list.push(Lb::penalty(0.0, 50.0, false), Slot::Other);
             }
             prev = at;
         }
         for i in next_anchor..para.anchors.len() {
-            items.push(Lb::boxed(0.0));
-            slots.push(Slot::Anchor(i));
+            list.push(Lb::boxed(0.0), Slot::Anchor(i));
         }
-        linebreak::finish_paragraph(&mut items);
-        slots.resize(items.len(), Slot::Other);
-        (items, slots)
+        linebreak::finish_paragraph(&mut list.items);
+        list.slots.resize(list.items.len(), Slot::Other);
+        list
     }
 
     /// Boxes for one word (split at style changes and, for English, at
@@ -305,8 +347,8 @@ impl<'a> InlineEngine<'a> {
         frags: &mut Vec<Fragment>,
         word: Range<usize>,
         width: f32,
-        items: &mut Vec<Lb>,
-        slots: &mut Vec<Slot>,
+        tracking: bool,
+        list: &mut ItemList,
     ) {
         if word.is_empty() {
             return;
@@ -357,8 +399,16 @@ impl<'a> InlineEngine<'a> {
                 let st = &para.styles[si];
                 let face = self.face_for(st);
                 let shaped = self.shaper.shape(face, &para.text[sub.clone()]);
-                items.push(Lb::boxed(shaped.advance as f32 * self.scale(face, st.size)));
-                slots.push(Slot::Frag(frags.len()));
+                let w = shaped.advance as f32 * self.scale(face, st.size);
+                if tracking && st.role != Role::Code {
+                    // penalty(+inf) keeps the tracking glue from being a break.
+                    list.push(Lb::no_break(), Slot::Other);
+                    list.push(
+                        Lb::glue(0.0, TRACKING_STRETCH * w, TRACKING_SHRINK * w),
+                        Slot::Tracking,
+                    );
+                }
+                list.push(Lb::boxed(w), Slot::Frag(frags.len()));
                 frags.push(Fragment {
                     text: sub,
                     style: si,
@@ -368,11 +418,9 @@ impl<'a> InlineEngine<'a> {
                 if cut < text.len() {
                     if hyphen {
                         let hw = self.measure("-", &style);
-                        items.push(Lb::penalty(hw, 50.0, true));
-                        slots.push(Slot::Hyphen(si));
+                        list.push(Lb::penalty(hw, 50.0, true), Slot::Hyphen(si));
                     } else {
-                        items.push(Lb::emergency_break(0.0, 1000.0));
-                        slots.push(Slot::Other);
+                        list.push(Lb::emergency_break(0.0, 1000.0), Slot::Other);
                     }
                 }
                 start = cut;
@@ -395,7 +443,13 @@ impl<'a> InlineEngine<'a> {
             slots,
         } = *ctx;
         let justify = align == Align::Justify && !last && !ends_forced(items, lb.end);
-        let ratio = if justify { lb.ratio } else { 0.0 };
+        // A justified paragraph's last line is set at its natural width, but
+        // it may have been shrunk (as in TeX) to fit the measure.
+        let ratio = match align {
+            Align::Justify if justify => lb.ratio,
+            Align::Justify => lb.ratio.min(0.0),
+            _ => 0.0,
+        };
         let mut out = LineBox {
             justified: justify,
             ..LineBox::default()
@@ -404,13 +458,15 @@ impl<'a> InlineEngine<'a> {
         let mut runs: Vec<(Positioned, usize)> = Vec::new(); // run + style index
         let mut decorations: Vec<(f32, f32, usize)> = Vec::new(); // x0, x1, style
         let end = lb.end.min(items.len());
+        let mut pending_tracking = 0.0f32;
         let mut push_glyphs = |this: &mut Self,
                                x: &mut f32,
                                si: usize,
                                face: usize,
                                text: &str,
                                shaped: &Shaped,
-                               space_width: Option<f32>| {
+                               space_width: Option<f32>,
+                               tracking: f32| {
             let st = &para.styles[si];
             let scale = this.scale(face, st.size);
             let font = this.font_ids[face];
@@ -444,17 +500,16 @@ impl<'a> InlineEngine<'a> {
             else {
                 unreachable!()
             };
-            append_clusters(run, text, shaped, scale, space_width);
-            *x += space_width.unwrap_or(shaped.advance as f32 * scale);
+            *x += append_clusters(run, text, shaped, scale, space_width, tracking);
             if st.strike || st.underline || st.link.is_some() {
                 decorations.push((start_x, *x, si));
             }
         };
         for k in lb.start..end {
             match (items[k], slots[k]) {
-                (Lb::Box { width: w }, Slot::Frag(fi)) => {
+                (Lb::Box { .. }, Slot::Frag(fi)) => {
                     let f = &frags[fi];
-                    let _ = w;
+                    let clusters = count_clusters(&f.shaped).max(1) as f32;
                     push_glyphs(
                         self,
                         &mut x,
@@ -463,7 +518,20 @@ impl<'a> InlineEngine<'a> {
                         &para.text[f.text.clone()],
                         &f.shaped,
                         None,
+                        std::mem::take(&mut pending_tracking) / clusters,
                     );
+                }
+                (
+                    Lb::Glue {
+                        stretch, shrink, ..
+                    },
+                    Slot::Tracking,
+                ) if ratio != 0.0 && k > lb.start => {
+                    pending_tracking = if ratio >= 0.0 {
+                        ratio * stretch
+                    } else {
+                        ratio * shrink
+                    };
                 }
                 (Lb::Box { width: w }, _) => {
                     if let Slot::Anchor(i) = slots[k] {
@@ -483,9 +551,9 @@ impl<'a> InlineEngine<'a> {
                     Slot::Space(si),
                 ) => {
                     // A real space glyph, so text extraction sees the word boundary.
-                    let set = if !justify {
+                    let set = if ratio == 0.0 {
                         w
-                    } else if ratio >= 0.0 {
+                    } else if ratio > 0.0 {
                         w + ratio * stretch
                     } else {
                         w + ratio * shrink
@@ -493,7 +561,7 @@ impl<'a> InlineEngine<'a> {
                     let st = para.styles[si].clone();
                     let face = self.face_for(&st);
                     let space = self.shaper.shape(face, " ");
-                    push_glyphs(self, &mut x, si, face, " ", &space, Some(set));
+                    push_glyphs(self, &mut x, si, face, " ", &space, Some(set), 0.0);
                 }
                 (Lb::Glue { width: w, .. }, _) if k + 1 < end => x += w,
                 _ => {}
@@ -506,7 +574,7 @@ impl<'a> InlineEngine<'a> {
             let st = para.styles[*si].clone();
             let face = self.face_for(&st);
             let hyphen = self.shaper.shape(face, "-");
-            push_glyphs(self, &mut x, *si, face, "-", &hyphen, None);
+            push_glyphs(self, &mut x, *si, face, "-", &hyphen, None, 0.0);
         }
         out.width = x;
         let shift = match align {
@@ -583,19 +651,30 @@ fn is_mark_at(text: &str, byte: usize) -> bool {
     })
 }
 
-/// Appends shaped glyphs (scaled to points) and their clusters to a run.
-/// `space_width` overrides the advance of a single justified space.
+/// Appends shaped glyphs (scaled to points) and their clusters to a run;
+/// returns the width added. `space_width` overrides the advance of a single
+/// justified space; `tracking` is added after each cluster (letter-spacing).
 fn append_clusters(
     run: &mut GlyphRun,
     text: &str,
     shaped: &Shaped,
     scale: f32,
     space_width: Option<f32>,
-) {
+    tracking: f32,
+) -> f32 {
     let base = run.text.len();
     let first_glyph = run.glyphs.len();
     run.text.push_str(text);
+    for g in &shaped.glyphs {
+        run.glyphs.push(Glyph {
+            id: g.id,
+            x_advance: space_width.unwrap_or(g.advance as f32 * scale),
+            x_offset: g.x_offset as f32 * scale,
+            y_offset: g.y_offset as f32 * scale,
+        });
+    }
     let glyphs = &shaped.glyphs;
+    let mut added = 0.0;
     let mut i = 0;
     while i < glyphs.len() {
         let c = glyphs[i].cluster;
@@ -611,16 +690,28 @@ fn append_clusters(
             text: base + c as usize..base + text_end,
             glyphs: first_glyph + i..first_glyph + j,
         });
+        if tracking != 0.0 {
+            run.glyphs[first_glyph + j - 1].x_advance += tracking;
+        }
         i = j;
     }
-    for g in glyphs {
-        run.glyphs.push(Glyph {
-            id: g.id,
-            x_advance: space_width.unwrap_or(g.advance as f32 * scale),
-            x_offset: g.x_offset as f32 * scale,
-            y_offset: g.y_offset as f32 * scale,
-        });
+    for g in &run.glyphs[first_glyph..] {
+        added += g.x_advance;
     }
+    added
+}
+
+/// Number of clusters in a shaped fragment.
+fn count_clusters(shaped: &Shaped) -> usize {
+    let mut n = 0;
+    let mut last = None;
+    for g in &shaped.glyphs {
+        if last != Some(g.cluster) {
+            n += 1;
+            last = Some(g.cluster);
+        }
+    }
+    n
 }
 
 /// A paragraph's text with style spans and shaped fragments.

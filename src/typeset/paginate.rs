@@ -31,6 +31,10 @@ pub struct LineRecord {
     pub kind: LineKind,
     /// Whether it was justified to the full measure.
     pub justified: bool,
+    /// Top of the line's slot on the page (points from the page top).
+    pub top: f32,
+    /// Height of the slot.
+    pub height: f32,
 }
 
 /// What the paginator did: measured from the final placement.
@@ -68,11 +72,7 @@ pub fn paginate(
         let mut started = false;
         for slot in &mut slots[range.clone()] {
             match slot.take() {
-                Some(Flow::Space(h)) => {
-                    if started {
-                        y += h;
-                    }
-                }
+                Some(Flow::Space(h)) if started => y += h,
                 Some(Flow::Line(line)) => {
                     started = true;
                     if let Some((title, level)) = &line.outline {
@@ -90,6 +90,8 @@ pub fn paginate(
                         count: line.count,
                         kind: line.kind,
                         justified: line.justified,
+                        top: y,
+                        height: line.height,
                     });
                     let FlowLine { items, height, .. } = line;
                     for mut it in items {
@@ -99,7 +101,7 @@ pub fn paginate(
                     }
                     y += height;
                 }
-                None => {}
+                Some(Flow::Space(_)) | None => {}
             }
         }
         pages.push(page);

@@ -1,0 +1,356 @@
+//! The typeset PDF as a reader sees it: text round trip through pdftotext,
+//! fonts through pdffonts, structure through qpdf, word boxes inside the text
+//! block, justified lines flush with the margin, spacing, widows and orphans.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use trang::cli::Paper;
+use trang::diag::Diagnostics;
+use trang::frame::Item;
+use trang::typeset::setup::PageSetup;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs a validator; a missing tool fails the test with the set-up command.
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run `{name}` ({e}): install the test tools with `bash .ci/test-deps`")
+    });
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Builds `input` as a PDF on `paper` into a temp dir; returns the PDF path.
+fn build_pdf(input: &Path, paper: &str, dir: &Path) -> PathBuf {
+    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
+        .args(["build", "--format", "pdf", "--paper", paper, "-q", "-o"])
+        .arg(dir)
+        .arg(input)
+        .env("SOURCE_DATE_EPOCH", "1656979200")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join(format!(
+        "{}.pdf",
+        input.file_stem().unwrap().to_string_lossy()
+    ))
+}
+
+fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The PDF's text without running heads (first line of pages after the first)
+/// and folios (the page number as the last line of each page).
+fn body_text(pdf: &Path, title: &str) -> String {
+    let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    let mut out = Vec::new();
+    for (i, page) in text.split('\u{c}').enumerate() {
+        let mut lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        assert_eq!(
+            lines.last().unwrap().trim(),
+            (i + 1).to_string(),
+            "folio of page {}",
+            i + 1
+        );
+        lines.pop();
+        if i > 0 {
+            let head = lines.remove(0).trim();
+            assert!(
+                title.starts_with(head.trim_end_matches(" …")),
+                "running head `{head}` on page {}",
+                i + 1
+            );
+        }
+        out.extend(lines);
+    }
+    out.join("\n")
+}
+
+/// The text the article should give back, computed from the Markdown.
+fn expected_text(input: &Path) -> (String, String) {
+    let mut diags = Diagnostics::default();
+    let p = trang::prepare(input, None, &mut diags).unwrap();
+    let doc = &p.doc;
+    let mut parts = Vec::new();
+    let kicker: Vec<String> = doc
+        .dateline()
+        .into_iter()
+        .chain(doc.meta.source.clone())
+        .collect();
+    if !kicker.is_empty() {
+        parts.push(kicker.join(" · "));
+    }
+    let title = doc.meta.title.clone().unwrap();
+    parts.push(title.clone());
+    parts.extend(doc.meta.subtitle.clone());
+    if !doc.meta.authors.is_empty() {
+        parts.push(doc.meta.authors.join(", "));
+    }
+    for b in &doc.blocks {
+        match &b.kind {
+            trang::doc::BlockKind::Paragraph(c)
+            | trang::doc::BlockKind::Heading { content: c, .. } => {
+                parts.push(trang::doc::plain_text(c))
+            }
+            other => panic!("fixture has an unexpected block {other:?}"),
+        }
+    }
+    (fold(&parts.join(" ")), title)
+}
+
+#[test]
+fn article_text_round_trips_on_a4_and_a5_from_nfc_and_nfd() {
+    use unicode_normalization::UnicodeNormalization;
+    let dir = tempfile::tempdir().unwrap();
+    let article = root().join("source/article.md");
+    let nfd_path = dir.path().join("article-nfd.md");
+    let nfd: String = std::fs::read_to_string(&article).unwrap().nfd().collect();
+    std::fs::write(&nfd_path, &nfd).unwrap();
+    let (expected, title) = expected_text(&article);
+    for input in [&article, &nfd_path] {
+        for paper in ["a4", "a5"] {
+            let out = dir.path().join(paper);
+            let pdf = build_pdf(input, paper, &out);
+            let got = fold(&body_text(&pdf, &title));
+            assert_eq!(got, expected, "{} on {paper}", input.display());
+        }
+    }
+    // The seed's words, in order, are all there.
+    let seed = std::fs::read_to_string(root().join("../shared/seed/article.txt"))
+        .expect("../shared/seed/article.txt");
+    let pdf = build_pdf(&article, "a4", &dir.path().join("seed"));
+    let got = fold(&tool(
+        "pdftotext",
+        &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"],
+    ));
+    let mut rest = got.as_str();
+    for word in seed.split_whitespace() {
+        let at = rest
+            .find(word)
+            .unwrap_or_else(|| panic!("`{word}` missing or out of order"));
+        rest = &rest[at + word.len()..];
+    }
+}
+
+#[test]
+fn fonts_are_embedded_subset_with_unicode_maps_and_qpdf_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build_pdf(&root().join("source/article.md"), "a4", dir.path());
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(rows.len() >= 3, "{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb/sub/uni: {row}"
+        );
+        assert!(cols[0].as_bytes()[6] == b'+', "subset tag: {row}");
+    }
+    let check = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(
+        info.contains("Title:           Nâng cao hiệu quả"),
+        "{info}"
+    );
+    assert!(
+        info.contains("CreationDate:    Tue Jul  5 00:00:00 2022 UTC"),
+        "{info}"
+    );
+    assert!(info.contains("PDF version:     1.7"), "{info}");
+    assert!(!info.contains("PDF subtype"), "{info}");
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size <= 35 * 1024, "article PDF is {size} bytes");
+}
+
+#[test]
+fn pdf_is_byte_identical_across_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = std::fs::read(build_pdf(
+        &root().join("source/article.md"),
+        "a4",
+        &dir.path().join("1"),
+    ))
+    .unwrap();
+    let b = std::fs::read(build_pdf(
+        &root().join("source/article.md"),
+        "a4",
+        &dir.path().join("2"),
+    ))
+    .unwrap();
+    assert!(a == b, "two builds differ");
+}
+
+struct Word {
+    page: usize,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+}
+
+fn words(pdf: &Path) -> Vec<Word> {
+    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    let mut out = Vec::new();
+    let mut page = 0;
+    for line in html.lines() {
+        let line = line.trim();
+        if line.starts_with("<page ") {
+            page += 1;
+        }
+        if let Some(rest) = line.strip_prefix("<word ") {
+            let attr = |name: &str| -> f32 {
+                let key = format!("{name}=\"");
+                let s = &rest[rest.find(&key).unwrap() + key.len()..];
+                s[..s.find('"').unwrap()].parse().unwrap()
+            };
+            out.push(Word {
+                page: page - 1,
+                x0: attr("xMin"),
+                y0: attr("yMin"),
+                x1: attr("xMax"),
+                y1: attr("yMax"),
+            });
+        }
+    }
+    out
+}
+
+/// A long Vietnamese fixture: every word inside the text block, justified
+/// lines flush right, spaces within 0.8–1.6× normal, no widows, orphans or
+/// headings at a page foot.
+#[test]
+fn twenty_page_fixture_is_set_like_a_book() {
+    let input = root().join("tests/fixtures/long.md");
+    let mut diags = Diagnostics::default();
+    let prepared = trang::prepare(&input, None, &mut diags).unwrap();
+    for paper in [Paper::A4, Paper::A5] {
+        let (layout, report) = trang::typeset::typeset(&prepared.doc, &prepared.fonts, paper, 0);
+        assert!(layout.pages.len() >= 15, "{} pages", layout.pages.len());
+        assert_eq!(
+            (report.widows, report.orphans, report.headings_at_foot),
+            (0, 0, 0),
+            "{paper:?}"
+        );
+
+        // Spaces of justified lines, from the layout.
+        let (mut lines, mut good) = (0usize, 0usize);
+        for rec in report.lines.iter().filter(|l| l.justified) {
+            let page = &layout.pages[rec.page];
+            let mut ratios = Vec::new();
+            for it in &page.items {
+                let Item::Text(run) = &it.item else { continue };
+                if it.pos.y < rec.top || it.pos.y > rec.top + rec.height {
+                    continue;
+                }
+                let face = &layout.fonts[run.font.0];
+                let font = read_fonts::FontRef::new(&face.data).unwrap();
+                use read_fonts::TableProvider;
+                let upem = f32::from(font.head().unwrap().units_per_em());
+                let space_gid = font.cmap().unwrap().map_codepoint(' ').unwrap();
+                let normal =
+                    f32::from(font.hmtx().unwrap().advance(space_gid).unwrap()) * run.size / upem;
+                for c in &run.clusters {
+                    if &run.text[c.text.clone()] == " " {
+                        ratios.push(run.glyphs[c.glyphs.start].x_advance / normal);
+                    }
+                }
+            }
+            lines += 1;
+            if ratios.iter().all(|r| (0.8..=1.6).contains(r)) {
+                good += 1;
+            } else if std::env::var("TRANG_DEBUG").is_ok() {
+                eprintln!("{paper:?} page {} ratios {ratios:?}", rec.page + 1);
+            }
+        }
+        assert!(lines > 300, "{lines} justified lines");
+        eprintln!(
+            "{paper:?}: {} pages, {good} of {lines} justified lines ({:.1} %) with spaces within 0.8–1.6×, widows {}, orphans {}, headings at foot {}",
+            layout.pages.len(),
+            100.0 * good as f32 / lines as f32,
+            report.widows,
+            report.orphans,
+            report.headings_at_foot
+        );
+        assert!(
+            good as f32 >= 0.98 * lines as f32,
+            "{paper:?}: {good} of {lines} justified lines have spaces within 0.8–1.6×"
+        );
+    }
+
+    // Through poppler: word boxes inside the text block; justified lines end at the margin.
+    let dir = tempfile::tempdir().unwrap();
+    for (paper, name) in [(Paper::A4, "a4"), (Paper::A5, "a5")] {
+        let setup = PageSetup::new(paper, &prepared.fonts);
+        let pdf = build_pdf(&input, name, &dir.path().join(name));
+        let words = words(&pdf);
+        let (left, right) = (setup.left, setup.left + setup.measure);
+        let (_, report) = trang::typeset::typeset(&prepared.doc, &prepared.fonts, paper, 0);
+        let mut outside = 0;
+        for w in &words {
+            let furniture = w.y1 < setup.top || w.y0 > setup.bottom();
+            if w.x0 < left - 0.5
+                || w.x1 > right + 0.5
+                || (!furniture && (w.y0 < setup.top - setup.leading))
+            {
+                eprintln!(
+                    "{name}: word on page {} at x {}..{} y {}..{} (block {left}..{right}, {}..{})",
+                    w.page + 1,
+                    w.x0,
+                    w.x1,
+                    w.y0,
+                    w.y1,
+                    setup.top,
+                    setup.bottom()
+                );
+                outside += 1;
+            }
+        }
+        assert_eq!(outside, 0, "{name}: words outside the text block");
+        let mut checked = 0;
+        for rec in report.lines.iter().filter(|l| l.justified) {
+            let line_right = words
+                .iter()
+                .filter(|w| w.page == rec.page && w.y1 > rec.top && w.y0 < rec.top + rec.height)
+                .map(|w| w.x1)
+                .fold(f32::MIN, f32::max);
+            assert!(
+                (line_right - right).abs() <= 0.5,
+                "{name}: justified line on page {} ends at {line_right}, margin {right}",
+                rec.page + 1
+            );
+            checked += 1;
+        }
+        assert!(checked > 300);
+        eprintln!(
+            "{name}: {} words inside the text block, {checked} justified lines flush right within 0.5 pt",
+            words.len()
+        );
+    }
+}
