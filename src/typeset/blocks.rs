@@ -50,6 +50,17 @@ pub struct FlowLine {
     pub justified: bool,
     /// An outline entry (heading text and level) starting at this slot.
     pub outline: Option<(String, u8)>,
+    /// Footnotes (zero-based numbers) first referenced on this line: they go
+    /// to the foot of the page that holds the line.
+    pub notes: Vec<usize>,
+}
+
+/// The typeset flow: body slots and, per footnote, its lines.
+pub struct FlowDoc {
+    /// Title block and body.
+    pub body: Vec<Flow>,
+    /// Lines of footnote n (zero-based), in order of reference.
+    pub notes: Vec<Vec<FlowLine>>,
 }
 
 /// An element of the vertical flow.
@@ -74,7 +85,7 @@ struct Ctx {
 }
 
 /// Builds the flow: title block, body, then notes.
-pub fn build_flow(doc: &Document, setup: &PageSetup, engine: &mut InlineEngine) -> Vec<Flow> {
+pub fn build_flow(doc: &Document, setup: &PageSetup, engine: &mut InlineEngine) -> FlowDoc {
     let mut b = Builder {
         doc,
         setup,
@@ -93,8 +104,11 @@ pub fn build_flow(doc: &Document, setup: &PageSetup, engine: &mut InlineEngine) 
         list_depth: 0,
     };
     b.blocks(&doc.blocks, &ctx);
-    b.notes_section();
-    b.flow
+    let notes = b.notes();
+    FlowDoc {
+        body: b.flow,
+        notes,
+    }
 }
 
 struct Builder<'a, 'e, 'f> {
@@ -172,6 +186,7 @@ impl Builder<'_, '_, '_> {
             }
             let keep =
                 keep_all || (count >= 2 && (index == 0 || index + 2 == count)) && index + 1 < count;
+            let notes = note_refs(&items);
             self.flow.push(Flow::Line(FlowLine {
                 items,
                 height: h,
@@ -182,6 +197,7 @@ impl Builder<'_, '_, '_> {
                 kind,
                 justified: line.justified,
                 outline: if index == 0 { outline.clone() } else { None },
+                notes,
             }));
         }
     }
@@ -282,6 +298,7 @@ impl Builder<'_, '_, '_> {
             kind: LineKind::Title,
             justified: false,
             outline: None,
+            notes: Vec::new(),
         }));
         self.para += 1;
     }
@@ -458,6 +475,7 @@ impl Builder<'_, '_, '_> {
             kind: LineKind::Other,
             justified: false,
             outline: None,
+            notes: Vec::new(),
         }
     }
 
@@ -600,13 +618,12 @@ impl Builder<'_, '_, '_> {
                     items.push(it);
                 }
                 let first = i == 0 && k == 0;
-                let last = i + 1 == n && k + 1 == count;
                 self.flow.push(Flow::Line(FlowLine {
                     items,
                     height: h,
                     // Keep the first two and last two lines of a code block together.
-                    keep_with_next: first
-                        || (i + 2 == n && k + 1 == count && n > 1)
+                    keep_with_next: (first && (n > 1 || count > 1))
+                        || (i + 2 == n && k + 1 == count)
                         || k + 1 < count,
                     para: self.para + 1,
                     index: 0,
@@ -614,8 +631,8 @@ impl Builder<'_, '_, '_> {
                     kind: LineKind::Other,
                     justified: false,
                     outline: None,
+                    notes: Vec::new(),
                 }));
-                let _ = last;
             }
         }
         self.para += 1;
@@ -753,6 +770,7 @@ impl Builder<'_, '_, '_> {
                 kind: LineKind::Other,
                 justified: false,
                 outline: None,
+                notes: Vec::new(),
             }));
         }
         self.space(s.leading * 0.5);
@@ -817,6 +835,7 @@ impl Builder<'_, '_, '_> {
             kind: LineKind::Other,
             justified: false,
             outline: None,
+            notes: Vec::new(),
         }));
         let caption = if title.is_empty() {
             plain_text(alt)
@@ -847,17 +866,11 @@ impl Builder<'_, '_, '_> {
         true
     }
 
-    /// Footnotes, numbered in order of reference, after the body (for now).
-    fn notes_section(&mut self) {
-        if self.notes.is_empty() {
-            return;
-        }
+    /// Lays out each footnote, numbered in order of reference, at the
+    /// footnote size with its number in a hanging indent. A note first
+    /// referenced inside another note is appended to that note.
+    fn notes(&mut self) -> Vec<Vec<FlowLine>> {
         let s = self.setup;
-        self.space(s.leading);
-        let w = (s.measure * 0.3).round();
-        let mut rule = self.rule_slot(0.0, w, s.leading * 0.75);
-        rule.keep_with_next = true;
-        self.flow.push(Flow::Line(rule));
         let size = (s.body_size * 0.85 * 4.0).round() / 4.0;
         let ctx = Ctx {
             x: 0.0,
@@ -866,9 +879,12 @@ impl Builder<'_, '_, '_> {
             size,
             list_depth: 0,
         };
-        let notes = self.notes.clone();
-        for (n, label) in notes.iter().enumerate() {
+        let body_flow = std::mem::take(&mut self.flow);
+        let labels = self.notes.clone();
+        let mut out: Vec<Vec<FlowLine>> = Vec::with_capacity(labels.len());
+        for (n, label) in labels.iter().enumerate() {
             let Some(note) = self.doc.footnote(label) else {
+                out.push(Vec::new());
                 continue;
             };
             let mut st = self.style(Role::Body, Style::REGULAR, size);
@@ -883,30 +899,68 @@ impl Builder<'_, '_, '_> {
                 0.0,
                 Align::Left,
             );
+            let hang = (size * 1.8).round();
             let marker: Vec<Positioned> = lines
                 .into_iter()
                 .next()
                 .map(|l| l.items)
-                .unwrap_or_default();
-            let hang = size * 1.6;
-            let inner = Ctx {
-                x: hang,
-                width: s.measure - hang,
-                ..ctx.clone()
-            };
-            let marker: Vec<Positioned> = marker
+                .unwrap_or_default()
                 .into_iter()
                 .map(|mut it| {
                     it.pos.x -= hang;
                     it
                 })
                 .collect();
+            let inner = Ctx {
+                x: hang,
+                width: s.measure - hang,
+                ..ctx.clone()
+            };
             let mut marker = Some(marker);
             let mut prev = false;
             for block in &note.blocks {
                 prev = self.block(block, &inner, prev, marker.take());
             }
+            if let Some(m) = marker {
+                self.marker_line(m, &inner);
+            }
+            let lines: Vec<FlowLine> = std::mem::take(&mut self.flow)
+                .into_iter()
+                .map(|f| match f {
+                    Flow::Line(l) => l,
+                    Flow::Space(h) => FlowLine {
+                        items: Vec::new(),
+                        height: h * 0.5,
+                        keep_with_next: false,
+                        para: 0,
+                        index: 0,
+                        count: 1,
+                        kind: LineKind::Other,
+                        justified: false,
+                        outline: None,
+                        notes: Vec::new(),
+                    },
+                })
+                .collect();
+            out.push(lines);
         }
+        // Notes referenced from inside a note travel with that note.
+        for n in 0..out.len() {
+            let nested: Vec<usize> = out[n]
+                .iter()
+                .flat_map(|l| l.notes.clone())
+                .filter(|&m| m > n)
+                .collect();
+            for m in nested {
+                let moved = std::mem::take(&mut out[m]);
+                out[n].extend(moved);
+            }
+            for line in &mut out[n] {
+                line.notes.clear();
+            }
+        }
+        self.flow = body_flow;
+        out
     }
 
     /// Inline content → pieces, tracking emphasis, links, footnote refs and inline HTML.
@@ -1022,6 +1076,21 @@ impl Builder<'_, '_, '_> {
             }
         }
     }
+}
+
+/// Footnote numbers (zero-based) whose reference anchor `fnref-N` is among `items`.
+fn note_refs(items: &[Positioned]) -> Vec<usize> {
+    items
+        .iter()
+        .filter_map(|it| match &it.item {
+            Item::Anchor(name) => name
+                .strip_prefix("fnref-")?
+                .parse::<usize>()
+                .ok()?
+                .checked_sub(1),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The lowercase element name of an HTML tag (`<b>`, `</em>`, `<br/>`).

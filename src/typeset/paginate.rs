@@ -12,7 +12,10 @@
 use crate::doc::Document;
 use crate::fonts::{Role, Style};
 use crate::frame::{OutlineEntry, Page, Point, Positioned};
-use crate::typeset::blocks::{Flow, FlowLine, LineKind};
+use std::ops::Range;
+
+use crate::frame::{Item, Line, Rgb};
+use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
 use crate::typeset::inline::{Align, InlineEngine, Piece, TextStyle};
 use crate::typeset::setup::PageSetup;
 
@@ -50,19 +53,21 @@ pub struct Report {
     pub headings_at_foot: usize,
 }
 
-/// Breaks the flow into pages and adds the page furniture.
+/// Breaks the flow into pages and adds the page furniture and footnotes.
 pub fn paginate(
-    flow: Vec<Flow>,
+    flow: FlowDoc,
     doc: &Document,
     setup: &PageSetup,
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
-    let page_ranges = break_pages(&flow, setup.body_height);
-    let mut pages = Vec::with_capacity(page_ranges.len());
+    let separator = (setup.leading * 1.0).round();
+    let plans = break_pages(&flow, setup.body_height, separator);
+    let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let mut report = Report::default();
-    let mut slots = flow.into_iter().map(Some).collect::<Vec<_>>();
-    for (p, range) in page_ranges.iter().enumerate() {
+    let FlowDoc { body, notes } = flow;
+    let mut slots = body.into_iter().map(Some).collect::<Vec<_>>();
+    for (p, plan) in plans.iter().enumerate() {
         let mut page = Page {
             width: setup.width,
             height: setup.height,
@@ -70,7 +75,7 @@ pub fn paginate(
         };
         let mut y = setup.top;
         let mut started = false;
-        for slot in &mut slots[range.clone()] {
+        for slot in &mut slots[plan.body.clone()] {
             match slot.take() {
                 Some(Flow::Space(h)) if started => y += h,
                 Some(Flow::Line(line)) => {
@@ -83,87 +88,225 @@ pub fn paginate(
                             y,
                         });
                     }
-                    report.lines.push(LineRecord {
-                        page: p,
-                        para: line.para,
-                        index: line.index,
-                        count: line.count,
-                        kind: line.kind,
-                        justified: line.justified,
-                        top: y,
-                        height: line.height,
-                    });
-                    let FlowLine { items, height, .. } = line;
-                    for mut it in items {
-                        it.pos.x += setup.left;
-                        it.pos.y += y;
-                        page.items.push(it);
-                    }
-                    y += height;
+                    y += place_line(&mut page, &mut report, line, p, y, setup.left);
                 }
                 Some(Flow::Space(_)) | None => {}
             }
         }
+        // Footnotes stand at the foot of the text block, under a short rule.
+        if !plan.notes.is_empty() {
+            let height: f32 = separator
+                + plan
+                    .notes
+                    .iter()
+                    .map(|(n, r)| notes[*n][r.clone()].iter().map(|l| l.height).sum::<f32>())
+                    .sum::<f32>();
+            let mut y = setup.bottom() - height;
+            page.items.push(Positioned {
+                pos: Point {
+                    x: setup.left,
+                    y: y + separator * 0.45,
+                },
+                item: Item::Line(Line {
+                    to: Point {
+                        x: (setup.measure * 0.3).round(),
+                        y: 0.0,
+                    },
+                    thickness: 0.5,
+                    color: Rgb::BLACK,
+                }),
+            });
+            y += separator;
+            for (n, range) in &plan.notes {
+                for line in &notes[*n][range.clone()] {
+                    y += place_line(&mut page, &mut report, line.clone(), p, y, setup.left);
+                }
+            }
+        }
         pages.push(page);
     }
-    // The title's outline entry is level 1; body headings are nested below it.
     furniture(&mut pages, doc, setup, engine);
     measure_report(&mut report);
     (pages, outline, report)
 }
 
-/// Page ranges of slot indices.
-fn break_pages(flow: &[Flow], body_height: f32) -> Vec<std::ops::Range<usize>> {
+/// Puts a flow line on a page at `y`, records it, and returns its height.
+fn place_line(
+    page: &mut Page,
+    report: &mut Report,
+    line: FlowLine,
+    p: usize,
+    y: f32,
+    left: f32,
+) -> f32 {
+    report.lines.push(LineRecord {
+        page: p,
+        para: line.para,
+        index: line.index,
+        count: line.count,
+        kind: line.kind,
+        justified: line.justified,
+        top: y,
+        height: line.height,
+    });
+    for mut it in line.items {
+        it.pos.x += left;
+        it.pos.y += y;
+        page.items.push(it);
+    }
+    line.height
+}
+
+/// What goes on one page: a range of body slots and footnote lines.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct PagePlan {
+    body: Range<usize>,
+    /// (note, range of its lines) in order.
+    notes: Vec<(usize, Range<usize>)>,
+}
+
+/// Footnote state while a page is filled: what is placed, what waits.
+#[derive(Clone, Debug, Default)]
+struct NoteState {
+    placed: Vec<(usize, Range<usize>)>,
+    height: f32,
+    /// Note lines that did not fit and continue on the next page.
+    carry: Vec<(usize, Range<usize>)>,
+}
+
+impl NoteState {
+    /// Adds note `n` from line `from`; returns false if not even its first
+    /// line fits in `room` (then nothing is added).
+    fn add(
+        &mut self,
+        notes: &[Vec<FlowLine>],
+        n: usize,
+        from: usize,
+        room: f32,
+        separator: f32,
+    ) -> bool {
+        let lines = &notes[n];
+        if from >= lines.len() {
+            return true;
+        }
+        if !self.carry.is_empty() {
+            // Earlier notes already continue on the next page: this one follows them.
+            self.carry.push((n, from..lines.len()));
+            return true;
+        }
+        let sep = if self.placed.is_empty() {
+            separator
+        } else {
+            0.0
+        };
+        let mut h = sep;
+        let mut end = from;
+        while end < lines.len() && self.height + h + lines[end].height <= room + 0.01 {
+            h += lines[end].height;
+            end += 1;
+        }
+        // A note's first line (or two lines of a split note) must fit.
+        let minimum = if lines.len() - from > 1 {
+            (from + 2).min(lines.len())
+        } else {
+            from + 1
+        };
+        if end < minimum {
+            return false;
+        }
+        self.placed.push((n, from..end));
+        self.height += h;
+        if end < lines.len() {
+            self.carry.push((n, end..lines.len()));
+        }
+        true
+    }
+}
+
+/// Plans the pages: body slots fill the page while they and their footnotes
+/// fit; the page then ends at the last slot after which a break is allowed.
+fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan> {
+    let body = &flow.body;
     let mut pages = Vec::new();
     let mut i = 0;
-    let n = flow.len();
-    while i < n {
+    let n = body.len();
+    let mut carry: Vec<(usize, Range<usize>)> = Vec::new();
+    while i < n || !carry.is_empty() {
         // Spaces at the top of a page are dropped.
-        while i < n && matches!(flow[i], Flow::Space(_)) {
+        while i < n && matches!(body[i], Flow::Space(_)) {
             i += 1;
         }
-        if i >= n {
-            break;
-        }
         let start = i;
+        // Notes continued from the previous page come first.
+        let mut state = NoteState::default();
+        for (note, range) in std::mem::take(&mut carry) {
+            if !state.add(&flow.notes, note, range.start, body_height * 0.6, separator) {
+                state.carry.push((note, range));
+            }
+        }
         let mut y = 0.0f32;
-        let mut last_break: Option<usize> = None;
+        let mut best: Option<(usize, NoteState)> = None;
         let mut j = i;
         let mut keep = false;
         while j < n {
-            let h = match &flow[j] {
-                Flow::Space(h) => *h,
-                Flow::Line(l) => l.height,
+            let (h, refs): (f32, &[usize]) = match &body[j] {
+                Flow::Space(h) => (*h, &[]),
+                Flow::Line(l) => (l.height, &l.notes),
             };
-            let is_line = matches!(flow[j], Flow::Line(_));
-            if is_line && y + h > body_height + 0.01 && j > start {
+            if let Flow::Space(_) = body[j] {
+                if !keep && j > start {
+                    best = Some((j, state.clone()));
+                }
+                y += h;
+                j += 1;
+                continue;
+            }
+            let mut next = state.clone();
+            let mut fits = y + h + next.height <= body_height + 0.01;
+            for &note in refs {
+                if fits && !next.add(&flow.notes, note, 0, body_height - y - h, separator) {
+                    fits = false;
+                }
+            }
+            if !fits && j > start {
                 break;
             }
-            if !is_line && !keep && j > start {
-                // A break before this space is allowed.
-                last_break = Some(j);
-            }
+            state = next;
             y += h;
-            if let Flow::Line(l) = &flow[j] {
+            if let Flow::Line(l) = &body[j] {
                 keep = l.keep_with_next;
-                if !keep {
-                    last_break = Some(j + 1);
-                }
+            }
+            if !keep {
+                best = Some((j + 1, state.clone()));
             }
             j += 1;
         }
-        let end = if j >= n {
-            n
+        let (end, state) = if j >= n {
+            (n, state)
         } else {
-            last_break.filter(|&b| b > start).unwrap_or(j)
+            best.filter(|(b, _)| *b > start).unwrap_or((j, state))
         };
-        pages.push(start..end);
+        carry = state.carry.clone();
+        pages.push(PagePlan {
+            body: start..end,
+            notes: state.placed,
+        });
         i = end;
+        if end == start && state_is_empty(&pages) {
+            break;
+        }
     }
     if pages.is_empty() {
-        pages.push(0..0);
+        pages.push(PagePlan::default());
     }
     pages
+}
+
+/// Whether the last planned page holds nothing (guards against an endless loop).
+fn state_is_empty(pages: &[PagePlan]) -> bool {
+    pages
+        .last()
+        .is_some_and(|p| p.body.is_empty() && p.notes.is_empty())
 }
 
 /// Running heads (the title, on pages after the first) and folios.
