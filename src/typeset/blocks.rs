@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{
     Align as DocAlign, Block, BlockKind, Document, Inline, InlineKind, ListItem, plain_text,
 };
@@ -53,6 +54,9 @@ pub struct FlowLine {
     /// Footnotes (zero-based numbers) first referenced on this line: they go
     /// to the foot of the page that holds the line.
     pub notes: Vec<usize>,
+    /// For a table body row: the header row, repeated at the top of a page
+    /// that starts inside the table.
+    pub header: Option<Box<FlowLine>>,
 }
 
 /// The typeset flow: body slots and, per footnote, its lines.
@@ -61,6 +65,8 @@ pub struct FlowDoc {
     pub body: Vec<Flow>,
     /// Lines of footnote n (zero-based), in order of reference.
     pub notes: Vec<Vec<FlowLine>>,
+    /// Warnings found while laying out.
+    pub diags: Diagnostics,
 }
 
 /// An element of the vertical flow.
@@ -94,6 +100,8 @@ pub fn build_flow(doc: &Document, setup: &PageSetup, engine: &mut InlineEngine) 
         para: 0,
         notes: doc.footnote_order(),
         lang: Arc::from(doc.meta.lang.as_str()),
+        diags: Diagnostics::default(),
+        warned: Default::default(),
     };
     b.title_block();
     let ctx = Ctx {
@@ -108,6 +116,7 @@ pub fn build_flow(doc: &Document, setup: &PageSetup, engine: &mut InlineEngine) 
     FlowDoc {
         body: b.flow,
         notes,
+        diags: b.diags,
     }
 }
 
@@ -119,6 +128,10 @@ struct Builder<'a, 'e, 'f> {
     para: usize,
     notes: Vec<String>,
     lang: Arc<str>,
+    /// Warnings for the user (inline HTML the PDF cannot render).
+    diags: Diagnostics,
+    /// Tags already warned about (one warning per tag name).
+    warned: std::collections::BTreeSet<String>,
 }
 
 impl Builder<'_, '_, '_> {
@@ -198,6 +211,7 @@ impl Builder<'_, '_, '_> {
                 justified: line.justified,
                 outline: if index == 0 { outline.clone() } else { None },
                 notes,
+                header: None,
             }));
         }
     }
@@ -299,6 +313,7 @@ impl Builder<'_, '_, '_> {
             justified: false,
             outline: None,
             notes: Vec::new(),
+            header: None,
         }));
         self.para += 1;
     }
@@ -476,6 +491,7 @@ impl Builder<'_, '_, '_> {
             justified: false,
             outline: None,
             notes: Vec::new(),
+            header: None,
         }
     }
 
@@ -617,6 +633,13 @@ impl Builder<'_, '_, '_> {
                     it.pos.y += baseline;
                     items.push(it);
                 }
+                if k > 0 {
+                    items.extend(continuation_mark(
+                        ctx.x + pad * 0.2,
+                        baseline - size * 0.3,
+                        pad * 0.65,
+                    ));
+                }
                 let first = i == 0 && k == 0;
                 self.flow.push(Flow::Line(FlowLine {
                     items,
@@ -632,6 +655,7 @@ impl Builder<'_, '_, '_> {
                     justified: false,
                     outline: None,
                     notes: Vec::new(),
+                    header: None,
                 }));
             }
         }
@@ -687,31 +711,13 @@ impl Builder<'_, '_, '_> {
             }
         }
         let avail = ctx.width - 2.0 * pad * cols as f32;
-        let sum_max: f32 = max_w.iter().sum();
-        let sum_min: f32 = min_w.iter().sum();
-        let widths: Vec<f32> = if sum_max <= avail {
-            max_w.clone()
-        } else if sum_min <= avail {
-            let extra = avail - sum_min;
-            let flex: f32 = max_w
-                .iter()
-                .zip(&min_w)
-                .map(|(a, b)| a - b)
-                .sum::<f32>()
-                .max(1e-3);
-            max_w
-                .iter()
-                .zip(&min_w)
-                .map(|(mx, mn)| mn + (mx - mn) / flex * extra)
-                .collect()
-        } else {
-            min_w.iter().map(|m| m / sum_min * avail).collect()
-        };
+        let widths = column_widths(&min_w, &max_w, avail);
         let total: f32 = widths.iter().map(|w| w + 2.0 * pad).sum();
         let x0 = ctx.x;
         let line_h = (s.leading * size / s.body_size).round();
         self.space(s.leading * 0.5);
         let n_rows = all_rows.len();
+        let mut header_row: Option<FlowLine> = None;
         for (r, (row, is_head)) in all_rows.into_iter().enumerate() {
             let mut cells: Vec<(f32, Vec<LineBox>)> = Vec::new();
             let mut x = x0;
@@ -760,7 +766,8 @@ impl Builder<'_, '_, '_> {
                 items.push(rule(height, 0.9));
             }
             self.para += 1;
-            self.flow.push(Flow::Line(FlowLine {
+            let notes = note_refs(&items);
+            let line = FlowLine {
                 items,
                 height,
                 keep_with_next: is_head || r + 2 == n_rows,
@@ -770,8 +777,17 @@ impl Builder<'_, '_, '_> {
                 kind: LineKind::Other,
                 justified: false,
                 outline: None,
-                notes: Vec::new(),
-            }));
+                notes,
+                header: header_row.clone().map(Box::new),
+            };
+            if is_head {
+                // The copy repeated on later pages carries no anchors or note references.
+                let mut copy = line.clone();
+                copy.items.retain(|it| !matches!(it.item, Item::Anchor(_)));
+                copy.notes.clear();
+                header_row = Some(copy);
+            }
+            self.flow.push(Flow::Line(line));
         }
         self.space(s.leading * 0.5);
     }
@@ -836,6 +852,7 @@ impl Builder<'_, '_, '_> {
             justified: false,
             outline: None,
             notes: Vec::new(),
+            header: None,
         }));
         let caption = if title.is_empty() {
             plain_text(alt)
@@ -939,6 +956,7 @@ impl Builder<'_, '_, '_> {
                         justified: false,
                         outline: None,
                         notes: Vec::new(),
+                        header: None,
                     },
                 })
                 .collect();
@@ -1061,6 +1079,18 @@ impl Builder<'_, '_, '_> {
                 InlineKind::SoftBreak => out.push(Piece::Text(" ".into(), cur)),
                 InlineKind::HardBreak => out.push(Piece::Break),
                 InlineKind::Html(tag) => {
+                    if let Some(name) = tag_name(tag)
+                        && !SUPPORTED_INLINE_HTML.contains(&name.as_str())
+                        && self.warned.insert(name.clone())
+                    {
+                        self.diags.push(
+                            Diagnostic::warning(format!(
+                                "inline HTML `<{name}>` has no PDF rendering; its text is kept"
+                            ))
+                            .at(&self.doc.source, inl.span)
+                            .help("the PDF renders b, strong, i, em, u, s, sup, sub, br, small, mark, code and kbd"),
+                        );
+                    }
                     if let Some(name) = tag_name(tag) {
                         if name == "br" {
                             out.push(Piece::Break);
@@ -1078,6 +1108,95 @@ impl Builder<'_, '_, '_> {
     }
 }
 
+/// Column widths from the cells' minimum (longest word) and maximum (one
+/// line) widths, never wider in total than `avail`: all columns at their
+/// maximum when that fits; otherwise columns whose maximum is below a fair
+/// share keep it, and the others share the rest in proportion to their
+/// maximum, never below their minimum (as browsers' automatic table layout
+/// does). When even the minimums do not fit, they are scaled down and long
+/// words break inside their cells.
+pub fn column_widths(min_w: &[f32], max_w: &[f32], avail: f32) -> Vec<f32> {
+    let n = max_w.len();
+    let sum_max: f32 = max_w.iter().sum();
+    let sum_min: f32 = min_w.iter().sum();
+    if sum_max <= avail {
+        return max_w.to_vec();
+    }
+    if sum_min >= avail {
+        return min_w
+            .iter()
+            .map(|m| m / sum_min.max(1e-3) * avail)
+            .collect();
+    }
+    let mut widths = vec![0.0f32; n];
+    let mut fixed = vec![false; n];
+    loop {
+        let free: Vec<usize> = (0..n).filter(|&c| !fixed[c]).collect();
+        let used: f32 = (0..n).filter(|&c| fixed[c]).map(|c| widths[c]).sum();
+        let room = avail - used;
+        let share = room / free.len().max(1) as f32;
+        let newly: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|&c| max_w[c] <= share)
+            .collect();
+        if newly.is_empty() {
+            let free_max: f32 = free.iter().map(|&c| max_w[c]).sum::<f32>().max(1e-3);
+            for &c in &free {
+                widths[c] = room * max_w[c] / free_max;
+            }
+            break;
+        }
+        for c in newly {
+            widths[c] = max_w[c];
+            fixed[c] = true;
+        }
+    }
+    // Raise columns below their minimum, taking the difference from the widest.
+    for c in 0..n {
+        if widths[c] < min_w[c] {
+            let need = min_w[c] - widths[c];
+            widths[c] = min_w[c];
+            let mut order: Vec<usize> = (0..n).filter(|&d| d != c).collect();
+            order.sort_by(|a, b| (widths[*b] - min_w[*b]).total_cmp(&(widths[*a] - min_w[*a])));
+            let mut left = need;
+            for d in order {
+                let give = (widths[d] - min_w[d]).max(0.0).min(left);
+                widths[d] -= give;
+                left -= give;
+                if left <= 0.0 {
+                    break;
+                }
+            }
+        }
+    }
+    widths
+}
+
+/// A small hooked arrow (↪) drawn in the left padding of a wrapped code
+/// line: vector strokes, so it adds no text to copy or search.
+fn continuation_mark(x: f32, y: f32, width: f32) -> Vec<Positioned> {
+    let color = Rgb(0.45, 0.45, 0.45);
+    let stroke = |x0: f32, y0: f32, x1: f32, y1: f32| Positioned {
+        pos: Point { x: x0, y: y0 },
+        item: Item::Line(Line {
+            to: Point {
+                x: x1 - x0,
+                y: y1 - y0,
+            },
+            thickness: 0.6,
+            color,
+        }),
+    };
+    let head = width * 0.3;
+    vec![
+        stroke(x, y - width * 0.45, x, y),
+        stroke(x, y, x + width, y),
+        stroke(x + width - head, y - head, x + width, y),
+        stroke(x + width - head, y + head, x + width, y),
+    ]
+}
+
 /// Footnote numbers (zero-based) whose reference anchor `fnref-N` is among `items`.
 fn note_refs(items: &[Positioned]) -> Vec<usize> {
     items
@@ -1092,6 +1211,12 @@ fn note_refs(items: &[Positioned]) -> Vec<usize> {
         })
         .collect()
 }
+
+/// Inline HTML elements the PDF renders.
+const SUPPORTED_INLINE_HTML: &[&str] = &[
+    "b", "strong", "i", "em", "cite", "var", "u", "ins", "s", "del", "strike", "sup", "sub",
+    "small", "mark", "br", "code", "kbd", "samp", "tt",
+];
 
 /// The lowercase element name of an HTML tag (`<b>`, `</em>`, `<br/>`).
 fn tag_name(tag: &str) -> Option<String> {

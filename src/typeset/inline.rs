@@ -110,6 +110,17 @@ enum Slot {
     Tracking,
 }
 
+/// A break opportunity inside a word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// A hyphenation point (English): draws a hyphen.
+    Hyphen,
+    /// After a URL separator: no hyphen.
+    Url,
+    /// Between any two characters, used only when nothing else fits.
+    Emergency,
+}
+
 /// Breaker items with what each stands for.
 #[derive(Default)]
 struct ItemList {
@@ -370,7 +381,7 @@ impl<'a> InlineEngine<'a> {
         for (range, si) in parts {
             let style = para.styles[si].clone();
             let text = &para.text[range.clone()];
-            let mut cuts: Vec<(usize, bool)> = Vec::new(); // (byte offset in text, is hyphen)
+            let mut cuts: Vec<(usize, Cut)> = Vec::new(); // (byte offset in text, kind)
             if style.lang.starts_with("en")
                 && style.role != Role::Code
                 && let Some(h) = &self.hyphenator
@@ -378,20 +389,35 @@ impl<'a> InlineEngine<'a> {
                 let lower = text.to_lowercase();
                 if lower.len() == text.len() && text.chars().count() >= 5 {
                     for b in h.hyphenate(&lower).breaks {
-                        cuts.push((b, true));
+                        cuts.push((b, Cut::Hyphen));
+                    }
+                }
+            }
+            // URLs break after `/ . - ? & = #`, without a hyphen.
+            if style.link.is_some() || text.contains("://") {
+                for (b, c) in text.char_indices() {
+                    let after = b + c.len_utf8();
+                    if "/.-?&=#_".contains(c)
+                        && after < text.len()
+                        && !cuts.iter().any(|x| x.0 == after)
+                    {
+                        cuts.push((after, Cut::Url));
                     }
                 }
             }
             if emergency {
                 for (b, _) in text.char_indices().skip(1) {
                     if !cuts.iter().any(|c| c.0 == b) && !is_mark_at(text, b) {
-                        cuts.push((b, false));
+                        cuts.push((b, Cut::Emergency));
                     }
                 }
-                cuts.sort_by_key(|c| c.0);
             }
+            cuts.sort_by_key(|c| c.0);
             let mut start = 0;
-            for (cut, hyphen) in cuts.into_iter().chain(std::iter::once((text.len(), false))) {
+            for (cut, kind) in cuts
+                .into_iter()
+                .chain(std::iter::once((text.len(), Cut::Emergency)))
+            {
                 if cut <= start {
                     continue;
                 }
@@ -416,11 +442,13 @@ impl<'a> InlineEngine<'a> {
                     shaped,
                 });
                 if cut < text.len() {
-                    if hyphen {
-                        let hw = self.measure("-", &style);
-                        list.push(Lb::penalty(hw, 50.0, true), Slot::Hyphen(si));
-                    } else {
-                        list.push(Lb::emergency_break(0.0, 1000.0), Slot::Other);
+                    match kind {
+                        Cut::Hyphen => {
+                            let hw = self.measure("-", &style);
+                            list.push(Lb::penalty(hw, 50.0, true), Slot::Hyphen(si));
+                        }
+                        Cut::Url => list.push(Lb::penalty(0.0, 100.0, false), Slot::Other),
+                        Cut::Emergency => list.push(Lb::emergency_break(0.0, 1000.0), Slot::Other),
                     }
                 }
                 start = cut;

@@ -43,7 +43,18 @@ pub fn typeset(doc: &Document, fonts: &FontSet, paper: Paper, created: i64) -> (
         .collect();
     let info = DocInfo {
         title: doc.meta.title.clone().unwrap_or_default(),
-        authors: doc.meta.authors.clone(),
+        // Without an author, the source or publisher answers "who wrote this".
+        authors: if doc.meta.authors.is_empty() {
+            doc.meta
+                .source
+                .iter()
+                .chain(&doc.meta.publisher)
+                .take(1)
+                .cloned()
+                .collect()
+        } else {
+            doc.meta.authors.clone()
+        },
         subject: doc.meta.description.clone(),
         keywords: doc.meta.keywords.clone(),
         lang: doc.meta.lang.clone(),

@@ -51,6 +51,8 @@ pub struct Report {
     pub orphans: usize,
     /// Pages that end with a heading while more content follows.
     pub headings_at_foot: usize,
+    /// Warnings from layout (e.g. inline HTML without a PDF rendering).
+    pub diags: crate::diag::Diagnostics,
 }
 
 /// Breaks the flow into pages and adds the page furniture and footnotes.
@@ -65,7 +67,8 @@ pub fn paginate(
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let mut report = Report::default();
-    let FlowDoc { body, notes } = flow;
+    let FlowDoc { body, notes, diags } = flow;
+    report.diags = diags;
     let mut slots = body.into_iter().map(Some).collect::<Vec<_>>();
     for (p, plan) in plans.iter().enumerate() {
         let mut page = Page {
@@ -75,6 +78,14 @@ pub fn paginate(
         };
         let mut y = setup.top;
         let mut started = false;
+        if let Some(Some(Flow::Line(FlowLine {
+            header: Some(h), ..
+        }))) = slots.get(plan.body.start)
+        {
+            let header = (**h).clone();
+            y += place_line(&mut page, &mut report, header, p, y, setup.left);
+            started = true;
+        }
         for slot in &mut slots[plan.body.clone()] {
             match slot.take() {
                 Some(Flow::Space(h)) if started => y += h,
@@ -244,7 +255,13 @@ fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan
                 state.carry.push((note, range));
             }
         }
-        let mut y = 0.0f32;
+        // A page that starts inside a table repeats its header row.
+        let mut y = match body.get(start) {
+            Some(Flow::Line(FlowLine {
+                header: Some(h), ..
+            })) => h.height,
+            _ => 0.0,
+        };
         let mut best: Option<(usize, NoteState)> = None;
         let mut j = i;
         let mut keep = false;
