@@ -5,6 +5,7 @@
 pub mod coverage;
 pub mod diag;
 pub mod doc;
+pub mod epub;
 pub mod fonts;
 pub mod frame;
 pub mod frontmatter;
