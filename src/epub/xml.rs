@@ -141,6 +141,8 @@ pub enum Url {
     External(String),
     /// A script URL: dropped.
     Script,
+    /// A URL whose scheme is not registered, or which is malformed: dropped.
+    Unusable(String),
     /// A relative reference (a local file).
     Relative(String),
 }
@@ -169,12 +171,55 @@ pub fn classify(raw: &str) -> Url {
         {
             return Url::Script;
         }
+        if !SCHEMES.contains(&scheme.as_str()) {
+            return Url::Unusable(format!("the URL scheme `{scheme}:` is not a registered one"));
+        }
+        let rest = &raw[scheme_len + 1..];
+        if HOST_SCHEMES.contains(&scheme.as_str()) && !valid_authority(rest) {
+            return Url::Unusable("the URL has no valid host name".into());
+        }
         return Url::External(percent_encode(&raw));
     }
-    if raw.starts_with("//") {
-        return Url::External(percent_encode(&format!("https:{raw}")));
+    if let Some(rest) = raw.strip_prefix("//") {
+        if valid_authority(&raw) && rest.contains('.') {
+            return Url::External(percent_encode(&format!("https:{raw}")));
+        }
+        return Url::Unusable("the URL has no valid host name".into());
     }
     Url::Relative(raw)
+}
+
+/// URL schemes kept in links (registered with IANA; EPUBCheck warns about others).
+const SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "ftp", "tel", "sms", "news", "nntp", "irc", "ircs", "urn", "geo",
+    "sip", "sips", "xmpp", "ws", "wss", "doi", "isbn",
+];
+
+/// Schemes whose URLs must have a host.
+const HOST_SCHEMES: &[&str] = &["http", "https", "ftp", "ws", "wss"];
+
+/// Whether `rest` (after `scheme:`) starts with `//host` where host is a
+/// domain name with no empty label, an IPv4 or a bracketed IPv6 address.
+fn valid_authority(rest: &str) -> bool {
+    let Some(auth) = rest.strip_prefix("//") else { return false };
+    let auth = auth.split(['/', '?', '#']).next().unwrap_or("");
+    let host = auth.rsplit('@').next().unwrap_or("");
+    if let Some(v6) = host.strip_prefix('[') {
+        return v6.contains(']');
+    }
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    !host.is_empty()
+        && host
+            .split('.')
+            .enumerate()
+            .all(|(i, label)| {
+                (!label.is_empty() || i > 0 && host.ends_with('.') && host.len() > 1)
+                    && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '%')
+            })
+        && !host.starts_with('.')
 }
 
 /// Percent-encodes what may not appear in a URL; keeps valid `%XX` escapes.
@@ -251,5 +296,10 @@ mod tests {
         );
         assert_eq!(classify("/url"), Url::Relative("/url".into()));
         assert_eq!(percent_encode("100%25 %zz"), "100%25%20%25zz");
+        assert!(matches!(classify("https://../"), Url::Unusable(_)));
+        assert!(matches!(classify("a+b+c:d"), Url::Unusable(_)));
+        assert!(matches!(classify("MAILTO:a@b.vn"), Url::External(_)));
+        assert!(matches!(classify("http://[::1]:80/x"), Url::External(_)));
+        assert!(matches!(classify("https://user@dân.vn:8080/a?b#c"), Url::External(_)));
     }
 }
