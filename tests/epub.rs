@@ -72,7 +72,10 @@ fn strip_tags(xhtml: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 fn body_of(xhtml: &str) -> &str {
@@ -98,27 +101,82 @@ fn epubcheck_jar() -> PathBuf {
     })
 }
 
-/// Runs EPUBCheck once over every `.epub` in `dir`; name → (errors, warnings).
-fn epubcheck_dir(dir: &Path) -> (BTreeMap<String, (u32, u32)>, String) {
-    let out = Command::new("java")
-        .arg("-cp")
-        .arg(epubcheck_jar())
-        .arg(root().join("tests/epubcheck/BatchCheck.java"))
-        .arg(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let log = format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "EPUBCheck batch run failed:\n{log}");
-    let mut results = BTreeMap::new();
-    for line in stdout.lines() {
-        let Some(rest) = line.strip_prefix("RESULT ") else { continue };
-        let mut it = rest.split_whitespace();
-        let name = it.next().unwrap().to_string();
-        let num = |s: Option<&str>| s.and_then(|s| s.split('=').nth(1)).unwrap().parse().unwrap();
-        results.insert(name, (num(it.next()), num(it.next())));
+/// EPUBCheck in two JVMs (one per core) that check books as they are
+/// written: [`Checker::send`] hands over a file, [`Checker::finish`] collects
+/// name → (errors, warnings) and the log.
+struct Checker {
+    jvms: Vec<(
+        std::process::ChildStdin,
+        std::process::Child,
+        std::thread::JoinHandle<String>,
+    )>,
+    sent: usize,
+}
+
+impl Checker {
+    fn start() -> Checker {
+        let jar = epubcheck_jar();
+        let jvms = (0..2)
+            .map(|_| {
+                let mut child = Command::new("java")
+                    .args(["-XX:+UseSerialGC", "-cp"])
+                    .arg(&jar)
+                    .arg(root().join("tests/epubcheck/BatchCheck.java"))
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
+                let stdin = child.stdin.take().unwrap();
+                let mut stdout = child.stdout.take().unwrap();
+                let reader = std::thread::spawn(move || {
+                    let mut s = String::new();
+                    stdout.read_to_string(&mut s).unwrap();
+                    s
+                });
+                (stdin, child, reader)
+            })
+            .collect();
+        Checker { jvms, sent: 0 }
     }
-    (results, log)
+
+    fn send(&mut self, path: &Path) {
+        use std::io::Write;
+        let n = self.jvms.len();
+        let stdin = &mut self.jvms[self.sent % n].0;
+        writeln!(stdin, "{}", path.display()).expect("EPUBCheck stopped reading");
+        self.sent += 1;
+    }
+
+    fn finish(self) -> (BTreeMap<String, (u32, u32)>, String) {
+        let mut results = BTreeMap::new();
+        let mut log = String::new();
+        for (stdin, child, reader) in self.jvms {
+            drop(stdin);
+            let stdout = reader.join().unwrap();
+            let out = child.wait_with_output().unwrap();
+            log.push_str(&format!(
+                "{stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            assert!(out.status.success(), "EPUBCheck batch run failed:\n{log}");
+            for line in stdout.lines() {
+                let Some(rest) = line.strip_prefix("RESULT ") else {
+                    continue;
+                };
+                let mut it = rest.split_whitespace();
+                let name = it.next().unwrap().to_string();
+                let num = |s: Option<&str>| {
+                    s.and_then(|s| s.split('=').nth(1))
+                        .unwrap()
+                        .parse()
+                        .unwrap()
+                };
+                results.insert(name, (num(it.next()), num(it.next())));
+            }
+        }
+        (results, log)
+    }
 }
 
 /// The CommonMark spec examples: (number, Markdown).
@@ -178,9 +236,13 @@ fn fix_images(blocks: &mut [Block], image: &str) {
     }
     for b in blocks {
         match &mut b.kind {
-            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => inlines(content, image),
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+                inlines(content, image)
+            }
             BlockKind::BlockQuote(c) => fix_images(c, image),
-            BlockKind::List { items, .. } => items.iter_mut().for_each(|i| fix_images(&mut i.blocks, image)),
+            BlockKind::List { items, .. } => items
+                .iter_mut()
+                .for_each(|i| fix_images(&mut i.blocks, image)),
             BlockKind::Table { header, rows, .. } => {
                 header.iter_mut().for_each(|c| inlines(c, image));
                 rows.iter_mut().flatten().for_each(|c| inlines(c, image));
@@ -192,24 +254,63 @@ fn fix_images(blocks: &mut [Block], image: &str) {
 
 /// One small book per construct (front matter variants included).
 const CONSTRUCTS: &[(&str, &str)] = &[
-    ("headings", "# Một\n\n## Hai {#hai .lop}\n\n### Ba\n\n#### Bốn\n\n##### Năm\n\n###### Sáu\n\n## Hai\n"),
-    ("chapters", "---\ntitle: Sách\n---\nLời mở đầu.\n\n# Chương một\n\nMột.\n\n## Mục\n\n# Chương hai\n\nHai [về một](#chuong-mot) và [mục](#muc).\n"),
-    ("inline", "*nghiêng* **đậm** ***cả hai*** ~~gạch~~ `mã <b>` *lồng *nhau* đây*\\\nngắt cứng  \nvà mềm\n"),
+    (
+        "headings",
+        "# Một\n\n## Hai {#hai .lop}\n\n### Ba\n\n#### Bốn\n\n##### Năm\n\n###### Sáu\n\n## Hai\n",
+    ),
+    (
+        "chapters",
+        "---\ntitle: Sách\n---\nLời mở đầu.\n\n# Chương một\n\nMột.\n\n## Mục\n\n# Chương hai\n\nHai [về một](#chuong-mot) và [mục](#muc).\n",
+    ),
+    (
+        "inline",
+        "*nghiêng* **đậm** ***cả hai*** ~~gạch~~ `mã <b>` *lồng *nhau* đây*\\\nngắt cứng  \nvà mềm\n",
+    ),
     ("quotes", "> một\n>\n> > hai\n> > > ba\n"),
-    ("lists", "1. một\n2. hai\n   - con\n     - cháu\n\n7. bảy\n\n   đoạn hai\n8. tám\n\n- a\n\n- b\n"),
+    (
+        "lists",
+        "1. một\n2. hai\n   - con\n     - cháu\n\n7. bảy\n\n   đoạn hai\n8. tám\n\n- a\n\n- b\n",
+    ),
     ("tasks", "- [ ] chưa làm\n- [x] đã xong\n  - [ ] lồng\n"),
-    ("table", "| Trái | Giữa | Phải | Không |\n|:--|:-:|--:|---|\n| a | *b* | `c` | [d](https://e.vn) |\n| ệ | | 1 | 2 |\n"),
-    ("code", "```rust\nfn main() { println!(\"<&>\"); }\n```\n\n    thụt lề\n\n```\nkhông ngôn ngữ\n```\n"),
-    ("images", "![Ruộng bậc thang](images/ruong.png \"Mù Cang Chải\")\n\n![Hội An](images/hoi-an.jpg)\n\nẢnh nội dòng ![nhỏ](images/ruong.png) trong câu.\n"),
+    (
+        "table",
+        "| Trái | Giữa | Phải | Không |\n|:--|:-:|--:|---|\n| a | *b* | `c` | [d](https://e.vn) |\n| ệ | | 1 | 2 |\n",
+    ),
+    (
+        "code",
+        "```rust\nfn main() { println!(\"<&>\"); }\n```\n\n    thụt lề\n\n```\nkhông ngôn ngữ\n```\n",
+    ),
+    (
+        "images",
+        "![Ruộng bậc thang](images/ruong.png \"Mù Cang Chải\")\n\n![Hội An](images/hoi-an.jpg)\n\nẢnh nội dòng ![nhỏ](images/ruong.png) trong câu.\n",
+    ),
     ("image-without-alt", "![](images/ruong.png)\n"),
     ("remote-image", "![xa](https://example.com/a.png)\n"),
     ("breaks", "a\n\n---\n\n***\n\nb\n"),
-    ("links", "[ngoài](https://vi.wikipedia.org/wiki/Việt Nam \"tiêu đề\") <https://a.vn/?q=1&r=\"2\"> [neo](#neo) [mất](#khong-co) [tệp](tep.html) [js](javascript:alert(1)) <mailto:a@b.vn>\n\n## Neo\n"),
-    ("footnotes", "Một[^a] hai[^b] lại[^a].\n\n[^a]: Chú thích *một*.\n[^b]: Chú thích hai với[^c].\n\n    Đoạn hai.\n[^c]: Lồng.\n[^unused]: Không dùng.\n"),
-    ("raw-html", "<div class=\"x\" onclick=\"bad()\">Khối <b>đậm</b><br>xuống<p>đoạn</div>\n\nNội <span class=\"a\">dòng <em>lồng</span> mở</em> &amp; <a href=\"javascript:x()\">js</a> <i>không đóng\n\n<script>alert(1)</script>\n\n<table><tr><td>ô</table>\n\n<ul><li>a<li>b</ul>\n\n<custom-el>tùy</custom-el> <iframe src=x></iframe>\n"),
-    ("control-chars", "a\u{1}b \u{FFFF} c\u{E000}d [x](<a b\"c>) <span title=\"\u{7}\">t</span>\n"),
-    ("front-matter", "---\ntitle: \"Tiêu đề <&> \\\"x\\\"\"\nsubtitle: Phụ đề\nauthor: [A & B, C]\ndate: 2024-03-15\nlang: vi\npublisher: NXB\nsource: Nguồn\nrights: CC BY 4.0\ndescription: Mô tả\nkeywords: [a, b]\nidentifier: isbn-123\ncover: images/hoi-an.jpg\n---\nThân.\n"),
-    ("english", "---\ntitle: English\nlang: en-GB\nidentifier: urn:uuid:12345678-1234-5678-1234-567812345678\n---\nHello.\n"),
+    (
+        "links",
+        "[ngoài](https://vi.wikipedia.org/wiki/Việt Nam \"tiêu đề\") <https://a.vn/?q=1&r=\"2\"> [neo](#neo) [mất](#khong-co) [tệp](tep.html) [js](javascript:alert(1)) <mailto:a@b.vn>\n\n## Neo\n",
+    ),
+    (
+        "footnotes",
+        "Một[^a] hai[^b] lại[^a].\n\n[^a]: Chú thích *một*.\n[^b]: Chú thích hai với[^c].\n\n    Đoạn hai.\n[^c]: Lồng.\n[^unused]: Không dùng.\n",
+    ),
+    (
+        "raw-html",
+        "<div class=\"x\" onclick=\"bad()\">Khối <b>đậm</b><br>xuống<p>đoạn</div>\n\nNội <span class=\"a\">dòng <em>lồng</span> mở</em> &amp; <a href=\"javascript:x()\">js</a> <i>không đóng\n\n<script>alert(1)</script>\n\n<table><tr><td>ô</table>\n\n<ul><li>a<li>b</ul>\n\n<custom-el>tùy</custom-el> <iframe src=x></iframe>\n",
+    ),
+    (
+        "control-chars",
+        "a\u{1}b \u{FFFF} c\u{E000}d [x](<a b\"c>) <span title=\"\u{7}\">t</span>\n",
+    ),
+    (
+        "front-matter",
+        "---\ntitle: \"Tiêu đề <&> \\\"x\\\"\"\nsubtitle: Phụ đề\nauthor: [A & B, C]\ndate: 2024-03-15\nlang: vi\npublisher: NXB\nsource: Nguồn\nrights: CC BY 4.0\ndescription: Mô tả\nkeywords: [a, b]\nidentifier: isbn-123\ncover: images/hoi-an.jpg\n---\nThân.\n",
+    ),
+    (
+        "english",
+        "---\ntitle: English\nlang: en-GB\nidentifier: urn:uuid:12345678-1234-5678-1234-567812345678\n---\nHello.\n",
+    ),
     ("empty", ""),
 ];
 
@@ -218,34 +319,67 @@ fn epubcheck_accepts_every_book() {
     let started = std::time::Instant::now();
     let fonts = fonts();
     let dir = tempfile::tempdir().unwrap();
+    let keep = std::env::var_os("TRANG_KEEP_EPUBS").map(PathBuf::from); // debugging aid
     let fixtures = root().join("tests/fixtures");
-    let mut write = |name: &str, md: &str, path: &Path| {
-        let (epub, _) = build(md, path, &fonts);
-        std::fs::write(dir.path().join(format!("{name}.epub")), epub).unwrap();
+    let mut checker = Checker::start();
+    let mut store = |name: &str, epub: Vec<u8>| {
+        let file = dir.path().join(format!("{name}.epub"));
+        std::fs::write(&file, &epub).unwrap();
+        if let Some(k) = &keep {
+            std::fs::create_dir_all(k).unwrap();
+            std::fs::write(k.join(format!("{name}.epub")), &epub).unwrap();
+        }
+        checker.send(&file);
     };
     let article = std::fs::read_to_string(root().join("source/article.md")).unwrap();
-    write("article", &article, &root().join("source/article.md"));
+    store(
+        "article",
+        build(&article, &root().join("source/article.md"), &fonts).0,
+    );
     let constructs = std::fs::read_to_string(fixtures.join("constructs.md")).unwrap();
-    write("constructs", &constructs, &fixtures.join("constructs.md"));
+    store(
+        "constructs",
+        build(&constructs, &fixtures.join("constructs.md"), &fonts).0,
+    );
     for (name, md) in CONSTRUCTS {
-        write(&format!("construct-{name}"), md, &fixtures.join(format!("{name}.md")));
+        let path = fixtures.join(format!("{name}.md"));
+        store(&format!("construct-{name}"), build(md, &path, &fonts).0);
     }
     let examples = commonmark_examples();
-    assert_eq!(examples.len(), 655, "the corpus should hold the 655 spec examples");
-    let image = fixtures.join("images/ruong.png").to_string_lossy().into_owned();
+    assert_eq!(
+        examples.len(),
+        655,
+        "the corpus should hold the 655 spec examples"
+    );
+    let image = fixtures
+        .join("images/ruong.png")
+        .to_string_lossy()
+        .into_owned();
     for (n, md) in &examples {
         let path = dir.path().join(format!("example-{n:03}.md"));
         let (mut doc, mut diags) = parse(md, &path);
         fix_images(&mut doc.blocks, &image);
-        let epub = write_epub(&doc, &fonts, &EpubOptions { modified: MODIFIED }, &mut diags)
-            .unwrap_or_else(|e| panic!("example {n} failed:\n{md}\n{}", e.render()));
-        std::fs::write(dir.path().join(format!("example-{n:03}.epub")), epub).unwrap();
+        let epub = write_epub(
+            &doc,
+            &fonts,
+            &EpubOptions { modified: MODIFIED },
+            &mut diags,
+        )
+        .unwrap_or_else(|e| panic!("example {n} failed:\n{md}\n{}", e.render()));
+        store(&format!("example-{n:03}"), epub);
     }
-    eprintln!("built {} EPUBs in {:?}", 2 + CONSTRUCTS.len() + 655, started.elapsed());
-    let started = std::time::Instant::now();
-    let (results, log) = epubcheck_dir(dir.path());
-    eprintln!("EPUBCheck ran in {:?}", started.elapsed());
-    assert_eq!(results.len(), 2 + CONSTRUCTS.len() + 655, "EPUBCheck did not report on every file:\n{log}");
+    eprintln!(
+        "built {} EPUBs in {:?}",
+        2 + CONSTRUCTS.len() + 655,
+        started.elapsed()
+    );
+    let (results, log) = checker.finish();
+    eprintln!("EPUBCheck done after {:?}", started.elapsed());
+    assert_eq!(
+        results.len(),
+        2 + CONSTRUCTS.len() + 655,
+        "EPUBCheck did not report on every file:\n{log}"
+    );
     let bad: Vec<_> = results.iter().filter(|(_, r)| **r != (0, 0)).collect();
     let count = |prefix: &str| {
         results
@@ -260,7 +394,10 @@ fn epubcheck_accepts_every_book() {
         count("construct-"),
         count("example-")
     );
-    assert!(bad.is_empty(), "EPUBCheck found problems in {bad:?}:\n{log}");
+    assert!(
+        bad.is_empty(),
+        "EPUBCheck found problems in {bad:?}:\n{log}"
+    );
 }
 
 #[test]
@@ -276,7 +413,10 @@ fn article_text_matches_the_seed() {
         strip_tags(&title[open + class.len() + 9..close])
     };
     let mut text = format!("{} {} ", pick("dateline"), pick("title"));
-    text.push_str(&strip_tags(body_of(&text_of(&files, "OEBPS/chapter-01.xhtml"))));
+    text.push_str(&strip_tags(body_of(&text_of(
+        &files,
+        "OEBPS/chapter-01.xhtml",
+    ))));
     let seed = std::fs::read_to_string("/work/shared/seed/article.txt")
         .or_else(|_| std::fs::read_to_string(root().join("../shared/seed/article.txt")))
         .expect("the seed text (shared/seed/article.txt) is missing");
@@ -293,7 +433,11 @@ fn builds_are_byte_identical_and_mimetype_comes_first() {
     let (b, _) = build(&md, &path, &fonts);
     assert!(a == b, "two builds of the same input differ");
     assert_eq!(&a[0..4], b"PK\x03\x04");
-    assert_eq!(u16::from_le_bytes([a[8], a[9]]), 0, "mimetype must be stored");
+    assert_eq!(
+        u16::from_le_bytes([a[8], a[9]]),
+        0,
+        "mimetype must be stored"
+    );
     assert_eq!(&a[30..38], b"mimetype");
     assert_eq!(&a[38..58], b"application/epub+zip");
     // Every entry carries the timestamp given by the caller (2022-07-05 00:00:00).
@@ -303,7 +447,10 @@ fn builds_are_byte_identical_and_mimetype_comes_first() {
         assert_eq!((t.year(), t.month(), t.day(), t.hour()), (2022, 7, 5, 0));
     }
     let opf = text_of(&unzip(&a), "OEBPS/content.opf");
-    assert!(opf.contains("<meta property=\"dcterms:modified\">2022-07-05T00:00:00Z</meta>"), "{opf}");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2022-07-05T00:00:00Z</meta>"),
+        "{opf}"
+    );
     assert!(opf.contains(">urn:uuid:"), "{opf}");
 }
 
@@ -311,31 +458,58 @@ fn builds_are_byte_identical_and_mimetype_comes_first() {
 fn the_package_lists_every_font_as_font_ttf_and_the_article_is_small() {
     let path = root().join("source/article.md");
     let (epub, _) = build(&std::fs::read_to_string(&path).unwrap(), &path, &fonts());
-    assert!(epub.len() <= 150 * 1024, "article.epub is {} bytes", epub.len());
+    assert!(
+        epub.len() <= 150 * 1024,
+        "article.epub is {} bytes",
+        epub.len()
+    );
     let files = unzip(&epub);
     let opf = text_of(&files, "OEBPS/content.opf");
     let fonts: Vec<_> = files.keys().filter(|k| k.ends_with(".ttf")).collect();
-    assert!(fonts.len() >= 2, "expected body and heading faces, got {fonts:?}");
+    assert!(
+        fonts.len() >= 2,
+        "expected body and heading faces, got {fonts:?}"
+    );
     for f in &fonts {
         let href = f.trim_start_matches("OEBPS/");
-        let item = opf.lines().find(|l| l.contains(&format!("href=\"{href}\""))).unwrap_or_else(|| panic!("{href} not in the manifest"));
+        let item = opf
+            .lines()
+            .find(|l| l.contains(&format!("href=\"{href}\"")))
+            .unwrap_or_else(|| panic!("{href} not in the manifest"));
         assert!(item.contains("media-type=\"font/ttf\""), "{item}");
-        assert!(files[*f].len() < 60 * 1024, "{f} is not subset: {} bytes", files[*f].len());
+        assert!(
+            files[*f].len() < 60 * 1024,
+            "{f} is not subset: {} bytes",
+            files[*f].len()
+        );
     }
     let css = text_of(&files, "OEBPS/stylesheet.css");
-    assert!(css.contains("@font-face") && css.contains("hyphens: auto"), "{css}");
-    for key in ["dc:source", "dc:date", "schema:accessMode", "dcterms:conformsTo", "schema:accessibilityHazard"] {
+    assert!(
+        css.contains("@font-face") && css.contains("hyphens: auto"),
+        "{css}"
+    );
+    for key in [
+        "dc:source",
+        "dc:date",
+        "schema:accessMode",
+        "dcterms:conformsTo",
+        "schema:accessibilityHazard",
+    ] {
         assert!(opf.contains(key), "{key} missing:\n{opf}");
     }
 }
 
 #[test]
 fn raw_script_is_dropped_with_its_line_and_br_becomes_xhtml() {
-    let md = "Đoạn một.\n\n<script>alert(1)</script>\n\nDòng<br>hai <span onclick=\"x()\">ba</span>\n";
+    let md =
+        "Đoạn một.\n\n<script>alert(1)</script>\n\nDòng<br>hai <span onclick=\"x()\">ba</span>\n";
     let path = root().join("tests/fixtures/raw.md");
     let (epub, diags) = build(md, &path, &fonts());
     let chapter = text_of(&unzip(&epub), "OEBPS/chapter-01.xhtml");
-    assert!(!chapter.contains("script") && !chapter.contains("alert"), "{chapter}");
+    assert!(
+        !chapter.contains("script") && !chapter.contains("alert"),
+        "{chapter}"
+    );
     assert!(!chapter.contains("onclick"), "{chapter}");
     assert!(chapter.contains("Dòng<br/>hai"), "{chapter}");
     let script = diags
@@ -346,7 +520,11 @@ fn raw_script_is_dropped_with_its_line_and_br_becomes_xhtml() {
     assert_eq!(script.severity, Severity::Warning);
     assert_eq!(script.locations[0].line, 3, "{}", script.render());
     assert!(script.render().contains("raw.md:3:"), "{}", script.render());
-    let onclick = diags.items.iter().find(|d| d.message.contains("onclick")).unwrap();
+    let onclick = diags
+        .items
+        .iter()
+        .find(|d| d.message.contains("onclick"))
+        .unwrap();
     assert_eq!(onclick.locations[0].line, 5);
 }
 
@@ -366,8 +544,16 @@ fn accessibility_claims_follow_the_content() {
     let dir = root().join("tests/fixtures/x.md");
     let (with_alt, _) = build("![Ruộng](images/ruong.png)\n", &dir, &fonts);
     let opf = text_of(&unzip(&with_alt), "OEBPS/content.opf");
-    assert!(opf.contains("dcterms:conformsTo") && opf.contains("alternativeText") && opf.contains(">visual<"), "{opf}");
+    assert!(
+        opf.contains("dcterms:conformsTo")
+            && opf.contains("alternativeText")
+            && opf.contains(">visual<"),
+        "{opf}"
+    );
     let (no_alt, _) = build("![](images/ruong.png)\n", &dir, &fonts);
     let opf = text_of(&unzip(&no_alt), "OEBPS/content.opf");
-    assert!(!opf.contains("dcterms:conformsTo") && !opf.contains("alternativeText"), "{opf}");
+    assert!(
+        !opf.contains("dcterms:conformsTo") && !opf.contains("alternativeText"),
+        "{opf}"
+    );
 }

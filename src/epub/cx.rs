@@ -102,7 +102,9 @@ impl<'a> Cx<'a> {
             Url::Fragment(name) => Href::Value(self.link(Target::Anchor(name, span))),
             Url::External(url) => Href::Value(xml::attr(&url)),
             Url::Script => Href::Script,
-            Url::Unusable(why) => Href::Dropped(format!("link `{raw}` was dropped: {why}; only the link text is kept")),
+            Url::Unusable(why) => Href::Dropped(format!(
+                "link `{raw}` was dropped: {why}; only the link text is kept"
+            )),
             Url::Relative(r) if r.is_empty() => Href::Dropped("the link has no target".into()),
             Url::Relative(r) => Href::Dropped(format!(
                 "link target `{r}` is not part of the book; only the link text is kept"

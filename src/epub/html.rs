@@ -144,8 +144,10 @@ impl Ser<'_, '_, '_> {
         for &k in kids {
             let name = self.dom.local(k).to_ascii_lowercase();
             let is_text = matches!(self.dom.nodes[k].data, Data::Text(_));
-            if (list || table_part) && is_text {
-                continue; // whitespace (the parser moved other text out of tables)
+            // Text in table parts is white space (the parser moves other text
+            // out of tables); in lists, white space is dropped and text wrapped.
+            if is_text && (table_part || (list && self.renders_nothing(k))) {
+                continue;
             }
             if list && name != "li" && !self.renders_nothing(k) {
                 self.out.push_str("<li>");

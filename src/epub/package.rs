@@ -261,7 +261,13 @@ fn fix_nav(nav: &str, pkg: &Package) -> String {
 }
 
 fn fix_ncx(ncx: &str, pkg: &Package) -> String {
-    ncx.replacen(
+    replace_inner(
+        ncx,
+        "<docTitle>\n    <text>",
+        "</text>",
+        &xml::text(&xml::clean(&pkg.title)),
+    )
+    .replacen(
         "<head>",
         &format!(
             "<head>\n    <meta name=\"dtb:uid\" content=\"{}\" />",

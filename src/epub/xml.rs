@@ -172,7 +172,9 @@ pub fn classify(raw: &str) -> Url {
             return Url::Script;
         }
         if !SCHEMES.contains(&scheme.as_str()) {
-            return Url::Unusable(format!("the URL scheme `{scheme}:` is not a registered one"));
+            return Url::Unusable(format!(
+                "the URL scheme `{scheme}:` is not a registered one"
+            ));
         }
         let rest = &raw[scheme_len + 1..];
         if HOST_SCHEMES.contains(&scheme.as_str()) && !valid_authority(rest) {
@@ -201,7 +203,9 @@ const HOST_SCHEMES: &[&str] = &["http", "https", "ftp", "ws", "wss"];
 /// Whether `rest` (after `scheme:`) starts with `//host` where host is a
 /// domain name with no empty label, an IPv4 or a bracketed IPv6 address.
 fn valid_authority(rest: &str) -> bool {
-    let Some(auth) = rest.strip_prefix("//") else { return false };
+    let Some(auth) = rest.strip_prefix("//") else {
+        return false;
+    };
     let auth = auth.split(['/', '?', '#']).next().unwrap_or("");
     let host = auth.rsplit('@').next().unwrap_or("");
     if let Some(v6) = host.strip_prefix('[') {
@@ -212,13 +216,12 @@ fn valid_authority(rest: &str) -> bool {
         _ => host,
     };
     !host.is_empty()
-        && host
-            .split('.')
-            .enumerate()
-            .all(|(i, label)| {
-                (!label.is_empty() || i > 0 && host.ends_with('.') && host.len() > 1)
-                    && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '%')
-            })
+        && host.split('.').enumerate().all(|(i, label)| {
+            (!label.is_empty() || i > 0 && host.ends_with('.') && host.len() > 1)
+                && label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '%')
+        })
         && !host.starts_with('.')
 }
 
@@ -300,6 +303,9 @@ mod tests {
         assert!(matches!(classify("a+b+c:d"), Url::Unusable(_)));
         assert!(matches!(classify("MAILTO:a@b.vn"), Url::External(_)));
         assert!(matches!(classify("http://[::1]:80/x"), Url::External(_)));
-        assert!(matches!(classify("https://user@dân.vn:8080/a?b#c"), Url::External(_)));
+        assert!(matches!(
+            classify("https://user@dân.vn:8080/a?b#c"),
+            Url::External(_)
+        ));
     }
 }
