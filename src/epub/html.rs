@@ -333,7 +333,7 @@ impl Ser<'_, '_, '_> {
                         Some(src)
                     }
                     Err(why) => {
-                        self.warn(format!("{value}"), why);
+                        self.warn(value.clone(), why);
                         None
                     }
                 },

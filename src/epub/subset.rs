@@ -30,11 +30,13 @@ pub struct Embedded {
     pub slots: Vec<(Role, Style)>,
 }
 
+/// Per font file: the slots it serves and the characters they draw.
+type Groups = BTreeMap<std::path::PathBuf, (Vec<(Role, Style)>, BTreeSet<char>)>;
+
 /// Subsets every face that some used slot draws with.
 pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic> {
     // Faces by file (a fallback face can serve several slots).
-    let mut groups: BTreeMap<std::path::PathBuf, (Vec<(Role, Style)>, BTreeSet<char>)> =
-        BTreeMap::new();
+    let mut groups = Groups::new();
     for (role, style, face) in fonts.slots() {
         let Some(chars) = usage.get(&(role, style)) else {
             continue;
@@ -129,7 +131,7 @@ fn checksum(data: &[u8]) -> u32 {
 
 /// Writes a TrueType file from its tables (sorted by tag, checksummed).
 fn write_font(mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|t| t.0);
     let n = tables.len() as u16;
     let selector = 15 - n.leading_zeros() as u16; // floor(log2(n))
     let range = (1u16 << selector) * 16;
