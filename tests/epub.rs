@@ -160,7 +160,11 @@ impl Checker {
                 "{stdout}\n{}",
                 String::from_utf8_lossy(&out.stderr)
             ));
-            assert!(out.status.success(), "EPUBCheck batch run failed:\n{log}");
+            assert!(
+                out.status.success(),
+                "EPUBCheck batch run failed (tests/epubcheck/BatchCheck.java runs in Java's source-file mode, \
+                 which needs a JDK 11+; set up with `bash .ci/test-deps`):\n{log}"
+            );
             for line in stdout.lines() {
                 let Some(rest) = line.strip_prefix("RESULT ") else {
                     continue;
@@ -418,9 +422,13 @@ fn article_text_matches_the_seed() {
         &files,
         "OEBPS/chapter-01.xhtml",
     ))));
-    let seed = std::fs::read_to_string("/work/shared/seed/article.txt")
-        .or_else(|_| std::fs::read_to_string(root().join("../shared/seed/article.txt")))
-        .expect("the seed text (shared/seed/article.txt) is missing");
+    let seed_path = root().join("../shared/seed/article.txt");
+    let seed = std::fs::read_to_string(&seed_path).unwrap_or_else(|e| {
+        panic!(
+            "the seed text is missing at {} ({e}); CI clones the project with shared/ beside it",
+            seed_path.display()
+        )
+    });
     let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
     assert_eq!(words(&text), words(&seed));
 }

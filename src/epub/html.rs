@@ -189,6 +189,10 @@ impl Ser<'_, '_, '_> {
             return;
         }
         let kids = node.children.clone();
+        if depth > MAX_DEPTH {
+            self.flat_text(k);
+            return;
+        }
         let known = PHRASING.contains(&name) || FLOW.contains(&name);
         if !known {
             self.warn(
@@ -200,7 +204,6 @@ impl Ser<'_, '_, '_> {
         }
         let mut out_name = name;
         let unwrap = !known
-            || depth > MAX_DEPTH
             || (phrasing && !PHRASING.contains(&name))
             || (name == "a" && self.in_a)
             || (name == "li" && !matches!(parent, "ul" | "ol"))
@@ -252,6 +255,21 @@ impl Ser<'_, '_, '_> {
         self.out.push_str("</");
         self.out.push_str(out_name);
         self.out.push('>');
+    }
+
+    /// The text of `k` and its descendants, without markup (no recursion).
+    fn flat_text(&mut self, k: usize) {
+        let mut stack = vec![k];
+        while let Some(n) = stack.pop() {
+            let node = &self.dom.nodes[n];
+            match &node.data {
+                Data::Text(t) => xml::push_text(&mut self.out, t),
+                Data::Element(_) if !DROPPED.contains(&self.dom.local(n)) => {
+                    stack.extend(node.children.iter().rev())
+                }
+                _ => {}
+            }
+        }
     }
 
     /// A `dl` is kept only as groups of `dt`s followed by `dd`s.

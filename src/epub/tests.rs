@@ -146,3 +146,16 @@ fn identifiers_are_derived_from_the_content() {
     let d = doc("---\ntitle: t\nidentifier: isbn:978-0\n---\n");
     assert_eq!(identifier(&d).0, "isbn:978-0");
 }
+
+#[test]
+fn deep_nesting_neither_overflows_nor_breaks_the_xhtml() {
+    let (x, _) = clean(&"<div>".repeat(1_000), "div", false);
+    assert!(x.starts_with("<div><div>") && x.ends_with("</div></div>"));
+    let (x, _) = clean(&format!("{}t", "<span><b>".repeat(500)), "p", true);
+    assert!(x.contains('t'));
+    let md = format!("{}a\n\n{}b\n", "> ".repeat(99), "- ".repeat(60));
+    let d = doc(&md);
+    let mut diags = Diagnostics::default();
+    let fonts = FontSet::load(&FontSet::bundled_dir(), &mut diags).unwrap();
+    write_epub(&d, &fonts, &EpubOptions::default(), &mut diags).unwrap();
+}
