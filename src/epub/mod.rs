@@ -14,6 +14,7 @@ mod css;
 mod cx;
 mod dom;
 mod html;
+mod meta;
 mod package;
 mod subset;
 mod usage;
@@ -25,10 +26,11 @@ use std::collections::HashMap;
 use epub_builder::ReferenceType;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::doc::{Block, BlockKind, Document, Span, walk_block_inlines};
+use crate::doc::{Block, BlockKind, Document, walk_block_inlines};
 use crate::fonts::{FontSet, Role, Style};
 
 use cx::{Cx, Target};
+use meta::{Words, extra_metadata, front_matter_key, identifier, title_page};
 use package::{Package, Part, Resource};
 use xhtml::{Notes, Writer};
 
@@ -357,154 +359,6 @@ fn document(lang: &str, title: &str, body_type: &str, body: &str) -> String {
          <body epub:type=\"{body_type}\">\n{body}\n</body>\n</html>\n",
         xml::text(title)
     )
-}
-
-/// The title page: dateline, title, subtitle, authors, source, publisher.
-fn title_page(doc: &Document, title: &str, words: &Words) -> String {
-    let m = &doc.meta;
-    let mut s = String::from("<section epub:type=\"titlepage\" class=\"titlepage\">\n");
-    let p = |class: &str, text: &str| format!("<p class=\"{class}\">{}</p>\n", xml::text(text));
-    if let Some(d) = doc.dateline() {
-        s.push_str(&p("dateline", &d));
-    }
-    s.push_str(&format!("<h1 class=\"title\">{}</h1>\n", xml::text(title)));
-    if let Some(sub) = &m.subtitle {
-        s.push_str(&p("subtitle", sub));
-    }
-    if !m.authors.is_empty() {
-        s.push_str(&p("authors", &m.authors.join(", ")));
-    }
-    if let Some(src) = &m.source {
-        s.push_str(&p("source", &format!("{}: {src}", words.source)));
-    }
-    if let Some(publ) = &m.publisher {
-        s.push_str(&p("publisher", publ));
-    }
-    s.push_str("</section>");
-    s
-}
-
-/// `dc:identifier` text and the UUID: the front matter's, else a v5 UUID of the source.
-fn identifier(doc: &Document) -> (String, uuid::Uuid) {
-    let derived = uuid::Uuid::new_v5(
-        &uuid::Uuid::NAMESPACE_URL,
-        format!("trang:{}", doc.source.text).as_bytes(),
-    );
-    match &doc.meta.identifier {
-        Some(id) => {
-            let bare = id.trim().trim_start_matches("urn:uuid:");
-            match uuid::Uuid::parse_str(bare) {
-                Ok(u) => (format!("urn:uuid:{u}"), u),
-                Err(_) => (id.trim().to_string(), derived),
-            }
-        }
-        None => (format!("urn:uuid:{derived}"), derived),
-    }
-}
-
-/// Metadata epub-builder has no key for, and the accessibility metadata.
-fn extra_metadata(doc: &Document, visual: bool, missing_alt: bool, words: &Words) -> Vec<String> {
-    let m = &doc.meta;
-    let el = |name: &str, v: &str| format!("<{name}>{}</{name}>", xml::text(v));
-    let meta = |prop: &str, v: &str| format!("<meta property=\"{prop}\">{}</meta>", xml::text(v));
-    let mut out = Vec::new();
-    if let Some(sub) = &m.subtitle {
-        out.push(format!(
-            "<dc:title id=\"subtitle\">{}</dc:title>",
-            xml::text(sub)
-        ));
-        out.push("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
-    }
-    if let Some(d) = m.date {
-        out.push(el("dc:date", &d.iso()));
-    }
-    if let Some(p) = &m.publisher {
-        out.push(el("dc:publisher", p));
-    }
-    if let Some(s) = &m.source {
-        out.push(el("dc:source", s));
-    }
-    out.push(meta("schema:accessMode", "textual"));
-    if visual {
-        out.push(meta("schema:accessMode", "visual"));
-        out.push(meta("schema:accessModeSufficient", "textual,visual"));
-    }
-    if !missing_alt {
-        out.push(meta("schema:accessModeSufficient", "textual"));
-    }
-    for f in [
-        "structuralNavigation",
-        "tableOfContents",
-        "readingOrder",
-        "displayTransformability",
-    ] {
-        out.push(meta("schema:accessibilityFeature", f));
-    }
-    if visual && !missing_alt {
-        out.push(meta("schema:accessibilityFeature", "alternativeText"));
-    }
-    out.push(meta("schema:accessibilityHazard", "none"));
-    let summary = if missing_alt {
-        words.summary_no_alt
-    } else {
-        words.summary
-    };
-    out.push(meta("schema:accessibilitySummary", summary));
-    if !missing_alt {
-        out.push(meta(
-            "dcterms:conformsTo",
-            "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
-        ));
-    }
-    out
-}
-
-/// The span of `key:` in the front matter (for errors about a metadata value).
-fn front_matter_key(doc: &Document, key: &str) -> Span {
-    let text = &doc.source.text;
-    let at = text
-        .match_indices(&format!("{key}:"))
-        .map(|(i, _)| i)
-        .find(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
-        .unwrap_or(0);
-    Span::new(at, at + key.len())
-}
-
-/// Words the writer adds to the book, in the book's language.
-struct Words {
-    toc: &'static str,
-    landmarks: &'static str,
-    title_page: &'static str,
-    cover: &'static str,
-    source: &'static str,
-    summary: &'static str,
-    summary_no_alt: &'static str,
-}
-
-impl Words {
-    fn for_lang(lang: &str) -> Words {
-        if lang.starts_with("vi") {
-            Words {
-                toc: "Mục lục",
-                landmarks: "Định hướng",
-                title_page: "Trang tên sách",
-                cover: "Bìa",
-                source: "Nguồn",
-                summary: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; mọi hình ảnh đều có văn bản thay thế; phông chữ và cỡ chữ đổi được.",
-                summary_no_alt: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; có hình ảnh thiếu văn bản thay thế.",
-            }
-        } else {
-            Words {
-                toc: "Contents",
-                landmarks: "Landmarks",
-                title_page: "Title page",
-                cover: "Cover",
-                source: "Source",
-                summary: "Structured text with headings, a table of contents and a logical reading order; every image has a text alternative; fonts and sizes can be changed.",
-                summary_no_alt: "Structured text with headings, a table of contents and a logical reading order; some images lack a text alternative.",
-            }
-        }
-    }
 }
 
 #[cfg(test)]
