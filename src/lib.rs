@@ -14,6 +14,7 @@ pub mod cli;
 pub mod coverage;
 pub mod diag;
 pub mod doc;
+pub mod epub;
 pub mod fonts;
 pub mod frame;
 pub mod frontmatter;

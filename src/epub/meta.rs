@@ -1,0 +1,168 @@
+//! Book metadata: the title page, the identifier, the OPF metadata that
+//! epub-builder has no key for (including the accessibility metadata), and
+//! the few words the writer adds in the book's language.
+
+use crate::doc::{Document, Span};
+
+use super::xml;
+
+/// The title page: dateline, title, subtitle, authors, source, publisher.
+pub fn title_page(doc: &Document, title: &str, words: &Words) -> String {
+    let m = &doc.meta;
+    let mut s = String::from("<section epub:type=\"titlepage\" class=\"titlepage\">\n");
+    let p = |class: &str, text: &str| format!("<p class=\"{class}\">{}</p>\n", xml::text(text));
+    if let Some(d) = doc.dateline() {
+        s.push_str(&p("dateline", &d));
+    }
+    s.push_str(&format!("<h1 class=\"title\">{}</h1>\n", xml::text(title)));
+    if let Some(sub) = &m.subtitle {
+        s.push_str(&p("subtitle", sub));
+    }
+    if !m.authors.is_empty() {
+        s.push_str(&p("authors", &m.authors.join(", ")));
+    }
+    if let Some(src) = &m.source {
+        s.push_str(&p("source", &format!("{}: {src}", words.source)));
+    }
+    if let Some(publ) = &m.publisher {
+        s.push_str(&p("publisher", publ));
+    }
+    s.push_str("</section>");
+    s
+}
+
+/// `dc:identifier` text and the UUID: the front matter's, else a v5 UUID of the source.
+pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
+    let derived = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("trang:{}", doc.source.text).as_bytes(),
+    );
+    match &doc.meta.identifier {
+        Some(id) => {
+            let bare = id.trim().trim_start_matches("urn:uuid:");
+            match uuid::Uuid::parse_str(bare) {
+                Ok(u) => (format!("urn:uuid:{u}"), u),
+                Err(_) => (id.trim().to_string(), derived),
+            }
+        }
+        None => (format!("urn:uuid:{derived}"), derived),
+    }
+}
+
+/// Metadata epub-builder has no key for, and the accessibility metadata.
+pub fn extra_metadata(
+    doc: &Document,
+    visual: bool,
+    missing_alt: bool,
+    words: &Words,
+) -> Vec<String> {
+    let m = &doc.meta;
+    let el = |name: &str, v: &str| format!("<{name}>{}</{name}>", xml::text(v));
+    let meta = |prop: &str, v: &str| format!("<meta property=\"{prop}\">{}</meta>", xml::text(v));
+    let mut out = Vec::new();
+    if let Some(sub) = &m.subtitle {
+        out.push(format!(
+            "<dc:title id=\"subtitle\">{}</dc:title>",
+            xml::text(sub)
+        ));
+        out.push("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
+    }
+    if let Some(d) = m.date {
+        out.push(el("dc:date", &d.iso()));
+    }
+    if let Some(p) = &m.publisher {
+        out.push(el("dc:publisher", p));
+    }
+    if let Some(s) = &m.source {
+        out.push(el("dc:source", s));
+    }
+    out.push(meta("schema:accessMode", "textual"));
+    if visual {
+        out.push(meta("schema:accessMode", "visual"));
+        out.push(meta("schema:accessModeSufficient", "textual,visual"));
+    }
+    if !missing_alt {
+        out.push(meta("schema:accessModeSufficient", "textual"));
+    }
+    for f in [
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+    ] {
+        out.push(meta("schema:accessibilityFeature", f));
+    }
+    if visual && !missing_alt {
+        out.push(meta("schema:accessibilityFeature", "alternativeText"));
+    }
+    out.push(meta("schema:accessibilityHazard", "none"));
+    let summary = if missing_alt {
+        words.summary_no_alt
+    } else {
+        words.summary
+    };
+    out.push(meta("schema:accessibilitySummary", summary));
+    if !missing_alt {
+        out.push(meta(
+            "dcterms:conformsTo",
+            "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
+        ));
+    }
+    out
+}
+
+/// The span of `key:` in the front matter (for errors about a metadata value).
+pub fn front_matter_key(doc: &Document, key: &str) -> Span {
+    let text = &doc.source.text;
+    let at = text
+        .match_indices(&format!("{key}:"))
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .unwrap_or(0);
+    Span::new(at, at + key.len())
+}
+
+/// Words the writer adds to the book, in the book's language.
+pub struct Words {
+    /// Name of the table of contents.
+    pub toc: &'static str,
+    /// Heading of the landmarks list.
+    pub landmarks: &'static str,
+    /// Title of the title page in the contents.
+    pub title_page: &'static str,
+    /// Title of the cover page.
+    pub cover: &'static str,
+    /// Label before the source on the title page.
+    pub source: &'static str,
+    /// Accessibility summary when every image has alternative text.
+    pub summary: &'static str,
+    /// Accessibility summary when some image lacks it.
+    pub summary_no_alt: &'static str,
+}
+
+impl Words {
+    /// The words for language tag `lang` (Vietnamese or English).
+    pub fn for_lang(lang: &str) -> Words {
+        if lang.starts_with("vi") {
+            Words {
+                toc: "Mục lục",
+                landmarks: "Định hướng",
+                title_page: "Trang tên sách",
+                cover: "Bìa",
+                source: "Nguồn",
+                summary: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; mọi hình ảnh đều có văn bản thay thế; phông chữ và cỡ chữ đổi được.",
+                summary_no_alt: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; có hình ảnh thiếu văn bản thay thế.",
+            }
+        } else {
+            Words {
+                toc: "Contents",
+                landmarks: "Landmarks",
+                title_page: "Title page",
+                cover: "Cover",
+                source: "Source",
+                summary: "Structured text with headings, a table of contents and a logical reading order; every image has a text alternative; fonts and sizes can be changed.",
+                summary_no_alt: "Structured text with headings, a table of contents and a logical reading order; some images lack a text alternative.",
+            }
+        }
+    }
+}

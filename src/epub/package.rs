@@ -1,0 +1,297 @@
+//! Packaging: epub-builder writes the OPF manifest and spine, the NCX and the
+//! navigation document; this module then completes what it cannot express
+//! (metadata it has no key for, `xml:lang` on the nav, the NCX `dtb:uid`, a
+//! fixed `dcterms:modified`) and rewrites the ZIP so that every entry has the
+//! timestamp given by the caller: `mimetype` first and stored, the rest
+//! deflated, in a fixed order — the same input gives the same bytes.
+
+use std::io::{Cursor, Read, Write};
+
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use crate::diag::Diagnostic;
+use crate::doc::Date;
+
+use super::xml;
+
+/// One content document.
+pub struct Part {
+    /// File name in the package, e.g. `chapter-01.xhtml`.
+    pub file: String,
+    /// Its title in the table of contents (empty: not listed).
+    pub title: String,
+    /// The whole XHTML document.
+    pub xhtml: String,
+    /// Landmark type.
+    pub reftype: Option<ReferenceType>,
+    /// Sub-entries for the table of contents, with their heading levels.
+    pub toc: Vec<(u8, String, String)>,
+}
+
+/// A file stored as is.
+pub struct Resource {
+    /// Path in the package.
+    pub href: String,
+    /// Media type.
+    pub media_type: String,
+    /// Bytes.
+    pub data: Vec<u8>,
+}
+
+/// Everything that goes into the package besides the content documents.
+pub struct Package {
+    /// Language tag.
+    pub lang: String,
+    /// `dc:identifier` text.
+    pub identifier: String,
+    /// The UUID given to epub-builder.
+    pub uuid: uuid::Uuid,
+    /// Title.
+    pub title: String,
+    /// Name of the table of contents.
+    pub toc_name: String,
+    /// Heading of the landmarks list.
+    pub landmarks_name: String,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Subjects.
+    pub subjects: Vec<String>,
+    /// Rights.
+    pub rights: Option<String>,
+    /// Extra `<metadata>` children, as XML.
+    pub extra_metadata: Vec<String>,
+    /// Modification time, Unix seconds.
+    pub modified: i64,
+    /// The stylesheet.
+    pub css: String,
+    /// Fonts, images.
+    pub resources: Vec<Resource>,
+    /// The cover image, if any.
+    pub cover: Option<Resource>,
+}
+
+fn builder_error(e: epub_builder::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot build the EPUB: {e}"))
+}
+
+/// Builds the EPUB file.
+pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
+    let zip = ZipLibrary::new().map_err(builder_error)?;
+    let mut b = EpubBuilder::new(zip).map_err(builder_error)?;
+    b.epub_version(EpubVersion::V30);
+    b.set_title(xml::clean(&pkg.title));
+    b.set_authors(pkg.authors.iter().map(|a| xml::clean(a)).collect());
+    b.set_lang(pkg.lang.clone());
+    b.set_generator("trang");
+    b.set_toc_name(xml::clean(&pkg.toc_name));
+    if let Some(d) = &pkg.description {
+        b.add_description(xml::clean(d));
+    }
+    for s in &pkg.subjects {
+        b.add_subject(xml::clean(s));
+    }
+    if let Some(r) = &pkg.rights {
+        b.set_license(xml::clean(r));
+    }
+    b.set_uuid(pkg.uuid);
+    b.stylesheet(pkg.css.as_bytes()).map_err(builder_error)?;
+    if let Some(c) = &pkg.cover {
+        b.add_cover_image(&c.href, c.data.as_slice(), c.media_type.clone())
+            .map_err(builder_error)?;
+    }
+    for r in &pkg.resources {
+        b.add_resource(&r.href, r.data.as_slice(), r.media_type.clone())
+            .map_err(builder_error)?;
+    }
+    for part in parts {
+        let mut content = EpubContent::new(part.file.clone(), part.xhtml.as_bytes());
+        if !part.title.is_empty() {
+            let mut top = TocElement::new(part.file.clone(), xml::clean(&part.title));
+            for (level, url, title) in &part.toc {
+                top.add(TocElement::new(url.clone(), xml::clean(title)).level(i32::from(*level)));
+            }
+            content = content.title(xml::clean(&part.title));
+            for child in top.children {
+                content = content.child(child);
+            }
+        }
+        if let Some(r) = part.reftype {
+            content = content.reftype(r);
+        }
+        b.add_content(content).map_err(builder_error)?;
+    }
+    let mut raw = Vec::new();
+    b.generate(&mut raw).map_err(builder_error)?;
+    rezip(&raw, pkg)
+}
+
+/// Completes the generated files and writes the final, reproducible ZIP.
+fn rezip(raw: &[u8], pkg: &Package) -> Result<Vec<u8>, Diagnostic> {
+    let zip_err =
+        |e: zip::result::ZipError| Diagnostic::error(format!("cannot write the EPUB: {e}"));
+    let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(zip_err)?;
+    let mut entries = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).map_err(zip_err)?;
+        let mut data = Vec::new();
+        f.read_to_end(&mut data)
+            .map_err(|e| Diagnostic::error(format!("cannot read the EPUB being written: {e}")))?;
+        entries.push((f.name().to_string(), data));
+    }
+    let time = zip_time(pkg.modified);
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let deflated = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    out.start_file("mimetype", stored).map_err(zip_err)?;
+    out.write_all(b"application/epub+zip")
+        .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))?;
+    for (name, data) in entries {
+        let data = match name.as_str() {
+            "mimetype" => continue,
+            "META-INF/com.apple.ibooks.display-options.xml" => data,
+            "OEBPS/content.opf" => fix_opf(&String::from_utf8_lossy(&data), pkg).into_bytes(),
+            "OEBPS/nav.xhtml" => fix_nav(&String::from_utf8_lossy(&data), pkg).into_bytes(),
+            "OEBPS/toc.ncx" => fix_ncx(&String::from_utf8_lossy(&data), pkg).into_bytes(),
+            _ => data,
+        };
+        out.start_file(name, deflated).map_err(zip_err)?;
+        out.write_all(&data)
+            .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))?;
+    }
+    Ok(out.finish().map_err(zip_err)?.into_inner())
+}
+
+/// The ZIP timestamp for Unix seconds (clamped to the years ZIP can hold).
+fn zip_time(secs: i64) -> DateTime {
+    let d = Date::from_unix_seconds(secs);
+    let t = secs.rem_euclid(86_400);
+    let (h, m, s) = ((t / 3600) as u8, (t / 60 % 60) as u8, (t % 60) as u8);
+    if d.year < 1980 {
+        return DateTime::default();
+    }
+    DateTime::from_date_and_time(d.year.min(2107) as u16, d.month, d.day, h, m, s)
+        .unwrap_or_default()
+}
+
+/// `dcterms:modified` form of Unix seconds.
+pub fn w3c_time(secs: i64) -> String {
+    let d = Date::from_unix_seconds(secs);
+    let t = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        d.iso(),
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
+}
+
+/// Replaces the text of the first element starting with `open` (up to `close`).
+fn replace_inner(s: &str, open: &str, close: &str, inner: &str) -> String {
+    let Some(a) = s.find(open) else {
+        return s.to_string();
+    };
+    let start = a + open.len();
+    let Some(len) = s[start..].find(close) else {
+        return s.to_string();
+    };
+    format!("{}{}{}", &s[..start], inner, &s[start + len..])
+}
+
+fn fix_opf(opf: &str, pkg: &Package) -> String {
+    let mut s = replace_inner(
+        opf,
+        "<dc:identifier id=\"epub-id-1\">",
+        "</dc:identifier>",
+        &xml::text(&pkg.identifier),
+    );
+    s = replace_inner(
+        &s,
+        "<meta property=\"dcterms:modified\">",
+        "</meta>",
+        &w3c_time(pkg.modified),
+    );
+    s = s.replacen(
+        "unique-identifier=\"epub-id-1\">",
+        &format!(
+            "unique-identifier=\"epub-id-1\" xml:lang=\"{}\">",
+            xml::attr(&pkg.lang)
+        ),
+        1,
+    );
+    let extra: String = pkg
+        .extra_metadata
+        .iter()
+        .map(|m| format!("    {m}\n"))
+        .collect();
+    s.replacen("  </metadata>", &format!("{extra}  </metadata>"), 1)
+}
+
+fn fix_nav(nav: &str, pkg: &Package) -> String {
+    let lang = xml::attr(&pkg.lang);
+    nav.replacen(
+        "<html ",
+        &format!("<html xml:lang=\"{lang}\" lang=\"{lang}\" "),
+        1,
+    )
+    .replacen(
+        "<meta charset = \"utf-8\" />",
+        "<meta charset=\"utf-8\" />",
+        1,
+    )
+    .replacen(
+        "<nav epub:type = \"landmarks\">",
+        &format!(
+            "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n    <h2>{}</h2>",
+            xml::text(&pkg.landmarks_name)
+        ),
+        1,
+    )
+}
+
+fn fix_ncx(ncx: &str, pkg: &Package) -> String {
+    replace_inner(
+        ncx,
+        "<docTitle>\n    <text>",
+        "</text>",
+        &xml::text(&xml::clean(&pkg.title)),
+    )
+    .replacen(
+        "<head>",
+        &format!(
+            "<head>\n    <meta name=\"dtb:uid\" content=\"{}\" />",
+            xml::attr(&pkg.identifier)
+        ),
+        1,
+    )
+    .replacen(
+        "<ncx version=\"2005-1\" ",
+        &format!(
+            "<ncx version=\"2005-1\" xml:lang=\"{}\" ",
+            xml::attr(&pkg.lang)
+        ),
+        1,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(w3c_time(1_656_979_200 + 3_723), "2022-07-05T01:02:03Z");
+        assert_eq!(zip_time(0), DateTime::default());
+    }
+}

