@@ -52,29 +52,22 @@ pub fn check(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
     };
     let meta_span = Span::new(0, doc.source.text.len());
     let meta = &doc.meta;
+    let heading_regular = Ctx {
+        role: Role::Heading,
+        style: Style::REGULAR,
+    };
+    let body_regular = Ctx {
+        role: Role::Body,
+        style: Style::REGULAR,
+    };
+    // The title is also the running head (body face); the dateline and
+    // source line above the title are set in the body face.
     for (text, ctx) in [
         (meta.title.as_deref(), heading),
-        (
-            meta.subtitle.as_deref(),
-            Ctx {
-                role: Role::Heading,
-                style: Style::REGULAR,
-            },
-        ),
-        (
-            doc.dateline().as_deref(),
-            Ctx {
-                role: Role::Heading,
-                style: Style::REGULAR,
-            },
-        ),
-        (
-            meta.source.as_deref(),
-            Ctx {
-                role: Role::Heading,
-                style: Style::REGULAR,
-            },
-        ),
+        (meta.title.as_deref(), body_regular),
+        (meta.subtitle.as_deref(), heading_regular),
+        (doc.dateline().as_deref(), body_regular),
+        (meta.source.as_deref(), body_regular),
     ] {
         if let Some(text) = text {
             check_text(text, meta_span, ctx);

@@ -109,26 +109,45 @@ pub fn build(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
     let epoch = input::build_epoch(doc, diags);
-    let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
-    if opts.epub {
-        diags.push(Diagnostic::error(
-            "the EPUB writer is not part of this build yet",
-        ));
-        return None;
-    }
-    if opts.pdf {
-        // Stage 5: typeset into pages; stage 6: write the PDF.
-        let (layout, _report) = typeset::typeset(doc, &prepared.fonts, opts.paper, epoch);
-        match pdf::write_pdf(&layout) {
-            Ok(bytes) => outputs.push(("pdf", bytes)),
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(format!("cannot write the PDF: {e}"))
-                        .in_file(&doc.source.path),
+    // Stage 5: the two writers share only the document, so they run in parallel.
+    let (epub, pdf) = std::thread::scope(|scope| {
+        let epub = opts.epub.then(|| {
+            scope.spawn(|| {
+                let mut d = Diagnostics::default();
+                let r = epub::write_epub(
+                    doc,
+                    &prepared.fonts,
+                    &epub::EpubOptions { modified: epoch },
+                    &mut d,
                 );
-                return None;
-            }
+                (r, d)
+            })
+        });
+        let pdf = opts.pdf.then(|| {
+            let (layout, report) = typeset::typeset(doc, &prepared.fonts, opts.paper, epoch);
+            let r = pdf::write_pdf(&layout).map_err(|e| {
+                Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
+            });
+            (r, report.diags)
+        });
+        (
+            epub.map(|h| h.join().expect("the EPUB writer does not panic")),
+            pdf,
+        )
+    });
+    let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
+    for (ext, result) in [("epub", epub), ("pdf", pdf)] {
+        let Some((result, warnings)) = result else {
+            continue;
+        };
+        diags.extend(warnings);
+        match result {
+            Ok(bytes) => outputs.push((ext, bytes)),
+            Err(e) => diags.push(e),
         }
+    }
+    if diags.has_errors() {
+        return None;
     }
     if let Err(e) = std::fs::create_dir_all(&opts.out_dir) {
         diags.push(

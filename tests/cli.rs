@@ -201,3 +201,80 @@ fn missing_font_folder_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("font folder"), "{}", stderr(&out));
 }
+
+#[test]
+fn build_without_input_writes_both_outputs_of_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = trang()
+        .current_dir(root())
+        .args(["build", "-o"])
+        .arg(dir.path())
+        .env("SOURCE_DATE_EPOCH", "1656979200")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let epub = std::fs::read(dir.path().join("article.epub")).unwrap();
+    let pdf = std::fs::read(dir.path().join("article.pdf")).unwrap();
+    assert!(epub.starts_with(b"PK\x03\x04") && epub.len() > 10_000);
+    assert!(pdf.starts_with(b"%PDF-1.7") && pdf.len() > 10_000);
+    let err = stderr(&out);
+    assert!(
+        err.contains("Wrote") && err.contains("article.epub") && err.contains("article.pdf"),
+        "{err}"
+    );
+    // No temporary files are left behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn same_input_gives_identical_bytes_in_other_folders_and_time_zones() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let article = root().join("source/article.md");
+    for (dir, tz) in [(&a, "UTC"), (&b, "Asia/Ho_Chi_Minh")] {
+        let out = trang()
+            .current_dir(dir.path())
+            .args(["build", "-q", "-o", "."])
+            .arg(&article)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    for name in ["article.epub", "article.pdf"] {
+        let x = std::fs::read(a.path().join(name)).unwrap();
+        let y = std::fs::read(b.path().join(name)).unwrap();
+        assert!(x == y, "{name} differs between builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::write(out_dir.join("bad.pdf"), b"yesterday's good PDF").unwrap();
+    let input = write(
+        dir.path(),
+        "bad.md",
+        "---\ntitle: x\ndate: hôm qua\n---\n\nVăn bản.\n",
+    );
+    let out = trang()
+        .arg("build")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(out_dir.join("bad.pdf")).unwrap(),
+        b"yesterday's good PDF"
+    );
+    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 1);
+}

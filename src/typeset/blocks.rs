@@ -234,7 +234,7 @@ impl Builder<'_, '_, '_> {
             kicker.push(src.clone());
         }
         if !kicker.is_empty() {
-            let mut st = self.style(Role::Heading, Style::REGULAR, s.body_size * 0.85);
+            let mut st = self.style(Role::Body, Style::REGULAR, s.body_size * 0.85);
             st.color = s.muted;
             let lines = self.engine.layout(
                 &[Piece::Text(kicker.join(" · "), st)],

@@ -329,8 +329,9 @@ fn state_is_empty(pages: &[PagePlan]) -> bool {
 /// Running heads (the title, on pages after the first) and folios.
 fn furniture(pages: &mut [Page], doc: &Document, setup: &PageSetup, engine: &mut InlineEngine) {
     let lang: std::sync::Arc<str> = std::sync::Arc::from(doc.meta.lang.as_str());
+    // Running heads and folios are set in the body face, as in books.
     let style = |size: f32| TextStyle {
-        role: Role::Heading,
+        role: Role::Body,
         style: Style::REGULAR,
         size,
         color: setup.muted,
