@@ -310,6 +310,8 @@ fn twenty_page_fixture_is_set_like_a_book() {
         let setup = PageSetup::new(paper, &prepared.fonts);
         let pdf = build_pdf(&input, name, &dir.path().join(name));
         let words = words(&pdf);
+        // Every page after the first has the running head; every page its folio.
+        body_text(&pdf, prepared.doc.meta.title.as_deref().unwrap());
         let (left, right) = (setup.left, setup.left + setup.measure);
         let (_, report) = trang::typeset::typeset(&prepared.doc, &prepared.fonts, paper, 0);
         let mut outside = 0;
@@ -353,4 +355,118 @@ fn twenty_page_fixture_is_set_like_a_book() {
             words.len()
         );
     }
+}
+
+/// The text of each line of a layout (runs grouped by page and baseline).
+fn line_texts(layout: &trang::frame::Layout) -> Vec<String> {
+    let mut lines = Vec::new();
+    for page in &layout.pages {
+        let mut by_y: Vec<(i64, String)> = Vec::new();
+        for it in &page.items {
+            if let Item::Text(run) = &it.item {
+                let y = (it.pos.y * 10.0).round() as i64;
+                match by_y.iter_mut().find(|(k, _)| (*k - y).abs() <= 40) {
+                    Some((_, t)) => t.push_str(&run.text),
+                    None => by_y.push((y, run.text.clone())),
+                }
+            }
+        }
+        lines.extend(by_y.into_iter().map(|(_, t)| t));
+    }
+    lines
+}
+
+fn typeset_text(text: &str) -> trang::frame::Layout {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.md");
+    std::fs::write(&input, text).unwrap();
+    let mut diags = Diagnostics::default();
+    let p = trang::prepare(&input, None, &mut diags).unwrap();
+    trang::typeset::typeset(&p.doc, &p.fonts, Paper::A5, 0).0
+}
+
+#[test]
+fn english_runs_are_hyphenated_and_vietnamese_never() {
+    let english = "The international organization of typographical considerations demonstrates \
+        extraordinary responsibilities; incomprehensible characteristics notwithstanding, \
+        representatives internationally acknowledged unquestionable accomplishments. ";
+    let en = typeset_text(&format!(
+        "---\ntitle: Hyphenation\nlang: en\n---\n\n{}\n",
+        english.repeat(6)
+    ));
+    let hyphenated = line_texts(&en)
+        .iter()
+        .filter(|l| l.trim_end().ends_with('-'))
+        .count();
+    assert!(
+        hyphenated >= 1,
+        "English text with long words gets hyphenated lines"
+    );
+    // The same words in a Vietnamese document are not hyphenated…
+    let vi = typeset_text(&format!(
+        "---\ntitle: Không tách\nlang: vi\n---\n\n{}\n",
+        english.repeat(6)
+    ));
+    assert_eq!(
+        line_texts(&vi)
+            .iter()
+            .filter(|l| l.trim_end().ends_with('-'))
+            .count(),
+        0
+    );
+    // …unless a span says they are English.
+    let span = typeset_text(&format!(
+        "---\ntitle: Xen kẽ\nlang: vi\n---\n\nTiếng Việt <span lang=\"en\">{}</span> hết.\n",
+        english.repeat(6)
+    ));
+    assert!(
+        line_texts(&span)
+            .iter()
+            .any(|l| l.trim_end().ends_with('-'))
+    );
+    // A long Vietnamese book never shows a hyphen at a line end.
+    let root = root();
+    let mut diags = Diagnostics::default();
+    let p = trang::prepare(&root.join("tests/fixtures/long.md"), None, &mut diags).unwrap();
+    let (layout, _) = trang::typeset::typeset(&p.doc, &p.fonts, Paper::A5, 0);
+    assert_eq!(
+        line_texts(&layout)
+            .iter()
+            .filter(|l| l.trim_end().ends_with('-'))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn overlong_words_and_urls_break_inside_the_measure() {
+    let word = "Nghiêng".repeat(40);
+    let url = "https://dangcongsan.vn/thoi-su/nang-cao-hieu-qua-phoi-hop-ban-chi-dao-tay-bac-va-ban-dan-van-trung-uong-613525.html";
+    let layout = typeset_text(&format!(
+        "---\ntitle: Dài\n---\n\nTừ {word} và liên kết <{url}> trong câu.\n"
+    ));
+    let mut diags = Diagnostics::default();
+    let fonts =
+        trang::fonts::FontSet::load(&trang::fonts::FontSet::bundled_dir(), &mut diags).unwrap();
+    let setup = PageSetup::new(Paper::A5, &fonts);
+    for page in &layout.pages {
+        for it in &page.items {
+            if let Item::Text(run) = &it.item {
+                assert!(
+                    it.pos.x + run.width() <= setup.left + setup.measure + 0.5,
+                    "`{}` overflows",
+                    run.text
+                );
+            }
+        }
+    }
+    let lines = line_texts(&layout);
+    let url_line = lines
+        .iter()
+        .find(|l| l.starts_with("https://"))
+        .expect("the URL starts a line");
+    assert!(
+        url_line.ends_with(|c: char| "/.-?&=#_".contains(c)),
+        "the URL breaks after a separator, without a hyphen: {lines:?}"
+    );
 }

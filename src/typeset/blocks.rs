@@ -984,7 +984,7 @@ impl Builder<'_, '_, '_> {
     /// Inline content → pieces, tracking emphasis, links, footnote refs and inline HTML.
     fn pieces(&mut self, content: &[Inline], base: &TextStyle) -> Vec<Piece> {
         let mut out = Vec::new();
-        let mut html_stack: Vec<String> = Vec::new();
+        let mut html_stack: Vec<(String, Option<String>)> = Vec::new();
         self.pieces_into(content, base, &mut out, &mut html_stack);
         out
     }
@@ -994,7 +994,7 @@ impl Builder<'_, '_, '_> {
         content: &[Inline],
         st: &TextStyle,
         out: &mut Vec<Piece>,
-        html: &mut Vec<String>,
+        html: &mut Vec<(String, Option<String>)>,
     ) {
         for inl in content {
             let cur = apply_html(st, html);
@@ -1081,6 +1081,7 @@ impl Builder<'_, '_, '_> {
                 InlineKind::Html(tag) => {
                     if let Some(name) = tag_name(tag)
                         && !SUPPORTED_INLINE_HTML.contains(&name.as_str())
+                        && lang_attribute(tag).is_none()
                         && self.warned.insert(name.clone())
                     {
                         self.diags.push(
@@ -1095,11 +1096,11 @@ impl Builder<'_, '_, '_> {
                         if name == "br" {
                             out.push(Piece::Break);
                         } else if tag.starts_with("</") {
-                            if let Some(pos) = html.iter().rposition(|t| *t == name) {
+                            if let Some(pos) = html.iter().rposition(|t| t.0 == name) {
                                 html.truncate(pos);
                             }
                         } else if !tag.trim_end().ends_with("/>") {
-                            html.push(name);
+                            html.push((name, lang_attribute(tag)));
                         }
                     }
                 }
@@ -1212,6 +1213,22 @@ fn note_refs(items: &[Positioned]) -> Vec<usize> {
         .collect()
 }
 
+/// The `lang` attribute of an opening tag (`<span lang="en">`), if any: it
+/// switches hyphenation for the element's text.
+fn lang_attribute(tag: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.find(" lang=")? + " lang=".len();
+    let rest = &tag[at..];
+    let value: String = match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].chars().take_while(|&c| c != q).collect(),
+        _ => rest
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+            .collect(),
+    };
+    crate::frontmatter::is_bcp47(&value).then_some(value)
+}
+
 /// Inline HTML elements the PDF renders.
 const SUPPORTED_INLINE_HTML: &[&str] = &[
     "b", "strong", "i", "em", "cite", "var", "u", "ins", "s", "del", "strike", "sup", "sub",
@@ -1230,9 +1247,12 @@ fn tag_name(tag: &str) -> Option<String> {
 }
 
 /// Applies the styles of open inline HTML elements.
-fn apply_html(st: &TextStyle, html: &[String]) -> TextStyle {
+fn apply_html(st: &TextStyle, html: &[(String, Option<String>)]) -> TextStyle {
     let mut s = st.clone();
-    for tag in html {
+    for (tag, lang) in html {
+        if let Some(lang) = lang {
+            s.lang = Arc::from(lang.as_str());
+        }
         match tag.as_str() {
             "b" | "strong" => s.style.bold = true,
             "i" | "em" | "cite" | "var" => s.style.italic = true,
