@@ -34,6 +34,10 @@ pub struct InputArgs {
     #[arg(long, value_name = "DIR")]
     pub fonts: Option<PathBuf>,
 
+    /// Allow images from this folder although it is outside the source folder (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub allow_outside: Vec<PathBuf>,
+
     /// Print only errors and warnings.
     #[arg(short, long)]
     pub quiet: bool,

@@ -148,9 +148,21 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// Checks that every local image (and the cover) exists; remote images get a
-/// warning, since they are never fetched.
-pub fn check_images(doc: &Document, diags: &mut Diagnostics) {
+/// Checks that every local image (and the cover) exists and stays inside the
+/// source file's folder (symbolic links resolved) or a folder named in
+/// `allow_outside`; remote images get a warning, since they are never fetched.
+pub fn check_images(doc: &Document, allow_outside: &[PathBuf], diags: &mut Diagnostics) {
+    let allowed: Vec<PathBuf> = std::iter::once(base_dir(doc))
+        .chain(allow_outside.iter().cloned())
+        .filter_map(|p| {
+            let p = if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p
+            };
+            p.canonicalize().ok()
+        })
+        .collect();
     let base = base_dir(doc);
     let mut images = Vec::new();
     for block in doc
@@ -197,16 +209,40 @@ pub fn check_images(doc: &Document, diags: &mut Diagnostics) {
                 .at(&doc.source, span)
                 .help("image paths are relative to the Markdown file's folder"),
             );
+            continue;
+        }
+        let inside = path
+            .canonicalize()
+            .is_ok_and(|real| allowed.iter().any(|a| real.starts_with(a)));
+        if !inside {
+            diags.push(
+                Diagnostic::error(format!("image `{src}` is outside the source folder"))
+                    .at(&doc.source, span)
+                    .help(format!(
+                        "move the image next to the Markdown file, or allow its folder with --allow-outside {}",
+                        path.parent().map_or_else(|| ".".into(), |p| p.display().to_string())
+                    )),
+            );
         }
     }
     if let Some(cover) = &doc.meta.cover {
         let path = base.join(cover);
+        let at = doc.source.text.find("cover:").unwrap_or(0);
+        let span = crate::doc::Span::new(at, at);
         if !path.is_file() {
-            let at = doc.source.text.find("cover:").unwrap_or(0);
             diags.push(
                 Diagnostic::error(format!("cover image `{}` not found", cover.display()))
-                    .at(&doc.source, crate::doc::Span::new(at, at))
+                    .at(&doc.source, span)
                     .help("the cover path is relative to the Markdown file's folder"),
+            );
+        } else if !path
+            .canonicalize()
+            .is_ok_and(|real| allowed.iter().any(|a| real.starts_with(a)))
+        {
+            diags.push(
+                Diagnostic::error(format!("cover image `{}` is outside the source folder", cover.display()))
+                    .at(&doc.source, span)
+                    .help("move the cover next to the Markdown file, or allow its folder with --allow-outside"),
             );
         }
     }

@@ -37,9 +37,31 @@ pub struct Prepared {
     pub fonts: FontSet,
 }
 
+/// What [`prepare_with`] may use beyond the input file.
+#[derive(Clone, Debug, Default)]
+pub struct PrepareOptions {
+    /// Font folder (`--fonts`); else front matter `fonts:`, else the bundled set.
+    pub fonts: Option<PathBuf>,
+    /// Folders outside the source folder that images may come from (`--allow-outside`).
+    pub allow_outside: Vec<PathBuf>,
+}
+
+/// Reads, parses and checks one input with the bundled defaults; see [`prepare_with`].
+pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -> Option<Prepared> {
+    let opts = PrepareOptions {
+        fonts: fonts_dir.map(Path::to_path_buf),
+        allow_outside: Vec::new(),
+    };
+    prepare_with(path, &opts, diags)
+}
+
 /// Reads, parses and checks one input: front matter, local images, fonts and
 /// glyph coverage. Returns `None` when an error was reported to `diags`.
-pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -> Option<Prepared> {
+pub fn prepare_with(
+    path: &Path,
+    opts: &PrepareOptions,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
     let source = match input::read_source(path) {
         Ok(s) => s,
         Err(e) => {
@@ -50,9 +72,9 @@ pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
     // Stage 2: local images exist.
-    input::check_images(&doc, diags);
+    input::check_images(&doc, &opts.allow_outside, diags);
     // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
-    let dir = match (fonts_dir, &doc.meta.fonts) {
+    let dir = match (&opts.fonts, &doc.meta.fonts) {
         (Some(dir), _) => dir.to_path_buf(),
         (None, Some(dir)) => input::base_dir(&doc).join(dir),
         (None, None) => FontSet::bundled_dir(),

@@ -25,7 +25,11 @@ fn main() -> ExitCode {
     let mut count = 0;
     for path in &inputs {
         let mut diags = Diagnostics::default();
-        let prepared = trang::prepare(path, args.fonts.as_deref(), &mut diags);
+        let prepare = trang::PrepareOptions {
+            fonts: args.fonts.clone(),
+            allow_outside: args.allow_outside.clone(),
+        };
+        let prepared = trang::prepare_with(path, &prepare, &mut diags);
         let written = match (prepared, build) {
             (Some(p), Some(b)) => {
                 let opts = BuildOptions {

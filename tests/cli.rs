@@ -278,3 +278,51 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     );
     assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 1);
 }
+
+#[test]
+fn images_outside_the_source_folder_are_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let outside = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let png = root().join("tests/fixtures/images/ruong.png");
+    std::fs::copy(&png, outside.join("a.png")).unwrap();
+    std::os::unix::fs::symlink(outside.join("a.png"), src.join("link.png")).unwrap();
+    for reference in [
+        "../elsewhere/a.png",
+        "link.png",
+        "/etc/passwd",
+        "../../../../../../etc/passwd",
+    ] {
+        let input = write(
+            &src,
+            "x.md",
+            &format!("---\ntitle: Ảnh\n---\n\n![ảnh]({reference})\n"),
+        );
+        let out = trang().arg("check").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{reference}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("outside the source folder") && err.contains("--allow-outside"),
+            "{reference}: {err}"
+        );
+        assert!(
+            err.contains(&format!("{}:5:1", input.display())),
+            "{reference}: {err}"
+        );
+    }
+    let input = write(
+        &src,
+        "x.md",
+        "---\ntitle: Ảnh\n---\n\n![ảnh](../elsewhere/a.png)\n",
+    );
+    let out = trang()
+        .arg("check")
+        .arg(&input)
+        .arg("--allow-outside")
+        .arg(&outside)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
