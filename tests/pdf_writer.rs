@@ -465,6 +465,121 @@ fn structure_outline_links_content() {
     assert!(content.contains("Ts"), "raised/lowered marks use text rise");
 }
 
+/// Where the viewer puts each glyph of a page: (baseline y, x) in content
+/// order, interpreting `Tf`, `Td`, `Tm` and `TJ` with the fonts' `/W`.
+fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f32)> {
+    use lopdf::Object;
+    let num = |o: &Object| o.as_float().unwrap();
+    let res = doc
+        .get_dictionary(
+            doc.get_dictionary(page)
+                .unwrap()
+                .get(b"Resources")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    let fonts = res.get(b"Font").unwrap().as_dict().unwrap();
+    // Resource name -> CID -> width in thousandths of an em.
+    let widths = |name: &[u8]| {
+        let font = doc
+            .get_dictionary(fonts.get(name).unwrap().as_reference().unwrap())
+            .unwrap();
+        let cid_font = &font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0];
+        let cid_font = match cid_font {
+            Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+            other => other.as_dict().unwrap(),
+        };
+        let w = cid_font.get(b"W").unwrap().as_array().unwrap();
+        let mut map = std::collections::HashMap::new();
+        for pair in w.chunks(2) {
+            let first = pair[0].as_i64().unwrap() as u16;
+            for (i, v) in pair[1].as_array().unwrap().iter().enumerate() {
+                map.insert(first + i as u16, num(v));
+            }
+        }
+        map
+    };
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let (mut w, mut size) = (Default::default(), 0.0);
+    let (mut line, mut x) = ((0.0f32, 0.0f32), 0.0f32);
+    let mut out = Vec::new();
+    for op in content.operations {
+        match op.operator.as_str() {
+            "BT" => (line, x) = ((0.0, 0.0), 0.0),
+            "Tf" => {
+                w = widths(op.operands[0].as_name().unwrap());
+                size = num(&op.operands[1]);
+            }
+            "Td" => {
+                line = (line.0 + num(&op.operands[0]), line.1 + num(&op.operands[1]));
+                x = line.0;
+            }
+            "Tm" => {
+                line = (num(&op.operands[4]), num(&op.operands[5]));
+                x = line.0;
+            }
+            "TJ" => {
+                for item in op.operands[0].as_array().unwrap() {
+                    match item {
+                        Object::String(bytes, _) => {
+                            for code in bytes.chunks(2) {
+                                out.push((line.1, x));
+                                let cid = u16::from_be_bytes([code[0], code[1]]);
+                                x += w.get(&cid).copied().unwrap_or(0.0) * size / 1000.0;
+                            }
+                        }
+                        n => x -= num(n) * size / 1000.0,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn glyphs_land_where_the_layout_put_them() {
+    let (bytes, _) = write_sample("positions.pdf");
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let page = doc.get_pages()[&1];
+    let placed = glyph_positions(&doc, page);
+    let l = sample_layout();
+    // Runs without marks moved apart (those are drawn in another order).
+    for (text, font, size, extra, x0, y) in [
+        (BODY, 0, 11.0, 2.5, 50.0, 110.0),
+        (CODE, 2, 9.0, 0.0, 50.0, 167.0),
+        ("Mở đầu", 1, 16.0, 0.0, 50.0, 80.0),
+    ] {
+        let run = shape(&l, font, text, size, extra);
+        let baseline = 595.0 - y;
+        let got: Vec<f32> = placed
+            .iter()
+            .filter(|(py, _)| (py - baseline).abs() < 0.01)
+            .map(|&(_, px)| px)
+            .collect();
+        let mut pen = x0;
+        let want: Vec<f32> = run
+            .glyphs
+            .iter()
+            .map(|g| {
+                let at = pen + g.x_offset;
+                pen += g.x_advance;
+                at
+            })
+            .collect();
+        assert_eq!(got.len(), want.len(), "{text}");
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!(
+                (g - w).abs() < 0.01,
+                "{text}: glyph {i} at {g}, layout says {w}"
+            );
+        }
+    }
+}
+
 #[test]
 fn renders() {
     let (_, path) = write_sample("render.pdf");
