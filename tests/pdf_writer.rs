@@ -735,6 +735,29 @@ fn bad_layouts_are_errors() {
 }
 
 #[test]
+fn pages_without_text_and_empty_layouts() {
+    let mut l = sample_layout();
+    l.outline.clear();
+    l.pages = vec![Page {
+        width: 420.0,
+        height: 595.0,
+        items: Vec::new(),
+    }];
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("blank.pdf");
+    std::fs::write(&path, write_pdf(&l).unwrap()).unwrap();
+    let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(ok && !out.contains("WARNING"), "{out}");
+    l.pages.clear();
+    let bytes = write_pdf(&l).unwrap();
+    assert!(
+        lopdf::Document::load_mem(&bytes)
+            .unwrap()
+            .get_pages()
+            .is_empty()
+    );
+}
+
+#[test]
 #[should_panic(expected = "bash .ci/test-deps")]
 fn missing_tool_names_the_setup_command() {
     run("trang-no-such-tool", &[]);

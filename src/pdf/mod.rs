@@ -212,11 +212,22 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     };
     let mut warnings = Vec::new();
     let saved = doc.to_lopdf_document(&opts, &mut warnings);
+    // printpdf reports what went wrong (a font it could not subset, which
+    // it would then embed whole) as error-level warnings.
     if let Some(w) = warnings
         .iter()
         .find(|w| w.severity == PdfParseErrorSeverity::Error)
     {
-        return Err(PdfError::Write(format!("printpdf: {}", w.msg)));
+        let font = fonts
+            .iter()
+            .find(|(_, f)| !f.res_name.is_empty() && w.msg.contains(&f.res_name));
+        return Err(match font {
+            Some((&index, _)) => PdfError::Font {
+                font: layout.fonts[index].name.clone(),
+                reason: w.msg.clone(),
+            },
+            None => PdfError::Write(format!("printpdf: {}", w.msg)),
+        });
     }
     post::finish(saved, layout, &links)
 }
