@@ -758,6 +758,79 @@ fn pages_without_text_and_empty_layouts() {
 }
 
 #[test]
+fn png_bit_depths_and_alpha_stay_lossless() {
+    let encode = |img: image::DynamicImage| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let rgba16 = image::ImageBuffer::from_fn(5, 3, |x, y| {
+        image::Rgba([x as u16 * 4099, y as u16 * 9001, 7, 1000 + x as u16])
+    });
+    let gray_alpha = image::ImageBuffer::from_fn(4, 2, |x, _| image::LumaA([x as u8 * 60, 128]));
+    let pngs = [
+        encode(image::DynamicImage::ImageRgba16(rgba16)),
+        encode(image::DynamicImage::ImageLumaA8(gray_alpha)),
+    ];
+    let mut l = sample_layout();
+    l.outline.clear();
+    let items = pngs
+        .iter()
+        .enumerate()
+        .map(|(i, data)| Positioned {
+            pos: Point {
+                x: 50.0 + 100.0 * i as f32,
+                y: 50.0,
+            },
+            item: Item::Image(Image {
+                data: Arc::new(data.clone()),
+                format: ImageFormat::Png,
+                pixel_size: (5, 3),
+                width: 50.0,
+                height: 30.0,
+            }),
+        })
+        .collect();
+    l.pages = vec![Page {
+        width: 420.0,
+        height: 595.0,
+        items,
+    }];
+    let bytes = write_pdf(&l).unwrap();
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("png-depths.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(ok && !out.contains("WARNING"), "{out}");
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let page = doc.get_pages()[&1];
+    let res = doc
+        .get_dictionary(
+            doc.get_dictionary(page)
+                .unwrap()
+                .get(b"Resources")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    let xobjects = res.get(b"XObject").unwrap().as_dict().unwrap();
+    let stream = |id: lopdf::ObjectId| doc.get_object(id).unwrap().as_stream().unwrap();
+    for (name, bits, color_len, alpha_len) in [
+        (b"Im0", 16, 5 * 3 * 3 * 2, 5 * 3 * 2),
+        (b"Im1", 8, 4 * 2, 4 * 2),
+    ] {
+        let img = stream(xobjects.get(name).unwrap().as_reference().unwrap());
+        assert_eq!(
+            img.dict.get(b"BitsPerComponent").unwrap().as_i64().unwrap(),
+            bits
+        );
+        assert_eq!(img.decompressed_content().unwrap().len(), color_len);
+        let mask = stream(img.dict.get(b"SMask").unwrap().as_reference().unwrap());
+        assert_eq!(mask.decompressed_content().unwrap().len(), alpha_len);
+    }
+}
+
+#[test]
 #[should_panic(expected = "bash .ci/test-deps")]
 fn missing_tool_names_the_setup_command() {
     run("trang-no-such-tool", &[]);
