@@ -465,6 +465,121 @@ fn structure_outline_links_content() {
     assert!(content.contains("Ts"), "raised/lowered marks use text rise");
 }
 
+/// Where the viewer puts each glyph of a page: (baseline y, x) in content
+/// order, interpreting `Tf`, `Td`, `Tm` and `TJ` with the fonts' `/W`.
+fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f32)> {
+    use lopdf::Object;
+    let num = |o: &Object| o.as_float().unwrap();
+    let res = doc
+        .get_dictionary(
+            doc.get_dictionary(page)
+                .unwrap()
+                .get(b"Resources")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    let fonts = res.get(b"Font").unwrap().as_dict().unwrap();
+    // Resource name -> CID -> width in thousandths of an em.
+    let widths = |name: &[u8]| {
+        let font = doc
+            .get_dictionary(fonts.get(name).unwrap().as_reference().unwrap())
+            .unwrap();
+        let cid_font = &font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0];
+        let cid_font = match cid_font {
+            Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+            other => other.as_dict().unwrap(),
+        };
+        let w = cid_font.get(b"W").unwrap().as_array().unwrap();
+        let mut map = std::collections::HashMap::new();
+        for pair in w.chunks(2) {
+            let first = pair[0].as_i64().unwrap() as u16;
+            for (i, v) in pair[1].as_array().unwrap().iter().enumerate() {
+                map.insert(first + i as u16, num(v));
+            }
+        }
+        map
+    };
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let (mut w, mut size) = (Default::default(), 0.0);
+    let (mut line, mut x) = ((0.0f32, 0.0f32), 0.0f32);
+    let mut out = Vec::new();
+    for op in content.operations {
+        match op.operator.as_str() {
+            "BT" => (line, x) = ((0.0, 0.0), 0.0),
+            "Tf" => {
+                w = widths(op.operands[0].as_name().unwrap());
+                size = num(&op.operands[1]);
+            }
+            "Td" => {
+                line = (line.0 + num(&op.operands[0]), line.1 + num(&op.operands[1]));
+                x = line.0;
+            }
+            "Tm" => {
+                line = (num(&op.operands[4]), num(&op.operands[5]));
+                x = line.0;
+            }
+            "TJ" => {
+                for item in op.operands[0].as_array().unwrap() {
+                    match item {
+                        Object::String(bytes, _) => {
+                            for code in bytes.chunks(2) {
+                                out.push((line.1, x));
+                                let cid = u16::from_be_bytes([code[0], code[1]]);
+                                x += w.get(&cid).copied().unwrap_or(0.0) * size / 1000.0;
+                            }
+                        }
+                        n => x -= num(n) * size / 1000.0,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn glyphs_land_where_the_layout_put_them() {
+    let (bytes, _) = write_sample("positions.pdf");
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let page = doc.get_pages()[&1];
+    let placed = glyph_positions(&doc, page);
+    let l = sample_layout();
+    // Runs without marks moved apart (those are drawn in another order).
+    for (text, font, size, extra, x0, y) in [
+        (BODY, 0, 11.0, 2.5, 50.0, 110.0),
+        (CODE, 2, 9.0, 0.0, 50.0, 167.0),
+        ("Mở đầu", 1, 16.0, 0.0, 50.0, 80.0),
+    ] {
+        let run = shape(&l, font, text, size, extra);
+        let baseline = 595.0 - y;
+        let got: Vec<f32> = placed
+            .iter()
+            .filter(|(py, _)| (py - baseline).abs() < 0.01)
+            .map(|&(_, px)| px)
+            .collect();
+        let mut pen = x0;
+        let want: Vec<f32> = run
+            .glyphs
+            .iter()
+            .map(|g| {
+                let at = pen + g.x_offset;
+                pen += g.x_advance;
+                at
+            })
+            .collect();
+        assert_eq!(got.len(), want.len(), "{text}");
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!(
+                (g - w).abs() < 0.01,
+                "{text}: glyph {i} at {g}, layout says {w}"
+            );
+        }
+    }
+}
+
 #[test]
 fn renders() {
     let (_, path) = write_sample("render.pdf");
@@ -617,6 +732,102 @@ fn bad_layouts_are_errors() {
             .to_string()
             .contains("missing page 6")
     );
+}
+
+#[test]
+fn pages_without_text_and_empty_layouts() {
+    let mut l = sample_layout();
+    l.outline.clear();
+    l.pages = vec![Page {
+        width: 420.0,
+        height: 595.0,
+        items: Vec::new(),
+    }];
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("blank.pdf");
+    std::fs::write(&path, write_pdf(&l).unwrap()).unwrap();
+    let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(ok && !out.contains("WARNING"), "{out}");
+    l.pages.clear();
+    let bytes = write_pdf(&l).unwrap();
+    assert!(
+        lopdf::Document::load_mem(&bytes)
+            .unwrap()
+            .get_pages()
+            .is_empty()
+    );
+}
+
+#[test]
+fn png_bit_depths_and_alpha_stay_lossless() {
+    let encode = |img: image::DynamicImage| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let rgba16 = image::ImageBuffer::from_fn(5, 3, |x, y| {
+        image::Rgba([x as u16 * 4099, y as u16 * 9001, 7, 1000 + x as u16])
+    });
+    let gray_alpha = image::ImageBuffer::from_fn(4, 2, |x, _| image::LumaA([x as u8 * 60, 128]));
+    let pngs = [
+        encode(image::DynamicImage::ImageRgba16(rgba16)),
+        encode(image::DynamicImage::ImageLumaA8(gray_alpha)),
+    ];
+    let mut l = sample_layout();
+    l.outline.clear();
+    let items = pngs
+        .iter()
+        .enumerate()
+        .map(|(i, data)| Positioned {
+            pos: Point {
+                x: 50.0 + 100.0 * i as f32,
+                y: 50.0,
+            },
+            item: Item::Image(Image {
+                data: Arc::new(data.clone()),
+                format: ImageFormat::Png,
+                pixel_size: (5, 3),
+                width: 50.0,
+                height: 30.0,
+            }),
+        })
+        .collect();
+    l.pages = vec![Page {
+        width: 420.0,
+        height: 595.0,
+        items,
+    }];
+    let bytes = write_pdf(&l).unwrap();
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("png-depths.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let (ok, out) = run("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(ok && !out.contains("WARNING"), "{out}");
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let page = doc.get_pages()[&1];
+    let res = doc
+        .get_dictionary(
+            doc.get_dictionary(page)
+                .unwrap()
+                .get(b"Resources")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    let xobjects = res.get(b"XObject").unwrap().as_dict().unwrap();
+    let stream = |id: lopdf::ObjectId| doc.get_object(id).unwrap().as_stream().unwrap();
+    for (name, bits, color_len, alpha_len) in [
+        (b"Im0", 16, 5 * 3 * 3 * 2, 5 * 3 * 2),
+        (b"Im1", 8, 4 * 2, 4 * 2),
+    ] {
+        let img = stream(xobjects.get(name).unwrap().as_reference().unwrap());
+        assert_eq!(
+            img.dict.get(b"BitsPerComponent").unwrap().as_i64().unwrap(),
+            bits
+        );
+        assert_eq!(img.decompressed_content().unwrap().len(), color_len);
+        let mask = stream(img.dict.get(b"SMask").unwrap().as_reference().unwrap());
+        assert_eq!(mask.decompressed_content().unwrap().len(), alpha_len);
+    }
 }
 
 #[test]

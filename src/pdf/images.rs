@@ -1,28 +1,75 @@
-//! Image XObjects: JPEG passed through untouched (`/DCTDecode`), PNG decoded
-//! and stored losslessly (`/FlateDecode`, alpha as a soft mask).
+//! Image XObjects for printpdf: JPEG passed through untouched
+//! (`/DCTDecode`), PNG stored losslessly (`/FlateDecode`, alpha as a soft
+//! mask).
+//!
+//! 8-bit PNGs go through printpdf's own image path ([`RawImage`], encoded
+//! with the options of [`image_options`]). JPEGs and 16-bit PNGs are handed
+//! to printpdf as ready-made streams ([`ExternalXObject`]): its image path
+//! would decode and re-encode a JPEG, and cut 16-bit samples to 8 bits.
 
 use super::PdfError;
 use crate::frame::{Image, ImageFormat};
 use image::DynamicImage;
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use printpdf::{
+    DictItem, ExternalStream, ExternalXObject, ImageCompression, ImageOptimizationOptions, Px,
+    RawImage, RawImageData, RawImageFormat, XObject,
+};
+use std::collections::BTreeMap;
 
-/// Adds an image XObject for `img` to `doc` and returns its id.
-pub(crate) fn add_image(doc: &mut Document, img: &Image) -> Result<ObjectId, PdfError> {
+/// The printpdf XObject for `img`.
+pub(crate) fn xobject(img: &Image) -> Result<XObject, PdfError> {
     match img.format {
-        ImageFormat::Jpeg => add_jpeg(doc, &img.data),
-        ImageFormat::Png => add_png(doc, &img.data),
+        ImageFormat::Jpeg => jpeg(&img.data),
+        ImageFormat::Png => png(&img.data),
     }
 }
 
-fn image_dict(width: u32, height: u32, space: &str, bits: u8) -> Dictionary {
-    Dictionary::from_iter([
-        ("Type", Object::Name(b"XObject".to_vec())),
-        ("Subtype", Object::Name(b"Image".to_vec())),
-        ("Width", Object::Integer(width.into())),
-        ("Height", Object::Integer(height.into())),
-        ("ColorSpace", Object::Name(space.as_bytes().to_vec())),
-        ("BitsPerComponent", Object::Integer(bits.into())),
-    ])
+/// How printpdf encodes [`RawImage`]s: losslessly with Flate, as they are
+/// (no greyscale detection, dithering or down-sizing).
+pub(crate) fn image_options() -> ImageOptimizationOptions {
+    ImageOptimizationOptions {
+        quality: None,
+        max_image_size: None,
+        dither_greyscale: Some(false),
+        convert_to_greyscale: Some(false),
+        auto_optimize: Some(false),
+        format: Some(ImageCompression::Flate),
+    }
+}
+
+type Dict = BTreeMap<String, DictItem>;
+
+fn name(n: &str) -> DictItem {
+    DictItem::Name(n.as_bytes().to_vec())
+}
+
+fn image_dict(width: u32, height: u32, space: &str, bits: u8) -> Dict {
+    [
+        ("Type", name("XObject")),
+        ("Subtype", name("Image")),
+        ("Width", DictItem::Int(width.into())),
+        ("Height", DictItem::Int(height.into())),
+        ("ColorSpace", name(space)),
+        ("BitsPerComponent", DictItem::Int(bits.into())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// A stream printpdf writes as it is (`compress: false`: the content is
+/// already encoded as its `/Filter` says).
+fn external(dict: Dict, content: Vec<u8>, width: u32, height: u32) -> XObject {
+    XObject::External(ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content,
+            compress: false,
+        },
+        width: Some(Px(width as usize)),
+        height: Some(Px(height as usize)),
+        dpi: None,
+    })
 }
 
 /// Reads the frame header (SOFn) of a JPEG: (width, height, components, bits).
@@ -55,7 +102,7 @@ fn jpeg_header(data: &[u8]) -> Option<(u32, u32, u8, u8)> {
     }
 }
 
-fn add_jpeg(doc: &mut Document, data: &[u8]) -> Result<ObjectId, PdfError> {
+fn jpeg(data: &[u8]) -> Result<XObject, PdfError> {
     let (w, h, comps, bits) =
         jpeg_header(data).ok_or_else(|| PdfError::Image("not a readable JPEG".into()))?;
     let space = match comps {
@@ -65,27 +112,20 @@ fn add_jpeg(doc: &mut Document, data: &[u8]) -> Result<ObjectId, PdfError> {
         n => return Err(PdfError::Image(format!("JPEG with {n} components"))),
     };
     let mut dict = image_dict(w, h, space, bits);
-    dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
+    dict.insert("Filter".into(), name("DCTDecode"));
     if comps == 4 {
         // Adobe CMYK JPEGs are stored inverted.
-        let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec();
-        dict.set("Decode", Object::Array(decode));
+        let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(DictItem::Int).to_vec();
+        dict.insert("Decode".into(), DictItem::Array(decode));
     }
-    Ok(doc.add_object(Stream::new(dict, data.to_vec())))
+    Ok(external(dict, data.to_vec(), w, h))
 }
 
-/// Samples of 8- or 16-bit channels, big-endian, separated into colour and
-/// alpha planes.
-fn split(samples: Vec<u16>, channels: usize, wide: bool) -> (Vec<u8>, Option<Vec<u8>>) {
+/// 16-bit samples, big-endian, separated into colour and alpha planes.
+fn split(samples: Vec<u16>, channels: usize) -> (Vec<u8>, Option<Vec<u8>>) {
     // Gray+alpha and RGB+alpha have an even number of channels.
     let color_channels = channels - usize::from(channels.is_multiple_of(2));
-    let push = |out: &mut Vec<u8>, v: u16| {
-        if wide {
-            out.extend_from_slice(&v.to_be_bytes());
-        } else {
-            out.push(v as u8);
-        }
-    };
+    let push = |out: &mut Vec<u8>, v: u16| out.extend_from_slice(&v.to_be_bytes());
     let mut color = Vec::new();
     let mut alpha = (color_channels != channels).then(Vec::new);
     for px in samples.chunks(channels) {
@@ -99,45 +139,75 @@ fn split(samples: Vec<u16>, channels: usize, wide: bool) -> (Vec<u8>, Option<Vec
     (color, alpha)
 }
 
-fn flate_stream(dict: Dictionary, data: Vec<u8>) -> Stream {
-    let mut s = Stream::new(dict, data);
+/// Flate-compresses `data` (as lopdf does for every other stream).
+fn flate(dict: &mut Dict, data: Vec<u8>) -> Vec<u8> {
+    let mut s = lopdf::Stream::new(lopdf::Dictionary::new(), data);
     let _ = s.compress();
-    s
+    if s.dict.has(b"Filter") {
+        dict.insert("Filter".into(), name("FlateDecode"));
+    }
+    s.content
 }
 
-fn add_png(doc: &mut Document, data: &[u8]) -> Result<ObjectId, PdfError> {
+fn png(data: &[u8]) -> Result<XObject, PdfError> {
     let img = image::load_from_memory_with_format(data, image::ImageFormat::Png)
         .map_err(|e| PdfError::Image(format!("PNG: {e}")))?;
     let (w, h) = (img.width(), img.height());
-    let (samples, channels, wide): (Vec<u16>, usize, bool) = match img {
-        DynamicImage::ImageLuma8(b) => {
-            (b.into_raw().into_iter().map(u16::from).collect(), 1, false)
-        }
-        DynamicImage::ImageLumaA8(b) => {
-            (b.into_raw().into_iter().map(u16::from).collect(), 2, false)
-        }
-        DynamicImage::ImageRgb8(b) => (b.into_raw().into_iter().map(u16::from).collect(), 3, false),
-        DynamicImage::ImageRgba8(b) => {
-            (b.into_raw().into_iter().map(u16::from).collect(), 4, false)
-        }
-        DynamicImage::ImageLuma16(b) => (b.into_raw(), 1, true),
-        DynamicImage::ImageLumaA16(b) => (b.into_raw(), 2, true),
-        DynamicImage::ImageRgb16(b) => (b.into_raw(), 3, true),
-        other => (other.into_rgba16().into_raw(), 4, true),
+    fn opaque(mut alpha: impl Iterator<Item = u8>) -> bool {
+        alpha.all(|a| a == 0xFF)
+    }
+    // An alpha channel that is opaque everywhere is dropped.
+    let (pixels, data_format) = match img {
+        DynamicImage::ImageLuma8(b) => (b.into_raw(), RawImageFormat::R8),
+        DynamicImage::ImageLumaA8(b) if opaque(b.pixels().map(|p| p[1])) => (
+            DynamicImage::ImageLumaA8(b).into_luma8().into_raw(),
+            RawImageFormat::R8,
+        ),
+        DynamicImage::ImageLumaA8(b) => (b.into_raw(), RawImageFormat::RG8),
+        DynamicImage::ImageRgb8(b) => (b.into_raw(), RawImageFormat::RGB8),
+        DynamicImage::ImageRgba8(b) if opaque(b.pixels().map(|p| p[3])) => (
+            DynamicImage::ImageRgba8(b).into_rgb8().into_raw(),
+            RawImageFormat::RGB8,
+        ),
+        DynamicImage::ImageRgba8(b) => (b.into_raw(), RawImageFormat::RGBA8),
+        other => return Ok(png16(other)),
     };
-    let (color, alpha) = split(samples, channels, wide);
-    let bits = if wide { 16 } else { 8 };
+    Ok(XObject::Image(RawImage {
+        pixels: RawImageData::U8(pixels),
+        width: w as usize,
+        height: h as usize,
+        data_format,
+        tag: Vec::new(),
+    }))
+}
+
+/// A PNG with 16-bit (or float) samples, kept at 16 bits.
+fn png16(img: DynamicImage) -> XObject {
+    let (w, h) = (img.width(), img.height());
+    let (samples, channels): (Vec<u16>, usize) = match img {
+        DynamicImage::ImageLuma16(b) => (b.into_raw(), 1),
+        DynamicImage::ImageLumaA16(b) => (b.into_raw(), 2),
+        DynamicImage::ImageRgb16(b) => (b.into_raw(), 3),
+        other => (other.into_rgba16().into_raw(), 4),
+    };
+    let (color, alpha) = split(samples, channels);
     let space = if channels <= 2 {
         "DeviceGray"
     } else {
         "DeviceRGB"
     };
-    // An alpha channel that is opaque everywhere is dropped.
     let opaque = |a: &Vec<u8>| a.iter().all(|&v| v == 0xFF);
-    let mut dict = image_dict(w, h, space, bits);
+    let mut dict = image_dict(w, h, space, 16);
     if let Some(alpha) = alpha.filter(|a| !opaque(a)) {
-        let mask = flate_stream(image_dict(w, h, "DeviceGray", bits), alpha);
-        dict.set("SMask", Object::Reference(doc.add_object(mask)));
+        let mut mask = image_dict(w, h, "DeviceGray", 16);
+        let content = flate(&mut mask, alpha);
+        let stream = ExternalStream {
+            dict: mask,
+            content,
+            compress: false,
+        };
+        dict.insert("SMask".into(), DictItem::Stream { stream });
     }
-    Ok(doc.add_object(flate_stream(dict, color)))
+    let content = flate(&mut dict, color);
+    external(dict, content, w, h)
 }

@@ -1,30 +1,43 @@
 //! PDF output: turns a [`Layout`] into a compact, deterministic PDF 1.7.
 //!
-//! The file is assembled with `lopdf` (the same version printpdf serializes
-//! with), fonts are subset with `subsetter`, and every content stream is
-//! written by hand so glyphs land exactly where the layout put them:
+//! printpdf builds the document: pages of printpdf operations, fonts
+//! (`ParsedFont`s that printpdf subsets and embeds as Type0 / CIDFontType2,
+//! Identity-H, with `/W` and a ToUnicode CMap), image XObjects and link
+//! annotations. The content is written so that printpdf adds nothing of its
+//! own (module `content`):
 //!
-//! * fonts: Type0 / CIDFontType2, Identity-H, subset (`ABCDEF+Name`), with
-//!   `/W` widths and a ToUnicode CMap (module `fonts`);
-//! * text: one `TJ` per stretch of glyphs, adjustments in thousandths of an
-//!   em, `Ts` for marks raised or lowered by GPOS, `/ActualText` spans where
-//!   the CMap alone cannot give the source text back (module `text`);
-//! * links without borders, named destinations, a nested outline (module
-//!   `nav`); Info and XMP metadata from [`DocInfo`] only (module `meta`);
-//! * `/ID` and the XMP document id are hashes of the content, so the same
-//!   layout always gives the same bytes.
+//! * text: one `ShowText` of glyph ids per stretch of glyphs; the glyphs'
+//!   offsets are our `TJ` adjustments in whole thousandths of an em, and
+//!   their `cid` is the text their ToUnicode entry gives back; `Ts` for marks
+//!   raised or lowered by GPOS, `/ActualText` spans where the CMap alone
+//!   cannot give the source text back (module `text`);
+//! * every number is rounded before printpdf sees it, and text is placed
+//!   with `Td` so printpdf's glyph-run merger (which writes kerns with float
+//!   noise) never engages.
+//!
+//! A lopdf post-pass on the document printpdf produced does what printpdf
+//! cannot (module `post`): a nested outline with `/XYZ` destinations at the
+//! heading, named destinations, borderless indirect link annotations, Info
+//! and XMP metadata from [`DocInfo`] only (no `GTS_PDFX` keys), `/Lang`,
+//! `/PageMode /UseOutlines`, `/DisplayDocTitle`, PDF 1.7 with object
+//! streams, and an `/ID` that is a hash of the content, so the same layout
+//! always gives the same bytes.
 
 mod content;
 mod fonts;
 mod images;
 mod meta;
 mod nav;
+mod post;
 mod text;
 
-use crate::frame::{DocInfo, Image, Item, Layout};
+use crate::frame::{Image, Item, Layout, LinkTarget};
 use content::Content;
-use fonts::{FontUse, text_string};
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use fonts::FontUse;
+use printpdf::{
+    Actions, BorderArray, ColorArray, Destination, LinkAnnotation, PdfDocument, PdfPage,
+    PdfParseErrorSeverity, PdfSaveOptions, Pt, Rect, XObjectId,
+};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -71,22 +84,21 @@ impl std::error::Error for PdfError {}
 /// The output depends only on `layout`: writing the same layout twice gives
 /// byte-identical files.
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
-    let mut doc = Document::with_version("1.7");
-    let mut resources = Dictionary::new();
+    if let Some(bad) = layout.outline.iter().find(|e| e.page >= layout.pages.len()) {
+        return Err(PdfError::OutlinePage(bad.page));
+    }
+    let mut doc = PdfDocument::new(&layout.info.title);
 
     let mut fonts = collect_fonts(layout)?;
-    let mut font_dict = Dictionary::new();
     for (&index, font) in fonts.iter_mut() {
-        font.res_name = format!("F{index}");
-        let id = font.embed(&mut doc, &layout.fonts[index])?;
-        font_dict.set(font.res_name.as_str(), Object::Reference(id));
-    }
-    if !font_dict.is_empty() {
-        resources.set("Font", Object::Dictionary(font_dict));
+        let (id, parsed) = font.prepare(&layout.fonts[index])?;
+        doc.resources
+            .fonts
+            .map
+            .insert(id, printpdf::PdfFont::new(parsed));
     }
 
     let mut image_names: BTreeMap<[u8; 32], String> = BTreeMap::new();
-    let mut xobjects = Dictionary::new();
     for img in layout
         .pages
         .iter()
@@ -99,35 +111,31 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
         let key = image_key(img);
         if !image_names.contains_key(&key) {
             let name = format!("Im{}", image_names.len());
-            let id = images::add_image(&mut doc, img)?;
-            xobjects.set(name.as_str(), Object::Reference(id));
+            let xobject = images::xobject(img)?;
+            doc.resources
+                .xobjects
+                .map
+                .insert(XObjectId(name.clone()), xobject);
             image_names.insert(key, name);
         }
     }
-    if !xobjects.is_empty() {
-        resources.set("XObject", Object::Dictionary(xobjects));
-    }
-    let resources_id = doc.add_object(resources);
 
-    let pages_id = doc.new_object_id();
-    let page_ids: Vec<(ObjectId, f32)> = layout
+    let anchors: std::collections::BTreeSet<&str> = layout
         .pages
         .iter()
-        .map(|p| (doc.new_object_id(), p.height))
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match &i.item {
+            Item::Anchor(name) => Some(name.as_str()),
+            _ => None,
+        })
         .collect();
-    let mut anchors: BTreeMap<Vec<u8>, Object> = BTreeMap::new();
-    for (page, &(id, height)) in layout.pages.iter().zip(&page_ids) {
-        for it in &page.items {
-            if let Item::Anchor(name) = &it.item {
-                let dest = nav::xyz(id, height - it.pos.y);
-                anchors.entry(name.as_bytes().to_vec()).or_insert(dest);
-            }
-        }
-    }
-
-    for (page, &(page_id, h)) in layout.pages.iter().zip(&page_ids) {
+    // Per page, the anchor each link annotation goes to (None: a URI), in
+    // the order printpdf writes them.
+    let mut links: Vec<Vec<Option<String>>> = Vec::new();
+    for (index, page) in layout.pages.iter().enumerate() {
+        let h = page.height;
         let mut c = Content::default();
-        let mut annots = Vec::new();
+        let mut page_links = Vec::new();
         for it in &page.items {
             let (x, y) = (it.pos.x, h - it.pos.y);
             match &it.item {
@@ -140,67 +148,88 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
                     c.end_text();
                     c.set_stroke(line.color);
                     c.set_line_width(line.thickness);
-                    c.nums(&[x, y], 2);
-                    c.raw("m ");
-                    c.nums(&[x + line.to.x, y - line.to.y], 2);
-                    c.raw("l S\n");
+                    c.line(x, y, x + line.to.x, y - line.to.y);
                 }
                 Item::Fill(fill) => {
                     c.end_text();
                     c.set_fill(fill.color);
-                    c.nums(&[x, y - fill.height, fill.width, fill.height], 2);
-                    c.raw("re f\n");
+                    c.fill_rect(x, y - fill.height, fill.width, fill.height);
                 }
                 Item::Image(img) => {
-                    c.end_text();
-                    c.raw("q ");
-                    c.nums(&[img.width, 0.0, 0.0, img.height, x, y - img.height], 2);
-                    c.raw(&format!("cm /{} Do Q\n", image_names[&image_key(img)]));
+                    let name = &image_names[&image_key(img)];
+                    c.image(name, x, y - img.height, img.width, img.height);
                 }
                 Item::Link(link) => {
-                    if let Some(a) = nav::link_annotation(link, x, y, &anchors) {
-                        annots.push(Object::Reference(doc.add_object(a)));
-                    }
+                    let (actions, anchor) = match &link.target {
+                        LinkTarget::Uri(uri) => (Actions::Uri(nav::encode_uri(uri)), None),
+                        LinkTarget::Anchor(name) if anchors.contains(name.as_str()) => {
+                            // printpdf can only point at a page; the post-pass
+                            // turns this into a named destination.
+                            let dest = Destination::Xyz {
+                                page: index + 1,
+                                left: None,
+                                top: None,
+                                zoom: None,
+                            };
+                            (Actions::Goto(dest), Some(name.clone()))
+                        }
+                        LinkTarget::Anchor(_) => continue,
+                    };
+                    let rect = Rect {
+                        x: Pt(content::round(x, 2)),
+                        y: Pt(content::round(y - link.height, 2)),
+                        width: Pt(content::round(link.width, 2)),
+                        height: Pt(content::round(link.height, 2)),
+                        mode: None,
+                        winding_order: None,
+                    };
+                    c.link(LinkAnnotation::new(
+                        rect,
+                        actions,
+                        Some(BorderArray::Solid([0.0; 3])),
+                        Some(ColorArray::Transparent),
+                        None,
+                    ));
+                    page_links.push(anchor);
                 }
                 Item::Line(_) | Item::Anchor(_) => {}
             }
         }
         c.end_text();
-        let mut stream = Stream::new(Dictionary::new(), c.buf);
-        let _ = stream.compress();
-        let contents = doc.add_object(stream);
-        let mut d = Dictionary::from_iter([
-            ("Type", Object::Name(b"Page".to_vec())),
-            ("Parent", Object::Reference(pages_id)),
-            (
-                "MediaBox",
-                Object::Array([0.0, 0.0, page.width, h].map(nav::coord).to_vec()),
-            ),
-            ("Resources", Object::Reference(resources_id)),
-            ("Contents", Object::Reference(contents)),
-        ]);
-        if !annots.is_empty() {
-            d.set("Annots", Object::Array(annots));
-        }
-        doc.set_object(page_id, d);
+        let mut pdf_page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), c.ops);
+        let size = Rect::from_wh(Pt(content::round(page.width, 2)), Pt(content::round(h, 2)));
+        (pdf_page.media_box, pdf_page.trim_box, pdf_page.crop_box) =
+            (size.clone(), size.clone(), size);
+        doc.pages.push(pdf_page);
+        links.push(page_links);
     }
-    let kids = page_ids
-        .iter()
-        .map(|(id, _)| Object::Reference(*id))
-        .collect();
-    doc.set_object(
-        pages_id,
-        Dictionary::from_iter([
-            ("Type", Object::Name(b"Pages".to_vec())),
-            ("Kids", Object::Array(kids)),
-            ("Count", Object::Integer(page_ids.len() as i64)),
-        ]),
-    );
 
-    let catalog = catalog(&mut doc, layout, pages_id, &page_ids, &anchors)?;
-    let catalog_id = doc.add_object(catalog);
-    doc.trailer.set("Root", Object::Reference(catalog_id));
-    finish(doc, catalog_id, &layout.info)
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: Some(images::image_options()),
+    };
+    let mut warnings = Vec::new();
+    let saved = doc.to_lopdf_document(&opts, &mut warnings);
+    // printpdf reports what went wrong (a font it could not subset, which
+    // it would then embed whole) as error-level warnings.
+    if let Some(w) = warnings
+        .iter()
+        .find(|w| w.severity == PdfParseErrorSeverity::Error)
+    {
+        let font = fonts
+            .iter()
+            .find(|(_, f)| !f.res_name.is_empty() && w.msg.contains(&f.res_name));
+        return Err(match font {
+            Some((&index, _)) => PdfError::Font {
+                font: layout.fonts[index].name.clone(),
+                reason: w.msg.clone(),
+            },
+            None => PdfError::Write(format!("printpdf: {}", w.msg)),
+        });
+    }
+    post::finish(saved, layout, &links)
 }
 
 /// The Type0 fonts the layout draws with, with their glyphs and ToUnicode
@@ -246,65 +275,4 @@ fn collect_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> 
 
 fn image_key(img: &Image) -> [u8; 32] {
     Sha256::digest(img.data.as_slice()).into()
-}
-
-fn catalog(
-    doc: &mut Document,
-    layout: &Layout,
-    pages_id: ObjectId,
-    page_ids: &[(ObjectId, f32)],
-    anchors: &BTreeMap<Vec<u8>, Object>,
-) -> Result<Dictionary, PdfError> {
-    let mut cat = Dictionary::from_iter([
-        ("Type", Object::Name(b"Catalog".to_vec())),
-        ("Pages", Object::Reference(pages_id)),
-    ]);
-    if let Some(bad) = layout.outline.iter().find(|e| e.page >= page_ids.len()) {
-        return Err(PdfError::OutlinePage(bad.page));
-    }
-    if let Some(outlines) = nav::outline(doc, &layout.outline, page_ids) {
-        cat.set("Outlines", Object::Reference(outlines));
-        cat.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-    }
-    if !anchors.is_empty() {
-        let dests = doc.add_object(nav::dests_tree(anchors));
-        let names = Dictionary::from_iter([("Dests", Object::Reference(dests))]);
-        cat.set("Names", Object::Dictionary(names));
-    }
-    if !layout.info.lang.is_empty() {
-        cat.set("Lang", text_string(&layout.info.lang));
-    }
-    let prefs = Dictionary::from_iter([("DisplayDocTitle", Object::Boolean(true))]);
-    cat.set("ViewerPreferences", Object::Dictionary(prefs));
-    Ok(cat)
-}
-
-/// Serializes with object streams and a cross-reference stream (PDF 1.5+),
-/// which keeps the many small dictionaries compressed.
-fn save(doc: &mut Document) -> Result<Vec<u8>, PdfError> {
-    let mut out = Vec::new();
-    doc.save_modern(&mut out)
-        .map_err(|e| PdfError::Write(e.to_string()))?;
-    Ok(out)
-}
-
-/// Adds what depends on the finished content (the `/ID`, the XMP document
-/// id) and the metadata, then serializes.
-fn finish(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<Vec<u8>, PdfError> {
-    let info_id = doc.add_object(meta::info_dict(info));
-    doc.trailer.set("Info", Object::Reference(info_id));
-    // Saving mutates the document (object stream and xref ids): hash a copy.
-    let digest = Sha256::digest(save(&mut doc.clone())?);
-    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &digest).to_string();
-    let xmp_dict = Dictionary::from_iter([
-        ("Type", Object::Name(b"Metadata".to_vec())),
-        ("Subtype", Object::Name(b"XML".to_vec())),
-    ]);
-    let xmp_id = doc.add_object(Stream::new(xmp_dict, meta::xmp(info, &uuid).into_bytes()));
-    doc.get_dictionary_mut(catalog_id)
-        .map_err(|e| PdfError::Write(e.to_string()))?
-        .set("Metadata", Object::Reference(xmp_id));
-    save(&mut doc)
 }

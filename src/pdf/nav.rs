@@ -1,8 +1,9 @@
-//! Navigation: link annotations, named destinations and the nested outline.
+//! Navigation for the post-pass: destinations, named destinations and the
+//! nested outline.
 
 use super::content::num;
 use super::fonts::text_string;
-use crate::frame::{LinkArea, LinkTarget, OutlineEntry};
+use crate::frame::OutlineEntry;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use std::collections::BTreeMap;
 
@@ -38,44 +39,6 @@ pub(crate) fn encode_uri(uri: &str) -> String {
         }
     }
     out
-}
-
-/// A link annotation for `link`, whose top-left corner is at (`x`, `top`) in
-/// PDF coordinates. Internal links name their destination; `None` when the
-/// anchor does not exist.
-pub(crate) fn link_annotation(
-    link: &LinkArea,
-    x: f32,
-    top: f32,
-    anchors: &BTreeMap<Vec<u8>, Object>,
-) -> Option<Dictionary> {
-    let rect = [x, top - link.height, x + link.width, top]
-        .map(coord)
-        .to_vec();
-    let mut d = Dictionary::from_iter([
-        ("Type", Object::Name(b"Annot".to_vec())),
-        ("Subtype", Object::Name(b"Link".to_vec())),
-        ("Rect", Object::Array(rect)),
-        ("Border", Object::Array(vec![Object::Integer(0); 3])),
-    ]);
-    match &link.target {
-        LinkTarget::Uri(uri) => {
-            let action = Dictionary::from_iter([
-                ("S", Object::Name(b"URI".to_vec())),
-                (
-                    "URI",
-                    Object::String(encode_uri(uri).into_bytes(), StringFormat::Literal),
-                ),
-            ]);
-            d.set("A", Object::Dictionary(action));
-        }
-        LinkTarget::Anchor(name) => {
-            anchors.get(name.as_bytes())?;
-            let dest = Object::String(name.as_bytes().to_vec(), StringFormat::Literal);
-            d.set("Dest", dest);
-        }
-    }
-    Some(d)
 }
 
 /// The `/Dests` name tree (a single root node holding every name, sorted).

@@ -1,10 +1,11 @@
-//! Glyph runs: what each glyph gives back on extraction, and the `TJ`
-//! operators that place every glyph at exactly the layout's position.
+//! Glyph runs: what each glyph gives back on extraction, and the printpdf
+//! `ShowText` operations (one `TJ` each) that place every glyph at exactly
+//! the layout's position.
 
-use super::content::{Content, push_utf16_hex};
+use super::content::Content;
 use super::fonts::FontUse;
 use crate::frame::{Glyph, GlyphRun};
-use std::io::Write;
+use printpdf::{Codepoint, TextItem};
 use std::ops::Range;
 
 /// Offsets smaller than this (points) count as "not positioned".
@@ -103,43 +104,41 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
     out
 }
 
-/// Accumulates one `TJ` array: hex glyph strings and adjustments.
+/// Accumulates the items of one `TJ`: glyphs by their original id (printpdf
+/// renumbers them for the subset) with the text their ToUnicode entry gives
+/// back, and adjustments in whole thousandths of an em.
 #[derive(Default)]
 struct Tj {
-    buf: Vec<u8>,
-    in_hex: bool,
+    items: Vec<TextItem>,
+    glyphs: Vec<Codepoint>,
 }
 
 impl Tj {
-    fn glyph(&mut self, cid: u16) {
-        if !self.in_hex {
-            self.buf.push(b'<');
-            self.in_hex = true;
-        }
-        let _ = write!(self.buf, "{cid:04X}");
+    fn glyph(&mut self, gid: u16, text: &str) {
+        self.glyphs.push(Codepoint {
+            gid,
+            offset: 0.0,
+            cid: Some(text.to_owned()),
+        });
     }
 
+    /// An adjustment before the next glyph: printpdf writes a glyph's
+    /// `offset` right after it, so it goes on the previous glyph, or stands
+    /// alone at the start of the array.
     fn adjust(&mut self, thousandths: i32) {
-        if self.in_hex {
-            self.buf.push(b'>');
-            self.in_hex = false;
-        } else if !self.buf.is_empty() {
-            self.buf.push(b' ');
+        match self.glyphs.last_mut() {
+            Some(last) => last.offset = thousandths as f32,
+            None => self.items.push(TextItem::Offset(thousandths as f32)),
         }
-        let _ = write!(self.buf, "{thousandths}");
     }
 
     fn flush(&mut self, c: &mut Content) {
-        if self.in_hex {
-            self.buf.push(b'>');
+        if !self.glyphs.is_empty() {
+            let glyphs = std::mem::take(&mut self.glyphs);
+            self.items.push(TextItem::GlyphIds(glyphs));
+            c.show(std::mem::take(&mut self.items));
         }
-        if self.buf.contains(&b'<') {
-            c.buf.push(b'[');
-            c.buf.append(&mut self.buf);
-            c.buf.extend_from_slice(b"]TJ\n");
-        }
-        self.buf.clear();
-        self.in_hex = false;
+        self.items.clear();
     }
 }
 
@@ -153,9 +152,7 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
     c.begin_text();
     c.set_font(&font.res_name, run.size);
     c.set_fill(run.color);
-    c.raw("1 0 0 1 ");
-    c.nums(&[x, y], 2);
-    c.raw("Tm\n");
+    c.move_text_to(x, y);
 
     let actual: Vec<bool> = units.iter().map(|u| u.needs_actual_text(font)).collect();
     let mut tj = Tj::default();
@@ -172,9 +169,7 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
                 .iter()
                 .map(|u| u.text.as_str())
                 .collect();
-            c.raw("/Span<</ActualText");
-            push_utf16_hex(&mut c.buf, &text);
-            c.raw(">>BDC\n");
+            c.begin_actual_text(&text);
         }
         // Where each glyph goes, and where its advance (as the viewer
         // knows it, from /W) ends.
@@ -200,12 +195,12 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
                 tj.adjust(adj);
                 pdf_x -= adj as f32 * run.size / 1000.0;
             }
-            tj.glyph(font.cids.get(&g.id).copied().unwrap_or(0));
+            tj.glyph(g.id, font.unicode_of(g.id));
             pdf_x += width(g);
         }
         if actual[i] {
             tj.flush(c);
-            c.raw("EMC\n");
+            c.end_marked_content();
         }
         i = span.end;
     }

@@ -1,0 +1,323 @@
+//! The lopdf post-pass over the document printpdf built: what printpdf
+//! 0.12.8 cannot write itself.
+//!
+//! * a nested outline with `/XYZ` destinations at the heading (printpdf's
+//!   bookmarks are flat and point at page tops), named destinations, and
+//!   internal links that go to them (printpdf only has page GoTo actions);
+//! * link annotations as indirect objects (printpdf writes them inline,
+//!   which ISO 32000-1 table 30 does not allow) with `/Border [0 0 0]`;
+//! * `/PageMode /UseOutlines` as a name (printpdf writes a string),
+//!   `/ViewerPreferences`, `/Lang`;
+//! * Info and XMP metadata from [`DocInfo`] only, without printpdf's empty
+//!   `/GTS_PDFXVersion`, `/Trapped` and `/Identifier`;
+//! * the standard `Adobe-Identity-UCS` header on the ToUnicode CMaps,
+//!   instead of printpdf's longer one (the mappings are printpdf's);
+//! * `/Span<<` in content streams (lopdf's content encoder puts a space
+//!   between the tag and the property list);
+//! * empty resource dictionaries dropped, one `/Resources` shared by all
+//!   pages, unreferenced objects pruned;
+//! * PDF 1.7 with object streams, and an `/ID` and XMP document id that are
+//!   hashes of the content (printpdf's are random).
+//!
+//! [`DocInfo`]: crate::frame::DocInfo
+
+use super::fonts::text_string;
+use super::{PdfError, meta, nav};
+use crate::frame::{DocInfo, Item, Layout};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+fn err(e: impl std::fmt::Display) -> PdfError {
+    PdfError::Write(e.to_string())
+}
+
+/// Finishes the document printpdf built and serializes it.
+///
+/// `links` holds, per page, the anchor each of the page's link annotations
+/// goes to (`None` for a URI), in the order of the page's `/Annots`.
+pub(crate) fn finish(
+    mut doc: Document,
+    layout: &Layout,
+    links: &[Vec<Option<String>>],
+) -> Result<Vec<u8>, PdfError> {
+    doc.version = "1.7".into();
+    let catalog_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(err)?;
+    let pages: Vec<(ObjectId, f32)> = doc
+        .get_pages()
+        .into_values()
+        .zip(&layout.pages)
+        .map(|(id, p)| (id, p.height))
+        .collect();
+    if pages.len() != layout.pages.len() {
+        return Err(err(format!(
+            "printpdf wrote {} pages instead of {}",
+            pages.len(),
+            layout.pages.len()
+        )));
+    }
+
+    let mut anchors: BTreeMap<Vec<u8>, Object> = BTreeMap::new();
+    for (page, &(id, height)) in layout.pages.iter().zip(&pages) {
+        for it in &page.items {
+            if let Item::Anchor(name) = &it.item {
+                let dest = nav::xyz(id, height - it.pos.y);
+                anchors.entry(name.as_bytes().to_vec()).or_insert(dest);
+            }
+        }
+    }
+
+    let mut shared_resources = None;
+    for (&(page_id, _), page_links) in pages.iter().zip(links) {
+        fix_annotations(&mut doc, page_id, page_links)?;
+        fix_content(&mut doc, page_id)?;
+        share_resources(&mut doc, page_id, &mut shared_resources)?;
+    }
+
+    compact_to_unicode(&mut doc)?;
+
+    let mut cat = doc.get_dictionary(catalog_id).map_err(err)?.clone();
+    complete_catalog(&mut doc, &mut cat, layout, &pages, &anchors);
+    doc.set_object(catalog_id, cat);
+
+    let info = Object::Dictionary(meta::info_dict(&layout.info));
+    match doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => doc.set_object(id, info),
+        Err(_) => {
+            let id = doc.add_object(info);
+            doc.trailer.set("Info", Object::Reference(id));
+        }
+    }
+
+    doc.compress();
+    doc.prune_objects();
+    doc.renumber_objects();
+    let catalog_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(err)?;
+    with_ids(doc, catalog_id, &layout.info)
+}
+
+/// Makes the page's link annotations indirect and borderless, and points
+/// internal links at their named destination.
+fn fix_annotations(
+    doc: &mut Document,
+    page_id: ObjectId,
+    targets: &[Option<String>],
+) -> Result<(), PdfError> {
+    let page = doc.get_dictionary_mut(page_id).map_err(err)?;
+    let annots = match page.remove(b"Annots") {
+        Some(Object::Array(a)) => a,
+        _ => Vec::new(),
+    };
+    if annots.len() != targets.len() {
+        return Err(err(format!(
+            "printpdf wrote {} link annotations instead of {}",
+            annots.len(),
+            targets.len()
+        )));
+    }
+    let mut refs = Vec::new();
+    for (annot, target) in annots.into_iter().zip(targets) {
+        let Object::Dictionary(mut d) = annot else {
+            return Err(err(
+                "printpdf wrote a link annotation that is not a dictionary",
+            ));
+        };
+        d.set("Border", Object::Array(vec![Object::Integer(0); 3]));
+        // An empty colour and the default highlighting say nothing.
+        d.remove(b"C");
+        d.remove(b"H");
+        if let Ok(rect) = d.get_mut(b"Rect").and_then(Object::as_array_mut) {
+            for v in rect.iter_mut() {
+                *v = nav::coord(v.as_float().unwrap_or(0.0));
+            }
+        }
+        if let Some(name) = target {
+            d.remove(b"A");
+            let dest = Object::String(name.as_bytes().to_vec(), StringFormat::Literal);
+            d.set("Dest", dest);
+        }
+        refs.push(Object::Reference(doc.add_object(d)));
+    }
+    if !refs.is_empty() {
+        doc.get_dictionary_mut(page_id)
+            .map_err(err)?
+            .set("Annots", Object::Array(refs));
+    }
+    Ok(())
+}
+
+/// Removes the space lopdf's content encoder writes between a marked-content
+/// tag and its property list (`/Span <<` becomes `/Span<<`). The content
+/// holds no literal strings (glyphs and `/ActualText` are hex strings), so
+/// the bytes cannot occur anywhere else.
+fn fix_content(doc: &mut Document, page_id: ObjectId) -> Result<(), PdfError> {
+    let contents = doc
+        .get_dictionary(page_id)
+        .and_then(|p| p.get(b"Contents"))
+        .and_then(Object::as_reference)
+        .map_err(err)?;
+    let stream = doc
+        .get_object_mut(contents)
+        .and_then(Object::as_stream_mut)
+        .map_err(err)?;
+    let data = stream.decompressed_content().map_err(err)?;
+    let mut out = Vec::with_capacity(data.len());
+    let mut rest = data.as_slice();
+    const LOOSE: &[u8] = b"/Span <<";
+    while let Some(at) = rest.windows(LOOSE.len()).position(|w| w == LOOSE) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(b"/Span<<");
+        rest = &rest[at + LOOSE.len()..];
+    }
+    out.extend_from_slice(rest);
+    stream.dict.remove(b"Filter");
+    stream.set_content(out);
+    Ok(())
+}
+
+/// The header of a ToUnicode CMap, up to its code space range.
+const CMAP_HEADER: &[u8] = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n\
+/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n";
+
+/// Replaces the header of every ToUnicode CMap with the standard
+/// `Adobe-Identity-UCS` one. printpdf's header (PostScript resource
+/// comments, a `FontSpecific` system info, `/CMapVersion`, `/WMode`) says
+/// nothing a text extractor uses and costs about 90 compressed bytes per
+/// font; the code space and the `bfchar` entries are kept as printpdf wrote
+/// them.
+fn compact_to_unicode(doc: &mut Document) -> Result<(), PdfError> {
+    let cmaps: Vec<ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0"))
+        .filter_map(|d| d.get(b"ToUnicode").and_then(Object::as_reference).ok())
+        .collect();
+    for id in cmaps {
+        let stream = doc
+            .get_object_mut(id)
+            .and_then(Object::as_stream_mut)
+            .map_err(err)?;
+        let data = stream.decompressed_content().map_err(err)?;
+        let start = b"1 begincodespacerange";
+        if let Some(at) = data.windows(start.len()).position(|w| w == start) {
+            let mut out = CMAP_HEADER.to_vec();
+            out.extend_from_slice(&data[at..]);
+            stream.dict.remove(b"Filter");
+            stream.set_content(out);
+        }
+    }
+    Ok(())
+}
+
+/// Puts the resource category dictionaries inline, drops the empty ones
+/// (printpdf writes `/ExtGState` and `/Shading` for every page) and makes
+/// every page use the first page's `/Resources`, which printpdf writes once
+/// per page with the same contents.
+fn share_resources(
+    doc: &mut Document,
+    page_id: ObjectId,
+    shared: &mut Option<(ObjectId, Dictionary)>,
+) -> Result<(), PdfError> {
+    let res_id = doc
+        .get_dictionary(page_id)
+        .and_then(|p| p.get(b"Resources"))
+        .and_then(Object::as_reference)
+        .map_err(err)?;
+    let mut res = Dictionary::new();
+    for (k, v) in doc.get_dictionary(res_id).map_err(err)? {
+        // printpdf refers to one dictionary per category: put it inline.
+        let dict = match v {
+            Object::Reference(id) => doc.get_dictionary(*id).map_err(err)?,
+            Object::Dictionary(d) => d,
+            _ => return Err(err("printpdf wrote an unexpected /Resources entry")),
+        };
+        if !dict.is_empty() {
+            res.set(k.clone(), Object::Dictionary(dict.clone()));
+        }
+    }
+    match shared {
+        Some((id, first)) if *first == res => {
+            let id = *id;
+            doc.get_dictionary_mut(page_id)
+                .map_err(err)?
+                .set("Resources", Object::Reference(id));
+        }
+        _ => {
+            doc.set_object(res_id, res.clone());
+            if shared.is_none() {
+                *shared = Some((res_id, res));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn complete_catalog(
+    doc: &mut Document,
+    cat: &mut Dictionary,
+    layout: &Layout,
+    pages: &[(ObjectId, f32)],
+    anchors: &BTreeMap<Vec<u8>, Object>,
+) {
+    for key in [
+        b"PageMode".as_slice(),
+        b"Outlines",
+        b"Metadata",
+        b"OutputIntents",
+    ] {
+        cat.remove(key);
+    }
+    if let Some(outlines) = nav::outline(doc, &layout.outline, pages) {
+        cat.set("Outlines", Object::Reference(outlines));
+        cat.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+    if !anchors.is_empty() {
+        let dests = doc.add_object(nav::dests_tree(anchors));
+        let names = Dictionary::from_iter([("Dests", Object::Reference(dests))]);
+        cat.set("Names", Object::Dictionary(names));
+    }
+    if !layout.info.lang.is_empty() {
+        cat.set("Lang", text_string(&layout.info.lang));
+    }
+    let prefs = Dictionary::from_iter([("DisplayDocTitle", Object::Boolean(true))]);
+    cat.set("ViewerPreferences", Object::Dictionary(prefs));
+}
+
+/// Serializes with object streams and a cross-reference stream (PDF 1.5+),
+/// which keeps the many small dictionaries compressed.
+fn save(doc: &mut Document) -> Result<Vec<u8>, PdfError> {
+    let mut out = Vec::new();
+    doc.save_modern(&mut out).map_err(err)?;
+    Ok(out)
+}
+
+/// Adds what depends on the finished content (the `/ID`, the XMP document
+/// id, replacing printpdf's random ones) and the XMP packet, then
+/// serializes.
+fn with_ids(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<Vec<u8>, PdfError> {
+    doc.trailer.remove(b"ID");
+    // Saving mutates the document (object stream and xref ids): hash a copy.
+    let digest = Sha256::digest(save(&mut doc.clone())?);
+    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &digest).to_string();
+    let xmp_dict = Dictionary::from_iter([
+        ("Type", Object::Name(b"Metadata".to_vec())),
+        ("Subtype", Object::Name(b"XML".to_vec())),
+    ]);
+    let xmp_id = doc.add_object(Stream::new(xmp_dict, meta::xmp(info, &uuid).into_bytes()));
+    doc.get_dictionary_mut(catalog_id)
+        .map_err(err)?
+        .set("Metadata", Object::Reference(xmp_id));
+    save(&mut doc)
+}
