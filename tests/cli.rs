@@ -331,7 +331,11 @@ fn images_outside_the_source_folder_are_refused_unless_allowed() {
 fn font_dir(dir: &Path, make: impl Fn(&Path)) -> PathBuf {
     let fonts = dir.join("fonts");
     std::fs::create_dir_all(&fonts).unwrap();
-    std::fs::write(fonts.join("fonts.toml"), "[body]\nfamily = \"Bad\"\nregular = \"bad.ttf\"\n").unwrap();
+    std::fs::write(
+        fonts.join("fonts.toml"),
+        "[body]\nfamily = \"Bad\"\nregular = \"bad.ttf\"\n",
+    )
+    .unwrap();
     make(&fonts.join("bad.ttf"));
     fonts
 }
@@ -340,7 +344,10 @@ fn font_dir(dir: &Path, make: impl Fn(&Path)) -> PathBuf {
 fn a_file_that_is_not_a_font_or_is_truncated_is_named_in_the_error() {
     let dir = tempfile::tempdir().unwrap();
     let real = std::fs::read(root().join("fonts/source-serif-4/SourceSerif4-Regular.ttf")).unwrap();
-    let cases: [(&str, Vec<u8>); 2] = [("text", b"this is not a font".to_vec()), ("truncated", real[..real.len() / 3].to_vec())];
+    let cases: [(&str, Vec<u8>); 2] = [
+        ("text", b"this is not a font".to_vec()),
+        ("truncated", real[..real.len() / 3].to_vec()),
+    ];
     for (name, bytes) in cases {
         let sub = dir.path().join(name);
         let fonts = font_dir(&sub, |p| std::fs::write(p, &bytes).unwrap());
@@ -353,7 +360,10 @@ fn a_file_that_is_not_a_font_or_is_truncated_is_named_in_the_error() {
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{name}");
         let err = stderr(&out);
-        assert!(err.contains("bad.ttf") && err.contains("is not a usable TrueType font"), "{name}: {err}");
+        assert!(
+            err.contains("bad.ttf") && err.contains("is not a usable TrueType font"),
+            "{name}: {err}"
+        );
         assert!(!err.contains("panicked"), "{err}");
     }
 }
@@ -363,13 +373,39 @@ fn a_family_without_italic_falls_back_to_regular_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let fonts = dir.path().join("fonts");
     std::fs::create_dir_all(&fonts).unwrap();
-    std::fs::copy(root().join("fonts/source-serif-4/SourceSerif4-Regular.ttf"), fonts.join("r.ttf")).unwrap();
-    std::fs::write(fonts.join("fonts.toml"), "[body]\nfamily = \"Chỉ thường\"\nregular = \"r.ttf\"\n").unwrap();
-    let input = write(dir.path(), "i.md", "---\ntitle: Nghiêng\n---\n\nChữ *nghiêng* ở đây.\n");
-    let out = trang().arg("build").arg(&input).arg("--fonts").arg(&fonts).arg("-o").arg(dir.path().join("out")).output().unwrap();
+    std::fs::copy(
+        root().join("fonts/source-serif-4/SourceSerif4-Regular.ttf"),
+        fonts.join("r.ttf"),
+    )
+    .unwrap();
+    std::fs::write(
+        fonts.join("fonts.toml"),
+        "[body]\nfamily = \"Chỉ thường\"\nregular = \"r.ttf\"\n",
+    )
+    .unwrap();
+    let input = write(
+        dir.path(),
+        "i.md",
+        "---\ntitle: Nghiêng\n---\n\nChữ *nghiêng* ở đây.\n",
+    );
+    let out = trang()
+        .arg("build")
+        .arg(&input)
+        .arg("--fonts")
+        .arg(&fonts)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("warning: family `Chỉ thường` has no italic face"), "{err}");
-    assert!(err.contains("warning: the font manifest names no `heading` family"), "{err}");
+    assert!(
+        err.contains("warning: family `Chỉ thường` has no italic face"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: the font manifest names no `heading` family"),
+        "{err}"
+    );
     assert!(dir.path().join("out/i.pdf").is_file() && dir.path().join("out/i.epub").is_file());
 }
