@@ -147,10 +147,7 @@ fn number_headings(blocks: &mut [Block]) {
             for c in &mut counters[depth + 1..] {
                 *c = 0;
             }
-            let number: String = counters[..=depth]
-                .iter()
-                .map(|n| format!("{n}."))
-                .collect();
+            let number: String = counters[..=depth].iter().map(|n| format!("{n}.")).collect();
             let span = content.first().map_or(block.span, |i| i.span);
             content.insert(
                 0,

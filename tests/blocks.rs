@@ -125,7 +125,15 @@ fn outside(words: &[Word], setup: &PageSetup) -> Vec<String> {
                 || w.x1 > right + 0.5
                 || (!furniture && w.y0 < setup.top - setup.leading)
         })
-        .map(|w| format!("`{}` on page {} at x {}..{}", w.text, w.page + 1, w.x0, w.x1))
+        .map(|w| {
+            format!(
+                "`{}` on page {} at x {}..{}",
+                w.text,
+                w.page + 1,
+                w.x0,
+                w.x1
+            )
+        })
         .collect()
 }
 
@@ -215,7 +223,9 @@ fn the_table_header_is_repeated_on_every_page_the_table_spans() {
     // The first and last rows of the long table.
     let (first, last) = (page_of("Giang"), page_of("Vinh"));
     assert!(last > first, "the table spans pages {first}..={last}");
-    let header = ["Tên", "tỉnh", "Diện", "tích", "Đặc", "điểm", "Ghi", "biên", "soạn"];
+    let header = [
+        "Tên", "tỉnh", "Diện", "tích", "Đặc", "điểm", "Ghi", "biên", "soạn",
+    ];
     for page in first..=last {
         for h in header {
             assert!(
@@ -247,9 +257,15 @@ fn jpeg_is_kept_and_png_is_lossless() {
     let images: Vec<&Vec<&str>> = rows.iter().filter(|r| r[2] == "image").collect();
     assert!(images.len() >= 2, "{list}");
     // Columns: page num type width height color comp bpc enc …
-    let jpeg = images.iter().find(|r| r[8] == "jpeg").expect("a jpeg image");
+    let jpeg = images
+        .iter()
+        .find(|r| r[8] == "jpeg")
+        .expect("a jpeg image");
     assert_eq!((jpeg[3], jpeg[4]), ("640", "400"));
-    let png = images.iter().find(|r| r[8] == "image").expect("a Flate image");
+    let png = images
+        .iter()
+        .find(|r| r[8] == "image")
+        .expect("a Flate image");
     assert_eq!((png[3], png[4], png[7]), ("480", "300", "8"));
 
     // The PNG's decoded pixels are the source's, exactly.
@@ -325,17 +341,17 @@ fn links_are_annotations_with_their_uris() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = build(&mixed(), "pdf", dir.path()).with_extension("pdf");
     let (uris, internal) = links(&pdf);
-    eprintln!("{} URI annotations {uris:?}, {internal} internal links", uris.len());
+    eprintln!(
+        "{} URI annotations {uris:?}, {internal} internal links",
+        uris.len()
+    );
     for want in [
         "https://vi.wikipedia.org/wiki/M%C3%B9_Cang_Ch%E1%BA%A3i",
         "https://example.com/hanh-trinh",
     ] {
         assert!(uris.iter().any(|u| u == want), "{want} not in {uris:?}");
     }
-    assert!(
-        uris.iter().all(|u| u.starts_with("https://")),
-        "{uris:?}"
-    );
+    assert!(uris.iter().all(|u| u.starts_with("https://")), "{uris:?}");
     // The cross-reference and the 4 footnote references and back-links.
     assert!(internal >= 9, "{internal} internal links");
 }
@@ -443,8 +459,30 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre",
-    "table", "tr", "td", "th", "figure", "figcaption", "aside", "section", "br", "hr", "nav",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "aside",
+    "section",
+    "br",
+    "hr",
+    "nav",
 ];
 
 fn xhtml_text(xhtml: &str, body: &mut String, notes: &mut String) {
@@ -597,9 +635,11 @@ fn the_pdf_and_the_epub_hold_the_same_text() {
 
 /// `mixed.md` with `toc: true`, written beside a copy of its images.
 fn mixed_with_toc(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(mixed())
-        .unwrap()
-        .replacen("lang: vi\n", "lang: vi\ntoc: true\n", 1);
+    let text = std::fs::read_to_string(mixed()).unwrap().replacen(
+        "lang: vi\n",
+        "lang: vi\ntoc: true\n",
+        1,
+    );
     std::fs::create_dir_all(dir.join("images")).unwrap();
     for img in ["ruong.png", "hoi-an.jpg"] {
         std::fs::copy(
@@ -631,7 +671,13 @@ fn headings_are_numbered_and_the_contents_give_their_pages() {
     let stem = build(&input, "all", &dir.path().join("out"));
     let text = tool(
         "pdftotext",
-        &["-layout", "-enc", "UTF-8", stem.with_extension("pdf").to_str().unwrap(), "-"],
+        &[
+            "-layout",
+            "-enc",
+            "UTF-8",
+            stem.with_extension("pdf").to_str().unwrap(),
+            "-",
+        ],
     );
     let entries = trang::typeset::blocks::toc_entries(&p.doc);
     assert_eq!(entries.len(), 6, "{entries:?}");
@@ -665,12 +711,18 @@ fn headings_are_numbered_and_the_contents_give_their_pages() {
     let contents = read("OEBPS/contents.xhtml");
     assert!(contents.contains("<h1 id=\"contents-title\">Mục lục</h1>"));
     assert_eq!(contents.matches("<li ").count(), 6, "{contents}");
-    assert!(contents.contains("href=\"chapter-02.xhtml#hoi-an\">2. Hội An</a>"), "{contents}");
+    assert!(
+        contents.contains("href=\"chapter-02.xhtml#hoi-an\">2. Hội An</a>"),
+        "{contents}"
+    );
     let opf = read("OEBPS/content.opf");
     let spine = spine(&opf);
     let at = |f: &str| spine.iter().position(|(h, _)| h == f).unwrap();
     assert!(at("title.xhtml") + 1 == at("contents.xhtml"), "{spine:?}");
     assert!(at("contents.xhtml") < at("chapter-01.xhtml"), "{spine:?}");
     let chapter = read("OEBPS/chapter-01.xhtml");
-    assert!(chapter.contains(">1.1.\u{a0}Những điều cần chuẩn bị</h2>"), "{chapter}");
+    assert!(
+        chapter.contains(">1.1.\u{a0}Những điều cần chuẩn bị</h2>"),
+        "{chapter}"
+    );
 }

@@ -191,12 +191,7 @@ pub fn write_epub(
     front.push(Part {
         file: "title.xhtml".into(),
         title: words.title_page.into(),
-        xhtml: document(
-            &lang,
-            &title,
-            "frontmatter",
-            &title_page(doc, &title),
-        ),
+        xhtml: document(&lang, &title, "frontmatter", &title_page(doc, &title)),
         reftype: Some(ReferenceType::TitlePage),
         toc: Vec::new(),
     });

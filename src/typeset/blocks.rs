@@ -18,8 +18,8 @@ mod toc;
 use std::sync::Arc;
 
 pub use inlines::html_block_text;
-pub use tables::column_widths;
 use notes::note_refs;
+pub use tables::column_widths;
 pub use toc::{TocEntry, toc_entries, toc_name};
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -241,8 +241,24 @@ impl Builder<'_, '_, '_> {
 
     fn blocks(&mut self, blocks: &[Block], ctx: &Ctx) {
         let mut prev_para = false;
-        for block in blocks {
+        for (i, block) in blocks.iter().enumerate() {
             prev_para = self.block(block, ctx, prev_para, None);
+            // A paragraph that ends with a colon introduces what follows: it
+            // stays on the page of the table, code or list it announces.
+            let introduces = matches!(&block.kind, BlockKind::Paragraph(c)
+                if plain_text(c).trim_end().ends_with(':'));
+            let announced = blocks.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.kind,
+                    BlockKind::Table { .. } | BlockKind::CodeBlock { .. } | BlockKind::List { .. }
+                )
+            });
+            if introduces
+                && announced
+                && let Some(Flow::Line(l)) = self.flow.last_mut()
+            {
+                l.keep_with_next = true;
+            }
         }
     }
 
@@ -415,5 +431,4 @@ impl Builder<'_, '_, '_> {
             header: None,
         }
     }
-
 }

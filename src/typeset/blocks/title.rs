@@ -16,12 +16,9 @@ impl Builder<'_, '_, '_> {
         if let Some(kicker) = self.doc.dateline() {
             let mut st = self.style(Role::Body, Style::REGULAR, s.body_size * 0.85);
             st.color = s.muted;
-            let lines = self.engine.layout(
-                &[Piece::Text(kicker, st)],
-                s.measure,
-                0.0,
-                Align::Left,
-            );
+            let lines = self
+                .engine
+                .layout(&[Piece::Text(kicker, st)], s.measure, 0.0, Align::Left);
             self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
             self.space(s.leading * 0.25);
         }
