@@ -726,3 +726,59 @@ fn headings_are_numbered_and_the_contents_give_their_pages() {
         "{chapter}"
     );
 }
+
+/// An image inside running text is drawn at the height of the line, in the
+/// line, and prints no alternative text.
+#[test]
+fn inline_images_are_set_at_the_line_height() {
+    let (_, layout, setup) = layout_of(&mixed());
+    let inline: Vec<(usize, f32, f32, f32)> = layout
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| {
+            page.items.iter().filter_map(move |it| match &it.item {
+                Item::Image(img) if img.height < setup.leading => {
+                    Some((p, it.pos.y, img.width, img.height))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(inline.len(), 1, "{inline:?}");
+    let (page, top, width, height) = inline[0];
+    // ruong.png is 480 × 300: the width follows the height.
+    assert!((width / height - 1.6).abs() < 0.01);
+    assert!(
+        height > setup.body_size && height <= setup.leading,
+        "{height} vs size {} and leading {}",
+        setup.body_size,
+        setup.leading
+    );
+    // It sits on a line of text: a run's baseline lies inside the image's height.
+    let on_line = layout.pages[page].items.iter().any(|it| {
+        matches!(&it.item, Item::Text(r) if r.text.contains("nhỏ"))
+            && it.pos.y > top
+            && it.pos.y < top + height
+    });
+    assert!(on_line, "the image stands in the line of `hình nhỏ`");
+    let text: String = layout.pages[page]
+        .items
+        .iter()
+        .filter_map(|it| match &it.item {
+            Item::Text(r) => Some(r.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let at = text.find("nhỏ").unwrap();
+    let near: String = text[at..].chars().take(20).collect();
+    assert!(
+        fold(&near).starts_with("nhỏ nằm ngay"),
+        "no alt text printed: `{near}`"
+    );
+    eprintln!(
+        "inline image: {width:.1} × {height:.1} pt on page {}, leading {}",
+        page + 1,
+        setup.leading
+    );
+}
