@@ -145,6 +145,8 @@ pub struct Meta {
     pub cover: Option<PathBuf>,
     /// Whether to print a table of contents.
     pub toc: bool,
+    /// Whether headings are numbered (`1.`, `1.1.`, …) in both outputs.
+    pub number_headings: bool,
     /// Font folder named by the front matter (relative to the source file).
     pub fonts: Option<PathBuf>,
 }
@@ -166,6 +168,7 @@ impl Default for Meta {
             keywords: Vec::new(),
             cover: None,
             toc: false,
+            number_headings: false,
             fonts: None,
         }
     }
@@ -375,6 +378,18 @@ impl Document {
                 }
             })
         })
+    }
+
+    /// The source line of the title block, labelled in the book's language
+    /// (`Nguồn: Dangcongsan.vn`): both the EPUB title page and the PDF title
+    /// block print it, under the authors.
+    pub fn source_line(&self) -> Option<String> {
+        let label = if self.meta.lang.starts_with("vi") {
+            "Nguồn"
+        } else {
+            "Source"
+        };
+        self.meta.source.as_ref().map(|s| format!("{label}: {s}"))
     }
 }
 

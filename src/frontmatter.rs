@@ -175,12 +175,17 @@ pub fn parse(source: &SourceFile, split: Split, diags: &mut Diagnostics) -> Meta
                 YamlDataOwned::Value(ScalarOwned::Boolean(b)) => meta.toc = *b,
                 _ => diags.push(wrong("`true` or `false`")),
             },
+            "number-headings" => match &value.data {
+                YamlDataOwned::Value(ScalarOwned::Boolean(b)) => meta.number_headings = *b,
+                _ => diags.push(wrong("`true` or `false`")),
+            },
             _ => diags.push(
                 Diagnostic::warning(format!("unknown front-matter key `{key}` is ignored"))
                     .at(source, span_of(key_node))
                     .help(
                         "known keys: title, subtitle, author, date, dateline, lang, publisher, \
-                         source, rights, identifier, description, keywords, cover, toc, fonts",
+                         source, rights, identifier, description, keywords, cover, toc, \
+                         number-headings, fonts",
                     ),
             ),
         }

@@ -62,6 +62,9 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
     let (mut blocks, footnotes) = folder.finish();
     settle_title(&mut meta, &mut blocks, &source, diags);
     assign_heading_ids(&mut blocks);
+    if meta.number_headings {
+        number_headings(&mut blocks);
+    }
     Document {
         meta,
         blocks,
@@ -119,6 +122,44 @@ fn settle_title(
 }
 
 /// Gives every heading a unique id: its explicit `{#id}` or a slug of its text.
+/// Numbers the document's top-level headings, `1.`, `1.1.`, `1.1.1.`, …,
+/// counting from the highest level the body uses (so an article whose
+/// sections are `##` numbers them `1.`, `2.`). The number becomes part of
+/// the heading's text, so that both writers, the EPUB navigation and the PDF
+/// outline and contents print it alike. Ids are assigned before, from the
+/// unnumbered text.
+fn number_headings(blocks: &mut [Block]) {
+    let Some(top) = blocks
+        .iter()
+        .filter_map(|b| match b.kind {
+            BlockKind::Heading { level, .. } => Some(level),
+            _ => None,
+        })
+        .min()
+    else {
+        return;
+    };
+    let mut counters = [0u32; 6];
+    for block in blocks {
+        if let BlockKind::Heading { level, content, .. } = &mut block.kind {
+            let depth = usize::from(*level - top);
+            counters[depth] += 1;
+            for c in &mut counters[depth + 1..] {
+                *c = 0;
+            }
+            let number: String = counters[..=depth].iter().map(|n| format!("{n}.")).collect();
+            let span = content.first().map_or(block.span, |i| i.span);
+            content.insert(
+                0,
+                Inline {
+                    kind: InlineKind::Text(format!("{number}\u{a0}")),
+                    span: Span::new(span.start, span.start),
+                },
+            );
+        }
+    }
+}
+
 fn assign_heading_ids(blocks: &mut [Block]) {
     let mut used = std::collections::HashSet::new();
     let mut stack: Vec<&mut Block> = blocks.iter_mut().rev().collect();

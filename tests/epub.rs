@@ -346,6 +346,15 @@ fn epubcheck_accepts_every_book() {
         "constructs",
         build(&constructs, &fixtures.join("constructs.md"), &fonts).0,
     );
+    // The mixed fixture of tests/blocks.rs, as is and with a contents page.
+    let mixed = std::fs::read_to_string(fixtures.join("mixed.md")).unwrap();
+    store("mixed", build(&mixed, &fixtures.join("mixed.md"), &fonts).0);
+    let with_toc = mixed.replacen("lang: vi\n", "lang: vi\ntoc: true\n", 1);
+    assert_ne!(with_toc, mixed);
+    store(
+        "mixed-toc",
+        build(&with_toc, &fixtures.join("mixed.md"), &fonts).0,
+    );
     for (name, md) in CONSTRUCTS {
         let path = fixtures.join(format!("{name}.md"));
         store(&format!("construct-{name}"), build(md, &path, &fonts).0);
@@ -375,14 +384,14 @@ fn epubcheck_accepts_every_book() {
     }
     eprintln!(
         "built {} EPUBs in {:?}",
-        2 + CONSTRUCTS.len() + 655,
+        4 + CONSTRUCTS.len() + 655,
         started.elapsed()
     );
     let (results, log) = checker.finish();
     eprintln!("EPUBCheck done after {:?}", started.elapsed());
     assert_eq!(
         results.len(),
-        2 + CONSTRUCTS.len() + 655,
+        4 + CONSTRUCTS.len() + 655,
         "EPUBCheck did not report on every file:\n{log}"
     );
     let bad: Vec<_> = results.iter().filter(|(_, r)| **r != (0, 0)).collect();
@@ -393,9 +402,10 @@ fn epubcheck_accepts_every_book() {
             .fold((0, 0), |(e, w), (_, r)| (e + r.0, w + r.1))
     };
     eprintln!(
-        "EPUBCheck (errors, warnings): article {:?}, constructs {:?}, per-construct books {:?}, 655 spec examples {:?}",
+        "EPUBCheck (errors, warnings): article {:?}, constructs {:?}, mixed {:?}, per-construct books {:?}, 655 spec examples {:?}",
         count("article"),
         count("constructs."),
+        count("mixed"),
         count("construct-"),
         count("example-")
     );

@@ -92,20 +92,15 @@ fn expected_text(input: &Path) -> (String, String) {
     let p = trang::prepare(input, None, &mut diags).unwrap();
     let doc = &p.doc;
     let mut parts = Vec::new();
-    let kicker: Vec<String> = doc
-        .dateline()
-        .into_iter()
-        .chain(doc.meta.source.clone())
-        .collect();
-    if !kicker.is_empty() {
-        parts.push(kicker.join(" · "));
-    }
+    parts.extend(doc.dateline());
     let title = doc.meta.title.clone().unwrap();
     parts.push(title.clone());
     parts.extend(doc.meta.subtitle.clone());
     if !doc.meta.authors.is_empty() {
         parts.push(doc.meta.authors.join(", "));
     }
+    parts.extend(doc.source_line());
+    parts.extend(doc.meta.publisher.clone());
     for b in &doc.blocks {
         match &b.kind {
             trang::doc::BlockKind::Paragraph(c)

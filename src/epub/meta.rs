@@ -7,7 +7,7 @@ use crate::doc::{Document, Span};
 use super::xml;
 
 /// The title page: dateline, title, subtitle, authors, source, publisher.
-pub fn title_page(doc: &Document, title: &str, words: &Words) -> String {
+pub fn title_page(doc: &Document, title: &str) -> String {
     let m = &doc.meta;
     let mut s = String::from("<section epub:type=\"titlepage\" class=\"titlepage\">\n");
     let p = |class: &str, text: &str| format!("<p class=\"{class}\">{}</p>\n", xml::text(text));
@@ -21,8 +21,8 @@ pub fn title_page(doc: &Document, title: &str, words: &Words) -> String {
     if !m.authors.is_empty() {
         s.push_str(&p("authors", &m.authors.join(", ")));
     }
-    if let Some(src) = &m.source {
-        s.push_str(&p("source", &format!("{}: {src}", words.source)));
+    if let Some(src) = doc.source_line() {
+        s.push_str(&p("source", &src));
     }
     if let Some(publ) = &m.publisher {
         s.push_str(&p("publisher", publ));
@@ -132,8 +132,6 @@ pub struct Words {
     pub title_page: &'static str,
     /// Title of the cover page.
     pub cover: &'static str,
-    /// Label before the source on the title page.
-    pub source: &'static str,
     /// Accessibility summary when every image has alternative text.
     pub summary: &'static str,
     /// Accessibility summary when some image lacks it.
@@ -149,7 +147,6 @@ impl Words {
                 landmarks: "Định hướng",
                 title_page: "Trang tên sách",
                 cover: "Bìa",
-                source: "Nguồn",
                 summary: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; mọi hình ảnh đều có văn bản thay thế; phông chữ và cỡ chữ đổi được.",
                 summary_no_alt: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; có hình ảnh thiếu văn bản thay thế.",
             }
@@ -159,7 +156,6 @@ impl Words {
                 landmarks: "Landmarks",
                 title_page: "Title page",
                 cover: "Cover",
-                source: "Source",
                 summary: "Structured text with headings, a table of contents and a logical reading order; every image has a text alternative; fonts and sizes can be changed.",
                 summary_no_alt: "Structured text with headings, a table of contents and a logical reading order; some images lack a text alternative.",
             }

@@ -100,8 +100,15 @@ pub fn write_epub(
     }
     let mut parts = Vec::new();
     let single = chapters.len() == 1;
+    // Every top-level heading, with its href, for a printed contents page.
+    let mut all_headings: Vec<(u8, String, String)> = Vec::new();
     for (i, (body, headings)) in bodies.into_iter().enumerate() {
         let file = first_chapter + i;
+        all_headings.extend(
+            headings
+                .iter()
+                .map(|(l, id, t)| (*l, format!("{}#{id}", file_names[file]), t.clone())),
+        );
         let h1s: Vec<_> = headings.iter().filter(|h| h.0 == 1).collect();
         let chapter_title = match (single, h1s.first()) {
             (false, Some(h)) => h.2.clone(),
@@ -184,15 +191,24 @@ pub fn write_epub(
     front.push(Part {
         file: "title.xhtml".into(),
         title: words.title_page.into(),
-        xhtml: document(
-            &lang,
-            &title,
-            "frontmatter",
-            &title_page(doc, &title, &words),
-        ),
+        xhtml: document(&lang, &title, "frontmatter", &title_page(doc, &title)),
         reftype: Some(ReferenceType::TitlePage),
         toc: Vec::new(),
     });
+    if doc.meta.toc && !all_headings.is_empty() {
+        front.push(Part {
+            file: "contents.xhtml".into(),
+            title: words.toc.into(),
+            xhtml: document(
+                &lang,
+                words.toc,
+                "frontmatter",
+                &contents_page(words.toc, &all_headings),
+            ),
+            reftype: None,
+            toc: Vec::new(),
+        });
+    }
     front.extend(parts);
     let parts = front;
 
@@ -346,6 +362,27 @@ fn resolve_links(
     }
     out.push_str(rest);
     out
+}
+
+/// The visible contents page (`toc: true`): the headings of the two highest
+/// levels, linked, like the PDF's contents (which adds page numbers). The
+/// navigation document stays the reading system's own table of contents.
+fn contents_page(name: &str, headings: &[(u8, String, String)]) -> String {
+    let top = headings.iter().map(|h| h.0).min().unwrap_or(1);
+    let mut s = format!(
+        "<section class=\"contents\" aria-labelledby=\"contents-title\">\n<h1 id=\"contents-title\">{}</h1>\n<ol class=\"contents\">\n",
+        xml::text(name)
+    );
+    for (level, href, text) in headings.iter().filter(|h| h.0 <= top + 1) {
+        s.push_str(&format!(
+            "<li class=\"level-{}\"><a href=\"{}\">{}</a></li>\n",
+            level - top,
+            xml::attr(href),
+            xml::text(text)
+        ));
+    }
+    s.push_str("</ol>\n</section>");
+    s
 }
 
 /// A whole XHTML content document.

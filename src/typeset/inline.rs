@@ -53,7 +53,27 @@ pub enum Piece {
     Break,
     /// A named destination at this point of the text.
     Anchor(String),
+    /// A box set like a word (an inline image), in the style of the text
+    /// around it.
+    Object(InlineObject, TextStyle),
 }
+
+/// Something drawn inline like a word: a fixed width, standing on the
+/// baseline, with no text of its own.
+#[derive(Clone, Debug)]
+pub struct InlineObject {
+    /// Advance width.
+    pub width: f32,
+    /// Height above the baseline.
+    pub ascent: f32,
+    /// Depth below the baseline.
+    pub descent: f32,
+    /// What is drawn, relative to the box's left end on the baseline.
+    pub items: Vec<Positioned>,
+}
+
+/// The character that stands for an inline object in a paragraph's text.
+const OBJECT: char = '\u{FFFC}';
 
 /// Horizontal setting of the lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +125,8 @@ enum Slot {
     Other,
     /// An anchor at this point.
     Anchor(usize),
+    /// An inline object (index in the paragraph's objects).
+    Object(usize),
     /// Letter-spacing glue of the fragment that follows (justified text):
     /// its stretch or shrink is spread over the fragment's clusters.
     Tracking,
@@ -277,6 +299,13 @@ impl<'a> InlineEngine<'a> {
                     para.spans.push((start..para.text.len(), si));
                 }
                 Piece::Anchor(name) => para.anchors.push((para.text.len(), name.clone())),
+                Piece::Object(obj, style) => {
+                    let si = para.style_index(style);
+                    let start = para.text.len();
+                    para.text.push(OBJECT);
+                    para.spans.push((start..para.text.len(), si));
+                    para.objects.push((start, obj.clone()));
+                }
             }
         }
         para
@@ -379,6 +408,10 @@ impl<'a> InlineEngine<'a> {
             .sum();
         let emergency = total > width;
         for (range, si) in parts {
+            if let Some(oi) = para.objects.iter().position(|o| o.0 == range.start) {
+                list.push(Lb::boxed(para.objects[oi].1.width), Slot::Object(oi));
+                continue;
+            }
             let style = para.styles[si].clone();
             let text = &para.text[range.clone()];
             let mut cuts: Vec<(usize, Cut)> = Vec::new(); // (byte offset in text, kind)
@@ -485,6 +518,7 @@ impl<'a> InlineEngine<'a> {
         let mut x = 0.0f32;
         let mut runs: Vec<(Positioned, usize)> = Vec::new(); // run + style index
         let mut decorations: Vec<(f32, f32, usize)> = Vec::new(); // x0, x1, style
+        let mut objects: Vec<Positioned> = Vec::new();
         let end = lb.end.min(items.len());
         let mut pending_tracking = 0.0f32;
         let mut push_glyphs = |this: &mut Self,
@@ -560,6 +594,17 @@ impl<'a> InlineEngine<'a> {
                     } else {
                         ratio * shrink
                     };
+                }
+                (Lb::Box { width: w }, Slot::Object(oi)) => {
+                    let obj = &para.objects[oi].1;
+                    out.ascent = out.ascent.max(obj.ascent);
+                    out.descent = out.descent.max(obj.descent);
+                    for it in &obj.items {
+                        let mut it = it.clone();
+                        it.pos.x += x;
+                        objects.push(it);
+                    }
+                    x += w;
                 }
                 (Lb::Box { width: w }, _) => {
                     if let Slot::Anchor(i) = slots[k] {
@@ -653,6 +698,10 @@ impl<'a> InlineEngine<'a> {
             if matches!(it.item, Item::Anchor(_)) {
                 it.pos.x += shift;
             }
+        }
+        for mut it in objects {
+            it.pos.x += shift;
+            out.items.push(it);
         }
         out
     }
@@ -749,6 +798,8 @@ struct Para {
     styles: Vec<TextStyle>,
     spans: Vec<(Range<usize>, usize)>,
     anchors: Vec<(usize, String)>,
+    /// Inline objects by the byte offset of their placeholder.
+    objects: Vec<(usize, InlineObject)>,
 }
 
 /// What a line is rendered from.

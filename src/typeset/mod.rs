@@ -29,8 +29,26 @@ pub use paginate::Report;
 pub fn typeset(doc: &Document, fonts: &FontSet, paper: Paper, created: i64) -> (Layout, Report) {
     let setup = setup::PageSetup::new(paper, fonts);
     let mut engine = inline::InlineEngine::new(fonts, &doc.meta.lang);
-    let flow = blocks::build_flow(doc, &setup, &mut engine);
-    let (pages, outline, report) = paginate::paginate(flow, doc, &setup, &mut engine);
+    // With a table of contents, pages are set again until the folios the
+    // contents print are the ones the headings land on (twice, as a rule).
+    let mut toc_pages: Option<Vec<usize>> = None;
+    let mut pass = 0;
+    let (pages, outline, report) = loop {
+        pass += 1;
+        let flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref());
+        let (pages, outline, report) = paginate::paginate(flow, doc, &setup, &mut engine);
+        if !doc.meta.toc {
+            break (pages, outline, report);
+        }
+        let found: Vec<usize> = blocks::toc_entries(doc)
+            .iter()
+            .map(|e| anchor_page(&pages, &e.id).map_or(0, |p| p + 1))
+            .collect();
+        if toc_pages.as_ref() == Some(&found) || pass >= 4 {
+            break (pages, outline, report);
+        }
+        toc_pages = Some(found);
+    };
     let fonts = (0..engine.font_ids.len())
         .map(|i| {
             let face = engine.shaper.face(i);
@@ -70,4 +88,13 @@ pub fn typeset(doc: &Document, fonts: &FontSet, paper: Paper, created: i64) -> (
         },
         report,
     )
+}
+
+/// The index of the page holding the anchor `id`.
+fn anchor_page(pages: &[crate::frame::Page], id: &str) -> Option<usize> {
+    pages.iter().position(|p| {
+        p.items
+            .iter()
+            .any(|it| matches!(&it.item, crate::frame::Item::Anchor(a) if a == id))
+    })
 }

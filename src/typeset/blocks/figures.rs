@@ -1,0 +1,142 @@
+//! Figures: an image alone in its paragraph, with its caption.
+
+use super::*;
+
+/// A decoded-enough image: its bytes, encoding and pixel size.
+type Loaded = (Arc<Vec<u8>>, ImageFormat, (u32, u32));
+
+impl Builder<'_, '_, '_> {
+    /// Reads a local JPEG or PNG named by `src` (relative to the Markdown
+    /// file); `None` for remote, missing, unreadable or other images.
+    pub(super) fn load_image(&self, src: &str) -> Option<Loaded> {
+        if crate::input::is_remote(src) {
+            return None;
+        }
+        let path = crate::input::base_dir(self.doc).join(crate::input::percent_decode(src));
+        let data = std::fs::read(&path).ok()?;
+        let format = match image::guess_format(&data) {
+            Ok(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
+            Ok(image::ImageFormat::Png) => ImageFormat::Png,
+            _ => return None,
+        };
+        let (pw, ph) = image::ImageReader::new(std::io::Cursor::new(&data))
+            .with_guessed_format()
+            .ok()?
+            .into_dimensions()
+            .ok()?;
+        (pw > 0 && ph > 0).then(|| (Arc::new(data), format, (pw, ph)))
+    }
+
+    /// An image inside running text: scaled to the height of the text's
+    /// line (from the font's ascender to its descender), standing on the
+    /// descender like a capital with a descent.
+    pub(super) fn inline_image(&mut self, src: &str, style: &TextStyle) -> Option<Piece> {
+        let (data, format, (pw, ph)) = self.load_image(src)?;
+        let (ascent, descent) = self.engine.extents(style);
+        let height = ascent + descent;
+        let width = height * pw as f32 / ph as f32;
+        let mut items = vec![Positioned {
+            pos: Point { x: 0.0, y: -ascent },
+            item: Item::Image(Image {
+                data,
+                format,
+                pixel_size: (pw, ph),
+                width,
+                height,
+            }),
+        }];
+        if let Some(target) = &style.link {
+            items.push(Positioned {
+                pos: Point { x: 0.0, y: -ascent },
+                item: Item::Link(crate::frame::LinkArea {
+                    width,
+                    height,
+                    target: target.clone(),
+                }),
+            });
+        }
+        Some(Piece::Object(
+            InlineObject {
+                width,
+                ascent,
+                descent,
+                items,
+            },
+            style.clone(),
+        ))
+    }
+
+    /// A paragraph holding one local image: the image scaled to the measure
+    /// (never beyond its natural size at 150 dpi) and its caption, kept
+    /// together. Returns false when the image cannot be read.
+    pub(super) fn figure(&mut self, src: &str, title: &str, alt: &[Inline], ctx: &Ctx) -> bool {
+        let Some((data, format, (pw, ph))) = self.load_image(src) else {
+            return false;
+        };
+        let s = self.setup;
+        let natural_w = pw as f32 * 72.0 / 150.0;
+        let mut w = natural_w.min(ctx.width);
+        let mut h = w * ph as f32 / pw as f32;
+        let max_h = s.body_height * 0.6;
+        if h > max_h {
+            h = max_h;
+            w = h * pw as f32 / ph as f32;
+        }
+        self.space(s.leading * 0.5);
+        self.para += 1;
+        self.flow.push(Flow::Line(FlowLine {
+            items: vec![Positioned {
+                pos: Point {
+                    x: ctx.x + (ctx.width - w) / 2.0,
+                    y: 0.0,
+                },
+                item: Item::Image(Image {
+                    data,
+                    format,
+                    pixel_size: (pw, ph),
+                    width: w,
+                    height: h,
+                }),
+            }],
+            height: h + s.leading * 0.25,
+            keep_with_next: true,
+            para: self.para,
+            index: 0,
+            count: 1,
+            kind: LineKind::Other,
+            justified: false,
+            outline: None,
+            notes: Vec::new(),
+            header: None,
+        }));
+        // As in the EPUB: the title is the caption, else the alternative text
+        // (which, with a title, describes the image for screen readers only).
+        let caption = if title.trim().is_empty() {
+            plain_text(alt).trim().to_string()
+        } else {
+            title.trim().to_string()
+        };
+        let st = self.style(
+            Role::Body,
+            Style {
+                bold: false,
+                italic: true,
+            },
+            ctx.size * 0.9,
+        );
+        let lines = self
+            .engine
+            .layout(&[Piece::Text(caption, st)], ctx.width, 0.0, Align::Center);
+        self.push_lines(
+            lines,
+            ctx,
+            (s.leading * 0.9).round(),
+            LineKind::Body,
+            false,
+            None,
+            None,
+        );
+        self.space(s.leading * 0.5);
+        true
+    }
+}

@@ -1,0 +1,118 @@
+//! Footnotes: laid out apart, numbered in order of reference.
+
+use super::*;
+
+impl Builder<'_, '_, '_> {
+    /// Lays out each footnote, numbered in order of reference, at the
+    /// footnote size with its number in a hanging indent. A note first
+    /// referenced inside another note is appended to that note.
+    pub(super) fn notes(&mut self) -> Vec<Vec<FlowLine>> {
+        let s = self.setup;
+        let size = (s.body_size * 0.85 * 4.0).round() / 4.0;
+        let ctx = Ctx {
+            x: 0.0,
+            width: s.measure,
+            quote_rules: Vec::new(),
+            size,
+            list_depth: 0,
+        };
+        let body_flow = std::mem::take(&mut self.flow);
+        let labels = self.notes.clone();
+        let mut out: Vec<Vec<FlowLine>> = Vec::with_capacity(labels.len());
+        for (n, label) in labels.iter().enumerate() {
+            let Some(note) = self.doc.footnote(label) else {
+                out.push(Vec::new());
+                continue;
+            };
+            let mut st = self.style(Role::Body, Style::REGULAR, size);
+            st.link = Some(LinkTarget::Anchor(format!("fnref-{}", n + 1)));
+            let number = format!("{}.", n + 1);
+            let lines = self.engine.layout(
+                &[
+                    Piece::Anchor(format!("fn-{}", n + 1)),
+                    Piece::Text(number, st),
+                ],
+                s.measure,
+                0.0,
+                Align::Left,
+            );
+            let hang = (size * 1.8).round();
+            let marker: Vec<Positioned> = lines
+                .into_iter()
+                .next()
+                .map(|l| l.items)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut it| {
+                    it.pos.x -= hang;
+                    it
+                })
+                .collect();
+            let inner = Ctx {
+                x: hang,
+                width: s.measure - hang,
+                ..ctx.clone()
+            };
+            let mut marker = Some(marker);
+            let mut prev = false;
+            for block in &note.blocks {
+                prev = self.block(block, &inner, prev, marker.take());
+            }
+            if let Some(m) = marker {
+                self.marker_line(m, &inner);
+            }
+            let lines: Vec<FlowLine> = std::mem::take(&mut self.flow)
+                .into_iter()
+                .map(|f| match f {
+                    Flow::Line(l) => l,
+                    Flow::Space(h) => FlowLine {
+                        items: Vec::new(),
+                        height: h * 0.5,
+                        keep_with_next: false,
+                        para: 0,
+                        index: 0,
+                        count: 1,
+                        kind: LineKind::Other,
+                        justified: false,
+                        outline: None,
+                        notes: Vec::new(),
+                        header: None,
+                    },
+                })
+                .collect();
+            out.push(lines);
+        }
+        // Notes referenced from inside a note travel with that note.
+        for n in 0..out.len() {
+            let nested: Vec<usize> = out[n]
+                .iter()
+                .flat_map(|l| l.notes.clone())
+                .filter(|&m| m > n)
+                .collect();
+            for m in nested {
+                let moved = std::mem::take(&mut out[m]);
+                out[n].extend(moved);
+            }
+            for line in &mut out[n] {
+                line.notes.clear();
+            }
+        }
+        self.flow = body_flow;
+        out
+    }
+}
+
+/// Footnote numbers (zero-based) whose reference anchor `fnref-N` is among `items`.
+pub(super) fn note_refs(items: &[Positioned]) -> Vec<usize> {
+    items
+        .iter()
+        .filter_map(|it| match &it.item {
+            Item::Anchor(name) => name
+                .strip_prefix("fnref-")?
+                .parse::<usize>()
+                .ok()?
+                .checked_sub(1),
+            _ => None,
+        })
+        .collect()
+}

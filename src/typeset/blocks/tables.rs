@@ -1,0 +1,190 @@
+//! Tables: column widths from content, header row repeated, rows kept whole.
+
+use super::*;
+
+impl Builder<'_, '_, '_> {
+    pub(super) fn table(
+        &mut self,
+        aligns: &[DocAlign],
+        header: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        ctx: &Ctx,
+    ) {
+        let s = self.setup;
+        let cols = aligns.len().max(header.len()).max(1);
+        let size = ctx.size * 0.92;
+        let pad = (size * 0.5).round();
+        let base = self.style(Role::Body, Style::REGULAR, size);
+        let bold = self.style(
+            Role::Body,
+            Style {
+                bold: true,
+                italic: false,
+            },
+            size,
+        );
+        // Natural (max) and minimum (longest word) widths per column.
+        let mut max_w = vec![0.0f32; cols];
+        let mut min_w = vec![0.0f32; cols];
+        let all_rows: Vec<(&[Vec<Inline>], bool)> = std::iter::once((header, true))
+            .chain(rows.iter().map(|r| (r.as_slice(), false)))
+            .collect();
+        for (row, is_head) in &all_rows {
+            for (c, cell) in row.iter().enumerate().take(cols) {
+                let st = if *is_head { &bold } else { &base };
+                let text = plain_text(cell);
+                let w = self.engine.measure(&text, st);
+                max_w[c] = max_w[c].max(w);
+                for word in text.split_whitespace() {
+                    let ww = self.engine.measure(word, st);
+                    min_w[c] = min_w[c].max(ww);
+                }
+            }
+        }
+        let avail = ctx.width - 2.0 * pad * cols as f32;
+        let widths = column_widths(&min_w, &max_w, avail);
+        let total: f32 = widths.iter().map(|w| w + 2.0 * pad).sum();
+        let x0 = ctx.x;
+        let line_h = (s.leading * size / s.body_size).round();
+        self.space(s.leading * 0.5);
+        let n_rows = all_rows.len();
+        let mut header_row: Option<FlowLine> = None;
+        for (r, (row, is_head)) in all_rows.into_iter().enumerate() {
+            let mut cells: Vec<(f32, Vec<LineBox>)> = Vec::new();
+            let mut x = x0;
+            for (c, w) in widths.iter().enumerate() {
+                let content = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
+                let st = if is_head { bold.clone() } else { base.clone() };
+                let pieces = self.pieces(content, &st);
+                let align = match aligns.get(c).copied().unwrap_or(DocAlign::None) {
+                    DocAlign::Center => Align::Center,
+                    DocAlign::Right => Align::Right,
+                    _ => Align::Left,
+                };
+                let lines = self.engine.layout(&pieces, *w, 0.0, align);
+                cells.push((x + pad, lines));
+                x += w + 2.0 * pad;
+            }
+            let n_lines = cells.iter().map(|c| c.1.len()).max().unwrap_or(1).max(1);
+            let height = n_lines as f32 * line_h + pad;
+            let mut items = Vec::new();
+            for (cx, lines) in cells {
+                for (k, line) in lines.into_iter().enumerate() {
+                    let baseline =
+                        pad * 0.5 + k as f32 * line_h + (line_h + line.ascent - line.descent) / 2.0;
+                    for mut it in line.items {
+                        it.pos.x += cx;
+                        it.pos.y += baseline;
+                        items.push(it);
+                    }
+                }
+            }
+            let rule = |y: f32, t: f32| Positioned {
+                pos: Point { x: x0, y },
+                item: Item::Line(Line {
+                    to: Point { x: total, y: 0.0 },
+                    thickness: t,
+                    color: Rgb::BLACK,
+                }),
+            };
+            if r == 0 {
+                items.push(rule(0.0, 0.9));
+            }
+            if is_head {
+                items.push(rule(height, 0.5));
+            }
+            if r + 1 == n_rows {
+                items.push(rule(height, 0.9));
+            }
+            self.para += 1;
+            let notes = note_refs(&items);
+            let line = FlowLine {
+                items,
+                height,
+                keep_with_next: is_head || r + 2 == n_rows,
+                para: self.para,
+                index: 0,
+                count: 1,
+                kind: LineKind::Other,
+                justified: false,
+                outline: None,
+                notes,
+                header: header_row.clone().map(Box::new),
+            };
+            if is_head {
+                // The copy repeated on later pages carries no anchors or note references.
+                let mut copy = line.clone();
+                copy.items.retain(|it| !matches!(it.item, Item::Anchor(_)));
+                copy.notes.clear();
+                header_row = Some(copy);
+            }
+            self.flow.push(Flow::Line(line));
+        }
+        self.space(s.leading * 0.5);
+    }
+}
+
+/// Column widths from the cells' minimum (longest word) and maximum (one
+/// line) widths, never wider in total than `avail`: all columns at their
+/// maximum when that fits; otherwise columns whose maximum is below a fair
+/// share keep it, and the others share the rest in proportion to their
+/// maximum, never below their minimum (as browsers' automatic table layout
+/// does). When even the minimums do not fit, they are scaled down and long
+/// words break inside their cells.
+pub fn column_widths(min_w: &[f32], max_w: &[f32], avail: f32) -> Vec<f32> {
+    let n = max_w.len();
+    let sum_max: f32 = max_w.iter().sum();
+    let sum_min: f32 = min_w.iter().sum();
+    if sum_max <= avail {
+        return max_w.to_vec();
+    }
+    if sum_min >= avail {
+        return min_w
+            .iter()
+            .map(|m| m / sum_min.max(1e-3) * avail)
+            .collect();
+    }
+    let mut widths = vec![0.0f32; n];
+    let mut fixed = vec![false; n];
+    loop {
+        let free: Vec<usize> = (0..n).filter(|&c| !fixed[c]).collect();
+        let used: f32 = (0..n).filter(|&c| fixed[c]).map(|c| widths[c]).sum();
+        let room = avail - used;
+        let share = room / free.len().max(1) as f32;
+        let newly: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|&c| max_w[c] <= share)
+            .collect();
+        if newly.is_empty() {
+            let free_max: f32 = free.iter().map(|&c| max_w[c]).sum::<f32>().max(1e-3);
+            for &c in &free {
+                widths[c] = room * max_w[c] / free_max;
+            }
+            break;
+        }
+        for c in newly {
+            widths[c] = max_w[c];
+            fixed[c] = true;
+        }
+    }
+    // Raise columns below their minimum, taking the difference from the widest.
+    for c in 0..n {
+        if widths[c] < min_w[c] {
+            let need = min_w[c] - widths[c];
+            widths[c] = min_w[c];
+            let mut order: Vec<usize> = (0..n).filter(|&d| d != c).collect();
+            order.sort_by(|a, b| (widths[*b] - min_w[*b]).total_cmp(&(widths[*a] - min_w[*a])));
+            let mut left = need;
+            for d in order {
+                let give = (widths[d] - min_w[d]).max(0.0).min(left);
+                widths[d] -= give;
+                left -= give;
+                if left <= 0.0 {
+                    break;
+                }
+            }
+        }
+    }
+    widths
+}

@@ -1,0 +1,115 @@
+//! The title block: dateline, title, subtitle, authors, source, publisher.
+
+use super::*;
+
+impl Builder<'_, '_, '_> {
+    pub(super) fn title_block(&mut self) {
+        let s = self.setup;
+        let meta = &self.doc.meta;
+        let ctx = Ctx {
+            x: 0.0,
+            width: s.measure,
+            quote_rules: Vec::new(),
+            size: s.body_size,
+            list_depth: 0,
+        };
+        if let Some(kicker) = self.doc.dateline() {
+            let mut st = self.style(Role::Body, Style::REGULAR, s.body_size * 0.85);
+            st.color = s.muted;
+            let lines = self
+                .engine
+                .layout(&[Piece::Text(kicker, st)], s.measure, 0.0, Align::Left);
+            self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
+            self.space(s.leading * 0.25);
+        }
+        let title = meta.title.clone().unwrap_or_default();
+        let size = (s.body_size * 1.9).round();
+        let st = self.style(
+            Role::Heading,
+            Style {
+                bold: true,
+                italic: false,
+            },
+            size,
+        );
+        let lines =
+            self.engine
+                .layout_balanced(&[Piece::Text(title.clone(), st)], s.measure, Align::Left);
+        self.push_lines(
+            lines,
+            &ctx,
+            (size * 1.22).round(),
+            LineKind::Title,
+            true,
+            Some((title, 1)),
+            None,
+        );
+        if let Some(sub) = &meta.subtitle {
+            self.space(s.leading * 0.25);
+            let size = (s.body_size * 1.3).round();
+            let st = self.style(Role::Heading, Style::REGULAR, size);
+            let lines =
+                self.engine
+                    .layout(&[Piece::Text(sub.clone(), st)], s.measure, 0.0, Align::Left);
+            self.push_lines(lines, &ctx, size * 1.3, LineKind::Title, true, None, None);
+        }
+        if !meta.authors.is_empty() {
+            self.space(s.leading * 0.5);
+            let st = self.style(Role::Heading, Style::REGULAR, s.body_size);
+            let lines = self.engine.layout(
+                &[Piece::Text(meta.authors.join(", "), st)],
+                s.measure,
+                0.0,
+                Align::Left,
+            );
+            self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
+        }
+        // Source and publisher, as on the EPUB's title page.
+        let extra: Vec<String> = self
+            .doc
+            .source_line()
+            .into_iter()
+            .chain(meta.publisher.clone())
+            .collect();
+        for (i, text) in extra.into_iter().enumerate() {
+            if i == 0 {
+                self.space(s.leading * 0.25);
+            }
+            let mut st = self.style(Role::Body, Style::REGULAR, s.body_size * 0.85);
+            st.color = s.muted;
+            let lines = self
+                .engine
+                .layout(&[Piece::Text(text, st)], s.measure, 0.0, Align::Left);
+            self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
+        }
+        // A rule closes the title block.
+        self.space(s.leading * 0.5);
+        self.flow.push(Flow::Line(FlowLine {
+            items: vec![Positioned {
+                pos: Point {
+                    x: 0.0,
+                    y: s.leading * 0.5,
+                },
+                item: Item::Line(Line {
+                    to: Point {
+                        x: s.measure,
+                        y: 0.0,
+                    },
+                    thickness: 0.6,
+                    color: Rgb::BLACK,
+                }),
+            }],
+            height: s.leading,
+            keep_with_next: true,
+            para: 0,
+            index: 0,
+            count: 1,
+            kind: LineKind::Title,
+            justified: false,
+            outline: None,
+            notes: Vec::new(),
+            header: None,
+        }));
+        self.para += 1;
+    }
+}

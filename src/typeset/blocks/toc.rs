@@ -1,0 +1,183 @@
+//! The printed table of contents (`toc: true`): after the title block, the
+//! headings of the top two levels with dot leaders and page numbers, each
+//! entry a link to its heading. Leaders are drawn, not typed, so they add no
+//! text to copy or search.
+
+use super::*;
+
+/// A heading listed in the contents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TocEntry {
+    /// The heading's anchor id.
+    pub id: String,
+    /// Its text (with its number when headings are numbered).
+    pub text: String,
+    /// Depth below the top level the body uses (0 or 1).
+    pub depth: usize,
+}
+
+/// The headings the contents list: top-level blocks, the two highest levels.
+pub fn toc_entries(doc: &Document) -> Vec<TocEntry> {
+    let levels = doc.blocks.iter().filter_map(|b| match b.kind {
+        BlockKind::Heading { level, .. } => Some(level),
+        _ => None,
+    });
+    let Some(top) = levels.min() else {
+        return Vec::new();
+    };
+    doc.blocks
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BlockKind::Heading {
+                level, id, content, ..
+            } if *level <= top + 1 => Some(TocEntry {
+                id: id.clone(),
+                text: plain_text(content)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                depth: usize::from(level - top),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The name of the contents in the document's language.
+pub fn toc_name(lang: &str) -> &'static str {
+    if lang.starts_with("vi") {
+        "Mục lục"
+    } else {
+        "Contents"
+    }
+}
+
+impl Builder<'_, '_, '_> {
+    /// Lays out the contents; `pages` holds each entry's folio (from a
+    /// previous pass), or `None` on the first pass (numbers then print as
+    /// blanks of the same width class).
+    pub(super) fn toc(&mut self, pages: Option<&[usize]>) {
+        let s = self.setup;
+        let entries = toc_entries(self.doc);
+        if entries.is_empty() {
+            return;
+        }
+        let ctx = Ctx {
+            x: 0.0,
+            width: s.measure,
+            quote_rules: Vec::new(),
+            size: s.body_size,
+            list_depth: 0,
+        };
+        self.space(s.leading);
+        let size = (s.body_size * 1.3 * 2.0).round() / 2.0;
+        let head = self.style(
+            Role::Heading,
+            Style {
+                bold: true,
+                italic: false,
+            },
+            size,
+        );
+        let lines = self.engine.layout(
+            &[Piece::Text(toc_name(&self.doc.meta.lang).into(), head)],
+            s.measure,
+            0.0,
+            Align::Left,
+        );
+        self.push_lines(
+            lines,
+            &ctx,
+            (size * 1.25).round(),
+            LineKind::Heading,
+            true,
+            None,
+            None,
+        );
+        self.space(s.leading * 0.5);
+        for (i, e) in entries.into_iter().enumerate() {
+            let bold = e.depth == 0;
+            if bold && i > 0 {
+                self.space(s.leading * 0.25);
+            }
+            let st = self.style(
+                Role::Body,
+                Style {
+                    bold,
+                    italic: false,
+                },
+                s.body_size,
+            );
+            let folio = match pages {
+                Some(p) => p.get(i).map_or(String::new(), |n| n.to_string()),
+                None => "00".into(),
+            };
+            let num_w = self.engine.measure(&folio, &st);
+            let indent = e.depth as f32 * s.indent;
+            let gap = s.body_size * 2.5;
+            // The same room for every number, whatever the pass knows.
+            let room = self.engine.measure("000", &st).max(num_w);
+            let avail = s.measure - indent - gap - room;
+            let mut lines =
+                self.engine
+                    .layout(&[Piece::Text(e.text, st.clone())], avail, 0.0, Align::Left);
+            let Some(last_line) = lines.last_mut() else {
+                continue;
+            };
+            // Dot leaders from the end of the text to the number.
+            let start = last_line.width + s.body_size * 0.5;
+            let end = s.measure - indent - num_w - s.body_size * 0.5;
+            let step = s.body_size * 0.45;
+            let mut x = (start / step).ceil() * step;
+            while x < end {
+                last_line.items.push(Positioned {
+                    pos: Point { x, y: -0.8 },
+                    item: Item::Fill(Fill {
+                        width: 0.7,
+                        height: 0.7,
+                        color: Rgb(0.45, 0.45, 0.45),
+                    }),
+                });
+                x += step;
+            }
+            if pages.is_some() {
+                let num = self.engine.layout(
+                    &[Piece::Text(folio, st.clone())],
+                    num_w + 1.0,
+                    0.0,
+                    Align::Left,
+                );
+                if let Some(n) = num.into_iter().next() {
+                    for mut it in n.items {
+                        it.pos.x += s.measure - indent - num_w;
+                        last_line.items.push(it);
+                    }
+                }
+            }
+            let count = lines.len();
+            let line_h = s.leading;
+            let inner = Ctx {
+                x: indent,
+                width: s.measure - indent,
+                ..ctx.clone()
+            };
+            let before = self.flow.len();
+            self.push_lines(lines, &inner, line_h, LineKind::Body, true, None, None);
+            // The whole entry is one link to its heading.
+            for (k, f) in self.flow[before..].iter_mut().enumerate() {
+                if let Flow::Line(l) = f {
+                    l.items.push(Positioned {
+                        pos: Point { x: 0.0, y: 0.0 },
+                        item: Item::Link(crate::frame::LinkArea {
+                            width: s.measure,
+                            height: l.height,
+                            target: LinkTarget::Anchor(e.id.clone()),
+                        }),
+                    });
+                    l.keep_with_next = k + 1 < count;
+                }
+            }
+        }
+        self.space(s.leading);
+    }
+}

@@ -1,0 +1,784 @@
+//! The PDF's blocks on a mixed Vietnamese fixture set on A5: words inside the
+//! text block, footnotes on the page of their reference, table headers
+//! repeated, images embedded as they should be, link annotations, and the
+//! same text in the PDF as in the EPUB.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use trang::cli::Paper;
+use trang::diag::Diagnostics;
+use trang::frame::{Item, Layout};
+use trang::typeset::setup::PageSetup;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn mixed() -> PathBuf {
+    root().join("tests/fixtures/mixed.md")
+}
+
+/// Runs a checker; a missing tool fails the test with the set-up command.
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run `{name}` ({e}): install the test tools with `bash .ci/test-deps`")
+    });
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Builds `input` with the CLI (`format` = pdf, epub or all) on A5 into `dir`.
+fn build(input: &Path, format: &str, dir: &Path) -> PathBuf {
+    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
+        .args(["build", "--format", format, "--paper", "a5", "-q", "-o"])
+        .arg(dir)
+        .arg(input)
+        .env("SOURCE_DATE_EPOCH", "1656979200")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join(input.file_stem().unwrap())
+}
+
+fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn layout_of(input: &Path) -> (trang::Prepared, Layout, PageSetup) {
+    let mut diags = Diagnostics::default();
+    let p = trang::prepare(input, None, &mut diags).unwrap();
+    let (layout, _) = trang::typeset::typeset(&p.doc, &p.fonts, Paper::A5, 0);
+    let setup = PageSetup::new(Paper::A5, &p.fonts);
+    (p, layout, setup)
+}
+
+#[derive(Debug)]
+struct Word {
+    page: usize,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    text: String,
+}
+
+/// Words with their boxes, in pdftotext's reading order.
+fn words(pdf: &Path) -> Vec<Word> {
+    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    let mut out = Vec::new();
+    let mut page = 0;
+    for line in html.lines() {
+        let line = line.trim();
+        if line.starts_with("<page ") {
+            page += 1;
+        }
+        if let Some(rest) = line.strip_prefix("<word ") {
+            let attr = |name: &str| -> f32 {
+                let key = format!("{name}=\"");
+                let s = &rest[rest.find(&key).unwrap() + key.len()..];
+                s[..s.find('"').unwrap()].parse().unwrap()
+            };
+            let text = &rest[rest.find('>').unwrap() + 1..rest.rfind("</word>").unwrap()];
+            out.push(Word {
+                page: page - 1,
+                x0: attr("xMin"),
+                y0: attr("yMin"),
+                x1: attr("xMax"),
+                y1: attr("yMax"),
+                text: text
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"),
+            });
+        }
+    }
+    out
+}
+
+/// Words outside the text block (running heads above it and folios below
+/// it are furniture, and allowed).
+fn outside(words: &[Word], setup: &PageSetup) -> Vec<String> {
+    let (left, right) = (setup.left, setup.left + setup.measure);
+    words
+        .iter()
+        .filter(|w| {
+            let furniture = w.y1 < setup.top || w.y0 > setup.bottom();
+            w.x0 < left - 0.5
+                || w.x1 > right + 0.5
+                || (!furniture && w.y0 < setup.top - setup.leading)
+        })
+        .map(|w| {
+            format!(
+                "`{}` on page {} at x {}..{}",
+                w.text,
+                w.page + 1,
+                w.x0,
+                w.x1
+            )
+        })
+        .collect()
+}
+
+/// The page (zero-based) holding the anchor `name` in the layout.
+fn anchor_page(layout: &Layout, name: &str) -> Option<usize> {
+    layout.pages.iter().position(|p| {
+        p.items
+            .iter()
+            .any(|it| matches!(&it.item, Item::Anchor(a) if a == name))
+    })
+}
+
+/// Per page: the y of the footnote rule, if the page has footnotes.
+fn note_rules(layout: &Layout, setup: &PageSetup) -> Vec<Option<f32>> {
+    let len = (setup.measure * 0.3).round();
+    layout
+        .pages
+        .iter()
+        .map(|p| {
+            p.items.iter().find_map(|it| match &it.item {
+                Item::Line(l)
+                    if (it.pos.x - setup.left).abs() < 0.01
+                        && (l.to.x - len).abs() < 0.01
+                        && l.to.y == 0.0
+                        && l.thickness == 0.5 =>
+                {
+                    Some(it.pos.y)
+                }
+                _ => None,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn every_word_is_inside_the_text_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build(&mixed(), "pdf", dir.path()).with_extension("pdf");
+    let (_, layout, setup) = layout_of(&mixed());
+    let words = words(&pdf);
+    let bad = outside(&words, &setup);
+    eprintln!(
+        "mixed.md on A5: {} pages, {} words, {} outside the text block",
+        layout.pages.len(),
+        words.len(),
+        bad.len()
+    );
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
+fn footnotes_stand_on_the_page_of_their_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build(&mixed(), "pdf", dir.path()).with_extension("pdf");
+    let (p, layout, _) = layout_of(&mixed());
+    let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    let pages: Vec<String> = text.split('\u{c}').map(fold).collect();
+    let order = p.doc.footnote_order();
+    assert_eq!(order.len(), 4);
+    for (i, label) in order.iter().enumerate() {
+        let n = i + 1;
+        let at = anchor_page(&layout, &format!("fnref-{n}")).expect("reference anchor");
+        let note = anchor_page(&layout, &format!("fn-{n}")).expect("note anchor");
+        assert_eq!(at, note, "note {n} (`{label}`)");
+        // The first words of the note's text are on that page, after its number.
+        let body = trang::doc::plain_text(match &p.doc.footnote(label).unwrap().blocks[0].kind {
+            trang::doc::BlockKind::Paragraph(c) => c,
+            other => panic!("{other:?}"),
+        });
+        let start: Vec<&str> = body.split_whitespace().take(4).collect();
+        let needle = format!("{n}. {}", start.join(" "));
+        assert!(
+            pages[at].contains(&fold(&needle)),
+            "`{needle}` not on page {}",
+            at + 1
+        );
+        eprintln!("note {n}: reference and text on page {}", at + 1);
+    }
+}
+
+#[test]
+fn the_table_header_is_repeated_on_every_page_the_table_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build(&mixed(), "pdf", dir.path()).with_extension("pdf");
+    let words = words(&pdf);
+    let page_of = |w: &str| words.iter().find(|x| x.text == w).map(|x| x.page).unwrap();
+    // The first and last rows of the long table.
+    let (first, last) = (page_of("Giang"), page_of("Vinh"));
+    assert!(last > first, "the table spans pages {first}..={last}");
+    let header = [
+        "Tên", "tỉnh", "Diện", "tích", "Đặc", "điểm", "Ghi", "biên", "soạn",
+    ];
+    for page in first..=last {
+        for h in header {
+            assert!(
+                words.iter().any(|w| w.page == page && w.text == h),
+                "header word `{h}` missing on page {}",
+                page + 1
+            );
+        }
+    }
+    eprintln!(
+        "the table spans pages {}–{}; its header is on each",
+        first + 1,
+        last + 1
+    );
+}
+
+#[test]
+fn jpeg_is_kept_and_png_is_lossless() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build(&mixed(), "pdf", dir.path()).with_extension("pdf");
+    let list = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    eprintln!("{list}");
+    // The figure's PNG, the inline PNG (set at the line's height) and the JPEG.
+    let images: Vec<&Vec<&str>> = rows.iter().filter(|r| r[2] == "image").collect();
+    assert!(images.len() >= 2, "{list}");
+    // Columns: page num type width height color comp bpc enc …
+    let jpeg = images
+        .iter()
+        .find(|r| r[8] == "jpeg")
+        .expect("a jpeg image");
+    assert_eq!((jpeg[3], jpeg[4]), ("640", "400"));
+    let png = images
+        .iter()
+        .find(|r| r[8] == "image")
+        .expect("a Flate image");
+    assert_eq!((png[3], png[4], png[7]), ("480", "300", "8"));
+
+    // The PNG's decoded pixels are the source's, exactly.
+    let prefix = dir.path().join("img");
+    tool(
+        "pdfimages",
+        &["-png", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
+    );
+    let source = image::open(root().join("tests/fixtures/images/ruong.png"))
+        .unwrap()
+        .to_rgb8();
+    let mut same = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "png") {
+            let got = image::open(&path).unwrap().to_rgb8();
+            if got.dimensions() == source.dimensions() && got.as_raw() == source.as_raw() {
+                same += 1;
+            }
+        }
+    }
+    assert!(same >= 1, "the PNG's pixels survive unchanged");
+    // The JPEG's bytes are the file's.
+    let jpeg_src = std::fs::read(root().join("tests/fixtures/images/hoi-an.jpg")).unwrap();
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let embedded = doc
+        .objects
+        .values()
+        .any(|o| o.as_stream().is_ok_and(|s| s.content == jpeg_src));
+    assert!(embedded, "the JPEG is embedded byte for byte");
+}
+
+/// URIs of the link annotations, and the number of internal links.
+fn links(pdf: &Path) -> (Vec<String>, usize) {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let mut uris = Vec::new();
+    let mut internal = 0;
+    for (_, page) in doc.get_pages() {
+        let page = doc.get_dictionary(page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        let annots = match annots {
+            lopdf::Object::Reference(r) => doc.get_object(*r).unwrap().as_array().unwrap(),
+            o => o.as_array().unwrap(),
+        };
+        for a in annots {
+            let a = match a {
+                lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
+                o => o.as_dict().unwrap(),
+            };
+            assert_eq!(a.get(b"Subtype").unwrap().as_name().unwrap(), b"Link");
+            if let Ok(action) = a.get(b"A") {
+                let action = match action {
+                    lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
+                    o => o.as_dict().unwrap(),
+                };
+                if let Ok(uri) = action.get(b"URI") {
+                    uris.push(String::from_utf8(uri.as_str().unwrap().to_vec()).unwrap());
+                    continue;
+                }
+            }
+            if a.get(b"Dest").is_ok() || a.get(b"A").is_ok() {
+                internal += 1;
+            }
+        }
+    }
+    (uris, internal)
+}
+
+#[test]
+fn links_are_annotations_with_their_uris() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build(&mixed(), "pdf", dir.path()).with_extension("pdf");
+    let (uris, internal) = links(&pdf);
+    eprintln!(
+        "{} URI annotations {uris:?}, {internal} internal links",
+        uris.len()
+    );
+    for want in [
+        "https://vi.wikipedia.org/wiki/M%C3%B9_Cang_Ch%E1%BA%A3i",
+        "https://example.com/hanh-trinh",
+    ] {
+        assert!(uris.iter().any(|u| u == want), "{want} not in {uris:?}");
+    }
+    assert!(uris.iter().all(|u| u.starts_with("https://")), "{uris:?}");
+    // The cross-reference and the 4 footnote references and back-links.
+    assert!(internal >= 9, "{internal} internal links");
+}
+
+/// A 4-column table whose natural width is three times the measure wraps
+/// inside the margins.
+#[test]
+fn a_very_wide_table_wraps_inside_the_margins() {
+    let cell = "những cánh đồng lúa chín vàng trải dài đến tận chân trời xa tít tắp";
+    let row = format!("| {cell} | {cell} | {cell} | {cell} |\n");
+    let md = format!(
+        "---\ntitle: Bảng rộng\n---\n\n| Cột một | Cột hai | Cột ba | Cột bốn |\n|--|--|--|--|\n{}",
+        row.repeat(3)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("rong.md");
+    std::fs::write(&input, md).unwrap();
+    let (p, _, setup) = layout_of(&input);
+    let mut engine = trang::typeset::inline::InlineEngine::new(&p.fonts, "vi");
+    let style = trang::typeset::inline::TextStyle {
+        role: trang::fonts::Role::Body,
+        style: trang::fonts::Style::REGULAR,
+        size: setup.body_size * 0.92,
+        color: trang::frame::Rgb::BLACK,
+        rise: 0.0,
+        strike: false,
+        underline: false,
+        link: None,
+        lang: "vi".into(),
+    };
+    let natural = 4.0 * engine.measure(cell, &style);
+    assert!(
+        natural >= 3.0 * setup.measure,
+        "natural width {natural} vs measure {}",
+        setup.measure
+    );
+    let pdf = build(&input, "pdf", &dir.path().join("out")).with_extension("pdf");
+    let words = words(&pdf);
+    let bad = outside(&words, &setup);
+    eprintln!(
+        "wide table: natural width {natural:.0} pt = {:.1}× the measure {}; {} words, {} outside",
+        natural / setup.measure,
+        setup.measure,
+        words.len(),
+        bad.len()
+    );
+    assert!(bad.is_empty(), "{bad:#?}");
+    assert!(words.iter().filter(|w| w.text == "tắp").count() == 12);
+}
+
+/// The text of the EPUB's content documents in spine order: body text and,
+/// separately, the footnotes' text. List markers are rendered as the
+/// stylesheet shows them (numbers for `ol`, the bullet of the nesting depth
+/// for `ul`, none for task items, whose box is text).
+fn epub_text(epub: &Path) -> (String, String) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    let mut files = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut s = String::new();
+        if f.read_to_string(&mut s).is_ok() {
+            files.insert(f.name().to_string(), s);
+        }
+    }
+    let opf = &files["OEBPS/content.opf"];
+    let mut body = String::new();
+    let mut notes = String::new();
+    for (href, nav) in spine(opf) {
+        if nav {
+            continue;
+        }
+        let xhtml = &files[&format!("OEBPS/{href}")];
+        let start = xhtml.find("<body").unwrap();
+        let end = xhtml.rfind("</body>").unwrap();
+        xhtml_text(&xhtml[start..end], &mut body, &mut notes);
+    }
+    (body, notes)
+}
+
+/// The spine's documents in order: (href, whether it is the navigation document).
+fn spine(opf: &str) -> Vec<(String, bool)> {
+    opf.split("<itemref ")
+        .skip(1)
+        .map(|itemref| {
+            let idref = attr(itemref, "idref").unwrap();
+            let item = opf
+                .split("<item ")
+                .skip(1)
+                .find(|i| attr(i, "id").as_deref() == Some(idref.as_str()))
+                .unwrap();
+            (
+                attr(item, "href").unwrap(),
+                attr(item, "properties").is_some_and(|p| p.contains("nav")),
+            )
+        })
+        .collect()
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+    let at = format!(" {tag}").find(&key)? + key.len() - 1;
+    let rest = &tag[at..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "aside",
+    "section",
+    "br",
+    "hr",
+    "nav",
+];
+
+fn xhtml_text(xhtml: &str, body: &mut String, notes: &mut String) {
+    // Open lists: (ordered, next number).
+    let mut lists: Vec<(bool, u64)> = Vec::new();
+    let mut in_note = 0usize;
+    let mut rest = xhtml;
+    while let Some(lt) = rest.find('<') {
+        let text = &rest[..lt];
+        let out = if in_note > 0 { &mut *notes } else { &mut *body };
+        out.push_str(
+            &text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&"),
+        );
+        let gt = lt + rest[lt..].find('>').unwrap();
+        let tag = &rest[lt + 1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if name == "aside" {
+            if closing {
+                in_note -= 1;
+                notes.push(' ');
+            } else {
+                in_note += 1;
+            }
+            continue;
+        }
+        let out = if in_note > 0 { &mut *notes } else { &mut *body };
+        if BLOCK_TAGS.contains(&name.as_str()) {
+            out.push(' ');
+        }
+        match (name.as_str(), closing) {
+            ("ol", false) => {
+                let start = attr(&format!("{tag}>"), "start").map_or(1, |s| s.parse().unwrap());
+                lists.push((true, start));
+            }
+            ("ul", false) => lists.push((false, 0)),
+            ("ol" | "ul", true) => {
+                lists.pop();
+            }
+            ("li", false) if !tag.contains("class=\"task\"") => {
+                let depth = lists.len() - 1;
+                let (ordered, next) = lists.last_mut().unwrap();
+                if *ordered {
+                    out.push_str(&format!("{next}. "));
+                    *next += 1;
+                } else {
+                    out.push_str(["•", "–", "◆", "·"][depth % 4]);
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The PDF's text from word boxes: body and footnotes apart, without
+/// running heads and folios.
+fn pdf_text(pdf: &Path, layout: &Layout, setup: &PageSetup) -> (String, String) {
+    let rules = note_rules(layout, setup);
+    let (mut body, mut notes) = (Vec::new(), Vec::new());
+    for w in words(pdf) {
+        if w.y1 < setup.top || w.y0 > setup.bottom() {
+            continue;
+        }
+        match rules[w.page] {
+            Some(y) if w.y0 > y => notes.push(w.text),
+            _ => body.push(w.text),
+        }
+    }
+    (body.join(" "), notes.join(" "))
+}
+
+fn squash(s: &str) -> String {
+    fold(s).chars().filter(|c| *c != ' ').collect()
+}
+
+/// Differences after folding all white space away, with some context.
+/// `repeated` are texts the PDF repeats as furniture (table headers on the
+/// pages a table continues on): their copies after the first are dropped.
+fn same_text(what: &str, pdf: &str, epub: &str, repeated: &[String]) {
+    let mut pdf = squash(pdf);
+    for r in repeated {
+        let r = squash(r);
+        if let Some(first) = pdf.find(&r) {
+            let (head, tail) = pdf.split_at(first + r.len());
+            pdf = format!("{head}{}", tail.replace(&r, ""));
+        }
+    }
+    let a: Vec<char> = pdf.chars().collect();
+    let b: Vec<char> = squash(epub).chars().collect();
+    if a == b {
+        return;
+    }
+    let at = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let ctx = |v: &[char]| -> String {
+        v[at.saturating_sub(60)..(at + 60).min(v.len())]
+            .iter()
+            .collect()
+    };
+    panic!(
+        "{what}: the PDF and the EPUB differ at character {at}:\n PDF: …{}…\nEPUB: …{}…",
+        ctx(&a),
+        ctx(&b)
+    );
+}
+
+#[test]
+fn the_pdf_and_the_epub_hold_the_same_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let stem = build(&mixed(), "all", dir.path());
+    let (_, layout, setup) = layout_of(&mixed());
+    let (pdf_body, pdf_notes) = pdf_text(&stem.with_extension("pdf"), &layout, &setup);
+    let (epub_body, epub_notes) = epub_text(&stem.with_extension("epub"));
+    // Table headers, which the PDF repeats on each page a table continues on.
+    let (p, _, _) = layout_of(&mixed());
+    let headers: Vec<String> = p
+        .doc
+        .blocks
+        .iter()
+        .filter_map(|b| match &b.kind {
+            trang::doc::BlockKind::Table { header, .. } => Some(
+                header
+                    .iter()
+                    .map(|c| trang::doc::plain_text(c))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(headers.len(), 2);
+    same_text("body", &pdf_body, &epub_body, &headers);
+    same_text("footnotes", &pdf_notes, &epub_notes, &[]);
+    eprintln!(
+        "same text: body {} words, footnotes {} words",
+        fold(&pdf_body).split(' ').count(),
+        fold(&pdf_notes).split(' ').count()
+    );
+}
+
+/// `mixed.md` with `toc: true`, written beside a copy of its images.
+fn mixed_with_toc(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(mixed()).unwrap().replacen(
+        "lang: vi\n",
+        "lang: vi\ntoc: true\n",
+        1,
+    );
+    std::fs::create_dir_all(dir.join("images")).unwrap();
+    for img in ["ruong.png", "hoi-an.jpg"] {
+        std::fs::copy(
+            root().join("tests/fixtures/images").join(img),
+            dir.join("images").join(img),
+        )
+        .unwrap();
+    }
+    let path = dir.join("muc-luc.md");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn headings_are_numbered_and_the_contents_give_their_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed_with_toc(dir.path());
+    let (p, layout, _) = layout_of(&input);
+    let titles: Vec<String> = layout.outline.iter().map(|o| fold(&o.title)).collect();
+    for want in [
+        "1. Mở đầu",
+        "1.1. Những điều cần chuẩn bị",
+        "1.4. Hình ảnh",
+        "2. Hội An",
+    ] {
+        assert!(titles.iter().any(|t| t == want), "{want} not in {titles:?}");
+    }
+    // The contents: every entry links to its heading, and prints its page.
+    let stem = build(&input, "all", &dir.path().join("out"));
+    let text = tool(
+        "pdftotext",
+        &[
+            "-layout",
+            "-enc",
+            "UTF-8",
+            stem.with_extension("pdf").to_str().unwrap(),
+            "-",
+        ],
+    );
+    let entries = trang::typeset::blocks::toc_entries(&p.doc);
+    assert_eq!(entries.len(), 6, "{entries:?}");
+    for e in &entries {
+        let page = anchor_page(&layout, &e.id).unwrap() + 1;
+        let linked = layout.pages.iter().any(|pg| {
+            pg.items.iter().any(|it| {
+                matches!(&it.item, Item::Link(l)
+                    if l.target == trang::frame::LinkTarget::Anchor(e.id.clone()))
+            })
+        });
+        assert!(linked, "no link to {}", e.id);
+        let line = text
+            .lines()
+            .find(|l| fold(l).starts_with(&fold(&e.text)))
+            .unwrap_or_else(|| panic!("no contents line for {}", e.text));
+        assert!(
+            fold(line).ends_with(&format!(" {page}")),
+            "`{line}` should end with page {page}"
+        );
+        eprintln!("contents: {} … {page}", fold(&e.text));
+    }
+    // The EPUB: a contents page after the title page, and numbered headings.
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(stem.with_extension("epub")).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let contents = read("OEBPS/contents.xhtml");
+    assert!(contents.contains("<h1 id=\"contents-title\">Mục lục</h1>"));
+    assert_eq!(contents.matches("<li ").count(), 6, "{contents}");
+    assert!(
+        contents.contains("href=\"chapter-02.xhtml#hoi-an\">2. Hội An</a>"),
+        "{contents}"
+    );
+    let opf = read("OEBPS/content.opf");
+    let spine = spine(&opf);
+    let at = |f: &str| spine.iter().position(|(h, _)| h == f).unwrap();
+    assert!(at("title.xhtml") + 1 == at("contents.xhtml"), "{spine:?}");
+    assert!(at("contents.xhtml") < at("chapter-01.xhtml"), "{spine:?}");
+    let chapter = read("OEBPS/chapter-01.xhtml");
+    assert!(
+        chapter.contains(">1.1.\u{a0}Những điều cần chuẩn bị</h2>"),
+        "{chapter}"
+    );
+}
+
+/// An image inside running text is drawn at the height of the line, in the
+/// line, and prints no alternative text.
+#[test]
+fn inline_images_are_set_at_the_line_height() {
+    let (_, layout, setup) = layout_of(&mixed());
+    let inline: Vec<(usize, f32, f32, f32)> = layout
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| {
+            page.items.iter().filter_map(move |it| match &it.item {
+                Item::Image(img) if img.height < setup.leading => {
+                    Some((p, it.pos.y, img.width, img.height))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(inline.len(), 1, "{inline:?}");
+    let (page, top, width, height) = inline[0];
+    // ruong.png is 480 × 300: the width follows the height.
+    assert!((width / height - 1.6).abs() < 0.01);
+    assert!(
+        height > setup.body_size && height <= setup.leading,
+        "{height} vs size {} and leading {}",
+        setup.body_size,
+        setup.leading
+    );
+    // It sits on a line of text: a run's baseline lies inside the image's height.
+    let on_line = layout.pages[page].items.iter().any(|it| {
+        matches!(&it.item, Item::Text(r) if r.text.contains("nhỏ"))
+            && it.pos.y > top
+            && it.pos.y < top + height
+    });
+    assert!(on_line, "the image stands in the line of `hình nhỏ`");
+    let text: String = layout.pages[page]
+        .items
+        .iter()
+        .filter_map(|it| match &it.item {
+            Item::Text(r) => Some(r.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let at = text.find("nhỏ").unwrap();
+    let near: String = text[at..].chars().take(20).collect();
+    assert!(
+        fold(&near).starts_with("nhỏ nằm ngay"),
+        "no alt text printed: `{near}`"
+    );
+    eprintln!(
+        "inline image: {width:.1} × {height:.1} pt on page {}, leading {}",
+        page + 1,
+        setup.leading
+    );
+}
