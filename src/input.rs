@@ -214,6 +214,13 @@ pub fn check_images(doc: &Document, allow_outside: &[PathBuf], diags: &mut Diagn
         let inside = path
             .canonicalize()
             .is_ok_and(|real| allowed.iter().any(|a| real.starts_with(a)));
+        if inside && let Err(why) = check_image_file(&path) {
+            diags.push(
+                Diagnostic::error(format!("image `{src}` cannot be used: {why}"))
+                    .at(&doc.source, span)
+                    .help("use a PNG or JPEG file (convert WebP, SVG or GIF first, e.g. with `convert in.webp out.png`)"),
+            );
+        }
         if !inside {
             diags.push(
                 Diagnostic::error(format!("image `{src}` is outside the source folder"))
@@ -246,6 +253,25 @@ pub fn check_images(doc: &Document, allow_outside: &[PathBuf], diags: &mut Diagn
             );
         }
     }
+}
+
+/// Checks that `path` is a readable PNG or JPEG whose size can be read from
+/// its header (the pixels are not decoded here).
+pub fn check_image_file(path: &Path) -> Result<(u32, u32), String> {
+    let reader = image::ImageReader::open(path)
+        .map_err(|e| e.to_string())?
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    match reader.format() {
+        Some(image::ImageFormat::Png | image::ImageFormat::Jpeg) => {}
+        Some(other) => return Err(format!("{other:?} images are not supported")),
+        None => return Err("it is not an image file".into()),
+    }
+    let (w, h) = reader.into_dimensions().map_err(|e| format!("its header is unreadable ({e})"))?;
+    if w == 0 || h == 0 {
+        return Err("it has no pixels".into());
+    }
+    Ok((w, h))
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, synced,
