@@ -352,6 +352,8 @@ fn links_are_annotations_with_their_uris() {
         assert!(uris.iter().any(|u| u == want), "{want} not in {uris:?}");
     }
     assert!(uris.iter().all(|u| u.starts_with("https://")), "{uris:?}");
+    // One annotation per line a link's text is set on (both links take two).
+    assert_eq!(uris.len(), 4, "{uris:?}");
     // The cross-reference and the 4 footnote references and back-links.
     assert!(internal >= 9, "{internal} internal links");
 }

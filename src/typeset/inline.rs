@@ -564,7 +564,11 @@ impl<'a> InlineEngine<'a> {
             };
             *x += append_clusters(run, text, shaped, scale, space_width, tracking);
             if st.strike || st.underline || st.link.is_some() {
-                decorations.push((start_x, *x, si));
+                // One rule, one link area per stretch of a style on the line.
+                match decorations.last_mut() {
+                    Some(last) if last.2 == si && (last.1 - start_x).abs() < 0.01 => last.1 = *x,
+                    _ => decorations.push((start_x, *x, si)),
+                }
             }
         };
         for k in lb.start..end {
