@@ -267,7 +267,9 @@ pub fn check_image_file(path: &Path) -> Result<(u32, u32), String> {
         Some(other) => return Err(format!("{other:?} images are not supported")),
         None => return Err("it is not an image file".into()),
     }
-    let (w, h) = reader.into_dimensions().map_err(|e| format!("its header is unreadable ({e})"))?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| format!("its header is unreadable ({e})"))?;
     if w == 0 || h == 0 {
         return Err("it has no pixels".into());
     }

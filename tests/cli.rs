@@ -414,12 +414,24 @@ fn a_family_without_italic_falls_back_to_regular_with_a_warning() {
 fn an_unreadable_or_unsupported_image_is_an_error_at_its_place() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("fake.png"), b"not a picture at all").unwrap();
-    std::fs::write(dir.path().join("pic.svg"), b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    std::fs::write(
+        dir.path().join("pic.svg"),
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
     for name in ["fake.png", "pic.svg"] {
-        let input = write(dir.path(), "x.md", &format!("---\ntitle: Ảnh\n---\n\nẢnh ![hỏng]({name}).\n"));
+        let input = write(
+            dir.path(),
+            "x.md",
+            &format!("---\ntitle: Ảnh\n---\n\nẢnh ![hỏng]({name}).\n"),
+        );
         let out = trang().arg("check").arg(&input).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
         let err = stderr(&out);
-        assert!(err.contains(&format!("image `{name}` cannot be used")) && err.contains(&format!("{}:5:5", input.display())), "{err}");
+        assert!(
+            err.contains(&format!("image `{name}` cannot be used"))
+                && err.contains(&format!("{}:5:5", input.display())),
+            "{err}"
+        );
     }
 }
