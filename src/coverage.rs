@@ -131,7 +131,11 @@ pub fn check(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
                     style: Style::REGULAR,
                 },
             ),
-            BlockKind::Html(html) => check_text(&html_text(html), block.span, ctx),
+            BlockKind::Html(html) => check_text(
+                &crate::typeset::blocks::html_block_text(html),
+                block.span,
+                ctx,
+            ),
             BlockKind::ThematicBreak => {}
         }
     }
@@ -173,7 +177,9 @@ fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx))
                     style: ctx.style,
                 },
             ),
-            InlineKind::Html(h) => check(&html_text(h), inl.span, ctx),
+            InlineKind::Html(h) => {
+                check(&crate::typeset::blocks::html_block_text(h), inl.span, ctx)
+            }
             InlineKind::Emphasis(c) => {
                 let c2 = child(Style {
                     italic: !ctx.style.italic,
@@ -204,25 +210,6 @@ fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx))
             InlineKind::FootnoteRef(_) | InlineKind::SoftBreak | InlineKind::HardBreak => {}
         }
     }
-}
-
-/// The text content of a raw HTML fragment: tags removed, the commonest
-/// entities decoded. Used only to decide which characters will be drawn.
-fn html_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
 }
 
 /// Characters that are never drawn (format controls, variation selectors…).
