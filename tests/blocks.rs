@@ -8,110 +8,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::{Word, fold, root, tool, words};
 use trang::cli::Paper;
 use trang::diag::Diagnostics;
 use trang::frame::{Item, Layout};
 use trang::typeset::setup::PageSetup;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn mixed() -> PathBuf {
-    root().join("tests/fixtures/mixed.md")
-}
-
-/// Runs a checker; a missing tool fails the test with the set-up command.
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run `{name}` ({e}): install the test tools with `bash .ci/test-deps`")
-    });
-    assert!(
-        out.status.success(),
-        "{name} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Builds `input` with the CLI (`format` = pdf, epub or all) on A5 into `dir`.
-fn build(input: &Path, format: &str, dir: &Path) -> PathBuf {
-    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
-        .args(["build", "--format", format, "--paper", "a5", "-q", "-o"])
-        .arg(dir)
-        .arg(input)
-        .env("SOURCE_DATE_EPOCH", "1656979200")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir.join(input.file_stem().unwrap())
-}
-
-fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfc()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn layout_of(input: &Path) -> (trang::Prepared, Layout, PageSetup) {
-    let mut diags = Diagnostics::default();
-    let p = trang::prepare(input, None, &mut diags).unwrap();
-    let (layout, _) = trang::typeset::typeset(&p.doc, &p.fonts, Paper::A5, 0);
-    let setup = PageSetup::new(Paper::A5, &p.fonts);
-    (p, layout, setup)
-}
-
-#[derive(Debug)]
-struct Word {
-    page: usize,
-    x0: f32,
-    y0: f32,
-    x1: f32,
-    y1: f32,
-    text: String,
-}
-
-/// Words with their boxes, in pdftotext's reading order.
-fn words(pdf: &Path) -> Vec<Word> {
-    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
-    let mut out = Vec::new();
-    let mut page = 0;
-    for line in html.lines() {
-        let line = line.trim();
-        if line.starts_with("<page ") {
-            page += 1;
-        }
-        if let Some(rest) = line.strip_prefix("<word ") {
-            let attr = |name: &str| -> f32 {
-                let key = format!("{name}=\"");
-                let s = &rest[rest.find(&key).unwrap() + key.len()..];
-                s[..s.find('"').unwrap()].parse().unwrap()
-            };
-            let text = &rest[rest.find('>').unwrap() + 1..rest.rfind("</word>").unwrap()];
-            out.push(Word {
-                page: page - 1,
-                x0: attr("xMin"),
-                y0: attr("yMin"),
-                x1: attr("xMax"),
-                y1: attr("yMax"),
-                text: text
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&quot;", "\"")
-                    .replace("&apos;", "'")
-                    .replace("&amp;", "&"),
-            });
-        }
-    }
-    out
-}
 
 /// Words outside the text block (running heads above it and folios below
 /// it are furniture, and allowed).
@@ -166,6 +69,35 @@ fn note_rules(layout: &Layout, setup: &PageSetup) -> Vec<Option<f32>> {
             })
         })
         .collect()
+}
+
+fn mixed() -> PathBuf {
+    root().join("tests/fixtures/mixed.md")
+}
+
+/// Builds `input` with the CLI (`format` = pdf, epub or all) on A5 into `dir`.
+fn build(input: &Path, format: &str, dir: &Path) -> PathBuf {
+    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
+        .args(["build", "--format", format, "--paper", "a5", "-q", "-o"])
+        .arg(dir)
+        .arg(input)
+        .env("SOURCE_DATE_EPOCH", "1656979200")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join(input.file_stem().unwrap())
+}
+
+fn layout_of(input: &Path) -> (trang::Prepared, Layout, PageSetup) {
+    let mut diags = Diagnostics::default();
+    let p = trang::prepare(input, None, &mut diags).unwrap();
+    let (layout, _) = trang::typeset::typeset(&p.doc, &p.fonts, Paper::A5, 0);
+    let setup = PageSetup::new(Paper::A5, &p.fonts);
+    (p, layout, setup)
 }
 
 #[test]

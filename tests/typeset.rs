@@ -5,27 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::{fold, root, tool, words};
 use trang::cli::Paper;
 use trang::diag::Diagnostics;
 use trang::frame::Item;
 use trang::typeset::setup::PageSetup;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs a validator; a missing tool fails the test with the set-up command.
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run `{name}` ({e}): install the test tools with `bash .ci/test-deps`")
-    });
-    assert!(
-        out.status.success(),
-        "{name} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Builds `input` as a PDF on `paper` into a temp dir; returns the PDF path.
 fn build_pdf(input: &Path, paper: &str, dir: &Path) -> PathBuf {
@@ -45,15 +31,6 @@ fn build_pdf(input: &Path, paper: &str, dir: &Path) -> PathBuf {
         "{}.pdf",
         input.file_stem().unwrap().to_string_lossy()
     ))
-}
-
-fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfc()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The PDF's text without running heads (first line of pages after the first)
@@ -200,41 +177,6 @@ fn pdf_is_byte_identical_across_builds() {
     ))
     .unwrap();
     assert!(a == b, "two builds differ");
-}
-
-struct Word {
-    page: usize,
-    x0: f32,
-    y0: f32,
-    x1: f32,
-    y1: f32,
-}
-
-fn words(pdf: &Path) -> Vec<Word> {
-    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
-    let mut out = Vec::new();
-    let mut page = 0;
-    for line in html.lines() {
-        let line = line.trim();
-        if line.starts_with("<page ") {
-            page += 1;
-        }
-        if let Some(rest) = line.strip_prefix("<word ") {
-            let attr = |name: &str| -> f32 {
-                let key = format!("{name}=\"");
-                let s = &rest[rest.find(&key).unwrap() + key.len()..];
-                s[..s.find('"').unwrap()].parse().unwrap()
-            };
-            out.push(Word {
-                page: page - 1,
-                x0: attr("xMin"),
-                y0: attr("yMin"),
-                x1: attr("xMax"),
-                y1: attr("yMax"),
-            });
-        }
-    }
-    out
 }
 
 /// A long Vietnamese fixture: every word inside the text block, justified
