@@ -83,6 +83,26 @@ pub struct FlowDoc {
     pub diags: Diagnostics,
 }
 
+impl FlowLine {
+    /// A slot that is not part of a paragraph (a rule, a space in a note):
+    /// one line of kind [`LineKind::Other`], breakable after.
+    pub fn unit(items: Vec<Positioned>, height: f32) -> FlowLine {
+        FlowLine {
+            items,
+            height,
+            keep_with_next: false,
+            para: 0,
+            index: 0,
+            count: 1,
+            kind: LineKind::Other,
+            justified: false,
+            outline: None,
+            notes: Vec::new(),
+            header: None,
+        }
+    }
+}
+
 /// An element of the vertical flow.
 #[derive(Clone, Debug)]
 pub enum Flow {
@@ -410,25 +430,14 @@ impl Builder<'_, '_, '_> {
     }
 
     fn rule_slot(&self, x: f32, width: f32, height: f32) -> FlowLine {
-        FlowLine {
-            items: vec![Positioned {
-                pos: Point { x, y: height / 2.0 },
-                item: Item::Line(Line {
-                    to: Point { x: width, y: 0.0 },
-                    thickness: 0.5,
-                    color: Rgb::BLACK,
-                }),
-            }],
-            height,
-            keep_with_next: false,
-            para: 0,
-            index: 0,
-            count: 1,
-            kind: LineKind::Other,
-            justified: false,
-            outline: None,
-            notes: Vec::new(),
-            header: None,
-        }
+        let rule = Positioned {
+            pos: Point { x, y: height / 2.0 },
+            item: Item::Line(Line {
+                to: Point { x: width, y: 0.0 },
+                thickness: 0.5,
+                color: Rgb::BLACK,
+            }),
+        };
+        FlowLine::unit(vec![rule], height)
     }
 }

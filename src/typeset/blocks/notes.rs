@@ -65,19 +65,7 @@ impl Builder<'_, '_, '_> {
                 .into_iter()
                 .map(|f| match f {
                     Flow::Line(l) => l,
-                    Flow::Space(h) => FlowLine {
-                        items: Vec::new(),
-                        height: h * 0.5,
-                        keep_with_next: false,
-                        para: 0,
-                        index: 0,
-                        count: 1,
-                        kind: LineKind::Other,
-                        justified: false,
-                        outline: None,
-                        notes: Vec::new(),
-                        header: None,
-                    },
+                    Flow::Space(h) => FlowLine::unit(Vec::new(), h * 0.5),
                 })
                 .collect();
             out.push(lines);
