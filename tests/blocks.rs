@@ -336,6 +336,59 @@ fn a_very_wide_table_wraps_inside_the_margins() {
     assert!(words.iter().filter(|w| w.text == "tắp").count() == 12);
 }
 
+#[test]
+fn a_row_taller_than_a_page_continues_on_the_next_page_under_its_header() {
+    // One body row whose first cell holds 900 numbered words in a narrow
+    // column: far taller than an A5 text block.
+    let cell: Vec<String> = (1..=900).map(|i| format!("ô{i:03}")).collect();
+    let md = format!(
+        "---\ntitle: Hàng cao\n---\n\nĐoạn mở đầu.\n\n| Đầu cột | Ghi chú dài hơn một chút |\n|--|--|\n| {} | ngắn |\n| hàng sau | cuối |\n\nĐoạn kết.\n",
+        cell.join(" ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("cao.md");
+    std::fs::write(&input, md).unwrap();
+    let (_, layout, setup) = layout_of(&input);
+    let pdf = build(&input, "pdf", &dir.path().join("out")).with_extension("pdf");
+    let words = words(&pdf);
+    let cells: Vec<&Word> = words.iter().filter(|w| w.text.starts_with('ô')).collect();
+    let found: Vec<&str> = cells.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(found, cell, "the row's words, in order");
+    // No word of the row leaves the text block, vertically or horizontally.
+    let below: Vec<String> = cells
+        .iter()
+        .filter(|w| w.y1 > setup.bottom() + 0.5 || w.y0 < setup.top - 0.5)
+        .map(|w| format!("{} on page {} at y {}..{}", w.text, w.page + 1, w.y0, w.y1))
+        .collect();
+    assert!(below.is_empty(), "{below:#?}");
+    assert!(outside(&words, &setup).is_empty());
+    // The row spans several pages; each repeats the header above the row.
+    let pages: std::collections::BTreeSet<usize> = cells.iter().map(|w| w.page).collect();
+    for &p in &pages {
+        let head = words
+            .iter()
+            .find(|w| w.page == p && w.text == "Đầu")
+            .unwrap_or_else(|| panic!("no header on page {}", p + 1));
+        let first = cells.iter().find(|w| w.page == p).unwrap();
+        assert!(
+            head.y1 <= first.y0,
+            "header above the row on page {}",
+            p + 1
+        );
+    }
+    // The row starts on the page of the text before it (it is not pushed to
+    // a fresh page), and the pages it fills are full.
+    let opening = words.iter().find(|w| w.text == "mở").unwrap();
+    assert_eq!(opening.page, *pages.first().unwrap());
+    eprintln!(
+        "tall row: {} words over pages {:?} of {}",
+        cells.len(),
+        pages.iter().map(|p| p + 1).collect::<Vec<_>>(),
+        layout.pages.len()
+    );
+    assert!(pages.len() >= 3, "{pages:?}");
+}
+
 /// The text of the EPUB's content documents in spine order: body text and,
 /// separately, the footnotes' text. List markers are rendered as the
 /// stylesheet shows them (numbers for `ol`, the bullet of the nesting depth

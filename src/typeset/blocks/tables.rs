@@ -67,7 +67,8 @@ impl Builder<'_, '_, '_> {
             }
             let n_lines = cells.iter().map(|c| c.1.len()).max().unwrap_or(1).max(1);
             let height = n_lines as f32 * line_h + pad;
-            let mut items = Vec::new();
+            // Items of each cell line, tagged with the line's index.
+            let mut items: Vec<(usize, Positioned)> = Vec::new();
             for (cx, lines) in cells {
                 for (k, line) in lines.into_iter().enumerate() {
                     let baseline =
@@ -75,7 +76,7 @@ impl Builder<'_, '_, '_> {
                     for mut it in line.items {
                         it.pos.x += cx;
                         it.pos.y += baseline;
-                        items.push(it);
+                        items.push((k, it));
                     }
                 }
             }
@@ -88,37 +89,79 @@ impl Builder<'_, '_, '_> {
                 }),
             };
             if r == 0 {
-                items.push(rule(0.0, 0.9));
+                items.push((0, rule(0.0, 0.9)));
             }
             if is_head {
-                items.push(rule(height, 0.5));
+                items.push((n_lines - 1, rule(height, 0.5)));
             }
             if r + 1 == n_rows {
-                items.push(rule(height, 0.9));
+                items.push((n_lines - 1, rule(height, 0.9)));
             }
-            self.para += 1;
-            let notes = note_refs(&items);
-            let line = FlowLine {
-                items,
-                height,
-                keep_with_next: is_head || r + 2 == n_rows,
-                para: self.para,
-                index: 0,
-                count: 1,
-                kind: LineKind::Other,
-                justified: false,
-                outline: None,
-                notes,
-                header: header_row.clone().map(Box::new),
+            // A row is kept whole unless it is taller than a page below the
+            // repeated header: then each of its lines becomes a slot of its
+            // own, so the row fills the page it starts on and continues on
+            // the next, under the header again.
+            let header_h = header_row.as_ref().map_or(0.0, |h| h.height);
+            let bands: Vec<(f32, f32)> = if !is_head && height > s.body_height - header_h {
+                (0..n_lines)
+                    .map(|k| {
+                        let top = if k == 0 {
+                            0.0
+                        } else {
+                            pad * 0.5 + k as f32 * line_h
+                        };
+                        let bottom = if k + 1 == n_lines {
+                            height
+                        } else {
+                            pad * 0.5 + (k + 1) as f32 * line_h
+                        };
+                        (top, bottom)
+                    })
+                    .collect()
+            } else {
+                vec![(0.0, height)]
             };
-            if is_head {
+            let n_bands = bands.len();
+            self.para += 1;
+            let mut line = None;
+            for (b, (top, bottom)) in bands.into_iter().enumerate() {
+                let slot_items: Vec<Positioned> = items
+                    .iter()
+                    .filter(|(k, _)| n_bands == 1 || *k == b)
+                    .map(|(_, it)| {
+                        let mut it = it.clone();
+                        it.pos.y -= top;
+                        it
+                    })
+                    .collect();
+                let notes = note_refs(&slot_items);
+                let slot = FlowLine {
+                    items: slot_items,
+                    height: bottom - top,
+                    keep_with_next: (is_head || r + 2 == n_rows) && b + 1 == n_bands,
+                    para: self.para,
+                    index: b,
+                    count: n_bands,
+                    kind: LineKind::Other,
+                    justified: false,
+                    outline: None,
+                    notes,
+                    header: header_row.clone().map(Box::new),
+                };
+                if is_head {
+                    line = Some(slot);
+                } else {
+                    self.flow.push(Flow::Line(slot));
+                }
+            }
+            if let Some(line) = line {
                 // The copy repeated on later pages carries no anchors or note references.
                 let mut copy = line.clone();
                 copy.items.retain(|it| !matches!(it.item, Item::Anchor(_)));
                 copy.notes.clear();
                 header_row = Some(copy);
+                self.flow.push(Flow::Line(line));
             }
-            self.flow.push(Flow::Line(line));
         }
         self.space(s.leading * 0.5);
     }
