@@ -159,3 +159,15 @@ fn deep_nesting_neither_overflows_nor_breaks_the_xhtml() {
     let fonts = FontSet::load(&FontSet::bundled_dir(), &mut diags).unwrap();
     write_epub(&d, &fonts, &EpubOptions::default(), &mut diags).unwrap();
 }
+
+#[test]
+fn nested_list_bullets_are_in_the_body_subset() {
+    let xhtml = "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head>\
+        <body><ul><li>một<ul><li>hai<ul><li>ba</li></ul></li></ul></li></ul></body></html>";
+    let mut usage = usage::Usage::new();
+    usage::scan(xhtml, &mut usage);
+    let body = &usage[&(Role::Body, Style::REGULAR)];
+    for c in ['•', '–', '◆', '·', '\u{A0}'] {
+        assert!(body.contains(&c), "{c:?} missing from the body subset");
+    }
+}

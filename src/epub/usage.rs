@@ -21,11 +21,15 @@ const MARKS: &str = "\u{300}\u{301}\u{302}\u{303}\u{306}\u{309}\u{31B}\u{323}";
 /// List numbers drawn by the reading system.
 const NUMBERS: &str = "0123456789.";
 
+/// Bullets of nested unordered lists, as `style.css` sets them.
+const BULLETS: &str = "•–◆·\u{A0}";
+
 /// Adds the characters of the XHTML document `xhtml` to `usage`.
 pub fn scan(xhtml: &str, usage: &mut Usage) {
     let dom = dom::parse_doc(xhtml);
     let Some(body) = dom.body() else { return };
     let mut has_ol = false;
+    let mut has_ul = false;
     let start = (Role::Body, Style::REGULAR);
     // Explicit stack: the tree can be deep.
     let mut stack: Vec<(usize, (Role, Style))> = vec![(body, start)];
@@ -39,6 +43,7 @@ pub fn scan(xhtml: &str, usage: &mut Usage) {
             Data::Element(_) => {
                 let name = dom.local(id);
                 has_ol |= name == "ol";
+                has_ul |= name == "ul";
                 let slot = child_slot(&dom, id, name, slot);
                 for &c in node.children.iter().rev() {
                     stack.push((c, slot));
@@ -49,6 +54,9 @@ pub fn scan(xhtml: &str, usage: &mut Usage) {
     }
     if has_ol {
         usage.entry(start).or_default().extend(NUMBERS.chars());
+    }
+    if has_ul {
+        usage.entry(start).or_default().extend(BULLETS.chars());
     }
     for set in usage.values_mut() {
         set.extend(ALWAYS.chars().chain(MARKS.chars()));
