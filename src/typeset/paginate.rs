@@ -63,7 +63,15 @@ pub fn paginate(
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
     let separator = (setup.leading * 1.0).round();
-    let plans = break_pages(&flow, setup.body_height, separator);
+    // Two-sided, chapters (when there are several) start on right-hand pages.
+    let chapters = setup.duplex
+        && flow
+            .body
+            .iter()
+            .filter(|f| matches!(f, Flow::Line(l) if starts_chapter(l)))
+            .count()
+            >= 2;
+    let plans = break_pages(&flow, setup.body_height, separator, chapters);
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let mut report = Report::default();
@@ -83,7 +91,7 @@ pub fn paginate(
         }))) = slots.get(plan.body.start)
         {
             let header = (**h).clone();
-            y += place_line(&mut page, &mut report, header, p, y, setup.left);
+            y += place_line(&mut page, &mut report, header, p, y, setup.left_on(p));
             started = true;
         }
         for slot in &mut slots[plan.body.clone()] {
@@ -99,7 +107,7 @@ pub fn paginate(
                             y,
                         });
                     }
-                    y += place_line(&mut page, &mut report, line, p, y, setup.left);
+                    y += place_line(&mut page, &mut report, line, p, y, setup.left_on(p));
                 }
                 Some(Flow::Space(_)) | None => {}
             }
@@ -115,7 +123,7 @@ pub fn paginate(
             let mut y = setup.bottom() - height;
             page.items.push(Positioned {
                 pos: Point {
-                    x: setup.left,
+                    x: setup.left_on(p),
                     y: y + separator * 0.45,
                 },
                 item: Item::Line(Line {
@@ -130,13 +138,15 @@ pub fn paginate(
             y += separator;
             for (n, range) in &plan.notes {
                 for line in &notes[*n][range.clone()] {
-                    y += place_line(&mut page, &mut report, line.clone(), p, y, setup.left);
+                    let left = setup.left_on(p);
+                    y += place_line(&mut page, &mut report, line.clone(), p, y, left);
                 }
             }
         }
         pages.push(page);
     }
-    furniture(&mut pages, doc, setup, engine);
+    let blank: Vec<bool> = plans.iter().map(|p| p.blank).collect();
+    furniture(&mut pages, &blank, doc, setup, engine);
     measure_report(&mut report);
     (pages, outline, report)
 }
@@ -174,6 +184,16 @@ struct PagePlan {
     body: Range<usize>,
     /// (note, range of its lines) in order.
     notes: Vec<(usize, Range<usize>)>,
+    /// A left-hand page left empty so that a chapter starts on the right:
+    /// no running head, no folio.
+    blank: bool,
+}
+
+/// Whether `line` is the first line of a level-1 heading (a chapter).
+fn starts_chapter(line: &FlowLine) -> bool {
+    line.kind == LineKind::Heading
+        && line.index == 0
+        && matches!(line.outline, Some((_, level)) if level == 2)
 }
 
 /// Footnote state while a page is filled: what is placed, what waits.
@@ -236,8 +256,18 @@ impl NoteState {
 
 /// Plans the pages: body slots fill the page while they and their footnotes
 /// fit; the page then ends at the last slot after which a break is allowed.
-fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan> {
+/// With `chapters`, a level-1 heading after the body has begun starts a new
+/// page, preceded by a blank one when it would fall on a left-hand page.
+fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32, chapters: bool) -> Vec<PagePlan> {
     let body = &flow.body;
+    // Whether the slot opens a chapter that must start a right-hand page.
+    let chapter_at = |j: usize| -> bool {
+        chapters
+            && matches!(&body[j], Flow::Line(l) if starts_chapter(l))
+            && body[..j]
+                .iter()
+                .any(|f| matches!(f, Flow::Line(l) if l.kind != LineKind::Title))
+    };
     let mut pages = Vec::new();
     let mut i = 0;
     let n = body.len();
@@ -248,6 +278,13 @@ fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan
             i += 1;
         }
         let start = i;
+        if i < n && pages.len() % 2 == 1 && chapter_at(i) {
+            pages.push(PagePlan {
+                body: i..i,
+                notes: Vec::new(),
+                blank: true,
+            });
+        }
         // Notes continued from the previous page come first.
         let mut state = NoteState::default();
         for (note, range) in std::mem::take(&mut carry) {
@@ -278,6 +315,10 @@ fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan
                 j += 1;
                 continue;
             }
+            if j > start && chapter_at(j) {
+                best = Some((j, state.clone()));
+                break;
+            }
             let mut next = state.clone();
             let mut fits = y + h + next.height <= body_height + 0.01;
             for &note in refs {
@@ -307,6 +348,7 @@ fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan
         pages.push(PagePlan {
             body: start..end,
             notes: state.placed,
+            blank: false,
         });
         i = end;
         if end == start && state_is_empty(&pages) {
@@ -326,8 +368,15 @@ fn state_is_empty(pages: &[PagePlan]) -> bool {
         .is_some_and(|p| p.body.is_empty() && p.notes.is_empty())
 }
 
-/// Running heads (the title, on pages after the first) and folios.
-fn furniture(pages: &mut [Page], doc: &Document, setup: &PageSetup, engine: &mut InlineEngine) {
+/// Running heads (the title, on pages after the first) and folios; two-sided,
+/// both stand at the outer side, and `blank` pages have neither.
+fn furniture(
+    pages: &mut [Page],
+    blank: &[bool],
+    doc: &Document,
+    setup: &PageSetup,
+    engine: &mut InlineEngine,
+) {
     let lang: std::sync::Arc<str> = std::sync::Arc::from(doc.meta.lang.as_str());
     // Running heads and folios are set in the body face, as in books.
     let style = |size: f32| TextStyle {
@@ -345,17 +394,26 @@ fn furniture(pages: &mut [Page], doc: &Document, setup: &PageSetup, engine: &mut
     let title = doc.meta.title.clone().unwrap_or_default();
     let head_line = fit_one_line(engine, &title, &style(head_size), setup.measure);
     for (p, page) in pages.iter_mut().enumerate() {
+        if blank.get(p).copied().unwrap_or(false) {
+            continue;
+        }
+        let align = match (setup.duplex, p % 2) {
+            (false, _) => Align::Center,
+            (true, 0) => Align::Right,
+            (true, _) => Align::Left,
+        };
+        let left = setup.left_on(p);
         if p > 0 && !title.is_empty() {
             let lines = engine.layout(
                 &[Piece::Text(head_line.clone(), style(head_size))],
                 setup.measure,
                 0.0,
-                Align::Center,
+                align,
             );
             place(
                 page,
                 lines.into_iter().next(),
-                setup.left,
+                left,
                 setup.top - setup.leading * 1.6,
             );
         }
@@ -364,12 +422,12 @@ fn furniture(pages: &mut [Page], doc: &Document, setup: &PageSetup, engine: &mut
             &[Piece::Text(folio, style(setup.body_size * 0.85))],
             setup.measure,
             0.0,
-            Align::Center,
+            align,
         );
         place(
             page,
             lines.into_iter().next(),
-            setup.left,
+            left,
             setup.bottom() + setup.leading * 2.2,
         );
     }
