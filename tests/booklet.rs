@@ -1,0 +1,295 @@
+//! Booklets, two-sided pages and two columns, read back through poppler.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{fold, root, tool, words};
+
+/// Runs `trang build` with `args` on `input` into `dir`; returns stderr.
+fn build(input: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
+        .arg("build")
+        .args(args)
+        .arg("-o")
+        .arg(dir)
+        .arg(input)
+        .env("SOURCE_DATE_EPOCH", "1656979200")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    err
+}
+
+fn fixture18() -> PathBuf {
+    root().join("tests/fixtures/booklet-18.md")
+}
+
+fn article() -> PathBuf {
+    root().join("source/article.md")
+}
+
+/// `pdfinfo` → (pages, width, height).
+fn info(pdf: &Path) -> (usize, f32, f32) {
+    let out = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let field = |name: &str| -> &str {
+        out.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("pdfinfo has no {name}: {out}"))
+            .trim()
+    };
+    let pages = field("Pages:").parse().unwrap();
+    let size: Vec<f32> = field("Page size:")
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (pages, size[0], size[1])
+}
+
+/// The text of page `page` (one-based) of `pdf`, cropped to `x..x + w` when given.
+fn text(pdf: &Path, page: usize, crop: Option<(f32, f32, f32)>) -> String {
+    let p = page.to_string();
+    let mut args = vec!["-f".to_string(), p.clone(), "-l".to_string(), p];
+    if let Some((x, w, h)) = crop {
+        for (k, v) in [("-x", x), ("-y", 0.0), ("-W", w), ("-H", h)] {
+            args.push(k.into());
+            args.push((v.floor() as i64).to_string());
+        }
+    }
+    args.push(pdf.to_str().unwrap().into());
+    args.push("-".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    fold(&tool("pdftotext", &args))
+}
+
+/// The saddle-stitch sides, one-based pages, 0 for a blank: written out by hand.
+fn hand_order(pages: usize) -> Vec<[usize; 2]> {
+    match pages {
+        2 => vec![[0, 1], [2, 0]],
+        18 => vec![
+            [0, 1],
+            [2, 0],
+            [18, 3],
+            [4, 17],
+            [16, 5],
+            [6, 15],
+            [14, 7],
+            [8, 13],
+            [12, 9],
+            [10, 11],
+        ],
+        n => panic!("no hand-made order for {n} pages"),
+    }
+}
+
+/// Builds the reading PDF (A5, two-sided: the booklet's own pages) and the
+/// booklet on A4, then checks sheet size, sheet count, and that each half of
+/// each sheet holds the text of the page the hand-made order names.
+fn check_booklet(input: &Path, expect_pages: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let reading = dir.path().join("reading");
+    build(
+        input,
+        &reading,
+        &["--format", "pdf", "--paper", "a5", "--duplex"],
+    );
+    let booklet_dir = dir.path().join("booklet");
+    build(input, &booklet_dir, &["--format", "booklet"]);
+    let stem = input.file_stem().unwrap().to_str().unwrap();
+    assert!(
+        !booklet_dir.join(format!("{stem}.pdf")).exists(),
+        "--format booklet writes only the booklet"
+    );
+    let pages_pdf = reading.join(format!("{stem}.pdf"));
+    let booklet = booklet_dir.join(format!("{stem}-booklet.pdf"));
+    let (pages, pw, ph) = info(&pages_pdf);
+    assert_eq!(pages, expect_pages, "pages of {stem}");
+    assert!((pw - 419.53).abs() < 0.1 && (ph - 595.28).abs() < 0.1, "A5");
+    let (sides, sw, sh) = info(&booklet);
+    assert!(
+        (sw - 841.89).abs() < 0.1 && (sh - 595.28).abs() < 0.1,
+        "sheet {sw} × {sh} is A4 landscape"
+    );
+    let order = hand_order(pages);
+    assert_eq!(sides, pages.div_ceil(4) * 4 / 2, "sides = padded pages / 2");
+    assert_eq!(sides, order.len());
+    let fold_x = sw / 2.0;
+    for (s, side) in order.iter().enumerate() {
+        for (half, &page) in side.iter().enumerate() {
+            // Each half is read as the page it holds (A5 is 0.5 mm narrower
+            // than half of A4: the page meets the fold).
+            let x = if half == 0 { fold_x - pw } else { fold_x };
+            let got = text(&booklet, s + 1, Some((x, pw, sh)));
+            let want = if page == 0 {
+                String::new()
+            } else {
+                text(&pages_pdf, page, None)
+            };
+            assert_eq!(got, want, "sheet side {} half {half}: page {page}", s + 1);
+            // Blank pages (padding, or a left-hand page before a chapter) have no folio.
+            if !want.is_empty() {
+                assert!(
+                    got.ends_with(&page.to_string()),
+                    "folio {page} at the end of its page: {got}"
+                );
+            }
+        }
+    }
+    // Fonts stay subset Type 0 fonts with ToUnicode maps.
+    let fonts = tool("pdffonts", &[booklet.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb sub uni: {row}"
+        );
+    }
+}
+
+#[test]
+fn article_booklet_is_one_sheet_in_saddle_stitch_order() {
+    check_booklet(&article(), 2);
+}
+
+#[test]
+fn eighteen_pages_make_ten_sides_in_saddle_stitch_order() {
+    check_booklet(&fixture18(), 18);
+}
+
+#[test]
+fn chapters_start_on_right_hand_pages_with_outer_folios() {
+    let dir = tempfile::tempdir().unwrap();
+    build(
+        &fixture18(),
+        dir.path(),
+        &["--format", "pdf", "--paper", "a5", "--duplex"],
+    );
+    let pdf = dir.path().join("booklet-18.pdf");
+    let (pages, width, _) = info(&pdf);
+    let all = words(&pdf);
+    let mut chapter_pages = Vec::new();
+    for p in 0..pages {
+        let on: Vec<_> = all.iter().filter(|w| w.page == p).collect();
+        if on.iter().any(|w| w.text == "Chương") {
+            chapter_pages.push(p + 1);
+        }
+        let Some(folio) = on.iter().max_by(|a, b| a.y0.total_cmp(&b.y0)) else {
+            continue;
+        };
+        assert_eq!(folio.text, (p + 1).to_string(), "folio of page {}", p + 1);
+        let centre = (folio.x0 + folio.x1) / 2.0;
+        if p % 2 == 0 {
+            assert!(
+                centre > width * 0.6,
+                "right-hand page {} folio at right",
+                p + 1
+            );
+        } else {
+            assert!(
+                centre < width * 0.4,
+                "left-hand page {} folio at left",
+                p + 1
+            );
+        }
+    }
+    assert_eq!(chapter_pages, [1, 9, 17], "chapters on odd pages");
+    assert!(
+        all.iter().all(|w| w.page != 7),
+        "page 8 is left blank so that chapter 2 starts on the right"
+    );
+}
+
+#[test]
+fn format_is_a_comma_list_and_names_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = |d: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    for (args, want) in [
+        (
+            vec!["--format", "pdf,booklet"],
+            vec!["article-booklet.pdf", "article.pdf"],
+        ),
+        (
+            vec!["--format", "epub,pdf"],
+            vec!["article.epub", "article.pdf"],
+        ),
+        (vec!["--format", "all"], vec!["article.epub", "article.pdf"]),
+        (vec!["--format", "booklet"], vec!["article-booklet.pdf"]),
+        (
+            vec!["--booklet", "--sheet", "letter"],
+            vec!["article-booklet.pdf", "article.epub", "article.pdf"],
+        ),
+    ] {
+        let out = dir.path().join(args.join("_"));
+        build(&article(), &out, &args);
+        assert_eq!(names(&out), want, "{args:?}");
+    }
+    let letter = dir
+        .path()
+        .join("--booklet_--sheet_letter/article-booklet.pdf");
+    let (_, w, h) = info(&letter);
+    assert_eq!((w, h), (792.0, 612.0), "Letter landscape");
+    let bad = Command::new(env!("CARGO_BIN_EXE_trang"))
+        .args(["build", "--format", "pdf,zine"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an unknown format is a usage error"
+    );
+}
+
+#[test]
+fn booklet_is_deterministic_and_keeps_links() {
+    let input = root().join("tests/fixtures/mixed.md");
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    build(
+        &input,
+        &a,
+        &["--format", "pdf,booklet", "--paper", "a5", "--duplex"],
+    );
+    build(&input, &b, &["--format", "booklet"]);
+    let one = std::fs::read(a.join("mixed-booklet.pdf")).unwrap();
+    assert_eq!(one, std::fs::read(b.join("mixed-booklet.pdf")).unwrap());
+    // The same link annotations and named destinations as the page PDF.
+    let count = |pdf: &Path| {
+        let doc = lopdf::Document::load(pdf).unwrap();
+        let mut links = 0;
+        for (_, id) in doc.get_pages() {
+            let page = doc.get_dictionary(id).unwrap();
+            if let Ok(annots) = page.get(b"Annots").and_then(lopdf::Object::as_array) {
+                links += annots.len();
+            }
+        }
+        let catalog = doc.catalog().unwrap();
+        let dests = catalog
+            .get(b"Names")
+            .and_then(|n| doc.dereference(n))
+            .and_then(|(_, n)| n.as_dict())
+            .and_then(|n| n.get(b"Dests"))
+            .and_then(|d| doc.dereference(d))
+            .and_then(|(_, d)| d.as_dict())
+            .and_then(|d| d.get(b"Names"))
+            .and_then(lopdf::Object::as_array)
+            .map_or(0, |a| a.len() / 2);
+        (links, dests)
+    };
+    let (links, dests) = count(&a.join("mixed.pdf"));
+    assert!(links > 0 && dests > 0, "the fixture has links and anchors");
+    assert_eq!(count(&a.join("mixed-booklet.pdf")), (links, dests));
+}
