@@ -9,6 +9,8 @@
 //! Typst and LaTeX's `\raggedbottom`), so body lines stay on their grid.
 //! Linear in the number of slots.
 
+mod columns;
+
 use crate::doc::Document;
 use crate::fonts::{Role, Style};
 use crate::frame::{OutlineEntry, Page, Point, Positioned};
@@ -62,6 +64,9 @@ pub fn paginate(
     setup: &PageSetup,
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
+    if setup.columns == 2 {
+        return paginate_columns(flow, doc, setup, engine);
+    }
     let separator = (setup.leading * 1.0).round();
     // Two-sided, chapters (when there are several) start on right-hand pages.
     let chapters = setup.duplex
@@ -112,40 +117,113 @@ pub fn paginate(
                 Some(Flow::Space(_)) | None => {}
             }
         }
-        // Footnotes stand at the foot of the text block, under a short rule.
-        if !plan.notes.is_empty() {
-            let height: f32 = separator
-                + plan
-                    .notes
-                    .iter()
-                    .map(|(n, r)| notes[*n][r.clone()].iter().map(|l| l.height).sum::<f32>())
-                    .sum::<f32>();
-            let mut y = setup.bottom() - height;
-            page.items.push(Positioned {
-                pos: Point {
-                    x: setup.left_on(p),
-                    y: y + separator * 0.45,
-                },
-                item: Item::Line(Line {
-                    to: Point {
-                        x: (setup.measure * 0.3).round(),
-                        y: 0.0,
-                    },
-                    thickness: 0.5,
-                    color: Rgb::BLACK,
-                }),
-            });
-            y += separator;
-            for (n, range) in &plan.notes {
-                for line in &notes[*n][range.clone()] {
-                    let left = setup.left_on(p);
-                    y += place_line(&mut page, &mut report, line.clone(), p, y, left);
-                }
-            }
-        }
+        place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
         pages.push(page);
     }
     let blank: Vec<bool> = plans.iter().map(|p| p.blank).collect();
+    furniture(&mut pages, &blank, doc, setup, engine);
+    measure_report(&mut report);
+    (pages, outline, report)
+}
+
+/// Footnotes stand at the foot of the text block (across both columns when
+/// there are two), under a short rule.
+fn place_notes(
+    page: &mut Page,
+    report: &mut Report,
+    notes: &[Vec<FlowLine>],
+    placed: &[(usize, Range<usize>)],
+    p: usize,
+    setup: &PageSetup,
+) {
+    if placed.is_empty() {
+        return;
+    }
+    let separator = (setup.leading * 1.0).round();
+    let left = setup.left_on(p);
+    let height: f32 = separator
+        + placed
+            .iter()
+            .map(|(n, r)| notes[*n][r.clone()].iter().map(|l| l.height).sum::<f32>())
+            .sum::<f32>();
+    let mut y = setup.bottom() - height;
+    page.items.push(Positioned {
+        pos: Point {
+            x: left,
+            y: y + separator * 0.45,
+        },
+        item: Item::Line(Line {
+            to: Point {
+                x: (setup.measure * 0.3).round(),
+                y: 0.0,
+            },
+            thickness: 0.5,
+            color: Rgb::BLACK,
+        }),
+    });
+    y += separator;
+    for (n, range) in placed {
+        for line in &notes[*n][range.clone()] {
+            y += place_line(page, report, line.clone(), p, y, left);
+        }
+    }
+}
+
+/// [`paginate`] in two columns (see [`columns`]).
+fn paginate_columns(
+    flow: FlowDoc,
+    doc: &Document,
+    setup: &PageSetup,
+    engine: &mut InlineEngine,
+) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
+    let separator = (setup.leading * 1.0).round();
+    let plans = columns::plan(&flow, setup.body_height, separator);
+    let mut pages = Vec::with_capacity(plans.len());
+    let mut outline = Vec::new();
+    let mut report = Report::default();
+    let FlowDoc { body, notes, diags } = flow;
+    report.diags = diags;
+    let mut slots = body.into_iter().map(Some).collect::<Vec<_>>();
+    for (p, plan) in plans.iter().enumerate() {
+        let mut page = Page {
+            width: setup.width,
+            height: setup.height,
+            items: Vec::new(),
+        };
+        for placed in &plan.placed {
+            let left = setup.left_on(p)
+                + match placed.column {
+                    columns::Column::Col(1) => setup.column_width() + setup.gutter,
+                    _ => 0.0,
+                };
+            let y = setup.top + placed.y;
+            let line = if placed.header {
+                match &slots[placed.slot] {
+                    Some(Flow::Line(FlowLine {
+                        header: Some(h), ..
+                    })) => (**h).clone(),
+                    _ => continue,
+                }
+            } else {
+                match slots[placed.slot].take() {
+                    Some(Flow::Line(line)) => line,
+                    _ => continue,
+                }
+            };
+            if let Some((title, level)) = &line.outline {
+                outline.push(OutlineEntry {
+                    title: title.clone(),
+                    level: *level,
+                    page: p,
+                    y,
+                });
+            }
+            place_line(&mut page, &mut report, line, p, y, left);
+        }
+        place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
+        pages.push(page);
+    }
+    let blank = vec![false; pages.len()];
     furniture(&mut pages, &blank, doc, setup, engine);
     measure_report(&mut report);
     (pages, outline, report)
