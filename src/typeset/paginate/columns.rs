@@ -65,11 +65,14 @@ fn is_span(f: &Flow) -> bool {
     line(f).is_some_and(|l| l.span)
 }
 
-/// Whether a column or page may end before slot `j` (after slot `j − 1`).
+/// Whether a column or page may end before slot `j`: the last line before
+/// it is not kept with what follows (spaces in between change nothing).
 fn may_break_before(body: &[Flow], j: usize) -> bool {
-    j == 0
-        || matches!(body[j], Flow::Space(_))
-        || line(&body[j - 1]).is_some_and(|l| !l.keep_with_next)
+    body[..j]
+        .iter()
+        .rev()
+        .find_map(line)
+        .is_none_or(|l| !l.keep_with_next)
 }
 
 /// A column of slots `range`: its first and end slot once leading and
