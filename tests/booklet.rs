@@ -293,3 +293,101 @@ fn booklet_is_deterministic_and_keeps_links() {
     assert!(links > 0 && dests > 0, "the fixture has links and anchors");
     assert_eq!(count(&a.join("mixed-booklet.pdf")), (links, dests));
 }
+
+/// The gutter (x from, x to) and the text block (y from, y to) of two
+/// columns on A4.
+fn two_column_geometry(p: &trang::Prepared) -> ((f32, f32), (f32, f32)) {
+    let s = trang::typeset::setup::PageSetup::with(trang::cli::Paper::A4, false, 2, &p.fonts);
+    let g0 = s.left + s.column_width();
+    ((g0, g0 + s.gutter), (s.top, s.bottom()))
+}
+
+/// Title block and level-1 headings: the text that may span both columns.
+fn spanning_text(p: &trang::Prepared) -> String {
+    let mut parts = vec![p.doc.meta.title.clone().unwrap_or_default()];
+    parts.extend(p.doc.meta.subtitle.clone());
+    parts.extend(p.doc.meta.authors.clone());
+    for b in &p.doc.blocks {
+        if let trang::doc::BlockKind::Heading {
+            level: 1, content, ..
+        } = &b.kind
+        {
+            parts.push(trang::doc::plain_text(content));
+        }
+    }
+    fold(&parts.join(" "))
+}
+
+#[test]
+fn two_columns_no_word_crosses_the_gutter_and_the_last_page_is_balanced() {
+    for (input, pages) in [(fixture18(), None), (article(), Some(1))] {
+        let mut diags = trang::diag::Diagnostics::default();
+        let p = trang::prepare(&input, None, &mut diags).unwrap();
+        let ((g0, g1), (top, bottom)) = two_column_geometry(&p);
+        assert!(g1 - g0 > 10.0, "a gutter of {} pt", g1 - g0);
+        let spanning = spanning_text(&p);
+        let dir = tempfile::tempdir().unwrap();
+        build(&input, dir.path(), &["--format", "pdf", "--columns", "2"]);
+        let stem = input.file_stem().unwrap().to_str().unwrap();
+        let pdf = dir.path().join(format!("{stem}.pdf"));
+        let (count, _, _) = info(&pdf);
+        if let Some(pages) = pages {
+            assert_eq!(count, pages, "{stem} in two columns on A4");
+        }
+        let all = words(&pdf);
+        // Words of the text block (not the running head or folio).
+        let body: Vec<_> = all
+            .iter()
+            .filter(|w| w.y0 >= top - 2.0 && w.y1 <= bottom + 2.0)
+            .collect();
+        let line_of = |w: &common::Word| -> String {
+            let mut on: Vec<_> = body
+                .iter()
+                .filter(|o| o.page == w.page && (o.y0 - w.y0).abs() < 1.0)
+                .collect();
+            on.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            on.iter()
+                .map(|o| o.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut spans = 0;
+        let mut last_span_y = vec![top; count];
+        // Half a point of tolerance: justified lines end exactly at the column's edge.
+        for w in body.iter().filter(|w| w.x0 < g1 - 0.5 && w.x1 > g0 + 0.5) {
+            let line = fold(&line_of(w));
+            assert!(
+                spanning.contains(&line),
+                "{stem} page {}: `{}` crosses the gutter in `{line}`",
+                w.page + 1,
+                w.text
+            );
+            spans += 1;
+            last_span_y[w.page] = last_span_y[w.page].max(w.y1);
+        }
+        assert!(spans > 0, "{stem}: the title spans both columns");
+        // Below the last spanning line of the last page, the two columns
+        // hold the same number of lines, give or take two.
+        let last = count - 1;
+        let lines = |left: bool| {
+            let mut ys: Vec<i64> = body
+                .iter()
+                .filter(|w| w.page == last && w.y0 > last_span_y[last])
+                .filter(|w| {
+                    if left {
+                        w.x1 <= g0 + 0.5
+                    } else {
+                        w.x0 >= g1 - 0.5
+                    }
+                })
+                .map(|w| w.y0.round() as i64)
+                .collect();
+            ys.sort_unstable();
+            ys.dedup();
+            ys.len()
+        };
+        let (l, r) = (lines(true), lines(false));
+        assert!(l > 0 && r > 0, "{stem}: both columns used ({l}, {r})");
+        assert!(l.abs_diff(r) <= 2, "{stem}: last page {l} and {r} lines");
+    }
+}
