@@ -88,8 +88,8 @@ impl PageSetup {
     }
 
     /// The geometry for `paper`, two-sided or not, in `columns` columns. Two
-    /// columns widen the text block (margins of 9 % of the width, about 40
-    /// characters a column on A4) with a gutter of one and a half ems;
+    /// columns widen the text block to 82 % of the width (margins of 9 %),
+    /// with a gutter of one and a half ems;
     /// two-sided pages give 40 % of the side margins to the inner one.
     pub fn with(paper: Paper, duplex: bool, columns: usize, fonts: &FontSet) -> PageSetup {
         let mut s = PageSetup::new(paper, fonts);
