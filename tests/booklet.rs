@@ -138,18 +138,7 @@ fn check_booklet(input: &Path, expect_pages: usize) {
         }
     }
     // Fonts stay subset Type 0 fonts with ToUnicode maps.
-    let fonts = tool("pdffonts", &[booklet.to_str().unwrap()]);
-    let rows: Vec<&str> = fonts.lines().skip(2).collect();
-    assert!(!rows.is_empty(), "{fonts}");
-    for row in rows {
-        let cols: Vec<&str> = row.split_whitespace().collect();
-        let n = cols.len();
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            ["yes", "yes", "yes"],
-            "emb sub uni: {row}"
-        );
-    }
+    common::assert_fonts_subset(&booklet);
 }
 
 #[test]

@@ -79,16 +79,9 @@ pub fn paginate(
     let plans = break_pages(&flow, setup.body_height, separator, chapters);
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
-    let mut report = Report::default();
-    let FlowDoc { body, notes, diags } = flow;
-    report.diags = diags;
-    let mut slots = body.into_iter().map(Some).collect::<Vec<_>>();
+    let (mut report, notes, mut slots) = unpack(flow);
     for (p, plan) in plans.iter().enumerate() {
-        let mut page = Page {
-            width: setup.width,
-            height: setup.height,
-            items: Vec::new(),
-        };
+        let mut page = empty_page(setup);
         let mut y = setup.top;
         let mut started = false;
         if let Some(Some(Flow::Line(FlowLine {
@@ -104,14 +97,7 @@ pub fn paginate(
                 Some(Flow::Space(h)) if started => y += h,
                 Some(Flow::Line(line)) => {
                     started = true;
-                    if let Some((title, level)) = &line.outline {
-                        outline.push(OutlineEntry {
-                            title: title.clone(),
-                            level: *level,
-                            page: p,
-                            y,
-                        });
-                    }
+                    record_outline(&mut outline, &line, p, y);
                     y += place_line(&mut page, &mut report, line, p, y, setup.left_on(p));
                 }
                 Some(Flow::Space(_)) | None => {}
@@ -180,16 +166,9 @@ fn paginate_columns(
     let plans = columns::plan(&flow, setup.body_height, separator);
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
-    let mut report = Report::default();
-    let FlowDoc { body, notes, diags } = flow;
-    report.diags = diags;
-    let mut slots = body.into_iter().map(Some).collect::<Vec<_>>();
+    let (mut report, notes, mut slots) = unpack(flow);
     for (p, plan) in plans.iter().enumerate() {
-        let mut page = Page {
-            width: setup.width,
-            height: setup.height,
-            items: Vec::new(),
-        };
+        let mut page = empty_page(setup);
         for placed in &plan.placed {
             let left = setup.left_on(p)
                 + match placed.column {
@@ -210,14 +189,7 @@ fn paginate_columns(
                     _ => continue,
                 }
             };
-            if let Some((title, level)) = &line.outline {
-                outline.push(OutlineEntry {
-                    title: title.clone(),
-                    level: *level,
-                    page: p,
-                    y,
-                });
-            }
+            record_outline(&mut outline, &line, p, y);
             place_line(&mut page, &mut report, line, p, y, left);
         }
         place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
@@ -227,6 +199,38 @@ fn paginate_columns(
     furniture(&mut pages, &blank, doc, setup, engine);
     measure_report(&mut report);
     (pages, outline, report)
+}
+
+/// The flow's parts: a report holding its warnings, the notes, and the body
+/// slots (each taken when placed).
+fn unpack(flow: FlowDoc) -> (Report, Vec<Vec<FlowLine>>, Vec<Option<Flow>>) {
+    let FlowDoc { body, notes, diags } = flow;
+    let report = Report {
+        diags,
+        ..Report::default()
+    };
+    (report, notes, body.into_iter().map(Some).collect())
+}
+
+/// A page of the setup's size with nothing on it yet.
+fn empty_page(setup: &PageSetup) -> Page {
+    Page {
+        width: setup.width,
+        height: setup.height,
+        items: Vec::new(),
+    }
+}
+
+/// Adds the outline entry `line` starts, if any, at `y` on page `p`.
+fn record_outline(outline: &mut Vec<OutlineEntry>, line: &FlowLine, p: usize, y: f32) {
+    if let Some((title, level)) = &line.outline {
+        outline.push(OutlineEntry {
+            title: title.clone(),
+            level: *level,
+            page: p,
+            y,
+        });
+    }
 }
 
 /// Puts a flow line on a page at `y`, records it, and returns its height.
