@@ -378,3 +378,104 @@ fn place(body: &[Flow], range: Range<usize>, col: usize, y0: f32) -> Vec<Placed>
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+
+    fn slot(height: f32, keep: bool, span: bool) -> Flow {
+        let mut l = FlowLine::unit(Vec::new(), height);
+        l.keep_with_next = keep;
+        l.span = span;
+        Flow::Line(l)
+    }
+
+    fn flow(body: Vec<Flow>) -> FlowDoc {
+        FlowDoc {
+            body,
+            notes: Vec::new(),
+            diags: Diagnostics::default(),
+        }
+    }
+
+    /// Lines per column (left, right) on each page.
+    fn counts(pages: &[ColumnPage]) -> Vec<(usize, usize)> {
+        pages
+            .iter()
+            .map(|p| {
+                let n = |c| {
+                    p.placed
+                        .iter()
+                        .filter(|x| x.column == Column::Col(c))
+                        .count()
+                };
+                (n(0), n(1))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_short_run_is_balanced_left_column_longer() {
+        let body = (0..7).map(|_| slot(10.0, false, false)).collect();
+        let pages = plan(&flow(body), 100.0, 10.0);
+        assert_eq!(counts(&pages), [(4, 3)]);
+        // The right column starts at the top, beside the left one.
+        let right: Vec<f32> = pages[0]
+            .placed
+            .iter()
+            .filter(|x| x.column == Column::Col(1))
+            .map(|x| x.y)
+            .collect();
+        assert_eq!(right, [0.0, 10.0, 20.0]);
+    }
+
+    #[test]
+    fn a_long_run_fills_both_columns_then_balances_the_last_page() {
+        let body = (0..25).map(|_| slot(10.0, false, false)).collect();
+        let pages = plan(&flow(body), 100.0, 10.0);
+        // 10 + 10 on page 1, the last 5 split 3 | 2.
+        assert_eq!(counts(&pages), [(10, 10), (3, 2)]);
+    }
+
+    #[test]
+    fn spanning_slots_sit_between_balanced_runs() {
+        let mut body = vec![slot(20.0, true, true)];
+        body.extend((0..4).map(|_| slot(10.0, false, false)));
+        body.push(slot(20.0, true, true));
+        body.extend((0..2).map(|_| slot(10.0, false, false)));
+        let pages = plan(&flow(body), 200.0, 10.0);
+        assert_eq!(pages.len(), 1);
+        let layout: Vec<(usize, Column, f32)> = pages[0]
+            .placed
+            .iter()
+            .map(|x| (x.slot, x.column, x.y))
+            .collect();
+        assert_eq!(
+            layout,
+            [
+                (0, Column::Span, 0.0),
+                (1, Column::Col(0), 20.0),
+                (2, Column::Col(0), 30.0),
+                (3, Column::Col(1), 20.0),
+                (4, Column::Col(1), 30.0),
+                (5, Column::Span, 40.0),
+                (6, Column::Col(0), 60.0),
+                (7, Column::Col(1), 60.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn kept_lines_stay_in_one_column() {
+        // Lines 0–3 are kept together (a heading and its paragraph's start).
+        let mut body: Vec<Flow> = (0..4).map(|_| slot(10.0, true, false)).collect();
+        body.extend((0..2).map(|_| slot(10.0, false, false)));
+        let pages = plan(&flow(body), 100.0, 10.0);
+        assert_eq!(
+            counts(&pages),
+            [(5, 1)],
+            "the first break allowed is after line 4"
+        );
+    }
+}
