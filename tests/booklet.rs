@@ -153,45 +153,64 @@ fn eighteen_pages_make_ten_sides_in_saddle_stitch_order() {
 
 #[test]
 fn chapters_start_on_right_hand_pages_with_outer_folios() {
-    let dir = tempfile::tempdir().unwrap();
-    build(
-        &fixture18(),
-        dir.path(),
-        &["--format", "pdf", "--paper", "a5", "--duplex"],
-    );
-    let pdf = dir.path().join("booklet-18.pdf");
-    let (pages, width, _) = info(&pdf);
-    let all = words(&pdf);
-    let mut chapter_pages = Vec::new();
-    for p in 0..pages {
-        let on: Vec<_> = all.iter().filter(|w| w.page == p).collect();
-        if on.iter().any(|w| w.text == "Chương") {
-            chapter_pages.push(p + 1);
-        }
-        let Some(folio) = on.iter().max_by(|a, b| a.y0.total_cmp(&b.y0)) else {
-            continue;
-        };
-        assert_eq!(folio.text, (p + 1).to_string(), "folio of page {}", p + 1);
-        let centre = (folio.x0 + folio.x1) / 2.0;
-        if p % 2 == 0 {
-            assert!(
-                centre > width * 0.6,
-                "right-hand page {} folio at right",
+    for (extra, want) in [
+        (vec!["--paper", "a5"], [1, 9, 17]),
+        (vec!["--paper", "a4", "--columns", "2"], [1, 5, 11]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec!["--format", "pdf", "--duplex"];
+        args.extend(&extra);
+        build(&fixture18(), dir.path(), &args);
+        let pdf = dir.path().join("booklet-18.pdf");
+        let (pages, width, _) = info(&pdf);
+        let all = words(&pdf);
+        let mut chapter_pages = Vec::new();
+        let mut blank_pages = Vec::new();
+        for p in 0..pages {
+            let on: Vec<_> = all.iter().filter(|w| w.page == p).collect();
+            if on.iter().any(|w| w.text == "Chương") {
+                chapter_pages.push(p + 1);
+            }
+            let Some(folio) = on.iter().max_by(|a, b| a.y0.total_cmp(&b.y0)) else {
+                blank_pages.push(p + 1);
+                continue;
+            };
+            assert_eq!(
+                folio.text,
+                (p + 1).to_string(),
+                "{extra:?}: folio of page {}",
                 p + 1
             );
-        } else {
+            let centre = (folio.x0 + folio.x1) / 2.0;
+            if p % 2 == 0 {
+                assert!(
+                    centre > width * 0.6,
+                    "{extra:?}: right-hand page {} folio at right",
+                    p + 1
+                );
+            } else {
+                assert!(
+                    centre < width * 0.4,
+                    "{extra:?}: left-hand page {} folio at left",
+                    p + 1
+                );
+            }
+        }
+        assert_eq!(chapter_pages, want, "{extra:?}: chapters on odd pages");
+        // A page is left blank only where the next chapter would otherwise
+        // start on a left-hand page.
+        let before: Vec<usize> = want.iter().map(|c| c - 1).collect();
+        assert!(
+            !blank_pages.is_empty(),
+            "{extra:?}: the fixture needs a blank page"
+        );
+        for b in &blank_pages {
             assert!(
-                centre < width * 0.4,
-                "left-hand page {} folio at left",
-                p + 1
+                b % 2 == 0 && before.contains(b),
+                "{extra:?}: blank page {b}"
             );
         }
     }
-    assert_eq!(chapter_pages, [1, 9, 17], "chapters on odd pages");
-    assert!(
-        all.iter().all(|w| w.page != 7),
-        "page 8 is left blank so that chapter 2 starts on the right"
-    );
 }
 
 #[test]

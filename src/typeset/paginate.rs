@@ -68,15 +68,8 @@ pub fn paginate(
         return paginate_columns(flow, doc, setup, engine);
     }
     let separator = (setup.leading * 1.0).round();
-    // Two-sided, chapters (when there are several) start on right-hand pages.
-    let chapters = setup.duplex
-        && flow
-            .body
-            .iter()
-            .filter(|f| matches!(f, Flow::Line(l) if starts_chapter(l)))
-            .count()
-            >= 2;
-    let plans = break_pages(&flow, setup.body_height, separator, chapters);
+    let chapters = chapter_starts(&flow.body, setup.duplex);
+    let plans = break_pages(&flow, setup.body_height, separator, &chapters);
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let (mut report, notes, mut slots) = unpack(flow);
@@ -163,7 +156,8 @@ fn paginate_columns(
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
     let separator = (setup.leading * 1.0).round();
-    let plans = columns::plan(&flow, setup.body_height, separator);
+    let chapters = chapter_starts(&flow.body, setup.duplex);
+    let plans = columns::plan(&flow, setup.body_height, separator, &chapters);
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let (mut report, notes, mut slots) = unpack(flow);
@@ -195,7 +189,7 @@ fn paginate_columns(
         place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
         pages.push(page);
     }
-    let blank = vec![false; pages.len()];
+    let blank: Vec<bool> = plans.iter().map(|p| p.blank).collect();
     furniture(&mut pages, &blank, doc, setup, engine);
     measure_report(&mut report);
     (pages, outline, report)
@@ -271,6 +265,28 @@ struct PagePlan {
     blank: bool,
 }
 
+/// Per body slot, whether it opens a chapter that must start a right-hand
+/// page: two-sided, when there are several level-1 headings, each of them
+/// that comes after the body has begun (not right after the title block).
+fn chapter_starts(body: &[Flow], duplex: bool) -> Vec<bool> {
+    let mut out = vec![false; body.len()];
+    let heads = body
+        .iter()
+        .filter(|f| matches!(f, Flow::Line(l) if starts_chapter(l)))
+        .count();
+    if !duplex || heads < 2 {
+        return out;
+    }
+    let mut begun = false;
+    for (j, f) in body.iter().enumerate() {
+        if let Flow::Line(l) = f {
+            out[j] = begun && starts_chapter(l);
+            begun |= l.kind != LineKind::Title;
+        }
+    }
+    out
+}
+
 /// Whether `line` is the first line of a level-1 heading (a chapter).
 fn starts_chapter(line: &FlowLine) -> bool {
     line.kind == LineKind::Heading
@@ -338,18 +354,16 @@ impl NoteState {
 
 /// Plans the pages: body slots fill the page while they and their footnotes
 /// fit; the page then ends at the last slot after which a break is allowed.
-/// With `chapters`, a level-1 heading after the body has begun starts a new
-/// page, preceded by a blank one when it would fall on a left-hand page.
-fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32, chapters: bool) -> Vec<PagePlan> {
+/// A slot marked in `chapters` (see [`chapter_starts`]) starts a new page,
+/// preceded by a blank one when it would fall on a left-hand page.
+fn break_pages(
+    flow: &FlowDoc,
+    body_height: f32,
+    separator: f32,
+    chapters: &[bool],
+) -> Vec<PagePlan> {
     let body = &flow.body;
-    // Whether the slot opens a chapter that must start a right-hand page.
-    let chapter_at = |j: usize| -> bool {
-        chapters
-            && matches!(&body[j], Flow::Line(l) if starts_chapter(l))
-            && body[..j]
-                .iter()
-                .any(|f| matches!(f, Flow::Line(l) if l.kind != LineKind::Title))
-    };
+    let chapter_at = |j: usize| chapters[j];
     let mut pages = Vec::new();
     let mut i = 0;
     let n = body.len();

@@ -45,6 +45,8 @@ pub(super) struct ColumnPage {
     pub placed: Vec<Placed>,
     /// (note, range of its lines) in order.
     pub notes: Vec<(usize, Range<usize>)>,
+    /// A left-hand page left empty so that a chapter starts on the right.
+    pub blank: bool,
 }
 
 fn line(f: &Flow) -> Option<&FlowLine> {
@@ -96,14 +98,29 @@ fn column(body: &[Flow], range: Range<usize>) -> (Range<usize>, f32) {
     (start..end, h)
 }
 
-/// Plans two-column pages for the flow.
-pub(super) fn plan(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<ColumnPage> {
+/// Plans two-column pages for the flow; a slot marked in `chapters` starts
+/// a right-hand page (after a blank left-hand one if need be).
+pub(super) fn plan(
+    flow: &FlowDoc,
+    body_height: f32,
+    separator: f32,
+    chapters: &[bool],
+) -> Vec<ColumnPage> {
     let body = &flow.body;
     let n = body.len();
     let mut pages = Vec::new();
     let mut i = 0;
     let mut carry: Vec<(usize, Range<usize>)> = Vec::new();
     while i < n || !carry.is_empty() {
+        while i < n && matches!(body[i], Flow::Space(_)) {
+            i += 1;
+        }
+        if i < n && chapters[i] && pages.len() % 2 == 1 {
+            pages.push(ColumnPage {
+                blank: true,
+                ..ColumnPage::default()
+            });
+        }
         let mut page = ColumnPage::default();
         let mut state = NoteState::default();
         for (note, range) in std::mem::take(&mut carry) {
@@ -119,6 +136,9 @@ pub(super) fn plan(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<Colu
                 }
                 i += 1;
                 continue;
+            }
+            if chapters[i] && !page.placed.is_empty() {
+                break;
             }
             if is_span(&body[i]) {
                 let l = line(&body[i]).expect("a spanning slot is a line");
@@ -399,6 +419,12 @@ mod tests {
         }
     }
 
+    /// Plans one-sided pages (no chapter starts).
+    fn plan_all(body: Vec<Flow>, body_height: f32, separator: f32) -> Vec<ColumnPage> {
+        let chapters = vec![false; body.len()];
+        plan(&flow(body), body_height, separator, &chapters)
+    }
+
     /// Lines per column (left, right) on each page.
     fn counts(pages: &[ColumnPage]) -> Vec<(usize, usize)> {
         pages
@@ -418,7 +444,7 @@ mod tests {
     #[test]
     fn a_short_run_is_balanced_left_column_longer() {
         let body = (0..7).map(|_| slot(10.0, false, false)).collect();
-        let pages = plan(&flow(body), 100.0, 10.0);
+        let pages = plan_all(body, 100.0, 10.0);
         assert_eq!(counts(&pages), [(4, 3)]);
         // The right column starts at the top, beside the left one.
         let right: Vec<f32> = pages[0]
@@ -433,7 +459,7 @@ mod tests {
     #[test]
     fn a_long_run_fills_both_columns_then_balances_the_last_page() {
         let body = (0..25).map(|_| slot(10.0, false, false)).collect();
-        let pages = plan(&flow(body), 100.0, 10.0);
+        let pages = plan_all(body, 100.0, 10.0);
         // 10 + 10 on page 1, the last 5 split 3 | 2.
         assert_eq!(counts(&pages), [(10, 10), (3, 2)]);
     }
@@ -444,7 +470,7 @@ mod tests {
         body.extend((0..4).map(|_| slot(10.0, false, false)));
         body.push(slot(20.0, true, true));
         body.extend((0..2).map(|_| slot(10.0, false, false)));
-        let pages = plan(&flow(body), 200.0, 10.0);
+        let pages = plan_all(body, 200.0, 10.0);
         assert_eq!(pages.len(), 1);
         let layout: Vec<(usize, Column, f32)> = pages[0]
             .placed
@@ -471,7 +497,7 @@ mod tests {
         // Lines 0–3 are kept together (a heading and its paragraph's start).
         let mut body: Vec<Flow> = (0..4).map(|_| slot(10.0, true, false)).collect();
         body.extend((0..2).map(|_| slot(10.0, false, false)));
-        let pages = plan(&flow(body), 100.0, 10.0);
+        let pages = plan_all(body, 100.0, 10.0);
         assert_eq!(
             counts(&pages),
             [(5, 1)],
