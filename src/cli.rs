@@ -50,17 +50,48 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Folder the outputs are written to (`<stem>.epub`, `<stem>.pdf`).
+    /// Folder the outputs are written to (`<stem>.epub`, `<stem>.pdf`, `<stem>-booklet.pdf`).
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub out_dir: PathBuf,
 
-    /// Which outputs to write.
-    #[arg(long, value_enum, default_value_t = Format::All)]
-    pub format: Format,
+    /// Which outputs to write, as a comma list (`pdf,booklet`); `all` is `epub,pdf`.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "all")]
+    pub format: Vec<Format>,
 
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value_t = Paper::A4)]
     pub paper: Paper,
+
+    /// Also write `<stem>-booklet.pdf`: pages of half the sheet, imposed two-up
+    /// in saddle-stitch order (print two-sided, flip on the short edge, fold).
+    #[arg(long)]
+    pub booklet: bool,
+
+    /// Sheet the booklet is printed on (its pages are half of it).
+    #[arg(long, value_enum, default_value_t = Sheet::A4)]
+    pub sheet: Sheet,
+
+    /// Two-sided layout for the PDF: mirrored margins, folios at the outer
+    /// corners, chapters on right-hand pages (always on in the booklet).
+    #[arg(long, overrides_with = "no_duplex")]
+    pub duplex: bool,
+
+    /// One-sided layout, also for the booklet.
+    #[arg(long, overrides_with = "duplex")]
+    pub no_duplex: bool,
+
+    /// Columns of body text (1 or 2) in the PDF and the booklet.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub columns: u8,
+}
+
+impl BuildArgs {
+    /// Whether `format` (or `--booklet`) asks for `which`.
+    pub fn wants(&self, which: Format) -> bool {
+        self.format.iter().any(|f| {
+            *f == which || (*f == Format::All && matches!(which, Format::Epub | Format::Pdf))
+        }) || (which == Format::Booklet && self.booklet)
+    }
 }
 
 /// `trang check`.
@@ -76,9 +107,11 @@ pub struct CheckArgs {
 pub enum Format {
     /// The EPUB 3 e-book only.
     Epub,
-    /// The typeset PDF only.
+    /// The typeset PDF (`<stem>.pdf`).
     Pdf,
-    /// Both.
+    /// The imposed booklet PDF (`<stem>-booklet.pdf`), like `--booklet`.
+    Booklet,
+    /// The EPUB and the PDF.
     All,
 }
 
@@ -91,6 +124,8 @@ pub enum Paper {
     A5,
     /// US Letter, 8.5 × 11 in.
     Letter,
+    /// US Statement, 5.5 × 8.5 in (half a Letter sheet).
+    Statement,
 }
 
 impl Paper {
@@ -101,6 +136,43 @@ impl Paper {
             Paper::A4 => (210.0 * MM, 297.0 * MM),
             Paper::A5 => (148.0 * MM, 210.0 * MM),
             Paper::Letter => (612.0, 792.0),
+            Paper::Statement => (396.0, 612.0),
+        }
+    }
+}
+
+/// Sheet sizes a booklet is printed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Sheet {
+    /// ISO A4 (pages A5).
+    A4,
+    /// ISO A3 (pages A4).
+    A3,
+    /// US Letter (pages Statement, 5.5 × 8.5 in).
+    Letter,
+    /// US Tabloid, 11 × 17 in (pages Letter).
+    Tabloid,
+}
+
+impl Sheet {
+    /// The paper of one booklet page: half the sheet.
+    pub fn page(self) -> Paper {
+        match self {
+            Sheet::A4 => Paper::A5,
+            Sheet::A3 => Paper::A4,
+            Sheet::Letter => Paper::Statement,
+            Sheet::Tabloid => Paper::Letter,
+        }
+    }
+
+    /// Width and height of the sheet in points, landscape (two pages side by side).
+    pub fn size_pt(self) -> (f32, f32) {
+        const MM: f32 = 72.0 / 25.4;
+        match self {
+            Sheet::A4 => (297.0 * MM, 210.0 * MM),
+            Sheet::A3 => (420.0 * MM, 297.0 * MM),
+            Sheet::Letter => (792.0, 612.0),
+            Sheet::Tabloid => (1224.0, 792.0),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod epub;
 pub mod fonts;
 pub mod frame;
 pub mod frontmatter;
+pub mod impose;
 pub mod input;
 pub mod markdown;
 pub mod pdf;
@@ -105,6 +106,14 @@ pub struct BuildOptions {
     pub pdf: bool,
     /// PDF paper size.
     pub paper: cli::Paper,
+    /// Two-sided layout for the PDF.
+    pub duplex: bool,
+    /// Columns of body text in the PDF and the booklet (1 or 2).
+    pub columns: usize,
+    /// Write `<stem>-booklet.pdf` imposed on this sheet.
+    pub booklet: Option<cli::Sheet>,
+    /// Two-sided layout for the booklet (the default).
+    pub booklet_duplex: bool,
 }
 
 /// A file written by [`build`].
@@ -131,8 +140,20 @@ pub fn build(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
     let epoch = input::build_epoch(doc, diags);
-    // Stage 5: the two writers share only the document, so they run in parallel.
-    let (epub, pdf) = std::thread::scope(|scope| {
+    // Typesets and writes one PDF; the booklet is the same layout imposed.
+    let pdf_with = |opts: typeset::TypesetOptions, sheet: Option<cli::Sheet>| {
+        let (layout, report) = typeset::typeset_with(doc, &prepared.fonts, &opts, epoch);
+        let layout = match sheet {
+            Some(sheet) => impose::impose(layout, sheet.size_pt()),
+            None => layout,
+        };
+        let r = pdf::write_pdf(&layout).map_err(|e| {
+            Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
+        });
+        (r, report.diags)
+    };
+    // Stage 5: the writers share only the document, so they run in parallel.
+    let (epub, booklet, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
             scope.spawn(|| {
                 let mut d = Diagnostics::default();
@@ -145,26 +166,45 @@ pub fn build(
                 (r, d)
             })
         });
-        let pdf = opts.pdf.then(|| {
-            let (layout, report) = typeset::typeset(doc, &prepared.fonts, opts.paper, epoch);
-            let r = pdf::write_pdf(&layout).map_err(|e| {
-                Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
-            });
-            (r, report.diags)
+        let booklet = opts.booklet.map(|sheet| {
+            let o = typeset::TypesetOptions {
+                paper: sheet.page(),
+                duplex: opts.booklet_duplex,
+                columns: opts.columns,
+            };
+            scope.spawn(move || pdf_with(o, Some(sheet)))
         });
-        (
-            epub.map(|h| h.join().expect("the EPUB writer does not panic")),
-            pdf,
-        )
+        let pdf = opts.pdf.then(|| {
+            pdf_with(
+                typeset::TypesetOptions {
+                    paper: opts.paper,
+                    duplex: opts.duplex,
+                    columns: opts.columns,
+                },
+                None,
+            )
+        });
+        let join =
+            |h: std::thread::ScopedJoinHandle<'_, _>| h.join().expect("a writer does not panic");
+        (epub.map(join), booklet.map(join), pdf)
     });
-    let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
-    for (ext, result) in [("epub", epub), ("pdf", pdf)] {
+    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, result) in [
+        (format!("{stem}.epub"), epub),
+        (format!("{stem}.pdf"), pdf),
+        (format!("{stem}-booklet.pdf"), booklet),
+    ] {
         let Some((result, warnings)) = result else {
             continue;
         };
-        diags.extend(warnings);
+        // The PDF and the booklet report the same layout warnings: once is enough.
+        for w in warnings.items {
+            if !diags.items.contains(&w) {
+                diags.push(w);
+            }
+        }
         match result {
-            Ok(bytes) => outputs.push((ext, bytes)),
+            Ok(bytes) => outputs.push((name, bytes)),
             Err(e) => diags.push(e),
         }
     }
@@ -182,8 +222,8 @@ pub fn build(
         return None;
     }
     let mut written = Vec::new();
-    for (ext, bytes) in outputs {
-        let path = opts.out_dir.join(format!("{stem}.{ext}"));
+    for (name, bytes) in outputs {
+        let path = opts.out_dir.join(name);
         if let Err(e) = input::write_atomic(&path, &bytes) {
             diags.push(
                 Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))

@@ -34,9 +34,13 @@ fn main() -> ExitCode {
             (Some(p), Some(b)) => {
                 let opts = BuildOptions {
                     out_dir: b.out_dir.clone(),
-                    epub: matches!(b.format, Format::Epub | Format::All),
-                    pdf: matches!(b.format, Format::Pdf | Format::All),
+                    epub: b.wants(Format::Epub),
+                    pdf: b.wants(Format::Pdf),
                     paper: b.paper,
+                    duplex: b.duplex,
+                    columns: usize::from(b.columns),
+                    booklet: b.wants(Format::Booklet).then_some(b.sheet),
+                    booklet_duplex: !b.no_duplex,
                 };
                 trang::build(&p, &opts, &mut diags)
             }

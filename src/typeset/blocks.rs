@@ -71,6 +71,10 @@ pub struct FlowLine {
     /// For a table body row: the header row, repeated at the top of a page
     /// that starts inside the table.
     pub header: Option<Box<FlowLine>>,
+    /// In two columns: the slot spans both (title block, level-1 headings,
+    /// tables and figures wider than a column); its items are laid out on
+    /// the full measure.
+    pub span: bool,
 }
 
 /// The typeset flow: body slots and, per footnote, its lines.
@@ -99,6 +103,7 @@ impl FlowLine {
             outline: None,
             notes: Vec::new(),
             header: None,
+            span: false,
         }
     }
 }
@@ -147,9 +152,11 @@ pub fn build_flow(
     if doc.meta.toc {
         b.toc(toc_pages);
     }
+    // In two columns, what comes before the body spans both.
+    b.span_from(0);
     let ctx = Ctx {
         x: 0.0,
-        width: setup.measure,
+        width: setup.column_width(),
         quote_rules: Vec::new(),
         size: setup.body_size,
         list_depth: 0,
@@ -178,6 +185,29 @@ struct Builder<'a, 'e, 'f> {
 }
 
 impl Builder<'_, '_, '_> {
+    /// The full-measure context for a block that spans both columns, when
+    /// `ctx` is the top level of a two-column body.
+    fn spanning(&self, ctx: &Ctx) -> Option<Ctx> {
+        let s = self.setup;
+        (s.columns == 2 && ctx.x == 0.0 && ctx.width == s.column_width() && ctx.list_depth == 0)
+            .then(|| Ctx {
+                width: s.measure,
+                ..ctx.clone()
+            })
+    }
+
+    /// In two columns, marks the slots from `start` on as spanning both.
+    fn span_from(&mut self, start: usize) {
+        if self.setup.columns != 2 {
+            return;
+        }
+        for f in &mut self.flow[start..] {
+            if let Flow::Line(l) = f {
+                l.span = true;
+            }
+        }
+    }
+
     fn style(&self, role: Role, style: Style, size: f32) -> TextStyle {
         TextStyle {
             role,
@@ -255,6 +285,7 @@ impl Builder<'_, '_, '_> {
                 outline: if index == 0 { outline.clone() } else { None },
                 notes,
                 header: None,
+                span: false,
             }));
         }
     }
@@ -344,17 +375,26 @@ impl Builder<'_, '_, '_> {
                 );
                 let mut pieces = vec![Piece::Anchor(id.clone())];
                 pieces.extend(self.pieces(content, &base));
-                let lines = self.engine.layout_balanced(&pieces, ctx.width, Align::Left);
+                // In two columns, a level-1 heading spans both.
+                let wide = if level == 1 { self.spanning(ctx) } else { None };
+                let hctx = wide.as_ref().unwrap_or(ctx);
+                let lines = self
+                    .engine
+                    .layout_balanced(&pieces, hctx.width, Align::Left);
                 let text = plain_text(content);
+                let before = self.flow.len();
                 self.push_lines(
                     lines,
-                    ctx,
+                    hctx,
                     (size * 1.25).round(),
                     LineKind::Heading,
                     true,
                     Some((text, level + 1)),
                     marker,
                 );
+                if wide.is_some() {
+                    self.span_from(before);
+                }
                 self.space(half);
                 false
             }

@@ -24,10 +24,37 @@ use crate::frame::{DocInfo, FontFace, Layout};
 
 pub use paginate::Report;
 
-/// Typesets `doc` on `paper`, returning the layout and a report of what the
-/// paginator did (for tests and `--timings`-style diagnostics).
+/// How the pages are laid out beyond their paper size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TypesetOptions {
+    /// Page size.
+    pub paper: Paper,
+    /// Two-sided layout: mirrored margins, folios at the outer corners,
+    /// chapters on right-hand pages.
+    pub duplex: bool,
+    /// Columns of body text (1 or 2).
+    pub columns: usize,
+}
+
+/// Typesets `doc` on `paper`, one-sided, one column; see [`typeset_with`].
 pub fn typeset(doc: &Document, fonts: &FontSet, paper: Paper, created: i64) -> (Layout, Report) {
-    let setup = setup::PageSetup::new(paper, fonts);
+    let opts = TypesetOptions {
+        paper,
+        duplex: false,
+        columns: 1,
+    };
+    typeset_with(doc, fonts, &opts, created)
+}
+
+/// Typesets `doc` as `opts` say, returning the layout and a report of what
+/// the paginator did (for tests and `--timings`-style diagnostics).
+pub fn typeset_with(
+    doc: &Document,
+    fonts: &FontSet,
+    opts: &TypesetOptions,
+    created: i64,
+) -> (Layout, Report) {
+    let setup = setup::PageSetup::with(opts.paper, opts.duplex, opts.columns, fonts);
     let mut engine = inline::InlineEngine::new(fonts, &doc.meta.lang);
     // With a table of contents, pages are set again until the folios the
     // contents print are the ones the headings land on (twice, as a rule).

@@ -9,6 +9,8 @@
 //! Typst and LaTeX's `\raggedbottom`), so body lines stay on their grid.
 //! Linear in the number of slots.
 
+mod columns;
+
 use crate::doc::Document;
 use crate::fonts::{Role, Style};
 use crate::frame::{OutlineEntry, Page, Point, Positioned};
@@ -62,20 +64,17 @@ pub fn paginate(
     setup: &PageSetup,
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
+    if setup.columns == 2 {
+        return paginate_columns(flow, doc, setup, engine);
+    }
     let separator = (setup.leading * 1.0).round();
-    let plans = break_pages(&flow, setup.body_height, separator);
+    let chapters = chapter_starts(&flow.body, setup.duplex);
+    let plans = break_pages(&flow, setup.body_height, separator, &chapters);
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
-    let mut report = Report::default();
-    let FlowDoc { body, notes, diags } = flow;
-    report.diags = diags;
-    let mut slots = body.into_iter().map(Some).collect::<Vec<_>>();
+    let (mut report, notes, mut slots) = unpack(flow);
     for (p, plan) in plans.iter().enumerate() {
-        let mut page = Page {
-            width: setup.width,
-            height: setup.height,
-            items: Vec::new(),
-        };
+        let mut page = empty_page(setup);
         let mut y = setup.top;
         let mut started = false;
         if let Some(Some(Flow::Line(FlowLine {
@@ -83,7 +82,7 @@ pub fn paginate(
         }))) = slots.get(plan.body.start)
         {
             let header = (**h).clone();
-            y += place_line(&mut page, &mut report, header, p, y, setup.left);
+            y += place_line(&mut page, &mut report, header, p, y, setup.left_on(p));
             started = true;
         }
         for slot in &mut slots[plan.body.clone()] {
@@ -91,54 +90,141 @@ pub fn paginate(
                 Some(Flow::Space(h)) if started => y += h,
                 Some(Flow::Line(line)) => {
                     started = true;
-                    if let Some((title, level)) = &line.outline {
-                        outline.push(OutlineEntry {
-                            title: title.clone(),
-                            level: *level,
-                            page: p,
-                            y,
-                        });
-                    }
-                    y += place_line(&mut page, &mut report, line, p, y, setup.left);
+                    record_outline(&mut outline, &line, p, y);
+                    y += place_line(&mut page, &mut report, line, p, y, setup.left_on(p));
                 }
                 Some(Flow::Space(_)) | None => {}
             }
         }
-        // Footnotes stand at the foot of the text block, under a short rule.
-        if !plan.notes.is_empty() {
-            let height: f32 = separator
-                + plan
-                    .notes
-                    .iter()
-                    .map(|(n, r)| notes[*n][r.clone()].iter().map(|l| l.height).sum::<f32>())
-                    .sum::<f32>();
-            let mut y = setup.bottom() - height;
-            page.items.push(Positioned {
-                pos: Point {
-                    x: setup.left,
-                    y: y + separator * 0.45,
-                },
-                item: Item::Line(Line {
-                    to: Point {
-                        x: (setup.measure * 0.3).round(),
-                        y: 0.0,
-                    },
-                    thickness: 0.5,
-                    color: Rgb::BLACK,
-                }),
-            });
-            y += separator;
-            for (n, range) in &plan.notes {
-                for line in &notes[*n][range.clone()] {
-                    y += place_line(&mut page, &mut report, line.clone(), p, y, setup.left);
-                }
-            }
-        }
+        place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
         pages.push(page);
     }
-    furniture(&mut pages, doc, setup, engine);
+    let blank: Vec<bool> = plans.iter().map(|p| p.blank).collect();
+    furniture(&mut pages, &blank, doc, setup, engine);
     measure_report(&mut report);
     (pages, outline, report)
+}
+
+/// Footnotes stand at the foot of the text block (across both columns when
+/// there are two), under a short rule.
+fn place_notes(
+    page: &mut Page,
+    report: &mut Report,
+    notes: &[Vec<FlowLine>],
+    placed: &[(usize, Range<usize>)],
+    p: usize,
+    setup: &PageSetup,
+) {
+    if placed.is_empty() {
+        return;
+    }
+    let separator = (setup.leading * 1.0).round();
+    let left = setup.left_on(p);
+    let height: f32 = separator
+        + placed
+            .iter()
+            .map(|(n, r)| notes[*n][r.clone()].iter().map(|l| l.height).sum::<f32>())
+            .sum::<f32>();
+    let mut y = setup.bottom() - height;
+    page.items.push(Positioned {
+        pos: Point {
+            x: left,
+            y: y + separator * 0.45,
+        },
+        item: Item::Line(Line {
+            to: Point {
+                x: (setup.measure * 0.3).round(),
+                y: 0.0,
+            },
+            thickness: 0.5,
+            color: Rgb::BLACK,
+        }),
+    });
+    y += separator;
+    for (n, range) in placed {
+        for line in &notes[*n][range.clone()] {
+            y += place_line(page, report, line.clone(), p, y, left);
+        }
+    }
+}
+
+/// [`paginate`] in two columns (see [`columns`]).
+fn paginate_columns(
+    flow: FlowDoc,
+    doc: &Document,
+    setup: &PageSetup,
+    engine: &mut InlineEngine,
+) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
+    let separator = (setup.leading * 1.0).round();
+    let chapters = chapter_starts(&flow.body, setup.duplex);
+    let plans = columns::plan(&flow, setup.body_height, separator, &chapters);
+    let mut pages = Vec::with_capacity(plans.len());
+    let mut outline = Vec::new();
+    let (mut report, notes, mut slots) = unpack(flow);
+    for (p, plan) in plans.iter().enumerate() {
+        let mut page = empty_page(setup);
+        for placed in &plan.placed {
+            let left = setup.left_on(p)
+                + match placed.column {
+                    columns::Column::Col(1) => setup.column_width() + setup.gutter,
+                    _ => 0.0,
+                };
+            let y = setup.top + placed.y;
+            let line = if placed.header {
+                match &slots[placed.slot] {
+                    Some(Flow::Line(FlowLine {
+                        header: Some(h), ..
+                    })) => (**h).clone(),
+                    _ => continue,
+                }
+            } else {
+                match slots[placed.slot].take() {
+                    Some(Flow::Line(line)) => line,
+                    _ => continue,
+                }
+            };
+            record_outline(&mut outline, &line, p, y);
+            place_line(&mut page, &mut report, line, p, y, left);
+        }
+        place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
+        pages.push(page);
+    }
+    let blank: Vec<bool> = plans.iter().map(|p| p.blank).collect();
+    furniture(&mut pages, &blank, doc, setup, engine);
+    measure_report(&mut report);
+    (pages, outline, report)
+}
+
+/// The flow's parts: a report holding its warnings, the notes, and the body
+/// slots (each taken when placed).
+fn unpack(flow: FlowDoc) -> (Report, Vec<Vec<FlowLine>>, Vec<Option<Flow>>) {
+    let FlowDoc { body, notes, diags } = flow;
+    let report = Report {
+        diags,
+        ..Report::default()
+    };
+    (report, notes, body.into_iter().map(Some).collect())
+}
+
+/// A page of the setup's size with nothing on it yet.
+fn empty_page(setup: &PageSetup) -> Page {
+    Page {
+        width: setup.width,
+        height: setup.height,
+        items: Vec::new(),
+    }
+}
+
+/// Adds the outline entry `line` starts, if any, at `y` on page `p`.
+fn record_outline(outline: &mut Vec<OutlineEntry>, line: &FlowLine, p: usize, y: f32) {
+    if let Some((title, level)) = &line.outline {
+        outline.push(OutlineEntry {
+            title: title.clone(),
+            level: *level,
+            page: p,
+            y,
+        });
+    }
 }
 
 /// Puts a flow line on a page at `y`, records it, and returns its height.
@@ -174,6 +260,38 @@ struct PagePlan {
     body: Range<usize>,
     /// (note, range of its lines) in order.
     notes: Vec<(usize, Range<usize>)>,
+    /// A left-hand page left empty so that a chapter starts on the right:
+    /// no running head, no folio.
+    blank: bool,
+}
+
+/// Per body slot, whether it opens a chapter that must start a right-hand
+/// page: two-sided, when there are several level-1 headings, each of them
+/// that comes after the body has begun (not right after the title block).
+fn chapter_starts(body: &[Flow], duplex: bool) -> Vec<bool> {
+    let mut out = vec![false; body.len()];
+    let heads = body
+        .iter()
+        .filter(|f| matches!(f, Flow::Line(l) if starts_chapter(l)))
+        .count();
+    if !duplex || heads < 2 {
+        return out;
+    }
+    let mut begun = false;
+    for (j, f) in body.iter().enumerate() {
+        if let Flow::Line(l) = f {
+            out[j] = begun && starts_chapter(l);
+            begun |= l.kind != LineKind::Title;
+        }
+    }
+    out
+}
+
+/// Whether `line` is the first line of a level-1 heading (a chapter).
+fn starts_chapter(line: &FlowLine) -> bool {
+    line.kind == LineKind::Heading
+        && line.index == 0
+        && matches!(line.outline, Some((_, level)) if level == 2)
 }
 
 /// Footnote state while a page is filled: what is placed, what waits.
@@ -236,8 +354,16 @@ impl NoteState {
 
 /// Plans the pages: body slots fill the page while they and their footnotes
 /// fit; the page then ends at the last slot after which a break is allowed.
-fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan> {
+/// A slot marked in `chapters` (see [`chapter_starts`]) starts a new page,
+/// preceded by a blank one when it would fall on a left-hand page.
+fn break_pages(
+    flow: &FlowDoc,
+    body_height: f32,
+    separator: f32,
+    chapters: &[bool],
+) -> Vec<PagePlan> {
     let body = &flow.body;
+    let chapter_at = |j: usize| chapters[j];
     let mut pages = Vec::new();
     let mut i = 0;
     let n = body.len();
@@ -248,6 +374,13 @@ fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan
             i += 1;
         }
         let start = i;
+        if i < n && pages.len() % 2 == 1 && chapter_at(i) {
+            pages.push(PagePlan {
+                body: i..i,
+                notes: Vec::new(),
+                blank: true,
+            });
+        }
         // Notes continued from the previous page come first.
         let mut state = NoteState::default();
         for (note, range) in std::mem::take(&mut carry) {
@@ -278,6 +411,10 @@ fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan
                 j += 1;
                 continue;
             }
+            if j > start && chapter_at(j) {
+                best = Some((j, state.clone()));
+                break;
+            }
             let mut next = state.clone();
             let mut fits = y + h + next.height <= body_height + 0.01;
             for &note in refs {
@@ -307,6 +444,7 @@ fn break_pages(flow: &FlowDoc, body_height: f32, separator: f32) -> Vec<PagePlan
         pages.push(PagePlan {
             body: start..end,
             notes: state.placed,
+            blank: false,
         });
         i = end;
         if end == start && state_is_empty(&pages) {
@@ -326,8 +464,15 @@ fn state_is_empty(pages: &[PagePlan]) -> bool {
         .is_some_and(|p| p.body.is_empty() && p.notes.is_empty())
 }
 
-/// Running heads (the title, on pages after the first) and folios.
-fn furniture(pages: &mut [Page], doc: &Document, setup: &PageSetup, engine: &mut InlineEngine) {
+/// Running heads (the title, on pages after the first) and folios; two-sided,
+/// both stand at the outer side, and `blank` pages have neither.
+fn furniture(
+    pages: &mut [Page],
+    blank: &[bool],
+    doc: &Document,
+    setup: &PageSetup,
+    engine: &mut InlineEngine,
+) {
     let lang: std::sync::Arc<str> = std::sync::Arc::from(doc.meta.lang.as_str());
     // Running heads and folios are set in the body face, as in books.
     let style = |size: f32| TextStyle {
@@ -345,17 +490,26 @@ fn furniture(pages: &mut [Page], doc: &Document, setup: &PageSetup, engine: &mut
     let title = doc.meta.title.clone().unwrap_or_default();
     let head_line = fit_one_line(engine, &title, &style(head_size), setup.measure);
     for (p, page) in pages.iter_mut().enumerate() {
+        if blank.get(p).copied().unwrap_or(false) {
+            continue;
+        }
+        let align = match (setup.duplex, p % 2) {
+            (false, _) => Align::Center,
+            (true, 0) => Align::Right,
+            (true, _) => Align::Left,
+        };
+        let left = setup.left_on(p);
         if p > 0 && !title.is_empty() {
             let lines = engine.layout(
                 &[Piece::Text(head_line.clone(), style(head_size))],
                 setup.measure,
                 0.0,
-                Align::Center,
+                align,
             );
             place(
                 page,
                 lines.into_iter().next(),
-                setup.left,
+                left,
                 setup.top - setup.leading * 1.6,
             );
         }
@@ -364,12 +518,12 @@ fn furniture(pages: &mut [Page], doc: &Document, setup: &PageSetup, engine: &mut
             &[Piece::Text(folio, style(setup.body_size * 0.85))],
             setup.measure,
             0.0,
-            Align::Center,
+            align,
         );
         place(
             page,
             lines.into_iter().next(),
-            setup.left,
+            left,
             setup.bottom() + setup.leading * 2.2,
         );
     }

@@ -39,6 +39,13 @@ pub struct PageSetup {
     pub indent: f32,
     /// Colour of secondary text (datelines, running heads, folios).
     pub muted: Rgb,
+    /// Two-sided: mirrored margins (`left` is the inner margin of right-hand
+    /// pages, the outer one of left-hand pages), folios at the outer corners.
+    pub duplex: bool,
+    /// Columns of body text (1 or 2).
+    pub columns: usize,
+    /// Space between two columns.
+    pub gutter: f32,
 }
 
 impl PageSetup {
@@ -46,7 +53,7 @@ impl PageSetup {
     pub fn new(paper: Paper, fonts: &FontSet) -> PageSetup {
         let (width, height) = paper.size_pt();
         let (body_size, chars) = match paper {
-            Paper::A5 => (10.5, 62.0),
+            Paper::A5 | Paper::Statement => (10.5, 62.0),
             Paper::A4 | Paper::Letter => (11.5, 70.0),
         };
         let face = fonts.face(Role::Body, Style::REGULAR);
@@ -74,6 +81,47 @@ impl PageSetup {
             body_ascent: f32::from(m.ascender) / upem * body_size,
             indent: (body_size * 1.25).round(),
             muted: Rgb(0.33, 0.33, 0.33),
+            duplex: false,
+            columns: 1,
+            gutter: 0.0,
+        }
+    }
+
+    /// The geometry for `paper`, two-sided or not, in `columns` columns. Two
+    /// columns widen the text block to 82 % of the width (margins of 9 %),
+    /// with a gutter of one and a half ems;
+    /// two-sided pages give 40 % of the side margins to the inner one.
+    pub fn with(paper: Paper, duplex: bool, columns: usize, fonts: &FontSet) -> PageSetup {
+        let mut s = PageSetup::new(paper, fonts);
+        s.columns = columns.clamp(1, 2);
+        if s.columns == 2 {
+            s.measure = (s.width * 0.82).round();
+            s.left = ((s.width - s.measure) / 2.0).round();
+            s.gutter = (s.body_size * 1.5).round();
+        }
+        if duplex {
+            s.duplex = true;
+            s.left = ((s.width - s.measure) * 0.4).round();
+        }
+        s
+    }
+
+    /// Left edge of the text block on page `p` (zero-based; even pages are
+    /// right-hand pages when two-sided).
+    pub fn left_on(&self, p: usize) -> f32 {
+        if self.duplex && p % 2 == 1 {
+            self.width - self.measure - self.left
+        } else {
+            self.left
+        }
+    }
+
+    /// Width of one column: the measure when there is one.
+    pub fn column_width(&self) -> f32 {
+        if self.columns == 2 {
+            ((self.measure - self.gutter) / 2.0).floor()
+        } else {
+            self.measure
         }
     }
 

@@ -76,3 +76,22 @@ pub fn words(pdf: &Path) -> Vec<Word> {
     }
     out
 }
+
+/// Checks that every font of `pdf` is embedded, subset (with a subset tag)
+/// and has a ToUnicode map, as `pdffonts` reports; returns how many there are.
+pub fn assert_fonts_subset(pdf: &Path) -> usize {
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb/sub/uni: {row}"
+        );
+        assert!(cols[0].as_bytes()[6] == b'+', "subset tag: {row}");
+    }
+    rows.len()
+}

@@ -76,6 +76,7 @@ impl Builder<'_, '_, '_> {
                     outline: None,
                     notes: Vec::new(),
                     header: None,
+                    span: false,
                 }));
             }
         }

@@ -75,6 +75,14 @@ impl Builder<'_, '_, '_> {
         };
         let s = self.setup;
         let natural_w = pw as f32 * 72.0 / 150.0;
+        // In two columns, an image wider than a column spans both.
+        let wide = if natural_w > ctx.width {
+            self.spanning(ctx)
+        } else {
+            None
+        };
+        let ctx = wide.as_ref().unwrap_or(ctx);
+        let before = self.flow.len();
         let mut w = natural_w.min(ctx.width);
         let mut h = w * ph as f32 / pw as f32;
         let max_h = s.body_height * 0.6;
@@ -108,6 +116,7 @@ impl Builder<'_, '_, '_> {
             outline: None,
             notes: Vec::new(),
             header: None,
+            span: false,
         }));
         // As in the EPUB: the title is the caption, else the alternative text
         // (which, with a title, describes the image for screen readers only).
@@ -136,6 +145,9 @@ impl Builder<'_, '_, '_> {
             None,
             None,
         );
+        if wide.is_some() {
+            self.span_from(before);
+        }
         self.space(s.leading * 0.5);
         true
     }

@@ -41,6 +41,14 @@ impl Builder<'_, '_, '_> {
                 }
             }
         }
+        // In two columns, a table wider than a column spans both.
+        let natural: f32 = max_w.iter().map(|w| w + 2.0 * pad).sum();
+        let wide = if natural > ctx.width {
+            self.spanning(ctx)
+        } else {
+            None
+        };
+        let ctx = wide.as_ref().unwrap_or(ctx);
         let avail = ctx.width - 2.0 * pad * cols as f32;
         let widths = column_widths(&min_w, &max_w, avail);
         let total: f32 = widths.iter().map(|w| w + 2.0 * pad).sum();
@@ -147,6 +155,7 @@ impl Builder<'_, '_, '_> {
                     outline: None,
                     notes,
                     header: header_row.clone().map(Box::new),
+                    span: wide.is_some(),
                 };
                 if is_head {
                     line = Some(slot);

@@ -109,6 +109,7 @@ impl Builder<'_, '_, '_> {
             outline: None,
             notes: Vec::new(),
             header: None,
+            span: false,
         }));
         self.para += 1;
     }
