@@ -61,6 +61,11 @@ pub struct BuildArgs {
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value_t = Paper::A4)]
     pub paper: Paper,
+
+    /// Print the time each stage took (parse, check, typeset, PDF write,
+    /// EPUB write, writing files, total) to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// `trang check`.

@@ -24,6 +24,7 @@ pub mod pdf;
 pub mod typeset;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use diag::{Diagnostic, Diagnostics};
 use doc::Document;
@@ -35,6 +36,46 @@ pub struct Prepared {
     pub doc: Document,
     /// The font set (bundled, `--fonts` or front matter `fonts:`).
     pub fonts: FontSet,
+    /// How long reading, parsing and checking took.
+    pub timings: Timings,
+}
+
+/// Wall time of each stage of one input (`trang build --timings`).
+///
+/// The EPUB writer runs on its own thread while the PDF is typeset and
+/// written, so `epub` overlaps `typeset` + `pdf`; `total` is the wall time
+/// from reading the input to the last output written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Reading the file, front matter and Markdown → document model.
+    pub parse: Duration,
+    /// Image checks, loading the fonts and the glyph coverage check.
+    pub check: Duration,
+    /// Typesetting (shaping, line breaking, pagination) → layout.
+    pub typeset: Duration,
+    /// Layout → PDF bytes.
+    pub pdf: Duration,
+    /// Document → EPUB bytes (in parallel with `typeset` and `pdf`).
+    pub epub: Duration,
+    /// Writing the outputs to disk.
+    pub write: Duration,
+    /// Everything, end to end.
+    pub total: Duration,
+}
+
+impl Timings {
+    /// The stages as `(name, duration)` pairs, in pipeline order.
+    pub fn stages(&self) -> [(&'static str, Duration); 7] {
+        [
+            ("parse", self.parse),
+            ("check", self.check),
+            ("typeset", self.typeset),
+            ("pdf write", self.pdf),
+            ("epub write", self.epub),
+            ("write files", self.write),
+            ("total", self.total),
+        ]
+    }
 }
 
 /// What [`prepare_with`] may use beyond the input file.
@@ -62,6 +103,7 @@ pub fn prepare_with(
     opts: &PrepareOptions,
     diags: &mut Diagnostics,
 ) -> Option<Prepared> {
+    let started = Instant::now();
     let source = match input::read_source(path) {
         Ok(s) => s,
         Err(e) => {
@@ -71,6 +113,7 @@ pub fn prepare_with(
     };
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
+    let parsed = Instant::now();
     // Stage 2: local images exist.
     input::check_images(&doc, &opts.allow_outside, diags);
     // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
@@ -91,7 +134,16 @@ pub fn prepare_with(
     if diags.has_errors() {
         return None;
     }
-    Some(Prepared { doc, fonts })
+    let timings = Timings {
+        parse: parsed - started,
+        check: parsed.elapsed(),
+        ..Timings::default()
+    };
+    Some(Prepared {
+        doc,
+        fonts,
+        timings,
+    })
 }
 
 /// Which outputs to build, and how.
@@ -123,6 +175,30 @@ pub fn build(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Written>> {
+    build_timed(prepared, opts, diags).0
+}
+
+/// [`build`], also returning how long each stage took (the `parse` and
+/// `check` times come from [`Prepared::timings`]; `total` adds them to the
+/// time spent here).
+pub fn build_timed(
+    prepared: &Prepared,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> (Option<Vec<Written>>, Timings) {
+    let started = Instant::now();
+    let mut timings = prepared.timings;
+    let written = build_outputs(prepared, opts, diags, &mut timings);
+    timings.total = timings.parse + timings.check + started.elapsed();
+    (written, timings)
+}
+
+fn build_outputs(
+    prepared: &Prepared,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Option<Vec<Written>> {
     let doc = &prepared.doc;
     let stem = doc
         .source
@@ -135,6 +211,7 @@ pub fn build(
     let (epub, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
             scope.spawn(|| {
+                let started = Instant::now();
                 let mut d = Diagnostics::default();
                 let r = epub::write_epub(
                     doc,
@@ -142,21 +219,28 @@ pub fn build(
                     &epub::EpubOptions { modified: epoch },
                     &mut d,
                 );
-                (r, d)
+                (r, d, started.elapsed())
             })
         });
         let pdf = opts.pdf.then(|| {
+            let started = Instant::now();
             let (layout, report) = typeset::typeset(doc, &prepared.fonts, opts.paper, epoch);
+            let typeset = started.elapsed();
             let r = pdf::write_pdf(&layout).map_err(|e| {
                 Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
             });
+            timings.typeset = typeset;
+            timings.pdf = started.elapsed() - typeset;
             (r, report.diags)
         });
-        (
-            epub.map(|h| h.join().expect("the EPUB writer does not panic")),
-            pdf,
-        )
+        let epub = epub.map(|h| {
+            let (r, d, took) = h.join().expect("the EPUB writer does not panic");
+            timings.epub = took;
+            (r, d)
+        });
+        (epub, pdf)
     });
+    let writing = Instant::now();
     let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
     for (ext, result) in [("epub", epub), ("pdf", pdf)] {
         let Some((result, warnings)) = result else {
@@ -196,5 +280,6 @@ pub fn build(
             size: bytes.len(),
         });
     }
+    timings.write = writing.elapsed();
     Some(written)
 }
