@@ -12,8 +12,8 @@
 //!   `/GTS_PDFXVersion`, `/Trapped` and `/Identifier`;
 //! * the standard `Adobe-Identity-UCS` header on the ToUnicode CMaps,
 //!   instead of printpdf's longer one (the mappings are printpdf's);
-//! * `/Span<<` in content streams (lopdf's content encoder puts a space
-//!   between the tag and the property list);
+//! * the pages' content streams, which we write ourselves (module
+//!   `content`) and compress once;
 //! * empty resource dictionaries dropped, one `/Resources` shared by all
 //!   pages, unreferenced objects pruned;
 //! * PDF 1.7 with object streams, and an `/ID` and XMP document id that are
@@ -40,6 +40,7 @@ pub(crate) fn finish(
     mut doc: Document,
     layout: &Layout,
     links: &[Vec<Option<String>>],
+    contents: Vec<Vec<u8>>,
 ) -> Result<Vec<u8>, PdfError> {
     doc.version = "1.7".into();
     let catalog_id = doc
@@ -72,9 +73,9 @@ pub(crate) fn finish(
     }
 
     let mut shared_resources = None;
-    for (&(page_id, _), page_links) in pages.iter().zip(links) {
+    for ((&(page_id, _), page_links), content) in pages.iter().zip(links).zip(contents) {
         fix_annotations(&mut doc, page_id, page_links)?;
-        fix_content(&mut doc, page_id)?;
+        set_content(&mut doc, page_id, &content)?;
         share_resources(&mut doc, page_id, &mut shared_resources)?;
     }
 
@@ -159,12 +160,9 @@ fn fix_annotations(
 /// (lopdf's own `compress` uses level 9).
 const CONTENT_LEVEL: u32 = 6;
 
-/// Removes the space lopdf's content encoder writes between a marked-content
-/// tag and its property list (`/Span <<` becomes `/Span<<`), then compresses
-/// the page's content stream. The content holds no literal strings (glyphs
-/// and `/ActualText` are hex strings), so the bytes cannot occur anywhere
-/// else.
-fn fix_content(doc: &mut Document, page_id: ObjectId) -> Result<(), PdfError> {
+/// Puts our content stream (module `content`) in place of the one printpdf
+/// wrote for the page, compressed.
+fn set_content(doc: &mut Document, page_id: ObjectId, content: &[u8]) -> Result<(), PdfError> {
     let contents = doc
         .get_dictionary(page_id)
         .and_then(|p| p.get(b"Contents"))
@@ -174,23 +172,7 @@ fn fix_content(doc: &mut Document, page_id: ObjectId) -> Result<(), PdfError> {
         .get_object_mut(contents)
         .and_then(Object::as_stream_mut)
         .map_err(err)?;
-    // printpdf leaves content streams uncompressed in `to_lopdf_document`.
-    if stream.dict.has(b"Filter") {
-        let plain = stream.decompressed_content().map_err(err)?;
-        stream.dict.remove(b"Filter");
-        stream.set_content(plain);
-    }
-    let data = &stream.content;
-    let mut out = Vec::with_capacity(data.len());
-    let mut rest = data.as_slice();
-    const LOOSE: &[u8] = b"/Span <<";
-    while let Some(at) = rest.windows(LOOSE.len()).position(|w| w == LOOSE) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(b"/Span<<");
-        rest = &rest[at + LOOSE.len()..];
-    }
-    out.extend_from_slice(rest);
-    let compressed = deflate(&out, CONTENT_LEVEL).map_err(err)?;
+    let compressed = deflate(content, CONTENT_LEVEL).map_err(err)?;
     stream
         .dict
         .set("Filter", Object::Name(b"FlateDecode".to_vec()));
