@@ -355,7 +355,10 @@ fn compressed_contents(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(PdfError::Write("a page writer panicked".into()))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(PdfError::Write("a page writer panicked".into())))
+            })
             .collect()
     });
     let mut out = Vec::with_capacity(layout.pages.len());
