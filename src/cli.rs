@@ -83,6 +83,11 @@ pub struct BuildArgs {
     /// Columns of body text (1 or 2) in the PDF and the booklet.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub columns: u8,
+
+    /// Print the time each stage took (parse, check, typeset, PDF write,
+    /// EPUB write, writing files, total) to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl BuildArgs {

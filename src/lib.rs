@@ -25,6 +25,7 @@ pub mod pdf;
 pub mod typeset;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use diag::{Diagnostic, Diagnostics};
 use doc::Document;
@@ -36,6 +37,49 @@ pub struct Prepared {
     pub doc: Document,
     /// The font set (bundled, `--fonts` or front matter `fonts:`).
     pub fonts: FontSet,
+    /// How long reading, parsing and checking took.
+    pub timings: Timings,
+}
+
+/// Wall time of each stage of one input (`trang build --timings`).
+///
+/// The EPUB writer runs on its own thread while the PDF is typeset and
+/// written, so `epub` overlaps `typeset` + `pdf`; `total` is the wall time
+/// from reading the input to the last output written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Reading the file, front matter and Markdown → document model.
+    pub parse: Duration,
+    /// Image checks, loading the fonts and the glyph coverage check.
+    pub check: Duration,
+    /// Typesetting (shaping, line breaking, pagination) → layout.
+    pub typeset: Duration,
+    /// Layout → PDF bytes.
+    pub pdf: Duration,
+    /// Document → EPUB bytes (in parallel with `typeset` and `pdf`).
+    pub epub: Duration,
+    /// Typesetting and writing the booklet (in parallel, like `epub`).
+    pub booklet: Duration,
+    /// Writing the outputs to disk.
+    pub write: Duration,
+    /// Everything, end to end.
+    pub total: Duration,
+}
+
+impl Timings {
+    /// The stages as `(name, duration)` pairs, in pipeline order.
+    pub fn stages(&self) -> [(&'static str, Duration); 8] {
+        [
+            ("parse", self.parse),
+            ("check", self.check),
+            ("typeset", self.typeset),
+            ("pdf write", self.pdf),
+            ("epub write", self.epub),
+            ("booklet", self.booklet),
+            ("write files", self.write),
+            ("total", self.total),
+        ]
+    }
 }
 
 /// What [`prepare_with`] may use beyond the input file.
@@ -63,6 +107,7 @@ pub fn prepare_with(
     opts: &PrepareOptions,
     diags: &mut Diagnostics,
 ) -> Option<Prepared> {
+    let started = Instant::now();
     let source = match input::read_source(path) {
         Ok(s) => s,
         Err(e) => {
@@ -72,6 +117,7 @@ pub fn prepare_with(
     };
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
+    let parsed = Instant::now();
     // Stage 2: local images exist.
     input::check_images(&doc, &opts.allow_outside, diags);
     // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
@@ -92,7 +138,16 @@ pub fn prepare_with(
     if diags.has_errors() {
         return None;
     }
-    Some(Prepared { doc, fonts })
+    let timings = Timings {
+        parse: parsed - started,
+        check: parsed.elapsed(),
+        ..Timings::default()
+    };
+    Some(Prepared {
+        doc,
+        fonts,
+        timings,
+    })
 }
 
 /// Which outputs to build, and how.
@@ -132,6 +187,30 @@ pub fn build(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Written>> {
+    build_timed(prepared, opts, diags).0
+}
+
+/// [`build`], also returning how long each stage took (the `parse` and
+/// `check` times come from [`Prepared::timings`]; `total` adds them to the
+/// time spent here).
+pub fn build_timed(
+    prepared: &Prepared,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> (Option<Vec<Written>>, Timings) {
+    let started = Instant::now();
+    let mut timings = prepared.timings;
+    let written = build_outputs(prepared, opts, diags, &mut timings);
+    timings.total = timings.parse + timings.check + started.elapsed();
+    (written, timings)
+}
+
+fn build_outputs(
+    prepared: &Prepared,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Option<Vec<Written>> {
     let doc = &prepared.doc;
     let stem = doc
         .source
@@ -141,8 +220,12 @@ pub fn build(
         .unwrap_or_else(|| "out".into());
     let epoch = input::build_epoch(doc, diags);
     // Typesets and writes one PDF; the booklet is the same layout imposed.
+    // Returns the PDF, its warnings and the typeset and write times.
     let pdf_with = |opts: typeset::TypesetOptions, sheet: Option<cli::Sheet>| {
+        let started = Instant::now();
         let (layout, report) = typeset::typeset_with(doc, &prepared.fonts, &opts, epoch);
+        let typeset = started.elapsed();
+        let writing = Instant::now();
         let layout = match sheet {
             Some(sheet) => impose::impose(layout, sheet.size_pt()),
             None => layout,
@@ -150,12 +233,13 @@ pub fn build(
         let r = pdf::write_pdf(&layout).map_err(|e| {
             Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
         });
-        (r, report.diags)
+        (r, report.diags, typeset, writing.elapsed())
     };
     // Stage 5: the writers share only the document, so they run in parallel.
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
             scope.spawn(|| {
+                let started = Instant::now();
                 let mut d = Diagnostics::default();
                 let r = epub::write_epub(
                     doc,
@@ -163,7 +247,7 @@ pub fn build(
                     &epub::EpubOptions { modified: epoch },
                     &mut d,
                 );
-                (r, d)
+                (r, d, started.elapsed())
             })
         });
         let booklet = opts.booklet.map(|sheet| {
@@ -175,19 +259,31 @@ pub fn build(
             scope.spawn(move || pdf_with(o, Some(sheet)))
         });
         let pdf = opts.pdf.then(|| {
-            pdf_with(
+            let (r, d, typeset, pdf) = pdf_with(
                 typeset::TypesetOptions {
                     paper: opts.paper,
                     duplex: opts.duplex,
                     columns: opts.columns,
                 },
                 None,
-            )
+            );
+            timings.typeset = typeset;
+            timings.pdf = pdf;
+            (r, d)
         });
-        let join =
-            |h: std::thread::ScopedJoinHandle<'_, _>| h.join().expect("a writer does not panic");
-        (epub.map(join), booklet.map(join), pdf)
+        let epub = epub.map(|h| {
+            let (r, d, took) = h.join().expect("the EPUB writer does not panic");
+            timings.epub = took;
+            (r, d)
+        });
+        let booklet = booklet.map(|h| {
+            let (r, d, typeset, pdf) = h.join().expect("the booklet writer does not panic");
+            timings.booklet = typeset + pdf;
+            (r, d)
+        });
+        (epub, booklet, pdf)
     });
+    let writing = Instant::now();
     let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
     for (name, result) in [
         (format!("{stem}.epub"), epub),
@@ -236,5 +332,6 @@ pub fn build(
             size: bytes.len(),
         });
     }
+    timings.write = writing.elapsed();
     Some(written)
 }

@@ -42,7 +42,11 @@ fn main() -> ExitCode {
                     booklet: b.wants(Format::Booklet).then_some(b.sheet),
                     booklet_duplex: !b.no_duplex,
                 };
-                trang::build(&p, &opts, &mut diags)
+                let (written, timings) = trang::build_timed(&p, &opts, &mut diags);
+                if b.timings {
+                    print_timings(path, &timings);
+                }
+                written
             }
             (Some(_), None) => Some(Vec::new()),
             (None, _) => None,
@@ -106,6 +110,18 @@ fn report(diags: &Diagnostics) {
     for d in &diags.items {
         eprint!("{}", d.render());
     }
+}
+
+/// `--timings`: one line per stage, in milliseconds.
+fn print_timings(path: &std::path::Path, t: &trang::Timings) {
+    eprintln!("{:>12} {}", "Timings", path.display());
+    for (name, d) in t.stages() {
+        eprintln!("{:>12} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
+    }
+    eprintln!(
+        "{:>12} (epub write runs in parallel with typeset + pdf write)",
+        ""
+    );
 }
 
 fn human_size(bytes: usize) -> String {

@@ -435,3 +435,60 @@ fn an_unreadable_or_unsupported_image_is_an_error_at_its_place() {
         );
     }
 }
+
+#[test]
+fn timings_list_every_stage_and_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = root().join("source/article.md");
+    let run = |extra: &[&str]| {
+        let out = trang()
+            .arg("build")
+            .arg(&article)
+            .arg("-o")
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stderr(&out)
+    };
+    let err = run(&["--timings"]);
+    let ms = |stage: &str| -> f64 {
+        let line = err
+            .lines()
+            .find(|l| l.trim_start().starts_with(stage))
+            .unwrap_or_else(|| panic!("no `{stage}` line in: {err}"));
+        line.trim_start()[stage.len()..]
+            .trim()
+            .trim_end_matches("ms")
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("not a time: {line}"))
+    };
+    let stages = [
+        "parse",
+        "check",
+        "typeset",
+        "pdf write",
+        "epub write",
+        "write files",
+    ];
+    let total = ms("total");
+    for stage in stages {
+        let t = ms(stage);
+        assert!(
+            (0.0..=total).contains(&t),
+            "{stage} {t} ms vs total {total} ms"
+        );
+    }
+    // The EPUB writer runs beside typeset + PDF; the others add up.
+    let serial: f64 = ["parse", "check", "typeset", "pdf write", "write files"]
+        .into_iter()
+        .map(ms)
+        .sum();
+    assert!(serial <= total + 0.5, "{serial} > {total}");
+    assert!(
+        !run(&[]).contains("typeset"),
+        "no timings without --timings"
+    );
+}

@@ -4,10 +4,7 @@
 //! not repeated.
 
 use crate::frame::Rgb;
-use printpdf::{
-    Color, Greyscale, Line, LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point, Pt,
-    Rect, TextItem, XObjectId, XObjectTransform,
-};
+use printpdf::{LinkAnnotation, Op};
 use std::io::Write;
 
 /// Appends `v` rounded to `decimals` places, without trailing zeros, float
@@ -49,12 +46,24 @@ fn centi(v: f32) -> i64 {
     (f64::from(v) * 100.0).round() as i64
 }
 
-/// A content stream under construction, as printpdf operations, with the
-/// state needed to skip operators that would not change anything.
+/// Appends `v` as four upper-case hex digits (a two-byte glyph code).
+fn push_hex16(out: &mut Vec<u8>, v: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in [12, 8, 4, 0] {
+        out.push(HEX[usize::from((v >> shift) & 0xF)]);
+    }
+}
+
+/// A page's content stream under construction, written straight as bytes
+/// (ISO 32000-1 §8–9 operators), with the state needed to skip operators
+/// that would not change anything. Link annotations are collected as
+/// printpdf operations: printpdf writes the page's `/Annots`.
 #[derive(Default)]
 pub(crate) struct Content {
-    /// The operations so far.
-    pub ops: Vec<Op>,
+    /// The content stream so far.
+    pub bytes: Vec<u8>,
+    /// The page's link annotations, in order.
+    pub links: Vec<Op>,
     in_text: bool,
     /// Start of the current text line (`Td` is relative to it), in
     /// hundredths of a point.
@@ -67,34 +76,29 @@ pub(crate) struct Content {
     pub rise: f32,
 }
 
-fn color(c: Rgb) -> Color {
-    if c.0 == c.1 && c.1 == c.2 {
-        Color::Greyscale(Greyscale {
-            percent: round(c.0, 3),
-            icc_profile: None,
-        })
-    } else {
-        Color::Rgb(printpdf::Rgb {
-            r: round(c.0, 3),
-            g: round(c.1, 3),
-            b: round(c.2, 3),
-            icc_profile: None,
-        })
-    }
-}
-
-fn point(x: f32, y: f32) -> Point {
-    Point {
-        x: Pt(round(x, 2)),
-        y: Pt(round(y, 2)),
-    }
-}
-
 impl Content {
+    fn op(&mut self, nums: &[(f32, u32)], operator: &str) {
+        for &(v, decimals) in nums {
+            push_num(&mut self.bytes, v, decimals);
+            self.bytes.push(b' ');
+        }
+        self.bytes.extend_from_slice(operator.as_bytes());
+        self.bytes.push(b'\n');
+    }
+
+    fn color(&mut self, c: Rgb, stroke: bool) {
+        if c.0 == c.1 && c.1 == c.2 {
+            self.op(&[(c.0, 3)], if stroke { "G" } else { "g" });
+        } else {
+            let op = if stroke { "RG" } else { "rg" };
+            self.op(&[(c.0, 3), (c.1, 3), (c.2, 3)], op);
+        }
+    }
+
     /// Opens a text object unless one is open.
     pub fn begin_text(&mut self) {
         if !self.in_text {
-            self.ops.push(Op::StartTextSection);
+            self.bytes.extend_from_slice(b"BT\n");
             self.in_text = true;
             self.line = (0, 0);
         }
@@ -103,7 +107,7 @@ impl Content {
     /// Closes the open text object, if any (paths and images need that).
     pub fn end_text(&mut self) {
         if self.in_text {
-            self.ops.push(Op::EndTextSection);
+            self.bytes.extend_from_slice(b"ET\n");
             self.in_text = false;
         }
     }
@@ -111,7 +115,7 @@ impl Content {
     /// Sets the non-stroking colour.
     pub fn set_fill(&mut self, c: Rgb) {
         if self.fill != Some(c) {
-            self.ops.push(Op::SetFillColor { col: color(c) });
+            self.color(c, false);
             self.fill = Some(c);
         }
     }
@@ -119,7 +123,7 @@ impl Content {
     /// Sets the stroking colour.
     pub fn set_stroke(&mut self, c: Rgb) {
         if self.stroke != Some(c) {
-            self.ops.push(Op::SetOutlineColor { col: color(c) });
+            self.color(c, true);
             self.stroke = Some(c);
         }
     }
@@ -127,9 +131,7 @@ impl Content {
     /// Sets the line width.
     pub fn set_line_width(&mut self, w: f32) {
         if self.line_width != Some(w) {
-            self.ops.push(Op::SetOutlineThickness {
-                pt: Pt(round(w, 2)),
-            });
+            self.op(&[(w, 2)], "w");
             self.line_width = Some(w);
         }
     }
@@ -141,19 +143,17 @@ impl Content {
             .as_ref()
             .is_none_or(|(n, s)| n != name || *s != size)
         {
-            self.ops.push(Op::SetFont {
-                font: PdfFontHandle::External(printpdf::FontId(name.to_owned())),
-                size: Pt(round(size, 2)),
-            });
+            self.bytes.push(b'/');
+            self.bytes.extend_from_slice(name.as_bytes());
+            self.bytes.push(b' ');
+            self.op(&[(size, 2)], "Tf");
             self.font = Some((name.to_owned(), size));
         }
     }
 
     /// Sets the text rise (`Ts`) in points.
     pub fn set_rise(&mut self, rise: f32) {
-        self.ops.push(Op::SetLineOffset {
-            multiplier: round(rise, 2),
-        });
+        self.op(&[(rise, 2)], "Ts");
         self.rise = rise;
     }
 
@@ -163,94 +163,112 @@ impl Content {
     pub fn move_text_to(&mut self, x: f32, y: f32) {
         let to = (centi(x), centi(y));
         let (dx, dy) = (to.0 - self.line.0, to.1 - self.line.1);
-        let hundredths = |v: i64| Pt((v as f64 / 100.0) as f32);
-        self.ops.push(Op::SetTextCursor {
-            pos: Point {
-                x: hundredths(dx),
-                y: hundredths(dy),
-            },
-        });
+        let hundredths = |v: i64| (v as f64 / 100.0) as f32;
+        self.op(&[(hundredths(dx), 2), (hundredths(dy), 2)], "Td");
         self.line = to;
     }
 
-    /// Shows glyphs (`TJ`).
-    pub fn show(&mut self, items: Vec<TextItem>) {
-        self.ops.push(Op::ShowText { items });
+    /// Shows glyphs: `array` is the inside of a `TJ` array.
+    pub fn show(&mut self, array: &[u8]) {
+        self.bytes.push(b'[');
+        self.bytes.extend_from_slice(array);
+        self.bytes.extend_from_slice(b"] TJ\n");
     }
 
     /// Opens a `/Span` marked-content sequence whose `/ActualText` is `text`.
     pub fn begin_actual_text(&mut self, text: &str) {
-        let mut data = vec![0xFE, 0xFF];
+        self.bytes.extend_from_slice(b"/Span<</ActualText<FEFF");
         for unit in text.encode_utf16() {
-            data.extend_from_slice(&unit.to_be_bytes());
+            push_hex16(&mut self.bytes, unit);
         }
-        let actual = printpdf::DictItem::String {
-            data,
-            literal: false,
-        };
-        self.ops.push(Op::BeginMarkedContentWithProperties {
-            tag: "Span".into(),
-            properties: printpdf::DictItem::Dict {
-                map: [("ActualText".to_owned(), actual)].into(),
-            },
-        });
+        self.bytes.extend_from_slice(b">>>BDC\n");
     }
 
     /// Closes a marked-content sequence (`EMC`).
     pub fn end_marked_content(&mut self) {
-        self.ops.push(Op::EndMarkedContent);
+        self.bytes.extend_from_slice(b"EMC\n");
     }
 
     /// Strokes a straight line from (`x0`, `y0`) to (`x1`, `y1`).
     pub fn line(&mut self, x0: f32, y0: f32, x1: f32, y1: f32) {
         self.end_text();
-        let points = [point(x0, y0), point(x1, y1)]
-            .map(|p| LinePoint { p, bezier: false })
-            .to_vec();
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points,
-                is_closed: false,
-            },
-        });
+        self.op(&[(x0, 2), (y0, 2)], "m");
+        self.op(&[(x1, 2), (y1, 2)], "l");
+        self.bytes.extend_from_slice(b"S\n");
     }
 
     /// Fills the rectangle with lower-left corner (`x`, `y`).
     pub fn fill_rect(&mut self, x: f32, y: f32, width: f32, height: f32) {
         self.end_text();
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(round(x, 2)),
-                y: Pt(round(y, 2)),
-                width: Pt(round(width, 2)),
-                height: Pt(round(height, 2)),
-                mode: Some(PaintMode::Fill),
-                winding_order: None,
-            },
-        });
+        self.op(&[(x, 2), (y, 2), (width, 2), (height, 2)], "re");
+        self.bytes.extend_from_slice(b"f\n");
     }
 
     /// Paints the image XObject `id` scaled to `width` × `height` with its
     /// lower-left corner at (`x`, `y`).
     pub fn image(&mut self, id: &str, x: f32, y: f32, width: f32, height: f32) {
         self.end_text();
-        self.ops.push(Op::UseXobject {
-            id: XObjectId(id.to_owned()),
-            transform: XObjectTransform {
-                translate_x: Some(Pt(round(x, 2))),
-                translate_y: Some(Pt(round(y, 2))),
-                scale_x: Some(round(width, 2)),
-                scale_y: Some(round(height, 2)),
-                no_auto_scale: true,
-                ..XObjectTransform::default()
-            },
-        });
+        self.bytes.extend_from_slice(b"q\n");
+        self.op(
+            &[(width, 2), (0.0, 0), (0.0, 0), (height, 2), (x, 2), (y, 2)],
+            "cm",
+        );
+        self.bytes.push(b'/');
+        self.bytes.extend_from_slice(id.as_bytes());
+        self.bytes.extend_from_slice(b" Do\nQ\n");
     }
 
     /// Adds a link annotation (printpdf collects these into the page's
     /// `/Annots`).
     pub fn link(&mut self, link: LinkAnnotation) {
-        self.ops.push(Op::LinkAnnotation { link });
+        self.links.push(Op::LinkAnnotation { link });
+    }
+}
+
+/// The inside of one `TJ` array: glyph codes, grouped into hex strings
+/// between adjustments.
+#[derive(Default)]
+pub(crate) struct TjArray {
+    /// The bytes so far.
+    pub bytes: Vec<u8>,
+    open: bool,
+    glyphs: usize,
+}
+
+impl TjArray {
+    /// Appends a glyph code.
+    pub fn glyph(&mut self, code: u16) {
+        if !self.open {
+            self.bytes.push(b'<');
+            self.open = true;
+        }
+        push_hex16(&mut self.bytes, code);
+        self.glyphs += 1;
+    }
+
+    /// Appends an adjustment in thousandths of an em (positive moves left).
+    pub fn adjust(&mut self, thousandths: i32) {
+        if self.open {
+            self.bytes.push(b'>');
+            self.open = false;
+        }
+        if !self.bytes.is_empty() {
+            self.bytes.push(b' ');
+        }
+        let _ = write!(self.bytes, "{thousandths}");
+    }
+
+    /// Writes the array as a `TJ` (when it shows any glyph) and empties it.
+    pub fn flush(&mut self, c: &mut Content) {
+        if self.open {
+            self.bytes.push(b'>');
+            self.open = false;
+        }
+        if self.glyphs > 0 {
+            c.show(&self.bytes);
+        }
+        self.bytes.clear();
+        self.glyphs = 0;
     }
 }
 
@@ -284,7 +302,10 @@ mod tests {
         c.set_fill(Rgb(1.0, 0.5, 0.0));
         c.set_font("F0", 11.0);
         c.set_font("F0", 11.0);
-        assert_eq!(c.ops.len(), 3);
+        assert_eq!(
+            String::from_utf8(c.bytes).unwrap(),
+            "0 g\n1 0.5 0 rg\n/F0 11 Tf\n"
+        );
     }
 
     #[test]
@@ -293,14 +314,27 @@ mod tests {
         c.begin_text();
         c.move_text_to(50.1, 485.0);
         c.move_text_to(72.35, 467.3);
-        let moves: Vec<String> = c
-            .ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::SetTextCursor { pos } => Some(format!("{} {}", pos.x.0, pos.y.0)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(moves, ["50.1 485", "22.25 -17.7"]);
+        assert_eq!(
+            String::from_utf8(c.bytes).unwrap(),
+            "BT\n50.1 485 Td\n22.25 -17.7 Td\n"
+        );
+    }
+
+    #[test]
+    fn glyphs_are_grouped_between_adjustments() {
+        let mut tj = TjArray::default();
+        tj.adjust(-5);
+        tj.glyph(1);
+        tj.glyph(0xAB);
+        tj.adjust(12);
+        tj.glyph(2);
+        let mut c = Content::default();
+        tj.flush(&mut c);
+        tj.adjust(3);
+        tj.flush(&mut c);
+        assert_eq!(
+            String::from_utf8(c.bytes).unwrap(),
+            "[-5<000100AB> 12<0002>] TJ\n"
+        );
     }
 }

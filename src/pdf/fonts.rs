@@ -69,6 +69,9 @@ pub(crate) struct FontUse {
     /// The resource name, which is also printpdf's font id: the six-letter
     /// subset tag (`ABCDEF`), so that the subset's name is `ABCDEF+Name`.
     pub res_name: String,
+    /// Original glyph id → the code printpdf gave it in the subset (index:
+    /// original id), read back from the glyph inventory (module docs).
+    pub codes: Vec<u16>,
 }
 
 impl FontUse {
@@ -91,6 +94,12 @@ impl FontUse {
     /// which printpdf writes the ToUnicode CMap.
     pub fn unicode_of(&self, gid: u16) -> &str {
         self.unicode.get(&gid).map_or("", String::as_str)
+    }
+
+    /// The Identity-H code of original glyph `gid` in the embedded subset
+    /// (0, `.notdef`, for a glyph the inventory did not list).
+    pub fn code_of(&self, gid: u16) -> u16 {
+        self.codes.get(usize::from(gid)).copied().unwrap_or(0)
     }
 
     /// Parses `face` for printpdf, works out the `/W` widths printpdf will

@@ -1,19 +1,24 @@
 //! PDF output: turns a [`Layout`] into a compact, deterministic PDF 1.7.
 //!
-//! printpdf builds the document: pages of printpdf operations, fonts
-//! (`ParsedFont`s that printpdf subsets and embeds as Type0 / CIDFontType2,
-//! Identity-H, with `/W` and a ToUnicode CMap), image XObjects and link
-//! annotations. The content is written so that printpdf adds nothing of its
-//! own (module `content`):
+//! printpdf builds the document: fonts (`ParsedFont`s that printpdf subsets
+//! and embeds as Type0 / CIDFontType2, Identity-H, with `/W` and a
+//! ToUnicode CMap), image XObjects, the pages and their link annotations.
+//! The pages' content streams are ours, written straight as bytes (module
+//! `content`) instead of as printpdf operations, which cost an allocation
+//! per glyph twice over (printpdf's `Op`s, then lopdf's content objects) and
+//! most of the writer's time:
 //!
-//! * text: one `ShowText` of glyph ids per stretch of glyphs; the glyphs'
-//!   offsets are our `TJ` adjustments in whole thousandths of an em, and
-//!   their `cid` is the text their ToUnicode entry gives back; `Ts` for marks
-//!   raised or lowered by GPOS, `/ActualText` spans where the CMap alone
-//!   cannot give the source text back (module `text`);
-//! * every number is rounded before printpdf sees it, and text is placed
-//!   with `Td` so printpdf's glyph-run merger (which writes kerns with float
-//!   noise) never engages.
+//! * text: one `TJ` per stretch of glyphs, codes grouped into hex strings,
+//!   adjustments in whole thousandths of an em; `Ts` for marks raised or
+//!   lowered by GPOS, `/ActualText` spans where the CMap alone cannot give
+//!   the source text back (module `text`);
+//! * every number is rounded (no float noise), text is placed with `Td`.
+//!
+//! printpdf renumbers glyphs when it subsets a font, and takes each glyph's
+//! ToUnicode text from the operations that show it; so the first page
+//! handed to printpdf shows every glyph of every font once with its text (a
+//! glyph inventory), and the codes printpdf writes there are read back and
+//! used in our content streams ([`read_inventory`]).
 //!
 //! A lopdf post-pass on the document printpdf produced does what printpdf
 //! cannot (module `post`): a nested outline with `/XYZ` destinations at the
@@ -35,8 +40,8 @@ use crate::frame::{Image, Item, Layout, LinkTarget};
 use content::Content;
 use fonts::FontUse;
 use printpdf::{
-    Actions, BorderArray, ColorArray, Destination, LinkAnnotation, PdfDocument, PdfPage,
-    PdfParseErrorSeverity, PdfSaveOptions, Pt, Rect, XObjectId,
+    Actions, BorderArray, Codepoint, ColorArray, Destination, LinkAnnotation, Op, PdfDocument,
+    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Pt, Rect, TextItem, XObjectId,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -130,73 +135,58 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
         })
         .collect();
     // Per page, the anchor each link annotation goes to (None: a URI), in
-    // the order printpdf writes them.
+    // the order printpdf writes them; and the pages printpdf builds, which
+    // hold only the link annotations (the content is written afterwards,
+    // see `page_content`), the first page also the glyph inventory.
     let mut links: Vec<Vec<Option<String>>> = Vec::new();
     for (index, page) in layout.pages.iter().enumerate() {
         let h = page.height;
         let mut c = Content::default();
         let mut page_links = Vec::new();
         for it in &page.items {
+            let Item::Link(link) = &it.item else {
+                continue;
+            };
             let (x, y) = (it.pos.x, h - it.pos.y);
-            match &it.item {
-                Item::Text(run) => {
-                    if let Some(font) = fonts.get(&run.font.0) {
-                        text::write_run(&mut c, run, x, y, font);
-                    }
-                }
-                Item::Line(line) if line.thickness > 0.0 => {
-                    c.end_text();
-                    c.set_stroke(line.color);
-                    c.set_line_width(line.thickness);
-                    c.line(x, y, x + line.to.x, y - line.to.y);
-                }
-                Item::Fill(fill) => {
-                    c.end_text();
-                    c.set_fill(fill.color);
-                    c.fill_rect(x, y - fill.height, fill.width, fill.height);
-                }
-                Item::Image(img) => {
-                    let name = &image_names[&image_key(img)];
-                    c.image(name, x, y - img.height, img.width, img.height);
-                }
-                Item::Link(link) => {
-                    let (actions, anchor) = match &link.target {
-                        LinkTarget::Uri(uri) => (Actions::Uri(nav::encode_uri(uri)), None),
-                        LinkTarget::Anchor(name) if anchors.contains(name.as_str()) => {
-                            // printpdf can only point at a page; the post-pass
-                            // turns this into a named destination.
-                            let dest = Destination::Xyz {
-                                page: index + 1,
-                                left: None,
-                                top: None,
-                                zoom: None,
-                            };
-                            (Actions::Goto(dest), Some(name.clone()))
-                        }
-                        LinkTarget::Anchor(_) => continue,
+            let (actions, anchor) = match &link.target {
+                LinkTarget::Uri(uri) => (Actions::Uri(nav::encode_uri(uri)), None),
+                LinkTarget::Anchor(name) if anchors.contains(name.as_str()) => {
+                    // printpdf can only point at a page; the post-pass
+                    // turns this into a named destination.
+                    let dest = Destination::Xyz {
+                        page: index + 1,
+                        left: None,
+                        top: None,
+                        zoom: None,
                     };
-                    let rect = Rect {
-                        x: Pt(content::round(x, 2)),
-                        y: Pt(content::round(y - link.height, 2)),
-                        width: Pt(content::round(link.width, 2)),
-                        height: Pt(content::round(link.height, 2)),
-                        mode: None,
-                        winding_order: None,
-                    };
-                    c.link(LinkAnnotation::new(
-                        rect,
-                        actions,
-                        Some(BorderArray::Solid([0.0; 3])),
-                        Some(ColorArray::Transparent),
-                        None,
-                    ));
-                    page_links.push(anchor);
+                    (Actions::Goto(dest), Some(name.clone()))
                 }
-                Item::Line(_) | Item::Anchor(_) => {}
-            }
+                LinkTarget::Anchor(_) => continue,
+            };
+            let rect = Rect {
+                x: Pt(content::round(x, 2)),
+                y: Pt(content::round(y - link.height, 2)),
+                width: Pt(content::round(link.width, 2)),
+                height: Pt(content::round(link.height, 2)),
+                mode: None,
+                winding_order: None,
+            };
+            c.link(LinkAnnotation::new(
+                rect,
+                actions,
+                Some(BorderArray::Solid([0.0; 3])),
+                Some(ColorArray::Transparent),
+                None,
+            ));
+            page_links.push(anchor);
         }
-        c.end_text();
-        let mut pdf_page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), c.ops);
+        let mut ops = if index == 0 {
+            inventory(&fonts)
+        } else {
+            Vec::new()
+        };
+        ops.append(&mut c.links);
+        let mut pdf_page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
         let size = Rect::from_wh(Pt(content::round(page.width, 2)), Pt(content::round(h, 2)));
         (pdf_page.media_box, pdf_page.trim_box, pdf_page.crop_box) =
             (size.clone(), size.clone(), size);
@@ -229,7 +219,202 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
             None => PdfError::Write(format!("printpdf: {}", w.msg)),
         });
     }
-    post::finish(saved, layout, &links)
+    read_inventory(&saved, &mut fonts)?;
+    let contents = compressed_contents(layout, &fonts, &image_names)?;
+    post::finish(saved, layout, &links, contents)
+}
+
+/// The glyph inventory: printpdf subsets each font to the glyphs its pages
+/// show and renumbers them, and takes each glyph's ToUnicode text from the
+/// `cid` it is shown with. The first page it builds shows every glyph of
+/// every font once, in glyph id order, with its final text; the codes
+/// printpdf writes for them there ([`read_inventory`]) are the codes our own
+/// content streams use. That page's content is replaced like every other.
+fn inventory(fonts: &BTreeMap<usize, FontUse>) -> Vec<Op> {
+    let mut ops = vec![Op::StartTextSection];
+    for font in fonts.values() {
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(printpdf::FontId(font.res_name.clone())),
+            size: Pt(1.0),
+        });
+        let glyphs = font
+            .glyphs
+            .iter()
+            .map(|&gid| Codepoint {
+                gid,
+                offset: 0.0,
+                cid: Some(font.unicode_of(gid).to_owned()),
+            })
+            .collect();
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
+        });
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+/// Reads back the code printpdf gave each glyph of the inventory.
+fn read_inventory(
+    saved: &lopdf::Document,
+    fonts: &mut BTreeMap<usize, FontUse>,
+) -> Result<(), PdfError> {
+    let fail = |why: &str| PdfError::Write(format!("glyph inventory: {why}"));
+    let Some(&first) = saved.get_pages().values().next() else {
+        return Ok(());
+    };
+    let bytes = saved.get_page_content(first);
+    let ops = lopdf::content::Content::decode(&bytes)
+        .map_err(|e| fail(&e.to_string()))?
+        .operations;
+    let mut current: Option<&mut FontUse> = None;
+    let count = fonts.len();
+    let mut by_name: BTreeMap<Vec<u8>, &mut FontUse> = fonts
+        .values_mut()
+        .map(|f| (f.res_name.clone().into_bytes(), f))
+        .collect();
+    let mut done = 0;
+    for op in ops {
+        match op.operator.as_str() {
+            "Tf" => {
+                let name = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .ok_or_else(|| fail("a Tf without a font name"))?;
+                current = by_name.remove(name);
+                if current.is_none() {
+                    return Err(fail("a font listed twice or not at all"));
+                }
+            }
+            "TJ" => {
+                let font = current
+                    .take()
+                    .ok_or_else(|| fail("glyphs in an unknown font"))?;
+                let codes: Vec<u16> = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_array().ok())
+                    .ok_or_else(|| fail("a TJ without an array"))?
+                    .iter()
+                    .filter_map(|o| o.as_str().ok())
+                    .flat_map(|b| {
+                        b.chunks(2)
+                            .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]))
+                    })
+                    .collect();
+                if codes.len() != font.glyphs.len() {
+                    return Err(fail("printpdf wrote a different number of glyphs"));
+                }
+                let max = font.glyphs.last().map_or(0, |&g| usize::from(g) + 1);
+                font.codes = vec![0; max];
+                for (&gid, code) in font.glyphs.iter().zip(codes) {
+                    font.codes[usize::from(gid)] = code;
+                }
+                done += 1;
+            }
+            _ => {}
+        }
+    }
+    if done != count {
+        return Err(fail("a font is missing"));
+    }
+    Ok(())
+}
+
+/// How hard page content streams are compressed: zlib level 6 gives
+/// within 2 % of level 9's size on typeset text at a third of the time
+/// (lopdf's own `compress` uses level 9).
+const CONTENT_LEVEL: u32 = 6;
+
+/// Every page's content stream, zlib-compressed. Writing and compressing
+/// the pages is most of the PDF writer's work and each page is independent,
+/// so the pages are split between the available cores (the result does not
+/// depend on how many there are).
+fn compressed_contents(
+    layout: &Layout,
+    fonts: &BTreeMap<usize, FontUse>,
+    image_names: &BTreeMap<[u8; 32], String>,
+) -> Result<Vec<Vec<u8>>, PdfError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = layout.pages.len().div_ceil(threads).max(1);
+    let one = |pages: &[crate::frame::Page]| -> Result<Vec<Vec<u8>>, PdfError> {
+        pages
+            .iter()
+            .map(|page| {
+                deflate(&page_content(page, fonts, image_names), CONTENT_LEVEL)
+                    .map_err(|e| PdfError::Write(e.to_string()))
+            })
+            .collect()
+    };
+    let parts: Vec<Result<Vec<Vec<u8>>, PdfError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = layout
+            .pages
+            .chunks(chunk)
+            .map(|pages| scope.spawn(move || one(pages)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(PdfError::Write("a page writer panicked".into())))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(layout.pages.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
+/// `data` zlib-compressed at `level` (0–9).
+fn deflate(data: &[u8], level: u32) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::new(level),
+    );
+    z.write_all(data)?;
+    z.finish()
+}
+
+/// The content stream of one page.
+fn page_content(
+    page: &crate::frame::Page,
+    fonts: &BTreeMap<usize, FontUse>,
+    image_names: &BTreeMap<[u8; 32], String>,
+) -> Vec<u8> {
+    let h = page.height;
+    let mut c = Content::default();
+    for it in &page.items {
+        let (x, y) = (it.pos.x, h - it.pos.y);
+        match &it.item {
+            Item::Text(run) => {
+                if let Some(font) = fonts.get(&run.font.0) {
+                    text::write_run(&mut c, run, x, y, font);
+                }
+            }
+            Item::Line(line) if line.thickness > 0.0 => {
+                c.end_text();
+                c.set_stroke(line.color);
+                c.set_line_width(line.thickness);
+                c.line(x, y, x + line.to.x, y - line.to.y);
+            }
+            Item::Fill(fill) => {
+                c.end_text();
+                c.set_fill(fill.color);
+                c.fill_rect(x, y - fill.height, fill.width, fill.height);
+            }
+            Item::Image(img) => {
+                let name = &image_names[&image_key(img)];
+                c.image(name, x, y - img.height, img.width, img.height);
+            }
+            Item::Line(_) | Item::Anchor(_) | Item::Link(_) => {}
+        }
+    }
+    c.end_text();
+    c.bytes
 }
 
 /// The Type0 fonts the layout draws with, with their glyphs and ToUnicode
@@ -265,7 +450,7 @@ fn collect_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> 
                 .filter(|u| u.one_to_one() == one_to_one)
             {
                 for (gid, text) in unit.proposals() {
-                    font.propose(gid, &text);
+                    font.propose(gid, text);
                 }
             }
         }

@@ -12,8 +12,8 @@
 //!   `/GTS_PDFXVersion`, `/Trapped` and `/Identifier`;
 //! * the standard `Adobe-Identity-UCS` header on the ToUnicode CMaps,
 //!   instead of printpdf's longer one (the mappings are printpdf's);
-//! * `/Span<<` in content streams (lopdf's content encoder puts a space
-//!   between the tag and the property list);
+//! * the pages' content streams, which we write ourselves (module
+//!   `content`) and compress once;
 //! * empty resource dictionaries dropped, one `/Resources` shared by all
 //!   pages, unreferenced objects pruned;
 //! * PDF 1.7 with object streams, and an `/ID` and XMP document id that are
@@ -35,11 +35,13 @@ fn err(e: impl std::fmt::Display) -> PdfError {
 /// Finishes the document printpdf built and serializes it.
 ///
 /// `links` holds, per page, the anchor each of the page's link annotations
-/// goes to (`None` for a URI), in the order of the page's `/Annots`.
+/// goes to (`None` for a URI), in the order of the page's `/Annots`;
+/// `contents`, per page, its compressed content stream.
 pub(crate) fn finish(
     mut doc: Document,
     layout: &Layout,
     links: &[Vec<Option<String>>],
+    contents: Vec<Vec<u8>>,
 ) -> Result<Vec<u8>, PdfError> {
     doc.version = "1.7".into();
     let catalog_id = doc
@@ -72,9 +74,9 @@ pub(crate) fn finish(
     }
 
     let mut shared_resources = None;
-    for (&(page_id, _), page_links) in pages.iter().zip(links) {
+    for ((&(page_id, _), page_links), content) in pages.iter().zip(links).zip(contents) {
         fix_annotations(&mut doc, page_id, page_links)?;
-        fix_content(&mut doc, page_id)?;
+        set_content(&mut doc, page_id, content)?;
         share_resources(&mut doc, page_id, &mut shared_resources)?;
     }
 
@@ -154,11 +156,9 @@ fn fix_annotations(
     Ok(())
 }
 
-/// Removes the space lopdf's content encoder writes between a marked-content
-/// tag and its property list (`/Span <<` becomes `/Span<<`). The content
-/// holds no literal strings (glyphs and `/ActualText` are hex strings), so
-/// the bytes cannot occur anywhere else.
-fn fix_content(doc: &mut Document, page_id: ObjectId) -> Result<(), PdfError> {
+/// Puts our content stream (module `content`), already compressed, in
+/// place of the one printpdf wrote for the page.
+fn set_content(doc: &mut Document, page_id: ObjectId, content: Vec<u8>) -> Result<(), PdfError> {
     let contents = doc
         .get_dictionary(page_id)
         .and_then(|p| p.get(b"Contents"))
@@ -168,18 +168,10 @@ fn fix_content(doc: &mut Document, page_id: ObjectId) -> Result<(), PdfError> {
         .get_object_mut(contents)
         .and_then(Object::as_stream_mut)
         .map_err(err)?;
-    let data = stream.decompressed_content().map_err(err)?;
-    let mut out = Vec::with_capacity(data.len());
-    let mut rest = data.as_slice();
-    const LOOSE: &[u8] = b"/Span <<";
-    while let Some(at) = rest.windows(LOOSE.len()).position(|w| w == LOOSE) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(b"/Span<<");
-        rest = &rest[at + LOOSE.len()..];
-    }
-    out.extend_from_slice(rest);
-    stream.dict.remove(b"Filter");
-    stream.set_content(out);
+    stream
+        .dict
+        .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    stream.set_content(content);
     Ok(())
 }
 
@@ -301,23 +293,67 @@ fn save(doc: &mut Document) -> Result<Vec<u8>, PdfError> {
     Ok(out)
 }
 
+/// What stands for the `/ID` while the file is hashed: 16 bytes written
+/// as 32 hex digits, patched in place afterwards.
+const ID_PLACEHOLDER: [u8; 16] = [0; 16];
+/// What stands for the XMP document id while the file is hashed.
+const UUID_PLACEHOLDER: &str = "00000000-0000-0000-0000-000000000000";
+
 /// Adds what depends on the finished content (the `/ID`, the XMP document
 /// id, replacing printpdf's random ones) and the XMP packet, then
 /// serializes.
+///
+/// The file is written once with placeholders of the same length as the
+/// ids; the ids are a hash of those bytes and are patched in. When the
+/// placeholders cannot be found exactly where expected (they could, in
+/// theory, also occur inside a compressed stream), the document is
+/// serialized again with the real ids instead, so the result is the same
+/// either way: a function of the content alone.
 fn with_ids(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<Vec<u8>, PdfError> {
-    doc.trailer.remove(b"ID");
-    // Saving mutates the document (object stream and xref ids): hash a copy.
-    let digest = Sha256::digest(save(&mut doc.clone())?);
-    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &digest).to_string();
+    let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
+    doc.trailer
+        .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
     let xmp_dict = Dictionary::from_iter([
         ("Type", Object::Name(b"Metadata".to_vec())),
         ("Subtype", Object::Name(b"XML".to_vec())),
     ]);
-    let xmp_id = doc.add_object(Stream::new(xmp_dict, meta::xmp(info, &uuid).into_bytes()));
+    let xmp_id = doc.add_object(Stream::new(
+        xmp_dict.clone(),
+        meta::xmp(info, UUID_PLACEHOLDER).into_bytes(),
+    ));
     doc.get_dictionary_mut(catalog_id)
         .map_err(err)?
         .set("Metadata", Object::Reference(xmp_id));
+    let mut bytes = save(&mut doc.clone())?;
+    let digest = Sha256::digest(&bytes);
+    let id_hex: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
+    let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &digest).to_string();
+    let id_at = find_all(&bytes, format!("<{}>", "0".repeat(32)).as_bytes());
+    let uuid_at = find_all(&bytes, format!("uuid:{UUID_PLACEHOLDER}").as_bytes());
+    if id_at.len() == 2 && uuid_at.len() == 2 {
+        for at in id_at {
+            bytes[at + 1..at + 33].copy_from_slice(id_hex.as_bytes());
+        }
+        for at in uuid_at {
+            bytes[at + 5..at + 41].copy_from_slice(uuid.as_bytes());
+        }
+        return Ok(bytes);
+    }
+    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    doc.set_object(
+        xmp_id,
+        Stream::new(xmp_dict, meta::xmp(info, &uuid).into_bytes()),
+    );
     save(&mut doc)
+}
+
+/// Where `needle` starts in `haystack`, every occurrence.
+fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
+    haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .map(|(i, _)| i)
+        .collect()
 }

@@ -1,11 +1,10 @@
-//! Glyph runs: what each glyph gives back on extraction, and the printpdf
-//! `ShowText` operations (one `TJ` each) that place every glyph at exactly
-//! the layout's position.
+//! Glyph runs: what each glyph gives back on extraction, and the `TJ`
+//! operators that place every glyph at exactly the layout's position.
 
-use super::content::Content;
+use super::content::{Content, TjArray};
 use super::fonts::FontUse;
 use crate::frame::{Glyph, GlyphRun};
-use printpdf::{Codepoint, TextItem};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Offsets smaller than this (points) count as "not positioned".
@@ -14,7 +13,7 @@ const EPS: f32 = 0.005;
 /// A cluster as the PDF writer sees it: some source text and the glyphs
 /// that draw it (never empty: clusters without glyphs are merged).
 pub(crate) struct Unit<'a> {
-    text: String,
+    text: Cow<'a, str>,
     glyphs: &'a [Glyph],
     /// The whole run had to be taken as one unit (inconsistent clusters).
     fallback: bool,
@@ -29,17 +28,14 @@ impl Unit<'_> {
     /// What each glyph's ToUnicode entry should be for this unit: one
     /// character each, or the whole text on the first glyph and nothing on
     /// the others.
-    pub fn proposals(&self) -> Vec<(u16, String)> {
+    pub fn proposals(&self) -> Vec<(u16, &str)> {
         if self.one_to_one() {
-            let chars = self.text.chars().map(String::from);
+            let text: &str = &self.text;
+            let chars = text.char_indices().map(|(i, c)| &text[i..i + c.len_utf8()]);
             self.glyphs.iter().map(|g| g.id).zip(chars).collect()
         } else {
-            let mut texts =
-                std::iter::once(self.text.clone()).chain(std::iter::repeat(String::new()));
-            self.glyphs
-                .iter()
-                .map(|g| (g.id, texts.next().unwrap_or_default()))
-                .collect()
+            let texts = std::iter::once(&*self.text).chain(std::iter::repeat(""));
+            self.glyphs.iter().map(|g| g.id).zip(texts).collect()
         }
     }
 
@@ -53,7 +49,7 @@ impl Unit<'_> {
                 .any(|g| g.x_offset.abs() > EPS || g.y_offset.abs() > EPS)
             // Glyphs that give back nothing but take room would read as a gap.
             || (!self.one_to_one() && self.glyphs[1..].iter().any(|g| g.x_advance.abs() > EPS))
-            || self.proposals().iter().any(|(g, t)| !font.maps_to(*g, t))
+            || self.proposals().into_iter().any(|(g, t)| !font.maps_to(g, t))
     }
 }
 
@@ -79,7 +75,7 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
     }
     if !valid_clusters(run) {
         return vec![Unit {
-            text: run.text.clone(),
+            text: Cow::Borrowed(&run.text),
             glyphs: &run.glyphs,
             fallback: true,
         }];
@@ -90,56 +86,23 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
         let text = &run.text[c.text.clone()];
         if c.glyphs.is_empty() {
             match out.last_mut() {
-                Some(last) => last.text.push_str(text),
+                Some(last) => last.text.to_mut().push_str(text),
                 None => pending.push_str(text),
             }
             continue;
         }
+        let text = if pending.is_empty() {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(std::mem::take(&mut pending) + text)
+        };
         out.push(Unit {
-            text: std::mem::take(&mut pending) + text,
+            text,
             glyphs: &run.glyphs[c.glyphs.clone()],
             fallback: false,
         });
     }
     out
-}
-
-/// Accumulates the items of one `TJ`: glyphs by their original id (printpdf
-/// renumbers them for the subset) with the text their ToUnicode entry gives
-/// back, and adjustments in whole thousandths of an em.
-#[derive(Default)]
-struct Tj {
-    items: Vec<TextItem>,
-    glyphs: Vec<Codepoint>,
-}
-
-impl Tj {
-    fn glyph(&mut self, gid: u16, text: &str) {
-        self.glyphs.push(Codepoint {
-            gid,
-            offset: 0.0,
-            cid: Some(text.to_owned()),
-        });
-    }
-
-    /// An adjustment before the next glyph: printpdf writes a glyph's
-    /// `offset` right after it, so it goes on the previous glyph, or stands
-    /// alone at the start of the array.
-    fn adjust(&mut self, thousandths: i32) {
-        match self.glyphs.last_mut() {
-            Some(last) => last.offset = thousandths as f32,
-            None => self.items.push(TextItem::Offset(thousandths as f32)),
-        }
-    }
-
-    fn flush(&mut self, c: &mut Content) {
-        if !self.glyphs.is_empty() {
-            let glyphs = std::mem::take(&mut self.glyphs);
-            self.items.push(TextItem::GlyphIds(glyphs));
-            c.show(std::mem::take(&mut self.items));
-        }
-        self.items.clear();
-    }
 }
 
 /// Writes one glyph run with its first glyph's baseline origin at `(x, y)`
@@ -155,7 +118,7 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
     c.move_text_to(x, y);
 
     let actual: Vec<bool> = units.iter().map(|u| u.needs_actual_text(font)).collect();
-    let mut tj = Tj::default();
+    let mut tj = TjArray::default();
     let (mut pen, mut pdf_x) = (0.0f32, 0.0f32);
     let mut i = 0;
     while i < units.len() {
@@ -165,10 +128,7 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
             .unwrap_or(units.len());
         if actual[i] {
             tj.flush(c);
-            let text: String = units[span.clone()]
-                .iter()
-                .map(|u| u.text.as_str())
-                .collect();
+            let text: String = units[span.clone()].iter().map(|u| &*u.text).collect();
             c.begin_actual_text(&text);
         }
         // Where each glyph goes, and where its advance (as the viewer
@@ -195,7 +155,7 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
                 tj.adjust(adj);
                 pdf_x -= adj as f32 * run.size / 1000.0;
             }
-            tj.glyph(g.id, font.unicode_of(g.id));
+            tj.glyph(font.code_of(g.id));
             pdf_x += width(g);
         }
         if actual[i] {

@@ -173,6 +173,28 @@ pub struct InlineEngine<'a> {
     hyphenator: Option<Standard>,
     /// Face index in the shaper → font id in the layout.
     pub font_ids: Vec<FontId>,
+    /// When `Some`, every paragraph handed to the line breaker is recorded
+    /// here (the stage benchmark breaks them again on their own).
+    pub recorded_breaks: Option<Vec<BreakInput>>,
+}
+
+/// One call of the line breaker: a paragraph's items, its measure and the
+/// parameters it was broken with.
+#[derive(Clone, Debug)]
+pub struct BreakInput {
+    /// Boxes, glue and penalties.
+    pub items: Vec<linebreak::Item>,
+    /// Line width in points.
+    pub width: f32,
+    /// The breaker's parameters.
+    pub params: Params,
+}
+
+impl BreakInput {
+    /// Runs the line breaker on this paragraph again.
+    pub fn run(&self) -> linebreak::Breaks {
+        linebreak::break_lines(&self.items, &|_| self.width, &self.params)
+    }
 }
 
 impl<'a> InlineEngine<'a> {
@@ -183,6 +205,7 @@ impl<'a> InlineEngine<'a> {
             fonts,
             hyphenator: Standard::from_embedded(HyphLang::EnglishUS).ok(),
             font_ids: Vec::new(),
+            recorded_breaks: None,
         }
     }
 
@@ -239,6 +262,13 @@ impl<'a> InlineEngine<'a> {
             ..Params::default()
         };
         let breaks = linebreak::break_lines(&items, &|_| width, &params);
+        if let Some(rec) = &mut self.recorded_breaks {
+            rec.push(BreakInput {
+                items: items.clone(),
+                width,
+                params: params.clone(),
+            });
+        }
         let mut lines = Vec::with_capacity(breaks.lines.len());
         for (n, lb) in breaks.lines.iter().enumerate() {
             let last = n + 1 == breaks.lines.len();

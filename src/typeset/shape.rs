@@ -91,6 +91,20 @@ impl Shaper {
         &self.entries[index].face
     }
 
+    /// How many faces are registered.
+    pub fn face_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Every distinct (face index, text) shaped so far, sorted: the work a
+    /// document's shaping costs (the stage benchmark shapes these again
+    /// with an empty cache).
+    pub fn cached(&self) -> Vec<(usize, Box<str>)> {
+        let mut keys: Vec<(usize, Box<str>)> = self.cache.keys().cloned().collect();
+        keys.sort_unstable();
+        keys
+    }
+
     /// Shapes `text` in the face at `index`.
     pub fn shape(&mut self, index: usize, text: &str) -> Arc<Shaped> {
         if let Some(s) = self.cache.get(&(index, Box::from(text))) {
