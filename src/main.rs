@@ -44,7 +44,7 @@ fn main() -> ExitCode {
                 };
                 let (written, timings) = trang::build_timed(&p, &opts, &mut diags);
                 if b.timings {
-                    print_timings(path, &timings);
+                    print_timings(path, &timings, opts.booklet.is_some());
                 }
                 written
             }
@@ -113,14 +113,19 @@ fn report(diags: &Diagnostics) {
 }
 
 /// `--timings`: one line per stage, in milliseconds.
-fn print_timings(path: &std::path::Path, t: &trang::Timings) {
+/// The booklet line is shown only when a booklet was built.
+fn print_timings(path: &std::path::Path, t: &trang::Timings, booklet: bool) {
     eprintln!("{:>12} {}", "Timings", path.display());
     for (name, d) in t.stages() {
+        if name == "booklet" && !booklet {
+            continue;
+        }
         eprintln!("{:>12} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
     }
     eprintln!(
-        "{:>12} (epub write runs in parallel with typeset + pdf write)",
-        ""
+        "{:>12} (epub write{} runs in parallel with typeset + pdf write)",
+        "",
+        if booklet { " and the booklet" } else { "" }
     );
 }
 
