@@ -20,6 +20,7 @@ pub mod frame;
 pub mod frontmatter;
 pub mod input;
 pub mod markdown;
+pub mod output;
 pub mod pdf;
 pub mod typeset;
 
@@ -69,6 +70,16 @@ pub fn prepare_with(
             return None;
         }
     };
+    if source.text.trim().is_empty() {
+        // Decision (issue 6): an empty input builds an empty but valid book.
+        diags.push(
+            Diagnostic::warning(format!(
+                "input `{}` is empty; the outputs hold only a title page named after the file",
+                path.display()
+            ))
+            .help("write some Markdown in it, or leave it out of the build"),
+        );
+    }
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
     // Stage 2: local images exist.
@@ -184,7 +195,7 @@ pub fn build(
     let mut written = Vec::new();
     for (ext, bytes) in outputs {
         let path = opts.out_dir.join(format!("{stem}.{ext}"));
-        if let Err(e) = input::write_atomic(&path, &bytes) {
+        if let Err(e) = output::write_atomic(&path, &bytes) {
             diags.push(
                 Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
                     .help("check that the output folder is writable and the disk has space; the previous file is unchanged"),
