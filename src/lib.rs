@@ -192,20 +192,29 @@ pub fn build(
         );
         return None;
     }
-    let mut written = Vec::new();
-    for (ext, bytes) in outputs {
-        let path = opts.out_dir.join(format!("{stem}.{ext}"));
-        if let Err(e) = output::write_atomic(&path, &bytes) {
-            diags.push(
-                Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
-                    .help("check that the output folder is writable and the disk has space; the previous file is unchanged"),
-            );
-            return None;
-        }
-        written.push(Written {
+    let paths: Vec<PathBuf> = outputs
+        .iter()
+        .map(|(ext, _)| opts.out_dir.join(format!("{stem}.{ext}")))
+        .collect();
+    let files: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .zip(&outputs)
+        .map(|(p, (_, bytes))| (p.as_path(), bytes.as_slice()))
+        .collect();
+    if let Err((path, e)) = output::write_all_atomic(&files) {
+        diags.push(
+            Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
+                .help("check that the output folder is writable and the disk has space; the previous files are unchanged"),
+        );
+        return None;
+    }
+    let written = paths
+        .into_iter()
+        .zip(&outputs)
+        .map(|(path, (_, bytes))| Written {
             path,
             size: bytes.len(),
-        });
-    }
+        })
+        .collect();
     Some(written)
 }

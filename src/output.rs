@@ -26,7 +26,63 @@ fn temp_name(name: &str, pid: u32) -> String {
 
 /// Writes `bytes` to `path` atomically (see the module documentation).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_all_atomic(&[(path, bytes)]).map_err(|(_, e)| e)
+}
+
+/// Writes several files as one: every temporary file is written and synced
+/// first, and only when all are complete are they renamed over their
+/// targets, so a failure (a full disk, a size limit) changes none of them.
+/// The error names the file that failed.
+pub fn write_all_atomic<'a>(
+    files: &[(&'a Path, &[u8])],
+) -> Result<(), (&'a Path, std::io::Error)> {
     use std::io::Write;
+    let mut temps: Vec<(PathBuf, &'a Path)> = Vec::new();
+    let mut failure = None;
+    for &(path, bytes) in files {
+        let (dir, name) = split(path);
+        remove_stale_temp_files(dir, &name);
+        let tmp = dir.join(temp_name(&name, std::process::id()));
+        in_flight().push(tmp.clone());
+        temps.push((tmp.clone(), path));
+        let written = (|| {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        })();
+        if let Err(e) = written {
+            failure = Some((path, e));
+            break;
+        }
+    }
+    let mut registry = in_flight();
+    registry.retain(|p| !temps.iter().any(|(t, _)| t == p));
+    if failure.is_none() {
+        for (tmp, path) in &temps {
+            if let Err(e) = std::fs::rename(tmp, path) {
+                failure = Some((*path, e));
+                break;
+            }
+        }
+    }
+    for (tmp, _) in &temps {
+        let _ = std::fs::remove_file(tmp);
+    }
+    drop(registry);
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    // The renames are durable only once the folders' entries are on disk.
+    for &(path, _) in files {
+        std::fs::File::open(split(path).0)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| (path, e))?;
+    }
+    Ok(())
+}
+
+/// The folder of `path` and its file name.
+fn split(path: &Path) -> (&Path, String) {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -35,24 +91,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    remove_stale_temp_files(dir, &name);
-    let tmp = dir.join(temp_name(&name, std::process::id()));
-    in_flight().push(tmp.clone());
-    let written = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()
-    })();
-    let mut registry = in_flight();
-    registry.retain(|p| p != &tmp);
-    let result = written.and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    drop(registry);
-    result?;
-    // The rename is durable only once the folder's entry is on disk.
-    std::fs::File::open(dir)?.sync_all()
+    (dir, name)
 }
 
 /// Deletes the temporary files this process is writing; the previous outputs
@@ -113,6 +152,19 @@ mod tests {
         assert!(live.exists(), "a running process's file is kept");
         assert!(other.exists(), "only the output being written is cleaned");
         assert_eq!(std::fs::read(dir.path().join("a.pdf")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn when_one_file_fails_none_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("a.epub");
+        std::fs::write(&good, b"old").unwrap();
+        let blocked = dir.path().join("b.pdf");
+        std::fs::create_dir_all(blocked.join("x")).unwrap();
+        let err = write_all_atomic(&[(&good, b"new"), (&blocked, b"new")]).unwrap_err();
+        assert_eq!(err.0, blocked.as_path());
+        assert_eq!(std::fs::read(&good).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]
