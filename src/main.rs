@@ -94,10 +94,13 @@ fn main() -> ExitCode {
 /// fails with an error, reported like a full disk, instead of killing trang.
 fn handle_signals() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
-    let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ]) {
+    let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])
+    {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("warning: cannot install signal handlers ({e}); an interrupted build may leave a temporary file");
+            eprintln!(
+                "warning: cannot install signal handlers ({e}); an interrupted build may leave a temporary file"
+            );
             return;
         }
     };

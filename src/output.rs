@@ -33,9 +33,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// first, and only when all are complete are they renamed over their
 /// targets, so a failure (a full disk, a size limit) changes none of them.
 /// The error names the file that failed.
-pub fn write_all_atomic<'a>(
-    files: &[(&'a Path, &[u8])],
-) -> Result<(), (&'a Path, std::io::Error)> {
+pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path, std::io::Error)> {
     use std::io::Write;
     let mut temps: Vec<(PathBuf, &'a Path)> = Vec::new();
     let mut failure = None;

@@ -129,7 +129,12 @@ fn same_input_gives_identical_bytes_in_other_folders_time_zones_and_locales() {
     let x = build_in(
         a.path(),
         &article,
-        &[("SOURCE_DATE_EPOCH", "1700000000"), ("TZ", "UTC"), ("LC_ALL", "C"), ("LANG", "C")],
+        &[
+            ("SOURCE_DATE_EPOCH", "1700000000"),
+            ("TZ", "UTC"),
+            ("LC_ALL", "C"),
+            ("LANG", "C"),
+        ],
     );
     let y = build_in(
         b.path(),
@@ -177,25 +182,48 @@ fn without_source_date_epoch_the_date_is_the_front_matter_date_else_the_mtime() 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // With a front-matter date: the file's mtime and the time zone do not matter.
-    let dated = write(d, "dated.md", "---\ntitle: Ngày\ndate: 2022-07-05\n---\n\nVăn bản.\n");
+    let dated = write(
+        d,
+        "dated.md",
+        "---\ntitle: Ngày\ndate: 2022-07-05\n---\n\nVăn bản.\n",
+    );
     touch(&dated, "2001-01-01 00:00:00 UTC");
     let x = build_in(d, &dated, &[("TZ", "UTC")]);
     touch(&dated, "2011-11-11 11:11:11 UTC");
     let y = build_in(d, &dated, &[("TZ", "Asia/Ho_Chi_Minh")]);
-    assert!(x == y, "a dated file gives the same bytes whatever its mtime");
-    assert!(pdf_date(&x.1).starts_with("2022-07-05T00:00:00"), "{}", pdf_date(&x.1));
+    assert!(
+        x == y,
+        "a dated file gives the same bytes whatever its mtime"
+    );
+    assert!(
+        pdf_date(&x.1).starts_with("2022-07-05T00:00:00"),
+        "{}",
+        pdf_date(&x.1)
+    );
     // Without one: the file's modification time, in any time zone.
     let undated = write(d, "undated.md", "---\ntitle: Không ngày\n---\n\nVăn bản.\n");
     touch(&undated, "2021-03-04 05:06:07 UTC");
     let x = build_in(d, &undated, &[("TZ", "UTC")]);
-    let y = build_in(d, &undated, &[("TZ", "America/New_York"), ("LC_ALL", "vi_VN.UTF-8")]);
+    let y = build_in(
+        d,
+        &undated,
+        &[("TZ", "America/New_York"), ("LC_ALL", "vi_VN.UTF-8")],
+    );
     assert!(x == y, "same mtime, same bytes");
-    assert!(pdf_date(&x.1).starts_with("2021-03-04T05:06:07"), "{}", pdf_date(&x.1));
+    assert!(
+        pdf_date(&x.1).starts_with("2021-03-04T05:06:07"),
+        "{}",
+        pdf_date(&x.1)
+    );
     let opf = epub_file(&x.0, ".opf");
     assert!(opf.contains("2021-03-04T05:06:07Z"), "{opf}");
     touch(&undated, "2023-10-09 08:07:06 UTC");
     let z = build_in(d, &undated, &[("TZ", "UTC")]);
-    assert!(pdf_date(&z.1).starts_with("2023-10-09T08:07:06"), "{}", pdf_date(&z.1));
+    assert!(
+        pdf_date(&z.1).starts_with("2023-10-09T08:07:06"),
+        "{}",
+        pdf_date(&z.1)
+    );
 }
 
 /// The text of the first file in the EPUB whose name ends with `suffix`.
@@ -252,4 +280,3 @@ fn a_family_without_italic_falls_back_to_regular_with_a_warning() {
     );
     assert!(dir.path().join("out/i.pdf").is_file() && dir.path().join("out/i.epub").is_file());
 }
-
