@@ -31,7 +31,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Writes several files as one: every temporary file is written and synced
 /// first, and only when all are complete are they renamed over their
-/// targets, so a failure (a full disk, a size limit) changes none of them.
+/// targets, so a failure while writing (a full disk, a size limit, no
+/// permission) changes none of them. Only a rename can still fail after
+/// that (the target became a folder); the files renamed before it stay new.
 /// The error names the file that failed.
 pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path, std::io::Error)> {
     use std::io::Write;
@@ -158,7 +160,8 @@ mod tests {
         let good = dir.path().join("a.epub");
         std::fs::write(&good, b"old").unwrap();
         let blocked = dir.path().join("b.pdf");
-        std::fs::create_dir_all(blocked.join("x")).unwrap();
+        // The second temporary file cannot be created: a folder has its name.
+        std::fs::create_dir(dir.path().join(temp_name("b.pdf", std::process::id()))).unwrap();
         let err = write_all_atomic(&[(&good, b"new"), (&blocked, b"new")]).unwrap_err();
         assert_eq!(err.0, blocked.as_path());
         assert_eq!(std::fs::read(&good).unwrap(), b"old");
