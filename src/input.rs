@@ -1,5 +1,6 @@
 //! Reading inputs: files to text (UTF-8 checked, BOM and CRLF accepted),
 //! the default input set, the build date, and checks of local images.
+//! Outputs are written by [`crate::output`].
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,14 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
             path.display()
         )));
     }
+    if !meta.is_file() {
+        // A FIFO would block the build and a device such as /dev/zero never ends.
+        return Err(Diagnostic::error(format!(
+            "input `{}` is not a regular file (a pipe, socket or device)",
+            path.display()
+        ))
+        .help("save the Markdown to a file and build that file"));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(format!("input `{}` cannot be read: {e}", path.display()))
             .help("check the file's permissions")
@@ -48,11 +57,22 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
                 .chars()
                 .count()
                 + 1;
+            let line_end = bytes[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| at + i);
+            let place = crate::diag::Location {
+                path: path.to_path_buf(),
+                line,
+                col,
+                line_text: Some(String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned()),
+            };
             return Err(Diagnostic::error(format!(
                 "input `{}` is not valid UTF-8: byte 0x{:02X} at offset {at} (line {line}, column {col})",
                 path.display(),
                 bytes[at]
             ))
+            .at_location(place)
             .help("save the file as UTF-8 (e.g. `iconv -f WINDOWS-1258 -t UTF-8`)"));
         }
     };
@@ -218,7 +238,10 @@ pub fn check_images(doc: &Document, allow_outside: &[PathBuf], diags: &mut Diagn
             diags.push(
                 Diagnostic::error(format!("image `{src}` cannot be used: {why}"))
                     .at(&doc.source, span)
-                    .help("use a PNG or JPEG file (convert WebP, SVG or GIF first, e.g. with `convert in.webp out.png`)"),
+                    .help(format!(
+                        "use a PNG or JPEG file of at most {} megapixels (convert WebP, SVG or GIF and scale large images first, e.g. `convert in.webp -resize '6000x6000>' out.png`)",
+                        MAX_IMAGE_PIXELS / 1_000_000
+                    )),
             );
         }
         if !inside {
@@ -255,6 +278,11 @@ pub fn check_images(doc: &Document, allow_outside: &[PathBuf], diags: &mut Diagn
     }
 }
 
+/// The largest image accepted, in pixels (e.g. 8000 × 5000): decoded as
+/// 8-bit RGBA for the PDF it takes 160 MB. A page printed at 300 dpi needs
+/// less than 9 megapixels.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+
 /// Checks that `path` is a readable PNG or JPEG whose size can be read from
 /// its header (the pixels are not decoded here).
 pub fn check_image_file(path: &Path) -> Result<(u32, u32), String> {
@@ -265,6 +293,12 @@ pub fn check_image_file(path: &Path) -> Result<(u32, u32), String> {
     match reader.format() {
         Some(image::ImageFormat::Png | image::ImageFormat::Jpeg) => {}
         Some(other) => return Err(format!("{other:?} images are not supported")),
+        None if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("svg")) =>
+        {
+            return Err("SVG images are not supported".into());
+        }
         None => return Err("it is not an image file".into()),
     }
     let (w, h) = reader
@@ -273,32 +307,12 @@ pub fn check_image_file(path: &Path) -> Result<(u32, u32), String> {
     if w == 0 || h == 0 {
         return Err("it has no pixels".into());
     }
-    Ok((w, h))
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file beside it, synced,
-/// then renamed over the target, so a failed or interrupted build never
-/// leaves a half-written file or destroys the previous one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "it is {w}×{h} pixels ({} megapixels), more than the {} megapixels trang decodes",
+            u64::from(w) * u64::from(h) / 1_000_000,
+            MAX_IMAGE_PIXELS / 1_000_000
+        ));
     }
-    result
+    Ok((w, h))
 }

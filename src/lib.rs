@@ -21,6 +21,7 @@ pub mod frontmatter;
 pub mod impose;
 pub mod input;
 pub mod markdown;
+pub mod output;
 pub mod pdf;
 pub mod typeset;
 
@@ -115,6 +116,16 @@ pub fn prepare_with(
             return None;
         }
     };
+    if source.text.trim().is_empty() {
+        // Decision (issue 6): an empty input builds an empty but valid book.
+        diags.push(
+            Diagnostic::warning(format!(
+                "input `{}` is empty; the outputs hold only a title page named after the file",
+                path.display()
+            ))
+            .help("write some Markdown in it, or leave it out of the build"),
+        );
+    }
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
     let parsed = Instant::now();
@@ -317,21 +328,30 @@ fn build_outputs(
         );
         return None;
     }
-    let mut written = Vec::new();
-    for (name, bytes) in outputs {
-        let path = opts.out_dir.join(name);
-        if let Err(e) = input::write_atomic(&path, &bytes) {
-            diags.push(
-                Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
-                    .help("check that the output folder is writable and the disk has space; the previous file is unchanged"),
-            );
-            return None;
-        }
-        written.push(Written {
-            path,
-            size: bytes.len(),
-        });
+    let paths: Vec<PathBuf> = outputs
+        .iter()
+        .map(|(name, _)| opts.out_dir.join(name))
+        .collect();
+    let files: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .zip(&outputs)
+        .map(|(p, (_, bytes))| (p.as_path(), bytes.as_slice()))
+        .collect();
+    if let Err((path, e)) = output::write_all_atomic(&files) {
+        diags.push(
+            Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
+                .help("check that the output folder is writable and the disk has space; the previous files are unchanged"),
+        );
+        return None;
     }
     timings.write = writing.elapsed();
+    let written = paths
+        .into_iter()
+        .zip(&outputs)
+        .map(|(path, (_, bytes))| Written {
+            path,
+            size: bytes.len(),
+        })
+        .collect();
     Some(written)
 }

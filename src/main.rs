@@ -12,6 +12,7 @@ use trang::{BuildOptions, input};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    handle_signals();
     let started = Instant::now();
     let (args, build) = match &cli.command {
         Command::Build(b) => (&b.input, Some(b)),
@@ -93,6 +94,35 @@ fn main() -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: delete the temporary files being written
+/// (the previous outputs stay intact) and exit with 128 + the signal number.
+/// SIGXFSZ (a file-size limit reached) is caught and ignored so that the write
+/// fails with an error, reported like a full disk, instead of killing trang.
+fn handle_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
+    let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "warning: cannot install signal handlers ({e}); an interrupted build may leave a temporary file"
+            );
+            return;
+        }
+    };
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            if signal == SIGXFSZ {
+                continue;
+            }
+            let _held = trang::output::remove_temp_files();
+            let name = signal_hook::low_level::signal_name(signal).unwrap_or("a signal");
+            eprintln!("error: interrupted by {name}; the previous outputs are unchanged");
+            std::process::exit(128 + signal);
+        }
+    });
 }
 
 fn resolve_inputs(args: &InputArgs) -> Result<Vec<PathBuf>, ExitCode> {

@@ -9,16 +9,15 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::{commonmark_examples, fix_images, root};
 use trang::diag::{Diagnostics, Severity, SourceFile};
-use trang::doc::{Block, BlockKind, Document, Inline, InlineKind};
+use trang::doc::Document;
 use trang::epub::{EpubOptions, write_epub};
 use trang::fonts::FontSet;
 
 const MODIFIED: i64 = 1_656_979_200; // 2022-07-05
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn fonts() -> FontSet {
     FontSet::load(&FontSet::bundled_dir(), &mut Diagnostics::default()).unwrap()
@@ -181,79 +180,6 @@ impl Checker {
             }
         }
         (results, log)
-    }
-}
-
-/// The CommonMark spec examples: (number, Markdown).
-fn commonmark_examples() -> Vec<(usize, String)> {
-    let path = root().join("../shared/corpus/commonmark-spec.txt");
-    let spec = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the CommonMark corpus is missing at {} ({e}); CI clones the project with shared/ beside it",
-            path.display()
-        )
-    });
-    let fence = format!("{} example", "`".repeat(32));
-    let close = "`".repeat(32);
-    let mut examples = Vec::new();
-    let mut lines = spec.lines();
-    while let Some(line) = lines.next() {
-        if line != fence {
-            continue;
-        }
-        let mut md = String::new();
-        for l in lines.by_ref() {
-            if l == "." {
-                break;
-            }
-            md.push_str(l);
-            md.push('\n');
-        }
-        for l in lines.by_ref() {
-            if l == close {
-                break;
-            }
-        }
-        examples.push((examples.len() + 1, md.replace('→', "\t")));
-    }
-    examples
-}
-
-/// Points image sources that name no file at a fixture image (the spec's
-/// examples use made-up paths such as `/url`), keeping remote URLs.
-fn fix_images(blocks: &mut [Block], image: &str) {
-    fn inlines(list: &mut [Inline], image: &str) {
-        for inl in list {
-            match &mut inl.kind {
-                InlineKind::Image { src, alt, .. } => {
-                    if !src.contains("://") {
-                        *src = image.to_string();
-                    }
-                    inlines(alt, image);
-                }
-                InlineKind::Emphasis(c) | InlineKind::Strong(c) | InlineKind::Strikethrough(c) => {
-                    inlines(c, image)
-                }
-                InlineKind::Link { content, .. } => inlines(content, image),
-                _ => {}
-            }
-        }
-    }
-    for b in blocks {
-        match &mut b.kind {
-            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
-                inlines(content, image)
-            }
-            BlockKind::BlockQuote(c) => fix_images(c, image),
-            BlockKind::List { items, .. } => items
-                .iter_mut()
-                .for_each(|i| fix_images(&mut i.blocks, image)),
-            BlockKind::Table { header, rows, .. } => {
-                header.iter_mut().for_each(|c| inlines(c, image));
-                rows.iter_mut().flatten().for_each(|c| inlines(c, image));
-            }
-            _ => {}
-        }
     }
 }
 

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use trang::doc::{Block, BlockKind, Inline, InlineKind};
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -94,4 +96,77 @@ pub fn assert_fonts_subset(pdf: &Path) -> usize {
         assert!(cols[0].as_bytes()[6] == b'+', "subset tag: {row}");
     }
     rows.len()
+}
+
+/// The CommonMark spec examples: (number, Markdown).
+pub fn commonmark_examples() -> Vec<(usize, String)> {
+    let path = root().join("../shared/corpus/commonmark-spec.txt");
+    let spec = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the CommonMark corpus is missing at {} ({e}); CI clones the project with shared/ beside it",
+            path.display()
+        )
+    });
+    let fence = format!("{} example", "`".repeat(32));
+    let close = "`".repeat(32);
+    let mut examples = Vec::new();
+    let mut lines = spec.lines();
+    while let Some(line) = lines.next() {
+        if line != fence {
+            continue;
+        }
+        let mut md = String::new();
+        for l in lines.by_ref() {
+            if l == "." {
+                break;
+            }
+            md.push_str(l);
+            md.push('\n');
+        }
+        for l in lines.by_ref() {
+            if l == close {
+                break;
+            }
+        }
+        examples.push((examples.len() + 1, md.replace('→', "\t")));
+    }
+    examples
+}
+
+/// Points image sources that name no file at a fixture image (the spec's
+/// examples use made-up paths such as `/url`), keeping remote URLs.
+pub fn fix_images(blocks: &mut [Block], image: &str) {
+    fn inlines(list: &mut [Inline], image: &str) {
+        for inl in list {
+            match &mut inl.kind {
+                InlineKind::Image { src, alt, .. } => {
+                    if !src.contains("://") {
+                        *src = image.to_string();
+                    }
+                    inlines(alt, image);
+                }
+                InlineKind::Emphasis(c) | InlineKind::Strong(c) | InlineKind::Strikethrough(c) => {
+                    inlines(c, image)
+                }
+                InlineKind::Link { content, .. } => inlines(content, image),
+                _ => {}
+            }
+        }
+    }
+    for b in blocks {
+        match &mut b.kind {
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+                inlines(content, image)
+            }
+            BlockKind::BlockQuote(c) => fix_images(c, image),
+            BlockKind::List { items, .. } => items
+                .iter_mut()
+                .for_each(|i| fix_images(&mut i.blocks, image)),
+            BlockKind::Table { header, rows, .. } => {
+                header.iter_mut().for_each(|c| inlines(c, image));
+                rows.iter_mut().flatten().for_each(|c| inlines(c, image));
+            }
+            _ => {}
+        }
+    }
 }

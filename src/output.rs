@@ -1,0 +1,182 @@
+//! Writing outputs atomically: each file goes to a temporary file beside the
+//! target (`.NAME.PID.tmp`), is synced, renamed over the target, and the
+//! folder is synced, so a failed or interrupted build never leaves a
+//! half-written file or destroys the previous one.
+//!
+//! Temporary files in flight are registered here: [`remove_temp_files`] (run
+//! by the `trang` binary on SIGINT, SIGTERM and SIGHUP) deletes them before
+//! the process exits. A build killed outright (SIGKILL, a power cut) cannot
+//! clean up; its temporary file is deleted by the next build that writes the
+//! same output, once the process that made it no longer runs.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Temporary files being written by this process.
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
+    IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The temporary name for `name` written by process `pid`.
+fn temp_name(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}.tmp")
+}
+
+/// Writes `bytes` to `path` atomically (see the module documentation).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_all_atomic(&[(path, bytes)]).map_err(|(_, e)| e)
+}
+
+/// Writes several files as one: every temporary file is written and synced
+/// first, and only when all are complete are they renamed over their
+/// targets, so a failure while writing (a full disk, a size limit, no
+/// permission) changes none of them. Only a rename can still fail after
+/// that (the target became a folder); the files renamed before it stay new.
+/// The error names the file that failed.
+pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path, std::io::Error)> {
+    use std::io::Write;
+    let mut temps: Vec<(PathBuf, &'a Path)> = Vec::new();
+    let mut failure = None;
+    for &(path, bytes) in files {
+        let (dir, name) = split(path);
+        remove_stale_temp_files(dir, &name);
+        let tmp = dir.join(temp_name(&name, std::process::id()));
+        in_flight().push(tmp.clone());
+        temps.push((tmp.clone(), path));
+        let written = (|| {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        })();
+        if let Err(e) = written {
+            failure = Some((path, e));
+            break;
+        }
+    }
+    let mut registry = in_flight();
+    registry.retain(|p| !temps.iter().any(|(t, _)| t == p));
+    if failure.is_none() {
+        for (tmp, path) in &temps {
+            if let Err(e) = std::fs::rename(tmp, path) {
+                failure = Some((*path, e));
+                break;
+            }
+        }
+    }
+    for (tmp, _) in &temps {
+        let _ = std::fs::remove_file(tmp);
+    }
+    drop(registry);
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    // The renames are durable only once the folders' entries are on disk.
+    for &(path, _) in files {
+        std::fs::File::open(split(path).0)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| (path, e))?;
+    }
+    Ok(())
+}
+
+/// The folder of `path` and its file name.
+fn split(path: &Path) -> (&Path, String) {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (dir, name)
+}
+
+/// Deletes the temporary files this process is writing; the previous outputs
+/// stay as they were. Holds the registry afterwards so that no write starts
+/// or finishes a rename while the process exits.
+pub fn remove_temp_files() -> MutexGuard<'static, Vec<PathBuf>> {
+    let mut registry = in_flight();
+    for tmp in registry.drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+    registry
+}
+
+/// Deletes `.NAME.PID.tmp` files in `dir` left by builds that were killed
+/// outright: only those whose process no longer runs (checked in `/proc`;
+/// where there is no `/proc`, nothing is deleted).
+fn remove_stale_temp_files(dir: &Path, name: &str) {
+    let proc = Path::new("/proc/self");
+    if !proc.exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_suffix(".tmp"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_temp_files_of_dead_processes_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // Pid numbers above the kernel's maximum (4194304) never run.
+        let dead = dir.path().join(temp_name("a.pdf", 4_194_305));
+        let live = dir.path().join(temp_name("a.pdf", 1));
+        let other = dir.path().join(temp_name("b.pdf", 4_194_305));
+        for p in [&dead, &live, &other] {
+            std::fs::write(p, b"partial").unwrap();
+        }
+        write_atomic(&dir.path().join("a.pdf"), b"new").unwrap();
+        assert!(!dead.exists(), "a dead build's temporary file is removed");
+        assert!(live.exists(), "a running process's file is kept");
+        assert!(other.exists(), "only the output being written is cleaned");
+        assert_eq!(std::fs::read(dir.path().join("a.pdf")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn when_one_file_fails_none_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("a.epub");
+        std::fs::write(&good, b"old").unwrap();
+        let blocked = dir.path().join("b.pdf");
+        // The second temporary file cannot be created: a folder has its name.
+        std::fs::create_dir(dir.path().join(temp_name("b.pdf", std::process::id()))).unwrap();
+        let err = write_all_atomic(&[(&good, b"new"), (&blocked, b"new")]).unwrap_err();
+        assert_eq!(err.0, blocked.as_path());
+        assert_eq!(std::fs::read(&good).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file_and_nothing_registered() {
+        let dir = tempfile::tempdir().unwrap();
+        // Renaming a file over a non-empty folder fails.
+        let target = dir.path().join("out.pdf");
+        std::fs::create_dir_all(target.join("x")).unwrap();
+        assert!(write_atomic(&target, b"data").is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "only the folder remains: {names:?}");
+        assert!(remove_temp_files().is_empty());
+    }
+}
