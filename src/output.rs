@@ -177,6 +177,8 @@ mod tests {
         assert!(write_atomic(&target, b"data").is_err());
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(names.len(), 1, "only the folder remains: {names:?}");
-        assert!(remove_temp_files().is_empty());
+        // Only this test's entries are looked at: other tests write in
+        // parallel, and draining the registry would delete their files.
+        assert!(!in_flight().iter().any(|p| p.starts_with(dir.path())));
     }
 }
