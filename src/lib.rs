@@ -62,13 +62,23 @@ pub fn prepare_with(
     opts: &PrepareOptions,
     diags: &mut Diagnostics,
 ) -> Option<Prepared> {
-    let source = match input::read_source(path) {
-        Ok(s) => s,
+    match input::read_source(path) {
+        Ok(source) => prepare_source(source, opts, diags),
         Err(e) => {
             diags.push(e);
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// As [`prepare_with`], for a source already in memory (nothing is read but
+/// the fonts and the images it names, which resolve beside `source.path`).
+/// The fuzz target and tests use it to run the pipeline without files.
+pub fn prepare_source(
+    source: diag::SourceFile,
+    opts: &PrepareOptions,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
     // Stage 2: local images exist.
@@ -116,21 +126,25 @@ pub struct Written {
     pub size: usize,
 }
 
-/// Produces the outputs of one prepared document in memory, then writes them
-/// atomically. Nothing is written when any output fails.
-pub fn build(
+/// One output produced in memory by [`render`].
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// The file extension: `epub` or `pdf`.
+    pub ext: &'static str,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Produces the outputs `opts` asks for (its `out_dir` is not used) in
+/// memory, dated `epoch` (Unix seconds). Returns `None` when an error was
+/// reported to `diags`; nothing is written anywhere.
+pub fn render(
     prepared: &Prepared,
     opts: &BuildOptions,
+    epoch: i64,
     diags: &mut Diagnostics,
-) -> Option<Vec<Written>> {
+) -> Option<Vec<Rendered>> {
     let doc = &prepared.doc;
-    let stem = doc
-        .source
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let epoch = input::build_epoch(doc, diags);
     // Stage 5: the two writers share only the document, so they run in parallel.
     let (epub, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
@@ -157,20 +171,36 @@ pub fn build(
             pdf,
         )
     });
-    let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut outputs = Vec::new();
     for (ext, result) in [("epub", epub), ("pdf", pdf)] {
         let Some((result, warnings)) = result else {
             continue;
         };
         diags.extend(warnings);
         match result {
-            Ok(bytes) => outputs.push((ext, bytes)),
+            Ok(bytes) => outputs.push(Rendered { ext, bytes }),
             Err(e) => diags.push(e),
         }
     }
-    if diags.has_errors() {
-        return None;
-    }
+    (!diags.has_errors()).then_some(outputs)
+}
+
+/// Produces the outputs of one prepared document in memory ([`render`]),
+/// then writes them atomically. Nothing is written when any output fails.
+pub fn build(
+    prepared: &Prepared,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Written>> {
+    let doc = &prepared.doc;
+    let stem = doc
+        .source
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let epoch = input::build_epoch(doc, diags);
+    let outputs = render(prepared, opts, epoch, diags)?;
     if let Err(e) = std::fs::create_dir_all(&opts.out_dir) {
         diags.push(
             Diagnostic::error(format!(
@@ -182,7 +212,7 @@ pub fn build(
         return None;
     }
     let mut written = Vec::new();
-    for (ext, bytes) in outputs {
+    for Rendered { ext, bytes } in outputs {
         let path = opts.out_dir.join(format!("{stem}.{ext}"));
         if let Err(e) = input::write_atomic(&path, &bytes) {
             diags.push(
