@@ -77,7 +77,11 @@ fuzz_target!(|input: Input| {
     if let Err(e) = check_breaks(&items, &breaks) {
         panic!("total fit: {e}\n{breaks:?}");
     }
-    assert_eq!(breaks, break_lines(&items, &line_width, &params), "not deterministic");
+    assert_eq!(
+        breaks,
+        break_lines(&items, &line_width, &params),
+        "not deterministic"
+    );
     let greedy = break_greedy(&items, &line_width, &params);
     if let Err(e) = check_breaks(&items, &greedy) {
         panic!("greedy: {e}\n{greedy:?}");

@@ -39,7 +39,11 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(outputs.len(), 2);
             for out in outputs {
                 let magic: &[u8] = if out.ext == "pdf" { b"%PDF-" } else { b"PK" };
-                assert!(out.bytes.starts_with(magic), "{} output is not one", out.ext);
+                assert!(
+                    out.bytes.starts_with(magic),
+                    "{} output is not one",
+                    out.ext
+                );
             }
         }
         None => assert!(diags.has_errors(), "render failed without an error"),
