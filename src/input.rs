@@ -42,6 +42,13 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
         Diagnostic::error(format!("input `{}` cannot be read: {e}", path.display()))
             .help("check the file's permissions")
     })?;
+    decode_source(path, bytes)
+}
+
+/// Turns the bytes of the Markdown file `path` into its text, as
+/// [`read_source`] does after reading: invalid UTF-8 is an error with byte
+/// offset, line and column; a byte-order mark is dropped, CRLF/CR become LF.
+pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

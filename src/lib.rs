@@ -109,19 +109,39 @@ pub fn prepare_with(
     diags: &mut Diagnostics,
 ) -> Option<Prepared> {
     let started = Instant::now();
-    let source = match input::read_source(path) {
-        Ok(s) => s,
+    match input::read_source(path) {
+        Ok(source) => prepare_timed(source, started, opts, diags),
         Err(e) => {
             diags.push(e);
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// As [`prepare_with`], for a source already in memory (nothing is read but
+/// the fonts and the images it names, which resolve beside `source.path`).
+/// The fuzz target uses it to run the pipeline without files.
+pub fn prepare_source(
+    source: diag::SourceFile,
+    opts: &PrepareOptions,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
+    prepare_timed(source, Instant::now(), opts, diags)
+}
+
+/// Parses and checks `source`; `started` is when reading it began.
+fn prepare_timed(
+    source: diag::SourceFile,
+    started: Instant,
+    opts: &PrepareOptions,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
     if source.text.trim().is_empty() {
         // Decision (issue 6): an empty input builds an empty but valid book.
         diags.push(
             Diagnostic::warning(format!(
                 "input `{}` is empty; the outputs hold only a title page named after the file",
-                path.display()
+                source.path.display()
             ))
             .help("write some Markdown in it, or leave it out of the build"),
         );
@@ -216,12 +236,79 @@ pub fn build_timed(
     (written, timings)
 }
 
+/// One output produced in memory by [`render`].
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// The file name: `<stem>.epub`, `<stem>.pdf` or `<stem>-booklet.pdf`.
+    pub file: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Produces the outputs `opts` asks for (its `out_dir` is not used) in
+/// memory, dated `epoch` (Unix seconds). Returns `None` when an error was
+/// reported to `diags`; nothing is written anywhere.
+pub fn render(
+    prepared: &Prepared,
+    opts: &BuildOptions,
+    epoch: i64,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Rendered>> {
+    render_timed(prepared, opts, epoch, diags, &mut Timings::default())
+}
+
 fn build_outputs(
     prepared: &Prepared,
     opts: &BuildOptions,
     diags: &mut Diagnostics,
     timings: &mut Timings,
 ) -> Option<Vec<Written>> {
+    let epoch = input::build_epoch(&prepared.doc, diags);
+    let outputs = render_timed(prepared, opts, epoch, diags, timings)?;
+    let writing = Instant::now();
+    if let Err(e) = std::fs::create_dir_all(&opts.out_dir) {
+        diags.push(
+            Diagnostic::error(format!(
+                "cannot create the output folder `{}`: {e}",
+                opts.out_dir.display()
+            ))
+            .help("choose another folder with -o/--out-dir"),
+        );
+        return None;
+    }
+    let paths: Vec<PathBuf> = outputs.iter().map(|r| opts.out_dir.join(&r.file)).collect();
+    let files: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .zip(&outputs)
+        .map(|(p, r)| (p.as_path(), r.bytes.as_slice()))
+        .collect();
+    if let Err((path, e)) = output::write_all_atomic(&files) {
+        diags.push(
+            Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
+                .help("check that the output folder is writable and the disk has space; the previous files are unchanged"),
+        );
+        return None;
+    }
+    timings.write = writing.elapsed();
+    let written = paths
+        .into_iter()
+        .zip(&outputs)
+        .map(|(path, r)| Written {
+            path,
+            size: r.bytes.len(),
+        })
+        .collect();
+    Some(written)
+}
+
+/// [`render`], recording the stages' times in `timings`.
+fn render_timed(
+    prepared: &Prepared,
+    opts: &BuildOptions,
+    epoch: i64,
+    diags: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Option<Vec<Rendered>> {
     let doc = &prepared.doc;
     let stem = doc
         .source
@@ -229,7 +316,6 @@ fn build_outputs(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let epoch = input::build_epoch(doc, diags);
     // Typesets and writes one PDF; the booklet is the same layout imposed.
     // Returns the PDF, its warnings and the typeset and write times.
     let pdf_with = |opts: typeset::TypesetOptions, sheet: Option<cli::Sheet>| {
@@ -294,9 +380,8 @@ fn build_outputs(
         });
         (epub, booklet, pdf)
     });
-    let writing = Instant::now();
-    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
-    for (name, result) in [
+    let mut outputs = Vec::new();
+    for (file, result) in [
         (format!("{stem}.epub"), epub),
         (format!("{stem}.pdf"), pdf),
         (format!("{stem}-booklet.pdf"), booklet),
@@ -311,47 +396,12 @@ fn build_outputs(
             }
         }
         match result {
-            Ok(bytes) => outputs.push((name, bytes)),
+            Ok(bytes) => outputs.push(Rendered { file, bytes }),
             Err(e) => diags.push(e),
         }
     }
     if diags.has_errors() {
         return None;
     }
-    if let Err(e) = std::fs::create_dir_all(&opts.out_dir) {
-        diags.push(
-            Diagnostic::error(format!(
-                "cannot create the output folder `{}`: {e}",
-                opts.out_dir.display()
-            ))
-            .help("choose another folder with -o/--out-dir"),
-        );
-        return None;
-    }
-    let paths: Vec<PathBuf> = outputs
-        .iter()
-        .map(|(name, _)| opts.out_dir.join(name))
-        .collect();
-    let files: Vec<(&Path, &[u8])> = paths
-        .iter()
-        .zip(&outputs)
-        .map(|(p, (_, bytes))| (p.as_path(), bytes.as_slice()))
-        .collect();
-    if let Err((path, e)) = output::write_all_atomic(&files) {
-        diags.push(
-            Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
-                .help("check that the output folder is writable and the disk has space; the previous files are unchanged"),
-        );
-        return None;
-    }
-    timings.write = writing.elapsed();
-    let written = paths
-        .into_iter()
-        .zip(&outputs)
-        .map(|(path, (_, bytes))| Written {
-            path,
-            size: bytes.len(),
-        })
-        .collect();
-    Some(written)
+    Some(outputs)
 }

@@ -8,6 +8,7 @@
 //! patterns; Vietnamese is never hyphenated (its syllables are words).
 //! Words wider than the measure get emergency breaks between graphemes.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -444,7 +445,10 @@ impl<'a> InlineEngine<'a> {
             }
             let style = para.styles[si].clone();
             let text = &para.text[range.clone()];
-            let mut cuts: Vec<(usize, Cut)> = Vec::new(); // (byte offset in text, kind)
+            // Byte offset in text → kind; the first kind found for an offset
+            // wins (hyphen, then URL, then emergency). A map keeps a 1 MB word
+            // with a cut between every two characters O(n log n).
+            let mut cuts: BTreeMap<usize, Cut> = BTreeMap::new();
             if style.lang.starts_with("en")
                 && style.role != Role::Code
                 && let Some(h) = &self.hyphenator
@@ -452,7 +456,7 @@ impl<'a> InlineEngine<'a> {
                 let lower = text.to_lowercase();
                 if lower.len() == text.len() && text.chars().count() >= 5 {
                     for b in h.hyphenate(&lower).breaks {
-                        cuts.push((b, Cut::Hyphen));
+                        cuts.entry(b).or_insert(Cut::Hyphen);
                     }
                 }
             }
@@ -460,22 +464,18 @@ impl<'a> InlineEngine<'a> {
             if style.link.is_some() || text.contains("://") {
                 for (b, c) in text.char_indices() {
                     let after = b + c.len_utf8();
-                    if "/.-?&=#_".contains(c)
-                        && after < text.len()
-                        && !cuts.iter().any(|x| x.0 == after)
-                    {
-                        cuts.push((after, Cut::Url));
+                    if "/.-?&=#_".contains(c) && after < text.len() {
+                        cuts.entry(after).or_insert(Cut::Url);
                     }
                 }
             }
             if emergency {
                 for (b, _) in text.char_indices().skip(1) {
-                    if !cuts.iter().any(|c| c.0 == b) && !is_mark_at(text, b) {
-                        cuts.push((b, Cut::Emergency));
+                    if !is_mark_at(text, b) {
+                        cuts.entry(b).or_insert(Cut::Emergency);
                     }
                 }
             }
-            cuts.sort_by_key(|c| c.0);
             let mut start = 0;
             for (cut, kind) in cuts
                 .into_iter()

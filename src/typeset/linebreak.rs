@@ -400,3 +400,63 @@ pub fn score_lines(
         .collect();
     prep.score(&spans, &width_of, &Costs::new(params))
 }
+
+/// Checks that `breaks` is a well-formed result for `items`, as
+/// [`break_lines`] and [`break_greedy`] promise: no lines for no items;
+/// otherwise the first line starts at 0, lines follow each other with only
+/// discardable items (glue, unforced penalties, emergency breaks) between a
+/// break and the next start, the last line ends at a forced break or at
+/// `items.len()` with no box after it, every ratio is finite and `>= -1`, and
+/// the total demerits are not NaN. Unit tests and the `linebreak` fuzz target
+/// use it; the error names the first violation.
+pub fn check_breaks(items: &[Item], breaks: &Breaks) -> Result<(), String> {
+    let is_box = |item: &Item| matches!(item, Item::Box { .. });
+    let is_forced = |item: &Item| matches!(item, Item::Penalty { penalty, .. } if *penalty <= -INFINITE_PENALTY);
+    let lines = &breaks.lines;
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return if items.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} items but no lines", items.len()))
+        };
+    };
+    if items.is_empty() {
+        return Err(format!("no items but {} lines", lines.len()));
+    }
+    if first.start != 0 {
+        return Err(format!("the first line starts at {}, not 0", first.start));
+    }
+    for pair in lines.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if !(a.start <= a.end && a.end < b.start && b.start <= items.len()) {
+            return Err(format!("lines out of order: {a:?} then {b:?}"));
+        }
+        if let Some(item) = items[a.end + 1..b.start]
+            .iter()
+            .find(|&i| is_box(i) || is_forced(i))
+        {
+            return Err(format!("{item:?} skipped between {a:?} and {b:?}"));
+        }
+    }
+    if last.start > last.end || last.end > items.len() {
+        return Err(format!("the last line {last:?} is out of range"));
+    }
+    if last.end < items.len() && !is_forced(&items[last.end]) {
+        return Err(format!(
+            "the last line {last:?} ends before the end at an unforced break"
+        ));
+    }
+    if let Some(item) = items[last.end..].iter().find(|&i| is_box(i)) {
+        return Err(format!("{item:?} after the last line {last:?}"));
+    }
+    if let Some(line) = lines
+        .iter()
+        .find(|l| !(l.ratio.is_finite() && l.ratio >= -1.0))
+    {
+        return Err(format!("bad adjustment ratio in {line:?}"));
+    }
+    if breaks.total_demerits.is_nan() {
+        return Err("total demerits are NaN".into());
+    }
+    Ok(())
+}

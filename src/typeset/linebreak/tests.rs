@@ -90,34 +90,11 @@ fn total_shrink(items: &[Item], line: &LineBreak) -> f32 {
         .sum()
 }
 
-/// The lines tile the items: consecutive, each break followed only by
-/// discardable items up to the next start, ending at the paragraph end.
+/// The lines tile the items (see [`check_breaks`]).
 fn assert_covers(items: &[Item], breaks: &Breaks) {
-    let lines = &breaks.lines;
-    if items.is_empty() {
-        assert!(lines.is_empty());
-        return;
+    if let Err(e) = check_breaks(items, breaks) {
+        panic!("{e}");
     }
-    assert!(!lines.is_empty());
-    assert_eq!(lines[0].start, 0);
-    for pair in lines.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        assert!(a.start <= a.end && a.end < b.start, "{a:?} then {b:?}");
-        for item in &items[a.end + 1..b.start] {
-            assert!(!is_box(item) && !is_forced(item), "{a:?} then {b:?}");
-        }
-    }
-    let last = lines.last().unwrap();
-    assert!(last.end == items.len() || is_forced(&items[last.end]));
-    assert!(
-        items[last.end.min(items.len())..]
-            .iter()
-            .all(|i| !is_box(i))
-    );
-    for line in lines {
-        assert!(line.ratio.is_finite() && line.ratio >= -1.0, "{line:?}");
-    }
-    assert!(!breaks.total_demerits.is_nan());
 }
 
 /// Item index of the glue after word `k` of [`words`].

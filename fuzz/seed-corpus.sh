@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Writes the seed corpora of the fuzz targets into fuzz/corpus/ (not committed):
+#   corpus/pipeline/  every CommonMark spec example (../shared/corpus/commonmark-spec.txt),
+#                     source/*.md and tests/fixtures/*.md
+#   corpus/linebreak/ a few byte strings; libFuzzer grows it from coverage
+set -euo pipefail
+cd "$(dirname "$0")"
+spec=${1:-../../shared/corpus/commonmark-spec.txt}
+[ -f "$spec" ] || { echo "error: CommonMark spec not found at $spec (pass its path)" >&2; exit 1; }
+mkdir -p corpus/pipeline corpus/linebreak
+# An example is the text between a line of 32 backticks + " example" and a
+# line holding "."; the spec writes tabs as →.
+awk -v dir=corpus/pipeline '
+  BEGIN { fence = sprintf("%32s", ""); gsub(/ /, "`", fence); open = fence " example" }
+  $0 == open { n++; inside = 1; file = sprintf("%s/spec-%03d.md", dir, n); printf "" > file; next }
+  inside && $0 == "." { inside = 0; close(file); next }
+  inside { line = $0; gsub(/→/, "\t", line); print line > file }
+  END { print n " CommonMark examples" > "/dev/stderr" }
+' "$spec"
+for f in ../source/*.md ../tests/fixtures/*.md; do
+  cp "$f" "corpus/pipeline/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+# Line-breaker seeds: arbitrary's encoding of a few item lists.
+printf 'words and spaces\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05' > corpus/linebreak/words
+head -c 4096 /dev/zero | tr '\0' '\004' > corpus/linebreak/spaces
+printf '\x01\x00\x00\x80\x7f\x02\x00\x00\xc0\x7f\x00\x00\x80\xff' > corpus/linebreak/nan-inf
+echo "seed corpus: $(ls corpus/pipeline | wc -l) pipeline, $(ls corpus/linebreak | wc -l) linebreak inputs" >&2
