@@ -62,21 +62,12 @@ impl Builder<'_, '_, '_> {
                 }
                 let first = i == 0 && k == 0;
                 self.flow.push(Flow::Line(FlowLine {
-                    items,
-                    height: h,
                     // Keep the first two and last two lines of a code block together.
                     keep_with_next: (first && (n > 1 || count > 1))
                         || (i + 2 == n && k + 1 == count)
                         || k + 1 < count,
                     para: self.para + 1,
-                    index: 0,
-                    count: 1,
-                    kind: LineKind::Other,
-                    justified: false,
-                    outline: None,
-                    notes: Vec::new(),
-                    header: None,
-                    span: false,
+                    ..FlowLine::unit(items, h)
                 }));
             }
         }

@@ -93,30 +93,24 @@ impl Builder<'_, '_, '_> {
         self.space(s.leading * 0.5);
         self.para += 1;
         self.flow.push(Flow::Line(FlowLine {
-            items: vec![Positioned {
-                pos: Point {
-                    x: ctx.x + (ctx.width - w) / 2.0,
-                    y: 0.0,
-                },
-                item: Item::Image(Image {
-                    data,
-                    format,
-                    pixel_size: (pw, ph),
-                    width: w,
-                    height: h,
-                }),
-            }],
-            height: h + s.leading * 0.25,
             keep_with_next: true,
             para: self.para,
-            index: 0,
-            count: 1,
-            kind: LineKind::Other,
-            justified: false,
-            outline: None,
-            notes: Vec::new(),
-            header: None,
-            span: false,
+            ..FlowLine::unit(
+                vec![Positioned {
+                    pos: Point {
+                        x: ctx.x + (ctx.width - w) / 2.0,
+                        y: 0.0,
+                    },
+                    item: Item::Image(Image {
+                        data,
+                        format,
+                        pixel_size: (pw, ph),
+                        width: w,
+                        height: h,
+                    }),
+                }],
+                h + s.leading * 0.25,
+            )
         }));
         // As in the EPUB: the title is the caption, else the alternative text
         // (which, with a title, describes the image for screen readers only).
