@@ -6,11 +6,10 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 
-use common::{Word, fold, root, tool, words};
+use common::{Word, build_ok, fold, root, tool, words};
 use trang::cli::Paper;
 use trang::diag::Diagnostics;
 use trang::frame::{Item, Layout};
@@ -77,18 +76,7 @@ fn mixed() -> PathBuf {
 
 /// Builds `input` with the CLI (`format` = pdf, epub or all) on A5 into `dir`.
 fn build(input: &Path, format: &str, dir: &Path) -> PathBuf {
-    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
-        .args(["build", "--format", format, "--paper", "a5", "-q", "-o"])
-        .arg(dir)
-        .arg(input)
-        .env("SOURCE_DATE_EPOCH", "1656979200")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    build_ok(input, dir, &["--format", format, "--paper", "a5", "-q"]);
     dir.join(input.file_stem().unwrap())
 }
 

@@ -5,23 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fold, root, tool, words};
-
-/// Runs `trang build` with `args` on `input` into `dir`; returns stderr.
-fn build(input: &Path, dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
-        .arg("build")
-        .args(args)
-        .arg("-o")
-        .arg(dir)
-        .arg(input)
-        .env("SOURCE_DATE_EPOCH", "1656979200")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{err}");
-    err
-}
+use common::{build_ok as build, fold, root, tool, words};
 
 fn fixture18() -> PathBuf {
     root().join("tests/fixtures/booklet-18.md")

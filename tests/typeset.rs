@@ -3,11 +3,10 @@
 //! block, justified lines flush with the margin, spacing, widows and orphans.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 
-use common::{fold, root, tool, words};
+use common::{build_ok, fold, root, tool, words};
 use trang::cli::Paper;
 use trang::diag::Diagnostics;
 use trang::frame::Item;
@@ -15,18 +14,7 @@ use trang::typeset::setup::PageSetup;
 
 /// Builds `input` as a PDF on `paper` into a temp dir; returns the PDF path.
 fn build_pdf(input: &Path, paper: &str, dir: &Path) -> PathBuf {
-    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
-        .args(["build", "--format", "pdf", "--paper", paper, "-q", "-o"])
-        .arg(dir)
-        .arg(input)
-        .env("SOURCE_DATE_EPOCH", "1656979200")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    build_ok(input, dir, &["--format", "pdf", "--paper", paper, "-q"]);
     dir.join(format!(
         "{}.pdf",
         input.file_stem().unwrap().to_string_lossy()

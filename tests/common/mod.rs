@@ -6,6 +6,23 @@ use std::process::Command;
 
 use trang::doc::{Block, BlockKind, Inline, InlineKind};
 
+/// Runs `trang build ARGS -o DIR INPUT` with a fixed SOURCE_DATE_EPOCH,
+/// asserts it succeeds, and returns its stderr.
+pub fn build_ok(input: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_trang"))
+        .arg("build")
+        .args(args)
+        .arg("-o")
+        .arg(dir)
+        .arg(input)
+        .env("SOURCE_DATE_EPOCH", "1656979200")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    err
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
