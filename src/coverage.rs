@@ -3,7 +3,7 @@
 //! A character no font covers is an error naming it, its code point and the
 //! `file:line:col` of its first occurrences.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{Block, BlockKind, Document, Inline, InlineKind, Span};
@@ -24,10 +24,17 @@ pub fn check(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
     // Missing character → places (byte offsets), in document order.
     let mut missing: BTreeMap<char, (usize, Vec<usize>)> = BTreeMap::new();
     let mut order = 0usize;
+    // (face, character) → covered: a document uses few distinct characters
+    // many times, and a cmap lookup costs far more than a hash.
+    let mut known: HashMap<(usize, char), bool, foldhash::fast::FixedState> = HashMap::default();
     let mut check_text = |text: &str, span: Span, ctx: Ctx| {
         let face = fonts.face(ctx.role, ctx.style);
+        let face_key = std::sync::Arc::as_ptr(face) as usize;
         for c in text.chars() {
-            if c.is_whitespace() || c.is_control() || is_default_ignorable(c) || face.covers(c) {
+            if c.is_whitespace() || c.is_control() || is_default_ignorable(c) {
+                continue;
+            }
+            if *known.entry((face_key, c)).or_insert_with(|| face.covers(c)) {
                 continue;
             }
             let src = &doc.source.text;

@@ -12,6 +12,9 @@ use trang::pdf::write_pdf;
 use unicode_normalization::UnicodeNormalization;
 
 const BODY: &str = "Nâng cao hiệu quả phối hợp ệ ở ữ ặ ẫ";
+/// The body line's letter-spacing (points after each letter), as a
+/// justified line gets it.
+const BODY_SPACING: f32 = 0.137;
 const NFD_LINE: &str = "Tiếng Việt có dấu: người ấy đã về.";
 const MARKED: &str = "q\u{323} x\u{302}\u{301} gần";
 const CODE: &str = "let gia_tri = 42; // giá trị";
@@ -83,6 +86,17 @@ fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) 
     }
 }
 
+/// `run` letter-spaced: `amount` points after the last glyph of every
+/// cluster that is not a space.
+fn letter_spaced(mut run: GlyphRun, amount: f32) -> GlyphRun {
+    for c in &run.clusters {
+        if !run.text[c.text.clone()].starts_with(' ') {
+            run.glyphs[c.glyphs.end - 1].x_advance += amount;
+        }
+    }
+    run
+}
+
 fn text(run: GlyphRun, x: f32, y: f32) -> Positioned {
     Positioned {
         pos: Point { x, y },
@@ -142,7 +156,7 @@ fn sample_layout() -> Layout {
         ..Layout::default()
     };
     let heading = shape(&l, 1, "Mở đầu", 16.0, 0.0);
-    let body = shape(&l, 0, BODY, 11.0, 2.5);
+    let body = letter_spaced(shape(&l, 0, BODY, 11.0, 2.5), BODY_SPACING);
     let nfd: String = NFD_LINE.nfd().collect();
     let nfd_run = shape(&l, 0, &nfd, 11.0, 1.0);
     let marked = shape(&l, 0, MARKED, 11.0, 0.0);
@@ -450,12 +464,17 @@ fn structure_outline_links_content() {
     assert_eq!(jpeg.content, jpeg_bytes(), "JPEG embedded as-is");
 
     let content = String::from_utf8_lossy(&doc.get_page_content(pages[0])).into_owned();
-    for token in content.split(|c: char| c.is_whitespace() || "[]<>()/".contains(c)) {
-        if let Some((_, frac)) = token.split_once('.') {
-            assert!(
-                frac.len() <= 3 && token.parse::<f64>().is_ok(),
-                "noisy number {token:?} in\n{content}"
-            );
+    for line in content.lines() {
+        // Character spacing accumulates over a line's glyphs, so it is
+        // written more finely; every other number has at most 3 decimals.
+        let decimals = if line.ends_with(" Tc") { 4 } else { 3 };
+        for token in line.split(|c: char| c.is_whitespace() || "[]<>()/".contains(c)) {
+            if let Some((_, frac)) = token.split_once('.') {
+                assert!(
+                    frac.len() <= decimals && token.parse::<f64>().is_ok(),
+                    "noisy number {token:?} in\n{content}"
+                );
+            }
         }
     }
     assert!(
@@ -463,10 +482,31 @@ fn structure_outline_links_content() {
         "marks positioned apart get ActualText"
     );
     assert!(content.contains("Ts"), "raised/lowered marks use text rise");
+    // The letter-spaced line is written with one `Tc` and numbers only
+    // where its spaces (widened by justification) or kerned pairs need
+    // them, not one before every letter.
+    let spaced = content
+        .lines()
+        .skip_while(|l| *l != "0.137 Tc")
+        .find(|l| l.ends_with("TJ"))
+        .unwrap_or_else(|| panic!("no `0.137 Tc` before a TJ in\n{content}"));
+    // What lies between the hex strings `<…>`.
+    let numbers = spaced
+        .split('<')
+        .filter_map(|part| part.split_once('>'))
+        .filter(|(_, after)| after.trim().trim_end_matches("] TJ").parse::<i32>().is_ok())
+        .count();
+    let spaces = BODY.matches(' ').count();
+    // (Kerned pairs add 3 in this line; without `Tc` nearly every one of
+    // its 26 letters would carry one.)
+    assert!(
+        numbers <= spaces + 3,
+        "{numbers} numbers for {spaces} spaces: {spaced}"
+    );
 }
 
 /// Where the viewer puts each glyph of a page: (baseline y, x) in content
-/// order, interpreting `Tf`, `Td`, `Tm` and `TJ` with the fonts' `/W`.
+/// order, interpreting `Tc`, `Tf`, `Td`, `Tm` and `TJ` with the fonts' `/W`.
 fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f32)> {
     use lopdf::Object;
     let num = |o: &Object| o.as_float().unwrap();
@@ -502,12 +542,13 @@ fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f3
         map
     };
     let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
-    let (mut w, mut size) = (Default::default(), 0.0);
+    let (mut w, mut size, mut spacing) = (Default::default(), 0.0, 0.0);
     let (mut line, mut x) = ((0.0f32, 0.0f32), 0.0f32);
     let mut out = Vec::new();
     for op in content.operations {
         match op.operator.as_str() {
             "BT" => (line, x) = ((0.0, 0.0), 0.0),
+            "Tc" => spacing = num(&op.operands[0]),
             "Tf" => {
                 w = widths(op.operands[0].as_name().unwrap());
                 size = num(&op.operands[1]);
@@ -527,7 +568,7 @@ fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f3
                             for code in bytes.chunks(2) {
                                 out.push((line.1, x));
                                 let cid = u16::from_be_bytes([code[0], code[1]]);
-                                x += w.get(&cid).copied().unwrap_or(0.0) * size / 1000.0;
+                                x += w.get(&cid).copied().unwrap_or(0.0) * size / 1000.0 + spacing;
                             }
                         }
                         n => x -= num(n) * size / 1000.0,
@@ -548,12 +589,12 @@ fn glyphs_land_where_the_layout_put_them() {
     let placed = glyph_positions(&doc, page);
     let l = sample_layout();
     // Runs without marks moved apart (those are drawn in another order).
-    for (text, font, size, extra, x0, y) in [
-        (BODY, 0, 11.0, 2.5, 50.0, 110.0),
-        (CODE, 2, 9.0, 0.0, 50.0, 167.0),
-        ("Mở đầu", 1, 16.0, 0.0, 50.0, 80.0),
+    for (text, font, size, extra, spacing, x0, y) in [
+        (BODY, 0, 11.0, 2.5, BODY_SPACING, 50.0, 110.0),
+        (CODE, 2, 9.0, 0.0, 0.0, 50.0, 167.0),
+        ("Mở đầu", 1, 16.0, 0.0, 0.0, 50.0, 80.0),
     ] {
-        let run = shape(&l, font, text, size, extra);
+        let run = letter_spaced(shape(&l, font, text, size, extra), spacing);
         let baseline = 595.0 - y;
         let got: Vec<f32> = placed
             .iter()

@@ -7,7 +7,6 @@ use crate::frame::FontFace;
 use lopdf::{Object, StringFormat};
 use printpdf::{FontId, ParsedFont};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
 
 fn be16(d: &[u8], at: usize) -> Option<u16> {
     d.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]))
@@ -36,36 +35,38 @@ fn table<'a>(data: &'a [u8], index: u32, tag: &[u8; 4]) -> Option<&'a [u8]> {
 }
 
 /// Advance widths in thousandths of an em, exactly as printpdf writes them
-/// into `/W`: `(advance as f32 * (1000 / upm)) as i64` (truncated).
-fn pdf_widths(data: &[u8], index: u32, glyphs: &BTreeSet<u16>) -> Option<BTreeMap<u16, f32>> {
+/// into `/W`: `(advance as f32 * (1000 / upm)) as i64` (truncated); indexed
+/// by glyph id, up to the last glyph of `glyphs`.
+fn pdf_widths(data: &[u8], index: u32, glyphs: &[u16]) -> Option<Vec<f32>> {
     let head = table(data, index, b"head")?;
     let hhea = table(data, index, b"hhea")?;
     let hmtx = table(data, index, b"hmtx")?;
     let upm = be16(head, 18)?;
     let n_hmetrics = usize::from(be16(hhea, 34)?.max(1));
     let scale = 1000.0 / f32::from(upm);
-    Some(
-        glyphs
-            .iter()
-            .map(|&g| {
-                let i = usize::from(g).min(n_hmetrics - 1);
-                let advance = be16(hmtx, 4 * i).unwrap_or(0);
-                (g, (f32::from(advance) * scale) as i64 as f32)
-            })
-            .collect(),
-    )
+    let mut widths = vec![0.0; glyphs.last().map_or(0, |&g| usize::from(g) + 1)];
+    for &g in glyphs {
+        let i = usize::from(g).min(n_hmetrics - 1);
+        let advance = be16(hmtx, 4 * i).unwrap_or(0);
+        widths[usize::from(g)] = (f32::from(advance) * scale) as i64 as f32;
+    }
+    Some(widths)
 }
 
 /// One font as used by the document: the glyphs drawn with it and what each
-/// glyph stands for in the ToUnicode map.
+/// glyph stands for in the ToUnicode map. Per-glyph data is held in vectors
+/// indexed by glyph id: the writer looks them up for every glyph it draws.
 #[derive(Default)]
 pub(crate) struct FontUse {
-    /// Original glyph ids drawn with this font.
-    pub glyphs: BTreeSet<u16>,
-    /// Original glyph id -> the text its ToUnicode entry gives back.
-    pub unicode: BTreeMap<u16, String>,
+    /// Whether each original glyph id is drawn with this font (index: id).
+    used: Vec<bool>,
+    /// Original glyph ids drawn with this font, ascending (after [`Self::seal`]).
+    pub glyphs: Vec<u16>,
+    /// Original glyph id -> the text its ToUnicode entry gives back (empty:
+    /// none).
+    unicode: Vec<Box<str>>,
     /// Original glyph id -> advance in thousandths of an em, as in /W.
-    pub widths: BTreeMap<u16, f32>,
+    widths: Vec<f32>,
     /// The resource name, which is also printpdf's font id: the six-letter
     /// subset tag (`ABCDEF`), so that the subset's name is `ABCDEF+Name`.
     pub res_name: String,
@@ -75,11 +76,32 @@ pub(crate) struct FontUse {
 }
 
 impl FontUse {
+    /// Records that `gid` is drawn with this font.
+    pub fn use_glyph(&mut self, gid: u16) {
+        let i = usize::from(gid);
+        if i >= self.used.len() {
+            self.used.resize(i + 1, false);
+        }
+        self.used[i] = true;
+    }
+
+    /// Fixes the list of glyphs once every run has been seen.
+    pub fn seal(&mut self) {
+        self.glyphs = (0..self.used.len())
+            .filter(|&i| self.used[i])
+            .map(|i| i as u16)
+            .collect();
+        self.unicode = vec![Box::from(""); self.used.len()];
+    }
+
     /// Records the ToUnicode mapping a glyph should have, unless it already
     /// has one (the first use wins; others get `/ActualText`).
     pub fn propose(&mut self, gid: u16, text: &str) {
-        if !text.is_empty() {
-            self.unicode.entry(gid).or_insert_with(|| text.to_owned());
+        if let Some(slot) = self.unicode.get_mut(usize::from(gid))
+            && slot.is_empty()
+            && !text.is_empty()
+        {
+            *slot = Box::from(text);
         }
     }
 
@@ -93,7 +115,13 @@ impl FontUse {
     /// is what every glyph of the content carries as printpdf's `cid`, from
     /// which printpdf writes the ToUnicode CMap.
     pub fn unicode_of(&self, gid: u16) -> &str {
-        self.unicode.get(&gid).map_or("", String::as_str)
+        self.unicode.get(usize::from(gid)).map_or("", |t| t)
+    }
+
+    /// The advance of `gid` in thousandths of an em, as the viewer reads it
+    /// from `/W`.
+    pub fn width(&self, gid: u16) -> f32 {
+        self.widths.get(usize::from(gid)).copied().unwrap_or(0.0)
     }
 
     /// The Identity-H code of original glyph `gid` in the embedded subset

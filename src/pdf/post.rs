@@ -324,7 +324,10 @@ fn with_ids(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<V
     doc.get_dictionary_mut(catalog_id)
         .map_err(err)?
         .set("Metadata", Object::Reference(xmp_id));
-    let mut bytes = save(&mut doc.clone())?;
+    // Saving changes only the version (to ≥ 1.5) and the xref kind, the
+    // same on every save, so the fallback below still gives what a first
+    // save with the real ids would.
+    let mut bytes = save(&mut doc)?;
     let digest = Sha256::digest(&bytes);
     let id_hex: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
     let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &digest).to_string();

@@ -1,7 +1,7 @@
 //! Glyph runs: what each glyph gives back on extraction, and the `TJ`
 //! operators that place every glyph at exactly the layout's position.
 
-use super::content::{Content, TjArray};
+use super::content::{CHAR_SPACING_DECIMALS, Content, TjArray};
 use super::fonts::FontUse;
 use crate::frame::{Glyph, GlyphRun};
 use std::borrow::Cow;
@@ -25,31 +25,45 @@ impl Unit<'_> {
         self.text.chars().count() == self.glyphs.len()
     }
 
-    /// What each glyph's ToUnicode entry should be for this unit: one
-    /// character each, or the whole text on the first glyph and nothing on
-    /// the others.
-    pub fn proposals(&self) -> Vec<(u16, &str)> {
+    /// Calls `f` with what each glyph's ToUnicode entry should be for this
+    /// unit: one character each, or the whole text on the first glyph and
+    /// nothing on the others.
+    pub fn for_each_proposal<'s>(&'s self, mut f: impl FnMut(u16, &'s str)) {
+        let text: &'s str = &self.text;
         if self.one_to_one() {
-            let text: &str = &self.text;
             let chars = text.char_indices().map(|(i, c)| &text[i..i + c.len_utf8()]);
-            self.glyphs.iter().map(|g| g.id).zip(chars).collect()
+            for (g, t) in self.glyphs.iter().zip(chars) {
+                f(g.id, t);
+            }
         } else {
-            let texts = std::iter::once(&*self.text).chain(std::iter::repeat(""));
-            self.glyphs.iter().map(|g| g.id).zip(texts).collect()
+            for (i, g) in self.glyphs.iter().enumerate() {
+                f(g.id, if i == 0 { text } else { "" });
+            }
         }
     }
 
     /// Whether extraction needs an `/ActualText` span for this unit, given
     /// the font's final ToUnicode map.
     fn needs_actual_text(&self, font: &FontUse) -> bool {
-        self.fallback
+        if self.fallback
             || self
                 .glyphs
                 .iter()
                 .any(|g| g.x_offset.abs() > EPS || g.y_offset.abs() > EPS)
-            // Glyphs that give back nothing but take room would read as a gap.
-            || (!self.one_to_one() && self.glyphs[1..].iter().any(|g| g.x_advance.abs() > EPS))
-            || self.proposals().into_iter().any(|(g, t)| !font.maps_to(g, t))
+        {
+            return true;
+        }
+        // The common case: one glyph for one character.
+        if let [g] = self.glyphs {
+            return !font.maps_to(g.id, &self.text);
+        }
+        // Glyphs that give back nothing but take room would read as a gap.
+        if !self.one_to_one() && self.glyphs[1..].iter().any(|g| g.x_advance.abs() > EPS) {
+            return true;
+        }
+        let mut differs = false;
+        self.for_each_proposal(|g, t| differs |= !font.maps_to(g, t));
+        differs
     }
 }
 
@@ -105,11 +119,104 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
     out
 }
 
+/// The character spacing (`Tc`, points, as written) that leaves the fewest
+/// glyphs needing a correction: the most common difference between a
+/// glyph's advance in the layout and its advance in the font. A justified
+/// line is letter-spaced uniformly, so this is its letter-spacing and only
+/// word spaces and kerned pairs keep a number in the `TJ` array.
+fn char_spacing(run: &GlyphRun, width: impl Fn(&Glyph) -> f32) -> f32 {
+    let scale = 10f64.powi(CHAR_SPACING_DECIMALS as i32);
+    let mut extra: Vec<i64> = run
+        .glyphs
+        .iter()
+        .filter(|g| g.x_offset.abs() <= EPS && g.y_offset.abs() <= EPS)
+        .map(|g| (f64::from(g.x_advance - width(g)) * scale).round() as i64)
+        .collect();
+    extra.sort_unstable();
+    // The longest stretch of equal values; ties go to the smallest.
+    let (mut best, mut best_len) = (0i64, 0usize);
+    for group in extra.chunk_by(|a, b| a == b) {
+        if group.len() > best_len {
+            (best, best_len) = (group[0], group.len());
+        }
+    }
+    (best as f64 / scale) as f32
+}
+
+/// Whether every cluster of `run` is one glyph standing for one character
+/// (the common case for Vietnamese text in NFC): such a run needs no units
+/// to be worked out.
+pub(crate) fn one_glyph_per_char(run: &GlyphRun) -> bool {
+    run.glyphs.len() == run.clusters.len()
+        && run.clusters.iter().enumerate().all(|(i, c)| {
+            c.glyphs.start == i
+                && c.glyphs.end == i + 1
+                && run.text.get(c.text.clone()).is_some_and(|t| {
+                    let mut chars = t.chars();
+                    chars.next().is_some() && chars.next().is_none()
+                })
+        })
+}
+
+/// The text of `run`'s `i`-th cluster (valid indices only).
+pub(crate) fn cluster_text(run: &GlyphRun, i: usize) -> &str {
+    &run.text[run.clusters[i].text.clone()]
+}
+
+/// Whether `run` can be written glyph by glyph: one glyph per character,
+/// each at its pen position, each giving its own character back through
+/// the font's ToUnicode map (so no `/ActualText` is needed).
+fn plain(run: &GlyphRun, font: &FontUse) -> bool {
+    one_glyph_per_char(run)
+        && run.glyphs.iter().enumerate().all(|(i, g)| {
+            g.x_offset.abs() <= EPS
+                && g.y_offset.abs() <= EPS
+                && font.maps_to(g.id, cluster_text(run, i))
+        })
+}
+
+/// `v` rounded half away from zero, as `f32::round` does, without the call
+/// to libm that `round` costs on baseline x86-64 (where every glyph of the
+/// document passes through here).
+fn round_i32(v: f32) -> i32 {
+    let v = f64::from(v);
+    if v >= 0.0 {
+        (v + 0.5) as i32
+    } else {
+        (v - 0.5) as i32
+    }
+}
+
+/// Writes glyphs at their places in one `TJ` array: the pen of the viewer
+/// (`pdf_x`, advanced by `/W` widths and `Tc`) is brought to each glyph's
+/// place in the layout with an adjustment in thousandths of an em.
+struct Placer<'f> {
+    font: &'f FontUse,
+    size: f32,
+    spacing: f32,
+    pdf_x: f32,
+}
+
+impl Placer<'_> {
+    fn width(&self, g: &Glyph) -> f32 {
+        self.font.width(g.id) * self.size / 1000.0
+    }
+
+    fn place(&mut self, tj: &mut TjArray, target: f32, g: &Glyph) {
+        let adj = round_i32((self.pdf_x - target) * 1000.0 / self.size);
+        if adj != 0 {
+            tj.adjust(adj);
+            self.pdf_x -= adj as f32 * self.size / 1000.0;
+        }
+        tj.glyph(self.font.code_of(g.id));
+        self.pdf_x += self.width(g) + self.spacing;
+    }
+}
+
 /// Writes one glyph run with its first glyph's baseline origin at `(x, y)`
 /// (PDF coordinates, y up).
 pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &FontUse) {
-    let units = units(run);
-    if units.is_empty() || run.size <= 0.0 {
+    if run.glyphs.is_empty() || run.size <= 0.0 {
         return;
     }
     c.begin_text();
@@ -117,9 +224,28 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
     c.set_fill(run.color);
     c.move_text_to(x, y);
 
-    let actual: Vec<bool> = units.iter().map(|u| u.needs_actual_text(font)).collect();
+    let width = |g: &Glyph| font.width(g.id) * run.size / 1000.0;
+    let spacing = char_spacing(run, width);
+    c.set_char_spacing(spacing);
+    let mut placer = Placer {
+        font,
+        size: run.size,
+        spacing,
+        pdf_x: 0.0,
+    };
     let mut tj = TjArray::default();
-    let (mut pen, mut pdf_x) = (0.0f32, 0.0f32);
+    if plain(run, font) {
+        let mut pen = 0.0f32;
+        for g in &run.glyphs {
+            placer.place(&mut tj, pen, g);
+            pen += g.x_advance;
+        }
+        tj.flush(c);
+        return;
+    }
+    let units = units(run);
+    let actual: Vec<bool> = units.iter().map(|u| u.needs_actual_text(font)).collect();
+    let mut pen = 0.0f32;
     let mut i = 0;
     while i < units.len() {
         // A span of consecutive units with the same need for ActualText.
@@ -133,7 +259,6 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
         }
         // Where each glyph goes, and where its advance (as the viewer
         // knows it, from /W) ends.
-        let width = |g: &Glyph| font.widths.get(&g.id).copied().unwrap_or(0.0) * run.size / 1000.0;
         let mut placed: Vec<(f32, &Glyph)> = Vec::new();
         for g in units[span.clone()].iter().flat_map(|u| u.glyphs) {
             placed.push((pen + g.x_offset, g));
@@ -150,13 +275,7 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
                 tj.flush(c);
                 c.set_rise(g.y_offset);
             }
-            let adj = ((pdf_x - target) * 1000.0 / run.size).round() as i32;
-            if adj != 0 {
-                tj.adjust(adj);
-                pdf_x -= adj as f32 * run.size / 1000.0;
-            }
-            tj.glyph(font.code_of(g.id));
-            pdf_x += width(g);
+            placer.place(&mut tj, target, g);
         }
         if actual[i] {
             tj.flush(c);

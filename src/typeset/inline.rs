@@ -128,7 +128,7 @@ enum Slot {
     Anchor(usize),
     /// An inline object (index in the paragraph's objects).
     Object(usize),
-    /// Letter-spacing glue of the fragment that follows (justified text):
+    /// Letter-spacing glue of the fragment before it (justified text):
     /// its stretch or shrink is spread over the fragment's clusters.
     Tracking,
 }
@@ -158,12 +158,15 @@ impl ItemList {
     }
 }
 
-/// Letter-spacing flexibility of justified words, as a fraction of their
-/// width: up to 2 % wider or 1 % narrower. Invisible at these amounts (pdfTeX's
-/// font expansion goes further), it lets narrow measures justify without
-/// stretching interword spaces beyond 1.6× their natural width.
-const TRACKING_STRETCH: f32 = 0.02;
-const TRACKING_SHRINK: f32 = 0.01;
+/// Letter-spacing flexibility of justified words, per cluster, in ems: up to
+/// 1/100 em more or 1/200 em less after each letter — about 2 % and 1 % of
+/// a word's width, invisible at these amounts (pdfTeX's font expansion goes
+/// further). It lets narrow measures justify without stretching interword
+/// spaces beyond 1.6× their natural width. Being per letter rather than a
+/// share of each word's width, the adjustment ratio gives every word of a
+/// line the same letter-spacing (and the PDF writer one `Tc` per line).
+const TRACKING_STRETCH_EM: f32 = 0.01;
+const TRACKING_SHRINK_EM: f32 = 0.005;
 
 /// Shared state of the typesetter for paragraphs.
 pub struct InlineEngine<'a> {
@@ -435,7 +438,7 @@ impl<'a> InlineEngine<'a> {
         }
         let total: f32 = parts
             .iter()
-            .map(|(r, si)| self.measure(&para.text[r.clone()], &para.styles[*si].clone()))
+            .map(|(r, si)| self.measure(&para.text[r.clone()], &para.styles[*si]))
             .sum();
         let emergency = total > width;
         for (range, si) in parts {
@@ -443,7 +446,7 @@ impl<'a> InlineEngine<'a> {
                 list.push(Lb::boxed(para.objects[oi].1.width), Slot::Object(oi));
                 continue;
             }
-            let style = para.styles[si].clone();
+            let style = &para.styles[si];
             let text = &para.text[range.clone()];
             // Byte offset in text → kind; the first kind found for an offset
             // wins (hyphen, then URL, then emergency). A map keeps a 1 MB word
@@ -489,14 +492,8 @@ impl<'a> InlineEngine<'a> {
                 let face = self.face_for(st);
                 let shaped = self.shaper.shape(face, &para.text[sub.clone()]);
                 let w = shaped.advance as f32 * self.scale(face, st.size);
-                if tracking && st.role != Role::Code {
-                    // penalty(+inf) keeps the tracking glue from being a break.
-                    list.push(Lb::no_break(), Slot::Other);
-                    list.push(
-                        Lb::glue(0.0, TRACKING_STRETCH * w, TRACKING_SHRINK * w),
-                        Slot::Tracking,
-                    );
-                }
+                let letters = count_clusters(&shaped) as f32 * st.size;
+                let tracked = tracking && st.role != Role::Code;
                 list.push(Lb::boxed(w), Slot::Frag(frags.len()));
                 frags.push(Fragment {
                     text: sub,
@@ -504,10 +501,27 @@ impl<'a> InlineEngine<'a> {
                     face,
                     shaped,
                 });
+                if tracked {
+                    // The fragment's letter-spacing glue follows it (so the
+                    // first word of a line is spaced like the others);
+                    // penalty(+inf) keeps the glue from being a break, and
+                    // an empty box after it keeps the interword glue that
+                    // may follow a legal one (glue breaks only after a box).
+                    list.push(Lb::no_break(), Slot::Other);
+                    list.push(
+                        Lb::glue(
+                            0.0,
+                            TRACKING_STRETCH_EM * letters,
+                            TRACKING_SHRINK_EM * letters,
+                        ),
+                        Slot::Tracking,
+                    );
+                    list.push(Lb::boxed(0.0), Slot::Other);
+                }
                 if cut < text.len() {
                     match kind {
                         Cut::Hyphen => {
-                            let hw = self.measure("-", &style);
+                            let hw = self.measure("-", style);
                             list.push(Lb::penalty(hw, 50.0, true), Slot::Hyphen(si));
                         }
                         Cut::Url => list.push(Lb::penalty(0.0, 100.0, false), Slot::Other),
@@ -550,7 +564,8 @@ impl<'a> InlineEngine<'a> {
         let mut decorations: Vec<(f32, f32, usize)> = Vec::new(); // x0, x1, style
         let mut objects: Vec<Positioned> = Vec::new();
         let end = lb.end.min(items.len());
-        let mut pending_tracking = 0.0f32;
+        let spacing = LineSpacing::plan(ctx, lb.start..end, ratio);
+        let mut spaces_seen = 0;
         let mut push_glyphs = |this: &mut Self,
                                x: &mut f32,
                                si: usize,
@@ -606,6 +621,13 @@ impl<'a> InlineEngine<'a> {
                 (Lb::Box { .. }, Slot::Frag(fi)) => {
                     let f = &frags[fi];
                     let clusters = count_clusters(&f.shaped).max(1) as f32;
+                    // Letter-spacing if the fragment's glue (two items
+                    // on) is in the line.
+                    let tracked = matches!(slots.get(k + 2), Some(Slot::Tracking)) && k + 2 < end;
+                    let tracking = match &spacing {
+                        Some(plan) if tracked => plan.per_em * para.styles[f.style].size * clusters,
+                        _ => 0.0,
+                    };
                     push_glyphs(
                         self,
                         &mut x,
@@ -614,20 +636,8 @@ impl<'a> InlineEngine<'a> {
                         &para.text[f.text.clone()],
                         &f.shaped,
                         None,
-                        std::mem::take(&mut pending_tracking) / clusters,
+                        tracking / clusters,
                     );
-                }
-                (
-                    Lb::Glue {
-                        stretch, shrink, ..
-                    },
-                    Slot::Tracking,
-                ) if ratio != 0.0 && k > lb.start => {
-                    pending_tracking = if ratio >= 0.0 {
-                        ratio * stretch
-                    } else {
-                        ratio * shrink
-                    };
                 }
                 (Lb::Box { width: w }, Slot::Object(oi)) => {
                     let obj = &para.objects[oi].1;
@@ -658,15 +668,17 @@ impl<'a> InlineEngine<'a> {
                     Slot::Space(si),
                 ) => {
                     // A real space glyph, so text extraction sees the word boundary.
-                    let set = if ratio == 0.0 {
-                        w
-                    } else if ratio > 0.0 {
-                        w + ratio * stretch
-                    } else {
-                        w + ratio * shrink
+                    let set = match &spacing {
+                        Some(plan) => {
+                            spaces_seen += 1;
+                            w + plan.space_extra(spaces_seen - 1, para.styles[si].size)
+                        }
+                        None if ratio > 0.0 => w + ratio * stretch,
+                        None if ratio < 0.0 => w + ratio * shrink,
+                        None => w,
                     };
-                    let st = para.styles[si].clone();
-                    let face = self.face_for(&st);
+                    let st = &para.styles[si];
+                    let face = self.face_for(st);
                     let space = self.shaper.shape(face, " ");
                     push_glyphs(self, &mut x, si, face, " ", &space, Some(set), 0.0);
                 }
@@ -678,8 +690,8 @@ impl<'a> InlineEngine<'a> {
         if lb.hyphenated
             && let Some(Slot::Hyphen(si)) = slots.get(lb.end)
         {
-            let st = para.styles[*si].clone();
-            let face = self.face_for(&st);
+            let st = &para.styles[*si];
+            let face = self.face_for(st);
             let hyphen = self.shaper.shape(face, "-");
             push_glyphs(self, &mut x, *si, face, "-", &hyphen, None, 0.0);
         }
@@ -690,8 +702,8 @@ impl<'a> InlineEngine<'a> {
             _ => 0.0,
         };
         for (mut run, si) in runs {
-            let st = para.styles[si].clone();
-            let (a, d) = self.extents(&st);
+            let st = &para.styles[si];
+            let (a, d) = self.extents(st);
             out.ascent = out.ascent.max(a + st.rise);
             out.descent = out.descent.max(d - st.rise);
             run.pos.x += shift;
@@ -760,6 +772,96 @@ fn is_mark_at(text: &str, byte: usize) -> bool {
     text[byte..].chars().next().is_some_and(|c| {
         matches!(u32::from(c), 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
     })
+}
+
+/// How a justified line's stretch or shrink is spent: letter-spacing of
+/// `per_em` × the font size after every tracked cluster and space, and each
+/// interword space widened by a whole number of thousandths of its em.
+///
+/// The breaker's adjustment ratio says how much the line must grow in all;
+/// this only rounds how it is shared, moving under 1/2000 em per space
+/// between word and letter spaces. What it buys: in the PDF every space of
+/// a line carries the same `TJ` number and every letter none (one `Tc` per
+/// line), which keeps the content streams small (the book's PDF shrinks by
+/// a few percent) without moving anything by more than 1/2000 em.
+struct LineSpacing {
+    /// Letter-spacing per em of font size.
+    per_em: f32,
+    /// Each space's extra width beyond letter-spacing, in 1/1000 em.
+    thousandths: Vec<f32>,
+}
+
+impl LineSpacing {
+    /// The plan for the items `range` of a line set at `ratio`; `None`
+    /// when the line is not stretched or shrunk or has no tracked letters
+    /// (its spaces then take the whole adjustment, unrounded).
+    fn plan(ctx: &LineCtx, range: Range<usize>, ratio: f32) -> Option<Self> {
+        if ratio == 0.0 {
+            return None;
+        }
+        let LineCtx {
+            para,
+            frags,
+            items,
+            slots,
+        } = *ctx;
+        let spend = |stretch: f32, shrink: f32| {
+            if ratio > 0.0 {
+                ratio * stretch
+            } else {
+                ratio * shrink
+            }
+        };
+        let per_em0 = spend(TRACKING_STRETCH_EM, TRACKING_SHRINK_EM);
+        // Total adjustment, ems it is spread over, and the part the rounded
+        // word spaces take.
+        let (mut total, mut ems, mut rounded) = (0.0f32, 0.0f32, 0.0f32);
+        let mut thousandths = Vec::new();
+        let mut tracked = false;
+        for k in range.clone() {
+            match (items[k], slots[k]) {
+                (
+                    Lb::Glue {
+                        stretch, shrink, ..
+                    },
+                    Slot::Space(si),
+                ) => {
+                    let size = para.styles[si].size;
+                    let extra = spend(stretch, shrink);
+                    let q = ((extra - per_em0 * size) * 1000.0 / size).round();
+                    total += extra;
+                    ems += size;
+                    rounded += q * size / 1000.0;
+                    thousandths.push(q);
+                }
+                (
+                    Lb::Glue {
+                        stretch, shrink, ..
+                    },
+                    Slot::Tracking,
+                ) if k >= range.start + 2 => {
+                    let Slot::Frag(fi) = slots[k - 2] else {
+                        continue;
+                    };
+                    let f = &frags[fi];
+                    total += spend(stretch, shrink);
+                    ems += para.styles[f.style].size * count_clusters(&f.shaped).max(1) as f32;
+                    tracked = true;
+                }
+                _ => {}
+            }
+        }
+        (tracked && ems > 0.0).then(|| LineSpacing {
+            per_em: (total - rounded) / ems,
+            thousandths,
+        })
+    }
+
+    /// The extra width of the line's `i`-th space at font size `size`.
+    fn space_extra(&self, i: usize, size: f32) -> f32 {
+        let q = self.thousandths.get(i).copied().unwrap_or(0.0);
+        (self.per_em + q / 1000.0) * size
+    }
 }
 
 /// Appends shaped glyphs (scaled to points) and their clusters to a run;

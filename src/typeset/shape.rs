@@ -49,7 +49,11 @@ struct Entry {
 pub struct Shaper {
     language: Option<Language>,
     entries: Vec<Entry>,
-    cache: HashMap<(usize, Box<str>), Arc<Shaped>>,
+    /// Per face (index as in `entries`): text → its shaping. Looked up for
+    /// every word, so keyed by `str` (no allocation to look up) and hashed
+    /// with foldhash (seeded per process, so crafted input cannot force
+    /// collisions; nothing iterates the map in hash order).
+    cache: Vec<HashMap<Box<str>, Arc<Shaped>, foldhash::fast::RandomState>>,
     buffer: Option<Buffer>,
 }
 
@@ -59,7 +63,7 @@ impl Shaper {
         Shaper {
             language: Language::from_str(lang).ok(),
             entries: Vec::new(),
-            cache: HashMap::new(),
+            cache: Vec::new(),
             buffer: Some(Buffer::new()),
         }
     }
@@ -83,6 +87,7 @@ impl Shaper {
             font,
             plan,
         });
+        self.cache.push(HashMap::default());
         self.entries.len() - 1
     }
 
@@ -100,14 +105,19 @@ impl Shaper {
     /// document's shaping costs (the stage benchmark shapes these again
     /// with an empty cache).
     pub fn cached(&self) -> Vec<(usize, Box<str>)> {
-        let mut keys: Vec<(usize, Box<str>)> = self.cache.keys().cloned().collect();
+        let mut keys: Vec<(usize, Box<str>)> = self
+            .cache
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.keys().map(move |k| (i, k.clone())))
+            .collect();
         keys.sort_unstable();
         keys
     }
 
     /// Shapes `text` in the face at `index`.
     pub fn shape(&mut self, index: usize, text: &str) -> Arc<Shaped> {
-        if let Some(s) = self.cache.get(&(index, Box::from(text))) {
+        if let Some(s) = self.cache[index].get(text) {
             return Arc::clone(s);
         }
         let entry = &self.entries[index];
@@ -143,8 +153,7 @@ impl Shaper {
         };
         self.buffer = Some(buffer);
         let shaped = Arc::new(shaped);
-        self.cache
-            .insert((index, Box::from(text)), Arc::clone(&shaped));
+        self.cache[index].insert(Box::from(text), Arc::clone(&shaped));
         shaped
     }
 }
