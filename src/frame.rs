@@ -73,9 +73,23 @@ pub struct Glyph {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cluster {
     /// Byte range of the cluster's text in [`GlyphRun::text`].
-    pub text: Range<usize>,
+    pub text: Range<u32>,
     /// Index range of the cluster's glyphs in [`GlyphRun::glyphs`].
-    pub glyphs: Range<usize>,
+    pub glyphs: Range<u32>,
+}
+
+// A layout holds a cluster for nearly every letter of the document: 32-bit
+// offsets keep each at 16 bytes instead of 32.
+impl Cluster {
+    /// [`Cluster::text`] as a range to slice [`GlyphRun::text`] with.
+    pub fn text_range(&self) -> Range<usize> {
+        self.text.start as usize..self.text.end as usize
+    }
+
+    /// [`Cluster::glyphs`] as a range to slice [`GlyphRun::glyphs`] with.
+    pub fn glyph_range(&self) -> Range<usize> {
+        self.glyphs.start as usize..self.glyphs.end as usize
+    }
 }
 
 /// A shaped run of glyphs in one font and size, starting at its item position

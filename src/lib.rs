@@ -327,7 +327,7 @@ fn render_timed(
             Some(sheet) => impose::impose(layout, sheet.size_pt()),
             None => layout,
         };
-        let r = pdf::write_pdf(&layout).map_err(|e| {
+        let r = pdf::write_pdf_owned(layout).map_err(|e| {
             Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
         });
         (r, report.diags, typeset, writing.elapsed())

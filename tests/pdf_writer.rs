@@ -65,6 +65,7 @@ fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) 
             x_offset: p.x_offset as f32 * scale,
             y_offset: p.y_offset as f32 * scale,
         });
+        let (start, i) = (start as u32, i as u32);
         match clusters.last_mut() {
             Some(c) if c.text.start == start => c.glyphs.end = i + 1,
             _ => clusters.push(Cluster {
@@ -74,7 +75,9 @@ fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) 
         }
     }
     for i in 0..clusters.len() {
-        clusters[i].text.end = clusters.get(i + 1).map_or(text.len(), |c| c.text.start);
+        clusters[i].text.end = clusters
+            .get(i + 1)
+            .map_or(text.len() as u32, |c| c.text.start);
     }
     GlyphRun {
         font: FontId(font),
@@ -90,8 +93,8 @@ fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) 
 /// cluster that is not a space.
 fn letter_spaced(mut run: GlyphRun, amount: f32) -> GlyphRun {
     for c in &run.clusters {
-        if !run.text[c.text.clone()].starts_with(' ') {
-            run.glyphs[c.glyphs.end - 1].x_advance += amount;
+        if !run.text[c.text_range()].starts_with(' ') {
+            run.glyphs[c.glyph_range().end - 1].x_advance += amount;
         }
     }
     run
@@ -328,6 +331,11 @@ fn file_is_valid_and_deterministic() {
         write_pdf(&sample_layout()).unwrap(),
         bytes,
         "two writes differ"
+    );
+    assert_eq!(
+        trang::pdf::write_pdf_owned(sample_layout()).unwrap(),
+        bytes,
+        "the writer that frees the layout early writes other bytes"
     );
     assert!(bytes.starts_with(b"%PDF-1.7"));
 }

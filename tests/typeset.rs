@@ -193,8 +193,8 @@ fn twenty_page_fixture_is_set_like_a_book() {
                 let normal =
                     f32::from(font.hmtx().unwrap().advance(space_gid).unwrap()) * run.size / upem;
                 for c in &run.clusters {
-                    if &run.text[c.text.clone()] == " " {
-                        ratios.push(run.glyphs[c.glyphs.start].x_advance / normal);
+                    if &run.text[c.text_range()] == " " {
+                        ratios.push(run.glyphs[c.glyph_range().start].x_advance / normal);
                     }
                 }
             }

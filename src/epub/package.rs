@@ -133,15 +133,8 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
 fn rezip(raw: &[u8], pkg: &Package) -> Result<Vec<u8>, Diagnostic> {
     let zip_err =
         |e: zip::result::ZipError| Diagnostic::error(format!("cannot write the EPUB: {e}"));
+    let write_err = |e: std::io::Error| Diagnostic::error(format!("cannot write the EPUB: {e}"));
     let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(zip_err)?;
-    let mut entries = Vec::new();
-    for i in 0..archive.len() {
-        let mut f = archive.by_index(i).map_err(zip_err)?;
-        let mut data = Vec::new();
-        f.read_to_end(&mut data)
-            .map_err(|e| Diagnostic::error(format!("cannot read the EPUB being written: {e}")))?;
-        entries.push((f.name().to_string(), data));
-    }
     let time = zip_time(pkg.modified);
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
     let stored = SimpleFileOptions::default()
@@ -154,20 +147,30 @@ fn rezip(raw: &[u8], pkg: &Package) -> Result<Vec<u8>, Diagnostic> {
         .last_modified_time(time)
         .unix_permissions(0o644);
     out.start_file("mimetype", stored).map_err(zip_err)?;
-    out.write_all(b"application/epub+zip")
-        .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))?;
-    for (name, data) in entries {
-        let data = match name.as_str() {
+    out.write_all(b"application/epub+zip").map_err(write_err)?;
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).map_err(zip_err)?;
+        let name = f.name().to_string();
+        let fix: fn(&str, &Package) -> String = match name.as_str() {
             "mimetype" => continue,
-            "META-INF/com.apple.ibooks.display-options.xml" => data,
-            "OEBPS/content.opf" => fix_opf(&String::from_utf8_lossy(&data), pkg).into_bytes(),
-            "OEBPS/nav.xhtml" => fix_nav(&String::from_utf8_lossy(&data), pkg).into_bytes(),
-            "OEBPS/toc.ncx" => fix_ncx(&String::from_utf8_lossy(&data), pkg).into_bytes(),
-            _ => data,
+            "OEBPS/content.opf" => fix_opf,
+            "OEBPS/nav.xhtml" => fix_nav,
+            "OEBPS/toc.ncx" => fix_ncx,
+            _ => {
+                // Unchanged (chapters, fonts, styles, images): the
+                // compressed bytes are copied as they are, stamped with
+                // the book's time, instead of inflated and deflated again.
+                out.raw_copy_file_touch(f, time, Some(0o644))
+                    .map_err(zip_err)?;
+                continue;
+            }
         };
+        let mut data = Vec::new();
+        f.read_to_end(&mut data)
+            .map_err(|e| Diagnostic::error(format!("cannot read the EPUB being written: {e}")))?;
         out.start_file(name, deflated).map_err(zip_err)?;
-        out.write_all(&data)
-            .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))?;
+        out.write_all(fix(&String::from_utf8_lossy(&data), pkg).as_bytes())
+            .map_err(write_err)?;
     }
     Ok(out.finish().map_err(zip_err)?.into_inner())
 }

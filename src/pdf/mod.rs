@@ -89,6 +89,28 @@ impl std::error::Error for PdfError {}
 /// The output depends only on `layout`: writing the same layout twice gives
 /// byte-identical files.
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
+    let (saved, links, contents) = pages_and_contents(layout)?;
+    post::finish(saved, layout, &links, contents)
+}
+
+/// [`write_pdf`] for a layout that is not needed afterwards: its glyph runs,
+/// most of its memory, are freed once the page contents are written, before
+/// the file is assembled and serialized. Same bytes as [`write_pdf`].
+pub fn write_pdf_owned(mut layout: Layout) -> Result<Vec<u8>, PdfError> {
+    let (saved, links, contents) = pages_and_contents(&layout)?;
+    for page in &mut layout.pages {
+        page.items.retain(|it| !matches!(it.item, Item::Text(_)));
+        page.items.shrink_to_fit();
+    }
+    post::finish(saved, &layout, &links, contents)
+}
+
+/// The document printpdf built (fonts, images, pages with their link
+/// annotations), the anchor of each link per page, and every page's
+/// compressed content stream.
+type Parts = (lopdf::Document, Vec<Vec<Option<String>>>, Vec<Vec<u8>>);
+
+fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
     if let Some(bad) = layout.outline.iter().find(|e| e.page >= layout.pages.len()) {
         return Err(PdfError::OutlinePage(bad.page));
     }
@@ -221,7 +243,7 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     }
     read_inventory(&saved, &mut fonts)?;
     let contents = compressed_contents(layout, &fonts, &image_names)?;
-    post::finish(saved, layout, &links, contents)
+    Ok((saved, links, contents))
 }
 
 /// The glyph inventory: printpdf subsets each font to the glyphs its pages
@@ -322,10 +344,10 @@ fn read_inventory(
     Ok(())
 }
 
-/// How hard page content streams are compressed. libdeflate's level 9
+/// How hard streams are compressed. libdeflate's level 9
 /// takes about the time zlib needs at level 6 and writes 5 % less; the
 /// levels above 9 (its near-optimal parser) cost 5–10× more for 3 %.
-const CONTENT_LEVEL: i32 = 9;
+pub(crate) const CONTENT_LEVEL: i32 = 9;
 
 /// Every page's content stream, zlib-compressed. Writing and compressing
 /// the pages is most of the PDF writer's work and each page is independent,
@@ -367,23 +389,26 @@ fn compressed_contents(
 }
 
 /// A zlib compressor (libdeflate) reused for many streams.
-struct Deflater(libdeflater::Compressor);
+pub(crate) struct Deflater(libdeflater::Compressor);
 
 impl Deflater {
-    fn new(level: i32) -> Result<Self, PdfError> {
+    pub(crate) fn new(level: i32) -> Result<Self, PdfError> {
         let level = libdeflater::CompressionLvl::new(level)
             .map_err(|e| PdfError::Write(format!("compression level {level}: {e:?}")))?;
         Ok(Deflater(libdeflater::Compressor::new(level)))
     }
 
     /// `data` as a zlib stream.
-    fn zlib(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
+    pub(crate) fn zlib(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
         let mut out = vec![0; self.0.zlib_compress_bound(data.len())];
         let n = self
             .0
             .zlib_compress(data, &mut out)
-            .map_err(|e| PdfError::Write(format!("compressing a page: {e:?}")))?;
+            .map_err(|e| PdfError::Write(format!("compressing a stream: {e:?}")))?;
         out.truncate(n);
+        // The bound is about the input's size, five times the output's:
+        // every page's stream is held until the file is written.
+        out.shrink_to_fit();
         Ok(out)
     }
 }

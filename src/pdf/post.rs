@@ -95,7 +95,7 @@ pub(crate) fn finish(
         }
     }
 
-    doc.compress();
+    compress_streams(&mut doc)?;
     doc.prune_objects();
     doc.renumber_objects();
     let catalog_id = doc
@@ -152,6 +152,27 @@ fn fix_annotations(
         doc.get_dictionary_mut(page_id)
             .map_err(err)?
             .set("Annots", Object::Array(refs));
+    }
+    Ok(())
+}
+
+/// Compresses every stream still uncompressed (fonts, ToUnicode maps,
+/// XMP) as lopdf's `compress` does — Flate, kept only when it saves more
+/// than the filter entry costs — but with libdeflate, which is faster and
+/// smaller than lopdf's zlib at its best level.
+fn compress_streams(doc: &mut Document) -> Result<(), PdfError> {
+    let mut z = super::Deflater::new(super::CONTENT_LEVEL)?;
+    for object in doc.objects.values_mut() {
+        if let Object::Stream(stream) = object
+            && stream.allows_compression
+            && stream.dict.get(b"Filter").is_err()
+        {
+            let compressed = z.zlib(&stream.content)?;
+            if compressed.len() + 19 < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(compressed);
+            }
+        }
     }
     Ok(())
 }

@@ -70,12 +70,13 @@ impl Unit<'_> {
 fn valid_clusters(run: &GlyphRun) -> bool {
     let mut next_glyph = 0;
     run.clusters.iter().all(|c| {
-        let ok = c.glyphs.start == next_glyph
-            && c.glyphs.end >= c.glyphs.start
-            && c.glyphs.end <= run.glyphs.len()
+        let glyphs = c.glyph_range();
+        let ok = glyphs.start == next_glyph
+            && glyphs.end >= glyphs.start
+            && glyphs.end <= run.glyphs.len()
             && c.text.start <= c.text.end
-            && run.text.get(c.text.clone()).is_some();
-        next_glyph = c.glyphs.end;
+            && run.text.get(c.text_range()).is_some();
+        next_glyph = glyphs.end;
         ok
     }) && next_glyph == run.glyphs.len()
 }
@@ -97,7 +98,7 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
     let mut out: Vec<Unit> = Vec::new();
     let mut pending = String::new();
     for c in &run.clusters {
-        let text = &run.text[c.text.clone()];
+        let text = &run.text[c.text_range()];
         if c.glyphs.is_empty() {
             match out.last_mut() {
                 Some(last) => last.text.to_mut().push_str(text),
@@ -112,7 +113,7 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
         };
         out.push(Unit {
             text,
-            glyphs: &run.glyphs[c.glyphs.clone()],
+            glyphs: &run.glyphs[c.glyph_range()],
             fallback: false,
         });
     }
@@ -149,9 +150,8 @@ fn char_spacing(run: &GlyphRun, width: impl Fn(&Glyph) -> f32) -> f32 {
 pub(crate) fn one_glyph_per_char(run: &GlyphRun) -> bool {
     run.glyphs.len() == run.clusters.len()
         && run.clusters.iter().enumerate().all(|(i, c)| {
-            c.glyphs.start == i
-                && c.glyphs.end == i + 1
-                && run.text.get(c.text.clone()).is_some_and(|t| {
+            c.glyph_range() == (i..i + 1)
+                && run.text.get(c.text_range()).is_some_and(|t| {
                     let mut chars = t.chars();
                     chars.next().is_some() && chars.next().is_none()
                 })
@@ -160,7 +160,7 @@ pub(crate) fn one_glyph_per_char(run: &GlyphRun) -> bool {
 
 /// The text of `run`'s `i`-th cluster (valid indices only).
 pub(crate) fn cluster_text(run: &GlyphRun, i: usize) -> &str {
-    &run.text[run.clusters[i].text.clone()]
+    &run.text[run.clusters[i].text_range()]
 }
 
 /// Whether `run` can be written glyph by glyph: one glyph per character,

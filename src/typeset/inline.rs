@@ -168,6 +168,10 @@ impl ItemList {
 const TRACKING_STRETCH_EM: f32 = 0.01;
 const TRACKING_SHRINK_EM: f32 = 0.005;
 
+/// Glyphs a new run has room for before it grows (a line of body text
+/// holds about 60).
+const RUN_CAPACITY: usize = 64;
+
 /// Shared state of the typesetter for paragraphs.
 pub struct InlineEngine<'a> {
     /// The shaper (with its word cache).
@@ -589,9 +593,12 @@ impl<'a> InlineEngine<'a> {
                             font,
                             size: st.size,
                             color: st.color,
-                            glyphs: Vec::new(),
-                            text: String::new(),
-                            clusters: Vec::new(),
+                            // Room for a typical line, trimmed when the
+                            // line is done: grown a glyph at a time, these
+                            // vectors were the typesetter's main cost.
+                            glyphs: Vec::with_capacity(RUN_CAPACITY),
+                            text: String::with_capacity(2 * RUN_CAPACITY),
+                            clusters: Vec::with_capacity(RUN_CAPACITY),
                         }),
                     },
                     si,
@@ -702,6 +709,12 @@ impl<'a> InlineEngine<'a> {
             _ => 0.0,
         };
         for (mut run, si) in runs {
+            if let Item::Text(r) = &mut run.item {
+                // The layout holds every run until the PDF is written.
+                r.glyphs.shrink_to_fit();
+                r.clusters.shrink_to_fit();
+                r.text.shrink_to_fit();
+            }
             let st = &para.styles[si];
             let (a, d) = self.extents(st);
             out.ascent = out.ascent.max(a + st.rise);
@@ -899,9 +912,10 @@ fn append_clusters(
             .get(j)
             .map_or(text.len(), |g| g.cluster as usize)
             .max(c as usize);
+        // Offsets within a run, which is at most one line: far below 4 GiB.
         run.clusters.push(Cluster {
-            text: base + c as usize..base + text_end,
-            glyphs: first_glyph + i..first_glyph + j,
+            text: (base + c as usize) as u32..(base + text_end) as u32,
+            glyphs: (first_glyph + i) as u32..(first_glyph + j) as u32,
         });
         if tracking != 0.0 {
             run.glyphs[first_glyph + j - 1].x_advance += tracking;
