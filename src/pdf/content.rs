@@ -51,6 +51,27 @@ fn centi(v: f32) -> i64 {
 }
 
 /// Appends `v` as four upper-case hex digits (a two-byte glyph code).
+/// Appends `v` in decimal (what `write!` does, without the formatting
+/// machinery: this runs for every word space of the document).
+fn push_int(out: &mut Vec<u8>, v: i32) {
+    let mut digits = [0u8; 11];
+    let mut at = digits.len();
+    let mut n = v.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 fn push_hex16(out: &mut Vec<u8>, v: u16) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let nibble = |shift: u16| HEX[usize::from((v >> shift) & 0xF)];
@@ -270,7 +291,7 @@ impl TjArray {
         if !self.bytes.is_empty() {
             self.bytes.push(b' ');
         }
-        let _ = write!(self.bytes, "{thousandths}");
+        push_int(&mut self.bytes, thousandths);
     }
 
     /// Writes the array as a `TJ` (when it shows any glyph) and empties it.
@@ -306,6 +327,15 @@ mod tests {
         for (v, d, want) in cases {
             assert_eq!(num(v, d), want, "{v}");
             assert_eq!(round(v, d).to_string(), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn integers_are_written_as_write_does() {
+        for v in [0, 7, -7, 10, -10, 215, -215, 99_999, i32::MAX, i32::MIN] {
+            let mut out = Vec::new();
+            push_int(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
         }
     }
 

@@ -131,23 +131,33 @@ struct Ctx {
 
 /// Builds the flow: title block, contents (when `doc.meta.toc`; `toc_pages`
 /// are the entries' folios from a previous pass), body, then notes.
+///
+/// A long body is set in two halves at once, split at a top-level heading
+/// (see [`split_point`]): the second half on its own thread with its own
+/// engine, then joined to the first exactly as if it had been set after it
+/// (paragraph numbers, font ids, the space between them, one warning per
+/// HTML tag), so the flow is the same as when set in one go.
 pub fn build_flow(
     doc: &Document,
     setup: &PageSetup,
     engine: &mut InlineEngine,
     toc_pages: Option<&[usize]>,
 ) -> FlowDoc {
-    let mut b = Builder {
-        doc,
-        setup,
-        engine,
-        flow: Vec::new(),
-        para: 0,
-        notes: doc.footnote_order(),
-        lang: Arc::from(doc.meta.lang.as_str()),
-        diags: Diagnostics::default(),
-        warned: Default::default(),
-    };
+    build_flow_split(doc, setup, engine, toc_pages, split_point(doc))
+}
+
+/// [`build_flow`] with the body split before top-level block `split`, or
+/// set in one go.
+fn build_flow_split(
+    doc: &Document,
+    setup: &PageSetup,
+    engine: &mut InlineEngine,
+    toc_pages: Option<&[usize]>,
+    split: Option<usize>,
+) -> FlowDoc {
+    let fonts = engine.fonts;
+    let recording = engine.recorded_breaks.is_some();
+    let mut b = Builder::new(doc, setup, engine);
     b.title_block();
     if doc.meta.toc {
         b.toc(toc_pages);
@@ -161,13 +171,93 @@ pub fn build_flow(
         size: setup.body_size,
         list_depth: 0,
     };
-    b.blocks(&doc.blocks, &ctx);
+    match split.filter(|&k| k > 0 && k < doc.blocks.len()) {
+        None => b.blocks(&doc.blocks, &ctx),
+        Some(k) => {
+            let (first, second) = doc.blocks.split_at(k);
+            let half = std::thread::scope(|scope| {
+                let worker = scope.spawn(|| {
+                    let mut engine = InlineEngine::new(fonts, &doc.meta.lang);
+                    if recording {
+                        engine.recorded_breaks = Some(Vec::new());
+                    }
+                    let mut b2 = Builder::new(doc, setup, &mut engine);
+                    // Stands for what the first half ends with, so that a
+                    // space at the start is kept (see `Builder::join`).
+                    b2.flow.push(Flow::Space(UNSET_SPACE));
+                    b2.blocks(second, &ctx);
+                    let (flow, para, warnings) = (b2.flow, b2.para, b2.warnings);
+                    let faces = (0..engine.shaper.face_count())
+                        .map(|i| Arc::clone(engine.shaper.face(i)))
+                        .collect::<Vec<_>>();
+                    let breaks = engine.recorded_breaks.take();
+                    SecondHalf {
+                        flow,
+                        para,
+                        warnings,
+                        faces,
+                        breaks,
+                    }
+                });
+                b.blocks(first, &ctx);
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            b.join(half);
+        }
+    }
     let notes = b.notes();
     FlowDoc {
         body: b.flow,
         notes,
-        diags: b.diags,
+        diags: b
+            .warnings
+            .into_iter()
+            .fold(Diagnostics::default(), |mut d, (_, w)| {
+                d.push(w);
+                d
+            }),
     }
+}
+
+/// Source bytes of body text below which a document is set in one go (a
+/// thread and a second engine cost more than they save).
+const SPLIT_MIN_BYTES: usize = 64 * 1024;
+
+/// Where to split a long body between two threads: the top-level heading
+/// of level 1 or 2 nearest the middle of the source, if the document is long
+/// enough and the machine has a second core. A heading starts afresh (no
+/// indent carried over, no paragraph announcing it), which is what lets the
+/// halves be set apart.
+fn split_point(doc: &Document) -> Option<usize> {
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (first, last) = (doc.blocks.first()?, doc.blocks.last()?);
+    let total = last.span.end.saturating_sub(first.span.start);
+    if !parallel || total < SPLIT_MIN_BYTES {
+        return None;
+    }
+    let middle = first.span.start + total / 2;
+    doc.blocks
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, b)| matches!(b.kind, BlockKind::Heading { level, .. } if level <= 2))
+        .min_by_key(|(_, b)| b.span.start.abs_diff(middle))
+        .map(|(k, _)| k)
+}
+
+/// A space no block asks for: marks the start of a second half's flow.
+const UNSET_SPACE: f32 = -1.0;
+
+/// What the thread setting the second half of the body gives back.
+struct SecondHalf {
+    flow: Vec<Flow>,
+    para: usize,
+    warnings: Vec<(String, Diagnostic)>,
+    /// Its engine's faces, in the order of its font ids.
+    faces: Vec<Arc<crate::fonts::Face>>,
+    breaks: Option<Vec<crate::typeset::inline::BreakInput>>,
 }
 
 struct Builder<'a, 'e, 'f> {
@@ -178,13 +268,86 @@ struct Builder<'a, 'e, 'f> {
     para: usize,
     notes: Vec<String>,
     lang: Arc<str>,
-    /// Warnings for the user (inline HTML the PDF cannot render).
-    diags: Diagnostics,
+    /// Warnings for the user (inline HTML the PDF cannot render), each with
+    /// the tag it is about.
+    warnings: Vec<(String, Diagnostic)>,
     /// Tags already warned about (one warning per tag name).
     warned: std::collections::BTreeSet<String>,
 }
 
+impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
+    fn new(doc: &'a Document, setup: &'a PageSetup, engine: &'e mut InlineEngine<'f>) -> Self {
+        Builder {
+            doc,
+            setup,
+            engine,
+            flow: Vec::new(),
+            para: 0,
+            notes: doc.footnote_order(),
+            lang: Arc::from(doc.meta.lang.as_str()),
+            warnings: Vec::new(),
+            warned: Default::default(),
+        }
+    }
+}
+
 impl Builder<'_, '_, '_> {
+    /// Appends a second half set on another thread as if this builder had
+    /// set it: its paragraph numbers follow on, its font ids become this
+    /// engine's (faces registered in the order it first used them, as one
+    /// engine would have), its opening space merges with a space this flow
+    /// ends with, and its warnings about tags already warned about go.
+    fn join(&mut self, half: SecondHalf) {
+        let ids: Vec<crate::frame::FontId> = half
+            .faces
+            .iter()
+            .map(|face| {
+                let i = self.engine.shaper.face_index(face);
+                while self.engine.font_ids.len() <= i {
+                    let next = self.engine.font_ids.len();
+                    self.engine.font_ids.push(crate::frame::FontId(next));
+                }
+                self.engine.font_ids[i]
+            })
+            .collect();
+        let offset = self.para;
+        let renumber = |line: &mut FlowLine| {
+            // 0 is no paragraph (a rule, a unit slot).
+            if line.para != 0 {
+                line.para += offset;
+            }
+            for it in &mut line.items {
+                if let Item::Text(run) = &mut it.item {
+                    run.font = ids[run.font.0];
+                }
+            }
+        };
+        let mut flow = half.flow.into_iter();
+        match flow.next() {
+            Some(Flow::Space(s)) if s == UNSET_SPACE => {}
+            Some(Flow::Space(s)) => self.space(s),
+            other => self.flow.extend(other),
+        }
+        for mut f in flow {
+            if let Flow::Line(line) = &mut f {
+                renumber(line);
+                if let Some(header) = &mut line.header {
+                    renumber(header);
+                }
+            }
+            self.flow.push(f);
+        }
+        self.para += half.para;
+        for (tag, warning) in half.warnings {
+            if self.warned.insert(tag.clone()) {
+                self.warnings.push((tag, warning));
+            }
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.engine.recorded_breaks, half.breaks) {
+            mine.extend(theirs);
+        }
+    }
+
     /// The full-measure context for a block that spans both columns, when
     /// `ctx` is the top level of a two-column body.
     fn spanning(&self, ctx: &Ctx) -> Option<Ctx> {
@@ -479,5 +642,92 @@ impl Builder<'_, '_, '_> {
             }),
         };
         FlowLine::unit(vec![rule], height)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Paper;
+
+    /// Everything a flow holds, as text (floats written exactly), with the
+    /// font ids the engine handed out, the faces behind them in order, and
+    /// the warnings.
+    fn snapshot(
+        doc: &Document,
+        setup: &PageSetup,
+        fonts: &crate::fonts::FontSet,
+        split: Option<usize>,
+    ) -> String {
+        let mut engine = InlineEngine::new(fonts, &doc.meta.lang);
+        let flow = build_flow_split(doc, setup, &mut engine, None, split);
+        let faces: Vec<&str> = (0..engine.shaper.face_count())
+            .map(|i| engine.shaper.face(i).postscript_name.as_str())
+            .collect();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            flow.body, flow.notes, engine.font_ids, faces, flow.diags
+        )
+    }
+
+    /// Setting the body as two halves on two threads gives the very flow
+    /// that setting it in one go gives, wherever it is split at a heading.
+    #[test]
+    fn two_halves_give_the_same_flow_as_one() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut sources: Vec<crate::diag::SourceFile> = ["long.md", "mixed.md", "booklet-18.md"]
+            .iter()
+            .map(|f| {
+                let path = root.join(f);
+                let text = std::fs::read_to_string(&path).unwrap();
+                crate::diag::SourceFile::new(path, text)
+            })
+            .collect();
+        // Tags the PDF cannot render, on both sides of every heading: one
+        // warning per tag, from whichever half meets it first.
+        let mut tags = String::from("---\ntitle: Thẻ\n---\n\n");
+        for i in 0..6 {
+            tags.push_str(&format!(
+                "# Phần {i}\n\nMột <blink>hai</blink> ba <marquee{i}>bốn</marquee{i}>.\n\n"
+            ));
+        }
+        sources.push(crate::diag::SourceFile::new(root.join("tags.md"), tags));
+        for source in sources {
+            let name = source.path.display().to_string();
+            let mut diags = Diagnostics::default();
+            let prepared = crate::prepare_source(source, &Default::default(), &mut diags)
+                .unwrap_or_else(|| panic!("{name}: {diags:?}"));
+            let doc = &prepared.doc;
+            let setup = PageSetup::new(Paper::A5, &prepared.fonts);
+            let headings: Vec<usize> = doc
+                .blocks
+                .iter()
+                .enumerate()
+                .skip(1)
+                .filter(|(_, b)| matches!(b.kind, BlockKind::Heading { .. }))
+                .map(|(k, _)| k)
+                .collect();
+            assert!(headings.len() >= 2, "{name}: {} headings", headings.len());
+            let whole = snapshot(doc, &setup, &prepared.fonts, None);
+            assert!(
+                whole.len() > 2_000,
+                "{name}: a flow of {} bytes",
+                whole.len()
+            );
+            for k in [
+                headings[0],
+                headings[headings.len() / 2],
+                headings[headings.len() - 1],
+            ] {
+                let halves = snapshot(doc, &setup, &prepared.fonts, Some(k));
+                assert!(
+                    whole == halves,
+                    "{name}: split before block {k} gives another flow"
+                );
+            }
+            if name.ends_with("tags.md") {
+                assert_eq!(whole.matches("has no PDF rendering").count(), 7, "{whole}");
+            }
+        }
     }
 }

@@ -111,13 +111,14 @@ impl Builder<'_, '_, '_> {
                         && lang_attribute(tag).is_none()
                         && self.warned.insert(name.clone())
                     {
-                        self.diags.push(
+                        self.warnings.push((
+                            name.clone(),
                             Diagnostic::warning(format!(
                                 "inline HTML `<{name}>` has no PDF rendering; its text is kept"
                             ))
                             .at(&self.doc.source, inl.span)
                             .help("the PDF renders b, strong, i, em, u, s, sup, sub, br, small, mark, code and kbd"),
-                        );
+                        ));
                     }
                     if let Some(name) = tag_name(tag) {
                         if name == "br" {
