@@ -698,7 +698,6 @@ mod tests {
             let prepared = crate::prepare_source(source, &Default::default(), &mut diags)
                 .unwrap_or_else(|| panic!("{name}: {diags:?}"));
             let doc = &prepared.doc;
-            let setup = PageSetup::new(Paper::A5, &prepared.fonts);
             let headings: Vec<usize> = doc
                 .blocks
                 .iter()
@@ -708,25 +707,31 @@ mod tests {
                 .map(|(k, _)| k)
                 .collect();
             assert!(headings.len() >= 2, "{name}: {} headings", headings.len());
-            let whole = snapshot(doc, &setup, &prepared.fonts, None);
-            assert!(
-                whole.len() > 2_000,
-                "{name}: a flow of {} bytes",
-                whole.len()
-            );
-            for k in [
-                headings[0],
-                headings[headings.len() / 2],
-                headings[headings.len() - 1],
+            for setup in [
+                PageSetup::new(Paper::A5, &prepared.fonts),
+                PageSetup::with(Paper::A4, true, 2, &prepared.fonts),
             ] {
-                let halves = snapshot(doc, &setup, &prepared.fonts, Some(k));
+                let whole = snapshot(doc, &setup, &prepared.fonts, None);
                 assert!(
-                    whole == halves,
-                    "{name}: split before block {k} gives another flow"
+                    whole.len() > 2_000,
+                    "{name}: a flow of {} bytes",
+                    whole.len()
                 );
-            }
-            if name.ends_with("tags.md") {
-                assert_eq!(whole.matches("has no PDF rendering").count(), 7, "{whole}");
+                for k in [
+                    headings[0],
+                    headings[headings.len() / 2],
+                    headings[headings.len() - 1],
+                ] {
+                    let halves = snapshot(doc, &setup, &prepared.fonts, Some(k));
+                    assert!(
+                        whole == halves,
+                        "{name}, {} column(s): split before block {k} gives another flow",
+                        setup.columns
+                    );
+                }
+                if name.ends_with("tags.md") {
+                    assert_eq!(whole.matches("has no PDF rendering").count(), 7, "{whole}");
+                }
             }
         }
     }
