@@ -143,7 +143,14 @@ pub fn build_flow(
     engine: &mut InlineEngine,
     toc_pages: Option<&[usize]>,
 ) -> FlowDoc {
-    build_flow_split(doc, setup, engine, toc_pages, split_point(doc))
+    // An engine recording its paragraphs (the stage benchmarks) sets the
+    // body in one go, so that it sees every paragraph and every word.
+    let split = if engine.recorded_breaks.is_some() {
+        None
+    } else {
+        split_point(doc)
+    };
+    build_flow_split(doc, setup, engine, toc_pages, split)
 }
 
 /// [`build_flow`] with the body split before top-level block `split`, or
@@ -156,7 +163,6 @@ fn build_flow_split(
     split: Option<usize>,
 ) -> FlowDoc {
     let fonts = engine.fonts;
-    let recording = engine.recorded_breaks.is_some();
     let mut b = Builder::new(doc, setup, engine);
     b.title_block();
     if doc.meta.toc {
@@ -178,9 +184,6 @@ fn build_flow_split(
             let half = std::thread::scope(|scope| {
                 let worker = scope.spawn(|| {
                     let mut engine = InlineEngine::new(fonts, &doc.meta.lang);
-                    if recording {
-                        engine.recorded_breaks = Some(Vec::new());
-                    }
                     let mut b2 = Builder::new(doc, setup, &mut engine);
                     // Stands for what the first half ends with, so that a
                     // space at the start is kept (see `Builder::join`).
@@ -190,13 +193,11 @@ fn build_flow_split(
                     let faces = (0..engine.shaper.face_count())
                         .map(|i| Arc::clone(engine.shaper.face(i)))
                         .collect::<Vec<_>>();
-                    let breaks = engine.recorded_breaks.take();
                     SecondHalf {
                         flow,
                         para,
                         warnings,
                         faces,
-                        breaks,
                     }
                 });
                 b.blocks(first, &ctx);
@@ -257,7 +258,6 @@ struct SecondHalf {
     warnings: Vec<(String, Diagnostic)>,
     /// Its engine's faces, in the order of its font ids.
     faces: Vec<Arc<crate::fonts::Face>>,
-    breaks: Option<Vec<crate::typeset::inline::BreakInput>>,
 }
 
 struct Builder<'a, 'e, 'f> {
@@ -342,9 +342,6 @@ impl Builder<'_, '_, '_> {
             if self.warned.insert(tag.clone()) {
                 self.warnings.push((tag, warning));
             }
-        }
-        if let (Some(mine), Some(theirs)) = (&mut self.engine.recorded_breaks, half.breaks) {
-            mine.extend(theirs);
         }
     }
 
