@@ -9,10 +9,12 @@
 //! most of the writer's time:
 //!
 //! * text: one `TJ` per stretch of glyphs, codes grouped into hex strings,
-//!   adjustments in whole thousandths of an em; `Ts` for marks raised or
-//!   lowered by GPOS, `/ActualText` spans where the CMap alone cannot give
-//!   the source text back (module `text`);
-//! * every number is rounded (no float noise), text is placed with `Td`.
+//!   adjustments in whole thousandths of an em; a line's letter-spacing as
+//!   one `Tc`, so that only word spaces and kerned pairs carry a number;
+//!   `Ts` for marks raised or lowered by GPOS, `/ActualText` spans where the
+//!   CMap alone cannot give the source text back (module `text`);
+//! * every number is rounded (no float noise), text is placed with `Td`;
+//! * pages are written and compressed (libdeflate) on all cores.
 //!
 //! printpdf renumbers glyphs when it subsets a font, and takes each glyph's
 //! ToUnicode text from the operations that show it; so the first page
@@ -358,7 +360,12 @@ fn compressed_contents(
     fonts: &BTreeMap<usize, FontUse>,
     image_names: &BTreeMap<[u8; 32], String>,
 ) -> Result<Vec<Vec<u8>>, PdfError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // A thread and a compressor (about a megabyte of tables) per few pages
+    // at most: a short document is written on the calling thread.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(layout.pages.len().div_ceil(PAGES_PER_THREAD))
+        .max(1);
     let chunk = layout.pages.len().div_ceil(threads).max(1);
     let one = |pages: &[crate::frame::Page]| -> Result<Vec<Vec<u8>>, PdfError> {
         let mut z = Deflater::new(CONTENT_LEVEL)?;
@@ -367,6 +374,9 @@ fn compressed_contents(
             .map(|page| z.zlib(&page_content(page, fonts, image_names)))
             .collect()
     };
+    if threads == 1 {
+        return one(&layout.pages);
+    }
     let parts: Vec<Result<Vec<Vec<u8>>, PdfError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = layout
             .pages
@@ -387,6 +397,9 @@ fn compressed_contents(
     }
     Ok(out)
 }
+
+/// Pages below which splitting the page writing between threads does not pay.
+const PAGES_PER_THREAD: usize = 8;
 
 /// A zlib compressor (libdeflate) reused for many streams.
 pub(crate) struct Deflater(libdeflater::Compressor);
