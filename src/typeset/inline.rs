@@ -812,12 +812,7 @@ impl LineSpacing {
         if ratio == 0.0 {
             return None;
         }
-        let LineCtx {
-            para,
-            frags,
-            items,
-            slots,
-        } = *ctx;
+        let (para, frags, items, slots) = (ctx.para, ctx.frags, ctx.items, ctx.slots);
         let spend = |stretch: f32, shrink: f32| {
             if ratio > 0.0 {
                 ratio * stretch
