@@ -224,15 +224,14 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
     c.set_fill(run.color);
     c.move_text_to(x, y);
 
-    let width = |g: &Glyph| font.width(g.id) * run.size / 1000.0;
-    let spacing = char_spacing(run, width);
-    c.set_char_spacing(spacing);
     let mut placer = Placer {
         font,
         size: run.size,
-        spacing,
+        spacing: 0.0,
         pdf_x: 0.0,
     };
+    placer.spacing = char_spacing(run, |g| placer.width(g));
+    c.set_char_spacing(placer.spacing);
     let mut tj = TjArray::default();
     if plain(run, font) {
         let mut pen = 0.0f32;
@@ -268,7 +267,7 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
             // Extractors take an ActualText span's extent from its last
             // glyph: draw the glyph that reaches furthest right last, so a
             // mark moved back over its base does not open a word gap.
-            placed.sort_by(|a, b| (a.0 + width(a.1)).total_cmp(&(b.0 + width(b.1))));
+            placed.sort_by(|a, b| (a.0 + placer.width(a.1)).total_cmp(&(b.0 + placer.width(b.1))));
         }
         for (target, g) in placed {
             if (g.y_offset - c.rise).abs() > EPS {

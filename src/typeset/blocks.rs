@@ -302,11 +302,7 @@ impl Builder<'_, '_, '_> {
             .faces
             .iter()
             .map(|face| {
-                let i = self.engine.shaper.face_index(face);
-                while self.engine.font_ids.len() <= i {
-                    let next = self.engine.font_ids.len();
-                    self.engine.font_ids.push(crate::frame::FontId(next));
-                }
+                let i = self.engine.register(face);
                 self.engine.font_ids[i]
             })
             .collect();

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use hyphenation::{Hyphenator, Language as HyphLang, Load, Standard};
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
-use crate::fonts::{FontSet, Role, Style};
+use crate::fonts::{Face, FontSet, Role, Style};
 use crate::frame::{
     Cluster, FontId, Glyph, GlyphRun, Item, LinkArea, LinkTarget, Point, Positioned, Rgb,
 };
@@ -219,7 +219,13 @@ impl<'a> InlineEngine<'a> {
 
     /// The shaper face index for a style.
     pub fn face_for(&mut self, style: &TextStyle) -> usize {
-        let face = self.fonts.face(style.role, style.style);
+        let fonts = self.fonts;
+        self.register(fonts.face(style.role, style.style))
+    }
+
+    /// The shaper face index of `face`, registering it (and giving it the
+    /// next font id) on first use.
+    pub fn register(&mut self, face: &Arc<Face>) -> usize {
         let i = self.shaper.face_index(face);
         while self.font_ids.len() <= i {
             self.font_ids.push(FontId(self.font_ids.len()));
