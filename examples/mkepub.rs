@@ -5,6 +5,7 @@ fn main() {
     let text = std::fs::read_to_string(&input).unwrap();
     let mut diags = trang::diag::Diagnostics::default();
     let doc = trang::markdown::parse(trang::diag::SourceFile::new(&input, text), &mut diags);
+    let doc = trang::resolve::resolve(doc, &mut diags);
     let fonts =
         trang::fonts::FontSet::load(&trang::fonts::FontSet::bundled_dir(), &mut diags).unwrap();
     let opts = trang::epub::EpubOptions {

@@ -6,8 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::doc::{Block, BlockKind, Document, Inline, InlineKind, Span};
+use crate::doc::{Block, BlockKind, Inline, InlineKind, Span};
 use crate::fonts::{FontSet, Role, Style};
+use crate::resolve::Book;
 
 /// How many places are listed for one missing character.
 const MAX_PLACES: usize = 5;
@@ -20,7 +21,7 @@ struct Ctx {
 }
 
 /// Checks every character of `doc`; one error per uncovered character.
-pub fn check(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
+pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
     // Missing character → places (byte offsets), in document order.
     let mut missing: BTreeMap<char, (usize, Vec<usize>)> = BTreeMap::new();
     let mut order = 0usize;
@@ -214,7 +215,11 @@ fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx))
                 };
                 stack.extend(alt.iter().rev().map(|i| (i, c2)));
             }
-            InlineKind::FootnoteRef(_) | InlineKind::SoftBreak | InlineKind::HardBreak => {}
+            InlineKind::FootnoteRef(_)
+            | InlineKind::NoteRef { .. }
+            | InlineKind::Anchor(_)
+            | InlineKind::SoftBreak
+            | InlineKind::HardBreak => {}
         }
     }
 }

@@ -299,8 +299,20 @@ pub enum InlineKind {
         /// Alternative text.
         alt: Vec<Inline>,
     },
-    /// A footnote reference `[^label]`.
+    /// A footnote reference `[^label]` as the reader found it; the resolver
+    /// turns it into [`InlineKind::NoteRef`] (or text when no note has the label).
     FootnoteRef(String),
+    /// A resolved reference to note `number` (1-based, in order of first
+    /// reference); `nth` counts the references to that note (1 = the first,
+    /// which places the note).
+    NoteRef {
+        /// The note's number.
+        number: usize,
+        /// 1 for the first reference to the note, 2 for the second, ….
+        nth: usize,
+    },
+    /// A link target the author placed (`<a name>`, `id` in raw HTML): its id.
+    Anchor(String),
     /// A soft line break (a space when rendered).
     SoftBreak,
     /// A hard line break.
@@ -365,31 +377,6 @@ impl Document {
     /// The footnote defined with `label`, if any.
     pub fn footnote(&self, label: &str) -> Option<&Footnote> {
         self.footnotes.iter().find(|f| f.label == label)
-    }
-
-    /// The dateline to print above the title: explicit, else from the date.
-    pub fn dateline(&self) -> Option<String> {
-        self.meta.dateline.clone().or_else(|| {
-            self.meta.date.map(|d| {
-                if self.meta.lang.starts_with("vi") {
-                    d.vietnamese_dateline()
-                } else {
-                    d.iso()
-                }
-            })
-        })
-    }
-
-    /// The source line of the title block, labelled in the book's language
-    /// (`Nguồn: Dangcongsan.vn`): both the EPUB title page and the PDF title
-    /// block print it, under the authors.
-    pub fn source_line(&self) -> Option<String> {
-        let label = if self.meta.lang.starts_with("vi") {
-            "Nguồn"
-        } else {
-            "Source"
-        };
-        self.meta.source.as_ref().map(|s| format!("{label}: {s}"))
     }
 }
 

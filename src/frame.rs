@@ -198,6 +198,9 @@ pub enum Item {
     Link(LinkArea),
     /// A named destination at this position (heading ids, footnotes).
     Anchor(String),
+    /// The first reference to note `n` (zero-based) stands here: the
+    /// paginator sets the note at the foot of this page. Draws nothing.
+    NoteRef(usize),
 }
 
 /// An item and its position on the page.

@@ -2,8 +2,8 @@
 //!
 //! The pipeline, one module per stage:
 //! ```text
-//! input ─► markdown (+frontmatter) ─► doc::Document ─┬─► epub ─► NAME.epub
-//!                                                    └─► typeset ─► frame::Layout ─► pdf ─► NAME.pdf
+//! input ─► markdown (+frontmatter) ─► doc::Document ─► resolve ─► resolve::Book ─┬─► epub ─► NAME.epub
+//!                                                                               └─► typeset ─► frame::Layout ─► pdf ─► NAME.pdf
 //! ```
 //! [`prepare`] runs everything `trang check` checks; [`build`] then runs the
 //! writers and writes each output atomically.
@@ -23,19 +23,21 @@ pub mod input;
 pub mod markdown;
 pub mod output;
 pub mod pdf;
+pub mod resolve;
 pub mod typeset;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use diag::{Diagnostic, Diagnostics};
-use doc::Document;
 use fonts::FontSet;
 
 /// A document that passed every check, with the fonts it will be drawn in.
 pub struct Prepared {
-    /// The parsed document.
-    pub doc: Document,
+    /// The parsed and resolved document (it dereferences to the
+    /// [`Document`] tree).
+    pub doc: resolve::Book,
     /// The font set (bundled, `--fonts` or front matter `fonts:`).
     pub fonts: FontSet,
     /// How long reading, parsing and checking took.
@@ -148,10 +150,12 @@ fn prepare_timed(
     }
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
+    // Stage 2: the model resolved: chapters, ids, notes, links, headings, words.
+    let doc = resolve::resolve(doc, diags);
     let parsed = Instant::now();
-    // Stage 2: local images exist.
+    // Stage 3: local images exist.
     input::check_images(&doc, &opts.allow_outside, diags);
-    // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
+    // Stage 4: fonts: --fonts, else front matter `fonts:`, else the bundled set.
     let dir = match (&opts.fonts, &doc.meta.fonts) {
         (Some(dir), _) => dir.to_path_buf(),
         (None, Some(dir)) => input::base_dir(&doc).join(dir),
@@ -164,7 +168,7 @@ fn prepare_timed(
             return None;
         }
     };
-    // Stage 4: every character has a glyph in the face that draws it.
+    // Stage 5: every character has a glyph in the face that draws it.
     coverage::check(&doc, &fonts, diags);
     if diags.has_errors() {
         return None;
@@ -332,7 +336,7 @@ fn render_timed(
         });
         (r, report.diags, typeset, writing.elapsed())
     };
-    // Stage 5: the writers share only the document, so they run in parallel.
+    // Stage 6: the writers share only the document, so they run in parallel.
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
             scope.spawn(|| {

@@ -111,18 +111,18 @@ fn footnotes_stand_on_the_page_of_their_reference() {
     let (p, layout, _) = layout_of(&mixed());
     let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
     let pages: Vec<String> = text.split('\u{c}').map(fold).collect();
-    let order = p.doc.footnote_order();
-    assert_eq!(order.len(), 4);
-    for (i, label) in order.iter().enumerate() {
-        let n = i + 1;
-        let at = anchor_page(&layout, &format!("fnref-{n}")).expect("reference anchor");
-        let note = anchor_page(&layout, &format!("fn-{n}")).expect("note anchor");
+    assert_eq!(p.doc.notes.len(), 4);
+    for (i, resolved) in p.doc.notes.iter().enumerate() {
+        let (n, label) = (i + 1, &resolved.label);
+        let at = anchor_page(&layout, &resolved.ref_ids[0]).expect("reference anchor");
+        let note = anchor_page(&layout, &resolved.id).expect("note anchor");
         assert_eq!(at, note, "note {n} (`{label}`)");
         // The first words of the note's text are on that page, after its number.
-        let body = trang::doc::plain_text(match &p.doc.footnote(label).unwrap().blocks[0].kind {
-            trang::doc::BlockKind::Paragraph(c) => c,
-            other => panic!("{other:?}"),
-        });
+        let body =
+            trang::doc::plain_text(match &p.doc.footnotes[resolved.footnote].blocks[0].kind {
+                trang::doc::BlockKind::Paragraph(c) => c,
+                other => panic!("{other:?}"),
+            });
         let start: Vec<&str> = body.split_whitespace().take(4).collect();
         let needle = format!("{n}. {}", start.join(" "));
         assert!(

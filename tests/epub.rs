@@ -33,6 +33,7 @@ fn parse(md: &str, path: &Path) -> (Document, Diagnostics) {
 fn build(md: &str, path: &Path, fonts: &FontSet) -> (Vec<u8>, Diagnostics) {
     let (doc, mut diags) = parse(md, path);
     let opts = EpubOptions { modified: MODIFIED };
+    let doc = trang::resolve::resolve(doc, &mut diags);
     match write_epub(&doc, fonts, &opts, &mut diags) {
         Ok(bytes) => (bytes, diags),
         Err(e) => panic!("{} failed:\n{}", path.display(), e.render()),
@@ -299,6 +300,7 @@ fn epubcheck_accepts_every_book() {
         let path = dir.path().join(format!("example-{n:03}.md"));
         let (mut doc, mut diags) = parse(md, &path);
         fix_images(&mut doc.blocks, &image);
+        let doc = trang::resolve::resolve(doc, &mut diags);
         let epub = write_epub(
             &doc,
             &fonts,
@@ -477,6 +479,7 @@ fn raw_script_is_dropped_with_its_line_and_br_becomes_xhtml() {
 fn a_missing_image_is_an_error_at_its_place() {
     let path = root().join("tests/fixtures/missing.md");
     let (doc, mut diags) = parse("Chữ.\n\n![ảnh](khong-co.png)\n", &path);
+    let doc = trang::resolve::resolve(doc, &mut diags);
     let err = write_epub(&doc, &fonts(), &EpubOptions::default(), &mut diags).unwrap_err();
     assert!(err.is_error());
     assert_eq!(err.locations[0].line, 3, "{}", err.render());

@@ -231,6 +231,7 @@ fn the_article_keeps_every_word_of_the_seed() {
     let text = std::fs::read_to_string(format!("{root}/source/article.md")).unwrap();
     let mut diags = Diagnostics::default();
     let doc = markdown::parse(SourceFile::new("source/article.md", text), &mut diags);
+    let doc = trang::resolve::resolve(doc, &mut diags);
     assert!(diags.items.is_empty(), "{:?}", diags.items);
     let mut words: Vec<String> = Vec::new();
     let mut push = |s: &str| words.extend(s.split_whitespace().map(str::to_string));

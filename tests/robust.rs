@@ -951,6 +951,7 @@ fn every_commonmark_example_typesets_to_a_valid_pdf_with_its_text() {
         let mut doc =
             trang::markdown::parse(trang::diag::SourceFile::new(&path, md.as_str()), &mut diags);
         fix_images(&mut doc.blocks, &image);
+        let doc = trang::resolve::resolve(doc, &mut diags);
         let t = Instant::now();
         let (layout, _) = trang::typeset::typeset(&doc, &fonts, trang::cli::Paper::A5, 0);
         let pdf = trang::pdf::write_pdf(&layout)

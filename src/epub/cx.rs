@@ -1,25 +1,15 @@
-//! The state shared while writing the content documents: ids, link
-//! placeholders resolved once every file is written, and image resources.
+//! The state shared while writing the content documents: the book, the
+//! chapter being written, and image resources.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::doc::{Document, Span};
+use crate::doc::Span;
+use crate::resolve::Book;
 
-use super::xml::{self, Ids, MARK, Url};
-
-/// What a link placeholder points at.
-#[derive(Clone, Debug)]
-pub enum Target {
-    /// `#name` as the author wrote it, at `span` (for the warning if it is missing).
-    Anchor(String, Span),
-    /// Footnote number n (1-based).
-    Note(usize),
-    /// The first reference to footnote n.
-    NoteRef(usize),
-}
+use super::xml::{self, Ids, Url};
 
 /// The outcome of checking a URL for an `href`.
 pub enum Href {
@@ -43,16 +33,16 @@ pub struct Image {
 
 /// Writing state for one book.
 pub struct Cx<'a> {
-    /// The document.
-    pub doc: &'a Document,
+    /// The resolved book.
+    pub doc: &'a Book,
     /// Folder images are resolved against.
     pub base: PathBuf,
     /// Ids in use.
     pub ids: Ids,
     /// Index of the file being written.
     pub file: usize,
-    /// Link placeholders, by number.
-    pub links: Vec<Target>,
+    /// Index of the chapter being written.
+    pub chapter: usize,
     /// Image resources, in order of first use.
     pub images: Vec<Image>,
     by_path: HashMap<PathBuf, usize>,
@@ -60,46 +50,58 @@ pub struct Cx<'a> {
     pub image_without_alt: bool,
     /// The span of the raw HTML being sanitised (for its link warnings).
     pub html_span: Span,
+    /// Hrefs this writer generated (note references and resolved links),
+    /// which the raw-HTML sanitiser keeps as they are.
+    pub generated: std::collections::HashSet<String>,
     /// Warnings and errors.
     pub diags: &'a mut Diagnostics,
 }
 
 impl<'a> Cx<'a> {
     /// A context for `doc`.
-    pub fn new(doc: &'a Document, diags: &'a mut Diagnostics) -> Self {
+    pub fn new(doc: &'a Book, diags: &'a mut Diagnostics) -> Self {
         let base = doc
             .source
             .path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
+        let mut ids = Ids::default();
+        for id in doc.targets.keys() {
+            ids.reserve(id);
+        }
         Cx {
             doc,
             base,
-            ids: Ids::default(),
+            ids,
             file: 0,
-            links: Vec::new(),
+            chapter: 0,
             images: Vec::new(),
             by_path: HashMap::new(),
             image_without_alt: false,
             html_span: Span::default(),
+            generated: Default::default(),
             diags,
         }
     }
 
-    /// A placeholder `href` value for `target`, replaced when all files are written.
-    pub fn link(&mut self, target: Target) -> String {
-        self.links.push(target);
-        format!("{MARK}{}{MARK}", self.links.len() - 1)
-    }
-
-    /// Checks a link URL; fragments become placeholders.
+    /// Checks a URL of raw HTML (the resolver checked every other link):
+    /// an id of the book, resolved as the resolver resolves links, or an
+    /// external URL.
     pub fn href_at(&mut self, raw: &str, span: Span) -> Href {
-        if is_placeholder(raw) {
-            return Href::Value(raw.to_string());
+        if self.generated.contains(raw) {
+            return Href::Value(xml::attr(raw));
         }
         match xml::classify(raw) {
-            Url::Fragment(name) => Href::Value(self.link(Target::Anchor(name, span))),
+            Url::Fragment(name) => match self.doc.ids.find(&name) {
+                Some(id) => Href::Value(xml::attr(&self.doc.href(id, self.chapter))),
+                None => {
+                    let _ = span;
+                    Href::Dropped(format!(
+                        "link to `#{name}`, which is not an anchor in the document; only its text is kept"
+                    ))
+                }
+            },
             Url::External(url) => Href::Value(xml::attr(&url)),
             Url::Script => Href::Script,
             Url::Unusable(why) => Href::Dropped(format!(
@@ -191,14 +193,6 @@ impl<'a> Cx<'a> {
         self.diags
             .push(Diagnostic::warning(message).at(&self.doc.source, span));
     }
-}
-
-/// Whether `s` is a link placeholder made by [`Cx::link`].
-pub fn is_placeholder(s: &str) -> bool {
-    s.len() > 6
-        && s.starts_with(MARK)
-        && s.ends_with(MARK)
-        && s[3..s.len() - 3].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Media type and extension from the first bytes of an image.

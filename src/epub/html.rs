@@ -336,10 +336,13 @@ impl Ser<'_, '_, '_> {
                         );
                         None
                     }
-                    Href::Dropped(_) => None,
+                    Href::Dropped(why) => {
+                        self.warn(value.clone(), why);
+                        None
+                    }
                 },
                 ("blockquote" | "q" | "del" | "ins", "cite") => match self.cx.href(&value) {
-                    Href::Value(v) if !v.starts_with(xml::MARK) => {
+                    Href::Value(v) if !v.starts_with('#') => {
                         out.push_str(&format!(" cite=\"{v}\""));
                         continue;
                     }
@@ -423,11 +426,4 @@ fn in_range(s: &str, lo: u32, hi: u32) -> bool {
     is_uint(s) && s.parse::<u32>().is_ok_and(|v| (lo..=hi).contains(&v))
 }
 
-/// A well-formed BCP 47 tag (letters, digits and hyphens; first subtag letters).
-pub fn valid_lang(s: &str) -> bool {
-    let mut parts = s.split('-');
-    parts
-        .next()
-        .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()))
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
+pub use crate::resolve::url::valid_lang;

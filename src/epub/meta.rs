@@ -3,11 +3,12 @@
 //! the few words the writer adds in the book's language.
 
 use crate::doc::{Document, Span};
+use crate::resolve::Book;
 
 use super::xml;
 
 /// The title page: dateline, title, subtitle, authors, source, publisher.
-pub fn title_page(doc: &Document, title: &str) -> String {
+pub fn title_page(doc: &Book, title: &str) -> String {
     let m = &doc.meta;
     let mut s = String::from("<section epub:type=\"titlepage\" class=\"titlepage\">\n");
     let p = |class: &str, text: &str| format!("<p class=\"{class}\">{}</p>\n", xml::text(text));
@@ -122,43 +123,4 @@ pub fn front_matter_key(doc: &Document, key: &str) -> Span {
     Span::new(at, at + key.len())
 }
 
-/// Words the writer adds to the book, in the book's language.
-pub struct Words {
-    /// Name of the table of contents.
-    pub toc: &'static str,
-    /// Heading of the landmarks list.
-    pub landmarks: &'static str,
-    /// Title of the title page in the contents.
-    pub title_page: &'static str,
-    /// Title of the cover page.
-    pub cover: &'static str,
-    /// Accessibility summary when every image has alternative text.
-    pub summary: &'static str,
-    /// Accessibility summary when some image lacks it.
-    pub summary_no_alt: &'static str,
-}
-
-impl Words {
-    /// The words for language tag `lang` (Vietnamese or English).
-    pub fn for_lang(lang: &str) -> Words {
-        if lang.starts_with("vi") {
-            Words {
-                toc: "Mục lục",
-                landmarks: "Định hướng",
-                title_page: "Trang tên sách",
-                cover: "Bìa",
-                summary: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; mọi hình ảnh đều có văn bản thay thế; phông chữ và cỡ chữ đổi được.",
-                summary_no_alt: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; có hình ảnh thiếu văn bản thay thế.",
-            }
-        } else {
-            Words {
-                toc: "Contents",
-                landmarks: "Landmarks",
-                title_page: "Title page",
-                cover: "Cover",
-                summary: "Structured text with headings, a table of contents and a logical reading order; every image has a text alternative; fonts and sizes can be changed.",
-                summary_no_alt: "Structured text with headings, a table of contents and a logical reading order; some images lack a text alternative.",
-            }
-        }
-    }
-}
+pub use crate::words::Words;

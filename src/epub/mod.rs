@@ -1,10 +1,10 @@
 //! The EPUB 3 writer: [`Document`] → a valid, reproducible EPUB 3 file.
 //!
 //! Steps, in order:
-//! 1. split the body into content documents (one per `#` chapter when there
-//!    are several) and decide which chapter carries each footnote;
+//! 1. name the files (the chapters, their ids and notes come resolved in
+//!    the [`Book`]);
 //! 2. write each chapter's XHTML ([`xhtml`], raw HTML through [`html`]),
-//!    with links as placeholders, then resolve them once every id is known;
+//!    with its notes and its navigation entries;
 //! 3. write the cover and title pages;
 //! 4. read the characters each face draws back from the XHTML ([`usage`]) and
 //!    embed subsets of those faces ([`subset`]) with `@font-face` rules ([`css`]);
@@ -19,20 +19,19 @@ mod package;
 mod subset;
 mod usage;
 mod xhtml;
-mod xml;
-
-use std::collections::HashMap;
+pub(crate) mod xml;
 
 use epub_builder::ReferenceType;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::doc::{Block, BlockKind, Document, walk_block_inlines};
+use crate::doc::Document;
 use crate::fonts::{FontSet, Role, Style};
+use crate::resolve::Book;
 
-use cx::{Cx, Target};
-use meta::{Words, extra_metadata, front_matter_key, identifier, title_page};
+use cx::Cx;
+use meta::{extra_metadata, front_matter_key, identifier, title_page};
 use package::{Package, Part, Resource};
-use xhtml::{Notes, Writer};
+use xhtml::Writer;
 
 /// Options of the EPUB writer.
 #[derive(Clone, Copy, Debug, Default)]
@@ -41,106 +40,75 @@ pub struct EpubOptions {
     pub modified: i64,
 }
 
-/// Writes `doc` as an EPUB 3 file (the bytes). Warnings go to `diags`; a
+/// Writes `book` as an EPUB 3 file (the bytes). Warnings go to `diags`; a
 /// missing or unreadable image is an error at its place in the source.
+///
+/// Chapters, ids, note numbers and homes, link targets, the heading tree
+/// and the words come from the [`Book`]; this writer only serialises them.
 pub fn write_epub(
-    doc: &Document,
+    book: &Book,
     fonts: &FontSet,
     opts: &EpubOptions,
     diags: &mut Diagnostics,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let lang = if html::valid_lang(&doc.meta.lang) {
-        doc.meta.lang.clone()
-    } else {
-        "und".into()
-    };
-    let words = Words::for_lang(&lang);
-    let title = doc.meta.title.clone().unwrap_or_else(|| "Untitled".into());
-    let mut cx = Cx::new(doc, diags);
+    let doc: &Document = book;
+    let lang = book.lang.clone();
+    let words = &book.words;
+    let title = book.title.clone();
+    let mut cx = Cx::new(book, diags);
 
-    // 1. Chapters and footnote homes.
-    let chapters = split_chapters(&doc.blocks);
+    // 1. File names: cover, title page, contents, then the chapters.
     let has_cover = doc.meta.cover.is_some();
     let first_chapter = 1 + usize::from(has_cover);
-    let chapter_file = |i: usize| format!("chapter-{:02}.xhtml", i + 1);
-    let mut file_names: Vec<String> = Vec::new();
-    if has_cover {
-        file_names.push("cover.xhtml".into());
-    }
-    file_names.push("title.xhtml".into());
-    file_names.extend((0..chapters.len()).map(chapter_file));
-    let mut notes = Notes {
-        order: doc.footnote_order(),
-        ..Notes::default()
-    };
-    notes.refs = vec![0; notes.order.len()];
-    notes.first_ref = vec![None; notes.order.len()];
-    let homes = note_homes(doc, &chapters, &notes.order);
 
-    // 2. Chapter XHTML.
-    let mut note_ids: HashMap<usize, (String, usize)> = HashMap::new();
-    let mut bodies = Vec::new();
-    for (i, blocks) in chapters.iter().enumerate() {
+    // 2. Chapter XHTML, each with the notes first referenced in it.
+    let mut parts = Vec::new();
+    let single = book.chapters.len() == 1;
+    for (i, chapter) in book.chapters.iter().enumerate() {
         cx.file = first_chapter + i;
-        let mut w = Writer::new(&mut cx, &mut notes);
-        w.blocks(blocks, false)?;
-        let mine: Vec<usize> = (0..homes.len()).filter(|&n| homes[n] == i).collect();
+        cx.chapter = i;
+        let mut w = Writer::new(&mut cx);
+        w.blocks(&doc.blocks[chapter.blocks.clone()], false)?;
+        let mine: Vec<usize> = (0..book.notes.len())
+            .filter(|&n| book.notes[n].chapter == i)
+            .collect();
         if !mine.is_empty() {
             w.out.push_str("<hr class=\"footnotes\"/>\n");
         }
         for n in mine {
-            let id = w.cx.ids.claim(&format!("fn-{}", n + 1));
-            note_ids.insert(n + 1, (id.clone(), first_chapter + i));
-            if let Some(f) = doc.footnote(&w.notes.order[n]) {
-                w.footnote(n + 1, &id, &f.blocks)?;
-            }
+            w.footnote(n + 1)?;
         }
-        let headings = std::mem::take(&mut w.headings);
-        bodies.push((w.out, headings));
-    }
-    let mut parts = Vec::new();
-    let single = chapters.len() == 1;
-    // Every top-level heading, with its href, for a printed contents page.
-    let mut all_headings: Vec<(u8, String, String)> = Vec::new();
-    for (i, (body, headings)) in bodies.into_iter().enumerate() {
-        let file = first_chapter + i;
-        all_headings.extend(
-            headings
-                .iter()
-                .map(|(l, id, t)| (*l, format!("{}#{id}", file_names[file]), t.clone())),
-        );
-        let h1s: Vec<_> = headings.iter().filter(|h| h.0 == 1).collect();
-        let chapter_title = match (single, h1s.first()) {
-            (false, Some(h)) => h.2.clone(),
-            (true, Some(h)) if h1s.len() == 1 => h.2.clone(),
-            _ => title.clone(),
-        };
-        let chapter_title = if chapter_title.trim().is_empty() {
-            title.clone()
-        } else {
-            chapter_title
-        };
-        let toc = headings
+        let body = w.out;
+        // Navigation: the chapter's headings in document order, nested by
+        // their depth in the heading tree (the chapter's own opening
+        // heading is the chapter's entry).
+        let toc = book
+            .headings
             .iter()
-            .filter(|h| h.0 > 1 || (single && h1s.len() > 1))
-            .map(|(level, id, text)| {
-                let text = if text.is_empty() {
-                    id.clone()
+            .enumerate()
+            .filter(|(k, h)| {
+                h.chapter == i
+                    && !(chapter.titled_by_heading
+                        && book.headings[..*k].iter().all(|e| e.chapter != i))
+            })
+            .map(|(_, h)| {
+                let text = if h.text.is_empty() {
+                    h.id.clone()
                 } else {
-                    text.clone()
+                    h.text.clone()
                 };
-                (*level, format!("{}#{id}", file_names[file]), text)
+                let depth = if single { h.depth + 1 } else { h.depth.max(1) };
+                (depth, format!("{}#{}", chapter.file, h.id), text)
             })
             .collect();
-        let body = resolve_links(&body, file, &file_names, &mut cx, &note_ids, &notes);
         let section = format!(
             "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-label=\"{}\">\n{body}</section>",
-            xml::attr(&chapter_title)
+            xml::attr(&chapter.title)
         );
         parts.push(Part {
-            file: file_names[file].clone(),
-            title: chapter_title.clone(),
-            xhtml: document(&lang, &chapter_title, "bodymatter", &section),
+            file: chapter.file.clone(),
+            title: chapter.title.clone(),
+            xhtml: document(&lang, &chapter.title, "bodymatter", &section),
             reftype: (i == 0).then_some(ReferenceType::Text),
             toc,
         });
@@ -191,20 +159,15 @@ pub fn write_epub(
     front.push(Part {
         file: "title.xhtml".into(),
         title: words.title_page.into(),
-        xhtml: document(&lang, &title, "frontmatter", &title_page(doc, &title)),
+        xhtml: document(&lang, &title, "frontmatter", &title_page(book, &title)),
         reftype: Some(ReferenceType::TitlePage),
         toc: Vec::new(),
     });
-    if doc.meta.toc && !all_headings.is_empty() {
+    if doc.meta.toc && book.contents().next().is_some() {
         front.push(Part {
             file: "contents.xhtml".into(),
             title: words.toc.into(),
-            xhtml: document(
-                &lang,
-                words.toc,
-                "frontmatter",
-                &contents_page(words.toc, &all_headings),
-            ),
+            xhtml: document(&lang, words.toc, "frontmatter", &contents_page(book)),
             reftype: None,
             toc: Vec::new(),
         });
@@ -261,7 +224,7 @@ pub fn write_epub(
         description: doc.meta.description.clone(),
         subjects: doc.meta.keywords.clone(),
         rights: doc.meta.rights.clone(),
-        extra_metadata: extra_metadata(doc, visual, cx.image_without_alt, &words),
+        extra_metadata: extra_metadata(doc, visual, cx.image_without_alt, words),
         modified: opts.modified,
         css,
         resources,
@@ -270,115 +233,21 @@ pub fn write_epub(
     package::build(&pkg, &parts)
 }
 
-/// Top-level blocks split at `#` headings when there are two or more.
-fn split_chapters(blocks: &[Block]) -> Vec<Vec<Block>> {
-    let is_h1 = |b: &Block| matches!(b.kind, BlockKind::Heading { level: 1, .. });
-    if blocks.iter().filter(|b| is_h1(b)).count() < 2 {
-        return vec![blocks.to_vec()];
-    }
-    let mut chapters: Vec<Vec<Block>> = vec![Vec::new()];
-    for b in blocks {
-        if is_h1(b) && !chapters.last().is_some_and(Vec::is_empty) {
-            chapters.push(Vec::new());
-        }
-        chapters.last_mut().expect("never empty").push(b.clone());
-    }
-    chapters
-}
-
-/// The chapter each footnote is printed in: where it is first referenced
-/// (a note referenced only from another note goes with that note).
-fn note_homes(doc: &Document, chapters: &[Vec<Block>], order: &[String]) -> Vec<usize> {
-    let mut homes: Vec<Option<usize>> = vec![None; order.len()];
-    let index = |label: &str| order.iter().position(|l| l == label);
-    for (i, blocks) in chapters.iter().enumerate() {
-        for b in blocks {
-            walk_block_inlines(b, &mut |inl| {
-                if let crate::doc::InlineKind::FootnoteRef(l) = &inl.kind
-                    && let Some(n) = index(l)
-                    && homes[n].is_none()
-                {
-                    homes[n] = Some(i);
-                }
-            });
-        }
-    }
-    for n in 0..order.len() {
-        let home = homes[n].unwrap_or(chapters.len() - 1);
-        homes[n] = Some(home);
-        if let Some(f) = doc.footnote(&order[n]) {
-            for b in &f.blocks {
-                walk_block_inlines(b, &mut |inl| {
-                    if let crate::doc::InlineKind::FootnoteRef(l) = &inl.kind
-                        && let Some(m) = index(l)
-                        && homes[m].is_none()
-                    {
-                        homes[m] = Some(home);
-                    }
-                });
-            }
-        }
-    }
-    homes.into_iter().map(|h| h.unwrap_or(0)).collect()
-}
-
-/// Replaces link placeholders in `body` (written as file `file`) by hrefs, or
-/// removes the `href` of links whose target is not in the book.
-fn resolve_links(
-    body: &str,
-    file: usize,
-    names: &[String],
-    cx: &mut Cx,
-    note_ids: &HashMap<usize, (String, usize)>,
-    notes: &Notes,
-) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(start) = rest.find(" href=\"\u{E000}") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + " href=\"\u{E000}".len()..];
-        let end = after.find('\u{E000}').unwrap_or(0);
-        let n: usize = after[..end].parse().unwrap_or(usize::MAX);
-        rest = &after[end + '\u{E000}'.len_utf8() + 1..];
-        let target = match cx.links.get(n).cloned() {
-            Some(Target::Anchor(name, span)) => match cx.ids.anchor(&name) {
-                Some(t) => Some(t.clone()),
-                None => {
-                    cx.warn(
-                        format!("link to `#{name}`, which is not an anchor in the document; only its text is kept"),
-                        span,
-                    );
-                    None
-                }
-            },
-            Some(Target::Note(n)) => note_ids.get(&n).cloned(),
-            Some(Target::NoteRef(n)) => notes.first_ref.get(n - 1).cloned().flatten(),
-            None => None,
-        };
-        if let Some((id, f)) = target {
-            let prefix = if f == file { "" } else { names[f].as_str() };
-            out.push_str(&format!(" href=\"{prefix}#{id}\""));
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The visible contents page (`toc: true`): the headings of the two highest
 /// levels, linked, like the PDF's contents (which adds page numbers). The
 /// navigation document stays the reading system's own table of contents.
-fn contents_page(name: &str, headings: &[(u8, String, String)]) -> String {
-    let top = headings.iter().map(|h| h.0).min().unwrap_or(1);
+fn contents_page(book: &Book) -> String {
     let mut s = format!(
-        "<section class=\"contents\" aria-labelledby=\"contents-title\">\n<h1 id=\"contents-title\">{}</h1>\n<ol class=\"contents\">\n",
-        xml::text(name)
+        "<section class=\"contents\" role=\"doc-toc\" aria-labelledby=\"contents-title\">\n<h1 id=\"contents-title\">{}</h1>\n<ol class=\"contents\">\n",
+        xml::text(book.words.toc)
     );
-    for (level, href, text) in headings.iter().filter(|h| h.0 <= top + 1) {
+    for h in book.contents() {
         s.push_str(&format!(
-            "<li class=\"level-{}\"><a href=\"{}\">{}</a></li>\n",
-            level - top,
-            xml::attr(href),
-            xml::text(text)
+            "<li class=\"level-{}\"><a href=\"{}#{}\">{}</a></li>\n",
+            h.depth.min(1),
+            book.chapters[h.chapter].file,
+            xml::attr(&h.id),
+            xml::text(&h.text)
         ));
     }
     s.push_str("</ol>\n</section>");

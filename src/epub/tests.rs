@@ -8,11 +8,10 @@ use super::cx::Cx;
 use super::*;
 use crate::diag::SourceFile;
 
-fn doc(md: &str) -> Document {
-    crate::markdown::parse(
-        SourceFile::new("/nonexistent/t.md", md),
-        &mut Diagnostics::default(),
-    )
+fn doc(md: &str) -> Book {
+    let mut diags = Diagnostics::default();
+    let d = crate::markdown::parse(SourceFile::new("/nonexistent/t.md", md), &mut diags);
+    crate::resolve::resolve(d, &mut diags)
 }
 
 /// Sanitises `html` in a `context` element; returns XHTML and warning messages.
@@ -131,10 +130,9 @@ fn subsets_are_standalone_fonts_with_a_cmap() {
 #[test]
 fn chapters_split_at_first_level_headings() {
     let d = doc("Mở đầu\n\n# Một\n\na\n\n# Hai\n\nb\n");
-    let parts = split_chapters(&d.blocks);
-    assert_eq!(parts.len(), 3);
+    assert_eq!(d.chapters.len(), 3);
     let d = doc("# Một\n\n## Hai\n");
-    assert_eq!(split_chapters(&d.blocks).len(), 1);
+    assert_eq!(d.chapters.len(), 1);
 }
 
 #[test]

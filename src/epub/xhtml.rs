@@ -4,45 +4,23 @@
 //! that holds raw HTML is first written as one HTML string (generated markup
 //! and the raw fragments together, so tags opened in one fragment and closed
 //! in another pair up) and then parsed and re-serialised by [`html`].
-//! Links are written as placeholders and resolved when every file is done.
+//! Links, note numbers and ids come resolved in the [`crate::resolve::Book`].
 
 use crate::diag::Diagnostic;
 use crate::doc::{
     Align, Block, BlockKind, Inline, InlineKind, ListItem, Span, plain_text, walk_inlines,
 };
 
-use super::cx::{Cx, Href, Target};
+use super::cx::Cx;
 use super::html;
 use super::xml;
-
-/// Footnote numbering: label → number, and how often each was referenced.
-#[derive(Default)]
-pub struct Notes {
-    /// Labels in number order (number = index + 1).
-    pub order: Vec<String>,
-    /// References written so far, per note.
-    pub refs: Vec<usize>,
-    /// The id of each note's first reference.
-    pub first_ref: Vec<Option<(String, usize)>>,
-}
-
-impl Notes {
-    /// The number of the note labelled `label`.
-    pub fn number(&self, label: &str) -> Option<usize> {
-        self.order.iter().position(|l| l == label).map(|i| i + 1)
-    }
-}
 
 /// Writes XHTML for blocks into a string.
 pub struct Writer<'c, 'a> {
     /// Shared state.
     pub cx: &'c mut Cx<'a>,
-    /// Footnote numbering.
-    pub notes: &'c mut Notes,
     /// The output.
     pub out: String,
-    /// Headings written at the top level: (level, id, text).
-    pub headings: Vec<(u8, String, String)>,
     /// Whether inline output will be re-parsed by the sanitiser.
     in_html: bool,
     /// Block nesting depth (quotes, lists, notes).
@@ -53,12 +31,10 @@ type Res = Result<(), Diagnostic>;
 
 impl<'c, 'a> Writer<'c, 'a> {
     /// A writer appending to an empty string.
-    pub fn new(cx: &'c mut Cx<'a>, notes: &'c mut Notes) -> Self {
+    pub fn new(cx: &'c mut Cx<'a>) -> Self {
         Writer {
             cx,
-            notes,
             out: String::new(),
-            headings: Vec::new(),
             in_html: false,
             depth: 0,
         }
@@ -83,15 +59,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             } => {
                 let mut attrs = String::new();
                 if !id.is_empty() {
-                    let id = self.cx.ids.claim_anchor(id, self.cx.file);
-                    attrs.push_str(&format!(" id=\"{id}\""));
-                    if self.depth == 0 {
-                        let text = plain_text(content)
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        self.headings.push((*level, id, text));
-                    }
+                    attrs.push_str(&format!(" id=\"{}\"", xml::attr(id)));
                 }
                 if !classes.is_empty() {
                     attrs.push_str(&format!(" class=\"{}\"", xml::attr(&classes.join(" "))));
@@ -355,29 +323,30 @@ impl<'c, 'a> Writer<'c, 'a> {
                 url,
                 title,
                 content,
-            } => match self.cx.href_at(url, inl.span) {
-                Href::Value(v) => {
-                    self.out.push_str(&format!("<a href=\"{v}\""));
-                    if !title.is_empty() {
-                        self.out
-                            .push_str(&format!(" title=\"{}\"", xml::attr(title)));
-                    }
-                    self.out.push('>');
-                    self.inlines(content)?;
-                    self.out.push_str("</a>");
+            } => {
+                // The resolver kept only `#id` and checked external URLs.
+                let href = match url.strip_prefix('#') {
+                    Some(id) => self.cx.doc.href(id, self.cx.chapter),
+                    None => url.clone(),
+                };
+                self.cx.generated.insert(href.clone());
+                self.out
+                    .push_str(&format!("<a href=\"{}\"", xml::attr(&href)));
+                if !title.is_empty() {
+                    self.out
+                        .push_str(&format!(" title=\"{}\"", xml::attr(title)));
                 }
-                Href::Script => {
-                    self.cx.warn(
-                        format!("the `javascript:` link `{url}` was dropped"),
-                        inl.span,
-                    );
-                    self.inlines(content)?;
+                self.out.push('>');
+                self.inlines(content)?;
+                self.out.push_str("</a>");
+            }
+            InlineKind::Anchor(id) => {
+                if self.in_html {
+                    self.cx.ids.keep(id);
                 }
-                Href::Dropped(why) => {
-                    self.cx.warn(why, inl.span);
-                    self.inlines(content)?;
-                }
-            },
+                self.out
+                    .push_str(&format!("<span id=\"{}\"></span>", xml::attr(id)));
+            }
             InlineKind::Image { src, title, alt } => {
                 let alt_text = plain_text(alt);
                 if let Some(href) = self.image_src(src, inl.span, &alt_text)? {
@@ -393,7 +362,8 @@ impl<'c, 'a> Writer<'c, 'a> {
                     self.out.push_str("/>");
                 }
             }
-            InlineKind::FootnoteRef(label) => self.note_ref(label),
+            InlineKind::FootnoteRef(label) => xml::push_text(&mut self.out, &format!("[^{label}]")),
+            InlineKind::NoteRef { number, nth } => self.note_ref(*number, *nth),
             InlineKind::SoftBreak => self.out.push('\n'),
             InlineKind::HardBreak => self.out.push_str("<br/>\n"),
             InlineKind::Html(raw) if self.in_html => self.out.push_str(&xml::clean(raw)),
@@ -402,41 +372,39 @@ impl<'c, 'a> Writer<'c, 'a> {
         Ok(())
     }
 
-    fn note_ref(&mut self, label: &str) {
-        let Some(n) = self.notes.number(label) else {
-            xml::push_text(&mut self.out, &format!("[^{label}]"));
-            return;
-        };
-        self.notes.refs[n - 1] += 1;
-        let k = self.notes.refs[n - 1];
-        let raw = if k == 1 {
-            format!("fnref-{n}")
-        } else {
-            format!("fnref-{n}-{k}")
-        };
-        let id = if self.in_html {
-            self.cx.ids.claim_pending(&raw)
-        } else {
-            self.cx.ids.claim(&raw)
-        };
-        if k == 1 {
-            self.notes.first_ref[n - 1] = Some((id.clone(), self.cx.file));
+    /// A reference to note `n`, the `nth` one: a linked superscript number.
+    fn note_ref(&mut self, n: usize, nth: usize) {
+        let book = self.cx.doc;
+        let note = &book.notes[n - 1];
+        let id = &note.ref_ids[nth - 1];
+        if self.in_html {
+            self.cx.ids.keep(id);
         }
-        let href = self.cx.link(Target::Note(n));
+        let href = book.href(&note.id, self.cx.chapter);
+        self.cx.generated.insert(href.clone());
         self.out.push_str(&format!(
-            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"{href}\">{n}</a></sup>"
+            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"{}\">{n}</a></sup>",
+            xml::attr(&href)
         ));
     }
 
-    /// Writes footnote `n` (1-based) as an EPUB 3 footnote aside with id `id`.
-    pub fn footnote(&mut self, n: usize, id: &str, blocks: &[Block]) -> Res {
+    /// Writes note `n` (1-based) as an EPUB 3 footnote aside, with a
+    /// back-link to its first reference.
+    pub fn footnote(&mut self, n: usize) -> Res {
+        let book = self.cx.doc;
+        let note = &book.notes[n - 1];
+        let blocks = &book.footnotes[note.footnote].blocks;
         self.out.push_str(&format!(
-            "<aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote\" id=\"{id}\">\n"
+            "<aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote\" id=\"{}\">\n",
+            note.id
         ));
         self.depth += 1;
-        let back = self.cx.link(Target::NoteRef(n));
-        let prefix =
-            format!("<a class=\"backlink\" role=\"doc-backlink\" href=\"{back}\">{n}</a>. ");
+        let back = book.href(&note.ref_ids[0], self.cx.chapter);
+        self.cx.generated.insert(back.clone());
+        let prefix = format!(
+            "<a class=\"backlink\" role=\"doc-backlink\" href=\"{}\">{n}</a>. ",
+            xml::attr(&back)
+        );
         match blocks.split_first() {
             Some((first, rest))
                 if matches!(first.kind, BlockKind::Paragraph(_))

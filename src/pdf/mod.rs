@@ -457,7 +457,7 @@ fn page_content(
                 let name = &image_names[&image_key(img)];
                 c.image(name, x, y - img.height, img.width, img.height);
             }
-            Item::Line(_) | Item::Anchor(_) | Item::Link(_) => {}
+            Item::Line(_) | Item::Anchor(_) | Item::Link(_) | Item::NoteRef(_) => {}
         }
     }
     c.end_text();

@@ -20,7 +20,7 @@ use std::sync::Arc;
 pub use inlines::html_block_text;
 use notes::note_refs;
 pub use tables::column_widths;
-pub use toc::{TocEntry, toc_entries, toc_name};
+pub use toc::{TocEntry, toc_entries};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{
@@ -28,6 +28,7 @@ use crate::doc::{
 };
 use crate::fonts::{Role, Style};
 use crate::frame::{Fill, Image, ImageFormat, Item, Line, LinkTarget, Point, Positioned, Rgb};
+use crate::resolve::Book;
 use crate::typeset::inline::{Align, InlineEngine, InlineObject, LineBox, Piece, TextStyle};
 use crate::typeset::setup::PageSetup;
 
@@ -138,7 +139,7 @@ struct Ctx {
 /// (paragraph numbers, font ids, the space between them, one warning per
 /// HTML tag), so the flow is the same as when set in one go.
 pub fn build_flow(
-    doc: &Document,
+    doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
     toc_pages: Option<&[usize]>,
@@ -156,7 +157,7 @@ pub fn build_flow(
 /// [`build_flow`] with the body split before top-level block `split`, or
 /// set in one go.
 fn build_flow_split(
-    doc: &Document,
+    doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
     toc_pages: Option<&[usize]>,
@@ -261,12 +262,11 @@ struct SecondHalf {
 }
 
 struct Builder<'a, 'e, 'f> {
-    doc: &'a Document,
+    doc: &'a Book,
     setup: &'a PageSetup,
     engine: &'e mut InlineEngine<'f>,
     flow: Vec<Flow>,
     para: usize,
-    notes: Vec<String>,
     lang: Arc<str>,
     /// Warnings for the user (inline HTML the PDF cannot render), each with
     /// the tag it is about.
@@ -276,14 +276,13 @@ struct Builder<'a, 'e, 'f> {
 }
 
 impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
-    fn new(doc: &'a Document, setup: &'a PageSetup, engine: &'e mut InlineEngine<'f>) -> Self {
+    fn new(doc: &'a Book, setup: &'a PageSetup, engine: &'e mut InlineEngine<'f>) -> Self {
         Builder {
             doc,
             setup,
             engine,
             flow: Vec::new(),
             para: 0,
-            notes: doc.footnote_order(),
             lang: Arc::from(doc.meta.lang.as_str()),
             warnings: Vec::new(),
             warned: Default::default(),
@@ -647,7 +646,7 @@ mod tests {
     /// font ids the engine handed out, the faces behind them in order, and
     /// the warnings.
     fn snapshot(
-        doc: &Document,
+        doc: &Book,
         setup: &PageSetup,
         fonts: &crate::fonts::FontSet,
         split: Option<usize>,

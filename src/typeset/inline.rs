@@ -54,6 +54,9 @@ pub enum Piece {
     Break,
     /// A named destination at this point of the text.
     Anchor(String),
+    /// The first reference to note `n` (zero-based): the note goes on the
+    /// page of this point.
+    NoteRef(usize),
     /// A box set like a word (an inline image), in the style of the text
     /// around it.
     Object(InlineObject, TextStyle),
@@ -342,7 +345,10 @@ impl<'a> InlineEngine<'a> {
                     }
                     para.spans.push((start..para.text.len(), si));
                 }
-                Piece::Anchor(name) => para.anchors.push((para.text.len(), name.clone())),
+                Piece::Anchor(name) => para
+                    .anchors
+                    .push((para.text.len(), Item::Anchor(name.clone()))),
+                Piece::NoteRef(n) => para.anchors.push((para.text.len(), Item::NoteRef(*n))),
                 Piece::Object(obj, style) => {
                     let si = para.style_index(style);
                     let start = para.text.len();
@@ -667,7 +673,7 @@ impl<'a> InlineEngine<'a> {
                     if let Slot::Anchor(i) = slots[k] {
                         out.items.push(Positioned {
                             pos: Point { x, y: 0.0 },
-                            item: Item::Anchor(para.anchors[i].1.clone()),
+                            item: para.anchors[i].1.clone(),
                         });
                     }
                     x += w;
@@ -760,7 +766,7 @@ impl<'a> InlineEngine<'a> {
             }
         }
         for it in &mut out.items {
-            if matches!(it.item, Item::Anchor(_)) {
+            if matches!(it.item, Item::Anchor(_) | Item::NoteRef(_)) {
                 it.pos.x += shift;
             }
         }
@@ -948,7 +954,8 @@ struct Para {
     text: String,
     styles: Vec<TextStyle>,
     spans: Vec<(Range<usize>, usize)>,
-    anchors: Vec<(usize, String)>,
+    /// Marks at text offsets: named destinations and note references.
+    anchors: Vec<(usize, Item)>,
     /// Inline objects by the byte offset of their placeholder.
     objects: Vec<(usize, InlineObject)>,
 }

@@ -18,9 +18,9 @@ pub mod setup;
 pub mod shape;
 
 use crate::cli::Paper;
-use crate::doc::Document;
 use crate::fonts::FontSet;
 use crate::frame::{DocInfo, FontFace, Layout};
+use crate::resolve::Book;
 
 pub use paginate::Report;
 
@@ -37,7 +37,7 @@ pub struct TypesetOptions {
 }
 
 /// Typesets `doc` on `paper`, one-sided, one column; see [`typeset_with`].
-pub fn typeset(doc: &Document, fonts: &FontSet, paper: Paper, created: i64) -> (Layout, Report) {
+pub fn typeset(doc: &Book, fonts: &FontSet, paper: Paper, created: i64) -> (Layout, Report) {
     let opts = TypesetOptions {
         paper,
         duplex: false,
@@ -49,7 +49,7 @@ pub fn typeset(doc: &Document, fonts: &FontSet, paper: Paper, created: i64) -> (
 /// Typesets `doc` as `opts` say, returning the layout and a report of what
 /// the paginator did (for tests and `--timings`-style diagnostics).
 pub fn typeset_with(
-    doc: &Document,
+    doc: &Book,
     fonts: &FontSet,
     opts: &TypesetOptions,
     created: i64,
@@ -87,7 +87,7 @@ pub fn typeset_with(
         })
         .collect();
     let info = DocInfo {
-        title: doc.meta.title.clone().unwrap_or_default(),
+        title: doc.title.clone(),
         // Without an author, the source or publisher answers "who wrote this".
         authors: if doc.meta.authors.is_empty() {
             doc.meta
@@ -102,7 +102,7 @@ pub fn typeset_with(
         },
         subject: doc.meta.description.clone(),
         keywords: doc.meta.keywords.clone(),
-        lang: doc.meta.lang.clone(),
+        lang: doc.lang.clone(),
         created,
         producer: format!("trang {}", env!("CARGO_PKG_VERSION")),
     };

@@ -63,8 +63,9 @@ impl Builder<'_, '_, '_> {
                 InlineKind::Link {
                     url, content: c, ..
                 } => {
+                    // The resolver kept only `#id` and checked external URLs.
                     let target = match url.strip_prefix('#') {
-                        Some(anchor) => LinkTarget::Anchor(anchor.to_string()),
+                        Some(id) => LinkTarget::Anchor(id.to_string()),
                         None => LinkTarget::Uri(url.clone()),
                     };
                     let s2 = TextStyle {
@@ -74,6 +75,7 @@ impl Builder<'_, '_, '_> {
                     };
                     self.pieces_into(c, &s2, out, html);
                 }
+                InlineKind::Anchor(id) => out.push(Piece::Anchor(id.clone())),
                 InlineKind::Image { src, alt, .. } => {
                     if let Some(piece) = self.inline_image(src, &cur) {
                         out.push(piece);
@@ -89,19 +91,22 @@ impl Builder<'_, '_, '_> {
                     };
                     self.pieces_into(alt, &s2, out, html);
                 }
-                InlineKind::FootnoteRef(label) => {
-                    if let Some(n) = self.notes.iter().position(|l| l == label) {
-                        out.push(Piece::Anchor(format!("fnref-{}", n + 1)));
-                        out.push(Piece::Text(
-                            (n + 1).to_string(),
-                            TextStyle {
-                                size: cur.size * 0.62,
-                                rise: cur.size * 0.36,
-                                link: Some(LinkTarget::Anchor(format!("fn-{}", n + 1))),
-                                ..cur
-                            },
-                        ));
+                InlineKind::FootnoteRef(label) => out.push(Piece::Text(format!("[^{label}]"), cur)),
+                InlineKind::NoteRef { number, nth } => {
+                    let note = &self.doc.notes[number - 1];
+                    out.push(Piece::Anchor(note.ref_ids[nth - 1].clone()));
+                    if *nth == 1 {
+                        out.push(Piece::NoteRef(number - 1));
                     }
+                    out.push(Piece::Text(
+                        number.to_string(),
+                        TextStyle {
+                            size: cur.size * 0.62,
+                            rise: cur.size * 0.36,
+                            link: Some(LinkTarget::Anchor(note.id.clone())),
+                            ..cur
+                        },
+                    ));
                 }
                 InlineKind::SoftBreak => out.push(Piece::Text(" ".into(), cur)),
                 InlineKind::HardBreak => out.push(Piece::Break),

@@ -1,4 +1,4 @@
-//! Footnotes: laid out apart, numbered in order of reference.
+//! Footnotes: laid out apart, in the resolved order (`Book::notes`).
 
 use super::*;
 
@@ -17,21 +17,15 @@ impl Builder<'_, '_, '_> {
             list_depth: 0,
         };
         let body_flow = std::mem::take(&mut self.flow);
-        let labels = self.notes.clone();
-        let mut out: Vec<Vec<FlowLine>> = Vec::with_capacity(labels.len());
-        for (n, label) in labels.iter().enumerate() {
-            let Some(note) = self.doc.footnote(label) else {
-                out.push(Vec::new());
-                continue;
-            };
+        let book = self.doc;
+        let mut out: Vec<Vec<FlowLine>> = Vec::with_capacity(book.notes.len());
+        for (n, resolved) in book.notes.iter().enumerate() {
+            let note = &book.footnotes[resolved.footnote];
             let mut st = self.style(Role::Body, Style::REGULAR, size);
-            st.link = Some(LinkTarget::Anchor(format!("fnref-{}", n + 1)));
+            st.link = Some(LinkTarget::Anchor(resolved.ref_ids[0].clone()));
             let number = format!("{}.", n + 1);
             let lines = self.engine.layout(
-                &[
-                    Piece::Anchor(format!("fn-{}", n + 1)),
-                    Piece::Text(number, st),
-                ],
+                &[Piece::Anchor(resolved.id.clone()), Piece::Text(number, st)],
                 s.measure,
                 0.0,
                 Align::Left,
@@ -90,16 +84,12 @@ impl Builder<'_, '_, '_> {
     }
 }
 
-/// Footnote numbers (zero-based) whose reference anchor `fnref-N` is among `items`.
+/// The notes (zero-based) whose first reference is among `items`.
 pub(super) fn note_refs(items: &[Positioned]) -> Vec<usize> {
     items
         .iter()
-        .filter_map(|it| match &it.item {
-            Item::Anchor(name) => name
-                .strip_prefix("fnref-")?
-                .parse::<usize>()
-                .ok()?
-                .checked_sub(1),
+        .filter_map(|it| match it.item {
+            Item::NoteRef(n) => Some(n),
             _ => None,
         })
         .collect()

@@ -166,7 +166,8 @@ impl Builder<'_, '_, '_> {
             if let Some(line) = line {
                 // The copy repeated on later pages carries no anchors or note references.
                 let mut copy = line.clone();
-                copy.items.retain(|it| !matches!(it.item, Item::Anchor(_)));
+                copy.items
+                    .retain(|it| !matches!(it.item, Item::Anchor(_) | Item::NoteRef(_)));
                 copy.notes.clear();
                 header_row = Some(copy);
                 self.flow.push(Flow::Line(line));

@@ -16,40 +16,16 @@ pub struct TocEntry {
     pub depth: usize,
 }
 
-/// The headings the contents list: top-level blocks, the two highest levels.
-pub fn toc_entries(doc: &Document) -> Vec<TocEntry> {
-    let levels = doc.blocks.iter().filter_map(|b| match b.kind {
-        BlockKind::Heading { level, .. } => Some(level),
-        _ => None,
-    });
-    let Some(top) = levels.min() else {
-        return Vec::new();
-    };
-    doc.blocks
-        .iter()
-        .filter_map(|b| match &b.kind {
-            BlockKind::Heading {
-                level, id, content, ..
-            } if *level <= top + 1 => Some(TocEntry {
-                id: id.clone(),
-                text: plain_text(content)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                depth: usize::from(level - top),
-            }),
-            _ => None,
+/// The headings the contents list (decided by the resolver: the two
+/// highest levels of the heading tree).
+pub fn toc_entries(book: &Book) -> Vec<TocEntry> {
+    book.contents()
+        .map(|h| TocEntry {
+            id: h.id.clone(),
+            text: h.text.clone(),
+            depth: usize::from(h.depth.min(1)),
         })
         .collect()
-}
-
-/// The name of the contents in the document's language.
-pub fn toc_name(lang: &str) -> &'static str {
-    if lang.starts_with("vi") {
-        "Mục lục"
-    } else {
-        "Contents"
-    }
 }
 
 impl Builder<'_, '_, '_> {
@@ -80,7 +56,7 @@ impl Builder<'_, '_, '_> {
             size,
         );
         let lines = self.engine.layout(
-            &[Piece::Text(toc_name(&self.doc.meta.lang).into(), head)],
+            &[Piece::Text(self.doc.words.toc.into(), head)],
             s.measure,
             0.0,
             Align::Left,

@@ -1,0 +1,613 @@
+//! The resolve stage: [`Document`] → [`Book`], every decision both writers
+//! need, made once.
+//!
+//! Steps, in order:
+//! 1. chapters: the body split at `#` headings when there are two or more;
+//! 2. ids: every heading, raw-HTML anchor, note and note reference gets one
+//!    id, unique across the book ([`ids::Registry`]); headings are also
+//!    reachable by GitHub's letter-keeping slug;
+//! 3. notes by identity: numbered in order of first reference, each placed
+//!    with its first reference (its chapter in the EPUB, its page in the
+//!    PDF); every reference becomes a typed [`InlineKind::NoteRef`];
+//! 4. links: `#name` resolved to an id, external URLs checked and
+//!    percent-encoded; a link to a missing anchor, another file or an
+//!    unusable URL becomes its text (one grouped warning); a link inside a
+//!    link is unwrapped (HTML forbids nesting them);
+//! 5. the heading tree: document order, depth with skipped levels mapped,
+//!    which headings the contents list;
+//! 6. the language-dependent words ([`Words`]).
+//!
+//! The writers (EPUB, typesetter) and the coverage check read the [`Book`]
+//! and decide none of this again. [`Book::dump`] prints it as text for the
+//! expected-output fixtures.
+
+pub mod ids;
+mod links;
+pub mod url;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::ops::{Deref, Range};
+
+use crate::diag::Diagnostics;
+use crate::doc::{Block, BlockKind, Document, Inline, InlineKind, plain_text};
+use crate::words::Words;
+
+pub use ids::{github_slug, slug};
+
+/// A chapter: a content document of the EPUB, a run of top-level blocks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chapter {
+    /// Its top-level blocks in [`Document::blocks`].
+    pub blocks: Range<usize>,
+    /// Its title: its opening `#` heading when the book has several
+    /// chapters, else the book's title.
+    pub title: String,
+    /// Whether the chapter's title is its first block (a `#` heading), so
+    /// that navigation does not list that heading again under it.
+    pub titled_by_heading: bool,
+    /// The EPUB content document's file name, e.g. `chapter-01.xhtml`.
+    pub file: String,
+}
+
+/// A footnote, by identity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    /// Its label in the source (`[^label]`).
+    pub label: String,
+    /// Index of its definition in [`Document::footnotes`].
+    pub footnote: usize,
+    /// The chapter of its first reference (a note first referenced inside
+    /// another note goes with that note).
+    pub chapter: usize,
+    /// The id of the note itself.
+    pub id: String,
+    /// The id of each reference, in order (`ref_ids[0]` is the first).
+    pub ref_ids: Vec<String>,
+}
+
+/// A heading of the body, in document order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heading {
+    /// Its id.
+    pub id: String,
+    /// Its text, white space folded (with its number when numbered).
+    pub text: String,
+    /// The level the author wrote, 1–6.
+    pub level: u8,
+    /// Its depth in the heading tree, 0 = top: skipped levels are mapped
+    /// (`#` then `###` gives depths 0, 1), and a heading deeper than an
+    /// earlier one nests under it even when a shallower one comes later.
+    pub depth: u8,
+    /// The chapter it is in.
+    pub chapter: usize,
+    /// Whether the printed contents list it (the two highest levels).
+    pub in_contents: bool,
+}
+
+/// The resolved book: the document with every reference typed, and the
+/// decisions both writers share.
+#[derive(Clone, Debug)]
+pub struct Book {
+    /// The document, resolved: notes referenced by [`InlineKind::NoteRef`],
+    /// links pointing at ids (`#id`) or checked external URLs, anchors
+    /// with their final ids.
+    pub doc: Document,
+    /// The language tag written to both outputs (`und` when the front
+    /// matter's is not a valid BCP 47 tag).
+    pub lang: String,
+    /// The words the writers add, in that language.
+    pub words: Words,
+    /// The book's title (front matter, the lone `#` heading, or the file name).
+    pub title: String,
+    /// The dateline printed above the title: the front matter's, else the
+    /// date in the book's language (`Thứ ba, 05/07/2022`; ISO 8601 otherwise).
+    pub dateline: Option<String>,
+    /// Chapters in order (at least one).
+    pub chapters: Vec<Chapter>,
+    /// Notes by number: `notes[n - 1]` is note `n`.
+    pub notes: Vec<Note>,
+    /// The body's top-level headings, in document order.
+    pub headings: Vec<Heading>,
+    /// Every id of the book → the chapter it is in.
+    pub targets: HashMap<String, usize>,
+    /// The ids and the names links may use for them.
+    pub ids: ids::Registry,
+}
+
+impl Deref for Book {
+    type Target = Document;
+    fn deref(&self) -> &Document {
+        &self.doc
+    }
+}
+
+/// Resolves `doc` into a [`Book`]. Links that cannot be kept are reported
+/// to `diags` as one grouped warning per kind.
+pub fn resolve(mut doc: Document, diags: &mut Diagnostics) -> Book {
+    let lang = if url::valid_lang(&doc.meta.lang) {
+        doc.meta.lang.clone()
+    } else {
+        "und".into()
+    };
+    let words = Words::for_lang(&doc.meta.lang);
+    let title = doc
+        .meta
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| "Untitled".into());
+
+    // 1. Chapters.
+    let starts: Vec<usize> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b.kind, BlockKind::Heading { level: 1, .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let mut bounds = vec![0];
+    if starts.len() >= 2 {
+        bounds.extend(starts.iter().copied().filter(|&i| i > 0));
+    }
+    bounds.push(doc.blocks.len());
+    let single = bounds.len() == 2;
+    let chapters: Vec<Chapter> = bounds
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            let opening = doc.blocks.get(w[0]).and_then(|b| match &b.kind {
+                BlockKind::Heading {
+                    level: 1, content, ..
+                } if !single && w[0] < w[1] => Some(fold(&plain_text(content))),
+                _ => None,
+            });
+            let titled_by_heading = opening.as_ref().is_some_and(|t| !t.is_empty());
+            Chapter {
+                blocks: w[0]..w[1],
+                title: opening.filter(|t| !t.is_empty()).unwrap_or(title.clone()),
+                titled_by_heading,
+                file: format!("chapter-{:02}.xhtml", i + 1),
+            }
+        })
+        .collect();
+    let chapter_of = |block: usize| {
+        chapters
+            .iter()
+            .position(|c| c.blocks.contains(&block))
+            .unwrap_or(0)
+    };
+
+    // 2. Ids of what the author named: headings (with their GitHub slugs)
+    //    and raw-HTML anchors, in document order.
+    let mut reg = ids::Registry::default();
+    let mut targets = HashMap::new();
+    let mut headings = Vec::new();
+    let mut github_used: HashMap<String, usize> = HashMap::new();
+    for (i, block) in doc.blocks.iter_mut().enumerate() {
+        let chapter = chapter_of(i);
+        claim_ids(
+            block,
+            &mut reg,
+            &mut targets,
+            &mut github_used,
+            chapter,
+            Some(&mut headings),
+        );
+    }
+    for f in doc.footnotes.iter_mut() {
+        for b in &mut f.blocks {
+            // A note's chapter is known only once notes are placed; anchors
+            // inside notes are fixed up below.
+            claim_ids(
+                b,
+                &mut reg,
+                &mut targets,
+                &mut github_used,
+                usize::MAX,
+                None,
+            );
+        }
+    }
+    heading_tree(&mut headings);
+
+    // 3. Notes.
+    let order = doc.footnote_order();
+    let mut notes: Vec<Note> = order
+        .iter()
+        .map(|label| Note {
+            label: label.clone(),
+            footnote: doc
+                .footnotes
+                .iter()
+                .position(|f| &f.label == label)
+                .expect("footnote_order lists defined notes"),
+            chapter: usize::MAX,
+            id: String::new(),
+            ref_ids: Vec::new(),
+        })
+        .collect();
+    let mut ref_chapters: Vec<Vec<usize>> = vec![Vec::new(); notes.len()];
+    let number: HashMap<String, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), i + 1))
+        .collect();
+    for (i, block) in doc.blocks.iter_mut().enumerate() {
+        let chapter = chapter_of(i);
+        number_refs(block, &number, &mut notes, &mut ref_chapters, chapter);
+    }
+    // Notes referenced only from other notes, in number order (a note
+    // referenced from note n comes after n in the order).
+    for n in 0..notes.len() {
+        if notes[n].chapter == usize::MAX {
+            notes[n].chapter = chapters.len() - 1;
+        }
+        let chapter = notes[n].chapter;
+        let f = notes[n].footnote;
+        let mut blocks = std::mem::take(&mut doc.footnotes[f].blocks);
+        for b in &mut blocks {
+            number_refs(b, &number, &mut notes, &mut ref_chapters, chapter);
+        }
+        doc.footnotes[f].blocks = blocks;
+    }
+    for note in &notes {
+        for b in &doc.footnotes[note.footnote].blocks {
+            for_anchor_ids(b, &mut |id| {
+                targets.insert(id.to_string(), note.chapter);
+            });
+        }
+    }
+    for (n, note) in notes.iter_mut().enumerate() {
+        note.id = reg.claim(&format!("fn-{}", n + 1));
+        targets.insert(note.id.clone(), note.chapter);
+        for (k, &chapter) in ref_chapters[n].iter().enumerate() {
+            let raw = if k == 0 {
+                format!("fnref-{}", n + 1)
+            } else {
+                format!("fnref-{}-{}", n + 1, k + 1)
+            };
+            let id = reg.claim(&raw);
+            targets.insert(id.clone(), chapter);
+            note.ref_ids.push(id);
+        }
+    }
+    // Anchors inside notes never referenced are printed nowhere: any
+    // link to them goes to the end of the book.
+    for chapter in targets.values_mut() {
+        if *chapter == usize::MAX {
+            *chapter = chapters.len() - 1;
+        }
+    }
+
+    // 4. Links.
+    let mut report = links::Report::default();
+    for block in doc.blocks.iter_mut() {
+        links::resolve_block(block, &reg, &mut report, false);
+    }
+    for f in doc.footnotes.iter_mut() {
+        for b in &mut f.blocks {
+            links::resolve_block(b, &reg, &mut report, false);
+        }
+    }
+    report.emit(&doc.source, diags);
+
+    let dateline = doc.meta.dateline.clone().or_else(|| {
+        doc.meta.date.map(|d| {
+            if doc.meta.lang.starts_with("vi") {
+                d.vietnamese_dateline()
+            } else {
+                d.iso()
+            }
+        })
+    });
+    Book {
+        doc,
+        lang,
+        words,
+        title,
+        dateline,
+        chapters,
+        notes,
+        headings,
+        targets,
+        ids: reg,
+    }
+}
+
+/// White space folded to single spaces, trimmed.
+pub fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Claims the ids of the headings and anchors in `block` and its
+/// descendants (headings at the top level are listed in `headings` when given).
+fn claim_ids(
+    block: &mut Block,
+    reg: &mut ids::Registry,
+    targets: &mut HashMap<String, usize>,
+    github_used: &mut HashMap<String, usize>,
+    chapter: usize,
+    headings: Option<&mut Vec<Heading>>,
+) {
+    match &mut block.kind {
+        BlockKind::Heading {
+            level, id, content, ..
+        } => {
+            let text = fold(&plain_text(content));
+            let written = id.clone();
+            *id = reg.claim(&written);
+            targets.insert(id.clone(), chapter);
+            // GitHub's slug of the text, numbered as GitHub numbers repeats.
+            let gh = github_slug(&text);
+            let n = github_used.entry(gh.clone()).or_insert(0);
+            let alias = if *n == 0 {
+                gh.clone()
+            } else {
+                format!("{gh}-{n}")
+            };
+            *n += 1;
+            reg.alias(&alias, id);
+            if let Some(list) = headings {
+                list.push(Heading {
+                    id: id.clone(),
+                    text,
+                    level: *level,
+                    depth: 0,
+                    chapter,
+                    in_contents: false,
+                });
+            }
+            claim_inline_anchors(content, reg, targets, chapter);
+        }
+        BlockKind::BlockQuote(blocks) => {
+            for b in blocks {
+                claim_ids(b, reg, targets, github_used, chapter, None);
+            }
+        }
+        BlockKind::List { items, .. } => {
+            for item in items {
+                for b in &mut item.blocks {
+                    claim_ids(b, reg, targets, github_used, chapter, None);
+                }
+            }
+        }
+        _ => for_each_inlines_mut(block, &mut |inlines| {
+            claim_inline_anchors(inlines, reg, targets, chapter)
+        }),
+    }
+}
+
+fn claim_inline_anchors(
+    inlines: &mut [Inline],
+    reg: &mut ids::Registry,
+    targets: &mut HashMap<String, usize>,
+    chapter: usize,
+) {
+    walk_inlines_mut(inlines, &mut |inl| {
+        if let InlineKind::Anchor(name) = &mut inl.kind {
+            let id = reg.claim(name);
+            targets.insert(id.clone(), chapter);
+            *name = id;
+        }
+    });
+}
+
+/// Depths and contents membership of the headings (see [`Heading::depth`]).
+fn heading_tree(headings: &mut [Heading]) {
+    let mut open: Vec<u8> = Vec::new();
+    for h in headings.iter_mut() {
+        while open.last().is_some_and(|&l| l >= h.level) {
+            open.pop();
+        }
+        h.depth = open.len().min(5) as u8;
+        open.push(h.level);
+    }
+    for h in headings.iter_mut() {
+        h.in_contents = h.depth <= 1;
+    }
+}
+
+/// Numbers the note references in `block`: each becomes a
+/// [`InlineKind::NoteRef`]; a note's chapter is that of its first reference.
+fn number_refs(
+    block: &mut Block,
+    number: &HashMap<String, usize>,
+    notes: &mut [Note],
+    ref_chapters: &mut [Vec<usize>],
+    chapter: usize,
+) {
+    for_each_inlines_mut(block, &mut |inlines| {
+        walk_inlines_mut(inlines, &mut |inl| {
+            if let InlineKind::FootnoteRef(label) = &inl.kind {
+                inl.kind = match number.get(label) {
+                    Some(&n) => {
+                        let note = &mut notes[n - 1];
+                        if note.chapter == usize::MAX {
+                            note.chapter = chapter;
+                        }
+                        // Named once every note is numbered.
+                        ref_chapters[n - 1].push(chapter);
+                        InlineKind::NoteRef {
+                            number: n,
+                            nth: ref_chapters[n - 1].len(),
+                        }
+                    }
+                    None => InlineKind::Text(format!("[^{label}]")),
+                };
+            }
+        })
+    });
+}
+
+/// Calls `f` on the id of every anchor in `block`.
+fn for_anchor_ids(block: &Block, f: &mut dyn FnMut(&str)) {
+    crate::doc::walk_block_inlines(block, &mut |inl| {
+        if let InlineKind::Anchor(id) = &inl.kind {
+            f(id)
+        }
+    });
+}
+
+/// Calls `f` on every inline sequence of `block` and its descendants
+/// (paragraphs, headings, table cells), in document order.
+pub(crate) fn for_each_inlines_mut(block: &mut Block, f: &mut dyn FnMut(&mut Vec<Inline>)) {
+    let mut stack: Vec<&mut Block> = vec![block];
+    while let Some(b) = stack.pop() {
+        match &mut b.kind {
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => f(content),
+            BlockKind::BlockQuote(blocks) => stack.extend(blocks.iter_mut().rev()),
+            BlockKind::List { items, .. } => {
+                for item in items.iter_mut().rev() {
+                    stack.extend(item.blocks.iter_mut().rev());
+                }
+            }
+            BlockKind::Table { header, rows, .. } => {
+                for cell in header.iter_mut() {
+                    f(cell);
+                }
+                for row in rows.iter_mut() {
+                    for cell in row.iter_mut() {
+                        f(cell);
+                    }
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html(_) => {}
+        }
+    }
+}
+
+/// Calls `f` on every inline of `inlines` and their descendants, parents
+/// before children, in document order.
+pub(crate) fn walk_inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+    for inl in inlines {
+        f(inl);
+        if let Some(children) = children_mut(inl) {
+            walk_inlines_mut(children, f);
+        }
+    }
+}
+
+/// The children of a container inline.
+pub(crate) fn children_mut(inl: &mut Inline) -> Option<&mut Vec<Inline>> {
+    match &mut inl.kind {
+        InlineKind::Emphasis(c)
+        | InlineKind::Strong(c)
+        | InlineKind::Strikethrough(c)
+        | InlineKind::Link { content: c, .. }
+        | InlineKind::Image { alt: c, .. } => Some(c),
+        _ => None,
+    }
+}
+
+impl Book {
+    /// The chapter holding id `id` (0 when unknown).
+    pub fn chapter_of(&self, id: &str) -> usize {
+        self.targets.get(id).copied().unwrap_or(0)
+    }
+
+    /// The href of id `id` from a content document of chapter `from`:
+    /// `#id` in the same file, `chapter-NN.xhtml#id` in another.
+    pub fn href(&self, id: &str, from: usize) -> String {
+        let to = self.chapter_of(id);
+        if to == from {
+            format!("#{id}")
+        } else {
+            format!("{}#{id}", self.chapters[to].file)
+        }
+    }
+
+    /// The headings the printed contents list.
+    pub fn contents(&self) -> impl Iterator<Item = &Heading> {
+        self.headings.iter().filter(|h| h.in_contents)
+    }
+
+    /// The dateline printed above the title.
+    pub fn dateline(&self) -> Option<String> {
+        self.dateline.clone()
+    }
+
+    /// The source line of the title block, labelled in the book's language
+    /// (`Nguồn: Dangcongsan.vn`).
+    pub fn source_line(&self) -> Option<String> {
+        self.meta
+            .source
+            .as_ref()
+            .map(|s| format!("{}: {s}", self.words.source))
+    }
+
+    /// The resolved model as text, one decision a line: what the
+    /// expected-output fixtures pin.
+    pub fn dump(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "title: {}", self.title);
+        let _ = writeln!(s, "lang: {}", self.lang);
+        let _ = writeln!(s, "words: contents {:?}", self.words.toc);
+        for (i, c) in self.chapters.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "chapter {} {} blocks {}..{} {:?}",
+                i + 1,
+                c.file,
+                c.blocks.start,
+                c.blocks.end,
+                c.title
+            );
+        }
+        for h in &self.headings {
+            let _ = writeln!(
+                s,
+                "heading {}h{} depth {} #{} chapter {}{} {:?}",
+                "  ".repeat(usize::from(h.depth)),
+                h.level,
+                h.depth,
+                h.id,
+                h.chapter + 1,
+                if h.in_contents { " contents" } else { "" },
+                h.text
+            );
+        }
+        for (i, n) in self.notes.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "note {} [^{}] #{} chapter {} refs {}",
+                i + 1,
+                n.label,
+                n.id,
+                n.chapter + 1,
+                n.ref_ids
+                    .iter()
+                    .map(|r| format!("#{r}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
+        let mut links = Vec::new();
+        let mut anchors = Vec::new();
+        let mut collect = |b: &Block| {
+            crate::doc::walk_block_inlines(b, &mut |inl| match &inl.kind {
+                InlineKind::Link { url, content, .. } => {
+                    links.push(format!("link {:?} -> {url}", fold(&plain_text(content))))
+                }
+                InlineKind::Anchor(id) => anchors.push(format!("anchor #{id}")),
+                _ => {}
+            });
+        };
+        for b in &self.blocks {
+            collect(b);
+        }
+        for n in &self.notes {
+            for b in &self.footnotes[n.footnote].blocks {
+                collect(b);
+            }
+        }
+        for line in anchors.into_iter().chain(links) {
+            s.push_str(&line);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests;
