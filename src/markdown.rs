@@ -190,31 +190,7 @@ fn assign_heading_ids(blocks: &mut [Block]) {
     }
 }
 
-/// An ASCII id from heading text: diacritics dropped (đ → d), lowercase,
-/// words joined by `-`; starts with a letter.
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.nfd() {
-        let c = match c {
-            'đ' | 'Đ' => 'd',
-            c => c,
-        };
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_')
-            && !out.ends_with('-')
-            && !out.is_empty()
-        {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    match out.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => out,
-        Some(_) => format!("h-{out}"),
-        None => "section".to_string(),
-    }
-}
+pub use crate::resolve::ids::slug;
 
 /// An open container on the fold stack.
 enum Open {

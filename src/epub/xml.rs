@@ -55,22 +55,7 @@ pub fn attr(s: &str) -> String {
     out
 }
 
-/// An id that is a valid XML name and HTML id: ASCII letters, digits, `-`,
-/// `_`, `.`; starts with a letter. Empty input gives `x`.
-pub fn id_base(raw: &str) -> String {
-    let mut out = String::new();
-    for c in raw.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    match out.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => out,
-        _ => format!("x{out}"),
-    }
-}
+pub use crate::resolve::ids::id_base;
 
 /// Every id used in the book (ids are unique across all files, which makes
 /// fragment links easy to resolve), with the file each lives in.
