@@ -66,7 +66,10 @@ fn fixture_files() -> Vec<(String, PathBuf)> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "md")
+                    && p.file_name().is_some_and(|n| n != "README.md")
+            })
             .collect();
         files.sort();
         files
