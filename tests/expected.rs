@@ -150,7 +150,7 @@ fn fixtures() -> &'static [Built] {
 /// The text of each EPUB content document in spine order, then the
 /// navigation document, one section per file headed by its name. One line
 /// per block, with a prefix saying what it is: `h1`…`h6` (with ` {#id}`),
-/// `p`, `li` (indented by depth, with its number in an `ol`), `th |`/`td |`
+/// `p`, `li` (indented by depth, with its number in a numbered `ol`), `th |`/`td |`
 /// (a table row, cells between bars), `code` (one per line of a code block),
 /// `hr`, `figure`, `caption`, `dt`, `dd`, `summary`, `div`; `> ` before
 /// lines in a block quote, `note ` before lines in a footnote. Inline:
@@ -351,9 +351,13 @@ impl XhtmlView {
             ("th" | "td", true) => self.push(" |"),
             ("ul" | "ol", false) => {
                 self.flush();
-                self.lists.push(
-                    (name == "ol").then(|| a("start").and_then(|s| s.parse().ok()).unwrap_or(1)),
-                );
+                // Numbers as the stylesheet shows them: none in the
+                // navigation document and on the contents page.
+                let numbered = name == "ol"
+                    && a("class").is_none_or(|c| c != "contents")
+                    && !self.containers.iter().any(|(n, _)| n == "nav");
+                self.lists
+                    .push(numbered.then(|| a("start").and_then(|s| s.parse().ok()).unwrap_or(1)));
             }
             ("ul" | "ol", true) => {
                 self.flush();
