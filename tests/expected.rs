@@ -746,3 +746,79 @@ fn the_pdf_and_the_epub_hold_the_same_content() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ---------------------------------------------------------------------------
+// The helpers themselves
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_difference_is_shown_as_the_first_differing_word_in_context() {
+    let epub = Squashed::new("một hai ba bốn năm sáu bảy tám chín mười mười một mười hai");
+    // The PDF breaks the words elsewhere and has `BA` for `ba`.
+    let pdf = Squashed::new("một hai BA bốn năm\nsáu bảy tám chín mười mười một mười hai");
+    let (p, e) = first_difference(&pdf, &epub).unwrap();
+    assert_eq!(e, "một hai [ba] bốn năm sáu bảy tám chín mười mười");
+    assert_eq!(p, "một hai [BA] bốn năm sáu bảy tám chín mười mười");
+    // White space alone is no difference.
+    let spaced = Squashed::new("một  hai\tba bốn năm sáu bảy tám chín mười mười một mười hai");
+    assert!(first_difference(&spaced, &epub).is_none());
+    // Text missing at the end shows `(end)`.
+    let short = Squashed::new("một hai");
+    let (p, e) = first_difference(&short, &Squashed::new("một hai ba")).unwrap();
+    assert_eq!(
+        (p.as_str(), e.as_str()),
+        ("một hai [(end)]", "một hai [ba]")
+    );
+}
+
+#[test]
+fn only_the_later_copies_of_a_repeated_header_are_dropped() {
+    let mut pdf = Squashed::new("Tên Số a 1 b 2 Tên Số c 3 Tên Số");
+    pdf.drop_repeats(&["Tên Số".to_string()]);
+    assert_eq!(pdf.chars.iter().collect::<String>(), "TênSốa1b2c3");
+    assert!(first_difference(&pdf, &Squashed::new("Tên Số a 1 b 2 c 3")).is_none());
+}
+
+#[test]
+fn a_changed_view_is_shown_as_a_hunk_with_context() {
+    let want = "a\nb\nc\nd\ne\nf\ng\n";
+    let got = "a\nb\nc\nd\nE\nf\ng\n";
+    assert_eq!(
+        diff_excerpt(want, got),
+        "@@ -2,4 +2,4 @@\n b\n c\n d\n-e\n+E\n f\n g\n"
+    );
+    // Lines added at the end.
+    assert_eq!(diff_excerpt("a\n", "a\nb\n"), "@@ -1,1 +1,2 @@\n a\n+b\n");
+}
+
+#[test]
+fn the_epub_view_shows_blocks_links_and_notes() {
+    let body = r##"<body><section><h2 id="x">Tiêu <em>đề</em></h2>
+<p>Chữ <a href="https://vi.wikipedia.org">liên kết</a><sup><a epub:type="noteref" href="#fn-1">1</a></sup>.<br/>Dòng hai &amp; ba</p>
+<blockquote><p>Trích</p></blockquote>
+<ol start="3"><li><p>ba</p><ul><li>con</li></ul></li></ol>
+<div class="table"><table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table></div>
+<pre><code>fn main() {
+    x
+}
+</code></pre>
+<aside epub:type="footnote" id="fn-1"><p><a href="#fnref-1">1</a>. Chú thích.</p></aside>
+</section></body>"##;
+    assert_eq!(
+        XhtmlView::lines(body),
+        [
+            "h2 Tiêu *đề* {#x}",
+            "p Chữ [liên kết](https://vi.wikipedia.org)^{[^1](#fn-1)}. ↵ Dòng hai & ba",
+            "> p Trích",
+            "li 3. ba",
+            "  li con",
+            "th | A | B |",
+            "td | 1 | 2 |",
+            "code fn main() {",
+            "code     x",
+            "code }",
+            "note {#fn-1}",
+            "note p [1](#fnref-1). Chú thích.",
+        ]
+    );
+}
