@@ -3,13 +3,15 @@
 //! repeated, images embedded as they should be, link annotations, and the
 //! same text in the PDF as in the EPUB.
 
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::{Word, build_ok, fold, root, tool, words};
+use common::{
+    Squashed, Word, build_ok, epub_text, first_difference, fold, pdf_text, root, spine,
+    table_headers, tool, words,
+};
 use trang::cli::Paper;
 use trang::diag::Diagnostics;
 use trang::frame::{Item, Layout};
@@ -46,28 +48,6 @@ fn anchor_page(layout: &Layout, name: &str) -> Option<usize> {
             .iter()
             .any(|it| matches!(&it.item, Item::Anchor(a) if a == name))
     })
-}
-
-/// Per page: the y of the footnote rule, if the page has footnotes.
-fn note_rules(layout: &Layout, setup: &PageSetup) -> Vec<Option<f32>> {
-    let len = (setup.measure * 0.3).round();
-    layout
-        .pages
-        .iter()
-        .map(|p| {
-            p.items.iter().find_map(|it| match &it.item {
-                Item::Line(l)
-                    if (it.pos.x - setup.left).abs() < 0.01
-                        && (l.to.x - len).abs() < 0.01
-                        && l.to.y == 0.0
-                        && l.thickness == 0.5 =>
-                {
-                    Some(it.pos.y)
-                }
-                _ => None,
-            })
-        })
-        .collect()
 }
 
 fn mixed() -> PathBuf {
@@ -377,201 +357,15 @@ fn a_row_taller_than_a_page_continues_on_the_next_page_under_its_header() {
     assert!(pages.len() >= 3, "{pages:?}");
 }
 
-/// The text of the EPUB's content documents in spine order: body text and,
-/// separately, the footnotes' text. List markers are rendered as the
-/// stylesheet shows them (numbers for `ol`, the bullet of the nesting depth
-/// for `ul`, none for task items, whose box is text).
-fn epub_text(epub: &Path) -> (String, String) {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
-    let mut files = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut s = String::new();
-        if f.read_to_string(&mut s).is_ok() {
-            files.insert(f.name().to_string(), s);
-        }
-    }
-    let opf = &files["OEBPS/content.opf"];
-    let mut body = String::new();
-    let mut notes = String::new();
-    for (href, nav) in spine(opf) {
-        if nav {
-            continue;
-        }
-        let xhtml = &files[&format!("OEBPS/{href}")];
-        let start = xhtml.find("<body").unwrap();
-        let end = xhtml.rfind("</body>").unwrap();
-        xhtml_text(&xhtml[start..end], &mut body, &mut notes);
-    }
-    (body, notes)
-}
-
-/// The spine's documents in order: (href, whether it is the navigation document).
-fn spine(opf: &str) -> Vec<(String, bool)> {
-    opf.split("<itemref ")
-        .skip(1)
-        .map(|itemref| {
-            let idref = attr(itemref, "idref").unwrap();
-            let item = opf
-                .split("<item ")
-                .skip(1)
-                .find(|i| attr(i, "id").as_deref() == Some(idref.as_str()))
-                .unwrap();
-            (
-                attr(item, "href").unwrap(),
-                attr(item, "properties").is_some_and(|p| p.contains("nav")),
-            )
-        })
-        .collect()
-}
-
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-    let at = format!(" {tag}").find(&key)? + key.len() - 1;
-    let rest = &tag[at..];
-    Some(rest[..rest.find('"')?].to_string())
-}
-
-const BLOCK_TAGS: &[&str] = &[
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "blockquote",
-    "pre",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "figure",
-    "figcaption",
-    "aside",
-    "section",
-    "br",
-    "hr",
-    "nav",
-];
-
-fn xhtml_text(xhtml: &str, body: &mut String, notes: &mut String) {
-    // Open lists: (ordered, next number).
-    let mut lists: Vec<(bool, u64)> = Vec::new();
-    let mut in_note = 0usize;
-    let mut rest = xhtml;
-    while let Some(lt) = rest.find('<') {
-        let text = &rest[..lt];
-        let out = if in_note > 0 { &mut *notes } else { &mut *body };
-        out.push_str(
-            &text
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&amp;", "&"),
-        );
-        let gt = lt + rest[lt..].find('>').unwrap();
-        let tag = &rest[lt + 1..gt];
-        rest = &rest[gt + 1..];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        if name == "aside" {
-            if closing {
-                in_note -= 1;
-                notes.push(' ');
-            } else {
-                in_note += 1;
-            }
-            continue;
-        }
-        let out = if in_note > 0 { &mut *notes } else { &mut *body };
-        if BLOCK_TAGS.contains(&name.as_str()) {
-            out.push(' ');
-        }
-        match (name.as_str(), closing) {
-            ("ol", false) => {
-                let start = attr(&format!("{tag}>"), "start").map_or(1, |s| s.parse().unwrap());
-                lists.push((true, start));
-            }
-            ("ul", false) => lists.push((false, 0)),
-            ("ol" | "ul", true) => {
-                lists.pop();
-            }
-            ("li", false) if !tag.contains("class=\"task\"") => {
-                let depth = lists.len() - 1;
-                let (ordered, next) = lists.last_mut().unwrap();
-                if *ordered {
-                    out.push_str(&format!("{next}. "));
-                    *next += 1;
-                } else {
-                    out.push_str(["•", "–", "◆", "·"][depth % 4]);
-                    out.push(' ');
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The PDF's text from word boxes: body and footnotes apart, without
-/// running heads and folios.
-fn pdf_text(pdf: &Path, layout: &Layout, setup: &PageSetup) -> (String, String) {
-    let rules = note_rules(layout, setup);
-    let (mut body, mut notes) = (Vec::new(), Vec::new());
-    for w in words(pdf) {
-        if w.y1 < setup.top || w.y0 > setup.bottom() {
-            continue;
-        }
-        match rules[w.page] {
-            Some(y) if w.y0 > y => notes.push(w.text),
-            _ => body.push(w.text),
-        }
-    }
-    (body.join(" "), notes.join(" "))
-}
-
-fn squash(s: &str) -> String {
-    fold(s).chars().filter(|c| *c != ' ').collect()
-}
-
 /// Differences after folding all white space away, with some context.
 /// `repeated` are texts the PDF repeats as furniture (table headers on the
 /// pages a table continues on): their copies after the first are dropped.
 fn same_text(what: &str, pdf: &str, epub: &str, repeated: &[String]) {
-    let mut pdf = squash(pdf);
-    for r in repeated {
-        let r = squash(r);
-        if let Some(first) = pdf.find(&r) {
-            let (head, tail) = pdf.split_at(first + r.len());
-            pdf = format!("{head}{}", tail.replace(&r, ""));
-        }
+    let mut pdf = Squashed::new(pdf);
+    pdf.drop_repeats(repeated);
+    if let Some((p, e)) = first_difference(&pdf, &Squashed::new(epub)) {
+        panic!("{what}: the PDF and the EPUB differ:\n PDF: …{p}…\nEPUB: …{e}…");
     }
-    let a: Vec<char> = pdf.chars().collect();
-    let b: Vec<char> = squash(epub).chars().collect();
-    if a == b {
-        return;
-    }
-    let at = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let ctx = |v: &[char]| -> String {
-        v[at.saturating_sub(60)..(at + 60).min(v.len())]
-            .iter()
-            .collect()
-    };
-    panic!(
-        "{what}: the PDF and the EPUB differ at character {at}:\n PDF: …{}…\nEPUB: …{}…",
-        ctx(&a),
-        ctx(&b)
-    );
 }
 
 #[test]
@@ -579,25 +373,11 @@ fn the_pdf_and_the_epub_hold_the_same_text() {
     let dir = tempfile::tempdir().unwrap();
     let stem = build(&mixed(), "all", dir.path());
     let (_, layout, setup) = layout_of(&mixed());
-    let (pdf_body, pdf_notes) = pdf_text(&stem.with_extension("pdf"), &layout, &setup);
-    let (epub_body, epub_notes) = epub_text(&stem.with_extension("epub"));
+    let (pdf_body, pdf_notes) = pdf_text(&words(&stem.with_extension("pdf")), &layout, &setup);
+    let (epub_body, epub_notes) = epub_text(&std::fs::read(stem.with_extension("epub")).unwrap());
     // Table headers, which the PDF repeats on each page a table continues on.
     let (p, _, _) = layout_of(&mixed());
-    let headers: Vec<String> = p
-        .doc
-        .blocks
-        .iter()
-        .filter_map(|b| match &b.kind {
-            trang::doc::BlockKind::Table { header, .. } => Some(
-                header
-                    .iter()
-                    .map(|c| trang::doc::plain_text(c))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            _ => None,
-        })
-        .collect();
+    let headers = table_headers(&p.doc.blocks);
     assert_eq!(headers.len(), 2);
     same_text("body", &pdf_body, &epub_body, &headers);
     same_text("footnotes", &pdf_notes, &epub_notes, &[]);

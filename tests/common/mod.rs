@@ -63,37 +63,7 @@ pub struct Word {
 
 /// Words with their boxes, in pdftotext's reading order.
 pub fn words(pdf: &Path) -> Vec<Word> {
-    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
-    let mut out = Vec::new();
-    let mut page = 0;
-    for line in html.lines() {
-        let line = line.trim();
-        if line.starts_with("<page ") {
-            page += 1;
-        }
-        if let Some(rest) = line.strip_prefix("<word ") {
-            let attr = |name: &str| -> f32 {
-                let key = format!("{name}=\"");
-                let s = &rest[rest.find(&key).unwrap() + key.len()..];
-                s[..s.find('"').unwrap()].parse().unwrap()
-            };
-            let text = &rest[rest.find('>').unwrap() + 1..rest.rfind("</word>").unwrap()];
-            out.push(Word {
-                page: page - 1,
-                x0: attr("xMin"),
-                y0: attr("yMin"),
-                x1: attr("xMax"),
-                y1: attr("yMax"),
-                text: text
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&quot;", "\"")
-                    .replace("&apos;", "'")
-                    .replace("&amp;", "&"),
-            });
-        }
-    }
-    out
+    bbox_words(&tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]))
 }
 
 /// Checks that every font of `pdf` is embedded, subset (with a subset tag)
@@ -186,4 +156,543 @@ pub fn fix_images(blocks: &mut [Block], image: &str) {
             _ => {}
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Documents rendered in memory, and the text both outputs hold.
+// ---------------------------------------------------------------------------
+
+/// The build date every in-memory rendering uses (2022-07-05 00:00 UTC, Unix
+/// seconds): the `SOURCE_DATE_EPOCH` of the command-line tests.
+pub const EPOCH: i64 = 1_656_979_200;
+
+/// The bundled fonts, loaded once by a test that renders many documents.
+pub fn bundled_fonts() -> trang::fonts::FontSet {
+    trang::fonts::FontSet::load(
+        &trang::fonts::FontSet::bundled_dir(),
+        &mut trang::diag::Diagnostics::default(),
+    )
+    .unwrap()
+}
+
+/// One document rendered in memory: its EPUB, its A5 PDF and the PDF's
+/// layout, dated [`EPOCH`].
+pub struct Rendered {
+    /// The document model both writers read.
+    pub doc: trang::doc::Document,
+    /// The EPUB's bytes.
+    pub epub: Vec<u8>,
+    /// The PDF's bytes.
+    pub pdf: Vec<u8>,
+    /// The layout the PDF was written from.
+    pub layout: trang::frame::Layout,
+    /// The page geometry of that layout.
+    pub setup: trang::typeset::setup::PageSetup,
+}
+
+/// Renders `doc` as an EPUB and an A5 PDF in memory, as `trang build
+/// --paper a5` would (one-sided, one column), dated [`EPOCH`]. An error of
+/// either writer is returned rendered.
+pub fn render_doc(
+    doc: trang::doc::Document,
+    fonts: &trang::fonts::FontSet,
+) -> Result<Rendered, String> {
+    use trang::cli::Paper;
+    let mut diags = trang::diag::Diagnostics::default();
+    let epub = trang::epub::write_epub(
+        &doc,
+        fonts,
+        &trang::epub::EpubOptions { modified: EPOCH },
+        &mut diags,
+    )
+    .map_err(|e| e.render())?;
+    let (layout, _) = trang::typeset::typeset(&doc, fonts, Paper::A5, EPOCH);
+    let pdf = trang::pdf::write_pdf(&layout).map_err(|e| format!("cannot write the PDF: {e}"))?;
+    let setup = trang::typeset::setup::PageSetup::new(Paper::A5, fonts);
+    Ok(Rendered {
+        doc,
+        epub,
+        pdf,
+        layout,
+        setup,
+    })
+}
+
+/// Reads, parses and checks the Markdown file `path` as `trang build` does
+/// (front matter, images, coverage), then renders it with [`render_doc`].
+pub fn render_file(path: &Path, fonts: &trang::fonts::FontSet) -> Result<Rendered, String> {
+    let mut diags = trang::diag::Diagnostics::default();
+    let source = trang::input::read_source(path).map_err(|e| e.render())?;
+    let doc = trang::markdown::parse(source, &mut diags);
+    trang::input::check_images(&doc, &[], &mut diags);
+    trang::coverage::check(&doc, fonts, &mut diags);
+    if diags.has_errors() {
+        let errors: Vec<String> = diags
+            .items
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.render())
+            .collect();
+        return Err(errors.join("\n"));
+    }
+    render_doc(doc, fonts)
+}
+
+/// Runs `pdftotext ARGS FILE -` on PDF bytes (written to a temporary file,
+/// since poppler reads PDFs by seeking).
+pub fn pdftotext(pdf: &[u8], args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend([path.to_str().unwrap(), "-"]);
+    tool("pdftotext", &all)
+}
+
+/// The files of an EPUB that are text (UTF-8), by their name in the ZIP.
+pub fn epub_files(epub: &[u8]) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut files = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut s = String::new();
+        if f.read_to_string(&mut s).is_ok() {
+            files.insert(f.name().to_string(), s);
+        }
+    }
+    files
+}
+
+/// The spine's documents in order: (href, whether it is the navigation document).
+pub fn spine(opf: &str) -> Vec<(String, bool)> {
+    opf.split("<itemref ")
+        .skip(1)
+        .map(|itemref| {
+            let idref = attr(itemref, "idref").unwrap();
+            let item = opf
+                .split("<item ")
+                .skip(1)
+                .find(|i| attr(i, "id").as_deref() == Some(idref.as_str()))
+                .unwrap();
+            (
+                attr(item, "href").unwrap(),
+                attr(item, "properties").is_some_and(|p| p.contains("nav")),
+            )
+        })
+        .collect()
+}
+
+/// The value of attribute `name` in the start tag `tag` (its text after `<`).
+pub fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+    let at = format!(" {tag}").find(&key)? + key.len() - 1;
+    let rest = &tag[at..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// XHTML character references decoded: the five named ones the writer
+/// emits, `&nbsp;`, and numeric references.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let Some(semi) = rest.find(';').filter(|&i| i <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..semi];
+        let ch = match name {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "amp" => Some('&'),
+            "nbsp" => Some('\u{a0}'),
+            _ => name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| name.strip_prefix('#').map(str::parse))
+                .and_then(Result::ok)
+                .and_then(char::from_u32),
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "aside",
+    "section",
+    "details",
+    "summary",
+    "br",
+    "hr",
+    "nav",
+];
+
+/// The text of the EPUB's content documents in spine order (the navigation
+/// document left out): body text and, separately, the footnotes' text. List
+/// markers are rendered as the stylesheet shows them (numbers for `ol`, the
+/// bullet of the nesting depth for `ul`, none for task items, whose box is
+/// text).
+pub fn epub_text(epub: &[u8]) -> (String, String) {
+    let files = epub_files(epub);
+    let opf = &files["OEBPS/content.opf"];
+    let mut body = String::new();
+    let mut notes = String::new();
+    for (href, nav) in spine(opf) {
+        if nav {
+            continue;
+        }
+        let xhtml = &files[&format!("OEBPS/{href}")];
+        let start = xhtml.find("<body").unwrap();
+        let end = xhtml.rfind("</body>").unwrap();
+        xhtml_text(&xhtml[start..end], &mut body, &mut notes);
+    }
+    (body, notes)
+}
+
+fn xhtml_text(xhtml: &str, body: &mut String, notes: &mut String) {
+    // Open lists: (ordered, whether markers show, next number).
+    let mut lists: Vec<(bool, bool, u64)> = Vec::new();
+    let mut in_note = 0usize;
+    let mut rest = xhtml;
+    while let Some(lt) = rest.find('<') {
+        let text = &rest[..lt];
+        let out = if in_note > 0 { &mut *notes } else { &mut *body };
+        out.push_str(&decode_entities(text));
+        let gt = lt + rest[lt..].find('>').unwrap();
+        let tag = &rest[lt + 1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if name == "aside" {
+            if closing {
+                in_note -= 1;
+                notes.push(' ');
+            } else {
+                in_note += 1;
+            }
+            continue;
+        }
+        let out = if in_note > 0 { &mut *notes } else { &mut *body };
+        if BLOCK_TAGS.contains(&name.as_str()) {
+            out.push(' ');
+        }
+        match (name.as_str(), closing) {
+            ("ol", false) => {
+                let start = attr(&format!("{tag}>"), "start").map_or(1, |s| s.parse().unwrap());
+                // The contents page's list shows no numbers (`ol.contents`
+                // in the stylesheet).
+                let marked = attr(&format!("{tag}>"), "class").is_none_or(|c| c != "contents");
+                lists.push((true, marked, start));
+            }
+            ("ul", false) => lists.push((false, true, 0)),
+            ("ol" | "ul", true) => {
+                lists.pop();
+            }
+            ("li", false) if !tag.contains("class=\"task\"") => {
+                let depth = lists.len().saturating_sub(1);
+                if let Some((ordered, true, next)) = lists.last_mut() {
+                    if *ordered {
+                        out.push_str(&format!("{next}. "));
+                        *next += 1;
+                    } else {
+                        out.push_str(["•", "–", "◆", "·"][depth % 4]);
+                        out.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    body.push_str(&decode_entities(rest));
+}
+
+/// Words with their boxes from the output of `pdftotext -bbox`, in
+/// poppler's reading order.
+pub fn bbox_words(html: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut page = 0;
+    for line in html.lines() {
+        let line = line.trim();
+        if line.starts_with("<page ") {
+            page += 1;
+        }
+        if let Some(rest) = line.strip_prefix("<word ") {
+            let attr = |name: &str| -> f32 {
+                let key = format!("{name}=\"");
+                let s = &rest[rest.find(&key).unwrap() + key.len()..];
+                s[..s.find('"').unwrap()].parse().unwrap()
+            };
+            let text = &rest[rest.find('>').unwrap() + 1..rest.rfind("</word>").unwrap()];
+            out.push(Word {
+                page: page - 1,
+                x0: attr("xMin"),
+                y0: attr("yMin"),
+                x1: attr("xMax"),
+                y1: attr("yMax"),
+                text: decode_entities(text),
+            });
+        }
+    }
+    out
+}
+
+/// Per page: the y of the footnote rule (a 0.5 pt rule of 30 % of the
+/// measure at the left of the text block), if the page has footnotes.
+pub fn note_rules(
+    layout: &trang::frame::Layout,
+    setup: &trang::typeset::setup::PageSetup,
+) -> Vec<Option<f32>> {
+    use trang::frame::Item;
+    let len = (setup.measure * 0.3).round();
+    layout
+        .pages
+        .iter()
+        .map(|p| {
+            p.items.iter().find_map(|it| match &it.item {
+                Item::Line(l)
+                    if (it.pos.x - setup.left).abs() < 0.01
+                        && (l.to.x - len).abs() < 0.01
+                        && l.to.y == 0.0
+                        && l.thickness == 0.5 =>
+                {
+                    Some(it.pos.y)
+                }
+                _ => None,
+            })
+        })
+        .collect()
+}
+
+/// Per page: the boxes (x0, y0, x1, y1) of links to an anchor that span the
+/// whole measure — the entries of a printed table of contents.
+fn contents_entries(
+    layout: &trang::frame::Layout,
+    setup: &trang::typeset::setup::PageSetup,
+) -> Vec<Vec<(f32, f32, f32, f32)>> {
+    use trang::frame::{Item, LinkTarget};
+    layout
+        .pages
+        .iter()
+        .map(|p| {
+            p.items
+                .iter()
+                .filter_map(|it| match &it.item {
+                    Item::Link(l)
+                        if matches!(l.target, LinkTarget::Anchor(_))
+                            && (l.width - setup.measure).abs() < 0.5 =>
+                    {
+                        Some((it.pos.x, it.pos.y, it.pos.x + l.width, it.pos.y + l.height))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The PDF's text from its words: body and footnotes apart (below a page's
+/// note rule), without running heads and folios (above and below the text
+/// block) and without the page numbers of a printed table of contents (a
+/// number ending an entry at the right edge of the measure), which the
+/// EPUB's contents page cannot have.
+pub fn pdf_text(
+    words: &[Word],
+    layout: &trang::frame::Layout,
+    setup: &trang::typeset::setup::PageSetup,
+) -> (String, String) {
+    let rules = note_rules(layout, setup);
+    let entries = contents_entries(layout, setup);
+    let right = setup.left + setup.measure;
+    let (mut body, mut notes) = (Vec::new(), Vec::new());
+    for w in words {
+        if w.y1 < setup.top || w.y0 > setup.bottom() {
+            continue;
+        }
+        let mid = (w.y0 + w.y1) / 2.0;
+        let contents_folio = w.text.chars().all(|c| c.is_ascii_digit())
+            && (w.x1 - right).abs() < 1.0
+            && entries[w.page]
+                .iter()
+                .any(|&(x0, y0, x1, y1)| x0 <= w.x0 && w.x1 <= x1 + 0.5 && y0 <= mid && mid <= y1);
+        if contents_folio {
+            continue;
+        }
+        match rules.get(w.page).copied().flatten() {
+            Some(y) if w.y0 > y => notes.push(w.text.as_str()),
+            _ => body.push(w.text.as_str()),
+        }
+    }
+    (body.join(" "), notes.join(" "))
+}
+
+/// The texts of every table's header row (cells joined by spaces), at any
+/// depth: the PDF repeats a header on each page its table continues on.
+pub fn table_headers(blocks: &[Block]) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in blocks {
+        match &b.kind {
+            BlockKind::Table { header, .. } => out.push(
+                header
+                    .iter()
+                    .map(|c| trang::doc::plain_text(c))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            BlockKind::BlockQuote(c) => out.extend(table_headers(c)),
+            BlockKind::List { items, .. } => {
+                for i in items {
+                    out.extend(table_headers(&i.blocks));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `s` folded ([`fold`]) with every space removed: the PDF and the EPUB
+/// break lines and words in different places.
+pub fn squash(s: &str) -> String {
+    fold(s).chars().filter(|c| *c != ' ').collect()
+}
+
+/// A text compared without its white space, remembering which word each
+/// character came from (to show a difference as words).
+pub struct Squashed {
+    /// The words, white space folded.
+    pub words: Vec<String>,
+    /// The characters of the words, without spaces.
+    pub chars: Vec<char>,
+    /// For each of `chars`, the index of its word.
+    pub word_of: Vec<usize>,
+}
+
+impl Squashed {
+    /// `s` folded ([`fold`]) and squashed.
+    pub fn new(s: &str) -> Squashed {
+        let words: Vec<String> = fold(s)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let (mut chars, mut word_of) = (Vec::new(), Vec::new());
+        for (i, w) in words.iter().enumerate() {
+            for c in w.chars() {
+                chars.push(c);
+                word_of.push(i);
+            }
+        }
+        Squashed {
+            words,
+            chars,
+            word_of,
+        }
+    }
+
+    /// Drops the copies after the first of each text of `repeated` (the
+    /// PDF repeats a table's header on each page the table continues on).
+    pub fn drop_repeats(&mut self, repeated: &[String]) {
+        for r in repeated {
+            let r: Vec<char> = squash(r).chars().collect();
+            if r.is_empty() {
+                continue;
+            }
+            let mut seen = false;
+            let mut i = 0;
+            while i + r.len() <= self.chars.len() {
+                if self.chars[i..i + r.len()] == r[..] {
+                    if seen {
+                        self.chars.drain(i..i + r.len());
+                        self.word_of.drain(i..i + r.len());
+                        continue;
+                    }
+                    seen = true;
+                    i += r.len();
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    /// The word holding character `at` (the end when past it) with 8 words
+    /// of context either side, the word in brackets.
+    fn context(&self, at: usize) -> String {
+        let word = self.word_of.get(at).copied().unwrap_or(self.words.len());
+        let from = word.saturating_sub(8);
+        let to = (word + 9).min(self.words.len());
+        let mut out: Vec<String> = self.words[from..word.min(to)].to_vec();
+        out.push(format!(
+            "[{}]",
+            self.words.get(word).map_or("(end)", String::as_str)
+        ));
+        if word < to {
+            out.extend(self.words[word + 1..to].iter().cloned());
+        }
+        out.join(" ")
+    }
+}
+
+/// Where the PDF's and the EPUB's texts first differ, white space aside:
+/// `(pdf, epub)`, each the differing word with 8 words of context either
+/// side; `None` when they are the same.
+pub fn first_difference(pdf: &Squashed, epub: &Squashed) -> Option<(String, String)> {
+    if pdf.chars == epub.chars {
+        return None;
+    }
+    let at = pdf
+        .chars
+        .iter()
+        .zip(&epub.chars)
+        .take_while(|(x, y)| x == y)
+        .count();
+    Some((pdf.context(at), epub.context(at)))
 }
