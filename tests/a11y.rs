@@ -190,3 +190,69 @@ fn the_nav_has_its_role_and_links_in_text_are_underlined() {
         "a scroll wrapper cuts long tables in paginated readers"
     );
 }
+
+/// One run of `tests/reader/paginate.cjs` on table `table` of `epub`.
+fn page_through(epub: &Path, shots: &Path, table: usize) -> std::process::Child {
+    Command::new("node")
+        .arg(root().join("tests/reader/paginate.cjs"))
+        .arg(epub)
+        .arg(shots)
+        .arg(table.to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run `node` ({e}): set up with `bash .ci/test-deps`"))
+}
+
+/// A 40-row table in a paginated Chromium reader (epub.js in headless
+/// Chromium): every row is shown, in full, on some page, and a table of
+/// eight columns with a URL and a long identifier fits its column. With the
+/// old `overflow-x: auto` wrapper epub.js showed rows 1–17 and never 18–40,
+/// and the wide table stuck out 180 px.
+#[test]
+fn a_long_table_flows_across_pages_in_a_paginated_reader() {
+    let fonts = FontSet::load(&FontSet::bundled_dir(), &mut Diagnostics::default()).unwrap();
+    let path = root().join("tests/reader/long-table.md");
+    let epub = build(&std::fs::read_to_string(&path).unwrap(), &path, &fonts);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long-table.epub");
+    std::fs::write(&file, epub).unwrap();
+    let started = Instant::now();
+    let runs: Vec<_> = [0, 1]
+        .into_iter()
+        .map(|t| {
+            (
+                t,
+                page_through(&file, &dir.path().join(format!("shots-{t}")), t),
+            )
+        })
+        .collect();
+    for (table, child) in runs {
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "the reader check failed on table {table} (playwright-core, epubjs and jszip come from \
+             `bash .ci/test-deps`, Chromium at {CHROMIUM}):\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        let rows = report["rows"].as_u64().unwrap();
+        let seen: Vec<u64> = report["seen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        eprintln!(
+            "epub.js, table {table}: {} of {rows} rows seen on {} pages, {} px wider than its column ({:.1} s)",
+            seen.len(),
+            report["pages"].as_array().unwrap().len(),
+            report["overflow"],
+            started.elapsed().as_secs_f64()
+        );
+        assert_eq!(rows, [40, 2][table], "{report}");
+        assert_eq!(seen, (1..=rows).collect::<Vec<_>>(), "{report}");
+        assert_eq!(report["overflow"].as_u64(), Some(0), "{report}");
+    }
+}
