@@ -256,3 +256,83 @@ fn a_long_table_flows_across_pages_in_a_paginated_reader() {
         assert_eq!(report["overflow"].as_u64(), Some(0), "{report}");
     }
 }
+
+/// Every glyph Chromium draws comes from the embedded subsets: no element's
+/// text falls back to a system font (`tests/reader/fonts.cjs` asks the
+/// DevTools protocol which fonts drew each element's text). Before the usage
+/// scan followed the stylesheet's rules, the contents page's bold entries
+/// ("1. Mở đầu") took 3 glyphs each from DejaVu Serif Bold.
+#[test]
+fn chromium_draws_every_glyph_from_the_embedded_subsets() {
+    let fonts = FontSet::load(&FontSet::bundled_dir(), &mut Diagnostics::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = root().join("tests/fixtures");
+    let mixed_path = fixtures.join("mixed.md");
+    let mixed = std::fs::read_to_string(&mixed_path).unwrap();
+    let with_toc = mixed.replacen("lang: vi\n", "lang: vi\ntoc: true\n", 1);
+    let constructs = fixtures.join("constructs.md");
+    let article = root().join("source/article.md");
+    let books = [
+        ("mixed-toc", build(&with_toc, &mixed_path, &fonts)),
+        (
+            "constructs",
+            build(
+                &std::fs::read_to_string(&constructs).unwrap(),
+                &constructs,
+                &fonts,
+            ),
+        ),
+        (
+            "article",
+            build(
+                &std::fs::read_to_string(&article).unwrap(),
+                &article,
+                &fonts,
+            ),
+        ),
+    ];
+    let runs: Vec<_> = books
+        .iter()
+        .map(|(name, epub)| {
+            let file = dir.path().join(format!("{name}.epub"));
+            std::fs::write(&file, epub).unwrap();
+            let child = Command::new("node")
+                .arg(root().join("tests/reader/fonts.cjs"))
+                .arg(&file)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("cannot run `node` ({e}): set up with `bash .ci/test-deps`")
+                });
+            (*name, child)
+        })
+        .collect();
+    let mut fallbacks = Vec::new();
+    for (name, child) in runs {
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "the font check failed on {name} (playwright-core and jszip come from \
+             `bash .ci/test-deps`, Chromium at {CHROMIUM}):\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        let fallback = report["fallback"].as_array().unwrap();
+        eprintln!(
+            "{name}: {} documents, {} elements with text, {} drawn partly by a system font; glyphs per face {}",
+            report["files"],
+            report["elements"],
+            fallback.len(),
+            report["faces"]
+        );
+        assert!(report["elements"].as_u64().unwrap() > 10, "{report}");
+        fallbacks.extend(fallback.iter().map(|f| format!("{name}: {f}")));
+    }
+    assert!(
+        fallbacks.is_empty(),
+        "text drawn with a system font:\n{}",
+        fallbacks.join("\n")
+    );
+}
