@@ -53,10 +53,18 @@ type View = fn(&Output) -> String;
 
 /// The views of a built fixture: each one's file name in `tests/expected/<fixture>/`
 /// and how it is made. Add a view here and bless to pin it.
-///
-/// Still to come: `model.txt`, a dump of the resolved document model, once
-/// the `trang::resolve` stage of issue 13 exists.
-const VIEWS: &[(&str, View)] = &[("epub.txt", epub_view), ("pdf.txt", pdf_view)];
+const VIEWS: &[(&str, View)] = &[
+    ("model.txt", model_view),
+    ("epub.txt", epub_view),
+    ("pdf.txt", pdf_view),
+];
+
+/// The resolved document model (`trang::resolve::Book::dump`): chapters,
+/// headings with their depth and ids, notes with their references, anchors
+/// and links with their resolved targets — every decision both writers read.
+fn model_view(out: &Output) -> String {
+    out.rendered.doc.dump()
+}
 
 /// The fixtures with expected views: (name, Markdown file). The name is
 /// the folder under `tests/expected/`.
@@ -672,6 +680,7 @@ fn the_pdf_and_the_epub_hold_the_same_content() {
         let mut doc =
             trang::markdown::parse(trang::diag::SourceFile::new(&path, md.as_str()), &mut diags);
         fix_images(&mut doc.blocks, &image);
+        let doc = trang::resolve::resolve(doc, &mut diags);
         let result = render_doc(doc, fonts()).map(|r| compare(&output(r)));
         (format!("commonmark/{n:03}"), result)
     });

@@ -1,7 +1,7 @@
 //! The book's stylesheet: `@font-face` rules for the embedded subsets, the
-//! family of each role, then the fixed rules of `style.css`.
+//! font rules of [`super::cascade`], then the fixed rules of `style.css`.
 
-use crate::fonts::{FontSet, Role};
+use crate::fonts::FontSet;
 
 use super::subset::Embedded;
 
@@ -15,42 +15,31 @@ pub fn stylesheet(fonts: &FontSet, embedded: &[Embedded]) -> String {
         for (_, style) in &e.slots {
             css.push_str(&format!(
                 "@font-face {{\n  font-family: \"{}\";\n  font-style: {};\n  font-weight: {};\n  src: url({});\n}}\n",
-                quote(&e.family),
+                super::cascade::quote(&e.family),
                 if style.italic { "italic" } else { "normal" },
                 if style.bold { 700 } else { 400 },
                 e.href
             ));
         }
     }
-    let family = |role: Role, generic: &str| {
-        format!(
-            "\"{}\", {generic}",
-            quote(&fonts.face(role, crate::fonts::Style::REGULAR).family)
-        )
-    };
-    css.push_str(&format!(
-        "\nbody, nav {{ font-family: {}; line-height: 1.5; }}\n",
-        family(Role::Body, "serif")
-    ));
-    css.push_str(&format!(
-        "h1, h2, h3, h4, h5, h6, section.titlepage {{ font-family: {}; }}\n",
-        family(Role::Heading, "sans-serif")
-    ));
-    css.push_str(&format!(
-        "code, kbd, samp, pre {{ font-family: {}; }}\n\n",
-        family(Role::Code, "monospace")
-    ));
+    css.push('\n');
+    css.push_str(&super::cascade::css(fonts));
+    css.push('\n');
     css.push_str(STYLE);
     css
 }
 
-/// A family name for a double-quoted CSS string.
-fn quote(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control())
-        .flat_map(|c| match c {
-            '"' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
+#[cfg(test)]
+mod tests {
+    /// A font rule in `style.css` would escape the usage scan.
+    #[test]
+    fn the_fixed_part_sets_no_font_property() {
+        for prop in ["font-family", "font-weight", "font-style", "font:"] {
+            let set = super::STYLE
+                .split('{')
+                .skip(1)
+                .any(|block| block.split('}').next().unwrap_or("").contains(prop));
+            assert!(!set, "style.css sets `{prop}`: put it in cascade::RULES");
+        }
+    }
 }

@@ -10,6 +10,7 @@
 //!    embed subsets of those faces ([`subset`]) with `@font-face` rules ([`css`]);
 //! 5. package with epub-builder and complete the metadata ([`package`]).
 
+mod cascade;
 mod css;
 mod cx;
 mod dom;
@@ -25,7 +26,7 @@ use epub_builder::ReferenceType;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::Document;
-use crate::fonts::{FontSet, Role, Style};
+use crate::fonts::FontSet;
 use crate::resolve::Book;
 
 use cx::Cx;
@@ -180,19 +181,7 @@ pub fn write_epub(
     for p in &parts {
         usage::scan(&p.xhtml, &mut used);
     }
-    let bold = Style {
-        bold: true,
-        italic: false,
-    };
-    used.entry((Role::Heading, bold))
-        .or_default()
-        .extend(words.toc.chars());
-    let nav_text = used.entry((Role::Body, Style::REGULAR)).or_default();
-    for p in &parts {
-        nav_text.extend(p.title.chars());
-        nav_text.extend(p.toc.iter().flat_map(|t| t.2.chars()));
-    }
-    nav_text.extend("0123456789.".chars());
+    usage::scan(&nav_outline(words.toc, &parts), &mut used);
     let embedded = subset::embed(fonts, &used)?;
     let css = css::stylesheet(fonts, &embedded);
 
@@ -251,6 +240,22 @@ fn contents_page(book: &Book) -> String {
         ));
     }
     s.push_str("</ol>\n</section>");
+    s
+}
+
+/// The visible part of the navigation document as epub-builder writes it
+/// (`nav > h1`, then nested `ol > li > a`; the landmarks list is hidden), for
+/// the usage scan: the nav is generated after the fonts are embedded.
+fn nav_outline(toc_name: &str, parts: &[Part]) -> String {
+    let mut s = format!("<html><body><nav><h1>{}</h1><ol>", xml::text(toc_name));
+    for p in parts.iter().filter(|p| !p.title.is_empty()) {
+        s.push_str(&format!("<li><a>{}</a><ol>", xml::text(&p.title)));
+        for (_, _, text) in &p.toc {
+            s.push_str(&format!("<li><a>{}</a></li>", xml::text(text)));
+        }
+        s.push_str("</ol></li>");
+    }
+    s.push_str("</ol></nav></body></html>");
     s
 }
 

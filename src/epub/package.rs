@@ -1,6 +1,6 @@
 //! Packaging: epub-builder writes the OPF manifest and spine, the NCX and the
 //! navigation document; this module then completes what it cannot express
-//! (metadata it has no key for, `xml:lang` on the nav, the NCX `dtb:uid`, a
+//! (metadata it has no key for, `xml:lang` and `role="doc-toc"` on the nav, the NCX `dtb:uid`, a
 //! fixed `dcterms:modified`) and rewrites the ZIP so that every entry has the
 //! timestamp given by the caller: `mimetype` first and stored, the rest
 //! deflated, in a fixed order — the same input gives the same bytes.
@@ -251,6 +251,12 @@ fn fix_nav(nav: &str, pkg: &Package) -> String {
     .replacen(
         "<meta charset = \"utf-8\" />",
         "<meta charset=\"utf-8\" />",
+        1,
+    )
+    // DPUB-ARIA's role for the toc nav (Ace: epub-type-has-matching-role).
+    .replacen(
+        "<nav epub:type = \"toc\" id=\"toc\">",
+        "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">",
         1,
     )
     .replacen(

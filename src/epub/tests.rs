@@ -7,6 +7,7 @@ use read_fonts::{FontRef, TableProvider};
 use super::cx::Cx;
 use super::*;
 use crate::diag::SourceFile;
+use crate::fonts::{Role, Style};
 
 fn doc(md: &str) -> Book {
     let mut diags = Diagnostics::default();

@@ -1,12 +1,13 @@
-//! Which characters each face draws: read back from the finished XHTML with
-//! the same element → (role, style) rules as the stylesheet, so that the font
-//! subsets hold exactly what a reading system will ask for.
+//! Which characters each face draws: read back from the finished XHTML, each
+//! element's face found by the stylesheet's own font rules ([`cascade`]), so
+//! that the font subsets hold exactly what a reading system will ask for.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::fonts::{Role, Style};
 
-use super::dom::{self, Data, Dom};
+use super::cascade;
+use super::dom::{self, Data};
 
 /// Characters per (role, style) slot.
 pub type Usage = BTreeMap<(Role, Style), BTreeSet<char>>;
@@ -28,23 +29,29 @@ const BULLETS: &str = "•–◆·\u{A0}";
 pub fn scan(xhtml: &str, usage: &mut Usage) {
     let dom = dom::parse_doc(xhtml);
     let Some(body) = dom.body() else { return };
-    let mut has_ol = false;
-    let mut has_ul = false;
+    // The face of the root's text before any rule: the body role, upright.
     let start = (Role::Body, Style::REGULAR);
     // Explicit stack: the tree can be deep.
     let mut stack: Vec<(usize, (Role, Style))> = vec![(body, start)];
-    while let Some((id, slot)) = stack.pop() {
+    while let Some((id, inherited)) = stack.pop() {
         let node = &dom.nodes[id];
         match &node.data {
             Data::Text(t) => {
-                let set = usage.entry(slot).or_default();
+                let set = usage.entry(inherited).or_default();
                 set.extend(t.chars().filter(|c| !c.is_control()));
             }
             Data::Element(_) => {
-                let name = dom.local(id);
-                has_ol |= name == "ol";
-                has_ul |= name == "ul";
-                let slot = child_slot(&dom, id, name, slot);
+                let slot = cascade::slot(&dom, id, inherited);
+                // A list item's marker is drawn in the item's face.
+                if dom.local(id) == "li" {
+                    let parent = node.parent.map(|p| dom.local(p)).unwrap_or("");
+                    let markers = match parent {
+                        "ol" => NUMBERS,
+                        "ul" => BULLETS,
+                        _ => "",
+                    };
+                    usage.entry(slot).or_default().extend(markers.chars());
+                }
                 for &c in node.children.iter().rev() {
                     stack.push((c, slot));
                 }
@@ -52,49 +59,9 @@ pub fn scan(xhtml: &str, usage: &mut Usage) {
             _ => {}
         }
     }
-    if has_ol {
-        usage.entry(start).or_default().extend(NUMBERS.chars());
-    }
-    if has_ul {
-        usage.entry(start).or_default().extend(BULLETS.chars());
-    }
     for set in usage.values_mut() {
         set.extend(ALWAYS.chars().chain(MARKS.chars()));
     }
-}
-
-/// The slot of an element's content, given its parent's.
-fn child_slot(
-    dom: &Dom,
-    id: usize,
-    name: &str,
-    (mut role, mut style): (Role, Style),
-) -> (Role, Style) {
-    let class = match &dom.nodes[id].data {
-        Data::Element(attrs) => attrs
-            .iter()
-            .find(|a| &*a.name.local == "class")
-            .map(|a| a.value.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    let has = |c: &str| class.split_whitespace().any(|x| x == c);
-    if has("titlepage") {
-        role = Role::Heading;
-        style = Style::REGULAR;
-    }
-    match name {
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-            role = Role::Heading;
-            style.bold = true;
-        }
-        "th" | "strong" | "b" => style.bold = true,
-        "em" | "i" | "cite" | "dfn" | "var" => style.italic = !style.italic,
-        "figcaption" => style.italic = true,
-        "code" | "kbd" | "samp" | "pre" | "tt" => role = Role::Code,
-        _ => {}
-    }
-    (role, style)
 }
 
 #[cfg(test)]
@@ -124,5 +91,29 @@ mod tests {
         assert!(u[&(Role::Body, italic)].contains(&'f'));
         assert!(u[&(Role::Code, bold)].contains(&'e'));
         assert!(!u[&(Role::Body, Style::REGULAR)].contains(&'e'));
+    }
+
+    #[test]
+    fn classes_of_the_contents_page_and_table_headers_are_bold() {
+        let mut u = Usage::new();
+        scan(
+            "<html><body><ol class=\"contents\"><li class=\"level-0\"><a href=\"#a\">Ước</a></li>\
+             <li class=\"level-1\"><a href=\"#b\">Ở</a></li></ol>\
+             <table><tr><th>Ẩ</th><td>Ỹ</td></tr></table></body></html>",
+            &mut u,
+        );
+        let bold = &u[&(
+            Role::Body,
+            Style {
+                bold: true,
+                italic: false,
+            },
+        )];
+        let regular = &u[&(Role::Body, Style::REGULAR)];
+        assert!(bold.contains(&'Ư') && bold.contains(&'Ẩ'), "{bold:?}");
+        assert!(!bold.contains(&'Ở') && !bold.contains(&'Ỹ'));
+        assert!(regular.contains(&'Ở') && regular.contains(&'Ỹ'));
+        // The first level's numbers are drawn bold.
+        assert!(bold.contains(&'1'));
     }
 }

@@ -179,7 +179,7 @@ pub fn bundled_fonts() -> trang::fonts::FontSet {
 /// layout, dated [`EPOCH`].
 pub struct Rendered {
     /// The document model both writers read.
-    pub doc: trang::doc::Document,
+    pub doc: trang::resolve::Book,
     /// The EPUB's bytes.
     pub epub: Vec<u8>,
     /// The PDF's bytes.
@@ -194,7 +194,7 @@ pub struct Rendered {
 /// --paper a5` would (one-sided, one column), dated [`EPOCH`]. An error of
 /// either writer is returned rendered.
 pub fn render_doc(
-    doc: trang::doc::Document,
+    doc: trang::resolve::Book,
     fonts: &trang::fonts::FontSet,
 ) -> Result<Rendered, String> {
     use trang::cli::Paper;
@@ -224,6 +224,7 @@ pub fn render_file(path: &Path, fonts: &trang::fonts::FontSet) -> Result<Rendere
     let mut diags = trang::diag::Diagnostics::default();
     let source = trang::input::read_source(path).map_err(|e| e.render())?;
     let doc = trang::markdown::parse(source, &mut diags);
+    let doc = trang::resolve::resolve(doc, &mut diags);
     trang::input::check_images(&doc, &[], &mut diags);
     trang::coverage::check(&doc, fonts, &mut diags);
     if diags.has_errors() {
