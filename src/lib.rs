@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod output;
 pub mod pdf;
 pub mod typeset;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

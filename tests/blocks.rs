@@ -301,6 +301,7 @@ fn a_very_wide_table_wraps_inside_the_margins() {
         rise: 0.0,
         strike: false,
         underline: false,
+        mark: false,
         link: None,
         lang: "vi".into(),
     };

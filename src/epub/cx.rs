@@ -58,8 +58,6 @@ pub struct Cx<'a> {
     by_path: HashMap<PathBuf, usize>,
     /// Whether some image has no alternative text.
     pub image_without_alt: bool,
-    /// The span of the raw HTML being sanitised (for its link warnings).
-    pub html_span: Span,
     /// Warnings and errors.
     pub diags: &'a mut Diagnostics,
 }
@@ -82,7 +80,6 @@ impl<'a> Cx<'a> {
             images: Vec::new(),
             by_path: HashMap::new(),
             image_without_alt: false,
-            html_span: Span::default(),
             diags,
         }
     }
@@ -110,11 +107,6 @@ impl<'a> Cx<'a> {
                 "link target `{r}` is not part of the book; only the link text is kept"
             )),
         }
-    }
-
-    /// [`Cx::href_at`] for raw HTML, located at the start of the document.
-    pub fn href(&mut self, raw: &str) -> Href {
-        self.href_at(raw, self.html_span)
     }
 
     /// Adds the local image `src` (relative to the source folder) and returns its href.
@@ -150,40 +142,6 @@ impl<'a> Cx<'a> {
             data,
         });
         Ok(href)
-    }
-
-    /// An image named in raw HTML: an image already in the book, or a local file.
-    pub fn raw_image(&mut self, src: &str) -> Result<String, String> {
-        if self.images.iter().any(|i| i.href == src) {
-            return Ok(src.to_string());
-        }
-        match xml::classify(src) {
-            Url::Relative(r) if !r.is_empty() => self
-                .image(&r)
-                .map_err(|why| format!("{why}; the raw HTML image was dropped")),
-            Url::Script => Err("a script URL in an image was dropped".into()),
-            _ => Err(format!(
-                "image `{src}` is not a local file and cannot be embedded; it was dropped"
-            )),
-        }
-    }
-
-    /// Reports raw-HTML warnings: each is placed where its needle first
-    /// occurs in the source within `span`.
-    pub fn report(&mut self, warnings: Vec<(String, String)>, span: Span) {
-        let src = &self.doc.source.text;
-        let end = span.end.min(src.len());
-        let region = src.get(span.start..end).unwrap_or("").to_ascii_lowercase();
-        for (needle, message) in warnings {
-            let at = region
-                .find(&needle.to_ascii_lowercase())
-                .map_or(span.start, |i| span.start + i);
-            self.diags.push(
-                Diagnostic::warning(message)
-                    .at(&self.doc.source, Span::new(at, at))
-                    .help("raw HTML in an EPUB is limited to valid XHTML without active content"),
-            );
-        }
     }
 
     /// Reports a warning at `span`.

@@ -12,8 +12,6 @@
 
 mod css;
 mod cx;
-mod dom;
-mod html;
 mod meta;
 mod package;
 mod subset;
@@ -49,7 +47,7 @@ pub fn write_epub(
     opts: &EpubOptions,
     diags: &mut Diagnostics,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let lang = if html::valid_lang(&doc.meta.lang) {
+    let lang = if crate::markdown::valid_lang(&doc.meta.lang) {
         doc.meta.lang.clone()
     } else {
         "und".into()

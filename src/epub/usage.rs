@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::fonts::{Role, Style};
 
-use super::dom::{self, Data, Dom};
+use crate::markdown::dom::{self, Data, Dom};
 
 /// Characters per (role, style) slot.
 pub type Usage = BTreeMap<(Role, Style), BTreeSet<char>>;
@@ -83,12 +83,15 @@ fn child_slot(
         role = Role::Heading;
         style = Style::REGULAR;
     }
+    if has("callout-title") {
+        style.bold = true;
+    }
     match name {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
             role = Role::Heading;
             style.bold = true;
         }
-        "th" | "strong" | "b" => style.bold = true,
+        "th" | "strong" | "b" | "dt" | "summary" => style.bold = true,
         "em" | "i" | "cite" | "dfn" | "var" => style.italic = !style.italic,
         "figcaption" => style.italic = true,
         "code" | "kbd" | "samp" | "pre" | "tt" => role = Role::Code,

@@ -1,18 +1,17 @@
 //! The document model → XHTML content (the `<body>` part of a content document).
 //!
-//! Every string from the source goes through [`xml`] escaping. Inline content
-//! that holds raw HTML is first written as one HTML string (generated markup
-//! and the raw fragments together, so tags opened in one fragment and closed
-//! in another pair up) and then parsed and re-serialised by [`html`].
+//! Every string from the source goes through [`xml`] escaping. Raw HTML was
+//! read into the model's own nodes by the reader ([`crate::markdown`]), so
+//! every element written here is generated, from a fixed set.
 //! Links are written as placeholders and resolved when every file is done.
 
 use crate::diag::Diagnostic;
 use crate::doc::{
-    Align, Block, BlockKind, Inline, InlineKind, ListItem, Span, plain_text, walk_inlines,
+    Align, Block, BlockKind, Definition, Inline, InlineKind, ListItem, Span, plain_text,
 };
+use crate::words::Words;
 
 use super::cx::{Cx, Href, Target};
-use super::html;
 use super::xml;
 
 /// Footnote numbering: label → number, and how often each was referenced.
@@ -43,8 +42,6 @@ pub struct Writer<'c, 'a> {
     pub out: String,
     /// Headings written at the top level: (level, id, text).
     pub headings: Vec<(u8, String, String)>,
-    /// Whether inline output will be re-parsed by the sanitiser.
-    in_html: bool,
     /// Block nesting depth (quotes, lists, notes).
     depth: usize,
 }
@@ -59,7 +56,6 @@ impl<'c, 'a> Writer<'c, 'a> {
             notes,
             out: String::new(),
             headings: Vec::new(),
-            in_html: false,
             depth: 0,
         }
     }
@@ -100,7 +96,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             }
             BlockKind::Paragraph(content) => {
                 if let Some(figure) = lone_image(content) {
-                    return self.figure(figure);
+                    return self.figure(figure, None);
                 }
                 let tag = if tight { "" } else { "p" };
                 self.container(content, tag, "", block.span, prefix)?;
@@ -134,14 +130,65 @@ impl<'c, 'a> Writer<'c, 'a> {
                 rows,
             } => self.table(aligns, header, rows, block.span)?,
             BlockKind::ThematicBreak => self.out.push_str("<hr/>\n"),
-            BlockKind::Html(raw) => {
-                self.cx.html_span = block.span;
-                let (xhtml, warnings) = html::sanitize(self.cx, raw, "div", false);
-                self.cx.report(warnings, block.span);
-                self.out.push_str(&xhtml);
-                self.out.push('\n');
+            BlockKind::Aligned { align, blocks } => {
+                let class = match align {
+                    Align::Center => "align-center",
+                    Align::Right => "align-right",
+                    _ => "align-left",
+                };
+                self.out.push_str(&format!("<div class=\"{class}\">\n"));
+                self.depth += 1;
+                self.blocks(blocks, false)?;
+                self.depth -= 1;
+                self.out.push_str("</div>\n");
+            }
+            BlockKind::Details { summary, blocks } => {
+                // Open, as in print: nothing is hidden.
+                self.out.push_str("<details open=\"open\">");
+                if !summary.is_empty() {
+                    self.container(summary, "summary", "", block.span, None)?;
+                }
+                self.depth += 1;
+                self.blocks(blocks, false)?;
+                self.depth -= 1;
+                self.out.push_str("</details>\n");
+            }
+            BlockKind::Figure { image, caption } => self.figure(image, Some(caption))?,
+            BlockKind::DefinitionList(defs) => self.definitions(defs, block.span)?,
+            BlockKind::Callout { kind, blocks } => {
+                let label = Words::for_lang(&self.cx.doc.meta.lang).callouts[kind.index()];
+                self.out.push_str(&format!(
+                    "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">",
+                    kind.name()
+                ));
+                xml::push_text(&mut self.out, label);
+                self.out.push_str("</p>\n");
+                self.depth += 1;
+                self.blocks(blocks, false)?;
+                self.depth -= 1;
+                self.out.push_str("</div>\n");
             }
         }
+        Ok(())
+    }
+
+    /// A definition list: each term a `dt`, each definition a `dd`.
+    fn definitions(&mut self, defs: &[Definition], span: Span) -> Res {
+        self.out.push_str("<dl>\n");
+        self.depth += 1;
+        for def in defs {
+            self.container(&def.term, "dt", "", span, None)?;
+            if def.details.is_empty() {
+                self.out.push_str("<dd></dd>\n");
+            }
+            for blocks in &def.details {
+                self.out.push_str("<dd>");
+                self.blocks(blocks, false)?;
+                self.out.push_str("</dd>\n");
+            }
+        }
+        self.depth -= 1;
+        self.out.push_str("</dl>\n");
         Ok(())
     }
 
@@ -214,9 +261,18 @@ impl<'c, 'a> Writer<'c, 'a> {
         Ok(())
     }
 
-    /// An image standing alone in its paragraph: a figure with a caption.
-    fn figure(&mut self, inl: &Inline) -> Res {
-        let InlineKind::Image { src, title, alt } = &inl.kind else {
+    /// An image standing alone in its paragraph, or a raw HTML `<figure>`
+    /// (with its `caption`): a figure with a caption. Without a caption of
+    /// its own, the caption is the image's title, else its alternative text.
+    fn figure(&mut self, inl: &Inline, caption: Option<&[Inline]>) -> Res {
+        let InlineKind::Image {
+            src,
+            title,
+            alt,
+            width,
+            height,
+        } = &inl.kind
+        else {
             return Ok(());
         };
         let alt_text = plain_text(alt);
@@ -224,11 +280,18 @@ impl<'c, 'a> Writer<'c, 'a> {
             return Ok(());
         };
         self.out.push_str(&format!(
-            "<figure><img src=\"{}\" alt=\"{}\"/>",
+            "<figure><img src=\"{}\" alt=\"{}\"{}/>",
             xml::attr(&href),
-            xml::attr(alt_text.trim())
+            xml::attr(alt_text.trim()),
+            size_attrs(*width, *height)
         ));
-        if !title.trim().is_empty() {
+        if let Some(caption) = caption {
+            if !caption.is_empty() {
+                self.out.push_str("<figcaption>");
+                self.inlines(caption)?;
+                self.out.push_str("</figcaption>");
+            }
+        } else if !title.trim().is_empty() {
             self.out.push_str("<figcaption>");
             xml::push_text(&mut self.out, title.trim());
             self.out.push_str("</figcaption>");
@@ -296,26 +359,8 @@ impl<'c, 'a> Writer<'c, 'a> {
         if let Some(p) = prefix {
             self.out.push_str(p);
         }
-        let mut has_html = false;
-        walk_inlines(content, &mut |i| {
-            has_html |= matches!(i.kind, InlineKind::Html(_))
-        });
-        if has_html {
-            let outer = std::mem::take(&mut self.out);
-            self.in_html = true;
-            let done = self.inlines(content);
-            self.in_html = false;
-            let raw = std::mem::replace(&mut self.out, outer);
-            done?;
-            let context = if tag.is_empty() { "div" } else { tag };
-            let phrasing = !matches!(context, "div" | "td" | "th");
-            self.cx.html_span = span;
-            let (xhtml, warnings) = html::sanitize(self.cx, &raw, context, phrasing);
-            self.cx.report(warnings, span);
-            self.out.push_str(&xhtml);
-        } else {
-            self.inlines(content)?;
-        }
+        let _ = span;
+        self.inlines(content)?;
         if !tag.is_empty() {
             self.out.push_str(&format!("</{tag}>"));
         }
@@ -378,13 +423,20 @@ impl<'c, 'a> Writer<'c, 'a> {
                     self.inlines(content)?;
                 }
             },
-            InlineKind::Image { src, title, alt } => {
+            InlineKind::Image {
+                src,
+                title,
+                alt,
+                width,
+                height,
+            } => {
                 let alt_text = plain_text(alt);
                 if let Some(href) = self.image_src(src, inl.span, &alt_text)? {
                     self.out.push_str(&format!(
-                        "<img src=\"{}\" alt=\"{}\"",
+                        "<img src=\"{}\" alt=\"{}\"{}",
                         xml::attr(&href),
-                        xml::attr(alt_text.trim())
+                        xml::attr(alt_text.trim()),
+                        size_attrs(*width, *height)
                     ));
                     if !title.is_empty() {
                         self.out
@@ -396,8 +448,23 @@ impl<'c, 'a> Writer<'c, 'a> {
             InlineKind::FootnoteRef(label) => self.note_ref(label),
             InlineKind::SoftBreak => self.out.push('\n'),
             InlineKind::HardBreak => self.out.push_str("<br/>\n"),
-            InlineKind::Html(raw) if self.in_html => self.out.push_str(&xml::clean(raw)),
-            InlineKind::Html(raw) => xml::push_text(&mut self.out, raw),
+            InlineKind::Anchor(name) => {
+                let id = self.cx.ids.claim_anchor(name, self.cx.file);
+                self.out.push_str(&format!("<span id=\"{id}\"></span>"));
+            }
+            InlineKind::Underline(c) => self.wrap("u", c)?,
+            InlineKind::Superscript(c) => self.wrap("sup", c)?,
+            InlineKind::Subscript(c) => self.wrap("sub", c)?,
+            InlineKind::Small(c) => self.wrap("small", c)?,
+            InlineKind::Kbd(c) => self.wrap("kbd", c)?,
+            InlineKind::Mark(c) => self.wrap("mark", c)?,
+            InlineKind::Lang { lang, content } => {
+                let lang = xml::attr(lang);
+                self.out
+                    .push_str(&format!("<span lang=\"{lang}\" xml:lang=\"{lang}\">"));
+                self.inlines(content)?;
+                self.out.push_str("</span>");
+            }
         }
         Ok(())
     }
@@ -414,11 +481,7 @@ impl<'c, 'a> Writer<'c, 'a> {
         } else {
             format!("fnref-{n}-{k}")
         };
-        let id = if self.in_html {
-            self.cx.ids.claim_pending(&raw)
-        } else {
-            self.cx.ids.claim(&raw)
-        };
+        let id = self.cx.ids.claim(&raw);
         if k == 1 {
             self.notes.first_ref[n - 1] = Some((id.clone(), self.cx.file));
         }
@@ -454,6 +517,18 @@ impl<'c, 'a> Writer<'c, 'a> {
         self.out.push_str("</aside>\n");
         Ok(())
     }
+}
+
+/// `width` and `height` attributes (CSS px) of an image, when given.
+fn size_attrs(width: Option<u32>, height: Option<u32>) -> String {
+    let mut out = String::new();
+    if let Some(w) = width {
+        out.push_str(&format!(" width=\"{w}\""));
+    }
+    if let Some(h) = height {
+        out.push_str(&format!(" height=\"{h}\""));
+    }
+    out
 }
 
 fn align_attr(align: Option<&Align>) -> String {

@@ -83,9 +83,6 @@ pub struct Ids {
     used: HashSet<String>,
     /// Anchor names as the author wrote them → (final id, file index).
     anchors: HashMap<String, (String, usize)>,
-    /// Ids claimed by generated markup that will pass through the HTML
-    /// sanitiser, which must keep them as they are.
-    pending: HashSet<String>,
 }
 
 impl Ids {
@@ -108,22 +105,6 @@ impl Ids {
             .entry(name.to_string())
             .or_insert_with(|| (id.clone(), file));
         id
-    }
-
-    /// Claims an id for generated markup that the sanitiser will see again.
-    pub fn claim_pending(&mut self, raw: &str) -> String {
-        let id = self.claim(raw);
-        self.pending.insert(id.clone());
-        id
-    }
-
-    /// An id met by the sanitiser: generated ones are kept, others claimed as anchors.
-    pub fn sanitiser_id(&mut self, raw: &str, file: usize) -> String {
-        if self.pending.remove(raw) {
-            raw.to_string()
-        } else {
-            self.claim_anchor(raw, file)
-        }
     }
 
     /// Where the author's anchor `name` went.

@@ -1,0 +1,58 @@
+//! The words trang adds to a book, in the book's language: one table that
+//! the resolver picks once ([`Words::for_lang`]) and both writers read.
+//!
+//! Vietnamese for `vi…` tags, English otherwise.
+
+/// Words the writers add to the book.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Words {
+    /// Name of the table of contents (nav, printed contents).
+    pub toc: &'static str,
+    /// Heading of the landmarks list.
+    pub landmarks: &'static str,
+    /// Title of the title page in the contents.
+    pub title_page: &'static str,
+    /// Title of the cover page.
+    pub cover: &'static str,
+    /// Label of the source line of the title block (`Nguồn: …`).
+    pub source: &'static str,
+    /// Heading of the notes (screen readers' name for the notes section).
+    pub notes: &'static str,
+    /// Accessibility summary when every image has alternative text.
+    pub summary: &'static str,
+    /// Accessibility summary when some image lacks it.
+    pub summary_no_alt: &'static str,
+    /// Titles of the call-outs (GFM alerts): note, tip, important, warning, caution.
+    pub callouts: [&'static str; 5],
+}
+
+impl Words {
+    /// The words for language tag `lang` (Vietnamese or English).
+    pub fn for_lang(lang: &str) -> Words {
+        if lang.starts_with("vi") {
+            Words {
+                toc: "Mục lục",
+                landmarks: "Định hướng",
+                title_page: "Trang tên sách",
+                cover: "Bìa",
+                source: "Nguồn",
+                notes: "Chú thích",
+                summary: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; mọi hình ảnh đều có văn bản thay thế; phông chữ và cỡ chữ đổi được.",
+                summary_no_alt: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; có hình ảnh thiếu văn bản thay thế.",
+                callouts: ["Ghi chú", "Mẹo", "Quan trọng", "Cảnh báo", "Thận trọng"],
+            }
+        } else {
+            Words {
+                toc: "Contents",
+                landmarks: "Landmarks",
+                title_page: "Title page",
+                cover: "Cover",
+                source: "Source",
+                notes: "Notes",
+                summary: "Structured text with headings, a table of contents and a logical reading order; every image has a text alternative; fonts and sizes can be changed.",
+                summary_no_alt: "Structured text with headings, a table of contents and a logical reading order; some images lack a text alternative.",
+                callouts: ["Note", "Tip", "Important", "Warning", "Caution"],
+            }
+        }
+    }
+}
