@@ -456,7 +456,7 @@ fn raw_script_is_dropped_with_its_line_and_br_becomes_xhtml() {
         "{chapter}"
     );
     assert!(!chapter.contains("onclick"), "{chapter}");
-    assert!(chapter.contains("Dòng<br/>hai"), "{chapter}");
+    assert!(chapter.contains("Dòng<br/>\nhai"), "{chapter}");
     let script = diags
         .items
         .iter()
