@@ -50,7 +50,7 @@ fn raw_html_becomes_generated_xhtml() {
     // Stray text in a list becomes an item.
     let (x, _) = chapter("<ul>t<li>a</ul>\n");
     assert!(
-        x.contains("<ul class=\"tight\">\n<li>t</li>\n<li>a</li>\n</ul>"),
+        x.contains("<ul class=\"tight\">\n<li>t\n</li>\n<li>a\n</li>\n</ul>"),
         "{x}"
     );
 }
