@@ -869,7 +869,7 @@ fn raw_html_alerts_and_definition_lists_give_the_same_right_text_in_both() {
 fn pdf_lines(pdf: &Path) -> Vec<String> {
     tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
         .lines()
-        .map(|l| fold(l))
+        .map(fold)
         .filter(|l| !l.is_empty())
         .collect()
 }

@@ -358,10 +358,17 @@ enum Open {
 enum BlocksKind {
     Root,
     Quote,
-    Item { task: Option<bool> },
-    Footnote { label: String },
+    Item {
+        task: Option<bool>,
+    },
+    Footnote {
+        label: String,
+    },
     Callout(CalloutKind),
     Definition,
+    /// A container an HTML block opened, holding the Markdown up to the
+    /// HTML block that closes it.
+    HtmlContainer(Box<html::OpenContainer>),
 }
 
 enum InlinesKind {
@@ -500,9 +507,13 @@ impl<'a> Folder<'a> {
         }
         match event {
             Event::Start(tag) => self.start(tag, span)?,
-            Event::End(_) => {
-                // Inline HTML elements still open end with their parent.
+            Event::End(end) => {
+                // Inline HTML elements still open end with their parent, and
+                // so do containers opened by an HTML block and never closed.
                 self.close_html(span.end);
+                if !matches!(end, TagEnd::HtmlBlock) {
+                    self.close_containers(span.end);
+                }
                 // An implicit paragraph has no end event of its own.
                 self.close_implicit();
                 self.close(span.end)
@@ -812,6 +823,11 @@ impl<'a> Folder<'a> {
                             items.push(ListItem { task, blocks, span });
                         }
                     }
+                    BlocksKind::HtmlContainer(c) => {
+                        for b in c.close(blocks, span) {
+                            self.add_block(b);
+                        }
+                    }
                     BlocksKind::Callout(kind) => self.add_block(Block {
                         kind: BlockKind::Callout { kind, blocks },
                         span,
@@ -891,6 +907,28 @@ impl<'a> Folder<'a> {
             }),
             Open::Html { text, start } => {
                 let span = Span::new(start, end);
+                if let Some(name) = html::container_close(&text)
+                    && let Some(Open::Blocks {
+                        kind: BlocksKind::HtmlContainer(c),
+                        ..
+                    }) = self.stack.last()
+                    && c.name == name
+                {
+                    self.close(end);
+                    return;
+                }
+                if self.stack.len() <= MAX_NESTING
+                    && let Some(mut c) =
+                        html::container_open(&text, span, self.source, &mut self.report)
+                {
+                    let blocks = std::mem::take(&mut c.blocks);
+                    self.stack.push(Open::Blocks {
+                        kind: BlocksKind::HtmlContainer(Box::new(c)),
+                        blocks,
+                        start,
+                    });
+                    return;
+                }
                 for b in html::blocks(&text, span, self.source, &mut self.report) {
                     self.add_block(b);
                 }
@@ -997,6 +1035,18 @@ impl<'a> Folder<'a> {
     fn close_html(&mut self, end: usize) {
         while let Some(Open::Inlines {
             kind: InlinesKind::Html { .. },
+            ..
+        }) = self.stack.last()
+        {
+            self.close(end);
+        }
+    }
+
+    /// Closes the containers opened by HTML blocks at the top of the stack.
+    fn close_containers(&mut self, end: usize) {
+        self.close_implicit();
+        while let Some(Open::Blocks {
+            kind: BlocksKind::HtmlContainer(_),
             ..
         }) = self.stack.last()
         {

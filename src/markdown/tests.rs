@@ -348,3 +348,26 @@ fn deep_raw_html_is_flattened_not_recursed() {
     }
     assert!(found);
 }
+
+#[test]
+fn an_html_container_opened_and_closed_in_two_blocks_wraps_the_markdown_between() {
+    let b = blocks(
+        "<div align=\"center\">\n\n## Dự án\n\nMô tả.\n\n</div>\n\n<details>\n<summary>Chi tiết</summary>\n\n- một\n\n</details>\n\n> <div id=\"q\">\n>\n> trong\n\nsau\n",
+    );
+    assert!(
+        matches!(&b[0], BlockKind::Aligned { align: Align::Center, blocks } if blocks.len() == 2),
+        "{b:?}"
+    );
+    assert!(
+        matches!(&b[1], BlockKind::Details { summary, blocks } if plain_text(summary) == "Chi tiết" && matches!(blocks[..], [Block { kind: BlockKind::List { .. }, .. }])),
+        "{b:?}"
+    );
+    // Never closed: it ends with the quote that holds it.
+    assert!(
+        matches!(&b[2], BlockKind::BlockQuote(q) if matches!(&q[0].kind, BlockKind::Paragraph(c) if c[0].kind == InlineKind::Anchor("q".into()))),
+        "{b:?}"
+    );
+    assert!(matches!(&b[3], BlockKind::Paragraph(c) if plain_text(c) == "sau"));
+    // A stray end tag closes nothing.
+    assert_eq!(blocks("a\n\n</div>\n\nb\n").len(), 2);
+}

@@ -544,9 +544,11 @@ impl Builder<'_, '_, '_> {
                 // In two columns, a level-1 heading spans both.
                 let wide = if level == 1 { self.spanning(ctx) } else { None };
                 let hctx = wide.as_ref().unwrap_or(ctx);
-                let lines = self
-                    .engine
-                    .layout_balanced(&pieces, hctx.width, Align::Left);
+                let lines = self.engine.layout_balanced(
+                    &pieces,
+                    hctx.width,
+                    self.align.unwrap_or(Align::Left),
+                );
                 let text = plain_text(content);
                 let before = self.flow.len();
                 self.push_lines(
