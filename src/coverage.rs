@@ -139,11 +139,48 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
                     style: Style::REGULAR,
                 },
             ),
-            BlockKind::Html(html) => check_text(
-                &crate::typeset::blocks::html_block_text(html),
-                block.span,
-                ctx,
-            ),
+            BlockKind::Aligned {
+                blocks: children, ..
+            } => blocks.extend(children.iter().rev().map(|b| (b, ctx))),
+            BlockKind::Callout {
+                kind,
+                blocks: children,
+            } => {
+                // The label line is set bold in the body face.
+                let label = crate::words::Words::for_lang(&doc.meta.lang).callouts[kind.index()];
+                check_text(label, block.span, bold(ctx));
+                blocks.extend(children.iter().rev().map(|b| (b, ctx)));
+            }
+            BlockKind::Details {
+                summary,
+                blocks: children,
+            } => {
+                inlines(summary, bold(ctx), &mut check_text);
+                blocks.extend(children.iter().rev().map(|b| (b, ctx)));
+            }
+            BlockKind::Figure { image, caption } => {
+                inlines(std::slice::from_ref(image), ctx, &mut check_text);
+                let italic = Ctx {
+                    role: Role::Body,
+                    style: Style {
+                        bold: false,
+                        italic: true,
+                    },
+                };
+                inlines(caption, italic, &mut check_text);
+            }
+            BlockKind::DefinitionList(defs) => {
+                // Terms bold; the definitions' blocks are checked here in
+                // full (depth-first), since the stack would reorder them.
+                for def in defs {
+                    inlines(&def.term, bold(ctx), &mut check_text);
+                }
+                for def in defs.iter().rev() {
+                    for details in def.details.iter().rev() {
+                        blocks.extend(details.iter().rev().map(|b| (b, ctx)));
+                    }
+                }
+            }
             BlockKind::ThematicBreak => {}
         }
     }
@@ -170,6 +207,17 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
     }
 }
 
+/// `ctx` in bold (call-out labels, terms, summaries).
+fn bold(ctx: Ctx) -> Ctx {
+    Ctx {
+        style: Style {
+            bold: true,
+            ..ctx.style
+        },
+        ..ctx
+    }
+}
+
 /// Walks inline content, tracking style changes.
 fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx)) {
     let mut stack: Vec<(&Inline, Ctx)> = content.iter().rev().map(|i| (i, ctx)).collect();
@@ -185,8 +233,12 @@ fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx))
                     style: ctx.style,
                 },
             ),
-            InlineKind::Html(h) => {
-                check(&crate::typeset::blocks::html_block_text(h), inl.span, ctx)
+            InlineKind::Kbd(c) => {
+                let c2 = Ctx {
+                    role: Role::Code,
+                    style: ctx.style,
+                };
+                stack.extend(c.iter().rev().map(|i| (i, c2)));
             }
             InlineKind::Emphasis(c) => {
                 let c2 = child(Style {
@@ -202,9 +254,14 @@ fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx))
                 });
                 stack.extend(c.iter().rev().map(|i| (i, c2)));
             }
-            InlineKind::Strikethrough(c) | InlineKind::Link { content: c, .. } => {
-                stack.extend(c.iter().rev().map(|i| (i, ctx)))
-            }
+            InlineKind::Strikethrough(c)
+            | InlineKind::Underline(c)
+            | InlineKind::Superscript(c)
+            | InlineKind::Subscript(c)
+            | InlineKind::Small(c)
+            | InlineKind::Mark(c)
+            | InlineKind::Lang { content: c, .. }
+            | InlineKind::Link { content: c, .. } => stack.extend(c.iter().rev().map(|i| (i, ctx))),
             InlineKind::Image { alt, .. } => {
                 let c2 = Ctx {
                     role: Role::Body,

@@ -255,8 +255,78 @@ pub enum BlockKind {
     },
     /// `***`, `---`, `___`.
     ThematicBreak,
-    /// Raw HTML block, verbatim.
-    Html(String),
+    /// A container whose lines are aligned: raw HTML `<center>`, or `<div>`
+    /// / `<p>` with `align=` or `style="text-align: …"`.
+    Aligned {
+        /// How each line of the content is set (never [`Align::None`]).
+        align: Align,
+        /// The content.
+        blocks: Vec<Block>,
+    },
+    /// Raw HTML `<details>`: the `<summary>` is its title; the content is
+    /// always shown (in print nothing can be folded).
+    Details {
+        /// The summary line (may be empty).
+        summary: Vec<Inline>,
+        /// The content.
+        blocks: Vec<Block>,
+    },
+    /// Raw HTML `<figure>` holding an image, with its `<figcaption>`.
+    Figure {
+        /// The image (an [`InlineKind::Image`]).
+        image: Inline,
+        /// The caption (may be empty).
+        caption: Vec<Inline>,
+    },
+    /// A definition list (Markdown `Term` / `: definition`, or raw HTML `<dl>`).
+    DefinitionList(Vec<Definition>),
+    /// A GFM alert (`> [!NOTE]` …): a call-out titled in the document's
+    /// language ([`crate::words::Words::callouts`]).
+    Callout {
+        /// Which of the five alerts.
+        kind: CalloutKind,
+        /// The content, without the `[!KIND]` line.
+        blocks: Vec<Block>,
+    },
+}
+
+/// The five GFM alerts (GitHub Docs, "Basic writing and formatting syntax",
+/// § Alerts), in the order of [`crate::words::Words::callouts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalloutKind {
+    /// `[!NOTE]`
+    Note,
+    /// `[!TIP]`
+    Tip,
+    /// `[!IMPORTANT]`
+    Important,
+    /// `[!WARNING]`
+    Warning,
+    /// `[!CAUTION]`
+    Caution,
+}
+
+impl CalloutKind {
+    /// Index into [`crate::words::Words::callouts`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The lowercase name, as GitHub writes it (`note`, `tip`, …): the EPUB class.
+    pub fn name(self) -> &'static str {
+        ["note", "tip", "important", "warning", "caution"][self.index()]
+    }
+}
+
+/// One group of a definition list: a term and its definitions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Definition {
+    /// The term (empty when a definition comes without one).
+    pub term: Vec<Inline>,
+    /// Its definitions, each a list of blocks.
+    pub details: Vec<Vec<Block>>,
+    /// Where it came from.
+    pub span: Span,
 }
 
 /// An inline node with its source span.
@@ -298,6 +368,10 @@ pub enum InlineKind {
         title: String,
         /// Alternative text.
         alt: Vec<Inline>,
+        /// Width asked for by raw HTML `width=`, in CSS px (1/96 in).
+        width: Option<u32>,
+        /// Height asked for by raw HTML `height=`, in CSS px (1/96 in).
+        height: Option<u32>,
     },
     /// A footnote reference `[^label]` as the reader found it; the resolver
     /// turns it into [`InlineKind::NoteRef`] (or text when no note has the label).
@@ -311,14 +385,31 @@ pub enum InlineKind {
         /// 1 for the first reference to the note, 2 for the second, ….
         nth: usize,
     },
-    /// A link target the author placed (`<a name>`, `id` in raw HTML): its id.
-    Anchor(String),
     /// A soft line break (a space when rendered).
     SoftBreak,
     /// A hard line break.
     HardBreak,
-    /// Inline raw HTML, verbatim.
-    Html(String),
+    /// A link target the author placed (`<a name>`, `id` in raw HTML): its id.
+    Anchor(String),
+    /// Raw HTML `<u>`, `<ins>`: underlined.
+    Underline(Vec<Inline>),
+    /// Raw HTML `<sup>`: raised and smaller.
+    Superscript(Vec<Inline>),
+    /// Raw HTML `<sub>`: lowered and smaller.
+    Subscript(Vec<Inline>),
+    /// Raw HTML `<small>`: smaller.
+    Small(Vec<Inline>),
+    /// Raw HTML `<kbd>`: keys, in the code face.
+    Kbd(Vec<Inline>),
+    /// Raw HTML `<mark>`: highlighted.
+    Mark(Vec<Inline>),
+    /// Text in another language (raw HTML `lang=` on an inline element).
+    Lang {
+        /// A well-formed BCP 47 tag.
+        lang: String,
+        /// The text.
+        content: Vec<Inline>,
+    },
 }
 
 /// A footnote definition `[^label]: …`.
@@ -388,7 +479,9 @@ pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
             BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
                 walk_inlines(content, f)
             }
-            BlockKind::BlockQuote(blocks) => stack.extend(blocks.iter().rev()),
+            BlockKind::BlockQuote(blocks)
+            | BlockKind::Aligned { blocks, .. }
+            | BlockKind::Callout { blocks, .. } => stack.extend(blocks.iter().rev()),
             BlockKind::List { items, .. } => {
                 for item in items.iter().rev() {
                     stack.extend(item.blocks.iter().rev());
@@ -399,7 +492,27 @@ pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
                     walk_inlines(cell, f);
                 }
             }
-            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html(_) => {}
+            BlockKind::Details { summary, blocks } => {
+                walk_inlines(summary, f);
+                stack.extend(blocks.iter().rev());
+            }
+            BlockKind::Figure { image, caption } => {
+                walk_inlines(std::slice::from_ref(image), f);
+                walk_inlines(caption, f);
+            }
+            BlockKind::DefinitionList(defs) => {
+                // Terms and definitions in order: the blocks go on the stack,
+                // so walk this list's inlines in full here.
+                for def in defs {
+                    walk_inlines(&def.term, f);
+                    for blocks in &def.details {
+                        for b in blocks {
+                            walk_block_inlines(b, f);
+                        }
+                    }
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak => {}
         }
     }
 }
@@ -413,6 +526,13 @@ pub fn walk_inlines(inlines: &[Inline], f: &mut dyn FnMut(&Inline)) {
             InlineKind::Emphasis(c)
             | InlineKind::Strong(c)
             | InlineKind::Strikethrough(c)
+            | InlineKind::Underline(c)
+            | InlineKind::Superscript(c)
+            | InlineKind::Subscript(c)
+            | InlineKind::Small(c)
+            | InlineKind::Kbd(c)
+            | InlineKind::Mark(c)
+            | InlineKind::Lang { content: c, .. }
             | InlineKind::Link { content: c, .. }
             | InlineKind::Image { alt: c, .. } => stack.extend(c.iter().rev()),
             _ => {}

@@ -281,6 +281,7 @@ fn a_very_wide_table_wraps_inside_the_margins() {
         rise: 0.0,
         strike: false,
         underline: false,
+        mark: false,
         link: None,
         lang: "vi".into(),
     };
@@ -536,4 +537,167 @@ fn inline_images_are_set_at_the_line_height() {
         page + 1,
         setup.leading
     );
+}
+
+/// The raw-HTML, alert and definition-list cases of issue 13: each input,
+/// what both outputs must show (white space folded away) and what neither
+/// may show.
+const ONE_MODEL: &[(&str, &str, &[&str], &[&str])] = &[
+    (
+        "raw-html-inline-formatting",
+        "---\ntitle: T\n---\n\nDòng <i>một</i>,<br>dòng <b>hai</b>.\n\n<p>Dòng <i>ba</i>,<br>dòng <b>bốn</b>.</p>\n",
+        &["Dòng một, dòng hai.", "Dòng ba, dòng bốn."],
+        &["<", ">"],
+    ),
+    (
+        "raw-html-poem",
+        "---\ntitle: Thơ\n---\n\n<center>\n<b>1</b><i>. Trăm năm trong cõi người ta,<br></i>\n<i>Chữ tài chữ mệnh khéo là ghét nhau.<br>\n</i>\n</center>\n",
+        &["1. Trăm năm trong cõi người ta, Chữ tài chữ mệnh khéo là ghét nhau."],
+        &["<"],
+    ),
+    (
+        "raw-html-entities",
+        "---\ntitle: Thực thể\nlang: vi\n---\n\n<p>Bản quyền &copy; 2024 &mdash; Nhà xuất bản Trẻ&hellip; &#x1EA1; &amp; &lt;b&gt;</p>\n\n<div>\nNội dung &ldquo;trích&rdquo; trong div &nbsp;&euro;100.\n</div>\n\nChữ <b>đậm &amp; nghiêng</b> nội dòng &copy;.\n\n<p>T&aacute;c gi&#7843;: Tr&#7847;n Th&#7883; &Aacute;nh</p>\n",
+        &[
+            "Bản quyền © 2024 — Nhà xuất bản Trẻ… ạ & <b>",
+            "“trích”",
+            "€100.",
+            "Chữ đậm & nghiêng nội dòng ©.",
+            "Tác giả: Trần Thị Ánh",
+        ],
+        &["&copy;", "&#", "&aacute;"],
+    ),
+    (
+        "italic-inside-emphasis",
+        "---\ntitle: Nghiêng lồng nhau\n---\n\nMột câu *nhấn mạnh có <i>tên sách</i> bên trong* và **đậm có <b>thẻ</b>**.\n",
+        &["Một câu nhấn mạnh có tên sách bên trong và đậm có thẻ."],
+        &["<i>", "*"],
+    ),
+    (
+        "alerts-deflists",
+        "---\ntitle: Ghi chú và định nghĩa\nlang: vi\n---\n\n> [!NOTE]\n> Bản in dùng khổ A5.\n\n> [!WARNING]\n> Không gửi bản thảo.\n\n> [!TIP]\n> Mẹo nhỏ.\n\nSapo\n: Đoạn mở đầu.\n\nTít\n: Tiêu đề chính.\n",
+        &[
+            "Ghi chú Bản in dùng khổ A5.",
+            "Cảnh báo Không gửi bản thảo.",
+            "Mẹo Mẹo nhỏ.",
+            "Sapo Đoạn mở đầu. Tít Tiêu đề chính.",
+        ],
+        &["[!NOTE]", "[!WARNING]", "[!TIP]", ": Đoạn"],
+    ),
+    (
+        "alerts-english",
+        "---\ntitle: Alerts\nlang: en\n---\n\n> [!IMPORTANT]\n> Read this.\n\n> [!CAUTION]\n> Careful.\n",
+        &["Important Read this.", "Caution Careful."],
+        &["[!IMPORTANT]", "[!CAUTION]"],
+    ),
+    (
+        "raw-html-anchor",
+        "---\ntitle: Mục lục tay\n---\n\n- [Giới thiệu](#gioi-thieu)\n\n<a name=\"gioi-thieu\"></a>\n## 1. Giới thiệu\n\nNội dung <span id=\"giua\">giữa</span> đoạn.\n",
+        &["• Giới thiệu 1. Giới thiệu Nội dung giữa đoạn."],
+        &["<a"],
+    ),
+    (
+        "raw-html-blocks",
+        "---\ntitle: Khối\n---\n\n<details><summary>Tóm tắt</summary>\n\n<p>Nội dung ẩn.</p></details>\n\n<dl><dt>Từ</dt><dd>Nghĩa</dd></dl>\n\n<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td><u>2</u> <sup>3</sup> <sub>4</sub> <small>5</small> <kbd>6</kbd> <mark>7</mark></td></tr></table>\n\n<ul><li>một</li><li>hai</li></ul>\n\n<blockquote>Trích</blockquote>\n\n<pre>mã  giữ\n  khoảng</pre>\n\n<custom-el>tùy</custom-el> <script>alert(1)</script>\n",
+        &[
+            "Tóm tắt Nội dung ẩn.",
+            "Từ Nghĩa",
+            "A B 1 2 3 4 5 6 7",
+            "• một • hai",
+            "Trích",
+            "mã giữ khoảng",
+            "tùy",
+        ],
+        &["alert", "<"],
+    ),
+];
+
+#[test]
+fn raw_html_alerts_and_definition_lists_give_the_same_right_text_in_both() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, md, present, absent) in ONE_MODEL {
+        let input = dir.path().join(format!("{name}.md"));
+        std::fs::write(&input, md).unwrap();
+        let out = dir.path().join(name);
+        let stem = build(&input, "all", &out);
+        let (_, layout, setup) = layout_of(&input);
+        let (pdf_body, pdf_notes) = pdf_text(&words(&stem.with_extension("pdf")), &layout, &setup);
+        let (epub_body, epub_notes) =
+            epub_text(&std::fs::read(stem.with_extension("epub")).unwrap());
+        same_text(name, &pdf_body, &epub_body, &[]);
+        same_text(name, &pdf_notes, &epub_notes, &[]);
+        let pdf = common::squash(&pdf_body);
+        for p in *present {
+            assert!(
+                pdf.contains(&common::squash(p)),
+                "{name}: `{p}` missing from\n{pdf_body}"
+            );
+        }
+        for a in *absent {
+            assert!(
+                !pdf.contains(&common::squash(a)),
+                "{name}: `{a}` printed in\n{pdf_body}"
+            );
+        }
+        eprintln!(
+            "{name}: same text, {} words",
+            fold(&pdf_body).split(' ').count()
+        );
+    }
+}
+
+/// The lines of the PDF's text (`pdftotext -layout`), trimmed.
+fn pdf_lines(pdf: &Path) -> Vec<String> {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+        .lines()
+        .map(fold)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn a_raw_html_poem_keeps_its_lines_and_emphasis_inside_emphasis_is_upright() {
+    let dir = tempfile::tempdir().unwrap();
+    let (name, md, ..) = ONE_MODEL[1];
+    let input = dir.path().join(format!("{name}.md"));
+    std::fs::write(&input, md).unwrap();
+    let stem = build(&input, "pdf", dir.path());
+    let lines = pdf_lines(&stem.with_extension("pdf"));
+    assert!(
+        lines.contains(&"1. Trăm năm trong cõi người ta,".to_string())
+            && lines.contains(&"Chữ tài chữ mệnh khéo là ghét nhau.".to_string()),
+        "{lines:?}"
+    );
+    // Inline HTML in a Markdown paragraph breaks at `<br>` too.
+    let (name, md, ..) = ONE_MODEL[0];
+    let input = dir.path().join(format!("{name}.md"));
+    std::fs::write(&input, md).unwrap();
+    let stem = build(&input, "pdf", dir.path());
+    let lines = pdf_lines(&stem.with_extension("pdf"));
+    for l in ["Dòng một,", "dòng hai.", "Dòng ba,", "dòng bốn."] {
+        assert!(lines.contains(&l.to_string()), "{l}: {lines:?}");
+    }
+
+    // `<i>` inside `*…*` is set upright, the words around it italic.
+    let (name, md, ..) = ONE_MODEL[3];
+    let input = dir.path().join(format!("{name}.md"));
+    std::fs::write(&input, md).unwrap();
+    let (_, layout, _) = layout_of(&input);
+    let face_of = |word: &str| -> String {
+        layout
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .find_map(|it| match &it.item {
+                Item::Text(run) if run.text.contains(word) => {
+                    Some(layout.fonts[run.font.0].name.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no run holds `{word}`"))
+    };
+    let italic = |name: &str| name.contains("Italic") || name.contains("It");
+    assert!(italic(&face_of("nhấn")), "{}", face_of("nhấn"));
+    assert!(!italic(&face_of("tên")), "{}", face_of("tên"));
+    assert!(italic(&face_of("trong")), "{}", face_of("trong"));
 }

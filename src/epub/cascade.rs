@@ -19,7 +19,7 @@
 
 use crate::fonts::{FontSet, Role, Style};
 
-use super::dom::{Data, Dom};
+use crate::markdown::dom::{Data, Dom};
 
 /// One rule: a selector list and the font properties it sets (`None`: not set).
 pub struct Rule {
@@ -58,7 +58,7 @@ pub const RULES: &[Rule] = &[
     ),
     rule("code, kbd, samp, pre, tt", Some(Role::Code), None, None),
     rule(
-        "h1, h2, h3, h4, h5, h6, th, b, strong",
+        "h1, h2, h3, h4, h5, h6, th, b, strong, dt, summary, p.callout-title",
         None,
         Some(true),
         None,
@@ -76,6 +76,8 @@ pub const RULES: &[Rule] = &[
         None,
         Some(false),
     ),
+    // … and inside that, italic again.
+    rule("em em em, figcaption em em", None, None, Some(true)),
     // The contents page (`toc: true`): chapter entries in bold, like the PDF's.
     rule("ol.contents li.level-0", None, Some(true), None),
 ];
@@ -207,7 +209,7 @@ fn matches_compound(dom: &Dom, id: usize, (name, classes): &(Option<&str>, Vec<&
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::epub::dom;
+    use crate::markdown::dom;
 
     const BOLD: Style = Style {
         bold: true,

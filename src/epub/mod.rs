@@ -13,8 +13,6 @@
 mod cascade;
 mod css;
 mod cx;
-mod dom;
-mod html;
 mod meta;
 mod package;
 mod subset;

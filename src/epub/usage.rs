@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::fonts::{Role, Style};
 
 use super::cascade;
-use super::dom::{self, Data};
+use crate::markdown::dom::{self, Data};
 
 /// Characters per (role, style) slot.
 pub type Usage = BTreeMap<(Role, Style), BTreeSet<char>>;

@@ -1,18 +1,17 @@
 //! The document model → XHTML content (the `<body>` part of a content document).
 //!
-//! Every string from the source goes through [`xml`] escaping. Inline content
-//! that holds raw HTML is first written as one HTML string (generated markup
-//! and the raw fragments together, so tags opened in one fragment and closed
-//! in another pair up) and then parsed and re-serialised by [`html`].
+//! Every string from the source goes through [`xml`] escaping. Raw HTML was
+//! read into the model's own nodes by the reader ([`crate::markdown`]), so
+//! every element written here is generated, from a fixed set.
 //! Links, note numbers and ids come resolved in the [`crate::resolve::Book`].
 
 use crate::diag::Diagnostic;
 use crate::doc::{
-    Align, Block, BlockKind, Inline, InlineKind, ListItem, Span, plain_text, walk_inlines,
+    Align, Block, BlockKind, Definition, Inline, InlineKind, ListItem, Span, plain_text,
 };
+use crate::words::Words;
 
 use super::cx::Cx;
-use super::html;
 use super::xml;
 
 /// Writes XHTML for blocks into a string.
@@ -21,8 +20,6 @@ pub struct Writer<'c, 'a> {
     pub cx: &'c mut Cx<'a>,
     /// The output.
     pub out: String,
-    /// Whether inline output will be re-parsed by the sanitiser.
-    in_html: bool,
     /// Block nesting depth (quotes, lists, notes).
     depth: usize,
 }
@@ -35,7 +32,6 @@ impl<'c, 'a> Writer<'c, 'a> {
         Writer {
             cx,
             out: String::new(),
-            in_html: false,
             depth: 0,
         }
     }
@@ -68,7 +64,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             }
             BlockKind::Paragraph(content) => {
                 if let Some(figure) = lone_image(content) {
-                    return self.figure(figure);
+                    return self.figure(figure, None);
                 }
                 let tag = if tight { "" } else { "p" };
                 self.container(content, tag, "", block.span, prefix)?;
@@ -102,14 +98,65 @@ impl<'c, 'a> Writer<'c, 'a> {
                 rows,
             } => self.table(aligns, header, rows, block.span)?,
             BlockKind::ThematicBreak => self.out.push_str("<hr/>\n"),
-            BlockKind::Html(raw) => {
-                self.cx.html_span = block.span;
-                let (xhtml, warnings) = html::sanitize(self.cx, raw, "div", false);
-                self.cx.report(warnings, block.span);
-                self.out.push_str(&xhtml);
-                self.out.push('\n');
+            BlockKind::Aligned { align, blocks } => {
+                let class = match align {
+                    Align::Center => "align-center",
+                    Align::Right => "align-right",
+                    _ => "align-left",
+                };
+                self.out.push_str(&format!("<div class=\"{class}\">\n"));
+                self.depth += 1;
+                self.blocks(blocks, false)?;
+                self.depth -= 1;
+                self.out.push_str("</div>\n");
+            }
+            BlockKind::Details { summary, blocks } => {
+                // Open, as in print: nothing is hidden.
+                self.out.push_str("<details open=\"open\">");
+                if !summary.is_empty() {
+                    self.container(summary, "summary", "", block.span, None)?;
+                }
+                self.depth += 1;
+                self.blocks(blocks, false)?;
+                self.depth -= 1;
+                self.out.push_str("</details>\n");
+            }
+            BlockKind::Figure { image, caption } => self.figure(image, Some(caption))?,
+            BlockKind::DefinitionList(defs) => self.definitions(defs, block.span)?,
+            BlockKind::Callout { kind, blocks } => {
+                let label = Words::for_lang(&self.cx.doc.meta.lang).callouts[kind.index()];
+                self.out.push_str(&format!(
+                    "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">",
+                    kind.name()
+                ));
+                xml::push_text(&mut self.out, label);
+                self.out.push_str("</p>\n");
+                self.depth += 1;
+                self.blocks(blocks, false)?;
+                self.depth -= 1;
+                self.out.push_str("</div>\n");
             }
         }
+        Ok(())
+    }
+
+    /// A definition list: each term a `dt`, each definition a `dd`.
+    fn definitions(&mut self, defs: &[Definition], span: Span) -> Res {
+        self.out.push_str("<dl>\n");
+        self.depth += 1;
+        for def in defs {
+            self.container(&def.term, "dt", "", span, None)?;
+            if def.details.is_empty() {
+                self.out.push_str("<dd></dd>\n");
+            }
+            for blocks in &def.details {
+                self.out.push_str("<dd>");
+                self.blocks(blocks, false)?;
+                self.out.push_str("</dd>\n");
+            }
+        }
+        self.depth -= 1;
+        self.out.push_str("</dl>\n");
         Ok(())
     }
 
@@ -182,9 +229,18 @@ impl<'c, 'a> Writer<'c, 'a> {
         Ok(())
     }
 
-    /// An image standing alone in its paragraph: a figure with a caption.
-    fn figure(&mut self, inl: &Inline) -> Res {
-        let InlineKind::Image { src, title, alt } = &inl.kind else {
+    /// An image standing alone in its paragraph, or a raw HTML `<figure>`
+    /// (with its `caption`): a figure with a caption. Without a caption of
+    /// its own, the caption is the image's title, else its alternative text.
+    fn figure(&mut self, inl: &Inline, caption: Option<&[Inline]>) -> Res {
+        let InlineKind::Image {
+            src,
+            title,
+            alt,
+            width,
+            height,
+        } = &inl.kind
+        else {
             return Ok(());
         };
         let alt_text = plain_text(alt);
@@ -192,11 +248,18 @@ impl<'c, 'a> Writer<'c, 'a> {
             return Ok(());
         };
         self.out.push_str(&format!(
-            "<figure><img src=\"{}\" alt=\"{}\"/>",
+            "<figure><img src=\"{}\" alt=\"{}\"{}/>",
             xml::attr(&href),
-            xml::attr(alt_text.trim())
+            xml::attr(alt_text.trim()),
+            size_attrs(*width, *height)
         ));
-        if !title.trim().is_empty() {
+        if let Some(caption) = caption {
+            if !caption.is_empty() {
+                self.out.push_str("<figcaption>");
+                self.inlines(caption)?;
+                self.out.push_str("</figcaption>");
+            }
+        } else if !title.trim().is_empty() {
             self.out.push_str("<figcaption>");
             xml::push_text(&mut self.out, title.trim());
             self.out.push_str("</figcaption>");
@@ -264,26 +327,8 @@ impl<'c, 'a> Writer<'c, 'a> {
         if let Some(p) = prefix {
             self.out.push_str(p);
         }
-        let mut has_html = false;
-        walk_inlines(content, &mut |i| {
-            has_html |= matches!(i.kind, InlineKind::Html(_))
-        });
-        if has_html {
-            let outer = std::mem::take(&mut self.out);
-            self.in_html = true;
-            let done = self.inlines(content);
-            self.in_html = false;
-            let raw = std::mem::replace(&mut self.out, outer);
-            done?;
-            let context = if tag.is_empty() { "div" } else { tag };
-            let phrasing = !matches!(context, "div" | "td" | "th");
-            self.cx.html_span = span;
-            let (xhtml, warnings) = html::sanitize(self.cx, &raw, context, phrasing);
-            self.cx.report(warnings, span);
-            self.out.push_str(&xhtml);
-        } else {
-            self.inlines(content)?;
-        }
+        let _ = span;
+        self.inlines(content)?;
         if !tag.is_empty() {
             self.out.push_str(&format!("</{tag}>"));
         }
@@ -329,7 +374,6 @@ impl<'c, 'a> Writer<'c, 'a> {
                     Some(id) => self.cx.doc.href(id, self.cx.chapter),
                     None => url.clone(),
                 };
-                self.cx.generated.insert(href.clone());
                 self.out
                     .push_str(&format!("<a href=\"{}\"", xml::attr(&href)));
                 if !title.is_empty() {
@@ -341,19 +385,23 @@ impl<'c, 'a> Writer<'c, 'a> {
                 self.out.push_str("</a>");
             }
             InlineKind::Anchor(id) => {
-                if self.in_html {
-                    self.cx.ids.keep(id);
-                }
                 self.out
                     .push_str(&format!("<span id=\"{}\"></span>", xml::attr(id)));
             }
-            InlineKind::Image { src, title, alt } => {
+            InlineKind::Image {
+                src,
+                title,
+                alt,
+                width,
+                height,
+            } => {
                 let alt_text = plain_text(alt);
                 if let Some(href) = self.image_src(src, inl.span, &alt_text)? {
                     self.out.push_str(&format!(
-                        "<img src=\"{}\" alt=\"{}\"",
+                        "<img src=\"{}\" alt=\"{}\"{}",
                         xml::attr(&href),
-                        xml::attr(alt_text.trim())
+                        xml::attr(alt_text.trim()),
+                        size_attrs(*width, *height)
                     ));
                     if !title.is_empty() {
                         self.out
@@ -366,8 +414,19 @@ impl<'c, 'a> Writer<'c, 'a> {
             InlineKind::NoteRef { number, nth } => self.note_ref(*number, *nth),
             InlineKind::SoftBreak => self.out.push('\n'),
             InlineKind::HardBreak => self.out.push_str("<br/>\n"),
-            InlineKind::Html(raw) if self.in_html => self.out.push_str(&xml::clean(raw)),
-            InlineKind::Html(raw) => xml::push_text(&mut self.out, raw),
+            InlineKind::Underline(c) => self.wrap("u", c)?,
+            InlineKind::Superscript(c) => self.wrap("sup", c)?,
+            InlineKind::Subscript(c) => self.wrap("sub", c)?,
+            InlineKind::Small(c) => self.wrap("small", c)?,
+            InlineKind::Kbd(c) => self.wrap("kbd", c)?,
+            InlineKind::Mark(c) => self.wrap("mark", c)?,
+            InlineKind::Lang { lang, content } => {
+                let lang = xml::attr(lang);
+                self.out
+                    .push_str(&format!("<span lang=\"{lang}\" xml:lang=\"{lang}\">"));
+                self.inlines(content)?;
+                self.out.push_str("</span>");
+            }
         }
         Ok(())
     }
@@ -377,11 +436,7 @@ impl<'c, 'a> Writer<'c, 'a> {
         let book = self.cx.doc;
         let note = &book.notes[n - 1];
         let id = &note.ref_ids[nth - 1];
-        if self.in_html {
-            self.cx.ids.keep(id);
-        }
         let href = book.href(&note.id, self.cx.chapter);
-        self.cx.generated.insert(href.clone());
         self.out.push_str(&format!(
             "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"{}\">{n}</a></sup>",
             xml::attr(&href)
@@ -400,7 +455,6 @@ impl<'c, 'a> Writer<'c, 'a> {
         ));
         self.depth += 1;
         let back = book.href(&note.ref_ids[0], self.cx.chapter);
-        self.cx.generated.insert(back.clone());
         let prefix = format!(
             "<a class=\"backlink\" role=\"doc-backlink\" href=\"{}\">{n}</a>. ",
             xml::attr(&back)
@@ -422,6 +476,18 @@ impl<'c, 'a> Writer<'c, 'a> {
         self.out.push_str("</aside>\n");
         Ok(())
     }
+}
+
+/// `width` and `height` attributes (CSS px) of an image, when given.
+fn size_attrs(width: Option<u32>, height: Option<u32>) -> String {
+    let mut out = String::new();
+    if let Some(w) = width {
+        out.push_str(&format!(" width=\"{w}\""));
+    }
+    if let Some(h) = height {
+        out.push_str(&format!(" height=\"{h}\""));
+    }
+    out
 }
 
 fn align_attr(align: Option<&Align>) -> String {

@@ -3,8 +3,6 @@
 //! Everything the user wrote reaches the XHTML through these functions, so
 //! nothing in the source can make a content document ill-formed.
 
-use std::collections::{HashMap, HashSet};
-
 /// Whether `c` may appear in an XML 1.0 document (XML 1.0 §2.2 `Char`).
 pub fn allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
@@ -55,62 +53,6 @@ pub fn attr(s: &str) -> String {
     out
 }
 
-pub use crate::resolve::ids::id_base;
-
-/// Every id used in the book (ids are unique across all files, which makes
-/// fragment links easy to resolve), with the file each lives in.
-#[derive(Default)]
-pub struct Ids {
-    used: HashSet<String>,
-    /// Anchor names as the author wrote them → (final id, file index).
-    anchors: HashMap<String, (String, usize)>,
-    /// Ids claimed by generated markup that will pass through the HTML
-    /// sanitiser, which must keep them as they are.
-    pending: HashSet<String>,
-}
-
-impl Ids {
-    /// Claims a unique id derived from `raw`.
-    pub fn claim(&mut self, raw: &str) -> String {
-        let base = id_base(raw);
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        id
-    }
-
-    /// Marks `id` as used by the book (the resolver decided it).
-    pub fn reserve(&mut self, id: &str) {
-        self.used.insert(id.to_string());
-    }
-
-    /// Marks a book id written inside markup the sanitiser will see again,
-    /// so that it keeps it.
-    pub fn keep(&mut self, id: &str) {
-        self.pending.insert(id.to_string());
-    }
-
-    /// Claims an id for an anchor the author can link to as `#name`, in `file`.
-    pub fn claim_anchor(&mut self, name: &str, file: usize) -> String {
-        let id = self.claim(name);
-        self.anchors
-            .entry(name.to_string())
-            .or_insert_with(|| (id.clone(), file));
-        id
-    }
-
-    /// An id met by the sanitiser: generated ones are kept, others claimed as anchors.
-    pub fn sanitiser_id(&mut self, raw: &str, file: usize) -> String {
-        if self.pending.remove(raw) {
-            raw.to_string()
-        } else {
-            self.claim_anchor(raw, file)
-        }
-    }
-}
 
 pub use crate::resolve::url::{Url, classify, percent_decode};
 
@@ -123,15 +65,6 @@ mod tests {
         assert_eq!(text("a<b>&c\u{1}\u{FFFF}"), "a&lt;b&gt;&amp;c");
         assert_eq!(attr("\"x\"\n"), "&quot;x&quot;&#10;");
         assert_eq!(clean("a\u{E000}b\u{0}"), "a\u{E000}b");
-    }
-
-    #[test]
-    fn ids_are_names_and_unique() {
-        let mut ids = Ids::default();
-        assert_eq!(ids.claim("1 x\"y"), "x1-x-y");
-        assert_eq!(ids.claim("a"), "a");
-        assert_eq!(ids.claim("a"), "a-2");
-        assert_eq!(ids.claim_anchor("đ", 3), "x-");
     }
 
     #[test]

@@ -360,9 +360,29 @@ fn claim_ids(
             }
             claim_inline_anchors(content, reg, targets, chapter);
         }
-        BlockKind::BlockQuote(blocks) => {
+        // An aligned container (`<div align="center">` around a README's
+        // title) does not hide its headings from the navigation.
+        BlockKind::Aligned { blocks, .. } => {
+            let mut headings = headings;
+            for b in blocks {
+                claim_ids(
+                    b,
+                    reg,
+                    targets,
+                    github_used,
+                    chapter,
+                    headings.as_deref_mut(),
+                );
+            }
+        }
+        BlockKind::BlockQuote(blocks)
+        | BlockKind::Callout { blocks, .. }
+        | BlockKind::Details { blocks, .. } => {
             for b in blocks {
                 claim_ids(b, reg, targets, github_used, chapter, None);
+            }
+            if let BlockKind::Details { summary, .. } = &mut block.kind {
+                claim_inline_anchors(summary, reg, targets, chapter);
             }
         }
         BlockKind::List { items, .. } => {
@@ -450,30 +470,61 @@ fn for_anchor_ids(block: &Block, f: &mut dyn FnMut(&str)) {
 }
 
 /// Calls `f` on every inline sequence of `block` and its descendants
-/// (paragraphs, headings, table cells), in document order.
+/// (paragraphs, headings, table cells, captions, terms), in document order.
 pub(crate) fn for_each_inlines_mut(block: &mut Block, f: &mut dyn FnMut(&mut Vec<Inline>)) {
-    let mut stack: Vec<&mut Block> = vec![block];
-    while let Some(b) = stack.pop() {
-        match &mut b.kind {
-            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => f(content),
-            BlockKind::BlockQuote(blocks) => stack.extend(blocks.iter_mut().rev()),
-            BlockKind::List { items, .. } => {
-                for item in items.iter_mut().rev() {
-                    stack.extend(item.blocks.iter_mut().rev());
+    match &mut block.kind {
+        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => f(content),
+        BlockKind::BlockQuote(blocks)
+        | BlockKind::Aligned { blocks, .. }
+        | BlockKind::Callout { blocks, .. } => {
+            for b in blocks {
+                for_each_inlines_mut(b, f);
+            }
+        }
+        BlockKind::List { items, .. } => {
+            for item in items {
+                for b in &mut item.blocks {
+                    for_each_inlines_mut(b, f);
                 }
             }
-            BlockKind::Table { header, rows, .. } => {
-                for cell in header.iter_mut() {
-                    f(cell);
-                }
-                for row in rows.iter_mut() {
-                    for cell in row.iter_mut() {
-                        f(cell);
+        }
+        BlockKind::Table { header, rows, .. } => {
+            for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+                f(cell);
+            }
+        }
+        BlockKind::Details { summary, blocks } => {
+            f(summary);
+            for b in blocks {
+                for_each_inlines_mut(b, f);
+            }
+        }
+        BlockKind::Figure { image, caption } => {
+            let mut one = vec![std::mem::replace(
+                image,
+                Inline {
+                    kind: InlineKind::Text(String::new()),
+                    span: image.span,
+                },
+            )];
+            f(&mut one);
+            // A figure's image stays one inline (a link around it is its text).
+            if let Some(first) = one.into_iter().next() {
+                *image = first;
+            }
+            f(caption);
+        }
+        BlockKind::DefinitionList(defs) => {
+            for def in defs {
+                f(&mut def.term);
+                for blocks in &mut def.details {
+                    for b in blocks {
+                        for_each_inlines_mut(b, f);
                     }
                 }
             }
-            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html(_) => {}
         }
+        BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak => {}
     }
 }
 
@@ -494,6 +545,13 @@ pub(crate) fn children_mut(inl: &mut Inline) -> Option<&mut Vec<Inline>> {
         InlineKind::Emphasis(c)
         | InlineKind::Strong(c)
         | InlineKind::Strikethrough(c)
+        | InlineKind::Underline(c)
+        | InlineKind::Superscript(c)
+        | InlineKind::Subscript(c)
+        | InlineKind::Small(c)
+        | InlineKind::Kbd(c)
+        | InlineKind::Mark(c)
+        | InlineKind::Lang { content: c, .. }
         | InlineKind::Link { content: c, .. }
         | InlineKind::Image { alt: c, .. } => Some(c),
         _ => None,

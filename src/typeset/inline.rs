@@ -39,6 +39,8 @@ pub struct TextStyle {
     pub strike: bool,
     /// Draw a line under the text.
     pub underline: bool,
+    /// Highlight the text (raw HTML `<mark>`): a light tint behind it.
+    pub mark: bool,
     /// Where a click on the text goes.
     pub link: Option<LinkTarget>,
     /// Language tag of the text (hyphenation).
@@ -627,7 +629,7 @@ impl<'a> InlineEngine<'a> {
                 unreachable!()
             };
             *x += append_clusters(run, text, shaped, scale, space_width, tracking);
-            if st.strike || st.underline || st.link.is_some() {
+            if st.strike || st.underline || st.mark || st.link.is_some() {
                 // One rule, one link area per stretch of a style on the line.
                 match decorations.last_mut() {
                     Some(last) if last.2 == si && (last.1 - start_x).abs() < 0.01 => last.1 = *x,
@@ -751,6 +753,25 @@ impl<'a> InlineEngine<'a> {
                 out.items
                     .push(line_item(x0, x1, st.size * 0.12 - st.rise, thick, st.color));
             }
+            if st.mark {
+                // Behind the text: first in the line's items, which are
+                // drawn in order. From the ascender to the descender of
+                // a typical Latin face (0.8 em up, 0.25 em down).
+                out.items.insert(
+                    0,
+                    Positioned {
+                        pos: Point {
+                            x: x0,
+                            y: -st.size * 0.8 - st.rise,
+                        },
+                        item: Item::Fill(crate::frame::Fill {
+                            width: x1 - x0,
+                            height: st.size * 1.05,
+                            color: MARK_TINT,
+                        }),
+                    },
+                );
+            }
             if let Some(target) = &st.link {
                 out.items.push(Positioned {
                     pos: Point {
@@ -777,6 +798,10 @@ impl<'a> InlineEngine<'a> {
         out
     }
 }
+
+/// The highlight of `<mark>`: a pale yellow that stays light in greyscale
+/// (luminance ≈ 0.94), so that black text on it keeps its contrast.
+const MARK_TINT: Rgb = Rgb(1.0, 0.95, 0.66);
 
 fn line_item(x0: f32, x1: f32, y: f32, thickness: f32, color: Rgb) -> Positioned {
     Positioned {

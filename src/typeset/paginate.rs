@@ -483,6 +483,7 @@ fn furniture(
         rise: 0.0,
         strike: false,
         underline: false,
+        mark: false,
         link: None,
         lang: lang.clone(),
     };

@@ -69,7 +69,16 @@ impl Builder<'_, '_, '_> {
     /// A paragraph holding one local image: the image scaled to the measure
     /// (never beyond its natural size at 150 dpi) and its caption, kept
     /// together. Returns false when the image cannot be read.
-    pub(super) fn figure(&mut self, src: &str, title: &str, alt: &[Inline], ctx: &Ctx) -> bool {
+    /// `caption` is the caption of a raw HTML `<figure>`; without it the
+    /// caption is the title, else the alternative text.
+    pub(super) fn figure(
+        &mut self,
+        src: &str,
+        title: &str,
+        alt: &[Inline],
+        caption: Option<&[Inline]>,
+        ctx: &Ctx,
+    ) -> bool {
         let Some((data, format, (pw, ph))) = self.load_image(src) else {
             return false;
         };
@@ -114,11 +123,6 @@ impl Builder<'_, '_, '_> {
         }));
         // As in the EPUB: the title is the caption, else the alternative text
         // (which, with a title, describes the image for screen readers only).
-        let caption = if title.trim().is_empty() {
-            plain_text(alt).trim().to_string()
-        } else {
-            title.trim().to_string()
-        };
         let st = self.style(
             Role::Body,
             Style {
@@ -127,9 +131,23 @@ impl Builder<'_, '_, '_> {
             },
             ctx.size * 0.9,
         );
-        let lines = self
-            .engine
-            .layout(&[Piece::Text(caption, st)], ctx.width, 0.0, Align::Center);
+        let pieces = match caption {
+            Some([]) => Vec::new(),
+            Some(c) => self.pieces(c, &st),
+            None => {
+                let text = if title.trim().is_empty() {
+                    plain_text(alt).trim().to_string()
+                } else {
+                    title.trim().to_string()
+                };
+                vec![Piece::Text(text, st)]
+            }
+        };
+        let lines = if pieces.is_empty() {
+            Vec::new()
+        } else {
+            self.engine.layout(&pieces, ctx.width, 0.0, Align::Center)
+        };
         self.push_lines(
             lines,
             ctx,

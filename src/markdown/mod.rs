@@ -4,14 +4,24 @@
 //! nested input cannot overflow the call stack; nesting beyond
 //! [`MAX_NESTING`] is refused with a clear error because every later stage
 //! walks the tree. Text is NFC-normalised; every node keeps its byte span.
+//! Raw HTML is read into the model's own nodes by [`html`] (blocks through
+//! html5ever, inline tags folded on the same stack as Markdown spans), so
+//! that no writer meets an HTML string.
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+pub(crate) mod dom;
+mod html;
+#[cfg(test)]
+mod tests;
+
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::doc::{
-    Align, Block, BlockKind, Document, Footnote, Inline, InlineKind, ListItem, Meta, Span,
-    plain_text,
+    Align, Block, BlockKind, CalloutKind, Definition, Document, Footnote, Inline, InlineKind,
+    ListItem, Meta, Span, plain_text,
 };
 use crate::frontmatter;
 
@@ -27,6 +37,8 @@ pub fn nfc(s: &str) -> String {
     }
 }
 
+pub use crate::resolve::url::valid_lang;
+
 /// The pulldown-cmark extensions trang reads.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -36,6 +48,8 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Reads a source file (front matter + Markdown) into a document. Errors and
@@ -59,7 +73,12 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
             break;
         }
     }
-    let (mut blocks, footnotes) = folder.finish();
+    let (mut blocks, mut footnotes) = folder.finish();
+    std::mem::take(&mut folder.report).into_diags(&source, diags);
+    attach_lone_anchors(&mut blocks);
+    for f in &mut footnotes {
+        attach_lone_anchors(&mut f.blocks);
+    }
     settle_title(&mut meta, &mut blocks, &source, diags);
     assign_heading_ids(&mut blocks);
     if meta.number_headings {
@@ -179,14 +198,82 @@ fn assign_heading_ids(blocks: &mut [Block]) {
                 }
                 *id = candidate;
             }
-            BlockKind::BlockQuote(children) => stack.extend(children.iter_mut().rev()),
+            BlockKind::BlockQuote(children)
+            | BlockKind::Aligned {
+                blocks: children, ..
+            }
+            | BlockKind::Callout {
+                blocks: children, ..
+            }
+            | BlockKind::Details {
+                blocks: children, ..
+            } => stack.extend(children.iter_mut().rev()),
             BlockKind::List { items, .. } => {
                 for item in items.iter_mut().rev() {
                     stack.extend(item.blocks.iter_mut().rev());
                 }
             }
+            BlockKind::DefinitionList(defs) => {
+                for def in defs.iter_mut().rev() {
+                    for blocks in def.details.iter_mut().rev() {
+                        stack.extend(blocks.iter_mut().rev());
+                    }
+                }
+            }
             _ => {}
         }
+    }
+}
+
+/// A paragraph holding only link targets (`<a name="x"></a>` on the line
+/// before a heading) gives them to the block that follows: the target is
+/// that block's start, and no empty paragraph is printed.
+fn attach_lone_anchors(blocks: &mut Vec<Block>) {
+    let mut i = 0;
+    while i < blocks.len() {
+        let lone = matches!(&blocks[i].kind, BlockKind::Paragraph(c)
+            if !c.is_empty() && c.iter().all(|x| matches!(&x.kind,
+                InlineKind::Anchor(_) | InlineKind::SoftBreak)
+                || matches!(&x.kind, InlineKind::Text(t) if t.trim().is_empty())));
+        if lone && i + 1 < blocks.len() && html::first_inlines(&mut blocks[i + 1]).is_some() {
+            let BlockKind::Paragraph(c) = blocks.remove(i).kind else {
+                unreachable!()
+            };
+            let anchors: Vec<Inline> = c
+                .into_iter()
+                .filter(|x| matches!(x.kind, InlineKind::Anchor(_)))
+                .collect();
+            if let Some(target) = html::first_inlines(&mut blocks[i]) {
+                target.splice(0..0, anchors);
+            }
+            continue;
+        }
+        match &mut blocks[i].kind {
+            BlockKind::BlockQuote(children)
+            | BlockKind::Aligned {
+                blocks: children, ..
+            }
+            | BlockKind::Callout {
+                blocks: children, ..
+            }
+            | BlockKind::Details {
+                blocks: children, ..
+            } => attach_lone_anchors(children),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    attach_lone_anchors(&mut item.blocks);
+                }
+            }
+            BlockKind::DefinitionList(defs) => {
+                for def in defs {
+                    for blocks in &mut def.details {
+                        attach_lone_anchors(blocks);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
     }
 }
 
@@ -233,13 +320,24 @@ enum Open {
     Html { text: String, start: usize },
     /// A metadata block inside the body (ignored).
     Metadata,
+    /// A definition list collecting its groups.
+    DefList { defs: Vec<Definition>, start: usize },
 }
 
 enum BlocksKind {
     Root,
     Quote,
-    Item { task: Option<bool> },
-    Footnote { label: String },
+    Item {
+        task: Option<bool>,
+    },
+    Footnote {
+        label: String,
+    },
+    Callout(CalloutKind),
+    Definition,
+    /// A container an HTML block opened, holding the Markdown up to the
+    /// HTML block that closes it.
+    HtmlContainer(Box<html::OpenContainer>),
 }
 
 enum InlinesKind {
@@ -263,12 +361,23 @@ enum InlinesKind {
         src: String,
         title: String,
     },
+    Superscript,
+    Subscript,
+    /// A definition list's term.
+    Term,
+    /// An inline raw HTML element, open until its close tag or its parent's end.
+    Html {
+        name: String,
+        elem: html::Elem,
+        lang: Option<String>,
+    },
 }
 
 struct Folder<'a> {
     source: &'a SourceFile,
     stack: Vec<Open>,
     footnotes: Vec<Footnote>,
+    report: html::Report,
 }
 
 impl<'a> Folder<'a> {
@@ -281,6 +390,7 @@ impl<'a> Folder<'a> {
                 start: body_start,
             }],
             footnotes: Vec::new(),
+            report: html::Report::default(),
         }
     }
 
@@ -366,7 +476,13 @@ impl<'a> Folder<'a> {
         }
         match event {
             Event::Start(tag) => self.start(tag, span)?,
-            Event::End(_) => {
+            Event::End(end) => {
+                // Inline HTML elements still open end with their parent, and
+                // so do containers opened by an HTML block and never closed.
+                self.close_html(span.end);
+                if !matches!(end, TagEnd::HtmlBlock) {
+                    self.close_containers(span.end);
+                }
                 // An implicit paragraph has no end event of its own.
                 self.close_implicit();
                 self.close(span.end)
@@ -390,15 +506,13 @@ impl<'a> Folder<'a> {
             })?,
             Event::Html(t) => match self.stack.last_mut() {
                 Some(Open::Html { text, .. }) => text.push_str(&nfc(&t)),
-                _ => self.add_block(Block {
-                    kind: BlockKind::Html(nfc(&t)),
-                    span,
-                }),
+                _ => {
+                    for b in html::blocks(&nfc(&t), span, self.source, &mut self.report) {
+                        self.add_block(b);
+                    }
+                }
             },
-            Event::InlineHtml(t) => self.add_inline(Inline {
-                kind: InlineKind::Html(nfc(&t)),
-                span,
-            })?,
+            Event::InlineHtml(t) => self.inline_html(&nfc(&t), span)?,
             Event::FootnoteReference(label) => self.add_inline(Inline {
                 kind: InlineKind::FootnoteRef(label.to_string()),
                 span,
@@ -465,10 +579,20 @@ impl<'a> Folder<'a> {
                     start: s,
                 }
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 self.close_implicit();
+                let kind = match kind {
+                    None => BlocksKind::Quote,
+                    Some(k) => BlocksKind::Callout(match k {
+                        BlockQuoteKind::Note => CalloutKind::Note,
+                        BlockQuoteKind::Tip => CalloutKind::Tip,
+                        BlockQuoteKind::Important => CalloutKind::Important,
+                        BlockQuoteKind::Warning => CalloutKind::Warning,
+                        BlockQuoteKind::Caution => CalloutKind::Caution,
+                    }),
+                };
                 Open::Blocks {
-                    kind: BlocksKind::Quote,
+                    kind,
                     blocks: Vec::new(),
                     start: s,
                 }
@@ -550,8 +674,18 @@ impl<'a> Folder<'a> {
                 inlines: Vec::new(),
                 start: s,
             },
-            Tag::Emphasis | Tag::Superscript | Tag::Subscript => Open::Inlines {
+            Tag::Emphasis => Open::Inlines {
                 kind: InlinesKind::Emphasis,
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::Superscript => Open::Inlines {
+                kind: InlinesKind::Superscript,
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::Subscript => Open::Inlines {
+                kind: InlinesKind::Subscript,
                 inlines: Vec::new(),
                 start: s,
             },
@@ -586,14 +720,23 @@ impl<'a> Folder<'a> {
                 start: s,
             },
             Tag::MetadataBlock(_) => Open::Metadata,
-            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
-                // Not enabled; treated as a quote-like container if it ever appears.
-                Open::Blocks {
-                    kind: BlocksKind::Quote,
-                    blocks: Vec::new(),
+            Tag::DefinitionList => {
+                self.close_implicit();
+                Open::DefList {
+                    defs: Vec::new(),
                     start: s,
                 }
             }
+            Tag::DefinitionListTitle => Open::Inlines {
+                kind: InlinesKind::Term,
+                inlines: Vec::new(),
+                start: s,
+            },
+            Tag::DefinitionListDefinition => Open::Blocks {
+                kind: BlocksKind::Definition,
+                blocks: Vec::new(),
+                start: s,
+            },
         };
         if matches!(open, Open::Inlines { .. })
             && !matches!(
@@ -605,7 +748,8 @@ impl<'a> Folder<'a> {
                 Open::Inlines {
                     kind: InlinesKind::Paragraph { .. }
                         | InlinesKind::Heading { .. }
-                        | InlinesKind::Cell,
+                        | InlinesKind::Cell
+                        | InlinesKind::Term,
                     ..
                 }
             )
@@ -646,6 +790,30 @@ impl<'a> Folder<'a> {
                     BlocksKind::Item { task } => {
                         if let Some(Open::List { items, .. }) = self.stack.last_mut() {
                             items.push(ListItem { task, blocks, span });
+                        }
+                    }
+                    BlocksKind::HtmlContainer(c) => {
+                        for b in c.close(blocks, span) {
+                            self.add_block(b);
+                        }
+                    }
+                    BlocksKind::Callout(kind) => self.add_block(Block {
+                        kind: BlockKind::Callout { kind, blocks },
+                        span,
+                    }),
+                    BlocksKind::Definition => {
+                        if let Some(Open::DefList { defs, .. }) = self.stack.last_mut() {
+                            match defs.last_mut() {
+                                Some(def) => {
+                                    def.details.push(blocks);
+                                    def.span.end = span.end;
+                                }
+                                None => defs.push(Definition {
+                                    term: Vec::new(),
+                                    details: vec![blocks],
+                                    span,
+                                }),
+                            }
                         }
                     }
                     BlocksKind::Footnote { label } => {
@@ -706,11 +874,39 @@ impl<'a> Folder<'a> {
                 kind: BlockKind::CodeBlock { lang, text },
                 span: Span::new(start, end),
             }),
-            Open::Html { text, start } => self.add_block(Block {
-                kind: BlockKind::Html(text),
+            Open::Html { text, start } => {
+                let span = Span::new(start, end);
+                if let Some(name) = html::container_close(&text)
+                    && let Some(Open::Blocks {
+                        kind: BlocksKind::HtmlContainer(c),
+                        ..
+                    }) = self.stack.last()
+                    && c.name == name
+                {
+                    self.close(end);
+                    return;
+                }
+                if self.stack.len() <= MAX_NESTING
+                    && let Some(mut c) =
+                        html::container_open(&text, span, self.source, &mut self.report)
+                {
+                    let blocks = std::mem::take(&mut c.blocks);
+                    self.stack.push(Open::Blocks {
+                        kind: BlocksKind::HtmlContainer(Box::new(c)),
+                        blocks,
+                        start,
+                    });
+                    return;
+                }
+                for b in html::blocks(&text, span, self.source, &mut self.report) {
+                    self.add_block(b);
+                }
+            }
+            Open::Metadata => {}
+            Open::DefList { defs, start } => self.add_block(Block {
+                kind: BlockKind::DefinitionList(defs),
                 span: Span::new(start, end),
             }),
-            Open::Metadata => {}
             Open::Inlines {
                 kind,
                 inlines,
@@ -759,9 +955,27 @@ impl<'a> Folder<'a> {
                             src,
                             title,
                             alt: inlines,
+                            width: None,
+                            height: None,
                         },
                         span,
                     ),
+                    InlinesKind::Superscript => self.attach(InlineKind::Superscript(inlines), span),
+                    InlinesKind::Subscript => self.attach(InlineKind::Subscript(inlines), span),
+                    InlinesKind::Term => {
+                        if let Some(Open::DefList { defs, .. }) = self.stack.last_mut() {
+                            defs.push(Definition {
+                                term: inlines,
+                                details: Vec::new(),
+                                span,
+                            });
+                        }
+                    }
+                    InlinesKind::Html { elem, lang, .. } => {
+                        for node in html::finish(elem, lang, inlines, span) {
+                            self.attach(node.kind, node.span);
+                        }
+                    }
                 }
             }
         }
@@ -769,8 +983,129 @@ impl<'a> Folder<'a> {
 
     fn attach(&mut self, kind: InlineKind, span: Span) {
         if let Some(Open::Inlines { inlines, .. }) = self.stack.last_mut() {
+            // Text from a closed HTML element joins the text before it.
+            if let (
+                Some(Inline {
+                    kind: InlineKind::Text(prev),
+                    span: prev_span,
+                }),
+                InlineKind::Text(t),
+            ) = (inlines.last_mut(), &kind)
+            {
+                prev.push_str(t);
+                prev_span.end = span.end;
+                return;
+            }
             inlines.push(Inline { kind, span });
         }
+    }
+
+    /// Closes the inline HTML elements open at the top of the stack.
+    fn close_html(&mut self, end: usize) {
+        while let Some(Open::Inlines {
+            kind: InlinesKind::Html { .. },
+            ..
+        }) = self.stack.last()
+        {
+            self.close(end);
+        }
+    }
+
+    /// Closes the containers opened by HTML blocks at the top of the stack.
+    fn close_containers(&mut self, end: usize) {
+        self.close_implicit();
+        while let Some(Open::Blocks {
+            kind: BlocksKind::HtmlContainer(_),
+            ..
+        }) = self.stack.last()
+        {
+            self.close(end);
+        }
+    }
+
+    /// Whether a link (Markdown or HTML) is open: a link inside it keeps only its text.
+    fn in_link(&self) -> bool {
+        self.stack.iter().any(|o| {
+            matches!(
+                o,
+                Open::Inlines {
+                    kind: InlinesKind::Link { .. }
+                        | InlinesKind::Html {
+                            elem: html::Elem::Link { .. },
+                            ..
+                        },
+                    ..
+                }
+            )
+        })
+    }
+
+    /// One inline raw HTML tag: an open tag pushes its element, a close tag
+    /// closes the innermost open element of that name (and those opened
+    /// inside it); a close tag with no open match is dropped.
+    fn inline_html(&mut self, raw: &str, span: Span) -> Result<(), Diagnostic> {
+        let in_link = self.in_link();
+        match html::read_tag(raw, in_link, &mut self.report, self.source, span) {
+            Err(name) => {
+                let mut found = None;
+                for (i, open) in self.stack.iter().enumerate().rev() {
+                    match open {
+                        Open::Inlines {
+                            kind: InlinesKind::Html { name: n, .. },
+                            ..
+                        } => {
+                            if *n == name {
+                                found = Some(i);
+                                break;
+                            }
+                        }
+                        _ => break,
+                    }
+                }
+                if let Some(i) = found {
+                    while self.stack.len() > i {
+                        self.close(span.end);
+                    }
+                }
+            }
+            Ok(None) => {}
+            Ok(Some(tag)) => {
+                if let Some(id) = tag.anchor {
+                    self.add_inline(Inline {
+                        kind: InlineKind::Anchor(id),
+                        span,
+                    })?;
+                }
+                if let Some(kind) = tag.node {
+                    self.add_inline(Inline { kind, span })?;
+                }
+                if !tag.void {
+                    if !matches!(self.stack.last(), Some(Open::Inlines { .. })) {
+                        self.push(
+                            Open::Inlines {
+                                kind: InlinesKind::Paragraph { implicit: true },
+                                inlines: Vec::new(),
+                                start: span.start,
+                            },
+                            span,
+                        )?;
+                    }
+                    self.push(
+                        Open::Inlines {
+                            kind: InlinesKind::Html {
+                                name: tag.name,
+                                elem: tag.elem,
+                                lang: tag.lang,
+                            },
+                            inlines: Vec::new(),
+                            start: span.start,
+                        },
+                        span,
+                    )?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> (Vec<Block>, Vec<Footnote>) {
