@@ -701,3 +701,46 @@ fn a_raw_html_poem_keeps_its_lines_and_emphasis_inside_emphasis_is_upright() {
     assert!(!italic(&face_of("tên")), "{}", face_of("tên"));
     assert!(italic(&face_of("trong")), "{}", face_of("trong"));
 }
+
+#[test]
+fn a_raw_html_image_is_drawn_at_its_css_width_in_the_pdf_and_keeps_it_in_the_epub() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("images")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/images/ruong.png"),
+        dir.path().join("images/ruong.png"),
+    )
+    .unwrap();
+    let input = dir.path().join("img.md");
+    std::fs::write(
+        &input,
+        "---\ntitle: Ảnh\n---\n\n<div class=\"hinh\">\n<img src=\"images/ruong.png\" alt=\"Ruộng\" width=\"120\">\n</div>\n\n<figure><img src=\"images/ruong.png\" alt=\"R\" width=\"80\" height=\"40\"><figcaption>Hình <b>2</b></figcaption></figure>\n",
+    )
+    .unwrap();
+    let (_, layout, _) = layout_of(&input);
+    let sizes: Vec<(f32, f32)> = layout
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|it| match &it.item {
+            Item::Image(img) => Some((img.width, img.height)),
+            _ => None,
+        })
+        .collect();
+    // 1 CSS px = 0.75 pt; with both sizes given, the author's proportions.
+    assert_eq!(sizes.len(), 2, "{sizes:?}");
+    assert!((sizes[0].0 - 90.0).abs() < 0.01, "{sizes:?}");
+    assert!(
+        (sizes[1].0 - 60.0).abs() < 0.01 && (sizes[1].1 - 30.0).abs() < 0.01,
+        "{sizes:?}"
+    );
+    let stem = build(&input, "all", &dir.path().join("out"));
+    let (pdf_body, _) = pdf_text(
+        &stem.with_extension("pdf"),
+        &layout,
+        &PageSetup::new(Paper::A5, &layout_of(&input).0.fonts),
+    );
+    let (epub_body, _) = epub_text(&stem.with_extension("epub"));
+    same_text("raw html images", &pdf_body, &epub_body, &[]);
+    assert!(squash(&pdf_body).contains("Ruộng") && squash(&pdf_body).contains("Hình2"));
+}

@@ -1079,7 +1079,9 @@ impl<'a> Folder<'a> {
                 if let Some(kind) = tag.node {
                     self.add_inline(Inline { kind, span })?;
                 }
-                if !tag.void {
+                // Beyond the nesting limit a tag is left out (its text is
+                // kept; its close tag then matches nothing and is dropped).
+                if !tag.void && self.stack.len() < MAX_NESTING {
                     if !matches!(self.stack.last(), Some(Open::Inlines { .. })) {
                         self.push(
                             Open::Inlines {

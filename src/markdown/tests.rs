@@ -347,6 +347,17 @@ fn deep_raw_html_is_flattened_not_recursed() {
         });
     }
     assert!(found);
+    // Inline tags nested beyond the limit are left out, their text kept.
+    let md = format!("a {}b\n", "<span><i>".repeat(200));
+    let (doc, diags) = read(&md);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    assert_eq!(
+        plain_text(match &doc.blocks[0].kind {
+            BlockKind::Paragraph(c) => c,
+            k => panic!("{k:?}"),
+        }),
+        "a b"
+    );
 }
 
 #[test]

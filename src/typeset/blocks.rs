@@ -484,16 +484,13 @@ impl Builder<'_, '_, '_> {
         match &block.kind {
             BlockKind::Paragraph(content) => {
                 if let [
-                    Inline {
-                        kind:
-                            InlineKind::Image {
-                                src, title, alt, ..
-                            },
+                    image @ Inline {
+                        kind: InlineKind::Image { .. },
                         ..
                     },
                 ] = content.as_slice()
                     && marker.is_none()
-                    && self.figure(src, title, alt, None, ctx)
+                    && self.figure(image, None, ctx)
                 {
                     return false;
                 }
@@ -648,12 +645,7 @@ impl Builder<'_, '_, '_> {
                 false
             }
             BlockKind::Figure { image, caption } => {
-                if let InlineKind::Image {
-                    src, title, alt, ..
-                } = &image.kind
-                    && marker.is_none()
-                    && self.figure(src, title, alt, Some(caption), ctx)
-                {
+                if marker.is_none() && self.figure(image, Some(caption), ctx) {
                     return false;
                 }
                 // An image the PDF cannot draw: its text, and the caption.

@@ -66,24 +66,33 @@ impl Builder<'_, '_, '_> {
         ))
     }
 
-    /// A paragraph holding one local image: the image scaled to the measure
-    /// (never beyond its natural size at 150 dpi) and its caption, kept
-    /// together. Returns false when the image cannot be read.
-    /// `caption` is the caption of a raw HTML `<figure>`; without it the
-    /// caption is the title, else the alternative text.
-    pub(super) fn figure(
-        &mut self,
-        src: &str,
-        title: &str,
-        alt: &[Inline],
-        caption: Option<&[Inline]>,
-        ctx: &Ctx,
-    ) -> bool {
+    /// A paragraph holding one local image (an [`InlineKind::Image`]): the
+    /// image scaled to the measure (never beyond its natural size: the
+    /// `width`/`height` raw HTML gives, in CSS px of 0.75 pt (CSS Values 4,
+    /// § 6.2), else its pixels at 150 dpi) and its caption, kept together.
+    /// Returns false when the image cannot be read. `caption` is the caption
+    /// of a raw HTML `<figure>`; without it the caption is the title, else
+    /// the alternative text.
+    pub(super) fn figure(&mut self, image: &Inline, caption: Option<&[Inline]>, ctx: &Ctx) -> bool {
+        let InlineKind::Image {
+            src,
+            title,
+            alt,
+            width,
+            height,
+        } = &image.kind
+        else {
+            return false;
+        };
         let Some((data, format, (pw, ph))) = self.load_image(src) else {
             return false;
         };
         let s = self.setup;
-        let natural_w = pw as f32 * 72.0 / 150.0;
+        let natural_w = match (width, height) {
+            (Some(w), _) => *w as f32 * 0.75,
+            (None, Some(h)) => *h as f32 * 0.75 * pw as f32 / ph as f32,
+            (None, None) => pw as f32 * 72.0 / 150.0,
+        };
         // In two columns, an image wider than a column spans both.
         let wide = if natural_w > ctx.width {
             self.spanning(ctx)
@@ -93,11 +102,16 @@ impl Builder<'_, '_, '_> {
         let ctx = wide.as_ref().unwrap_or(ctx);
         let before = self.flow.len();
         let mut w = natural_w.min(ctx.width);
-        let mut h = w * ph as f32 / pw as f32;
+        // Both `width` and `height` given: the author's proportions, as a
+        // browser draws them.
+        let mut h = match (width, height) {
+            (Some(_), Some(hp)) => *hp as f32 * 0.75 * w / natural_w,
+            _ => w * ph as f32 / pw as f32,
+        };
         let max_h = s.body_height * 0.6;
         if h > max_h {
+            w *= max_h / h;
             h = max_h;
-            w = h * pw as f32 / ph as f32;
         }
         self.space(s.leading * 0.5);
         self.para += 1;
