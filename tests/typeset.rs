@@ -525,3 +525,42 @@ fn table_columns_count_note_markers_code_and_bold_when_sized() {
         );
     }
 }
+
+#[test]
+fn a_space_that_is_no_break_stretches_like_the_others() {
+    // UAX #14 allows no break at the space before U+2060, U+FEFF or U+200B:
+    // it stays unbreakable, but in a justified line it is as wide as every
+    // other space of the line.
+    let filler = "Một hai ba bốn năm sáu bảy tám chín mười mười một mười hai. ";
+    let md = format!(
+        "---\ntitle: Giãn cách\nlang: vi\n---\n\n{}tên \u{2060}riêng và hai \u{200B}ba và bốn \u{FEFF}năm. {}\n",
+        filler.repeat(3),
+        filler.repeat(3)
+    );
+    let layout = typeset_text(&md);
+    let mut checked = 0;
+    for page in &layout.pages {
+        for it in &page.items {
+            let Item::Text(run) = &it.item else { continue };
+            if !["tên \u{2060}riêng", "hai \u{200B}ba", "bốn \u{FEFF}năm"]
+                .iter()
+                .any(|w| run.text.contains(w))
+            {
+                continue;
+            }
+            let spaces: Vec<f32> = run
+                .clusters
+                .iter()
+                .filter(|c| run.text[c.text_range()].starts_with(' '))
+                .flat_map(|c| run.glyphs[c.glyph_range()].iter().map(|g| g.x_advance))
+                .collect();
+            assert!(spaces.len() >= 3, "`{}`", run.text);
+            let (lo, hi) = spaces
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(a, b), &w| (a.min(w), b.max(w)));
+            assert!(hi - lo < 0.01, "spaces {spaces:?} in `{}`", run.text);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "the words are found in the layout");
+}

@@ -318,9 +318,11 @@ impl<'a> InlineEngine<'a> {
     pub fn natural_widths(&mut self, pieces: &[Piece]) -> (f32, f32) {
         let para = self.collect(pieces);
         let mut frags = Vec::new();
-        let list = self.items(&para, &mut frags, f32::INFINITY, 0.0, Align::Left);
+        // Justified items: each interword space is one glue, a break when
+        // a box precedes it (the natural widths are those of any alignment).
+        let list = self.items(&para, &mut frags, f32::INFINITY, 0.0, Align::Justify);
         let (mut line, mut word, mut max, mut min) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-        for (item, slot) in list.items.iter().zip(&list.slots) {
+        for (k, (item, slot)) in list.items.iter().zip(&list.slots).enumerate() {
             match *item {
                 Lb::Box { width } => {
                     line += width;
@@ -328,7 +330,8 @@ impl<'a> InlineEngine<'a> {
                 }
                 Lb::Glue { width, .. } => {
                     line += width;
-                    if matches!(slot, Slot::Space(_)) {
+                    let breaks = k > 0 && matches!(list.items[k - 1], Lb::Box { .. });
+                    if breaks && matches!(slot, Slot::Space(_)) {
                         min = min.max(word);
                         word = 0.0;
                     }
@@ -435,7 +438,32 @@ impl<'a> InlineEngine<'a> {
                 next_anchor += 1;
             }
             let tracking = align == Align::Justify;
-            self.word_items(para, frags, word.clone(), width, tracking, &mut list);
+            // Spaces inside a segment are ones UAX #14 forbids a break at
+            // (before U+2060 WORD JOINER, U+FEFF or U+200B, after an
+            // opening quote…): glue that stretches like any interword space
+            // but is no break, being preceded by a penalty (TeX's tie `~`).
+            let mut part = word.start;
+            for (i, _) in text[word.clone()].match_indices(' ') {
+                let at = word.start + i;
+                if at > part {
+                    self.word_items(para, frags, part..at, width, tracking, &mut list);
+                }
+                if at >= part {
+                    let si = para.style_at(at);
+                    let run =
+                        text[at..word.end].len() - text[at..word.end].trim_start_matches(' ').len();
+                    let w = self.measure(" ", &para.styles[si]) * run as f32;
+                    list.push(Lb::no_break(), Slot::Other);
+                    let glue = if tracking {
+                        Lb::glue(w, 0.45 * w, 0.19 * w)
+                    } else {
+                        Lb::glue(w, 0.0, 0.0)
+                    };
+                    list.push(glue, Slot::Space(si));
+                    part = at + run;
+                }
+            }
+            self.word_items(para, frags, part..word.end, width, tracking, &mut list);
             let spaces = &text[word.end..at];
             let style = para.style_at(word.end.min(text.len().saturating_sub(1)));
             if spaces.contains('\n') {
