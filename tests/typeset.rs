@@ -564,3 +564,88 @@ fn a_space_that_is_no_break_stretches_like_the_others() {
     }
     assert!(checked >= 1, "the words are found in the layout");
 }
+
+#[test]
+fn natural_widths_are_the_drawn_widths_and_soft_hyphens_break_across_styles() {
+    use trang::fonts::{Role, Style};
+    use trang::typeset::inline::{Align, InlineEngine, LineBox, Piece, TextStyle};
+    let mut diags = Diagnostics::default();
+    let fonts =
+        trang::fonts::FontSet::load(&trang::fonts::FontSet::bundled_dir(), &mut diags).unwrap();
+    let mut engine = InlineEngine::new(&fonts, "vi");
+    let base = TextStyle {
+        role: Role::Body,
+        style: Style::REGULAR,
+        size: 10.0,
+        color: trang::frame::Rgb::BLACK,
+        rise: 0.0,
+        strike: false,
+        underline: false,
+        link: None,
+        lang: "vi".into(),
+    };
+    let marker = TextStyle {
+        size: 6.2,
+        rise: 3.6,
+        ..base.clone()
+    };
+    let italic = TextStyle {
+        style: Style {
+            italic: true,
+            bold: false,
+        },
+        ..base.clone()
+    };
+    let text = |lines: &[LineBox]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                l.items
+                    .iter()
+                    .filter_map(|it| match &it.item {
+                        Item::Text(r) => Some(r.text.as_str()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    // A cell with a note marker and a forced break: at its natural width
+    // each line is set whole, and the widest is exactly that wide.
+    let cell = vec![
+        Piece::Text("Nút lõi dự phòng".into(), base.clone()),
+        Piece::Text("1".into(), marker),
+        Piece::Break,
+        Piece::Text("hai".into(), base.clone()),
+    ];
+    let (min, max) = engine.natural_widths(&cell);
+    let lines = engine.layout(&cell, max, 0.0, Align::Left);
+    assert_eq!(text(&lines), ["Nút lõi dự phòng1", "hai"]);
+    assert!(
+        (lines[0].width - max).abs() < 0.01,
+        "{} vs {max}",
+        lines[0].width
+    );
+    let phong1 = engine.natural_widths(&cell[..2]).1 - engine.natural_widths(&cell[..1]).1
+        + engine.measure("phòng", &base);
+    assert!(
+        (min - phong1).abs() < 0.01,
+        "longest word `phòng1`: {min} vs {phong1}"
+    );
+    // A soft hyphen where the style changes: the only break inside the
+    // word, taken with a hyphen in the style before it.
+    let word = vec![
+        Piece::Text("extra\u{AD}".into(), italic),
+        Piece::Text("ordinary".into(), base.clone()),
+    ];
+    let (min, max) = engine.natural_widths(&word);
+    assert!((min - max).abs() < 0.01, "one word: {min} vs {max}");
+    assert_eq!(
+        text(&engine.layout(&word, max, 0.0, Align::Left)),
+        ["extraordinary"]
+    );
+    assert_eq!(
+        text(&engine.layout(&word, 0.8 * max, 0.0, Align::Left)),
+        ["extra-", "ordinary"]
+    );
+}
