@@ -11,8 +11,9 @@
 //! removed (`REMOVE_DEFAULT_IGNORABLES`): no glyph is drawn for them, and
 //! their text joins the cluster before them (after them at the start), so
 //! the PDF still gives them back. Left in, HarfBuzz draws them as the
-//! font's space glyph at zero advance, which makes the space glyph's
-//! ToUnicode entry one of them and loses real spaces on extraction.
+//! font's space glyph at zero advance: the space glyph's ToUnicode entry
+//! then became U+200B, every real space needed an `/ActualText` span of its
+//! own, and poppler dropped the one beside the zero-width glyph.
 
 use std::collections::HashMap;
 use std::str::FromStr;
