@@ -281,8 +281,9 @@ fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx))
     }
 }
 
-/// Characters that are never drawn (format controls, variation selectors…).
-fn is_default_ignorable(c: char) -> bool {
+/// Characters that are never drawn (format controls, variation selectors…):
+/// Unicode's `Default_Ignorable_Code_Point` (DerivedCoreProperties.txt).
+pub(crate) fn is_default_ignorable(c: char) -> bool {
     matches!(u32::from(c),
         0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F

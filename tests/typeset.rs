@@ -386,3 +386,266 @@ fn overlong_words_and_urls_break_inside_the_measure() {
         "the URL breaks after a separator, without a hyphen: {lines:?}"
     );
 }
+
+/// Every glyph id drawn in `layout` (glyph 0 is `.notdef`, the box a font
+/// draws for a character it lacks).
+fn glyph_ids(layout: &trang::frame::Layout) -> Vec<u16> {
+    let mut ids = Vec::new();
+    for page in &layout.pages {
+        for it in &page.items {
+            if let Item::Text(run) = &it.item {
+                ids.extend(run.glyphs.iter().map(|g| g.id));
+            }
+        }
+    }
+    ids
+}
+
+/// Writes `md` to a temp dir and builds it (EPUB and PDF); returns the dir
+/// and the PDF path.
+fn build_md(md: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.md");
+    std::fs::write(&input, md).unwrap();
+    build_ok(&input, dir.path(), &["--paper", "a5", "-q"]);
+    let pdf = dir.path().join("t.pdf");
+    (dir, pdf)
+}
+
+#[test]
+fn soft_hyphens_break_with_a_hyphen_and_copy_back_without_one() {
+    // One word far wider than the A5 measure, with soft hyphens as its only
+    // break points (Vietnamese: the patterns never hyphenate it), then short
+    // words whose soft hyphens are not needed.
+    let parts = [
+        "pneumono", "ultra", "micro", "scopic", "silico", "volcano", "coniosis",
+    ];
+    let long = parts.repeat(3).join("\u{AD}");
+    let short = "ma\u{AD}jor\u{AD}ity ex\u{AD}tra\u{AD}or\u{AD}di\u{AD}nary";
+    let md = format!("---\ntitle: Gạch nối mềm\nlang: vi\n---\n\nTừ {long} và {short} hết.\n");
+    let layout = typeset_text(&md);
+    let lines = line_texts(&layout);
+    assert!(
+        lines.iter().all(|l| !l.contains('\u{AD}')),
+        "a soft hyphen is never drawn: {lines:?}"
+    );
+    assert!(!glyph_ids(&layout).contains(&0), "no .notdef glyph");
+    let body: Vec<&String> = lines.iter().skip_while(|l| !l.starts_with("Từ")).collect();
+    let broken: Vec<&&String> = body.iter().filter(|l| l.ends_with('-')).collect();
+    assert!(
+        broken.len() >= 2,
+        "the long word breaks at its soft hyphens, each break shown by a hyphen: {body:?}"
+    );
+    // Hyphens only at the line ends, and each where a soft hyphen stood.
+    let hyphens: usize = body.iter().map(|l| l.matches('-').count()).sum();
+    assert_eq!(hyphens, broken.len(), "{body:?}");
+    for l in &broken {
+        let before = l.trim_end_matches('-');
+        assert!(
+            parts.iter().any(|p| before.ends_with(p)),
+            "`{l}` breaks at a soft hyphen"
+        );
+    }
+    // Lines joined as a reader does (a line-end hyphen dropped, no space)
+    // give the word back whole.
+    let mut joined = String::new();
+    for l in &body {
+        match l.strip_suffix('-') {
+            Some(head) => joined.push_str(head),
+            None => {
+                joined.push_str(l);
+                joined.push(' ');
+            }
+        }
+    }
+    assert!(joined.contains(&parts.repeat(3).concat()), "{joined}");
+
+    // The PDF: a hyphen glyph ends the broken lines (content order), and the
+    // copied text is the source without soft hyphens, the word whole.
+    let (dir, pdf) = build_md(&md);
+    let p = pdf.to_str().unwrap();
+    let raw = tool("pdftotext", &["-raw", "-enc", "UTF-8", p, "-"]);
+    assert!(
+        raw.lines().filter(|l| l.ends_with('-')).count() >= 2,
+        "{raw}"
+    );
+    let text = fold(&body_text(&pdf, "Gạch nối mềm"));
+    let want = fold(&format!("Gạch nối mềm Từ {long} và {short} hết.").replace('\u{AD}', ""));
+    assert_eq!(text, want);
+    // The EPUB keeps the soft hyphens for the reading system to use.
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(dir.path().join("t.epub")).unwrap()).unwrap();
+    let mut xhtml = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().ends_with(".xhtml") && !f.name().ends_with("nav.xhtml") {
+            std::io::Read::read_to_string(&mut f, &mut xhtml).unwrap();
+        }
+    }
+    assert!(xhtml.contains(&long) && xhtml.contains(short), "{xhtml}");
+}
+
+#[test]
+fn spaces_next_to_zero_width_characters_are_copied_back() {
+    // Default-ignorable characters beside spaces, before and after them:
+    // every one of them and every space must come back, and none draws.
+    let para = "một\u{200B} hai \u{200B}ba bốn\u{2060} năm sáu\u{200C} bảy \
+        tám\u{FEFF} chín \u{200D}mười \u{2060}một\u{200B}\u{200B} trăm.";
+    let md = format!("---\ntitle: Khoảng trắng\nlang: vi\n---\n\n{para}\n");
+    let layout = typeset_text(&md);
+    assert!(!glyph_ids(&layout).contains(&0), "no .notdef glyph");
+    let (_dir, pdf) = build_md(&md);
+    for mode in [&[][..], &["-raw"][..]] {
+        let mut args = mode.to_vec();
+        args.extend(["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+        let text = tool("pdftotext", &args);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("một"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(fold(line), fold(para), "pdftotext {mode:?}");
+    }
+}
+
+#[test]
+fn table_columns_count_note_markers_code_and_bold_when_sized() {
+    // The widest cell of each column ends in a note marker, or mixes code,
+    // bold and italic: a column as wide as its widest cell sets it on one line.
+    let md = "---\ntitle: Bảng\nlang: vi\n---\n\n\
+        | Mức | Mô tả | Lệnh |\n|---|---|---|\n\
+        | 0 | Nút lõi[^1] | `ls` |\n\
+        | 1 | Nút lõi dự phòng[^1] | chạy `cargo doc` **đậm** *nghiêng* |\n\n\
+        [^1]: Các bộ chuyển mạch lõi.\n";
+    let layout = typeset_text(md);
+    let lines = line_texts(&layout);
+    for want in ["Nút lõi dự phòng", "chạy cargo doc đậm nghiêng"] {
+        assert!(
+            lines.iter().any(|l| l.contains(want)),
+            "`{want}` on one line: {lines:?}"
+        );
+    }
+}
+
+#[test]
+fn a_space_that_is_no_break_stretches_like_the_others() {
+    // UAX #14 allows no break at the space before U+2060, U+FEFF or U+200B:
+    // it stays unbreakable, but in a justified line it is as wide as every
+    // other space of the line.
+    let filler = "Một hai ba bốn năm sáu bảy tám chín mười mười một mười hai. ";
+    let md = format!(
+        "---\ntitle: Giãn cách\nlang: vi\n---\n\n{}tên \u{2060}riêng và hai \u{200B}ba và bốn \u{FEFF}năm. {}\n",
+        filler.repeat(3),
+        filler.repeat(3)
+    );
+    let layout = typeset_text(&md);
+    let mut checked = 0;
+    for page in &layout.pages {
+        for it in &page.items {
+            let Item::Text(run) = &it.item else { continue };
+            if !["tên \u{2060}riêng", "hai \u{200B}ba", "bốn \u{FEFF}năm"]
+                .iter()
+                .any(|w| run.text.contains(w))
+            {
+                continue;
+            }
+            let spaces: Vec<f32> = run
+                .clusters
+                .iter()
+                .filter(|c| run.text[c.text_range()].starts_with(' '))
+                .flat_map(|c| run.glyphs[c.glyph_range()].iter().map(|g| g.x_advance))
+                .collect();
+            assert!(spaces.len() >= 3, "`{}`", run.text);
+            let (lo, hi) = spaces
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(a, b), &w| (a.min(w), b.max(w)));
+            assert!(hi - lo < 0.01, "spaces {spaces:?} in `{}`", run.text);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "the words are found in the layout");
+}
+
+#[test]
+fn natural_widths_are_the_drawn_widths_and_soft_hyphens_break_across_styles() {
+    use trang::fonts::{Role, Style};
+    use trang::typeset::inline::{Align, InlineEngine, LineBox, Piece, TextStyle};
+    let mut diags = Diagnostics::default();
+    let fonts =
+        trang::fonts::FontSet::load(&trang::fonts::FontSet::bundled_dir(), &mut diags).unwrap();
+    let mut engine = InlineEngine::new(&fonts, "vi");
+    let base = TextStyle {
+        role: Role::Body,
+        style: Style::REGULAR,
+        size: 10.0,
+        color: trang::frame::Rgb::BLACK,
+        rise: 0.0,
+        strike: false,
+        underline: false,
+        link: None,
+        lang: "vi".into(),
+    };
+    let marker = TextStyle {
+        size: 6.2,
+        rise: 3.6,
+        ..base.clone()
+    };
+    let italic = TextStyle {
+        style: Style {
+            italic: true,
+            bold: false,
+        },
+        ..base.clone()
+    };
+    let text = |lines: &[LineBox]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                l.items
+                    .iter()
+                    .filter_map(|it| match &it.item {
+                        Item::Text(r) => Some(r.text.as_str()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    // A cell with a note marker and a forced break: at its natural width
+    // each line is set whole, and the widest is exactly that wide.
+    let cell = vec![
+        Piece::Text("Nút lõi dự phòng".into(), base.clone()),
+        Piece::Text("1".into(), marker),
+        Piece::Break,
+        Piece::Text("hai".into(), base.clone()),
+    ];
+    let (min, max) = engine.natural_widths(&cell);
+    let lines = engine.layout(&cell, max, 0.0, Align::Left);
+    assert_eq!(text(&lines), ["Nút lõi dự phòng1", "hai"]);
+    assert!(
+        (lines[0].width - max).abs() < 0.01,
+        "{} vs {max}",
+        lines[0].width
+    );
+    let phong1 = engine.natural_widths(&cell[..2]).1 - engine.natural_widths(&cell[..1]).1
+        + engine.measure("phòng", &base);
+    assert!(
+        (min - phong1).abs() < 0.01,
+        "longest word `phòng1`: {min} vs {phong1}"
+    );
+    // A soft hyphen where the style changes: the only break inside the
+    // word, taken with a hyphen in the style before it.
+    let word = vec![
+        Piece::Text("extra\u{AD}".into(), italic),
+        Piece::Text("ordinary".into(), base.clone()),
+    ];
+    let (min, max) = engine.natural_widths(&word);
+    assert!((min - max).abs() < 0.01, "one word: {min} vs {max}");
+    assert_eq!(
+        text(&engine.layout(&word, max, 0.0, Align::Left)),
+        ["extraordinary"]
+    );
+    assert_eq!(
+        text(&engine.layout(&word, 0.8 * max, 0.0, Align::Left)),
+        ["extra-", "ordinary"]
+    );
+}

@@ -6,6 +6,12 @@
 //! justified line's spaces stay within 0.8–1.6× the font's space at the
 //! breaker's tolerance. English text (`lang: en…`) is hyphenated with Liang
 //! patterns; Vietnamese is never hyphenated (its syllables are words).
+//! A soft hyphen (U+00AD) is a discretionary break in any language, as
+//! TeX's `\-`: a hyphen is drawn only if the line breaks there, and the
+//! character itself is neither drawn nor given back by the PDF's text (a
+//! word broken there copies back like one broken by the patterns: its
+//! first part ends in `-` at the line end, which text extractors such as
+//! poppler's `pdftotext` join to the next line).
 //! Words wider than the measure get emergency breaks between graphemes.
 
 use std::collections::BTreeMap;
@@ -81,6 +87,11 @@ pub struct InlineObject {
 /// The character that stands for an inline object in a paragraph's text.
 const OBJECT: char = '\u{FFFC}';
 
+/// U+00AD SOFT HYPHEN: a discretionary break, as TeX's `\-` (TeXbook ch. 14):
+/// if the line breaks there, a hyphen ends the line; otherwise nothing is
+/// drawn and nothing is given back when the PDF's text is copied.
+const SOFT_HYPHEN: char = '\u{AD}';
+
 /// Horizontal setting of the lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
@@ -141,7 +152,8 @@ enum Slot {
 /// A break opportunity inside a word.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cut {
-    /// A hyphenation point (English): draws a hyphen.
+    /// A hyphenation point (English patterns) or a soft hyphen: draws a
+    /// hyphen if the line breaks there.
     Hyphen,
     /// After a URL separator: no hyphen.
     Url,
@@ -302,6 +314,44 @@ impl<'a> InlineEngine<'a> {
         lines
     }
 
+    /// The widths of `pieces` in points, from the boxes and glue [`Self::layout`]
+    /// sets: `(min, max)`, where `max` is the widest line between forced
+    /// breaks set at its natural width (CSS max-content: at that measure
+    /// the text breaks only where it is forced to) and `min` the widest
+    /// stretch between interword spaces and forced breaks (the longest
+    /// word, with its note markers, inline code and images, unhyphenated).
+    pub fn natural_widths(&mut self, pieces: &[Piece]) -> (f32, f32) {
+        let para = self.collect(pieces);
+        let mut frags = Vec::new();
+        // Justified items: each interword space is one glue, a break when
+        // a box precedes it (the natural widths are those of any alignment).
+        let list = self.items(&para, &mut frags, f32::INFINITY, 0.0, Align::Justify);
+        let (mut line, mut word, mut max, mut min) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for (k, (item, slot)) in list.items.iter().zip(&list.slots).enumerate() {
+            match *item {
+                Lb::Box { width } => {
+                    line += width;
+                    word += width;
+                }
+                Lb::Glue { width, .. } => {
+                    line += width;
+                    let breaks = k > 0 && matches!(list.items[k - 1], Lb::Box { .. });
+                    if breaks && matches!(slot, Slot::Space(_)) {
+                        min = min.max(word);
+                        word = 0.0;
+                    }
+                }
+                Lb::Penalty { penalty, .. } if penalty <= -linebreak::INFINITE_PENALTY => {
+                    max = max.max(line);
+                    min = min.max(word);
+                    (line, word) = (0.0, 0.0);
+                }
+                _ => {}
+            }
+        }
+        (min.max(word), max.max(line))
+    }
+
     /// Lays out ragged text (titles, headings) with lines of balanced length:
     /// the narrowest measure that needs no more lines than the full one, as
     /// CSS `text-wrap: balance` does, so a title never ends on a lone word.
@@ -330,12 +380,19 @@ impl<'a> InlineEngine<'a> {
         for piece in pieces {
             match piece {
                 Piece::Text(t, style) => {
-                    if t.is_empty() {
+                    // Soft hyphens leave the text and become discretionary
+                    // breaks at their places (see `Para::soft_hyphens`).
+                    let start = para.text.len();
+                    for (i, part) in t.split(SOFT_HYPHEN).enumerate() {
+                        if i > 0 && para.soft_hyphens.last() != Some(&para.text.len()) {
+                            para.soft_hyphens.push(para.text.len());
+                        }
+                        para.text.push_str(part);
+                    }
+                    if para.text.len() == start {
                         continue;
                     }
                     let si = para.style_index(style);
-                    let start = para.text.len();
-                    para.text.push_str(t);
                     para.spans.push((start..para.text.len(), si));
                 }
                 Piece::Break => {
@@ -389,7 +446,32 @@ impl<'a> InlineEngine<'a> {
                 next_anchor += 1;
             }
             let tracking = align == Align::Justify;
-            self.word_items(para, frags, word.clone(), width, tracking, &mut list);
+            // Spaces inside a segment are ones UAX #14 forbids a break at
+            // (before U+2060 WORD JOINER, U+FEFF or U+200B, after an
+            // opening quote…): glue that stretches like any interword space
+            // but is no break, being preceded by a penalty (TeX's tie `~`).
+            let mut part = word.start;
+            for (i, _) in text[word.clone()].match_indices(' ') {
+                let at = word.start + i;
+                if at > part {
+                    self.word_items(para, frags, part..at, width, tracking, &mut list);
+                }
+                if at >= part {
+                    let si = para.style_at(at);
+                    let run =
+                        text[at..word.end].len() - text[at..word.end].trim_start_matches(' ').len();
+                    let w = self.measure(" ", &para.styles[si]) * run as f32;
+                    list.push(Lb::no_break(), Slot::Other);
+                    let glue = if tracking {
+                        Lb::glue(w, 0.45 * w, 0.19 * w)
+                    } else {
+                        Lb::glue(w, 0.0, 0.0)
+                    };
+                    list.push(glue, Slot::Space(si));
+                    part = at + run;
+                }
+            }
+            self.word_items(para, frags, part..word.end, width, tracking, &mut list);
             let spaces = &text[word.end..at];
             let style = para.style_at(word.end.min(text.len().saturating_sub(1)));
             if spaces.contains('\n') {
@@ -459,7 +541,21 @@ impl<'a> InlineEngine<'a> {
             .map(|(r, si)| self.measure(&para.text[r.clone()], &para.styles[*si]))
             .sum();
         let emergency = total > width;
+        // Soft hyphens in or at the ends of the word. A word with one is not
+        // hyphenated by the patterns: the author chose its break points (as
+        // in TeX, which hyphenates no word followed by a discretionary,
+        // tex.web §899; and CSS `hyphens: manual`).
+        let soft = para.soft_hyphens_in(word.start..word.end + 1);
+        let mut prev_style = None;
         for (range, si) in parts {
+            // A soft hyphen where the style changes inside the word.
+            if let Some(prev) = prev_style
+                && soft.contains(&range.start)
+            {
+                let hw = self.measure("-", &para.styles[prev]);
+                list.push(Lb::penalty(hw, 50.0, true), Slot::Hyphen(prev));
+            }
+            prev_style = Some(si);
             if let Some(oi) = para.objects.iter().position(|o| o.0 == range.start) {
                 list.push(Lb::boxed(para.objects[oi].1.width), Slot::Object(oi));
                 continue;
@@ -467,10 +563,17 @@ impl<'a> InlineEngine<'a> {
             let style = &para.styles[si];
             let text = &para.text[range.clone()];
             // Byte offset in text → kind; the first kind found for an offset
-            // wins (hyphen, then URL, then emergency). A map keeps a 1 MB word
-            // with a cut between every two characters O(n log n).
+            // wins (soft hyphen, then pattern hyphen, then URL, then
+            // emergency). A map keeps a 1 MB word with a cut between every
+            // two characters O(n log n).
             let mut cuts: BTreeMap<usize, Cut> = BTreeMap::new();
-            if style.lang.starts_with("en")
+            for &at in soft {
+                if at > range.start && at < range.end {
+                    cuts.insert(at - range.start, Cut::Hyphen);
+                }
+            }
+            if soft.is_empty()
+                && style.lang.starts_with("en")
                 && style.role != Role::Code
                 && let Some(h) = &self.hyphenator
             {
@@ -923,6 +1026,18 @@ fn append_clusters(
     let base = run.text.len();
     let first_glyph = run.glyphs.len();
     run.text.push_str(text);
+    if shaped.glyphs.is_empty() {
+        // Text that draws nothing (default-ignorable characters alone): a
+        // cluster without glyphs, whose text the PDF writer gives to a
+        // neighbouring glyph so that it is still extracted.
+        if !text.is_empty() {
+            run.clusters.push(Cluster {
+                text: base as u32..(base + text.len()) as u32,
+                glyphs: first_glyph as u32..first_glyph as u32,
+            });
+        }
+        return 0.0;
+    }
     for g in &shaped.glyphs {
         run.glyphs.push(Glyph {
             id: g.id,
@@ -944,9 +1059,12 @@ fn append_clusters(
             .get(j)
             .map_or(text.len(), |g| g.cluster as usize)
             .max(c as usize);
+        // The first cluster also takes any text before it (removed
+        // default-ignorable characters at the start).
+        let text_start = if i == 0 { 0 } else { c as usize };
         // Offsets within a run, which is at most one line: far below 4 GiB.
         run.clusters.push(Cluster {
-            text: (base + c as usize) as u32..(base + text_end) as u32,
+            text: (base + text_start) as u32..(base + text_end) as u32,
             glyphs: (first_glyph + i) as u32..(first_glyph + j) as u32,
         });
         if tracking != 0.0 {
@@ -976,7 +1094,11 @@ fn count_clusters(shaped: &Shaped) -> usize {
 /// A paragraph's text with style spans and shaped fragments.
 #[derive(Default)]
 struct Para {
+    /// The text, without soft hyphens.
     text: String,
+    /// Byte offsets in `text` where a soft hyphen stood (ascending, each
+    /// once): discretionary breaks that draw a hyphen when taken.
+    soft_hyphens: Vec<usize>,
     styles: Vec<TextStyle>,
     spans: Vec<(Range<usize>, usize)>,
     /// Marks at text offsets: named destinations and note references.
@@ -1001,6 +1123,13 @@ impl Para {
         }
         self.styles.push(style.clone());
         self.styles.len() - 1
+    }
+
+    /// The soft hyphens at byte offsets in `range`.
+    fn soft_hyphens_in(&self, range: Range<usize>) -> &[usize] {
+        let from = self.soft_hyphens.partition_point(|&b| b < range.start);
+        let to = self.soft_hyphens.partition_point(|&b| b < range.end);
+        &self.soft_hyphens[from..to]
     }
 
     fn style_at(&self, byte: usize) -> usize {

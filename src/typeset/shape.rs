@@ -4,12 +4,24 @@
 //! Script Latin and the document's language are set on every buffer, so
 //! kerning, ligatures and mark positioning apply. Each distinct (face, text)
 //! is shaped once: words repeat a lot, so the cache removes most of the cost.
+//!
+//! Default-ignorable characters (Unicode's `Default_Ignorable_Code_Point`:
+//! U+200B ZERO WIDTH SPACE, U+200C/U+200D, U+2060 WORD JOINER, U+FEFF, …)
+//! take part in shaping (a ZWNJ still breaks a ligature) and are then
+//! removed (`REMOVE_DEFAULT_IGNORABLES`): no glyph is drawn for them, and
+//! their text joins the cluster before them (after them at the start), so
+//! the PDF still gives them back. Left in, HarfBuzz draws them as the
+//! font's space glyph at zero advance: the space glyph's ToUnicode entry
+//! then became U+200B, every real space needed an `/ActualText` span of its
+//! own, and poppler dropped the one beside the zero-width glyph.
 
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use harfrust::{Buffer, Direction, Font, Language, Script, ShapeOptions, ShapePlan, ShaperFont};
+use harfrust::{
+    Buffer, BufferFlags, Direction, Font, Language, Script, ShapeOptions, ShapePlan, ShaperFont,
+};
 
 use crate::fonts::Face;
 
@@ -124,6 +136,7 @@ impl Shaper {
         let shaper = ShaperFont::new(&entry.font);
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.clear();
+        buffer.set_flags(BufferFlags::REMOVE_DEFAULT_IGNORABLES);
         buffer.push_str(text);
         buffer.set_direction(Direction::LeftToRight);
         buffer.set_script(Some(Script::LATIN));
@@ -163,8 +176,10 @@ fn fallback_shape(face: &Face, text: &str) -> Shaped {
     use read_fonts::TableProvider;
     let font = face.font_ref();
     let hmtx = font.hmtx().ok();
+    // Default-ignorable characters get no glyph, as when shaping succeeds.
     let glyphs: Vec<ShapedGlyph> = text
         .char_indices()
+        .filter(|&(_, c)| !crate::coverage::is_default_ignorable(c))
         .map(|(i, c)| {
             let id = face.glyph_id(c).unwrap_or(0);
             let advance = hmtx

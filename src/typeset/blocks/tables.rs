@@ -23,23 +23,28 @@ impl Builder<'_, '_, '_> {
             },
             size,
         );
-        // Natural (max) and minimum (longest word) widths per column.
+        // Each cell's pieces, built once; natural (max) and minimum
+        // (longest word) widths per column, measured on the pieces as they
+        // are set (note markers, code and emphasis included), so a column
+        // at its natural width sets every cell without a break.
         let mut max_w = vec![0.0f32; cols];
         let mut min_w = vec![0.0f32; cols];
         let all_rows: Vec<(&[Vec<Inline>], bool)> = std::iter::once((header, true))
             .chain(rows.iter().map(|r| (r.as_slice(), false)))
             .collect();
+        let mut row_pieces: Vec<Vec<Vec<Piece>>> = Vec::with_capacity(all_rows.len());
         for (row, is_head) in &all_rows {
-            for (c, cell) in row.iter().enumerate().take(cols) {
-                let st = if *is_head { &bold } else { &base };
-                let text = plain_text(cell);
-                let w = self.engine.measure(&text, st);
-                max_w[c] = max_w[c].max(w);
-                for word in text.split_whitespace() {
-                    let ww = self.engine.measure(word, st);
-                    min_w[c] = min_w[c].max(ww);
-                }
+            let st = if *is_head { &bold } else { &base };
+            let mut cells = Vec::with_capacity(cols);
+            for c in 0..cols {
+                let content = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
+                let pieces = self.pieces(content, st);
+                let (min, max) = self.engine.natural_widths(&pieces);
+                max_w[c] = max_w[c].max(max);
+                min_w[c] = min_w[c].max(min);
+                cells.push(pieces);
             }
+            row_pieces.push(cells);
         }
         // In two columns, a table wider than a column spans both.
         let natural: f32 = max_w.iter().map(|w| w + 2.0 * pad).sum();
@@ -57,13 +62,10 @@ impl Builder<'_, '_, '_> {
         self.space(s.leading * 0.5);
         let n_rows = all_rows.len();
         let mut header_row: Option<FlowLine> = None;
-        for (r, (row, is_head)) in all_rows.into_iter().enumerate() {
+        for (r, ((_, is_head), pieces)) in all_rows.into_iter().zip(row_pieces).enumerate() {
             let mut cells: Vec<(f32, Vec<LineBox>)> = Vec::new();
             let mut x = x0;
-            for (c, w) in widths.iter().enumerate() {
-                let content = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
-                let st = if is_head { bold.clone() } else { base.clone() };
-                let pieces = self.pieces(content, &st);
+            for (c, (w, pieces)) in widths.iter().zip(pieces).enumerate() {
                 let align = match aligns.get(c).copied().unwrap_or(DocAlign::None) {
                     DocAlign::Center => Align::Center,
                     DocAlign::Right => Align::Right,
