@@ -581,6 +581,7 @@ fn natural_widths_are_the_drawn_widths_and_soft_hyphens_break_across_styles() {
         rise: 0.0,
         strike: false,
         underline: false,
+        mark: false,
         link: None,
         lang: "vi".into(),
     };
