@@ -75,6 +75,10 @@ pub struct FlowLine {
     /// tables and figures wider than a column); its items are laid out on
     /// the full measure.
     pub span: bool,
+    /// The first line of a chapter's opening heading (a chapter the
+    /// resolver split off after the first): with two-sided pages it starts
+    /// a right-hand page.
+    pub chapter: bool,
 }
 
 /// The typeset flow: body slots and, per footnote, its lines.
@@ -104,6 +108,7 @@ impl FlowLine {
             notes: Vec::new(),
             header: None,
             span: false,
+            chapter: false,
         }
     }
 }
@@ -444,6 +449,7 @@ impl Builder<'_, '_, '_> {
                 notes,
                 header: None,
                 span: false,
+                chapter: false,
             }));
         }
     }
@@ -547,6 +553,12 @@ impl Builder<'_, '_, '_> {
                 );
                 let text = plain_text(content);
                 let before = self.flow.len();
+                let opens_chapter = self
+                    .doc
+                    .chapters
+                    .iter()
+                    .skip(1)
+                    .any(|c| std::ptr::eq(block, &self.doc.blocks[c.blocks.start]));
                 self.push_lines(
                     lines,
                     hctx,
@@ -556,6 +568,11 @@ impl Builder<'_, '_, '_> {
                     Some((text, level + 1)),
                     marker,
                 );
+                if opens_chapter
+                    && let Some(Flow::Line(first)) = self.flow.get_mut(before)
+                {
+                    first.chapter = true;
+                }
                 if wide.is_some() {
                     self.span_from(before);
                 }

@@ -266,32 +266,12 @@ struct PagePlan {
 }
 
 /// Per body slot, whether it opens a chapter that must start a right-hand
-/// page: two-sided, when there are several level-1 headings, each of them
-/// that comes after the body has begun (not right after the title block).
+/// page: with two-sided pages, the opening heading of every chapter after
+/// the first (the chapters are the resolver's, marked on their first line).
 fn chapter_starts(body: &[Flow], duplex: bool) -> Vec<bool> {
-    let mut out = vec![false; body.len()];
-    let heads = body
-        .iter()
-        .filter(|f| matches!(f, Flow::Line(l) if starts_chapter(l)))
-        .count();
-    if !duplex || heads < 2 {
-        return out;
-    }
-    let mut begun = false;
-    for (j, f) in body.iter().enumerate() {
-        if let Flow::Line(l) = f {
-            out[j] = begun && starts_chapter(l);
-            begun |= l.kind != LineKind::Title;
-        }
-    }
-    out
-}
-
-/// Whether `line` is the first line of a level-1 heading (a chapter).
-fn starts_chapter(line: &FlowLine) -> bool {
-    line.kind == LineKind::Heading
-        && line.index == 0
-        && matches!(line.outline, Some((_, level)) if level == 2)
+    body.iter()
+        .map(|f| duplex && matches!(f, Flow::Line(l) if l.chapter))
+        .collect()
 }
 
 /// Footnote state while a page is filled: what is placed, what waits.

@@ -158,6 +158,7 @@ impl Builder<'_, '_, '_> {
                     notes,
                     header: header_row.clone().map(Box::new),
                     span: wide.is_some(),
+                    chapter: false,
                 };
                 if is_head {
                     line = Some(slot);

@@ -110,6 +110,7 @@ impl Builder<'_, '_, '_> {
             notes: Vec::new(),
             header: None,
             span: false,
+            chapter: false,
         }));
         self.para += 1;
     }
