@@ -27,6 +27,40 @@ pub fn nfc(s: &str) -> String {
     }
 }
 
+/// Columns between tab stops in code: pandoc's reader default (`--tab-stop`).
+pub const TAB_STOP: usize = 4;
+
+/// `s` with every tab replaced by the spaces that reach the next tab stop,
+/// columns counted in characters from the start of each line (every
+/// [`TAB_STOP`] columns). Code blocks and code spans go through it once, in
+/// the reader, so both outputs show the same columns and no writer meets a
+/// tab (the PDF would otherwise draw the font's `.notdef` box for it).
+pub fn expand_tabs(s: &str) -> String {
+    if !s.contains('\t') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut column = 0;
+    for c in s.chars() {
+        match c {
+            '\t' => {
+                let n = TAB_STOP - column % TAB_STOP;
+                out.extend(std::iter::repeat_n(' ', n));
+                column += n;
+            }
+            '\n' => {
+                out.push(c);
+                column = 0;
+            }
+            _ => {
+                out.push(c);
+                column += 1;
+            }
+        }
+    }
+    out
+}
+
 /// The pulldown-cmark extensions trang reads.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -405,7 +439,7 @@ impl<'a> Folder<'a> {
                 })?,
             },
             Event::Code(t) => self.add_inline(Inline {
-                kind: InlineKind::Code(nfc(&t)),
+                kind: InlineKind::Code(expand_tabs(&nfc(&t))),
                 span,
             })?,
             Event::InlineMath(t) | Event::DisplayMath(t) => self.add_inline(Inline {
@@ -726,10 +760,17 @@ impl<'a> Folder<'a> {
                     }
                 }
             }
-            Open::Code { lang, text, start } => self.add_block(Block {
-                kind: BlockKind::CodeBlock { lang, text },
+            Open::Code { lang, text, start } => {
+                let text = expand_tabs(&text);
+                // The one highlighting pass (the writers read the tokens).
+                let tokens = lang
+                    .as_deref()
+                    .map_or_else(Vec::new, |l| crate::highlight::highlight(l, &text));
+                self.add_block(Block {
+                    kind: BlockKind::CodeBlock { lang, text, tokens },
                 span: Span::new(start, end),
-            }),
+            })
+            }
             Open::Html { text, start } => self.add_block(Block {
                 kind: BlockKind::Html(text),
                 span: Span::new(start, end),

@@ -37,10 +37,12 @@ pub fn stylesheet(fonts: &FontSet, embedded: &[Embedded]) -> String {
         family(Role::Heading, "sans-serif")
     ));
     css.push_str(&format!(
-        "code, kbd, samp, pre {{ font-family: {}; }}\n\n",
+        "code, kbd, samp, pre, div.code-lang {{ font-family: {}; }}\n\n",
         family(Role::Code, "monospace")
     ));
     css.push_str(STYLE);
+    // Code: the tint, the language label and the highlighting palette.
+    css.push_str(&crate::highlight::css());
     css
 }
 

@@ -79,6 +79,17 @@ fn child_slot(
         _ => String::new(),
     };
     let has = |c: &str| class.split_whitespace().any(|x| x == c);
+    // Highlighted code: the weight and slant `highlight::css` gives a class.
+    for class in crate::highlight::CLASSES {
+        if crate::highlight::css_class(class).is_some_and(|name| has(name)) {
+            let ink = crate::highlight::palette(class);
+            style.bold |= ink.bold;
+            style.italic |= ink.italic;
+        }
+    }
+    if has("code-lang") {
+        role = Role::Code;
+    }
     if has("titlepage") {
         role = Role::Heading;
         style = Style::REGULAR;
