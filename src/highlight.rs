@@ -17,10 +17,10 @@
 //! are mapped first ([`ALIASES`]). An unknown language is plain text, without
 //! a warning: GitHub and pandoc print such blocks plain too.
 //!
-//! Scopes are folded into the few [`TokenClass`]es of [`palette`]: comments
-//! and strings win wherever they occur in the scope stack (so the quotes of a
-//! string are string, not punctuation); otherwise the innermost scope that
-//! names a class decides.
+//! Scopes are folded into the few [`TokenClass`]es of [`palette`]: comments,
+//! strings and numbers win wherever they occur in the scope stack (so the
+//! quotes of a string are string, the point of `2.5` number, not
+//! punctuation); otherwise the innermost scope that names a class decides.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -158,13 +158,18 @@ pub fn highlight(lang: &str, text: &str) -> Vec<Vec<CodeToken>> {
     out
 }
 
-/// The class of text under `stack`: comment or string anywhere in the
-/// stack, else the innermost scope that names a class.
+/// The class of text under `stack`: comment, string or number anywhere in
+/// the stack (so quotes and a decimal point belong to their literal), else
+/// the innermost scope that names a class.
 fn class_of(stack: &ScopeStack, cache: &mut HashMap<Scope, Option<TokenClass>>) -> TokenClass {
     let scopes = stack.as_slice();
-    let mut lookup = |s: &Scope| *cache.entry(*s).or_insert_with(|| classify(&s.build_string()));
+    let mut lookup = |s: &Scope| {
+        *cache
+            .entry(*s)
+            .or_insert_with(|| classify(&s.build_string()))
+    };
     let found: Vec<Option<TokenClass>> = scopes.iter().map(&mut lookup).collect();
-    for wins in [TokenClass::Comment, TokenClass::String] {
+    for wins in [TokenClass::Comment, TokenClass::String, TokenClass::Number] {
         if found.contains(&Some(wins)) {
             return wins;
         }
@@ -376,7 +381,11 @@ mod tests {
 
     fn classes_of(lang: &str, code: &str) -> Vec<(String, TokenClass)> {
         let lines = highlight(lang, code);
-        let text: Vec<&str> = code.strip_suffix('\n').unwrap_or(code).split('\n').collect();
+        let text: Vec<&str> = code
+            .strip_suffix('\n')
+            .unwrap_or(code)
+            .split('\n')
+            .collect();
         lines
             .iter()
             .zip(text)
@@ -437,19 +446,42 @@ mod tests {
         }
         let c = classes_of("rs", code);
         assert!(c.contains(&("fn".into(), TokenClass::Keyword)), "{c:?}");
-        assert!(c.contains(&("// note".into(), TokenClass::Comment)), "{c:?}");
+        assert!(
+            c.contains(&("// note".into(), TokenClass::Comment)),
+            "{c:?}"
+        );
         assert!(c.contains(&("\"hi\"".into(), TokenClass::String)), "{c:?}");
         assert!(c.contains(&("42".into(), TokenClass::Number)), "{c:?}");
         let py = classes_of("py", "def f(x):\n    return None  # done\n");
         assert!(py.contains(&("def".into(), TokenClass::Keyword)), "{py:?}");
         assert!(py.contains(&("f".into(), TokenClass::Function)), "{py:?}");
-        assert!(py.contains(&("None".into(), TokenClass::Constant)), "{py:?}");
-        assert!(py.contains(&("# done".into(), TokenClass::Comment)), "{py:?}");
+        assert!(
+            py.contains(&("None".into(), TokenClass::Constant)),
+            "{py:?}"
+        );
+        assert!(
+            py.contains(&("# done".into(), TokenClass::Comment)),
+            "{py:?}"
+        );
     }
 
     #[test]
     fn aliases_resolve_and_unknown_languages_are_plain() {
-        for lang in ["rust", "rs", "py", "python", "js", "sh", "bash", "shell", "c++", "cpp", "toml", "TypeScript", "yaml"] {
+        for lang in [
+            "rust",
+            "rs",
+            "py",
+            "python",
+            "js",
+            "sh",
+            "bash",
+            "shell",
+            "c++",
+            "cpp",
+            "toml",
+            "TypeScript",
+            "yaml",
+        ] {
             assert!(knows(lang), "{lang}");
         }
         for lang in ["", "text", "txt", "plain", "no-such-language", "mermaid"] {

@@ -768,8 +768,8 @@ impl<'a> Folder<'a> {
                     .map_or_else(Vec::new, |l| crate::highlight::highlight(l, &text));
                 self.add_block(Block {
                     kind: BlockKind::CodeBlock { lang, text, tokens },
-                span: Span::new(start, end),
-            })
+                    span: Span::new(start, end),
+                })
             }
             Open::Html { text, start } => self.add_block(Block {
                 kind: BlockKind::Html(text),

@@ -7,8 +7,8 @@
 //! Links are written as placeholders and resolved when every file is done.
 
 use crate::diag::Diagnostic;
-use crate::doc::{self,
-    Align, Block, BlockKind, Inline, InlineKind, ListItem, Span, plain_text, walk_inlines,
+use crate::doc::{
+    self, Align, Block, BlockKind, Inline, InlineKind, ListItem, Span, plain_text, walk_inlines,
 };
 
 use crate::highlight;

@@ -64,9 +64,12 @@ impl Builder<'_, '_, '_> {
                     },
                 ));
             }
-            let mut lines =
-                self.engine
-                    .layout(&styled, ctx.width - 2.0 * pad, lead as f32 * space_w, Align::Left);
+            let mut lines = self.engine.layout(
+                &styled,
+                ctx.width - 2.0 * pad,
+                lead as f32 * space_w,
+                Align::Left,
+            );
             if lines.is_empty() {
                 lines.push(LineBox::default());
             }
