@@ -55,6 +55,13 @@ const PLAIN: &[&str] = &["text", "txt", "plain", "plaintext", "none", "nohighlig
 /// length of a line, and a line this long is data rather than code to read.
 pub const MAX_LINE: usize = 4096;
 
+/// Bytes of code highlighted in one document at most; blocks beyond it are
+/// plain (the reader warns once). `syntect` with `fancy-regex` parses about
+/// 80–100 KB of code a second on the 2-core development machine, and a
+/// grammar's first use compiles its patterns (50–70 ms), so this bounds the
+/// cost of highlighting a document to about a second.
+pub const BUDGET: usize = 96 * 1024;
+
 /// The grammars, loaded on first use.
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();

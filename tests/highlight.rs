@@ -254,3 +254,28 @@ fn tabs_expand_to_stops_in_the_model_and_both_outputs() {
     assert!(xhtml.contains("x   /y\n)   b\nx;  b"), "{xhtml}");
     assert!(!xhtml.contains('\t'));
 }
+
+#[test]
+fn code_over_the_budget_is_plain_with_one_warning() {
+    let big = "let x = 1;\n".repeat(trang::highlight::BUDGET / 11 + 1);
+    let md = format!(
+        "---\ntitle: t\n---\n\n```rust\nfn a() {{}}\n```\n\n```rust\n{big}```\n\n```rust\n{big}```\n"
+    );
+    let mut diags = Diagnostics::default();
+    let doc = trang::markdown::parse(
+        SourceFile::new(Path::new("big.md"), md.as_str()),
+        &mut diags,
+    );
+    let tokens: Vec<usize> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BlockKind::CodeBlock { tokens, .. } => Some(tokens.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tokens, [1, 0, 0]);
+    let warnings: Vec<String> = diags.items.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("2 code blocks ("), "{warnings:?}");
+}

@@ -81,7 +81,7 @@ fn child_slot(
     let has = |c: &str| class.split_whitespace().any(|x| x == c);
     // Highlighted code: the weight and slant `highlight::css` gives a class.
     for class in crate::highlight::CLASSES {
-        if crate::highlight::css_class(class).is_some_and(|name| has(name)) {
+        if crate::highlight::css_class(class).is_some_and(&has) {
             let ink = crate::highlight::palette(class);
             style.bold |= ink.bold;
             style.italic |= ink.italic;
