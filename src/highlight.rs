@@ -70,7 +70,16 @@ fn syntaxes() -> &'static SyntaxSet {
 
 /// The grammar a fence's language word names, if any (loads the set).
 fn find(lang: &str) -> Option<&'static SyntaxReference> {
-    let lang = lang.trim().to_ascii_lowercase();
+    // `rust,ignore` (rustdoc) and `{.python}` (pandoc) name `rust` and `python`.
+    let lang = lang
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim_start_matches('.')
+        .split(',')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if lang.is_empty() || PLAIN.contains(&lang.as_str()) {
         return None;
     }
@@ -477,6 +486,8 @@ mod tests {
         for lang in [
             "rust",
             "rs",
+            "rust,ignore",
+            "{.python}",
             "py",
             "python",
             "js",
