@@ -1,7 +1,8 @@
 //! Syntax highlighting of fenced code: one pass, in the reader.
 //!
-//! The reader ([`crate::markdown`]) calls [`highlight`] once per fenced code
-//! block that names a language and stores the result in the block
+//! The reader ([`crate::markdown`]) calls [`highlight_document`] once, after
+//! folding the Markdown; it highlights each fenced code block that names a
+//! language and stores the result in the block
 //! ([`crate::doc::BlockKind::CodeBlock`]`::tokens`); both writers draw from
 //! those tokens and never call `syntect` themselves.
 //!
@@ -27,7 +28,7 @@ use std::sync::OnceLock;
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 
-use crate::doc::{CodeToken, TokenClass};
+use crate::doc::{Block, BlockKind, CodeToken, Footnote, Span, TokenClass};
 
 /// Fence words that name no grammar by `syntect`'s rule, and the token
 /// that does.
@@ -95,6 +96,67 @@ fn find(lang: &str) -> Option<&'static SyntaxReference> {
 /// Whether `lang` names a grammar trang highlights with.
 pub fn knows(lang: &str) -> bool {
     find(lang).is_some()
+}
+
+/// Code blocks with a known language left plain because the document's
+/// [`BUDGET`] was spent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverBudget {
+    /// How many blocks.
+    pub blocks: usize,
+    /// Their code, in bytes.
+    pub bytes: usize,
+    /// Where the first one is.
+    pub first: Span,
+}
+
+/// Highlights every code block of a document (body, then footnotes) whose
+/// language is known, in document order within [`BUDGET`], filling its
+/// `tokens`. Returns what was left plain over the budget, if anything.
+/// (Highlighting languages on threads of their own was tried: on the
+/// loaded 2-core machine it was no faster, so the pass stays sequential.)
+pub fn highlight_document(blocks: &mut [Block], footnotes: &mut [Footnote]) -> Option<OverBudget> {
+    let mut stack: Vec<&mut Block> = Vec::new();
+    for f in footnotes.iter_mut().rev() {
+        stack.extend(f.blocks.iter_mut().rev());
+    }
+    stack.extend(blocks.iter_mut().rev());
+    let mut spent = 0;
+    let mut over: Option<OverBudget> = None;
+    while let Some(block) = stack.pop() {
+        let span = block.span;
+        match &mut block.kind {
+            BlockKind::BlockQuote(children) => stack.extend(children.iter_mut().rev()),
+            BlockKind::List { items, .. } => {
+                for item in items.iter_mut().rev() {
+                    stack.extend(item.blocks.iter_mut().rev());
+                }
+            }
+            BlockKind::CodeBlock {
+                lang: Some(lang),
+                text,
+                tokens,
+            } => {
+                if find(lang).is_none() {
+                    continue;
+                }
+                if spent + text.len() <= BUDGET {
+                    spent += text.len();
+                    *tokens = highlight(lang, text);
+                } else {
+                    let o = over.get_or_insert(OverBudget {
+                        blocks: 0,
+                        bytes: 0,
+                        first: span,
+                    });
+                    o.blocks += 1;
+                    o.bytes += text.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    over
 }
 
 /// The tokens of `text` (lines ending in `\n`, as in a code block) in the

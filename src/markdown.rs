@@ -93,20 +93,22 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
             break;
         }
     }
-    if let (n @ 1.., bytes, Some(first)) = folder.over_budget {
+    let (mut blocks, mut footnotes) = folder.finish();
+    // The one highlighting pass; the writers read the tokens.
+    if let Some(over) = crate::highlight::highlight_document(&mut blocks, &mut footnotes) {
+        let n = over.blocks;
         diags.push(
             Diagnostic::warning(format!(
                 "{n} code block{} ({} KB) printed without syntax highlighting: \
                  a document has {} KB of code highlighted at most",
                 if n == 1 { "" } else { "s" },
-                bytes.div_ceil(1024),
+                over.bytes.div_ceil(1024),
                 crate::highlight::BUDGET / 1024
             ))
-            .at(&source, first)
+            .at(&source, over.first)
             .help("highlighting is slow on very long code; the code itself is printed in full"),
         );
     }
-    let (mut blocks, footnotes) = folder.finish();
     settle_title(&mut meta, &mut blocks, &source, diags);
     assign_heading_ids(&mut blocks);
     if meta.number_headings {
@@ -340,11 +342,6 @@ struct Folder<'a> {
     source: &'a SourceFile,
     stack: Vec<Open>,
     footnotes: Vec<Footnote>,
-    /// Bytes of code highlighted so far (see [`crate::highlight::BUDGET`]).
-    highlighted: usize,
-    /// Code blocks with a known language left plain, over the budget:
-    /// (count, bytes, first span).
-    over_budget: (usize, usize, Option<Span>),
 }
 
 impl<'a> Folder<'a> {
@@ -357,8 +354,6 @@ impl<'a> Folder<'a> {
                 start: body_start,
             }],
             footnotes: Vec::new(),
-            highlighted: 0,
-            over_budget: (0, 0, None),
         }
     }
 
@@ -782,22 +777,8 @@ impl<'a> Folder<'a> {
             }
             Open::Code { lang, text, start } => {
                 let text = expand_tabs(&text);
-                // The one highlighting pass (the writers read the tokens),
-                // within the document's budget.
-                let mut tokens = Vec::new();
-                if let Some(l) = lang.as_deref()
-                    && crate::highlight::knows(l)
-                {
-                    if self.highlighted + text.len() <= crate::highlight::BUDGET {
-                        self.highlighted += text.len();
-                        tokens = crate::highlight::highlight(l, &text);
-                    } else {
-                        let (n, bytes, first) = &mut self.over_budget;
-                        *n += 1;
-                        *bytes += text.len();
-                        first.get_or_insert(Span::new(start, end));
-                    }
-                }
+                // Highlighted once the document is folded (`parse`).
+                let tokens = Vec::new();
                 self.add_block(Block {
                     kind: BlockKind::CodeBlock { lang, text, tokens },
                     span: Span::new(start, end),
