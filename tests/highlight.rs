@@ -279,3 +279,32 @@ fn code_over_the_budget_is_plain_with_one_warning() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].starts_with("2 code blocks ("), "{warnings:?}");
 }
+
+#[test]
+fn code_inside_quotes_lists_and_notes_is_highlighted() {
+    let md = "---\ntitle: t\n---\n\n> ```rust\n> fn a() {}\n> ```\n\n- mục\n\n  ```py\n  x = 1\n  ```\n\nChú thích[^n].\n\n[^n]: Ghi chú:\n\n    ```sh\n    echo hi\n    ```\n";
+    let mut diags = Diagnostics::default();
+    let doc = trang::markdown::parse(SourceFile::new(Path::new("nested.md"), md), &mut diags);
+    let mut found = Vec::new();
+    let mut blocks: Vec<&trang::doc::Block> = doc.blocks.iter().collect();
+    blocks.extend(doc.footnotes.iter().flat_map(|f| f.blocks.iter()));
+    while let Some(b) = blocks.pop() {
+        match &b.kind {
+            BlockKind::BlockQuote(c) => blocks.extend(c),
+            BlockKind::List { items, .. } => blocks.extend(items.iter().flat_map(|i| &i.blocks)),
+            BlockKind::CodeBlock { lang, tokens, .. } => {
+                found.push((lang.clone().unwrap(), tokens.iter().flatten().count() > 1))
+            }
+            _ => {}
+        }
+    }
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("py".into(), true),
+            ("rust".into(), true),
+            ("sh".into(), true)
+        ]
+    );
+}
