@@ -131,14 +131,26 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
                     inlines(cell, ctx, &mut check_text);
                 }
             }
-            BlockKind::CodeBlock { text, .. } => check_text(
-                text,
-                block.span,
-                Ctx {
+            BlockKind::CodeBlock { lang, text, tokens } => {
+                let code = |style| Ctx {
                     role: Role::Code,
-                    style: Style::REGULAR,
-                },
-            ),
+                    style,
+                };
+                // The language label, then each token in its palette's style.
+                if let Some(lang) = lang {
+                    check_text(lang, block.span, code(Style::REGULAR));
+                }
+                for line in crate::doc::code_lines(text, tokens) {
+                    for (piece, class) in line {
+                        let ink = crate::highlight::palette(class);
+                        let style = Style {
+                            bold: ink.bold,
+                            italic: ink.italic,
+                        };
+                        check_text(piece, block.span, code(style));
+                    }
+                }
+            }
             BlockKind::Aligned {
                 blocks: children, ..
             } => blocks.extend(children.iter().rev().map(|b| (b, ctx))),

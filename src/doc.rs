@@ -230,10 +230,16 @@ pub enum BlockKind {
     BlockQuote(Vec<Block>),
     /// A fenced or indented code block.
     CodeBlock {
-        /// Info-string language, if any.
+        /// Info-string language, if any (its first word, as written).
         lang: Option<String>,
-        /// The literal code, ending in a newline.
+        /// The literal code, ending in a newline, tabs expanded to tab stops
+        /// (see [`crate::markdown::expand_tabs`]).
         text: String,
+        /// Highlighting, one list of tokens per line of `text` (the final
+        /// newline ends the last line; it does not start another). Empty
+        /// when the code is plain: no language, an unknown one, or one
+        /// whose highlighting was given up (see [`crate::highlight`]).
+        tokens: Vec<Vec<CodeToken>>,
     },
     /// An ordered (`start` is `Some`) or bullet list.
     List {
@@ -327,6 +333,61 @@ pub struct Definition {
     pub details: Vec<Vec<Block>>,
     /// Where it came from.
     pub span: Span,
+}
+
+/// What a piece of highlighted code is, for its colour and weight (the
+/// palette is [`crate::highlight::palette`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TokenClass {
+    /// Anything not classified below: identifiers, white space.
+    Plain,
+    /// Keywords and storage modifiers (`fn`, `if`, `def`, `pub`).
+    Keyword,
+    /// String and character literals, their quotes included.
+    String,
+    /// Comments, their markers included.
+    Comment,
+    /// Numeric literals.
+    Number,
+    /// Names of functions and types where they are defined or called.
+    Function,
+    /// Language constants (`true`, `None`, `nullptr`) and escapes.
+    Constant,
+    /// Operators and punctuation.
+    Operator,
+}
+
+/// A run of code of one [`TokenClass`]: bytes `start..end` of its line (the
+/// line without its newline). The tokens of a line cover it exactly, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeToken {
+    /// First byte, in the line.
+    pub start: usize,
+    /// One past the last byte, in the line.
+    pub end: usize,
+    /// What the run is.
+    pub class: TokenClass,
+}
+
+/// The lines of a code block's `text` (without the final newline), each as
+/// its pieces of text with their classes, from the block's `tokens`. A line
+/// without tokens is one [`TokenClass::Plain`] piece (none when empty). Both
+/// writers draw a code block from this.
+pub fn code_lines<'a>(text: &'a str, tokens: &[Vec<CodeToken>]) -> Vec<Vec<(&'a str, TokenClass)>> {
+    text.strip_suffix('\n')
+        .unwrap_or(text)
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| match tokens.get(i) {
+            Some(toks) if toks.last().is_some_and(|t| t.end == line.len()) => toks
+                .iter()
+                .filter(|t| t.start < t.end)
+                .filter_map(|t| line.get(t.start..t.end).map(|s| (s, t.class)))
+                .collect(),
+            _ if line.is_empty() => Vec::new(),
+            _ => vec![(line, TokenClass::Plain)],
+        })
+        .collect()
 }
 
 /// An inline node with its source span.

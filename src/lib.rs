@@ -18,6 +18,7 @@ pub mod epub;
 pub mod fonts;
 pub mod frame;
 pub mod frontmatter;
+pub mod highlight;
 pub mod impose;
 pub mod input;
 pub mod markdown;

@@ -67,7 +67,7 @@ fn every_block_construct_is_in_the_model() {
             .any(|k| matches!(k, BlockKind::List { items, tight: true, .. }
         if items.iter().map(|i| i.task).collect::<Vec<_>>() == [Some(false), Some(true)]))
     );
-    assert!(kinds.iter().any(|k| matches!(k, BlockKind::CodeBlock { lang: Some(l), text } if l == "rust" && text.contains("Xin chào"))));
+    assert!(kinds.iter().any(|k| matches!(k, BlockKind::CodeBlock { lang: Some(l), text, .. } if l == "rust" && text.contains("Xin chào"))));
     let table = kinds.iter().find_map(|k| match k {
         BlockKind::Table {
             aligns,

@@ -56,7 +56,12 @@ pub const RULES: &[Rule] = &[
         None,
         None,
     ),
-    rule("code, kbd, samp, pre, tt", Some(Role::Code), None, None),
+    rule(
+        "code, kbd, samp, pre, tt, div.code-lang",
+        Some(Role::Code),
+        None,
+        None,
+    ),
     rule(
         "h1, h2, h3, h4, h5, h6, th, b, strong, dt, summary, p.callout-title",
         None,
@@ -78,6 +83,9 @@ pub const RULES: &[Rule] = &[
     ),
     // … and inside that, italic again.
     rule("em em em, figcaption em em", None, None, Some(true)),
+    // Highlighted code (`crate::highlight::palette`): keywords bold, comments italic.
+    rule("span.hl-kw", None, Some(true), None),
+    rule("span.hl-com", None, None, Some(true)),
     // The contents page (`toc: true`): chapter entries in bold, like the PDF's.
     rule("ol.contents li.level-0", None, Some(true), None),
 ];
@@ -210,6 +218,27 @@ fn matches_compound(dom: &Dom, id: usize, (name, classes): &(Option<&str>, Vec<&
 mod tests {
     use super::*;
     use crate::markdown::dom;
+
+    /// The token spans' faces in the stylesheet are the palette's.
+    #[test]
+    fn highlight_spans_take_the_palettes_weight_and_slant() {
+        for class in crate::highlight::CLASSES {
+            let Some(name) = crate::highlight::css_class(class) else {
+                continue;
+            };
+            let ink = crate::highlight::palette(class);
+            let html = format!(
+                "<html><body><pre><code><span class=\"{name}\">x</span></code></pre></body></html>"
+            );
+            let face = slot_of(&html, "span");
+            assert_eq!(face.0, Role::Code, "{name}");
+            assert_eq!(
+                (face.1.bold, face.1.italic),
+                (ink.bold, ink.italic),
+                "{name}"
+            );
+        }
+    }
 
     const BOLD: Style = Style {
         bold: true,

@@ -26,6 +26,8 @@ pub fn stylesheet(fonts: &FontSet, embedded: &[Embedded]) -> String {
     css.push_str(&super::cascade::css(fonts));
     css.push('\n');
     css.push_str(STYLE);
+    // Code: the tint, the language label and the highlighting palette.
+    css.push_str(&crate::highlight::css());
     css
 }
 

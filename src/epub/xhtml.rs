@@ -7,9 +7,11 @@
 
 use crate::diag::Diagnostic;
 use crate::doc::{
-    Align, Block, BlockKind, Definition, Inline, InlineKind, ListItem, Span, plain_text,
+    self, Align, Block, BlockKind, Definition, Inline, InlineKind, ListItem, Span, plain_text,
 };
 use crate::words::Words;
+
+use crate::highlight;
 
 use super::cx::Cx;
 use super::xml;
@@ -76,7 +78,13 @@ impl<'c, 'a> Writer<'c, 'a> {
                 self.depth -= 1;
                 self.out.push_str("</blockquote>\n");
             }
-            BlockKind::CodeBlock { lang, text } => {
+            BlockKind::CodeBlock { lang, text, tokens } => {
+                // The language label above the block, as the PDF draws it.
+                if let Some(lang) = lang {
+                    self.out.push_str("<div class=\"code-lang\">");
+                    xml::push_text(&mut self.out, lang);
+                    self.out.push_str("</div>\n");
+                }
                 self.out.push_str("<pre><code");
                 if let Some(lang) = lang {
                     let class = format!("language-{}", lang);
@@ -84,7 +92,21 @@ impl<'c, 'a> Writer<'c, 'a> {
                         .push_str(&format!(" class=\"{}\"", xml::attr(&class)));
                 }
                 self.out.push('>');
-                xml::push_text(&mut self.out, text.strip_suffix('\n').unwrap_or(text));
+                for (i, line) in doc::code_lines(text, tokens).into_iter().enumerate() {
+                    if i > 0 {
+                        self.out.push('\n');
+                    }
+                    for (piece, class) in line {
+                        match highlight::css_class(class) {
+                            Some(name) => {
+                                self.out.push_str(&format!("<span class=\"{name}\">"));
+                                xml::push_text(&mut self.out, piece);
+                                self.out.push_str("</span>");
+                            }
+                            None => xml::push_text(&mut self.out, piece),
+                        }
+                    }
+                }
                 self.out.push_str("</code></pre>\n");
             }
             BlockKind::List {

@@ -53,7 +53,6 @@ pub fn attr(s: &str) -> String {
     out
 }
 
-
 pub use crate::resolve::url::{Url, classify, percent_decode};
 
 #[cfg(test)]

@@ -39,6 +39,40 @@ pub fn nfc(s: &str) -> String {
 
 pub use crate::resolve::url::valid_lang;
 
+/// Columns between tab stops in code: pandoc's reader default (`--tab-stop`).
+pub const TAB_STOP: usize = 4;
+
+/// `s` with every tab replaced by the spaces that reach the next tab stop,
+/// columns counted in characters from the start of each line (every
+/// [`TAB_STOP`] columns). Code blocks and code spans go through it once, in
+/// the reader, so both outputs show the same columns and no writer meets a
+/// tab (the PDF would otherwise draw the font's `.notdef` box for it).
+pub fn expand_tabs(s: &str) -> String {
+    if !s.contains('\t') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut column = 0;
+    for c in s.chars() {
+        match c {
+            '\t' => {
+                let n = TAB_STOP - column % TAB_STOP;
+                out.extend(std::iter::repeat_n(' ', n));
+                column += n;
+            }
+            '\n' => {
+                out.push(c);
+                column = 0;
+            }
+            _ => {
+                out.push(c);
+                column += 1;
+            }
+        }
+    }
+    out
+}
+
 /// The pulldown-cmark extensions trang reads.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -74,6 +108,21 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
         }
     }
     let (mut blocks, mut footnotes) = folder.finish();
+    // The one highlighting pass; the writers read the tokens.
+    if let Some(over) = crate::highlight::highlight_document(&mut blocks, &mut footnotes) {
+        let n = over.blocks;
+        diags.push(
+            Diagnostic::warning(format!(
+                "{n} code block{} ({} KB) printed without syntax highlighting: \
+                 a document has {} KB of code highlighted at most",
+                if n == 1 { "" } else { "s" },
+                over.bytes.div_ceil(1024),
+                crate::highlight::BUDGET / 1024
+            ))
+            .at(&source, over.first)
+            .help("highlighting is slow on very long code; the code itself is printed in full"),
+        );
+    }
     std::mem::take(&mut folder.report).into_diags(&source, diags);
     attach_lone_anchors(&mut blocks);
     for f in &mut footnotes {
@@ -497,7 +546,7 @@ impl<'a> Folder<'a> {
                 })?,
             },
             Event::Code(t) => self.add_inline(Inline {
-                kind: InlineKind::Code(nfc(&t)),
+                kind: InlineKind::Code(expand_tabs(&nfc(&t))),
                 span,
             })?,
             Event::InlineMath(t) | Event::DisplayMath(t) => self.add_inline(Inline {
@@ -870,10 +919,15 @@ impl<'a> Folder<'a> {
                     }
                 }
             }
-            Open::Code { lang, text, start } => self.add_block(Block {
-                kind: BlockKind::CodeBlock { lang, text },
-                span: Span::new(start, end),
-            }),
+            Open::Code { lang, text, start } => {
+                let text = expand_tabs(&text);
+                // Highlighted once the document is folded (`parse`).
+                let tokens = Vec::new();
+                self.add_block(Block {
+                    kind: BlockKind::CodeBlock { lang, text, tokens },
+                    span: Span::new(start, end),
+                })
+            }
             Open::Html { text, start } => {
                 let span = Span::new(start, end);
                 if let Some(name) = html::container_close(&text)

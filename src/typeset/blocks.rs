@@ -568,9 +568,7 @@ impl Builder<'_, '_, '_> {
                     Some((text, level + 1)),
                     marker,
                 );
-                if opens_chapter
-                    && let Some(Flow::Line(first)) = self.flow.get_mut(before)
-                {
+                if opens_chapter && let Some(Flow::Line(first)) = self.flow.get_mut(before) {
                     first.chapter = true;
                 }
                 if wide.is_some() {
@@ -606,11 +604,11 @@ impl Builder<'_, '_, '_> {
                 self.space(if ctx.list_depth == 0 { half } else { 0.0 });
                 false
             }
-            BlockKind::CodeBlock { text, .. } => {
+            BlockKind::CodeBlock { lang, text, tokens } => {
                 if let Some(m) = marker {
                     self.marker_line(m, ctx);
                 }
-                self.code_block(text, ctx);
+                self.code_block(lang.as_deref(), text, tokens, ctx);
                 false
             }
             BlockKind::Table {

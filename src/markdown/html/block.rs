@@ -193,7 +193,10 @@ impl Conv<'_> {
                     text.push('\n');
                 }
                 let lang = self.code_lang(k);
-                vec![self.block(BlockKind::CodeBlock { lang, text })]
+                let text = crate::markdown::expand_tabs(&text);
+                // Highlighted with the Markdown's code once the document is read.
+                let tokens = Vec::new();
+                vec![self.block(BlockKind::CodeBlock { lang, text, tokens })]
             }
             "hr" => vec![self.block(BlockKind::ThematicBreak)],
             "table" => self.table(k, d).into_iter().collect(),

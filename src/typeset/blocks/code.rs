@@ -2,30 +2,70 @@
 //! drawn continuation mark.
 
 use super::*;
+use crate::doc::{self, CodeToken};
+use crate::highlight;
 
 impl Builder<'_, '_, '_> {
-    pub(super) fn code_block(&mut self, text: &str, ctx: &Ctx) {
+    /// A code block: the language label (when the fence names one), then
+    /// each source line on the tint, its tokens in their palette colours
+    /// (`highlight::palette`; the tokens come from the document model).
+    pub(super) fn code_block(
+        &mut self,
+        lang: Option<&str>,
+        text: &str,
+        tokens: &[Vec<CodeToken>],
+        ctx: &Ctx,
+    ) {
         let s = self.setup;
         let size = self.code_size(ctx.size);
         let st = self.style(Role::Code, Style::REGULAR, size);
         let pad = (s.body_size * 0.6).round();
         let line_h = (s.leading * 0.92).round();
         let space_w = self.engine.measure(" ", &st);
+        let [tr, tg, tb] = highlight::Ink {
+            rgb: highlight::TINT,
+            bold: false,
+            italic: false,
+        }
+        .unit();
+        let tint = Rgb(tr, tg, tb);
         self.space(s.leading * 0.5);
-        let src_lines: Vec<&str> = text
-            .strip_suffix('\n')
-            .unwrap_or(text)
-            .split('\n')
-            .collect();
+        if let Some(lang) = lang {
+            self.code_label(lang, size, pad, tint, ctx);
+        }
+        let src_lines = doc::code_lines(text, tokens);
         let n = src_lines.len();
-        for (i, src) in src_lines.into_iter().enumerate() {
-            let trimmed = src.trim_start_matches([' ', '\t']);
-            let lead: usize = src[..src.len() - trimmed.len()]
-                .chars()
-                .map(|c| if c == '\t' { 4 } else { 1 })
-                .sum();
+        for (i, pieces) in src_lines.into_iter().enumerate() {
+            // Leading spaces become an indent (tabs were expanded by the reader).
+            let mut lead = 0;
+            let mut styled = Vec::with_capacity(pieces.len());
+            for (piece, class) in pieces {
+                let piece = if styled.is_empty() {
+                    let rest = piece.trim_start_matches(' ');
+                    lead += piece.len() - rest.len();
+                    rest
+                } else {
+                    piece
+                };
+                if piece.is_empty() {
+                    continue;
+                }
+                let ink = highlight::palette(class);
+                let [r, g, b] = ink.unit();
+                let style = Style {
+                    bold: ink.bold,
+                    italic: ink.italic,
+                };
+                styled.push(Piece::Text(
+                    piece.to_string(),
+                    TextStyle {
+                        color: Rgb(r, g, b),
+                        ..self.style(Role::Code, style, size)
+                    },
+                ));
+            }
             let mut lines = self.engine.layout(
-                &[Piece::Text(trimmed.to_string(), st.clone())],
+                &styled,
                 ctx.width - 2.0 * pad,
                 lead as f32 * space_w,
                 Align::Left,
@@ -45,7 +85,7 @@ impl Builder<'_, '_, '_> {
                     item: Item::Fill(Fill {
                         width: ctx.width,
                         height: h + 0.5,
-                        color: Rgb(0.94, 0.94, 0.93),
+                        color: tint,
                     }),
                 }];
                 for mut it in line.items {
@@ -73,6 +113,45 @@ impl Builder<'_, '_, '_> {
         }
         self.para += 1;
         self.space(s.leading * 0.5);
+    }
+
+    /// The language label: a strip of tint above the code, the fence's
+    /// language word in small code type at the code's left edge, in
+    /// `highlight::LABEL`'s colour; kept with the first line of code.
+    fn code_label(&mut self, lang: &str, size: f32, pad: f32, tint: Rgb, ctx: &Ctx) {
+        let [r, g, b] = highlight::LABEL.unit();
+        let st = TextStyle {
+            color: Rgb(r, g, b),
+            ..self.style(Role::Code, Style::REGULAR, (size * 0.8 * 4.0).round() / 4.0)
+        };
+        let lines = self.engine.layout(
+            &[Piece::Text(lang.to_string(), st.clone())],
+            ctx.width - 2.0 * pad,
+            0.0,
+            Align::Left,
+        );
+        let (a, d) = self.engine.extents(&st);
+        let h = (a + d + pad * 0.5).round();
+        for line in lines {
+            let mut items = vec![Positioned {
+                pos: Point { x: ctx.x, y: 0.0 },
+                item: Item::Fill(Fill {
+                    width: ctx.width,
+                    height: h + 0.5,
+                    color: tint,
+                }),
+            }];
+            for mut it in line.items {
+                it.pos.x += ctx.x + pad;
+                it.pos.y += pad * 0.5 + a;
+                items.push(it);
+            }
+            self.flow.push(Flow::Line(FlowLine {
+                keep_with_next: true,
+                para: self.para + 1,
+                ..FlowLine::unit(items, h)
+            }));
+        }
     }
 
     /// Code size whose x-height matches the body's (monospace looks larger).
