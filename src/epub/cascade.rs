@@ -132,17 +132,42 @@ pub fn quote(s: &str) -> String {
         .collect()
 }
 
+/// A compound selector: an optional element name and classes.
+type Compound = (Option<&'static str>, Vec<&'static str>);
+
+/// [`RULES`] parsed once: per rule, its selectors (compounds, outermost
+/// first) with their specificity.
+fn parsed() -> &'static [Vec<(Vec<Compound>, (u32, u32))>] {
+    static PARSED: std::sync::OnceLock<Vec<Vec<(Vec<Compound>, (u32, u32))>>> =
+        std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        RULES
+            .iter()
+            .map(|r| {
+                r.selectors
+                    .split(',')
+                    .map(|s| {
+                        let compounds: Vec<Compound> =
+                            s.split_whitespace().map(parse_compound).collect();
+                        (compounds, specificity(s))
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
 /// The face of element `id`'s text, given the face its parent's text has.
 pub fn slot(dom: &Dom, id: usize, (mut role, mut style): (Role, Style)) -> (Role, Style) {
     // (specificity, order) of each matching rule, applied lowest first.
-    let mut hits: Vec<((u32, u32), usize)> = RULES
+    let mut hits: Vec<((u32, u32), usize)> = parsed()
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| {
-            r.selectors
-                .split(',')
-                .filter(|s| matches(dom, id, s))
-                .map(specificity)
+        .filter_map(|(i, selectors)| {
+            selectors
+                .iter()
+                .filter(|(compounds, _)| matches(dom, id, compounds))
+                .map(|(_, spec)| *spec)
                 .max()
                 .map(|s| (s, i))
         })
@@ -168,15 +193,14 @@ fn specificity(selector: &str) -> (u32, u32) {
 }
 
 /// `ol.contents` → (Some("ol"), ["contents"]).
-fn parse_compound(compound: &str) -> (Option<&str>, Vec<&str>) {
+fn parse_compound<'s>(compound: &'s str) -> (Option<&'s str>, Vec<&'s str>) {
     let mut it = compound.split('.');
     let name = it.next().filter(|n| !n.is_empty());
     (name, it.collect())
 }
 
-/// Whether `selector` (descendant combinators only) matches element `id`.
-fn matches(dom: &Dom, id: usize, selector: &str) -> bool {
-    let compounds: Vec<_> = selector.split_whitespace().map(parse_compound).collect();
+/// Whether a selector of `compounds` (descendant combinators only) matches element `id`.
+fn matches(dom: &Dom, id: usize, compounds: &[Compound]) -> bool {
     let Some((last, ancestors)) = compounds.split_last() else {
         return false;
     };
@@ -197,12 +221,15 @@ fn matches(dom: &Dom, id: usize, selector: &str) -> bool {
     true
 }
 
-fn matches_compound(dom: &Dom, id: usize, (name, classes): &(Option<&str>, Vec<&str>)) -> bool {
+fn matches_compound(dom: &Dom, id: usize, (name, classes): &Compound) -> bool {
     let Data::Element(attrs) = &dom.nodes[id].data else {
         return false;
     };
     if name.is_some_and(|n| n != dom.local(id)) {
         return false;
+    }
+    if classes.is_empty() {
+        return true;
     }
     let class = attrs
         .iter()
