@@ -290,6 +290,19 @@ fn epubcheck_accepts_every_book() {
         let path = fixtures.join(format!("{name}.md"));
         store(&format!("construct-{name}"), build(md, &path, &fonts).0);
     }
+    // The cases from real documents and other converters' bug reports.
+    let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(fixtures.join("cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("README.md"))
+        .collect();
+    cases.sort();
+    assert_eq!(cases.len(), 16, "the one-model cases in tests/fixtures/cases");
+    for path in &cases {
+        let md = std::fs::read_to_string(path).unwrap();
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        store(&format!("case-{stem}"), build(&md, path, &fonts).0);
+    }
     let examples = commonmark_examples();
     assert_eq!(
         examples.len(),
@@ -316,14 +329,14 @@ fn epubcheck_accepts_every_book() {
     }
     eprintln!(
         "built {} EPUBs in {:?}",
-        4 + CONSTRUCTS.len() + 655,
+        4 + CONSTRUCTS.len() + cases.len() + 655,
         started.elapsed()
     );
     let (results, log) = checker.finish();
     eprintln!("EPUBCheck done after {:?}", started.elapsed());
     assert_eq!(
         results.len(),
-        4 + CONSTRUCTS.len() + 655,
+        4 + CONSTRUCTS.len() + cases.len() + 655,
         "EPUBCheck did not report on every file:\n{log}"
     );
     let bad: Vec<_> = results.iter().filter(|(_, r)| **r != (0, 0)).collect();
@@ -334,11 +347,13 @@ fn epubcheck_accepts_every_book() {
             .fold((0, 0), |(e, w), (_, r)| (e + r.0, w + r.1))
     };
     eprintln!(
-        "EPUBCheck (errors, warnings): article {:?}, constructs {:?}, mixed {:?}, per-construct books {:?}, 655 spec examples {:?}",
+        "EPUBCheck (errors, warnings): article {:?}, constructs {:?}, mixed {:?}, per-construct books {:?}, {} cases {:?}, 655 spec examples {:?}",
         count("article"),
         count("constructs."),
         count("mixed"),
         count("construct-"),
+        cases.len(),
+        count("case-"),
         count("example-")
     );
     assert!(

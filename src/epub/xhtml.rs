@@ -24,6 +24,9 @@ pub struct Writer<'c, 'a> {
     pub out: String,
     /// Block nesting depth (quotes, lists, notes).
     depth: usize,
+    /// Links open around the current inline (a remote image inside a link
+    /// is written as its text: HTML forbids `<a>` in `<a>`).
+    links: usize,
 }
 
 type Res = Result<(), Diagnostic>;
@@ -35,6 +38,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             cx,
             out: String::new(),
             depth: 0,
+            links: 0,
         }
     }
 
@@ -317,10 +321,15 @@ impl<'c, 'a> Writer<'c, 'a> {
                     format!("remote image `{src}` cannot be embedded in the EPUB; a link is written instead"),
                     span,
                 );
-                self.out
-                    .push_str(&format!("<a href=\"{}\">", xml::attr(&url)));
-                xml::push_text(&mut self.out, if alt.trim().is_empty() { src } else { alt });
-                self.out.push_str("</a>");
+                let text = if alt.trim().is_empty() { src } else { alt };
+                if self.links > 0 {
+                    xml::push_text(&mut self.out, text);
+                } else {
+                    self.out
+                        .push_str(&format!("<a href=\"{}\">", xml::attr(&url)));
+                    xml::push_text(&mut self.out, text);
+                    self.out.push_str("</a>");
+                }
                 Ok(None)
             }
             _ => {
@@ -403,7 +412,10 @@ impl<'c, 'a> Writer<'c, 'a> {
                         .push_str(&format!(" title=\"{}\"", xml::attr(title)));
                 }
                 self.out.push('>');
-                self.inlines(content)?;
+                self.links += 1;
+                let done = self.inlines(content);
+                self.links -= 1;
+                done?;
                 self.out.push_str("</a>");
             }
             InlineKind::Anchor(id) => {
