@@ -297,7 +297,11 @@ fn epubcheck_accepts_every_book() {
         .filter(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("README.md"))
         .collect();
     cases.sort();
-    assert_eq!(cases.len(), 16, "the one-model cases in tests/fixtures/cases");
+    assert_eq!(
+        cases.len(),
+        16,
+        "the one-model cases in tests/fixtures/cases"
+    );
     for path in &cases {
         let md = std::fs::read_to_string(path).unwrap();
         let stem = path.file_stem().unwrap().to_string_lossy();

@@ -135,11 +135,12 @@ pub fn quote(s: &str) -> String {
 /// A compound selector: an optional element name and classes.
 type Compound = (Option<&'static str>, Vec<&'static str>);
 
-/// [`RULES`] parsed once: per rule, its selectors (compounds, outermost
-/// first) with their specificity.
-fn parsed() -> &'static [Vec<(Vec<Compound>, (u32, u32))>] {
-    static PARSED: std::sync::OnceLock<Vec<Vec<(Vec<Compound>, (u32, u32))>>> =
-        std::sync::OnceLock::new();
+/// A parsed selector: its compounds, outermost first, and its specificity.
+type Selector = (Vec<Compound>, (u32, u32));
+
+/// [`RULES`] parsed once: per rule, its selectors.
+fn parsed() -> &'static [Vec<Selector>] {
+    static PARSED: std::sync::OnceLock<Vec<Vec<Selector>>> = std::sync::OnceLock::new();
     PARSED.get_or_init(|| {
         RULES
             .iter()
@@ -193,7 +194,7 @@ fn specificity(selector: &str) -> (u32, u32) {
 }
 
 /// `ol.contents` → (Some("ol"), ["contents"]).
-fn parse_compound<'s>(compound: &'s str) -> (Option<&'s str>, Vec<&'s str>) {
+fn parse_compound(compound: &str) -> (Option<&str>, Vec<&str>) {
     let mut it = compound.split('.');
     let name = it.next().filter(|n| !n.is_empty());
     (name, it.collect())
