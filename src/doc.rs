@@ -473,6 +473,46 @@ pub enum InlineKind {
     },
 }
 
+impl InlineKind {
+    /// The inlines a container holds (an image's are its alternative text).
+    pub fn children(&self) -> Option<&Vec<Inline>> {
+        match self {
+            InlineKind::Emphasis(c)
+            | InlineKind::Strong(c)
+            | InlineKind::Strikethrough(c)
+            | InlineKind::Underline(c)
+            | InlineKind::Superscript(c)
+            | InlineKind::Subscript(c)
+            | InlineKind::Small(c)
+            | InlineKind::Kbd(c)
+            | InlineKind::Mark(c)
+            | InlineKind::Lang { content: c, .. }
+            | InlineKind::Link { content: c, .. }
+            | InlineKind::Image { alt: c, .. } => Some(c),
+            _ => None,
+        }
+    }
+
+    /// [`InlineKind::children`], mutable.
+    pub fn children_mut(&mut self) -> Option<&mut Vec<Inline>> {
+        match self {
+            InlineKind::Emphasis(c)
+            | InlineKind::Strong(c)
+            | InlineKind::Strikethrough(c)
+            | InlineKind::Underline(c)
+            | InlineKind::Superscript(c)
+            | InlineKind::Subscript(c)
+            | InlineKind::Small(c)
+            | InlineKind::Kbd(c)
+            | InlineKind::Mark(c)
+            | InlineKind::Lang { content: c, .. }
+            | InlineKind::Link { content: c, .. }
+            | InlineKind::Image { alt: c, .. } => Some(c),
+            _ => None,
+        }
+    }
+}
+
 /// A footnote definition `[^label]: …`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Footnote {
@@ -583,20 +623,8 @@ pub fn walk_inlines(inlines: &[Inline], f: &mut dyn FnMut(&Inline)) {
     let mut stack: Vec<&Inline> = inlines.iter().rev().collect();
     while let Some(inl) = stack.pop() {
         f(inl);
-        match &inl.kind {
-            InlineKind::Emphasis(c)
-            | InlineKind::Strong(c)
-            | InlineKind::Strikethrough(c)
-            | InlineKind::Underline(c)
-            | InlineKind::Superscript(c)
-            | InlineKind::Subscript(c)
-            | InlineKind::Small(c)
-            | InlineKind::Kbd(c)
-            | InlineKind::Mark(c)
-            | InlineKind::Lang { content: c, .. }
-            | InlineKind::Link { content: c, .. }
-            | InlineKind::Image { alt: c, .. } => stack.extend(c.iter().rev()),
-            _ => {}
+        if let Some(c) = inl.kind.children() {
+            stack.extend(c.iter().rev());
         }
     }
 }

@@ -125,7 +125,7 @@ fn resolve_inlines(inlines: &mut Vec<Inline>, reg: &Registry, report: &mut Repor
                     continue;
                 }
             }
-        } else if let Some(children) = super::children_mut(&mut inlines[i]) {
+        } else if let Some(children) = inlines[i].kind.children_mut() {
             resolve_inlines(children, reg, report, in_link);
         }
         i += 1;

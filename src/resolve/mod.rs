@@ -533,28 +533,9 @@ pub(crate) fn for_each_inlines_mut(block: &mut Block, f: &mut dyn FnMut(&mut Vec
 pub(crate) fn walk_inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
     for inl in inlines {
         f(inl);
-        if let Some(children) = children_mut(inl) {
+        if let Some(children) = inl.kind.children_mut() {
             walk_inlines_mut(children, f);
         }
-    }
-}
-
-/// The children of a container inline.
-pub(crate) fn children_mut(inl: &mut Inline) -> Option<&mut Vec<Inline>> {
-    match &mut inl.kind {
-        InlineKind::Emphasis(c)
-        | InlineKind::Strong(c)
-        | InlineKind::Strikethrough(c)
-        | InlineKind::Underline(c)
-        | InlineKind::Superscript(c)
-        | InlineKind::Subscript(c)
-        | InlineKind::Small(c)
-        | InlineKind::Kbd(c)
-        | InlineKind::Mark(c)
-        | InlineKind::Lang { content: c, .. }
-        | InlineKind::Link { content: c, .. }
-        | InlineKind::Image { alt: c, .. } => Some(c),
-        _ => None,
     }
 }
 

@@ -15,20 +15,12 @@ pub fn collapse(inlines: &mut Vec<Inline>) {
     prune(inlines);
 }
 
+/// The inlines whose white space collapses with the text around them: a
+/// container's, but not an image's alternative text.
 fn children_mut(kind: &mut InlineKind) -> Option<&mut Vec<Inline>> {
     match kind {
-        InlineKind::Emphasis(c)
-        | InlineKind::Strong(c)
-        | InlineKind::Strikethrough(c)
-        | InlineKind::Underline(c)
-        | InlineKind::Superscript(c)
-        | InlineKind::Subscript(c)
-        | InlineKind::Small(c)
-        | InlineKind::Kbd(c)
-        | InlineKind::Mark(c)
-        | InlineKind::Lang { content: c, .. }
-        | InlineKind::Link { content: c, .. } => Some(c),
-        _ => None,
+        InlineKind::Image { .. } => None,
+        kind => kind.children_mut(),
     }
 }
 
