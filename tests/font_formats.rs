@@ -30,6 +30,11 @@ const NOTO_SERIF_CJK_BOLD: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-B
 /// Noto Serif CJK TC (0 JP, 1 KR, 2 SC, 3 TC, 4 HK; `fc-query` lists them).
 const TC: u32 = 3;
 
+/// Upright bold and regular-weight italic (`Style::ALL` is regular,
+/// italic, bold, bold italic).
+const BOLD: Style = Style::ALL[2];
+const ITALIC: Style = Style::ALL[1];
+
 /// The bytes of an installed font; a missing one fails the test with the
 /// set-up command.
 fn installed(path: &str) -> Arc<Vec<u8>> {
@@ -282,27 +287,28 @@ fn the_manifest_names_collection_members_and_points_at_a_bad_entry() {
     let mut diags = Diagnostics::default();
     let set = FontSet::load(&folder, &mut diags).unwrap();
     let regular = set.face(Role::Body, Style::REGULAR);
-    let bold = set.face(
-        Role::Body,
-        Style {
-            bold: true,
-            italic: false,
-        },
-    );
+    let bold = set.face(Role::Body, BOLD);
     assert_eq!((regular.index, bold.index), (TC, TC));
     assert_eq!(bold.postscript_name, "NotoSerifCJKtc-Bold");
     // Styles not named fall back to the regular member, with a warning.
-    assert!(Arc::ptr_eq(
-        regular,
-        set.face(
-            Role::Body,
-            Style {
-                bold: false,
-                italic: true
-            }
-        )
-    ));
+    assert!(Arc::ptr_eq(regular, set.face(Role::Body, ITALIC)));
     assert!(!diags.items.is_empty());
+
+    // Two members of one collection: the file is read once, and shared.
+    std::fs::write(
+        folder.join("fonts.toml"),
+        format!(
+            "[body]\nfamily = \"X\"\nregular = {{ file = \"{NOTO_SERIF_CJK}\", index = {TC} }}\n\
+             italic = {{ file = \"{NOTO_SERIF_CJK}\", index = 2 }}\n"
+        ),
+    )
+    .unwrap();
+    let set = FontSet::load(&folder, &mut Diagnostics::default()).unwrap();
+    let regular = set.face(Role::Body, Style::REGULAR);
+    let italic = set.face(Role::Body, ITALIC);
+    assert_eq!((regular.index, italic.index), (TC, 2));
+    assert_eq!(italic.postscript_name, "NotoSerifCJKsc-Regular");
+    assert!(Arc::ptr_eq(&regular.data, &italic.data));
 
     std::fs::write(
         folder.join("fonts.toml"),
@@ -316,4 +322,88 @@ fn the_manifest_names_collection_members_and_points_at_a_bad_entry() {
         err.contains("fonts.toml:3:11") && err.contains("index = N"),
         "{err}"
     );
+}
+
+/// A TrueType collection (`ttcf` 1.0) of `fonts`, each font's tables
+/// copied after the directories with their offsets rebased.
+fn collection(fonts: &[&[u8]]) -> Vec<u8> {
+    let be32 = |d: &[u8], at: usize| u32::from_be_bytes(d[at..at + 4].try_into().unwrap());
+    let dir_len = |d: &[u8]| 12 + 16 * usize::from(u16::from_be_bytes([d[4], d[5]]));
+    let mut out = b"ttcf".to_vec();
+    out.extend(0x0001_0000u32.to_be_bytes());
+    out.extend((fonts.len() as u32).to_be_bytes());
+    let mut at = 12 + 4 * fonts.len();
+    for f in fonts {
+        out.extend((at as u32).to_be_bytes());
+        at += dir_len(f);
+    }
+    let dirs_start = out.len();
+    for f in fonts {
+        out.extend_from_slice(&f[..dir_len(f)]);
+    }
+    let mut dir_at = dirs_start;
+    for f in fonts {
+        for rec in (12..dir_len(f)).step_by(16) {
+            let (off, len) = (be32(f, rec + 8) as usize, be32(f, rec + 12) as usize);
+            let new = out.len() as u32;
+            out[dir_at + rec + 8..dir_at + rec + 12].copy_from_slice(&new.to_be_bytes());
+            out.extend_from_slice(&f[off..off + len]);
+            out.resize(out.len().div_ceil(4) * 4, 0);
+        }
+        dir_at += dir_len(f);
+    }
+    out
+}
+
+#[test]
+fn a_truetype_collection_member_is_embedded_alone() {
+    // Needs no installed font: a collection of two bundled faces.
+    let bundled = FontSet::bundled_dir();
+    let serif = std::fs::read(bundled.join("source-serif-4/SourceSerif4-Regular.ttf")).unwrap();
+    let sans = std::fs::read(bundled.join("be-vietnam-pro/BeVietnamPro_400Regular.ttf")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fonts = dir.path().join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    std::fs::write(fonts.join("two.ttc"), collection(&[&serif, &sans])).unwrap();
+    std::fs::write(
+        fonts.join("fonts.toml"),
+        "[body]\nfamily = \"Be Vietnam Pro\"\nregular = { file = \"two.ttc\", index = 1 }\n",
+    )
+    .unwrap();
+    let input = dir.path().join("viet.md");
+    std::fs::write(
+        &input,
+        "# Tiêu đề\n\nĐoạn trường tân thanh — ệ ở ữ ặ ẫ “fi”.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    build_ok(&input, &out, &["--fonts", fonts.to_str().unwrap()]);
+    let pdf = out.join("viet.pdf");
+    let text = fold(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains("Đoạn trường tân thanh — ệ ở ữ ặ ẫ “fi”."),
+        "{text}"
+    );
+    assert_eq!(assert_fonts_subset(&pdf), 1);
+    let list = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let row = list.lines().nth(2).unwrap();
+    assert!(
+        row.contains("+BeVietnamPro-Regular") && row.contains("CID TrueType"),
+        "{list}"
+    );
+    assert!(std::fs::metadata(&pdf).unwrap().len() < 40 * 1024);
+    let files = unzip(&std::fs::read(out.join("viet.epub")).unwrap());
+    let font = &files["OEBPS/fonts/two-1.ttf"];
+    assert!(font.starts_with(&[0, 1, 0, 0]) && font.len() < 40 * 1024);
+    let face = Face::from_data(
+        "Be Vietnam Pro",
+        Role::Body,
+        Style::REGULAR,
+        PathBuf::from("two-1.ttf"),
+        Arc::new(font.clone()),
+        0,
+    )
+    .unwrap();
+    assert_eq!(face.postscript_name, "BeVietnamPro-Regular");
+    assert!(!face.cff && face.covers('ệ'));
 }
