@@ -26,6 +26,8 @@ use trang::typeset::shape::Shaper;
 const NOTO_SERIF_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
 /// Its bold weight.
 const NOTO_SERIF_CJK_BOLD: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc";
+/// Noto Sans CJK, whose member 8 is Noto Sans Mono CJK TC.
+const NOTO_SANS_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 /// The member for traditional forms, as Hán/Nôm texts are written:
 /// Noto Serif CJK TC (0 JP, 1 KR, 2 SC, 3 TC, 4 HK; `fc-query` lists them).
 const TC: u32 = 3;
@@ -406,4 +408,74 @@ fn a_truetype_collection_member_is_embedded_alone() {
     .unwrap();
     assert_eq!(face.postscript_name, "BeVietnamPro-Regular");
     assert!(!face.cff && face.covers('ệ'));
+}
+
+#[test]
+fn a_cff_face_and_a_truetype_face_share_a_line() {
+    // The bundled serif for the body, Noto Sans Mono CJK TC (a CFF member
+    // of a collection) for code: one line holds glyphs of both, as it does
+    // when Hán in a Vietnamese sentence is drawn from a fallback face.
+    installed(NOTO_SANS_CJK);
+    let bundled = FontSet::bundled_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let fonts = dir.path().join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    let serif = |file: &str| bundled.join("source-serif-4").join(file);
+    std::fs::write(
+        fonts.join("fonts.toml"),
+        format!(
+            "[body]\nfamily = \"Source Serif 4\"\nregular = {:?}\nitalic = {:?}\n\
+             [code]\nfamily = \"Noto Sans Mono CJK TC\"\n\
+             regular = {{ file = \"{NOTO_SANS_CJK}\", index = 8 }}\n",
+            serif("SourceSerif4-Regular.ttf"),
+            serif("SourceSerif4-It.ttf"),
+        ),
+    )
+    .unwrap();
+    let input = dir.path().join("mixed.md");
+    std::fs::write(
+        &input,
+        "Đoạn trường tân thanh `斷腸新聲` của *Nguyễn Du*.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    build_ok(&input, &out, &["--fonts", fonts.to_str().unwrap()]);
+    let pdf = out.join("mixed.pdf");
+    let list = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert_eq!(assert_fonts_subset(&pdf), 3, "{list}");
+    assert!(
+        list.contains("+NotoSansMonoCJKtc-Regular") && list.contains("CID Type 0C"),
+        "{list}"
+    );
+    assert!(
+        list.contains("+SourceSerif4-Regular") && list.contains("CID TrueType"),
+        "{list}"
+    );
+    // The paragraph's words, after the title (the file's stem) and
+    // before the folio.
+    let words = common::words(&pdf);
+    let first = words.iter().position(|w| w.text == "Đoạn").unwrap();
+    let words = &words[first..(first + 8).min(words.len())];
+    let line: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(
+        line,
+        [
+            "Đoạn",
+            "trường",
+            "tân",
+            "thanh",
+            "斷腸新聲",
+            "của",
+            "Nguyễn",
+            "Du."
+        ],
+        "{words:?}"
+    );
+    // One line: the Hán word sits on the same line, between its neighbours.
+    let han = &words[4];
+    assert!(words[3].x1 <= han.x0 && han.x1 <= words[5].x0, "{words:?}");
+    assert!(
+        words.iter().all(|w| (w.y1 - han.y1).abs() < 3.0),
+        "{words:?}"
+    );
 }
