@@ -357,6 +357,28 @@ fn collection(fonts: &[&[u8]]) -> Vec<u8> {
     out
 }
 
+/// Builds `md` (as `NAME.md`) with a font folder holding `manifest` and
+/// `files` (name, bytes); returns the output folder. `dir` keeps it all.
+fn build_with_fonts(
+    dir: &Path,
+    manifest: &str,
+    files: &[(&str, Vec<u8>)],
+    name: &str,
+    md: &str,
+) -> PathBuf {
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    for (file, bytes) in files {
+        std::fs::write(fonts.join(file), bytes).unwrap();
+    }
+    std::fs::write(fonts.join("fonts.toml"), manifest).unwrap();
+    let input = dir.join(format!("{name}.md"));
+    std::fs::write(&input, md).unwrap();
+    let out = dir.join("out");
+    build_ok(&input, &out, &["--fonts", fonts.to_str().unwrap()]);
+    out
+}
+
 #[test]
 fn a_truetype_collection_member_is_embedded_alone() {
     // Needs no installed font: a collection of two bundled faces.
@@ -364,22 +386,13 @@ fn a_truetype_collection_member_is_embedded_alone() {
     let serif = std::fs::read(bundled.join("source-serif-4/SourceSerif4-Regular.ttf")).unwrap();
     let sans = std::fs::read(bundled.join("be-vietnam-pro/BeVietnamPro_400Regular.ttf")).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let fonts = dir.path().join("fonts");
-    std::fs::create_dir_all(&fonts).unwrap();
-    std::fs::write(fonts.join("two.ttc"), collection(&[&serif, &sans])).unwrap();
-    std::fs::write(
-        fonts.join("fonts.toml"),
+    let out = build_with_fonts(
+        dir.path(),
         "[body]\nfamily = \"Be Vietnam Pro\"\nregular = { file = \"two.ttc\", index = 1 }\n",
-    )
-    .unwrap();
-    let input = dir.path().join("viet.md");
-    std::fs::write(
-        &input,
+        &[("two.ttc", collection(&[&serif, &sans]))],
+        "viet",
         "# Tiêu đề\n\nĐoạn trường tân thanh — ệ ở ữ ặ ẫ “fi”.\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    build_ok(&input, &out, &["--fonts", fonts.to_str().unwrap()]);
+    );
     let pdf = out.join("viet.pdf");
     let text = fold(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
     assert!(
@@ -418,28 +431,21 @@ fn a_cff_face_and_a_truetype_face_share_a_line() {
     installed(NOTO_SANS_CJK);
     let bundled = FontSet::bundled_dir();
     let dir = tempfile::tempdir().unwrap();
-    let fonts = dir.path().join("fonts");
-    std::fs::create_dir_all(&fonts).unwrap();
     let serif = |file: &str| bundled.join("source-serif-4").join(file);
-    std::fs::write(
-        fonts.join("fonts.toml"),
-        format!(
-            "[body]\nfamily = \"Source Serif 4\"\nregular = {:?}\nitalic = {:?}\n\
-             [code]\nfamily = \"Noto Sans Mono CJK TC\"\n\
-             regular = {{ file = \"{NOTO_SANS_CJK}\", index = 8 }}\n",
-            serif("SourceSerif4-Regular.ttf"),
-            serif("SourceSerif4-It.ttf"),
-        ),
-    )
-    .unwrap();
-    let input = dir.path().join("mixed.md");
-    std::fs::write(
-        &input,
+    let manifest = format!(
+        "[body]\nfamily = \"Source Serif 4\"\nregular = {:?}\nitalic = {:?}\n\
+         [code]\nfamily = \"Noto Sans Mono CJK TC\"\n\
+         regular = {{ file = \"{NOTO_SANS_CJK}\", index = 8 }}\n",
+        serif("SourceSerif4-Regular.ttf"),
+        serif("SourceSerif4-It.ttf"),
+    );
+    let out = build_with_fonts(
+        dir.path(),
+        &manifest,
+        &[],
+        "mixed",
         "Đoạn trường tân thanh `斷腸新聲` của *Nguyễn Du*.\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    build_ok(&input, &out, &["--fonts", fonts.to_str().unwrap()]);
+    );
     let pdf = out.join("mixed.pdf");
     let list = tool("pdffonts", &[pdf.to_str().unwrap()]);
     assert_eq!(assert_fonts_subset(&pdf), 3, "{list}");
