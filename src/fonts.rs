@@ -503,10 +503,11 @@ impl Face {
             font.glyf().map_err(|e| bad(format!("glyf table: {e}")))?;
             false
         } else if has(b"CFF ") {
-            let table = font.cff().map_err(|e| bad(format!("CFF table: {e}")))?;
-            if table.top_dicts().count() != 1 {
-                return Err(bad("its CFF table does not hold exactly one font".into()));
-            }
+            let table = font
+                .table_data(read_fonts::types::Tag::new(b"CFF "))
+                .map_or(&[][..], |d| d.as_bytes());
+            check_cff(table, head.units_per_em())
+                .map_err(|why| bad(format!("CFF table: {why}")))?;
             true
         } else if has(b"CFF2") {
             return Err(Diagnostic::error(format!(
@@ -572,6 +573,63 @@ impl Face {
             postscript_name,
         })
     }
+}
+
+/// Checks the parts of a `CFF ` table that the PDF writer's subsetter
+/// (allsorts, through printpdf) slices without bounds checks: one font, every
+/// object of every INDEX (names, Top DICTs, strings, global and local
+/// subroutines, charstrings, Font DICTs) inside the table, each glyph's Font
+/// DICT (`FDSelect`) one that exists, and a charset. A damaged file is then
+/// an error naming it instead of a crash when the PDF is written.
+fn check_cff(table: &[u8], upem: u16) -> Result<(), String> {
+    use read_fonts::FontRead;
+    use read_fonts::ps::cff::{CffFontRef, index::Index};
+    let whole = |what: &str, index: &Index| {
+        (0..index.count() as usize)
+            .all(|i| index.get(i).is_some())
+            .then_some(())
+            .ok_or_else(|| format!("an object of its {what} INDEX lies outside the table"))
+    };
+    let cff = read_fonts::tables::cff::Cff::read(read_fonts::FontData::new(table))
+        .map_err(|e| e.to_string())?;
+    if cff.top_dicts().count() != 1 {
+        return Err("it does not hold exactly one font".into());
+    }
+    whole("Name", &cff.names().into())?;
+    whole("Top DICT", &cff.top_dicts().into())?;
+    whole("String", &cff.strings().into())?;
+    let font = CffFontRef::new_cff(table, 0, Some(i32::from(upem))).map_err(|e| e.to_string())?;
+    whole("Global Subr", font.global_subrs())?;
+    whole("CharStrings", font.charstrings())?;
+    if font.charset().is_none() {
+        return Err("its charset is missing or damaged".into());
+    }
+    let subfonts = font.num_subfonts();
+    if subfonts == 0 {
+        return Err("its Font DICT array is empty".into());
+    }
+    for i in 0..subfonts {
+        let sub = font
+            .subfont(i, &[])
+            .map_err(|e| format!("Font DICT {i}: {e}"))?;
+        if sub.subrs_offset() != 0 {
+            let local = table
+                .get(sub.subrs_offset() as usize..)
+                .and_then(|d| Index::new(d, false).ok())
+                .ok_or_else(|| format!("the local Subrs of Font DICT {i} lie outside the table"))?;
+            whole("local Subr", &local)?;
+        }
+    }
+    if subfonts > 1 {
+        let lost = (0..font.num_glyphs()).find(|&g| {
+            font.subfont_index(read_fonts::types::GlyphId::new(g))
+                .is_none_or(|i| i >= subfonts)
+        });
+        if let Some(g) = lost {
+            return Err(format!("glyph {g} has no Font DICT (FDSelect)"));
+        }
+    }
+    Ok(())
 }
 
 fn postscript_name(font: &FontRef) -> Option<String> {

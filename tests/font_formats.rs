@@ -250,18 +250,58 @@ fn refused_font_files_say_why_and_what_to_do() {
     assert!(face(Arc::new(single.clone()), 0).unwrap().cff);
     let one = render(face(Arc::new(single.clone()), 1));
     assert!(one.contains("holds a single face"), "{one}");
+    let (rec, cff_at) = cff_table(&single);
+    // The last charstring made to end past the table: refused when loaded
+    // (the PDF writer's subsetter would index out of bounds).
+    let mut damaged = single.clone();
+    let charstrings = cff_at + charstrings_offset(&single[cff_at..]);
+    let count = usize::from(u16::from_be_bytes([
+        damaged[charstrings],
+        damaged[charstrings + 1],
+    ]));
+    let off_size = usize::from(damaged[charstrings + 2]);
+    let last = charstrings + 3 + off_size * count;
+    damaged[last..last + off_size].fill(0xFF);
+    let damaged = render(face(Arc::new(damaged), 0));
+    assert!(
+        damaged.contains("CharStrings INDEX lies outside the table"),
+        "{damaged}"
+    );
     let mut cff2 = single;
-    let n = usize::from(u16::from_be_bytes([cff2[4], cff2[5]]));
-    let rec = (0..n)
-        .map(|i| 12 + 16 * i)
-        .find(|&at| &cff2[at..at + 4] == b"CFF ")
-        .expect("a CFF table");
     cff2[rec..rec + 4].copy_from_slice(b"CFF2");
     let cff2 = render(face(Arc::new(cff2), 0));
     assert!(
         cff2.contains("CFF2") && cff2.contains("static instance"),
         "{cff2}"
     );
+}
+
+/// The table record of the `CFF ` table of a single-face font, and where
+/// the table starts.
+fn cff_table(font: &[u8]) -> (usize, usize) {
+    let n = usize::from(u16::from_be_bytes([font[4], font[5]]));
+    let rec = (0..n)
+        .map(|i| 12 + 16 * i)
+        .find(|&at| &font[at..at + 4] == b"CFF ")
+        .expect("a CFF table");
+    let at = u32::from_be_bytes(font[rec + 8..rec + 12].try_into().unwrap());
+    (rec, at as usize)
+}
+
+/// Where the CharStrings INDEX starts in a CFF table (its Top DICT's
+/// operator 17).
+fn charstrings_offset(cff: &[u8]) -> usize {
+    use read_fonts::ps::cff::dict::{Entry, entries};
+    let table = read_fonts::FontRead::read(read_fonts::FontData::new(cff))
+        .map(|t: read_fonts::tables::cff::Cff| t)
+        .unwrap();
+    let top = table.top_dicts().get(0).unwrap();
+    entries(top, None)
+        .find_map(|e| match e {
+            Ok(Entry::CharstringsOffset(at)) => Some(at),
+            _ => None,
+        })
+        .expect("a CharStrings offset")
 }
 
 /// Member `index` of a collection as a standalone font file: its table
