@@ -348,9 +348,10 @@ impl FontSet {
 /// One face the manifest names: its slot, family and file entry.
 type Job<'a> = (Role, Style, &'a str, ManifestFace);
 
-/// [`load_face`] for each job, on up to two threads; results in the order
-/// of `jobs`. A file named by several jobs (the members of one collection,
-/// or one file for several styles) is read once and its bytes shared.
+/// The face of each job, in the order of `jobs`: the files read on up to
+/// two threads, then each face checked ([`Face::from_data`]). A file named
+/// by several jobs (the members of one collection, or one file for several
+/// styles) is read once and its bytes shared.
 fn load_faces(dir: &Path, jobs: &[Job]) -> Vec<Result<Face, Diagnostic>> {
     let read = |file: &Path| -> Result<Arc<Vec<u8>>, String> {
         std::fs::read(dir.join(file))
@@ -387,15 +388,9 @@ fn load_faces(dir: &Path, jobs: &[Job]) -> Vec<Result<Face, Diagnostic>> {
         .map(|(role, style, family, entry)| {
             let path = dir.join(entry.file());
             let at = files.iter().position(|f| *f == entry.file()).unwrap_or(0);
-            let data = bytes[at].clone().map_err(|e| {
-                Diagnostic::error(format!("cannot read font file `{}`: {e}", path.display())).help(
-                    format!(
-                        "fix the path of `{}` under [{}] in fonts.toml",
-                        style.key(),
-                        role.key()
-                    ),
-                )
-            })?;
+            let data = bytes[at]
+                .clone()
+                .map_err(|e| unreadable(&path, &e, *role, *style))?;
             Face::from_data(family, *role, *style, path, data, entry.index())
         })
         .collect()
@@ -411,14 +406,17 @@ pub fn load_face(
     index: u32,
 ) -> Result<Face, Diagnostic> {
     let path = dir.join(file);
-    let data = std::fs::read(&path).map_err(|e| {
-        Diagnostic::error(format!("cannot read font file `{}`: {e}", path.display())).help(format!(
-            "fix the path of `{}` under [{}] in fonts.toml",
-            style.key(),
-            role.key()
-        ))
-    })?;
+    let data = std::fs::read(&path).map_err(|e| unreadable(&path, &e, role, style))?;
     Face::from_data(family, role, style, path, Arc::new(data), index)
+}
+
+/// The error for a font file that cannot be read.
+fn unreadable(path: &Path, e: &dyn std::fmt::Display, role: Role, style: Style) -> Diagnostic {
+    Diagnostic::error(format!("cannot read font file `{}`: {e}", path.display())).help(format!(
+        "fix the path of `{}` under [{}] in fonts.toml",
+        style.key(),
+        role.key()
+    ))
 }
 
 /// The hint for a file that is not a usable font.
