@@ -4,7 +4,7 @@
 //! TC, HK, in one file). The real-world case `han-nom.md` (Hán/Nôm 斷腸新聲)
 //! builds with such a face from `--fonts`, the PDF embeds it as a subset
 //! CIDFontType0 font whose ToUnicode map gives the text back, and the EPUB
-//! embeds a valid subset `.otf`. Loading a face from bytes, shaping with it,
+//! embeds a valid subset `.otf` that Chromium draws with. Loading a face from bytes, shaping with it,
 //! and the formats refused (WOFF, CFF2, a missing collection member) are
 //! checked through the library.
 //!
@@ -171,6 +171,27 @@ fn han_nom_builds_with_a_cff_collection_face_and_copies_back() {
     assert!(
         checked.status.success() && log.contains("No errors or warnings detected"),
         "EPUBCheck:\n{log}"
+    );
+
+    // Chromium draws every glyph of the book from the embedded subsets (a
+    // subset it refused would leave the text to the installed Noto CJK,
+    // which tests/reader/fonts.cjs reports as a system font).
+    let drawn = Command::new("node")
+        .arg(root().join("tests/reader/fonts.cjs"))
+        .arg(&epub)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `node` ({e}): set up with `bash .ci/test-deps`"));
+    let report = String::from_utf8_lossy(&drawn.stdout);
+    assert!(
+        drawn.status.success(),
+        "the Chromium font check failed (`bash .ci/test-deps` installs playwright-core):\n{report}{}",
+        String::from_utf8_lossy(&drawn.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(report.trim()).unwrap();
+    assert_eq!(report["fallback"], serde_json::json!([]), "{report}");
+    assert!(
+        report["faces"]["NotoSerifCJKtc-Regular"].as_u64() > Some(0),
+        "{report}"
     );
 
     // The same input and fonts give the same bytes.
