@@ -84,6 +84,35 @@ pub struct InlineObject {
     pub items: Vec<Positioned>,
 }
 
+impl InlineObject {
+    /// Scales the object down, in proportion, to at most `max` wide (an
+    /// inline image wider than the measure it is set in).
+    fn fit(&mut self, max: f32) {
+        if self.width <= max || max <= 0.0 {
+            return;
+        }
+        let f = max / self.width;
+        self.width = max;
+        self.ascent *= f;
+        self.descent *= f;
+        for it in &mut self.items {
+            it.pos.x *= f;
+            it.pos.y *= f;
+            match &mut it.item {
+                Item::Image(img) => {
+                    img.width *= f;
+                    img.height *= f;
+                }
+                Item::Link(area) => {
+                    area.width *= f;
+                    area.height *= f;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 /// The character that stands for an inline object in a paragraph's text.
 const OBJECT: char = '\u{FFFC}';
 
@@ -278,9 +307,12 @@ impl<'a> InlineEngine<'a> {
         indent: f32,
         align: Align,
     ) -> Vec<LineBox> {
-        let para = self.collect(pieces);
+        let mut para = self.collect(pieces);
         if para.text.is_empty() && para.anchors.is_empty() {
             return Vec::new();
+        }
+        for (_, obj) in &mut para.objects {
+            obj.fit(width - indent);
         }
         let mut frags = Vec::new();
         let ItemList { items, slots } = self.items(&para, &mut frags, width, indent, align);
@@ -687,6 +719,11 @@ impl<'a> InlineEngine<'a> {
         let end = lb.end.min(items.len());
         let spacing = LineSpacing::plan(ctx, lb.start..end, ratio);
         let mut spaces_seen = 0;
+        // Set after an inline object: the text that follows starts a new
+        // run at its own x (a run's glyphs advance by their own widths
+        // only, so continuing the run before the object would draw the
+        // next word over it).
+        let after_object = std::cell::Cell::new(false);
         let mut push_glyphs = |this: &mut Self,
                                x: &mut f32,
                                si: usize,
@@ -699,7 +736,8 @@ impl<'a> InlineEngine<'a> {
             let scale = this.scale(face, st.size);
             let font = this.font_ids[face];
             let start_x = *x;
-            let run_fits = matches!(runs.last(), Some((Positioned { item: Item::Text(r), .. }, s))
+            let run_fits = !after_object.replace(false)
+                && matches!(runs.last(), Some((Positioned { item: Item::Text(r), .. }, s))
                 if r.font == font && para.styles[*s].size == st.size && para.styles[*s].color == st.color
                     && para.styles[*s].rise == st.rise);
             if !run_fits {
@@ -773,6 +811,7 @@ impl<'a> InlineEngine<'a> {
                         objects.push(it);
                     }
                     x += w;
+                    after_object.set(true);
                 }
                 (Lb::Box { width: w }, _) => {
                     if let Slot::Anchor(i) = slots[k] {
