@@ -484,7 +484,7 @@ fn raw_html_images_are_drawn_with_their_width_in_blocks_and_in_lines() {
     // Inline raw HTML: a small image stays in its line at its width; one
     // wider than the line becomes a figure at most the measure wide.
     let b = built(&root().join("tests/fixtures/images-in-lines.md"));
-    assert_eq!(b.images.len(), 4, "{:?}", b.images);
+    assert_eq!(b.images.len(), 5, "{:?}", b.images);
     let (small, on) = &b.images[0];
     assert!(
         (width(small) - 18.0).abs() < 0.1,
@@ -502,12 +502,25 @@ fn raw_html_images_are_drawn_with_their_width_in_blocks_and_in_lines() {
     );
     assert!(b.xhtml.contains("width=\"24\""), "{}", b.xhtml);
     // The image alone on its line (a Markdown image) is a figure too, with
-    // its title as caption; the last one (20 px) stays in its line.
+    // its title as caption.
     assert_eq!(b.xhtml.matches("<figure>").count(), 2, "{}", b.xhtml);
     assert!(
         b.xhtml
             .contains("<figcaption>Ruộng bậc thang mùa lúa</figcaption>")
     );
     assert!(b.images[2].1.is_empty(), "{:?}", b.images);
-    assert!(b.images[3].1.iter().any(|w| w == "nhỏ."), "{:?}", b.images);
+    // In a table: the 480 px image is scaled to its column, which leaves
+    // the other column room (no word broken in two); the 40 px one keeps
+    // its 30 pt beside the words of its cell.
+    let (cell, _) = &b.images[3];
+    assert!(width(cell) < 240.0, "scaled to its column: {cell:?}");
+    assert!(
+        b.words.iter().any(|w| w.text == "Chải,"),
+        "the description column is not starved"
+    );
+    let (icon, on) = &b.images[4];
+    assert!(
+        (width(icon) - 30.0).abs() < 0.1 && on.iter().any(|w| w == "giữa"),
+        "{icon:?} {on:?}"
+    );
 }

@@ -113,6 +113,11 @@ impl InlineObject {
     }
 }
 
+/// The most an inline object adds to the minimum width of its text, in
+/// points: 24 pt, the size of an icon (32 CSS px, see
+/// [`crate::resolve::place::ICON_MAX_PX`]).
+const OBJECT_MIN_WIDTH: f32 = 24.0;
+
 /// The character that stands for an inline object in a paragraph's text.
 const OBJECT: char = '\u{FFFC}';
 
@@ -352,6 +357,11 @@ impl<'a> InlineEngine<'a> {
     /// the text breaks only where it is forced to) and `min` the widest
     /// stretch between interword spaces and forced breaks (the longest
     /// word, with its note markers, inline code and images, unhyphenated).
+    /// An image counts toward `min` for at most [`OBJECT_MIN_WIDTH`]: a
+    /// wider one is scaled down to its measure ([`InlineObject::fit`]), as
+    /// CSS sizes an image with `max-width: 100%` (CSS Sizing 3 § 5.2.2,
+    /// compressible replaced elements), so a screenshot in a table cell
+    /// does not starve the other columns.
     pub fn natural_widths(&mut self, pieces: &[Piece]) -> (f32, f32) {
         let para = self.collect(pieces);
         let mut frags = Vec::new();
@@ -361,6 +371,10 @@ impl<'a> InlineEngine<'a> {
         let (mut line, mut word, mut max, mut min) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         for (k, (item, slot)) in list.items.iter().zip(&list.slots).enumerate() {
             match *item {
+                Lb::Box { width } if matches!(slot, Slot::Object(_)) => {
+                    line += width;
+                    word += width.min(OBJECT_MIN_WIDTH);
+                }
                 Lb::Box { width } => {
                     line += width;
                     word += width;
