@@ -406,7 +406,16 @@ impl<'a> InlineEngine<'a> {
         if full.len() < 2 {
             return full;
         }
-        let (mut lo, mut hi) = (width * 0.4, width);
+        // No narrower than its widest inline image, which would shrink.
+        let widest = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Object(o, _) => Some(o.width),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max)
+            .min(width);
+        let (mut lo, mut hi) = ((width * 0.4).max(widest), width);
         let mut best = full;
         for _ in 0..8 {
             let mid = (lo + hi) / 2.0;
