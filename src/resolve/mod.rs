@@ -2,6 +2,8 @@
 //! need, made once.
 //!
 //! Steps, in order:
+//! 0. placement: images alone on their line, or wider than any line, are
+//!    split out of their paragraphs as figures ([`place`]);
 //! 1. chapters: the body split at `#` headings when there are two or more;
 //! 2. ids: every heading, raw-HTML anchor, note and note reference gets one
 //!    id, unique across the book ([`ids::Registry`]); headings are also
@@ -23,6 +25,7 @@
 
 pub mod ids;
 mod links;
+pub mod place;
 pub mod url;
 
 use std::collections::HashMap;
@@ -137,6 +140,9 @@ pub fn resolve(mut doc: Document, diags: &mut Diagnostics) -> Book {
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "Untitled".into());
+
+    // 0. Placement: which images are figures (block indices change here).
+    place::place_images(&mut doc);
 
     // 1. Chapters.
     let starts: Vec<usize> = doc
