@@ -80,6 +80,7 @@ impl Builder<'_, '_, '_> {
             alt,
             width,
             height,
+            scale,
         } = &image.kind
         else {
             return false;
@@ -88,10 +89,12 @@ impl Builder<'_, '_, '_> {
             return false;
         };
         let s = self.setup;
-        let natural_w = match (width, height) {
-            (Some(w), _) => *w as f32 * 0.75,
-            (None, Some(h)) => *h as f32 * 0.75 * pw as f32 / ph as f32,
-            (None, None) => pw as f32 * 72.0 / 150.0,
+        let natural_w = match (scale, width, height) {
+            // Pandoc's `{width=30%}`: a share of the measure.
+            (Some(f), _, _) => ctx.width * f,
+            (None, Some(w), _) => *w as f32 * 0.75,
+            (None, None, Some(h)) => *h as f32 * 0.75 * pw as f32 / ph as f32,
+            (None, None, None) => pw as f32 * 72.0 / 150.0,
         };
         // In two columns, an image wider than a column spans both.
         let wide = if natural_w > ctx.width {
