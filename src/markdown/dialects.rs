@@ -405,7 +405,19 @@ fn text(t: &str, span: Span, in_link: bool, cx: &mut Cx) -> Option<Vec<Inline>> 
                 }
                 Special::Wiki => {
                     let inner = &t[s + 2..e - 2];
-                    let (target, label) = inner.split_once('|').unwrap_or((inner, inner));
+                    // Shown as Obsidian shows it: the label, else
+                    // `Trang > Mục` for a section of a page.
+                    let label = match inner.split_once('|') {
+                        Some((_, label)) => label.to_string(),
+                        None => match inner.split_once('#') {
+                            Some((page, section)) if !page.trim().is_empty() => {
+                                format!("{} > {}", page.trim(), section.trim())
+                            }
+                            Some((_, section)) => section.to_string(),
+                            None => inner.to_string(),
+                        },
+                    };
+                    let target = inner.split_once('|').map_or(inner, |(t, _)| t);
                     InlineKind::Link {
                         url: wikilink_url(target),
                         title: String::new(),
@@ -569,7 +581,7 @@ fn strip_template_tags(t: &str, span: Span, cx: &mut Cx) -> Option<String> {
 
 /// Pandoc's attributes after the image at `i` (`{width=30%}`, `{#id
 /// .class height=2cm}`): read into the image and taken out of the text.
-fn image_attributes(list: &mut [Inline], i: usize, cx: &mut Cx) {
+fn image_attributes(list: &mut Vec<Inline>, i: usize, cx: &mut Cx) {
     let Some(Inline {
         kind: InlineKind::Text(next),
         span: next_span,
@@ -612,7 +624,12 @@ fn image_attributes(list: &mut [Inline], i: usize, cx: &mut Cx) {
     list[i].span.end = at + len;
     if let InlineKind::Text(next) = &mut list[i + 1].kind {
         next.drain(..len);
-        list[i + 1].span.start = (list[i + 1].span.start + len).min(list[i + 1].span.end);
+        if next.is_empty() {
+            // The image alone in its paragraph stays a figure.
+            list.remove(i + 1);
+        } else {
+            list[i + 1].span.start = (list[i + 1].span.start + len).min(list[i + 1].span.end);
+        }
     }
 }
 
