@@ -8,6 +8,7 @@
 //! html5ever, inline tags folded on the same stack as Markdown spans), so
 //! that no writer meets an HTML string.
 
+mod admonitions;
 mod dialects;
 pub(crate) mod dom;
 mod html;
@@ -110,7 +111,7 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
     let body = &source.text[body_start..];
     let mut folder = Folder::new(&source, body_start);
     // MkDocs admonitions, rewritten as the GFM alerts they mean.
-    let prepared = dialects::prepare(body);
+    let prepared = admonitions::prepare(body);
     folder.titles = prepared
         .titles
         .iter()
