@@ -248,6 +248,7 @@ mod tests {
             alt: vec![text("Hình")],
             width,
             height,
+            scale: None,
         })
     }
 
