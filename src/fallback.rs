@@ -144,6 +144,17 @@ impl Fallback {
         self.system_allowed
     }
 
+    /// Fallback faces of the manifest that could not be loaded (when the
+    /// text needed them), one message each.
+    pub fn problems(&self) -> Vec<String> {
+        self.lock()
+            .skipped
+            .iter()
+            .filter(|s| s.starts_with("fallback face"))
+            .cloned()
+            .collect()
+    }
+
     /// How many installed faces covered a missing cluster but could not be
     /// loaded.
     pub fn skipped_system_faces(&self) -> usize {
@@ -211,31 +222,6 @@ impl Fallback {
                 format!("system font {family} ({}) drew {list}", path.display())
             })
             .collect()
-    }
-
-    /// Faces that could not be used (bundled ones that failed to load,
-    /// system ones the loader does not read yet), for `--verbose`.
-    pub fn notes(&self) -> Vec<String> {
-        self.lock().skipped.iter().cloned().collect()
-    }
-
-    /// The system faces used so far, with their characters.
-    pub fn system_faces(&self) -> Vec<(Arc<Face>, BTreeSet<char>)> {
-        let state = self.lock();
-        let mut out = Vec::new();
-        for face in state.system_choice.values().flatten() {
-            if out
-                .iter()
-                .any(|(f, _): &(Arc<Face>, _)| Arc::ptr_eq(f, face))
-            {
-                continue;
-            }
-            if let Some((_, chars)) = state.system_used.get(&face.path) {
-                out.push((Arc::clone(face), chars.clone()));
-            }
-        }
-        out.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-        out
     }
 
     /// The machine's fonts (scanned on first call).

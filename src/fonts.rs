@@ -205,6 +205,13 @@ struct Manifest {
     fallback: Vec<crate::fallback::FallbackSpec>,
 }
 
+/// The `[[fallback]]` list of a manifest alone.
+#[derive(Deserialize)]
+struct FallbackOnly {
+    #[serde(default)]
+    fallback: Vec<crate::fallback::FallbackSpec>,
+}
+
 /// The name of the manifest file in a font folder.
 pub const MANIFEST: &str = "fonts.toml";
 
@@ -329,10 +336,19 @@ impl FontSet {
                 faces.insert((role, style), face);
             }
         }
+        // A folder without a `[[fallback]]` list uses the bundled one.
+        let fallback = if manifest.fallback.is_empty() {
+            let specs = toml::from_str::<FallbackOnly>(bundled::MANIFEST)
+                .map(|m| m.fallback)
+                .unwrap_or_default();
+            crate::fallback::Fallback::new(Files::Bundled, specs)
+        } else {
+            crate::fallback::Fallback::new(files, manifest.fallback)
+        };
         Ok(FontSet {
             dir,
             faces,
-            fallback: crate::fallback::Fallback::new(files, manifest.fallback),
+            fallback,
         })
     }
 

@@ -178,6 +178,13 @@ fn prepare_timed(
     // Stage 5: every character has a glyph in the face that draws it (its
     // own, or a fallback face: see `fallback`).
     coverage::check(&doc, &fonts, diags);
+    for problem in fonts.fallback.problems() {
+        diags.push(
+            Diagnostic::warning(problem)
+                .in_file(fonts.dir.join(fonts::MANIFEST))
+                .help("fix its `file` under [[fallback]] in fonts.toml"),
+        );
+    }
     // Characters drawn from the machine's fonts make the output depend on
     // the machine: say which faces and for what.
     let system = fonts.fallback.system_report();

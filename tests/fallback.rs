@@ -242,3 +242,30 @@ fn the_binary_works_alone_in_an_empty_folder() {
     );
     assert!(dir.path().join("out/ghi-chu.epub").is_file());
 }
+
+#[test]
+fn a_font_folder_without_a_fallback_list_falls_back_to_the_bundled_faces() {
+    let dir = tempfile::tempdir().unwrap();
+    let serif = root().join("fonts/source-serif-4/SourceSerif4-Regular.ttf");
+    std::fs::write(
+        dir.path().join("fonts.toml"),
+        format!(
+            "[body]\nfamily = \"Serif\"\nregular = {:?}\n",
+            serif.display().to_string()
+        ),
+    )
+    .unwrap();
+    let mut diags = Diagnostics::default();
+    let mut fonts = FontSet::load(dir.path(), &mut diags).unwrap();
+    fonts.fallback.set_system_fonts(false);
+    let text = "A∈B";
+    let r = runs(&fonts, Role::Code, Style::REGULAR, text);
+    assert_eq!(
+        faces(text, &r),
+        [
+            ("A", "Serif".to_string(), false),
+            ("∈", "Noto Sans Math".to_string(), false),
+            ("B", "Serif".to_string(), false),
+        ]
+    );
+}
