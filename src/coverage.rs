@@ -28,6 +28,10 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
     // Missing character → (order found, count, first byte offset).
     let mut missing: BTreeMap<char, (usize, usize, usize)> = BTreeMap::new();
     let mut order = 0usize;
+    // Occurrences counted: (character, span start, offset in the text), so
+    // that text checked in two faces (the title) counts once.
+    let mut counted: std::collections::HashSet<(char, usize, usize)> =
+        std::collections::HashSet::new();
     // (face, character) → covered: a document uses few distinct characters
     // many times, and a cmap lookup costs far more than a hash.
     let mut known: HashMap<(usize, char), bool, foldhash::fast::FixedState> = HashMap::default();
@@ -46,7 +50,10 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
         }
         let src = &doc.source.text;
         let region = src.get(span.start..span.end.min(src.len())).unwrap_or("");
-        for (_, c) in crate::fallback::missing(fonts, ctx.role, ctx.style, text) {
+        for (i, c) in crate::fallback::missing(fonts, ctx.role, ctx.style, text) {
+            if !counted.insert((c, span.start, i)) {
+                continue;
+            }
             let at = region.find(c).map_or(span.start, |i| span.start + i);
             let entry = missing.entry(c).or_insert_with(|| {
                 order += 1;

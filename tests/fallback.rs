@@ -217,7 +217,15 @@ fn han_nom_without_system_fonts_is_one_short_grouped_error() {
 fn the_binary_works_alone_in_an_empty_folder() {
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("trang");
-    std::fs::copy(env!("CARGO_BIN_EXE_trang"), &bin).unwrap();
+    // Copied by `cp`, not in this process: a file this process holds open
+    // for writing leaks into children other tests fork meanwhile, and
+    // running it then fails with "Text file busy".
+    let copied = Command::new("cp")
+        .arg(env!("CARGO_BIN_EXE_trang"))
+        .arg(&bin)
+        .status()
+        .unwrap();
+    assert!(copied.success());
     std::fs::write(
         dir.path().join("ghi-chu.md"),
         "---\ntitle: Ghi chú\n---\n\n# Mở đầu\n\nTiếng Việt, `mã`, *nghiêng*, x ∈ A ✅.\n",
@@ -268,4 +276,39 @@ fn a_font_folder_without_a_fallback_list_falls_back_to_the_bundled_faces() {
             ("B", "Serif".to_string(), false),
         ]
     );
+}
+
+#[test]
+fn a_system_font_is_used_only_when_needed_and_named() {
+    // Armenian: in no bundled face. DejaVu Sans (TrueType) has it when
+    // installed; either way the build says what happened.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("he-thong.md");
+    std::fs::write(&input, "---\ntitle: Ա ở tiêu đề\n---\n\nChữ Ա và Աբ.\n").unwrap();
+    let out = run(&[], &input, &dir.path().join("out"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let dejavu = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    if dejavu.is_file() {
+        assert!(out.status.success(), "{err}");
+        let line = err
+            .lines()
+            .find(|l| l.contains("system font"))
+            .unwrap_or_else(|| panic!("{err}"));
+        assert!(
+            line.contains("Ա U+0531") && line.contains("բ U+0562"),
+            "{line}"
+        );
+        let pdf = dir.path().join("out/he-thong.pdf");
+        let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+        assert!(text.contains("Chữ Ա và Աբ."), "{text}");
+    } else {
+        assert!(!out.status.success(), "{err}");
+    }
+    // Without system fonts: one error; Ա counted once in the title (checked
+    // in two faces) and twice in the text.
+    let out = run(&["--no-system-fonts"], &input, &dir.path().join("out2"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("`Ա` U+0531 ×3, first at"), "{err}");
+    assert!(err.contains("`բ` U+0562 ×1, first at"), "{err}");
 }
