@@ -195,10 +195,13 @@ impl Fallback {
         })
     }
 
-    /// Whether `face` is a bundled emoji face.
+    /// Whether `face` is a bundled emoji face (never reads the bundled
+    /// faces: if they are not loaded yet, no face drawn so far is one).
     pub fn is_emoji(&self, face: &Arc<Face>) -> bool {
-        self.bundled()
-            .iter()
+        self.bundled
+            .get()
+            .into_iter()
+            .flatten()
             .any(|f| f.emoji && Arc::ptr_eq(&f.face, face))
     }
 
@@ -392,7 +395,6 @@ pub fn runs(fonts: &FontSet, role: Role, style: Style, text: &str) -> Vec<Run> {
             families.push(f);
         }
     }
-    let bundled = fallback.bundled();
     let mut out: Vec<Run> = Vec::new();
     let mut visible: Vec<char> = Vec::new();
     for (start, cluster) in text.grapheme_indices(true) {
@@ -413,7 +415,7 @@ pub fn runs(fonts: &FontSet, role: Role, style: Style, text: &str) -> Vec<Run> {
                 _ => (Arc::clone(primary), false),
             }
         } else {
-            choose(fallback, &families, bundled, cluster, &visible)
+            choose(fallback, &families, cluster, &visible)
         };
         match out.last_mut() {
             Some(last) if Arc::ptr_eq(&last.face, &face) && last.missing == missing => {
@@ -435,13 +437,26 @@ pub fn runs(fonts: &FontSet, role: Role, style: Style, text: &str) -> Vec<Run> {
 fn choose(
     fallback: &Fallback,
     families: &[&Arc<Face>],
-    bundled: &[FallbackFace],
     cluster: &str,
     visible: &[char],
 ) -> (Arc<Face>, bool) {
+    let emoji_first = wants_emoji(cluster);
+    if !emoji_first {
+        // The document's families first, before the bundled faces are
+        // even read (a character one family lacks, another often has).
+        let mut state = fallback.lock();
+        let cache = &mut state.coverage;
+        if let Some(face) = families
+            .iter()
+            .find(|f| visible.iter().all(|&c| covered(cache, f, c)))
+        {
+            return (Arc::clone(face), false);
+        }
+    }
+    let bundled = fallback.bundled();
     let emoji = bundled.iter().filter(|f| f.emoji).map(|f| &f.face);
     let others = bundled.iter().filter(|f| !f.emoji).map(|f| &f.face);
-    let candidates: Vec<&Arc<Face>> = if wants_emoji(cluster) {
+    let candidates: Vec<&Arc<Face>> = if emoji_first {
         emoji
             .chain(families.iter().copied())
             .chain(others)
