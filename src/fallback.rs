@@ -441,17 +441,10 @@ fn choose(
     visible: &[char],
 ) -> (Arc<Face>, bool) {
     let emoji_first = wants_emoji(cluster);
-    if !emoji_first {
-        // The document's families first, before the bundled faces are
-        // even read (a character one family lacks, another often has).
-        let mut state = fallback.lock();
-        let cache = &mut state.coverage;
-        if let Some(face) = families
-            .iter()
-            .find(|f| visible.iter().all(|&c| covered(cache, f, c)))
-        {
-            return (Arc::clone(face), false);
-        }
+    // The document's families first, before the bundled faces are even
+    // read (a character one family lacks, another often has).
+    if !emoji_first && let Some(face) = first_covering(fallback, families, visible) {
+        return (face, false);
     }
     let bundled = fallback.bundled();
     let emoji = bundled.iter().filter(|f| f.emoji).map(|f| &f.face);
@@ -469,26 +462,25 @@ fn choose(
             .chain(emoji)
             .collect()
     };
-    {
-        let mut state = fallback.lock();
-        let cache = &mut state.coverage;
-        if let Some(face) = candidates
-            .iter()
-            .find(|f| visible.iter().all(|&c| covered(cache, f, c)))
-        {
-            return (Arc::clone(face), false);
-        }
+    if let Some(face) = first_covering(fallback, &candidates, visible) {
+        return (face, false);
     }
     if let Some(face) = fallback.system_face(cluster, visible) {
         return (face, false);
     }
+    let partial = first_covering(fallback, &candidates, &visible[..1])
+        .unwrap_or_else(|| Arc::clone(families[0]));
+    (partial, true)
+}
+
+/// The first of `faces` covering every character of `chars`.
+fn first_covering(fallback: &Fallback, faces: &[&Arc<Face>], chars: &[char]) -> Option<Arc<Face>> {
     let mut state = fallback.lock();
     let cache = &mut state.coverage;
-    let partial = candidates
+    faces
         .iter()
-        .find(|f| covered(cache, f, visible[0]))
-        .unwrap_or(&families[0]);
-    (Arc::clone(partial), true)
+        .find(|f| chars.iter().all(|&c| covered(cache, f, c)))
+        .map(|f| Arc::clone(f))
 }
 
 /// The characters of `text` no face draws, with their byte offsets: in
