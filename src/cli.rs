@@ -34,6 +34,11 @@ pub struct InputArgs {
     #[arg(long, value_name = "DIR")]
     pub fonts: Option<PathBuf>,
 
+    /// Never draw characters from the fonts installed on this machine: only
+    /// the font set and its fallback faces (hermetic, reproducible builds).
+    #[arg(long)]
+    pub no_system_fonts: bool,
+
     /// Allow images from this folder although it is outside the source folder (repeatable).
     #[arg(long, value_name = "PATH")]
     pub allow_outside: Vec<PathBuf>,

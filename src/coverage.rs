@@ -1,7 +1,8 @@
 //! The glyph-coverage gate: before anything is written, every character of the
-//! document is checked against the face that will draw it (role and style).
-//! A character no font covers is an error naming it, its code point and the
-//! `file:line:col` of its first occurrences.
+//! document is checked against the faces that will draw it: its role and
+//! style's face, else the fallback chosen for its cluster ([`crate::fallback`]).
+//! Characters no face at all covers are one error: each distinct character
+//! once with its code point, count and first `file:line:col`, then one hint.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,8 +11,9 @@ use crate::doc::{Block, BlockKind, Inline, InlineKind, Span};
 use crate::fonts::{FontSet, Role, Style};
 use crate::resolve::Book;
 
-/// How many places are listed for one missing character.
-const MAX_PLACES: usize = 5;
+/// How many distinct missing characters the error lists (the rest are
+/// counted), so that the message stays short on a page of Hán/Nôm.
+const MAX_LISTED: usize = 8;
 
 /// Where a piece of text is drawn, and how.
 #[derive(Clone, Copy)]
@@ -23,31 +25,41 @@ struct Ctx {
 /// Checks every character of `doc`; one error per uncovered character.
 pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
     // Missing character → places (byte offsets), in document order.
-    let mut missing: BTreeMap<char, (usize, Vec<usize>)> = BTreeMap::new();
+    // Missing character → (order found, count, first byte offset).
+    let mut missing: BTreeMap<char, (usize, usize, usize)> = BTreeMap::new();
     let mut order = 0usize;
+    // Occurrences counted: (character, span start, offset in the text), so
+    // that text checked in two faces (the title) counts once.
+    let mut counted: std::collections::HashSet<(char, usize, usize)> =
+        std::collections::HashSet::new();
     // (face, character) → covered: a document uses few distinct characters
     // many times, and a cmap lookup costs far more than a hash.
     let mut known: HashMap<(usize, char), bool, foldhash::fast::FixedState> = HashMap::default();
     let mut check_text = |text: &str, span: Span, ctx: Ctx| {
         let face = fonts.face(ctx.role, ctx.style);
         let face_key = std::sync::Arc::as_ptr(face) as usize;
-        for c in text.chars() {
-            if c.is_whitespace() || c.is_control() || is_default_ignorable(c) {
+        // The role's face covers most text: only text it does not cover
+        // asks the fallback.
+        if text.chars().all(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || is_default_ignorable(c)
+                || *known.entry((face_key, c)).or_insert_with(|| face.covers(c))
+        }) {
+            return;
+        }
+        let src = &doc.source.text;
+        let region = src.get(span.start..span.end.min(src.len())).unwrap_or("");
+        for (i, c) in crate::fallback::missing(fonts, ctx.role, ctx.style, text) {
+            if !counted.insert((c, span.start, i)) {
                 continue;
             }
-            if *known.entry((face_key, c)).or_insert_with(|| face.covers(c)) {
-                continue;
-            }
-            let src = &doc.source.text;
-            let region = src.get(span.start..span.end.min(src.len())).unwrap_or("");
             let at = region.find(c).map_or(span.start, |i| span.start + i);
             let entry = missing.entry(c).or_insert_with(|| {
                 order += 1;
-                (order, Vec::new())
+                (order, 0, at)
             });
-            if !entry.1.contains(&at) {
-                entry.1.push(at);
-            }
+            entry.1 += 1;
         }
     };
 
@@ -200,26 +212,63 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
         }
     }
 
-    let mut found: Vec<(char, (usize, Vec<usize>))> = missing.into_iter().collect();
-    found.sort_by_key(|(_, (order, _))| *order);
-    for (c, (_, places)) in found {
-        let mut d = Diagnostic::error(format!(
-            "no font covers the character `{c}` (U+{:04X})",
-            u32::from(c)
-        ));
-        for &at in places.iter().take(MAX_PLACES) {
-            d = d.at(&doc.source, Span::new(at, at));
-        }
-        if places.len() > MAX_PLACES {
-            d.message.push_str(&format!(
-                " ({} places, first {MAX_PLACES} shown)",
-                places.len()
-            ));
-        }
-        diags.push(d.help(
-            "remove or replace the character, or point --fonts at a font set that covers it",
+    if let Some(d) = missing_error(doc, fonts, missing) {
+        diags.push(d);
+    }
+}
+
+/// The one error for every character no face covers, or None.
+fn missing_error(
+    doc: &Book,
+    fonts: &FontSet,
+    missing: BTreeMap<char, (usize, usize, usize)>,
+) -> Option<Diagnostic> {
+    let mut found: Vec<(char, (usize, usize, usize))> = missing.into_iter().collect();
+    found.sort_by_key(|(_, (order, _, _))| *order);
+    let first = found.first()?.1.2;
+    let total: usize = found.iter().map(|(_, (_, n, _))| n).sum();
+    let mut message = format!(
+        "no font covers {} character{} ({total} occurrence{})",
+        found.len(),
+        if found.len() == 1 { "" } else { "s" },
+        if total == 1 { "" } else { "s" },
+    );
+    for (c, (_, count, at)) in found.iter().take(MAX_LISTED) {
+        let loc = doc.source.location(*at);
+        message.push_str(&format!(
+            "\n  `{c}` U+{:04X} ×{count}, first at {loc}",
+            u32::from(*c)
         ));
     }
+    if found.len() > MAX_LISTED {
+        message.push_str(&format!(
+            "\n  … and {} more characters",
+            found.len() - MAX_LISTED
+        ));
+    }
+    let mut help = String::from(
+        "install a font covering them (for Hán/Nôm, Noto Serif CJK: \
+         `apt-get install fonts-noto-cjk`), or point --fonts at a font set that covers them",
+    );
+    match fonts.fallback.system_allowed() {
+        false => help.push_str(
+            "; the fonts installed on this machine were not searched (--no-system-fonts)",
+        ),
+        true => {
+            let skipped = fonts.fallback.skipped_system_faces();
+            if skipped > 0 {
+                help.push_str(&format!(
+                    "; {skipped} installed face{} covering them could not be read (font collections and CFF outlines are not supported yet)",
+                    if skipped == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+    Some(
+        Diagnostic::error(message)
+            .at(&doc.source, Span::new(first, first))
+            .help(help),
+    )
 }
 
 /// `ctx` in bold (call-out labels, terms, summaries).

@@ -15,6 +15,7 @@ pub mod coverage;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod fallback;
 pub mod fonts;
 pub mod frame;
 pub mod frontmatter;
@@ -93,6 +94,8 @@ pub struct PrepareOptions {
     pub fonts: Option<PathBuf>,
     /// Folders outside the source folder that images may come from (`--allow-outside`).
     pub allow_outside: Vec<PathBuf>,
+    /// Never draw from the machine's fonts (`--no-system-fonts`).
+    pub no_system_fonts: bool,
 }
 
 /// Reads, parses and checks one input with the bundled defaults; see [`prepare_with`].
@@ -100,6 +103,7 @@ pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -
     let opts = PrepareOptions {
         fonts: fonts_dir.map(Path::to_path_buf),
         allow_outside: Vec::new(),
+        no_system_fonts: false,
     };
     prepare_with(path, &opts, diags)
 }
@@ -157,20 +161,42 @@ fn prepare_timed(
     // Stage 3: local images exist.
     input::check_images(&doc, &opts.allow_outside, diags);
     // Stage 4: fonts: --fonts, else front matter `fonts:`, else the bundled set.
-    let dir = match (&opts.fonts, &doc.meta.fonts) {
-        (Some(dir), _) => dir.to_path_buf(),
-        (None, Some(dir)) => input::base_dir(&doc).join(dir),
-        (None, None) => FontSet::bundled_dir(),
+    // The bundled set is the copy compiled into the binary.
+    let loaded = match (&opts.fonts, &doc.meta.fonts) {
+        (Some(dir), _) => FontSet::load(dir, diags),
+        (None, Some(dir)) => FontSet::load(&input::base_dir(&doc).join(dir), diags),
+        (None, None) => FontSet::load_bundled(diags),
     };
-    let fonts = match FontSet::load(&dir, diags) {
+    let mut fonts = match loaded {
         Ok(f) => f,
         Err(e) => {
             diags.push(e);
             return None;
         }
     };
-    // Stage 5: every character has a glyph in the face that draws it.
+    fonts.fallback.set_system_fonts(!opts.no_system_fonts);
+    // Stage 5: every character has a glyph in the face that draws it (its
+    // own, or a fallback face: see `fallback`).
     coverage::check(&doc, &fonts, diags);
+    for problem in fonts.fallback.problems() {
+        diags.push(
+            Diagnostic::warning(problem)
+                .in_file(fonts.dir.join(fonts::MANIFEST))
+                .help("fix its `file` under [[fallback]] in fonts.toml"),
+        );
+    }
+    // Characters drawn from the machine's fonts make the output depend on
+    // the machine: say which faces and for what.
+    let system = fonts.fallback.system_report();
+    if !system.is_empty() {
+        diags.push(
+            Diagnostic::warning(format!(
+                "characters drawn from fonts installed on this machine:\n  {}",
+                system.join("\n  ")
+            ))
+            .help("another machine may draw them otherwise; --no-system-fonts forbids this, --fonts names a font set covering them"),
+        );
+    }
     if diags.has_errors() {
         return None;
     }

@@ -19,6 +19,9 @@ use trang::fonts::FontSet;
 
 const MODIFIED: i64 = 1_656_979_200; // 2022-07-05
 
+/// Cases of tests/fixtures/real-docs whose EPUB embeds fallback faces.
+const REAL_DOCS: [&str; 3] = ["symbols-math", "emoji", "nul-entity"];
+
 fn fonts() -> FontSet {
     FontSet::load(&FontSet::bundled_dir(), &mut Diagnostics::default()).unwrap()
 }
@@ -260,6 +263,12 @@ fn epubcheck_accepts_every_book() {
         let path = fixtures.join(format!("{name}.md"));
         store(&format!("construct-{name}"), build(md, &path, &fonts).0);
     }
+    // Real documents drawing on the fallback faces (their subsets embedded).
+    for name in REAL_DOCS {
+        let path = fixtures.join(format!("real-docs/{name}.md"));
+        let md = std::fs::read_to_string(&path).unwrap();
+        store(&format!("real-{name}"), build(&md, &path, &fonts).0);
+    }
     // The cases from real documents and other converters' bug reports.
     let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(fixtures.join("cases"))
         .unwrap()
@@ -303,14 +312,14 @@ fn epubcheck_accepts_every_book() {
     }
     eprintln!(
         "built {} EPUBs in {:?}",
-        4 + CONSTRUCTS.len() + cases.len() + 655,
+        4 + CONSTRUCTS.len() + REAL_DOCS.len() + cases.len() + 655,
         started.elapsed()
     );
     let (results, log) = checker.finish();
     eprintln!("EPUBCheck done after {:?}", started.elapsed());
     assert_eq!(
         results.len(),
-        4 + CONSTRUCTS.len() + cases.len() + 655,
+        4 + CONSTRUCTS.len() + REAL_DOCS.len() + cases.len() + 655,
         "EPUBCheck did not report on every file:\n{log}"
     );
     let bad: Vec<_> = results.iter().filter(|(_, r)| **r != (0, 0)).collect();

@@ -90,8 +90,9 @@ pub const RULES: &[Rule] = &[
     rule("ol.contents li.level-0", None, Some(true), None),
 ];
 
-/// The CSS of [`RULES`], family names taken from `fonts`.
-pub fn css(fonts: &FontSet) -> String {
+/// The CSS of [`RULES`], family names taken from `fonts`, each followed by
+/// the `fallback` families (see [`super::fallback`]).
+pub fn css(fonts: &FontSet, fallback: &[String]) -> String {
     let mut out = String::new();
     for r in RULES {
         let mut decls = Vec::new();
@@ -102,7 +103,11 @@ pub fn css(fonts: &FontSet) -> String {
                 Role::Code => "monospace",
             };
             let family = &fonts.face(role, Style::REGULAR).family;
-            decls.push(format!("font-family: \"{}\", {generic};", quote(family)));
+            let mut stack = format!("\"{}\"", quote(family));
+            for f in fallback {
+                stack.push_str(&format!(", \"{}\"", quote(f)));
+            }
+            decls.push(format!("font-family: {stack}, {generic};"));
         }
         if let Some(b) = r.bold {
             decls.push(format!(
@@ -374,7 +379,7 @@ mod tests {
             &mut crate::diag::Diagnostics::default(),
         )
         .unwrap();
-        let css = css(&fonts);
+        let css = css(&fonts, &[]);
         assert_eq!(css.lines().count(), RULES.len());
         assert!(
             css.contains("ol.contents li.level-0 { font-weight: bold; }"),

@@ -8,8 +8,9 @@ use super::subset::Embedded;
 /// The fixed part of the stylesheet.
 const STYLE: &str = include_str!("style.css");
 
-/// The whole stylesheet for `embedded` faces of `fonts`.
-pub fn stylesheet(fonts: &FontSet, embedded: &[Embedded]) -> String {
+/// The whole stylesheet for `embedded` faces of `fonts`; `fallback`: the
+/// fallback families the book uses, named after each role's family.
+pub fn stylesheet(fonts: &FontSet, embedded: &[Embedded], fallback: &[String]) -> String {
     let mut css = String::new();
     for e in embedded {
         for (_, style) in &e.slots {
@@ -23,7 +24,7 @@ pub fn stylesheet(fonts: &FontSet, embedded: &[Embedded]) -> String {
         }
     }
     css.push('\n');
-    css.push_str(&super::cascade::css(fonts));
+    css.push_str(&super::cascade::css(fonts, fallback));
     css.push('\n');
     css.push_str(STYLE);
     // Code: the tint, the language label and the highlighting palette.

@@ -13,6 +13,7 @@
 mod cascade;
 mod css;
 mod cx;
+mod fallback;
 mod meta;
 mod package;
 mod subset;
@@ -180,8 +181,10 @@ pub fn write_epub(
         usage::scan(&p.xhtml, &mut used);
     }
     usage::scan(&nav_outline(words.toc, &parts), &mut used);
-    let embedded = subset::embed(fonts, &used)?;
-    let css = css::stylesheet(fonts, &embedded);
+    let mut embedded = subset::embed(fonts, &used)?;
+    let (extra, fallback_families) = fallback::embed(fonts, &used, &embedded)?;
+    embedded.extend(extra);
+    let css = css::stylesheet(fonts, &embedded, &fallback_families);
 
     // 5. Package.
     let (identifier, uuid) = identifier(doc);

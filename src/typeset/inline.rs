@@ -289,10 +289,37 @@ impl<'a> InlineEngine<'a> {
         size / f32::from(self.shaper.face(face).metrics.units_per_em)
     }
 
-    /// Natural width of `text` in `style`, in points.
+    /// Natural width of `text` in `style`, in points (each piece in the
+    /// face [`crate::fallback`] chose for it).
     pub fn measure(&mut self, text: &str, style: &TextStyle) -> f32 {
         let face = self.face_for(style);
-        self.shaper.shape(face, text).advance as f32 * self.scale(face, style.size)
+        let shaped = self.shaper.shape(face, text);
+        if !shaped.notdef {
+            return shaped.advance as f32 * self.scale(face, style.size);
+        }
+        self.fallback_pieces(text, style)
+            .iter()
+            .map(|(_, face, shaped)| shaped.advance as f32 * self.scale(*face, style.size))
+            .sum()
+    }
+
+    /// `text` in `style` cut where the face drawing it changes (see
+    /// [`crate::fallback::runs`]), each piece shaped in its face: (byte
+    /// range in `text`, shaper face index, shaping). Asked only for text
+    /// the style's own face lacks a glyph for.
+    fn fallback_pieces(
+        &mut self,
+        text: &str,
+        style: &TextStyle,
+    ) -> Vec<(Range<usize>, usize, Arc<Shaped>)> {
+        crate::fallback::runs(self.fonts, style.role, style.style, text)
+            .into_iter()
+            .map(|run| {
+                let face = self.register(&run.face);
+                let shaped = self.shaper.shape(face, &text[run.range.clone()]);
+                (run.range, face, shaped)
+            })
+            .collect()
     }
 
     /// Ascent and descent (positive) of a style, from the font metrics.
@@ -667,16 +694,34 @@ impl<'a> InlineEngine<'a> {
                 let st = &para.styles[si];
                 let face = self.face_for(st);
                 let shaped = self.shaper.shape(face, &para.text[sub.clone()]);
-                let w = shaped.advance as f32 * self.scale(face, st.size);
-                let letters = count_clusters(&shaped) as f32 * st.size;
                 let tracked = tracking && st.role != Role::Code;
-                list.push(Lb::boxed(w), Slot::Frag(frags.len()));
-                frags.push(Fragment {
-                    text: sub,
-                    style: si,
-                    face,
-                    shaped,
-                });
+                let mut letters = 0.0;
+                if shaped.notdef {
+                    // Pieces the style's face lacks come from fallback
+                    // faces: one box each, side by side (no break between).
+                    let st = st.clone();
+                    for (r, face, shaped) in self.fallback_pieces(&para.text[sub.clone()], &st) {
+                        let w = shaped.advance as f32 * self.scale(face, st.size);
+                        letters += count_clusters(&shaped) as f32 * st.size;
+                        list.push(Lb::boxed(w), Slot::Frag(frags.len()));
+                        frags.push(Fragment {
+                            text: sub.start + r.start..sub.start + r.end,
+                            style: si,
+                            face,
+                            shaped,
+                        });
+                    }
+                } else {
+                    let w = shaped.advance as f32 * self.scale(face, st.size);
+                    letters = count_clusters(&shaped) as f32 * st.size;
+                    list.push(Lb::boxed(w), Slot::Frag(frags.len()));
+                    frags.push(Fragment {
+                        text: sub,
+                        style: si,
+                        face,
+                        shaped,
+                    });
+                }
                 if tracked {
                     // The fragment's letter-spacing glue follows it (so the
                     // first word of a line is spaced like the others);

@@ -47,6 +47,9 @@ pub struct Shaped {
     pub glyphs: Vec<ShapedGlyph>,
     /// Sum of advances, in font units.
     pub advance: i32,
+    /// Some glyph is `.notdef` (id 0): the face lacks a character, and the
+    /// text is cut by [`crate::fallback::runs`] instead.
+    pub notdef: bool,
 }
 
 /// A face registered with the shaper: its harfrust font and a plan for the
@@ -160,7 +163,12 @@ impl Shaper {
                     })
                     .collect();
                 let advance = glyphs.iter().map(|g| g.advance).sum();
-                Shaped { glyphs, advance }
+                let notdef = glyphs.iter().any(|g| g.id == 0);
+                Shaped {
+                    glyphs,
+                    advance,
+                    notdef,
+                }
             }
             Err(_) => fallback_shape(&entry.face, text),
         };
@@ -196,7 +204,12 @@ fn fallback_shape(face: &Face, text: &str) -> Shaped {
         })
         .collect();
     let advance = glyphs.iter().map(|g| g.advance).sum();
-    Shaped { glyphs, advance }
+    let notdef = glyphs.iter().any(|g| g.id == 0);
+    Shaped {
+        glyphs,
+        advance,
+        notdef,
+    }
 }
 
 #[cfg(test)]
