@@ -299,11 +299,15 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        row: "fonts: a character no font covers",
+        row: "fonts: a character no font covers (hermetic: --no-system-fonts)",
         code: 1,
         says: &["U+4E2D"],
         at: Some("src/article.md:5:10"),
-        setup: |d| bad_input(d, body("Đoạn văn 中 ở đây.").as_bytes()),
+        setup: |d| {
+            // Without the switch, an installed CJK font would draw it.
+            bad_input(d, body("Đoạn văn 中 ở đây.").as_bytes());
+            args(&["--no-system-fonts"])
+        },
     },
     Case {
         row: "image: missing",
