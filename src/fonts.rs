@@ -428,10 +428,7 @@ type Job<'a> = (Role, Style, &'a str, ManifestFace);
 /// styles) is read once and its bytes shared.
 fn load_faces(files_of: &Files, jobs: &[Job]) -> Vec<Result<Face, Diagnostic>> {
     let read = |file: &Path| -> Result<Arc<Vec<u8>>, String> {
-        files_of
-            .read(file)
-            .map(Arc::new)
-            .map_err(|e| e.to_string())
+        files_of.read(file).map(Arc::new).map_err(|e| e.to_string())
     };
     // Distinct files, in the order they are first named.
     let mut files: Vec<&Path> = Vec::new();

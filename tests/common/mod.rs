@@ -166,13 +166,14 @@ pub fn fix_images(blocks: &mut [Block], image: &str) {
 /// seconds): the `SOURCE_DATE_EPOCH` of the command-line tests.
 pub const EPOCH: i64 = 1_656_979_200;
 
-/// The bundled fonts, loaded once by a test that renders many documents.
+/// The bundled fonts, loaded once by a test that renders many documents;
+/// hermetic: the machine's fonts are never used (`--no-system-fonts`), so
+/// expected views do not depend on what is installed.
 pub fn bundled_fonts() -> trang::fonts::FontSet {
-    trang::fonts::FontSet::load(
-        &trang::fonts::FontSet::bundled_dir(),
-        &mut trang::diag::Diagnostics::default(),
-    )
-    .unwrap()
+    let mut fonts =
+        trang::fonts::FontSet::load_bundled(&mut trang::diag::Diagnostics::default()).unwrap();
+    fonts.fallback.set_system_fonts(false);
+    fonts
 }
 
 /// One document rendered in memory: its EPUB, its A5 PDF and the PDF's
