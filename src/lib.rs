@@ -93,6 +93,8 @@ pub struct PrepareOptions {
     pub fonts: Option<PathBuf>,
     /// Folders outside the source folder that images may come from (`--allow-outside`).
     pub allow_outside: Vec<PathBuf>,
+    /// Folders absolute and relative image paths are looked up in (`--resource-path`).
+    pub resource_paths: Vec<PathBuf>,
 }
 
 /// Reads, parses and checks one input with the bundled defaults; see [`prepare_with`].
@@ -100,6 +102,7 @@ pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -
     let opts = PrepareOptions {
         fonts: fonts_dir.map(Path::to_path_buf),
         allow_outside: Vec::new(),
+        resource_paths: Vec::new(),
     };
     prepare_with(path, &opts, diags)
 }
@@ -151,12 +154,15 @@ fn prepare_timed(
     }
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
-    // Stage 2: the model resolved: chapters, ids, notes, links, headings, words.
-    let doc = resolve::resolve(doc, diags);
+    // Stage 2: the model resolved: chapters, ids, notes, links, headings,
+    // words, and every local image read once.
+    let assets = resolve::assets::AssetOptions {
+        allow_outside: opts.allow_outside.clone(),
+        resource_paths: opts.resource_paths.clone(),
+    };
+    let doc = resolve::resolve_with(doc, &assets, diags);
     let parsed = Instant::now();
-    // Stage 3: local images exist.
-    input::check_images(&doc, &opts.allow_outside, diags);
-    // Stage 4: fonts: --fonts, else front matter `fonts:`, else the bundled set.
+    // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
     let dir = match (&opts.fonts, &doc.meta.fonts) {
         (Some(dir), _) => dir.to_path_buf(),
         (None, Some(dir)) => input::base_dir(&doc).join(dir),
@@ -169,7 +175,7 @@ fn prepare_timed(
             return None;
         }
     };
-    // Stage 5: every character has a glyph in the face that draws it.
+    // Stage 4: every character has a glyph in the face that draws it.
     coverage::check(&doc, &fonts, diags);
     if diags.has_errors() {
         return None;
@@ -337,7 +343,7 @@ fn render_timed(
         });
         (r, report.diags, typeset, writing.elapsed())
     };
-    // Stage 6: the writers share only the document, so they run in parallel.
+    // Stage 5: the writers share only the document, so they run in parallel.
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
             scope.spawn(|| {

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         let prepare = trang::PrepareOptions {
             fonts: args.fonts.clone(),
             allow_outside: args.allow_outside.clone(),
+            resource_paths: args.resource_path.clone(),
         };
         let prepared = trang::prepare_with(path, &prepare, &mut diags);
         let written = match (prepared, build) {

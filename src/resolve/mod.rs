@@ -15,12 +15,14 @@
 //!    link is unwrapped (HTML forbids nesting them);
 //! 5. the heading tree: document order, depth with skipped levels mapped,
 //!    which headings the contents list;
-//! 6. the language-dependent words ([`Words`]).
+//! 6. the language-dependent words ([`Words`]);
+//! 7. every local image read once ([`assets`]).
 //!
 //! The writers (EPUB, typesetter) and the coverage check read the [`Book`]
 //! and decide none of this again. [`Book::dump`] prints it as text for the
 //! expected-output fixtures.
 
+pub mod assets;
 pub mod ids;
 mod links;
 pub mod url;
@@ -113,6 +115,9 @@ pub struct Book {
     pub targets: HashMap<String, usize>,
     /// The ids and the names links may use for them.
     pub ids: ids::Registry,
+    /// Every local image, read once: `assets.get(src)` for an image's
+    /// `src` as written (see [`assets::Assets`]).
+    pub assets: assets::Assets,
 }
 
 impl Deref for Book {
@@ -122,9 +127,20 @@ impl Deref for Book {
     }
 }
 
+/// Resolves `doc` into a [`Book`], its images looked up beside the
+/// Markdown file only; see [`resolve_with`].
+pub fn resolve(doc: Document, diags: &mut Diagnostics) -> Book {
+    resolve_with(doc, &assets::AssetOptions::default(), diags)
+}
+
 /// Resolves `doc` into a [`Book`]. Links that cannot be kept are reported
-/// to `diags` as one grouped warning per kind.
-pub fn resolve(mut doc: Document, diags: &mut Diagnostics) -> Book {
+/// to `diags` as one grouped warning per kind; images that cannot be used
+/// as errors at their places (see [`assets::read_all`]).
+pub fn resolve_with(
+    mut doc: Document,
+    asset_options: &assets::AssetOptions,
+    diags: &mut Diagnostics,
+) -> Book {
     let lang = if url::valid_lang(&doc.meta.lang) {
         doc.meta.lang.clone()
     } else {
@@ -301,8 +317,11 @@ pub fn resolve(mut doc: Document, diags: &mut Diagnostics) -> Book {
             }
         })
     });
+    // 7. Images.
+    let assets = assets::read_all(&doc, asset_options, diags);
     Book {
         doc,
+        assets,
         lang,
         words,
         title,
