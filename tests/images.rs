@@ -61,7 +61,7 @@ fn pdf_images(pdf: &Path) -> Vec<(u32, u32, String)> {
             (
                 f[3].parse().unwrap(),
                 f[4].parse().unwrap(),
-                f[9].to_string(),
+                f[8].to_string(),
             )
         })
         .collect()
@@ -221,6 +221,8 @@ fn check_reports_what_build_reports() {
         stderr(out)
             .lines()
             .filter(|l| l.contains("error") || l.contains("-->") || l.contains(".md:"))
+            // The closing line names the command.
+            .filter(|l| !l.contains("the check found") && !l.contains("could not build"))
             .map(str::to_string)
             .collect()
     };

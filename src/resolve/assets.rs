@@ -286,6 +286,7 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
     let mut assets = Assets::default();
     let mut done: BTreeMap<String, ()> = BTreeMap::new();
     let mut remote: Vec<Span> = Vec::new();
+    let mut first_remote = String::new();
     let mut data: Vec<Span> = Vec::new();
     let reader = Reader {
         base: &base,
@@ -296,6 +297,9 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
     for (src, span) in refs {
         let span = image_place(&doc.source, span, &src);
         if crate::input::is_remote(&src) {
+            if remote.is_empty() {
+                first_remote = format!("`{src}`");
+            }
             remote.push(span);
             continue;
         }
@@ -328,16 +332,18 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
         diags,
         &doc.source,
         &remote,
-        "remote image",
-        "is not fetched; its alt text is shown instead",
+        format!("remote image {first_remote} is not fetched; its alt text is shown instead"),
+        format!(
+            "remote images are not fetched; their alt text is shown instead (the first: {first_remote})"
+        ),
         "download the image next to the Markdown file and link it by a relative path",
     );
     group_warning(
         diags,
         &doc.source,
         &data,
-        "inline `data:` image",
-        "is not supported; its alt text is shown instead",
+        "an inline `data:` image is not supported; its alt text is shown instead".into(),
+        "inline `data:` images are not supported; their alt text is shown instead".into(),
         "save the image as a file and link it by a relative path",
     );
     assets
@@ -348,15 +354,15 @@ fn group_warning(
     diags: &mut Diagnostics,
     source: &SourceFile,
     spans: &[Span],
-    what: &str,
-    tail: &str,
+    one: String,
+    many: String,
     help: &str,
 ) {
     let Some(&first) = spans.first() else {
         return;
     };
     let message = if spans.len() == 1 {
-        format!("{what} {tail}")
+        one
     } else {
         let mut places = String::new();
         for s in spans.iter().skip(1).take(4) {
@@ -366,11 +372,7 @@ fn group_warning(
         if spans.len() > 5 {
             places.push_str(" …");
         }
-        format!(
-            "{} {what}s {tail} (also at{places})",
-            spans.len(),
-            tail = tail.replacen("is ", "are ", 1).replace("its ", "their ")
-        )
+        format!("{} {many}; also at{places}", spans.len())
     };
     diags.push(Diagnostic::warning(message).at(source, first).help(help));
 }
