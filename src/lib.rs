@@ -52,9 +52,10 @@ pub struct Prepared {
 /// from reading the input to the last output written.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timings {
-    /// Reading the file, front matter and Markdown → document model.
+    /// Reading the file, front matter and Markdown → document model →
+    /// resolved book (its images read and converted once).
     pub parse: Duration,
-    /// Image checks, loading the fonts and the glyph coverage check.
+    /// Loading the fonts and the glyph coverage check.
     pub check: Duration,
     /// Typesetting (shaping, line breaking, pagination) → layout.
     pub typeset: Duration,

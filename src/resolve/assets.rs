@@ -547,7 +547,8 @@ fn decode(bytes: Vec<u8>, path: &Path, name: &str) -> Result<(Asset, Vec<String>
             "decompress it first, e.g. `gunzip -c in.svgz > out.svg`",
         ));
     }
-    if looks_like_svg(&bytes, path) {
+    // A raster signature wins over a `.svg` name.
+    if image::guess_format(&bytes).is_err() && looks_like_svg(&bytes, path) {
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| Refused::new("the SVG is not valid UTF-8", "save the SVG as UTF-8"))?;
         let clean = sanitise_svg(text).map_err(|(why, at)| {
