@@ -1000,6 +1000,24 @@ mod tests {
     }
 
     #[test]
+    fn sanitise_accepts_the_svg_11_doctype_and_drops_it() {
+        let s = sanitise_svg(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"><!-- c --><rect width=\"4\" height=\"4\"/></svg>",
+        )
+        .unwrap();
+        assert!(
+            !s.text.contains("DOCTYPE") && !s.text.contains("<!--"),
+            "{}",
+            s.text
+        );
+        assert!(
+            s.text.ends_with("<rect width=\"4\" height=\"4\"/></svg>\n"),
+            "{}",
+            s.text
+        );
+    }
+
+    #[test]
     fn sniffs_avif_and_refuses_it() {
         let mut avif = vec![0, 0, 0, 0x1c];
         avif.extend_from_slice(b"ftypavif\0\0\0\0avifmif1miaf");
