@@ -1,9 +1,15 @@
 //! The font set: one family per role (body, heading, code), four styles each,
 //! described by a `fonts.toml` manifest in the font folder — data, not code.
 //!
-//! Faces are loaded once, validated (a file that is not a TrueType font, or is
-//! truncated, is an error naming the file), and give the metrics the
+//! Faces are loaded once, validated (a file that is not an OpenType font, or
+//! is truncated, is an error naming the file), and give the metrics the
 //! typesetter needs straight from the font tables.
+//!
+//! Outlines may be TrueType (`glyf`/`loca`) or CFF (`CFF `, as in most `.otf`
+//! files), in a single-face file or as one member of a collection
+//! (`.ttc`/`.otc`, chosen by its index, e.g. Debian's `NotoSerifCJK-Regular.ttc`).
+//! CFF2 (variable) outlines and WOFF/WOFF2 files are refused with a hint on
+//! how to convert them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -109,8 +115,12 @@ pub struct Face {
     pub style: Style,
     /// The file it was read from.
     pub path: PathBuf,
-    /// The file's bytes.
+    /// The file's bytes (the whole collection for a `.ttc`/`.otc` member).
     pub data: Arc<Vec<u8>>,
+    /// The face's index inside a collection (0 for a single-face file).
+    pub index: u32,
+    /// Whether the outlines are CFF (`CFF ` table) rather than TrueType.
+    pub cff: bool,
     /// Metrics from the tables.
     pub metrics: Metrics,
     /// PostScript name (from `name` id 6), for PDF base font names.
@@ -120,7 +130,7 @@ pub struct Face {
 impl Face {
     /// Parses the font (cheap: reads the table directory).
     pub fn font_ref(&self) -> FontRef<'_> {
-        FontRef::new(&self.data).expect("validated when loaded")
+        FontRef::from_index(&self.data, self.index).expect("validated when loaded")
     }
 
     /// The nominal glyph for `c`, if the font covers it.
@@ -146,14 +156,51 @@ pub struct FontSet {
     faces: BTreeMap<(Role, Style), Arc<Face>>,
 }
 
+/// One face in the manifest: a file (`"x.ttf"`, `"x.otf"`), or one member of
+/// a collection, `{ file = "x.ttc", index = 2 }` (index from 0, in the
+/// order of the collection's header; `fc-query FILE` lists them).
+#[derive(Deserialize, Clone, Debug)]
+#[serde(
+    untagged,
+    expecting = "a font file path, or a table `{ file = \"FILE.ttc\", index = N }`"
+)]
+enum ManifestFace {
+    Path(PathBuf),
+    Member(ManifestMember),
+}
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+struct ManifestMember {
+    file: PathBuf,
+    #[serde(default)]
+    index: u32,
+}
+
+impl ManifestFace {
+    fn file(&self) -> &Path {
+        match self {
+            ManifestFace::Path(p) => p,
+            ManifestFace::Member(m) => &m.file,
+        }
+    }
+
+    fn index(&self) -> u32 {
+        match self {
+            ManifestFace::Path(_) => 0,
+            ManifestFace::Member(m) => m.index,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ManifestFamily {
     family: String,
-    regular: PathBuf,
-    italic: Option<PathBuf>,
-    bold: Option<PathBuf>,
-    bold_italic: Option<PathBuf>,
+    regular: ManifestFace,
+    italic: Option<ManifestFace>,
+    bold: Option<ManifestFace>,
+    bold_italic: Option<ManifestFace>,
 }
 
 #[derive(Deserialize)]
@@ -190,13 +237,22 @@ impl FontSet {
                 .help("a font folder needs a fonts.toml naming a file per role and style; see fonts/fonts.toml")
         })?;
         let manifest: Manifest = toml::from_str(&text).map_err(|e| {
-            Diagnostic::error(format!(
+            let d = Diagnostic::error(format!(
                 "`{}` is not a valid font manifest: {}",
                 manifest_path.display(),
                 e.message()
             ))
-            .in_file(&manifest_path)
-            .help("see fonts/fonts.toml for the expected keys")
+            .help("see fonts/fonts.toml for the expected keys");
+            match e.span() {
+                Some(span) => d.at(
+                    &crate::diag::SourceFile::new(&manifest_path, text.as_str()),
+                    crate::doc::Span {
+                        start: span.start,
+                        end: span.end,
+                    },
+                ),
+                None => d.in_file(&manifest_path),
+            }
         })?;
         let family_of = |role: Role| match role {
             Role::Body => Some(&manifest.body),
@@ -209,11 +265,11 @@ impl FontSet {
             "bold_italic" => fam.bold_italic.clone(),
             _ => None,
         };
-        // Every file the manifest names, in its order, read and checked on
-        // all cores at once (reading 12 faces is most of a short build's
+        // Every file the manifest names, in its order, read on all cores
+        // at once (reading 12 faces is most of a short build's
         // fixed cost); the set is then assembled in that order, so errors
         // and warnings come out as if the files were read one by one.
-        let mut jobs: Vec<(Role, Style, &str, PathBuf)> = Vec::new();
+        let mut jobs: Vec<Job> = Vec::new();
         for role in [Role::Body, Role::Heading, Role::Code] {
             if let Some(fam) = family_of(role) {
                 jobs.push((role, Style::REGULAR, &fam.family, fam.regular.clone()));
@@ -289,119 +345,289 @@ impl FontSet {
     }
 }
 
-/// [`load_face`] for each (role, style, family, file), on up to two
-/// threads; results in the order of `jobs`.
-fn load_faces(dir: &Path, jobs: &[(Role, Style, &str, PathBuf)]) -> Vec<Result<Face, Diagnostic>> {
-    let one = |(role, style, family, file): &(Role, Style, &str, PathBuf)| {
-        load_face(dir, family, *role, *style, file)
+/// One face the manifest names: its slot, family and file entry.
+type Job<'a> = (Role, Style, &'a str, ManifestFace);
+
+/// The face of each job, in the order of `jobs`: the files read on up to
+/// two threads, then each face checked ([`Face::from_data`]). A file named
+/// by several jobs (the members of one collection, or one file for several
+/// styles) is read once and its bytes shared.
+fn load_faces(dir: &Path, jobs: &[Job]) -> Vec<Result<Face, Diagnostic>> {
+    let read = |file: &Path| -> Result<Arc<Vec<u8>>, String> {
+        std::fs::read(dir.join(file))
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
     };
+    // Distinct files, in the order they are first named.
+    let mut files: Vec<&Path> = Vec::new();
+    for (_, _, _, entry) in jobs {
+        if !files.contains(&entry.file()) {
+            files.push(entry.file());
+        }
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(2)
-        .min(jobs.len());
-    if threads <= 1 {
-        return jobs.iter().map(one).collect();
-    }
-    let (first, second) = jobs.split_at(jobs.len().div_ceil(2));
-    std::thread::scope(|scope| {
-        let worker = scope.spawn(|| second.iter().map(one).collect::<Vec<_>>());
-        let mut out: Vec<_> = first.iter().map(one).collect();
-        out.extend(
-            worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        out
-    })
+        .min(files.len());
+    let bytes: Vec<Result<Arc<Vec<u8>>, String>> = if threads <= 1 {
+        files.iter().map(|f| read(f)).collect()
+    } else {
+        let (first, second) = files.split_at(files.len().div_ceil(2));
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| second.iter().map(|f| read(f)).collect::<Vec<_>>());
+            let mut out: Vec<_> = first.iter().map(|f| read(f)).collect();
+            out.extend(
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+            out
+        })
+    };
+    jobs.iter()
+        .map(|(role, style, family, entry)| {
+            let path = dir.join(entry.file());
+            let at = files.iter().position(|f| *f == entry.file()).unwrap_or(0);
+            let data = bytes[at]
+                .clone()
+                .map_err(|e| unreadable(&path, &e, *role, *style))?;
+            Face::from_data(family, *role, *style, path, data, entry.index())
+        })
+        .collect()
 }
 
-fn load_face(
+/// Reads `dir/file` and loads face `index` of it (0 for a single-face file).
+pub fn load_face(
     dir: &Path,
     family: &str,
     role: Role,
     style: Style,
     file: &Path,
+    index: u32,
 ) -> Result<Face, Diagnostic> {
     let path = dir.join(file);
-    let data = std::fs::read(&path).map_err(|e| {
-        Diagnostic::error(format!("cannot read font file `{}`: {e}", path.display())).help(format!(
-            "fix the path of `{}` under [{}] in fonts.toml",
-            style.key(),
-            role.key()
-        ))
-    })?;
-    let bad = |why: String| {
-        Diagnostic::error(format!(
-            "`{}` is not a usable TrueType font: {why}",
-            path.display()
-        ))
-        .help("use a TTF file with glyf outlines (OTF/CFF, WOFF and collections are not supported)")
-    };
-    let font = FontRef::new(&data).map_err(|e| bad(e.to_string()))?;
-    let head = font.head().map_err(|e| bad(format!("head table: {e}")))?;
-    let hhea = font.hhea().map_err(|e| bad(format!("hhea table: {e}")))?;
-    font.hmtx().map_err(|e| bad(format!("hmtx table: {e}")))?;
-    font.maxp().map_err(|e| bad(format!("maxp table: {e}")))?;
-    font.loca(None)
-        .map_err(|e| bad(format!("loca table: {e}")))?;
-    font.glyf().map_err(|e| bad(format!("glyf table: {e}")))?;
-    let cmap = font.cmap().map_err(|e| bad(format!("cmap table: {e}")))?;
-    if cmap.map_codepoint('a').is_none() && cmap.map_codepoint('0').is_none() {
-        return Err(bad("its character map covers neither `a` nor `0`".into()));
-    }
-    // Check that the glyph data is all there: a truncated file fails here.
-    let last = data.len();
-    for record in font.table_directory().table_records() {
-        let end = record.offset() as usize + record.length() as usize;
-        if end > last {
-            return Err(bad(format!(
-                "table `{}` runs past the end of the file (truncated?)",
-                record.tag()
-            )));
+    let data = std::fs::read(&path).map_err(|e| unreadable(&path, &e, role, style))?;
+    Face::from_data(family, role, style, path, Arc::new(data), index)
+}
+
+/// The error for a font file that cannot be read.
+fn unreadable(path: &Path, e: &dyn std::fmt::Display, role: Role, style: Style) -> Diagnostic {
+    Diagnostic::error(format!("cannot read font file `{}`: {e}", path.display())).help(format!(
+        "fix the path of `{}` under [{}] in fonts.toml",
+        style.key(),
+        role.key()
+    ))
+}
+
+/// The hint for a file that is not a usable font.
+const FORMAT_HINT: &str = "use an OpenType font: a .ttf or .otf file (TrueType or CFF outlines), \
+     or one face of a .ttc/.otc collection as `{ file = \"FILE.ttc\", index = N }` in fonts.toml";
+
+impl Face {
+    /// A face from the bytes of a font file: a single-face TrueType or
+    /// OpenType/CFF file (`index` 0), or member `index` of a collection
+    /// (`.ttc`/`.otc`). `path` names the file in messages and tells faces
+    /// apart; `data` is shared, not copied (a collection's members can
+    /// share one buffer). The face is validated: the tables the typesetter,
+    /// shaper and writers read must be present, whole and parse; CFF2
+    /// (variable CFF) and WOFF/WOFF2 are refused with a hint.
+    pub fn from_data(
+        family: &str,
+        role: Role,
+        style: Style,
+        path: PathBuf,
+        data: Arc<Vec<u8>>,
+        index: u32,
+    ) -> Result<Face, Diagnostic> {
+        let bad = |why: String| {
+            Diagnostic::error(format!("`{}` is not a usable font: {why}", path.display()))
+                .help(FORMAT_HINT)
+        };
+        match data.get(..4) {
+            Some(b"wOFF") | Some(b"wOF2") => {
+                return Err(Diagnostic::error(format!(
+                    "`{}` is a WOFF web font, which trang cannot read",
+                    path.display()
+                ))
+                .help(
+                    "decompress it to OpenType first, e.g. `fonttools ttLib.woff2 decompress FILE.woff2` \
+                     (pip install fonttools brotli), or use the .ttf/.otf the font's authors publish",
+                ));
+            }
+            Some(b"ttcf") => {
+                let count = data
+                    .get(8..12)
+                    .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+                if index >= count {
+                    return Err(Diagnostic::error(format!(
+                        "`{}` is a collection of {count} faces; it has no face {index}",
+                        path.display()
+                    ))
+                    .help(format!(
+                        "faces are numbered from 0 to {}; `fc-query FILE` lists them with their families",
+                        count.saturating_sub(1)
+                    )));
+                }
+            }
+            _ if index > 0 => {
+                return Err(Diagnostic::error(format!(
+                    "`{}` holds a single face; it has no face {index}",
+                    path.display()
+                ))
+                .help("an index is only for a .ttc/.otc collection: leave it out (or write 0)"));
+            }
+            _ => {}
         }
-    }
-    let os2 = font.os2().ok();
-    let (ascender, descender, line_gap) = match &os2 {
-        Some(os2) if os2.s_typo_ascender() > 0 => (
-            os2.s_typo_ascender(),
-            os2.s_typo_descender(),
-            os2.s_typo_line_gap(),
-        ),
-        _ => (
-            hhea.ascender().to_i16(),
-            hhea.descender().to_i16(),
-            hhea.line_gap().to_i16(),
-        ),
-    };
-    let upem = head.units_per_em();
-    let x_height = os2
-        .as_ref()
-        .and_then(|o| o.sx_height())
-        .filter(|&h| h > 0)
-        .unwrap_or((upem / 2) as i16);
-    let cap_height = os2
-        .as_ref()
-        .and_then(|o| o.s_cap_height())
-        .filter(|&h| h > 0)
-        .unwrap_or(ascender);
-    let postscript_name = postscript_name(&font)
-        .unwrap_or_else(|| format!("{}-{}", family.replace(' ', ""), style.key()));
-    Ok(Face {
-        family: family.to_string(),
-        role,
-        style,
-        path,
-        data: Arc::new(data),
-        metrics: Metrics {
+        let font = FontRef::from_index(&data, index).map_err(|e| bad(e.to_string()))?;
+        // Check that every table is all there: a truncated file fails here.
+        let last = data.len();
+        for record in font.table_directory().table_records() {
+            let end = record.offset() as usize + record.length() as usize;
+            if end > last {
+                return Err(bad(format!(
+                    "table `{}` runs past the end of the file (truncated?)",
+                    record.tag()
+                )));
+            }
+        }
+        let head = font.head().map_err(|e| bad(format!("head table: {e}")))?;
+        let hhea = font.hhea().map_err(|e| bad(format!("hhea table: {e}")))?;
+        font.hmtx().map_err(|e| bad(format!("hmtx table: {e}")))?;
+        font.maxp().map_err(|e| bad(format!("maxp table: {e}")))?;
+        let has = |tag: &[u8; 4]| font.table_data(read_fonts::types::Tag::new(tag)).is_some();
+        let cff = if has(b"glyf") {
+            font.loca(None)
+                .map_err(|e| bad(format!("loca table: {e}")))?;
+            font.glyf().map_err(|e| bad(format!("glyf table: {e}")))?;
+            false
+        } else if has(b"CFF ") {
+            let table = font
+                .table_data(read_fonts::types::Tag::new(b"CFF "))
+                .map_or(&[][..], |d| d.as_bytes());
+            check_cff(table, head.units_per_em())
+                .map_err(|why| bad(format!("CFF table: {why}")))?;
+            true
+        } else if has(b"CFF2") {
+            return Err(Diagnostic::error(format!(
+                "`{}` has CFF2 (variable) outlines, which trang cannot embed",
+                path.display()
+            ))
+            .help(
+                "use a static instance of the font (an .otf with CFF outlines or a .ttf), \
+                 e.g. from the family's static/ folder, or `fonttools varLib.instancer`",
+            ));
+        } else {
+            return Err(bad(
+                "it has no glyph outlines (no `glyf` or `CFF ` table)".into()
+            ));
+        };
+        let cmap = font.cmap().map_err(|e| bad(format!("cmap table: {e}")))?;
+        if cmap.map_codepoint('a').is_none() && cmap.map_codepoint('0').is_none() {
+            return Err(bad("its character map covers neither `a` nor `0`".into()));
+        }
+        let os2 = font.os2().ok();
+        let (ascender, descender, line_gap) = match &os2 {
+            Some(os2) if os2.s_typo_ascender() > 0 => (
+                os2.s_typo_ascender(),
+                os2.s_typo_descender(),
+                os2.s_typo_line_gap(),
+            ),
+            _ => (
+                hhea.ascender().to_i16(),
+                hhea.descender().to_i16(),
+                hhea.line_gap().to_i16(),
+            ),
+        };
+        let upem = head.units_per_em();
+        let x_height = os2
+            .as_ref()
+            .and_then(|o| o.sx_height())
+            .filter(|&h| h > 0)
+            .unwrap_or((upem / 2) as i16);
+        let cap_height = os2
+            .as_ref()
+            .and_then(|o| o.s_cap_height())
+            .filter(|&h| h > 0)
+            .unwrap_or(ascender);
+        let postscript_name = postscript_name(&font)
+            .unwrap_or_else(|| format!("{}-{}", family.replace(' ', ""), style.key()));
+        let metrics = Metrics {
             units_per_em: upem,
             ascender,
             descender,
             line_gap,
             x_height,
             cap_height,
-        },
-        postscript_name,
-    })
+        };
+        Ok(Face {
+            family: family.to_string(),
+            role,
+            style,
+            path,
+            data,
+            index,
+            cff,
+            metrics,
+            postscript_name,
+        })
+    }
+}
+
+/// Checks the parts of a `CFF ` table that the PDF writer's subsetter
+/// (allsorts, through printpdf) slices without bounds checks: one font, every
+/// object of every INDEX (names, Top DICTs, strings, global and local
+/// subroutines, charstrings, Font DICTs) inside the table, each glyph's Font
+/// DICT (`FDSelect`) one that exists, and a charset. A damaged file is then
+/// an error naming it instead of a crash when the PDF is written.
+fn check_cff(table: &[u8], upem: u16) -> Result<(), String> {
+    use read_fonts::FontRead;
+    use read_fonts::ps::cff::{CffFontRef, index::Index};
+    let whole = |what: &str, index: &Index| {
+        (0..index.count() as usize)
+            .all(|i| index.get(i).is_some())
+            .then_some(())
+            .ok_or_else(|| format!("an object of its {what} INDEX lies outside the table"))
+    };
+    let cff = read_fonts::tables::cff::Cff::read(read_fonts::FontData::new(table))
+        .map_err(|e| e.to_string())?;
+    if cff.top_dicts().count() != 1 {
+        return Err("it does not hold exactly one font".into());
+    }
+    whole("Name", &cff.names().into())?;
+    whole("Top DICT", &cff.top_dicts().into())?;
+    whole("String", &cff.strings().into())?;
+    let font = CffFontRef::new_cff(table, 0, Some(i32::from(upem))).map_err(|e| e.to_string())?;
+    whole("Global Subr", font.global_subrs())?;
+    whole("CharStrings", font.charstrings())?;
+    if font.charset().is_none() {
+        return Err("its charset is missing or damaged".into());
+    }
+    let subfonts = font.num_subfonts();
+    if subfonts == 0 {
+        return Err("its Font DICT array is empty".into());
+    }
+    for i in 0..subfonts {
+        let sub = font
+            .subfont(i, &[])
+            .map_err(|e| format!("Font DICT {i}: {e}"))?;
+        if sub.subrs_offset() != 0 {
+            let local = table
+                .get(sub.subrs_offset() as usize..)
+                .and_then(|d| Index::new(d, false).ok())
+                .ok_or_else(|| format!("the local Subrs of Font DICT {i} lie outside the table"))?;
+            whole("local Subr", &local)?;
+        }
+    }
+    if subfonts > 1 {
+        let lost = (0..font.num_glyphs()).find(|&g| {
+            font.subfont_index(read_fonts::types::GlyphId::new(g))
+                .is_none_or(|i| i >= subfonts)
+        });
+        if let Some(g) = lost {
+            return Err(format!("glyph {g} has no Font DICT (FDSelect)"));
+        }
+    }
+    Ok(())
 }
 
 fn postscript_name(font: &FontRef) -> Option<String> {

@@ -483,60 +483,70 @@ fn headings_are_numbered_and_the_contents_give_their_pages() {
     );
 }
 
-/// An image inside running text is drawn at the height of the line, in the
-/// line, and prints no alternative text.
+/// An image inside running text wider than any line (mixed.md's 480 px
+/// `ruong.png`, "một hình nhỏ … nằm ngay trong dòng chữ") is set apart as a
+/// figure at most the measure wide, between the two parts of its paragraph,
+/// and the line prints no alternative text. Images that fit stay in their
+/// line: see tests/placement.rs.
 #[test]
-fn inline_images_are_set_at_the_line_height() {
+fn an_image_wider_than_the_line_is_set_apart_from_its_paragraph() {
     let (_, layout, setup) = layout_of(&mixed());
-    let inline: Vec<(usize, f32, f32, f32)> = layout
+    let (page, top, height) = layout
         .pages
         .iter()
         .enumerate()
-        .flat_map(|(p, page)| {
-            page.items.iter().filter_map(move |it| match &it.item {
-                Item::Image(img) if img.height < setup.leading => {
-                    Some((p, it.pos.y, img.width, img.height))
-                }
+        .find_map(|(p, page)| {
+            page.items.iter().find_map(|it| match &it.item {
+                Item::Image(img) => Some((p, it.pos.y, img.height)),
                 _ => None,
             })
         })
-        .collect();
-    assert_eq!(inline.len(), 1, "{inline:?}");
-    let (page, top, width, height) = inline[0];
-    // ruong.png is 480 × 300: the width follows the height.
-    assert!((width / height - 1.6).abs() < 0.01);
-    assert!(
-        height > setup.body_size && height <= setup.leading,
-        "{height} vs size {} and leading {}",
-        setup.body_size,
-        setup.leading
-    );
-    // It sits on a line of text: a run's baseline lies inside the image's height.
-    let on_line = layout.pages[page].items.iter().any(|it| {
-        matches!(&it.item, Item::Text(r) if r.text.contains("nhỏ"))
-            && it.pos.y > top
-            && it.pos.y < top + height
-    });
-    assert!(on_line, "the image stands in the line of `hình nhỏ`");
-    let text: String = layout.pages[page]
+        .expect("the first image is drawn");
+    let texts = |page: usize| -> Vec<(f32, &str)> {
+        layout.pages[page]
+            .items
+            .iter()
+            .filter_map(|it| match &it.item {
+                Item::Text(r) => Some((it.pos.y, r.text.as_str())),
+                _ => None,
+            })
+            .collect()
+    };
+    let img = layout.pages[page]
         .items
         .iter()
-        .filter_map(|it| match &it.item {
-            Item::Text(r) => Some(r.text.as_str()),
+        .find_map(|it| match &it.item {
+            Item::Image(i) => Some(i.width),
             _ => None,
         })
-        .collect();
-    let at = text.find("nhỏ").unwrap();
-    let near: String = text[at..].chars().take(20).collect();
+        .unwrap();
     assert!(
-        fold(&near).starts_with("nhỏ nằm ngay"),
-        "no alt text printed: `{near}`"
+        (img - setup.measure.min(360.0)).abs() < 0.5,
+        "{img} vs measure {}",
+        setup.measure
     );
-    eprintln!(
-        "inline image: {width:.1} × {height:.1} pt on page {}, leading {}",
-        page + 1,
-        setup.leading
+    // No text run has its baseline inside the image: it is not in a line.
+    assert!(
+        texts(page)
+            .iter()
+            .all(|(y, _)| *y <= top || *y >= top + height),
+        "{:?}",
+        texts(page)
     );
+    let all: String = (0..layout.pages.len())
+        .flat_map(|p| texts(p).into_iter().map(|(_, t)| t))
+        .collect();
+    assert!(fold(&all).contains("hình nhỏ"), "the text before it");
+    // Its alternative text is its caption, under it, not in the line.
+    let alone: Vec<f32> = (0..layout.pages.len())
+        .flat_map(|p| texts(p).into_iter().filter(|(_, t)| t.trim() == "ruộng"))
+        .map(|(y, _)| y)
+        .collect();
+    assert!(
+        matches!(alone.as_slice(), [y] if *y > top + height),
+        "the caption under the image, once: {alone:?}"
+    );
+    assert!(!fold(&all).contains("nhỏ ruộng"), "no alt text in the line");
 }
 
 /// The raw-HTML, alert and definition-list cases of issue 13: each input,

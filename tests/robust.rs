@@ -270,7 +270,7 @@ const CASES: &[Case] = &[
     Case {
         row: "fonts: a file that is not a font",
         code: 1,
-        says: &["bad.ttf", "is not a usable TrueType font"],
+        says: &["bad.ttf", "is not a usable font"],
         at: None,
         setup: |d| {
             font_dir(d, b"this is not a font");
@@ -280,7 +280,7 @@ const CASES: &[Case] = &[
     Case {
         row: "fonts: truncated font",
         code: 1,
-        says: &["bad.ttf", "is not a usable TrueType font"],
+        says: &["bad.ttf", "is not a usable font"],
         at: None,
         setup: |d| {
             let real = serif_regular();

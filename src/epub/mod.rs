@@ -192,7 +192,7 @@ pub fn write_epub(
         .into_iter()
         .map(|e| Resource {
             href: e.href,
-            media_type: "font/ttf".into(),
+            media_type: e.media_type.into(),
             data: e.data,
         })
         .collect();

@@ -1,12 +1,18 @@
 //! Embedded fonts: each face the book uses, cut down to the glyphs it draws.
 //!
 //! The `subsetter` crate (from typst) subsets the outlines (`glyf`/`loca`,
-//! composite glyphs included), `hmtx`/`hhea`, `maxp`, `name` and `post`, but
+//! composite glyphs included, or `CFF `, which it rewrites CID-keyed with
+//! glyph id = CID), `hmtx`/`hhea`, `maxp`, `name` and `post`, but
 //! it is made for PDF and leaves out `cmap` and `OS/2`, which a reading
 //! system needs. This module adds them back: a new `cmap` for the kept
 //! characters and the original `OS/2`, then rebuilds the table directory and
 //! checksums. Layout tables (`GSUB`/`GPOS`) are not kept: the text is NFC, so
 //! Vietnamese letters are drawn with their precomposed glyphs.
+//!
+//! A face with CFF outlines becomes an OpenType/CFF file (`OTTO`, `.otf`,
+//! media type `font/otf`), a TrueType face a `.ttf` (`font/ttf`): both are
+//! core media types of EPUB 3.3 (§ 3.2). A member of a collection
+//! (`.ttc`/`.otc`) is cut out of it as a standalone font.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,6 +28,8 @@ use super::usage::Usage;
 pub struct Embedded {
     /// Path inside the package, e.g. `fonts/SourceSerif4-Regular.ttf`.
     pub href: String,
+    /// Its media type: `font/ttf` or `font/otf`.
+    pub media_type: &'static str,
     /// The subset font.
     pub data: Vec<u8>,
     /// CSS family name.
@@ -30,8 +38,9 @@ pub struct Embedded {
     pub slots: Vec<(Role, Style)>,
 }
 
-/// Per font file: the slots it serves and the characters they draw.
-type Groups = BTreeMap<std::path::PathBuf, (Vec<(Role, Style)>, BTreeSet<char>)>;
+/// Per face (file and index in a collection): the slots it serves and the
+/// characters they draw.
+type Groups = BTreeMap<(std::path::PathBuf, u32), (Vec<(Role, Style)>, BTreeSet<char>)>;
 
 /// Subsets every face that some used slot draws with.
 pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic> {
@@ -41,17 +50,21 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
         let Some(chars) = usage.get(&(role, style)) else {
             continue;
         };
-        let g = groups.entry(face.path.clone()).or_default();
+        let g = groups.entry((face.path.clone(), face.index)).or_default();
         g.0.push((role, style));
         g.1.extend(chars.iter().copied());
     }
     let mut out: Vec<Embedded> = Vec::new();
-    for (path, (slots, chars)) in groups {
+    for ((path, index), (slots, chars)) in groups {
         let face = fonts.face(slots[0].0, slots[0].1);
-        let stem: String = path
+        let mut stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if face.data.starts_with(b"ttcf") {
+            stem = format!("{stem}-{index}");
+        }
+        let stem: String = stem
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -61,18 +74,24 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
                 }
             })
             .collect();
-        let mut href = format!("fonts/{stem}.ttf");
+        let (ext, media_type) = if face.cff {
+            ("otf", "font/otf")
+        } else {
+            ("ttf", "font/ttf")
+        };
+        let mut href = format!("fonts/{stem}.{ext}");
         let mut n = 1;
         while out.iter().any(|e| e.href == href) {
             n += 1;
-            href = format!("fonts/{stem}-{n}.ttf");
+            href = format!("fonts/{stem}-{n}.{ext}");
         }
-        let data = subset_face(&face.data, &chars).map_err(|why| {
+        let data = subset_face(&face.data, index, &chars).map_err(|why| {
             Diagnostic::error(format!("cannot subset font `{}`: {why}", path.display()))
-                .help("use another TrueType font for this role in fonts.toml")
+                .help("use another TrueType or OpenType/CFF font for this role in fonts.toml")
         })?;
         out.push(Embedded {
             href,
+            media_type,
             data,
             family: face.family.clone(),
             slots,
@@ -81,9 +100,11 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
     Ok(out)
 }
 
-/// A standalone TrueType font holding the glyphs of `chars` (those it covers).
-pub fn subset_face(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
-    let font = FontRef::new(data).map_err(|e| e.to_string())?;
+/// A standalone font holding the glyphs of `chars` (those it covers) from
+/// face `index` of `data` (0 unless `data` is a collection): TrueType for a
+/// face with `glyf` outlines, OpenType/CFF (`OTTO`) for one with `CFF `.
+pub fn subset_face(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
+    let font = FontRef::from_index(data, index).map_err(|e| e.to_string())?;
     let cmap = font.cmap().map_err(|e| e.to_string())?;
     let mut remapper = GlyphRemapper::new();
     let mut mapping: Vec<(u32, u16)> = Vec::new();
@@ -97,14 +118,15 @@ pub fn subset_face(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, Strin
             mapping.push((u32::from(c), remapper.remap(g)));
         }
     }
-    let sub = subsetter::subset(data, 0, &remapper).map_err(|e| e.to_string())?;
+    let sub = subsetter::subset(data, index, &remapper).map_err(|e| e.to_string())?;
+    let cff = sub.starts_with(b"OTTO");
     let mut tables = read_tables(&sub).ok_or("the subset font is malformed")?;
     tables.retain(|(tag, _)| tag != b"cmap" && tag != b"OS/2");
     tables.push((*b"cmap", build_cmap(&mapping)));
     if let Some(os2) = font.table_data(read_fonts::types::Tag::new(b"OS/2")) {
         tables.push((*b"OS/2", os2.as_bytes().to_vec()));
     }
-    Ok(write_font(tables))
+    Ok(write_font(tables, cff))
 }
 
 /// The tables of a font file.
@@ -129,14 +151,19 @@ fn checksum(data: &[u8]) -> u32 {
     })
 }
 
-/// Writes a TrueType file from its tables (sorted by tag, checksummed).
-fn write_font(mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
+/// Writes a font file from its tables (sorted by tag, checksummed): an
+/// OpenType/CFF file (`OTTO`) when `cff`, else TrueType (`0x00010000`).
+fn write_font(mut tables: Vec<([u8; 4], Vec<u8>)>, cff: bool) -> Vec<u8> {
     tables.sort_by_key(|t| t.0);
     let n = tables.len() as u16;
     let selector = 15 - n.leading_zeros() as u16; // floor(log2(n))
     let range = (1u16 << selector) * 16;
     let mut out = Vec::new();
-    out.extend(0x0001_0000u32.to_be_bytes());
+    if cff {
+        out.extend(*b"OTTO");
+    } else {
+        out.extend(0x0001_0000u32.to_be_bytes());
+    }
     for v in [n, range, selector, n * 16 - range] {
         out.extend(v.to_be_bytes());
     }

@@ -69,9 +69,6 @@ impl<'c, 'a> Writer<'c, 'a> {
                 self.container(content, &format!("h{level}"), &attrs, block.span, None)?;
             }
             BlockKind::Paragraph(content) => {
-                if let Some(figure) = lone_image(content) {
-                    return self.figure(figure, None);
-                }
                 let tag = if tight { "" } else { "p" };
                 self.container(content, tag, "", block.span, prefix)?;
             }
@@ -147,7 +144,7 @@ impl<'c, 'a> Writer<'c, 'a> {
                 self.depth -= 1;
                 self.out.push_str("</details>\n");
             }
-            BlockKind::Figure { image, caption } => self.figure(image, Some(caption))?,
+            BlockKind::Figure { image, caption } => self.figure(image, caption)?,
             BlockKind::DefinitionList(defs) => self.definitions(defs, block.span)?,
             BlockKind::Callout { kind, blocks } => {
                 let label = Words::for_lang(&self.cx.doc.meta.lang).callouts[kind.index()];
@@ -255,16 +252,15 @@ impl<'c, 'a> Writer<'c, 'a> {
         Ok(())
     }
 
-    /// An image standing alone in its paragraph, or a raw HTML `<figure>`
-    /// (with its `caption`): a figure with a caption. Without a caption of
-    /// its own, the caption is the image's title, else its alternative text.
-    fn figure(&mut self, inl: &Inline, caption: Option<&[Inline]>) -> Res {
+    /// A figure ([`BlockKind::Figure`]: a raw HTML `<figure>`, or an image
+    /// the resolver set apart, see [`crate::resolve::place`]) with its caption.
+    fn figure(&mut self, inl: &Inline, caption: &[Inline]) -> Res {
         let InlineKind::Image {
             src,
-            title,
             alt,
             width,
             height,
+            ..
         } = &inl.kind
         else {
             return Ok(());
@@ -279,19 +275,9 @@ impl<'c, 'a> Writer<'c, 'a> {
             xml::attr(alt_text.trim()),
             size_attrs(*width, *height)
         ));
-        if let Some(caption) = caption {
-            if !caption.is_empty() {
-                self.out.push_str("<figcaption>");
-                self.inlines(caption)?;
-                self.out.push_str("</figcaption>");
-            }
-        } else if !title.trim().is_empty() {
+        if !caption.is_empty() {
             self.out.push_str("<figcaption>");
-            xml::push_text(&mut self.out, title.trim());
-            self.out.push_str("</figcaption>");
-        } else if !alt_text.trim().is_empty() {
-            self.out.push_str("<figcaption>");
-            self.inlines(alt)?;
+            self.inlines(caption)?;
             self.out.push_str("</figcaption>");
         }
         self.out.push_str("</figure>\n");
@@ -494,10 +480,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             xml::attr(&back)
         );
         match blocks.split_first() {
-            Some((first, rest))
-                if matches!(first.kind, BlockKind::Paragraph(_))
-                    && lone_image_block(first).is_none() =>
-            {
+            Some((first, rest)) if matches!(first.kind, BlockKind::Paragraph(_)) => {
                 self.block(first, false, Some(&prefix))?;
                 self.blocks(rest, false)?;
             }
@@ -530,26 +513,5 @@ fn align_attr(align: Option<&Align>) -> String {
         Some(Align::Center) => " style=\"text-align: center\"".into(),
         Some(Align::Right) => " style=\"text-align: right\"".into(),
         _ => String::new(),
-    }
-}
-
-/// The image of a paragraph that holds only an image (and white space).
-fn lone_image(content: &[Inline]) -> Option<&Inline> {
-    let mut image = None;
-    for inl in content {
-        match &inl.kind {
-            InlineKind::Image { .. } if image.is_none() => image = Some(inl),
-            InlineKind::Text(t) if t.trim().is_empty() => {}
-            InlineKind::SoftBreak => {}
-            _ => return None,
-        }
-    }
-    image
-}
-
-fn lone_image_block(block: &Block) -> Option<&Inline> {
-    match &block.kind {
-        BlockKind::Paragraph(c) => lone_image(c),
-        _ => None,
     }
 }

@@ -1,6 +1,9 @@
 //! Fonts: what the document needs to know about each face it draws with
 //! before printpdf embeds it (printpdf subsets the face and writes the
-//! Type0 / CIDFontType2 dictionaries, `/W` and the ToUnicode CMap).
+//! Type0 / CIDFontType2 or, for CFF outlines, CIDFontType0 dictionaries,
+//! `/W` and the ToUnicode CMap). For a CID-keyed CFF face the codes printpdf
+//! gives glyphs are the CIDs of the subset's charset, not glyph ids: they
+//! are read back from the glyph inventory like any other code.
 
 use super::PdfError;
 use crate::frame::FontFace;

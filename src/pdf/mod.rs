@@ -1,8 +1,13 @@
 //! PDF output: turns a [`Layout`] into a compact, deterministic PDF 1.7.
 //!
 //! printpdf builds the document: fonts (`ParsedFont`s that printpdf subsets
-//! and embeds as Type0 / CIDFontType2, Identity-H, with `/W` and a
-//! ToUnicode CMap), image XObjects, the pages and their link annotations.
+//! and embeds as Type0 fonts, Identity-H, with `/W` and a ToUnicode CMap:
+//! a TrueType face as CIDFontType2 with `/FontFile2`, a CFF face as
+//! CIDFontType0 with `/FontFile3` — the bare CID-keyed CFF table as
+//! `/CIDFontType0C`, a name-keyed one inside its OpenType file as
+//! `/OpenType`, ISO 32000-1 § 9.7.4, 9.9 — and only the member used of a
+//! `.ttc`/`.otc` collection), image XObjects, the pages and their link
+//! annotations.
 //! The pages' content streams are ours, written straight as bytes (module
 //! `content`) instead of as printpdf operations, which cost an allocation
 //! per glyph twice over (printpdf's `Op`s, then lopdf's content objects) and

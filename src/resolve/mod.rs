@@ -2,6 +2,8 @@
 //! need, made once.
 //!
 //! Steps, in order:
+//! 0. placement: images alone on their line, or wider than any line, are
+//!    split out of their paragraphs as figures ([`place`]);
 //! 1. chapters: the body split at `#` headings when there are two or more;
 //! 2. ids: every heading, raw-HTML anchor, note and note reference gets one
 //!    id, unique across the book ([`ids::Registry`]); headings are also
@@ -15,8 +17,9 @@
 //!    link is unwrapped (HTML forbids nesting them);
 //! 5. the heading tree: document order, depth with skipped levels mapped,
 //!    which headings the contents list;
-//! 6. the language-dependent words ([`Words`]);
-//! 7. every local image read once ([`assets`]).
+//! 6. the language-dependent words ([`Words`]).
+//!
+//! Every local image is read once, before placement ([`assets`]).
 //!
 //! The writers (EPUB, typesetter) and the coverage check read the [`Book`]
 //! and decide none of this again. [`Book::dump`] prints it as text for the
@@ -25,6 +28,7 @@
 pub mod assets;
 pub mod ids;
 mod links;
+pub mod place;
 pub mod url;
 
 use std::collections::HashMap;
@@ -153,6 +157,11 @@ pub fn resolve_with(
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "Untitled".into());
+
+    // 0. Images read once ([`assets`]), then placement: which images are
+    //    figures (block indices change here).
+    let assets = assets::read_all(&doc, asset_options, diags);
+    place::place_images(&mut doc, &assets);
 
     // 1. Chapters.
     let starts: Vec<usize> = doc
@@ -317,8 +326,6 @@ pub fn resolve_with(
             }
         })
     });
-    // 7. Images.
-    let assets = assets::read_all(&doc, asset_options, diags);
     Book {
         doc,
         assets,

@@ -489,17 +489,6 @@ impl Builder<'_, '_, '_> {
         let half = s.leading * 0.5;
         match &block.kind {
             BlockKind::Paragraph(content) => {
-                if let [
-                    image @ Inline {
-                        kind: InlineKind::Image { .. },
-                        ..
-                    },
-                ] = content.as_slice()
-                    && marker.is_none()
-                    && self.figure(image, None, ctx)
-                {
-                    return false;
-                }
                 let base = self.style(Role::Body, Style::REGULAR, ctx.size);
                 let pieces = self.pieces(content, &base);
                 let indent = if prev_para && self.align.is_none() {
@@ -660,12 +649,19 @@ impl Builder<'_, '_, '_> {
                 false
             }
             BlockKind::Figure { image, caption } => {
-                if marker.is_none() && self.figure(image, Some(caption), ctx) {
+                let mut marker = marker;
+                if self.figure(image, caption, ctx, &mut marker) {
                     return false;
                 }
-                // An image the PDF cannot draw: its text, and the caption.
+                // An image the PDF cannot draw: its text, and the caption
+                // unless it is that same alternative text (see
+                // `crate::resolve::place`).
                 let mut content = vec![image.clone()];
-                if !caption.is_empty() {
+                let alt = match &image.kind {
+                    InlineKind::Image { alt, .. } => plain_text(alt),
+                    _ => String::new(),
+                };
+                if !caption.is_empty() && plain_text(caption).trim() != alt.trim() {
                     content.push(Inline {
                         kind: InlineKind::HardBreak,
                         span: image.span,

@@ -84,6 +84,40 @@ pub struct InlineObject {
     pub items: Vec<Positioned>,
 }
 
+impl InlineObject {
+    /// Scales the object down, in proportion, to at most `max` wide (an
+    /// inline image wider than the measure it is set in).
+    fn fit(&mut self, max: f32) {
+        if self.width <= max || max <= 0.0 {
+            return;
+        }
+        let f = max / self.width;
+        self.width = max;
+        self.ascent *= f;
+        self.descent *= f;
+        for it in &mut self.items {
+            it.pos.x *= f;
+            it.pos.y *= f;
+            match &mut it.item {
+                Item::Image(img) => {
+                    img.width *= f;
+                    img.height *= f;
+                }
+                Item::Link(area) => {
+                    area.width *= f;
+                    area.height *= f;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The most an inline object adds to the minimum width of its text, in
+/// points: 24 pt, the size of an icon (32 CSS px, see
+/// [`crate::resolve::place::ICON_MAX_PX`]).
+const OBJECT_MIN_WIDTH: f32 = 24.0;
+
 /// The character that stands for an inline object in a paragraph's text.
 const OBJECT: char = '\u{FFFC}';
 
@@ -278,9 +312,12 @@ impl<'a> InlineEngine<'a> {
         indent: f32,
         align: Align,
     ) -> Vec<LineBox> {
-        let para = self.collect(pieces);
+        let mut para = self.collect(pieces);
         if para.text.is_empty() && para.anchors.is_empty() {
             return Vec::new();
+        }
+        for (_, obj) in &mut para.objects {
+            obj.fit(width - indent);
         }
         let mut frags = Vec::new();
         let ItemList { items, slots } = self.items(&para, &mut frags, width, indent, align);
@@ -320,6 +357,11 @@ impl<'a> InlineEngine<'a> {
     /// the text breaks only where it is forced to) and `min` the widest
     /// stretch between interword spaces and forced breaks (the longest
     /// word, with its note markers, inline code and images, unhyphenated).
+    /// An image counts toward `min` for at most [`OBJECT_MIN_WIDTH`]: a
+    /// wider one is scaled down to its measure ([`InlineObject::fit`]), as
+    /// CSS sizes an image with `max-width: 100%` (CSS Sizing 3 § 5.2.2,
+    /// compressible replaced elements), so a screenshot in a table cell
+    /// does not starve the other columns.
     pub fn natural_widths(&mut self, pieces: &[Piece]) -> (f32, f32) {
         let para = self.collect(pieces);
         let mut frags = Vec::new();
@@ -329,6 +371,10 @@ impl<'a> InlineEngine<'a> {
         let (mut line, mut word, mut max, mut min) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         for (k, (item, slot)) in list.items.iter().zip(&list.slots).enumerate() {
             match *item {
+                Lb::Box { width } if matches!(slot, Slot::Object(_)) => {
+                    line += width;
+                    word += width.min(OBJECT_MIN_WIDTH);
+                }
                 Lb::Box { width } => {
                     line += width;
                     word += width;
@@ -360,7 +406,16 @@ impl<'a> InlineEngine<'a> {
         if full.len() < 2 {
             return full;
         }
-        let (mut lo, mut hi) = (width * 0.4, width);
+        // No narrower than its widest inline image, which would shrink.
+        let widest = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Object(o, _) => Some(o.width),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max)
+            .min(width);
+        let (mut lo, mut hi) = ((width * 0.4).max(widest), width);
         let mut best = full;
         for _ in 0..8 {
             let mid = (lo + hi) / 2.0;
@@ -687,6 +742,11 @@ impl<'a> InlineEngine<'a> {
         let end = lb.end.min(items.len());
         let spacing = LineSpacing::plan(ctx, lb.start..end, ratio);
         let mut spaces_seen = 0;
+        // Set after an inline object: the text that follows starts a new
+        // run at its own x (a run's glyphs advance by their own widths
+        // only, so continuing the run before the object would draw the
+        // next word over it).
+        let after_object = std::cell::Cell::new(false);
         let mut push_glyphs = |this: &mut Self,
                                x: &mut f32,
                                si: usize,
@@ -699,7 +759,8 @@ impl<'a> InlineEngine<'a> {
             let scale = this.scale(face, st.size);
             let font = this.font_ids[face];
             let start_x = *x;
-            let run_fits = matches!(runs.last(), Some((Positioned { item: Item::Text(r), .. }, s))
+            let run_fits = !after_object.replace(false)
+                && matches!(runs.last(), Some((Positioned { item: Item::Text(r), .. }, s))
                 if r.font == font && para.styles[*s].size == st.size && para.styles[*s].color == st.color
                     && para.styles[*s].rise == st.rise);
             if !run_fits {
@@ -773,6 +834,7 @@ impl<'a> InlineEngine<'a> {
                         objects.push(it);
                     }
                     x += w;
+                    after_object.set(true);
                 }
                 (Lb::Box { width: w }, _) => {
                     if let Slot::Anchor(i) = slots[k] {

@@ -82,7 +82,7 @@ pub fn typeset_with(
             FontFace {
                 name: face.postscript_name.clone(),
                 data: face.data.clone(),
-                index: 0,
+                index: face.index,
             }
         })
         .collect();

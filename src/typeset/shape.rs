@@ -86,7 +86,7 @@ impl Shaper {
             return i;
         }
         let data: Arc<dyn AsRef<[u8]> + Send + Sync> = face.data.clone();
-        let font = Font::new(data, 0).expect("face validated when loaded");
+        let font = Font::new(data, face.index).expect("face validated when loaded");
         let plan = ShapePlan::new(
             &font,
             Direction::LeftToRight,

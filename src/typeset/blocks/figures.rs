@@ -1,4 +1,4 @@
-//! Figures: an image alone in its paragraph, with its caption.
+//! Images: figures with their captions, and images inside lines.
 
 use super::*;
 
@@ -20,16 +20,30 @@ impl Builder<'_, '_, '_> {
         Some((data, format, asset.size))
     }
 
-    /// An image inside running text: scaled to the height of the text's
-    /// line (from the font's ascender to its descender), standing on the
-    /// descender like a capital with a descent.
-    pub(super) fn inline_image(&mut self, src: &str, style: &TextStyle) -> Option<Piece> {
+    /// An image inside running text, at its natural size
+    /// ([`crate::resolve::place::css_size`], 1 CSS px = 0.75 pt) and never
+    /// taller than 60 % of the page's text block: a box as wide as the
+    /// image, standing on the baseline (as CSS sets an `<img>`), that the
+    /// line breaker treats as a word. A line holding an image taller than
+    /// its text grows to hold it, as in a browser, so the image overprints
+    /// no other line; one wider than the measure is scaled down to it when
+    /// the paragraph is laid out ([`InlineObject::fit`]).
+    pub(super) fn inline_image(&mut self, image: &Inline, style: &TextStyle) -> Option<Piece> {
+        let InlineKind::Image {
+            src, width, height, ..
+        } = &image.kind
+        else {
+            return None;
+        };
         let (data, format, (pw, ph)) = self.load_image(src)?;
-        let (ascent, descent) = self.engine.extents(style);
-        let height = ascent + descent;
-        let width = height * pw as f32 / ph as f32;
+        let (mut width, mut height) = pt_size(*width, *height, (pw, ph));
+        let max_h = self.setup.body_height * 0.6;
+        if height > max_h {
+            width *= max_h / height;
+            height = max_h;
+        }
         let mut items = vec![Positioned {
-            pos: Point { x: 0.0, y: -ascent },
+            pos: Point { x: 0.0, y: -height },
             item: Item::Image(Image {
                 data,
                 format,
@@ -40,7 +54,7 @@ impl Builder<'_, '_, '_> {
         }];
         if let Some(target) = &style.link {
             items.push(Positioned {
-                pos: Point { x: 0.0, y: -ascent },
+                pos: Point { x: 0.0, y: -height },
                 item: Item::Link(crate::frame::LinkArea {
                     width,
                     height,
@@ -51,28 +65,29 @@ impl Builder<'_, '_, '_> {
         Some(Piece::Object(
             InlineObject {
                 width,
-                ascent,
-                descent,
+                ascent: height,
+                descent: 0.0,
                 items,
             },
             style.clone(),
         ))
     }
 
-    /// A paragraph holding one local image (an [`InlineKind::Image`]): the
-    /// image scaled to the measure (never beyond its natural size: the
-    /// `width`/`height` raw HTML gives, in CSS px of 0.75 pt (CSS Values 4,
-    /// § 6.2), else its pixels at 150 dpi) and its caption, kept together.
-    /// Returns false when the image cannot be read. `caption` is the caption
-    /// of a raw HTML `<figure>`; without it the caption is the title, else
-    /// the alternative text.
-    pub(super) fn figure(&mut self, image: &Inline, caption: Option<&[Inline]>, ctx: &Ctx) -> bool {
+    /// A figure ([`BlockKind::Figure`], decided by
+    /// [`crate::resolve::place`]): the image at its natural size
+    /// ([`pt_size`]), scaled down to the measure and to 60 % of the text
+    /// block's height, centred, with its caption below, kept together. A
+    /// list `marker` goes on a line of its own above. Returns false (the
+    /// marker untouched) when the image cannot be read.
+    pub(super) fn figure(
+        &mut self,
+        image: &Inline,
+        caption: &[Inline],
+        ctx: &Ctx,
+        marker: &mut Option<Vec<Positioned>>,
+    ) -> bool {
         let InlineKind::Image {
-            src,
-            title,
-            alt,
-            width,
-            height,
+            src, width, height, ..
         } = &image.kind
         else {
             return false;
@@ -80,14 +95,11 @@ impl Builder<'_, '_, '_> {
         let Some((data, format, (pw, ph))) = self.load_image(src) else {
             return false;
         };
+        if let Some(m) = marker.take() {
+            self.marker_line(m, ctx);
+        }
         let s = self.setup;
-        let natural_w = match (width, height) {
-            (Some(w), _) => *w as f32 * 0.75,
-            (None, Some(h)) => *h as f32 * 0.75 * pw as f32 / ph as f32,
-            // A drawing's size is in CSS px (0.75 pt).
-            (None, None) if format == ImageFormat::Pdf => pw as f32 * 0.75,
-            (None, None) => pw as f32 * 72.0 / 150.0,
-        };
+        let (natural_w, natural_h) = pt_size(*width, *height, (pw, ph));
         // In two columns, an image wider than a column spans both.
         let wide = if natural_w > ctx.width {
             self.spanning(ctx)
@@ -97,12 +109,7 @@ impl Builder<'_, '_, '_> {
         let ctx = wide.as_ref().unwrap_or(ctx);
         let before = self.flow.len();
         let mut w = natural_w.min(ctx.width);
-        // Both `width` and `height` given: the author's proportions, as a
-        // browser draws them.
-        let mut h = match (width, height) {
-            (Some(_), Some(hp)) => *hp as f32 * 0.75 * w / natural_w,
-            _ => w * ph as f32 / pw as f32,
-        };
+        let mut h = natural_h * w / natural_w;
         let max_h = s.body_height * 0.6;
         if h > max_h {
             w *= max_h / h;
@@ -130,8 +137,6 @@ impl Builder<'_, '_, '_> {
                 h + s.leading * 0.25,
             )
         }));
-        // As in the EPUB: the title is the caption, else the alternative text
-        // (which, with a title, describes the image for screen readers only).
         let st = self.style(
             Role::Body,
             Style {
@@ -140,18 +145,7 @@ impl Builder<'_, '_, '_> {
             },
             ctx.size * 0.9,
         );
-        let pieces = match caption {
-            Some([]) => Vec::new(),
-            Some(c) => self.pieces(c, &st),
-            None => {
-                let text = if title.trim().is_empty() {
-                    plain_text(alt).trim().to_string()
-                } else {
-                    title.trim().to_string()
-                };
-                vec![Piece::Text(text, st)]
-            }
-        };
+        let pieces = self.pieces(caption, &st);
         let lines = if pieces.is_empty() {
             Vec::new()
         } else {
@@ -172,4 +166,12 @@ impl Builder<'_, '_, '_> {
         self.space(s.leading * 0.5);
         true
     }
+}
+
+/// The natural size of an image in points: its CSS size
+/// ([`crate::resolve::place::css_size`]: `width`/`height`, else its pixels
+/// at 96 px/in) at 0.75 pt per CSS px (CSS Values 4 § 6.2).
+fn pt_size(width: Option<u32>, height: Option<u32>, pixels: (u32, u32)) -> (f32, f32) {
+    let (w, h) = crate::resolve::place::css_size(width, height, pixels);
+    (w * 0.75, h * 0.75)
 }

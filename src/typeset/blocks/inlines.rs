@@ -71,8 +71,8 @@ impl Builder<'_, '_, '_> {
                     self.pieces_into(c, &s2, out);
                 }
                 InlineKind::Anchor(id) => out.push(Piece::Anchor(id.clone())),
-                InlineKind::Image { src, alt, .. } => {
-                    if let Some(piece) = self.inline_image(src, &cur) {
+                InlineKind::Image { alt, .. } => {
+                    if let Some(piece) = self.inline_image(inl, &cur) {
                         out.push(piece);
                         continue;
                     }

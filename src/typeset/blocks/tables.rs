@@ -76,13 +76,49 @@ impl Builder<'_, '_, '_> {
                 x += w + 2.0 * pad;
             }
             let n_lines = cells.iter().map(|c| c.1.len()).max().unwrap_or(1).max(1);
-            let height = n_lines as f32 * line_h + pad;
+            // A line holding an inline image is as tall as the image, as in
+            // a paragraph. A row that fits on a page stacks each cell's own
+            // lines; a taller one is cut into bands, line k of every cell
+            // in band k, as tall as the tallest of them (`tops[k]`).
+            let line_height = |l: &LineBox| line_h.max(l.ascent + l.descent);
+            let mut heights = vec![line_h; n_lines];
+            for (_, lines) in &cells {
+                for (k, line) in lines.iter().enumerate() {
+                    heights[k] = heights[k].max(line_height(line));
+                }
+            }
+            let tops: Vec<f32> = heights
+                .iter()
+                .scan(pad * 0.5, |y, h| {
+                    let top = *y;
+                    *y += h;
+                    Some(top)
+                })
+                .collect();
+            let own = cells
+                .iter()
+                .map(|(_, lines)| lines.iter().map(line_height).sum::<f32>())
+                .fold(line_h, f32::max)
+                + pad;
+            let header_h = header_row.as_ref().map_or(0.0, |h| h.height);
+            let per_cell = is_head || own <= s.body_height - header_h;
+            let height = if per_cell {
+                own
+            } else {
+                heights.iter().sum::<f32>() + pad
+            };
             // Items of each cell line, tagged with the line's index.
             let mut items: Vec<(usize, Positioned)> = Vec::new();
             for (cx, lines) in cells {
+                let mut y = pad * 0.5;
                 for (k, line) in lines.into_iter().enumerate() {
-                    let baseline =
-                        pad * 0.5 + k as f32 * line_h + (line_h + line.ascent - line.descent) / 2.0;
+                    let (top, h) = if per_cell {
+                        (y, line_height(&line))
+                    } else {
+                        (tops[k], heights[k])
+                    };
+                    y += h;
+                    let baseline = top + (h + line.ascent - line.descent) / 2.0;
                     for mut it in line.items {
                         it.pos.x += cx;
                         it.pos.y += baseline;
@@ -111,19 +147,14 @@ impl Builder<'_, '_, '_> {
             // repeated header: then each of its lines becomes a slot of its
             // own, so the row fills the page it starts on and continues on
             // the next, under the header again.
-            let header_h = header_row.as_ref().map_or(0.0, |h| h.height);
-            let bands: Vec<(f32, f32)> = if !is_head && height > s.body_height - header_h {
+            let bands: Vec<(f32, f32)> = if !per_cell {
                 (0..n_lines)
                     .map(|k| {
-                        let top = if k == 0 {
-                            0.0
-                        } else {
-                            pad * 0.5 + k as f32 * line_h
-                        };
+                        let top = if k == 0 { 0.0 } else { tops[k] };
                         let bottom = if k + 1 == n_lines {
                             height
                         } else {
-                            pad * 0.5 + (k + 1) as f32 * line_h
+                            tops[k + 1]
                         };
                         (top, bottom)
                     })
