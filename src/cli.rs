@@ -47,6 +47,10 @@ pub struct InputArgs {
     /// Print only errors and warnings.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// List every place of a repeated warning (by default: the count and the first five).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// `trang build`.

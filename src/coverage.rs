@@ -156,10 +156,13 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
             } => blocks.extend(children.iter().rev().map(|b| (b, ctx))),
             BlockKind::Callout {
                 kind,
+                title,
                 blocks: children,
             } => {
                 // The label line is set bold in the body face.
-                let label = crate::words::Words::for_lang(&doc.meta.lang).callouts[kind.index()];
+                let label = title.as_deref().unwrap_or(
+                    crate::words::Words::for_lang(&doc.meta.lang).callouts[kind.index()],
+                );
                 check_text(label, block.span, bold(ctx));
                 blocks.extend(children.iter().rev().map(|b| (b, ctx)));
             }

@@ -1,5 +1,13 @@
 //! Diagnostics: errors and warnings with a place (`file:line:col`) and a hint,
 //! printed in the rustc/Typst style by one function, [`Diagnostic::render`].
+//!
+//! A problem that can occur many times in one document (a link to another
+//! page, a template tag, an unknown raw HTML element…) is pushed once per
+//! occurrence with [`Diagnostic::repeats`]: [`Diagnostics::push`] folds every
+//! diagnostic of the same kind into the first one, so the user reads one
+//! block with the count and the first [`SHOWN`] places, and `--verbose`
+//! ([`Diagnostic::render_verbose`]) lists every place. No call site has to
+//! group its own warnings.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -116,6 +124,24 @@ pub struct Diagnostic {
     pub file: Option<PathBuf>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Set when the problem may repeat: every occurrence of its kind.
+    pub repeat: Option<Box<Repeat>>,
+}
+
+/// How many places a grouped diagnostic prints without `--verbose`.
+pub const SHOWN: usize = 5;
+
+/// The occurrences of a diagnostic that may repeat, folded into one by
+/// [`Diagnostics::push`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repeat {
+    /// What makes two diagnostics the same kind (with the severity).
+    pub kind: &'static str,
+    /// The message once it happened more than once, after the count:
+    /// `link targets are not part of the book; only their text is kept`.
+    pub plural: String,
+    /// Each occurrence: what (e.g. `` `README.md` ``) and where.
+    pub occurrences: Vec<(String, Option<Location>)>,
 }
 
 impl Diagnostic {
@@ -127,6 +153,7 @@ impl Diagnostic {
             locations: Vec::new(),
             file: None,
             help: None,
+            repeat: None,
         }
     }
 
@@ -162,6 +189,29 @@ impl Diagnostic {
         self
     }
 
+    /// Marks the diagnostic as one occurrence of `kind`: pushed again with
+    /// the same kind, it is counted in the first one, whose message becomes
+    /// `N {plural}`, followed by the places (each named by `what`). Call it
+    /// after [`Diagnostic::at`], which gives the occurrence its place.
+    pub fn repeats(
+        mut self,
+        kind: &'static str,
+        plural: impl Into<String>,
+        what: impl Into<String>,
+    ) -> Self {
+        self.repeat = Some(Box::new(Repeat {
+            kind,
+            plural: plural.into(),
+            occurrences: vec![(what.into(), self.locations.first().cloned())],
+        }));
+        self
+    }
+
+    /// How many times the problem occurred (1 unless it [`Diagnostic::repeats`]).
+    pub fn count(&self) -> usize {
+        self.repeat.as_ref().map_or(1, |r| r.occurrences.len())
+    }
+
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -177,13 +227,29 @@ impl Diagnostic {
     ///   |       ^
     ///   = help: write dates as YYYY-MM-DD
     /// ```
+    ///
+    /// A diagnostic that occurred several times prints its count, its first
+    /// place with the source line, then the first [`SHOWN`] places.
     pub fn render(&self) -> String {
+        self.render_with(false)
+    }
+
+    /// [`Diagnostic::render`] listing every place of a repeated problem.
+    pub fn render_verbose(&self) -> String {
+        self.render_with(true)
+    }
+
+    fn render_with(&self, verbose: bool) -> String {
         let mut out = String::new();
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        out.push_str(&format!("{label}: {}\n", self.message));
+        let repeated = self.repeat.as_ref().filter(|r| r.occurrences.len() > 1);
+        match repeated {
+            Some(r) => out.push_str(&format!("{label}: {} {}\n", r.occurrences.len(), r.plural)),
+            None => out.push_str(&format!("{label}: {}\n", self.message)),
+        }
         if let Some(file) = &self.file
             && self.locations.is_empty()
         {
@@ -209,6 +275,29 @@ impl Diagnostic {
                 out.push_str(&format!("{pad} | {caret_pad}^\n"));
             }
         }
+        if let Some(r) = repeated {
+            let first_path = self.locations.first().map(|l| &l.path);
+            let place = |(what, at): &(String, Option<Location>)| match at {
+                Some(l) if Some(&l.path) == first_path => format!("{what} ({}:{})", l.line, l.col),
+                Some(l) => format!("{what} ({l})"),
+                None => what.clone(),
+            };
+            let n = r.occurrences.len();
+            if verbose {
+                out.push_str(&format!("{pad} = all {n} places:\n"));
+                for o in &r.occurrences {
+                    out.push_str(&format!("{pad}     {}\n", place(o)));
+                }
+            } else {
+                let shown: Vec<String> = r.occurrences.iter().take(SHOWN).map(place).collect();
+                let more = if n > SHOWN {
+                    format!(" and {} more (`--verbose` lists them all)", n - SHOWN)
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!("{pad} = at: {}{more}\n", shown.join(", ")));
+            }
+        }
         if let Some(help) = &self.help {
             out.push_str(&format!("{pad} = help: {help}\n"));
         }
@@ -230,8 +319,20 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    /// Records a diagnostic.
-    pub fn push(&mut self, d: Diagnostic) {
+    /// Records a diagnostic. One that [`Diagnostic::repeats`] a kind
+    /// already recorded (same kind, same severity) is folded into it.
+    pub fn push(&mut self, mut d: Diagnostic) {
+        if let Some(new) = &mut d.repeat
+            && let Some(r) = self
+                .items
+                .iter_mut()
+                .filter(|e| e.severity == d.severity)
+                .filter_map(|e| e.repeat.as_mut())
+                .find(|r| r.kind == new.kind)
+        {
+            r.occurrences.append(&mut new.occurrences);
+            return;
+        }
         self.items.push(d);
     }
 
@@ -240,9 +341,11 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    /// Moves all diagnostics of `other` here.
+    /// Moves all diagnostics of `other` here (repeated kinds folded).
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            self.push(d);
+        }
     }
 }
 
@@ -263,5 +366,51 @@ mod tests {
         assert!(text.contains("--> a.md:2:10"), "{text}");
         assert!(text.contains("2 | thế giới 中"), "{text}");
         assert!(text.contains("= help: fix"), "{text}");
+    }
+
+    #[test]
+    fn repeated_problems_are_one_block() {
+        let text: String = (1..=8).map(|i| format!("[x](p{i}.md)\n")).collect();
+        let src = SourceFile::new("a.md", text.as_str());
+        let mut diags = Diagnostics::default();
+        for i in 0..8 {
+            diags.push(
+                Diagnostic::warning(format!("link target `p{}.md` is elsewhere", i + 1))
+                    .at(&src, Span::new(i * 11, i * 11))
+                    .repeats(
+                        "elsewhere",
+                        "link targets are elsewhere",
+                        format!("`p{}.md`", i + 1),
+                    )
+                    .help("fix"),
+            );
+        }
+        diags.push(Diagnostic::warning("other").at(&src, Span::new(0, 0)));
+        assert_eq!(diags.items.len(), 2);
+        assert_eq!(diags.items[0].count(), 8);
+        let short = diags.items[0].render();
+        assert!(
+            short.starts_with("warning: 8 link targets are elsewhere\n"),
+            "{short}"
+        );
+        assert!(short.contains("--> a.md:1:1"), "{short}");
+        assert!(short.contains("`p5.md` (5:1) and 3 more"), "{short}");
+        assert!(!short.contains("p6.md"), "{short}");
+        assert_eq!(short.lines().count(), 7, "{short}");
+        let all = diags.items[0].render_verbose();
+        assert!(all.contains("`p8.md` (8:1)"), "{all}");
+        // One occurrence reads as a plain diagnostic.
+        let mut one = Diagnostics::default();
+        one.push(
+            Diagnostic::warning("link target `p1.md` is elsewhere")
+                .at(&src, Span::new(0, 0))
+                .repeats("elsewhere", "link targets are elsewhere", "`p1.md`"),
+        );
+        assert!(
+            one.items[0]
+                .render()
+                .starts_with("warning: link target `p1.md`")
+        );
+        assert!(!one.items[0].render().contains("= at:"));
     }
 }

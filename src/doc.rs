@@ -286,11 +286,15 @@ pub enum BlockKind {
     },
     /// A definition list (Markdown `Term` / `: definition`, or raw HTML `<dl>`).
     DefinitionList(Vec<Definition>),
-    /// A GFM alert (`> [!NOTE]` …): a call-out titled in the document's
-    /// language ([`crate::words::Words::callouts`]).
+    /// A GFM alert (`> [!NOTE]` …) or an MkDocs admonition (`!!! note`): a
+    /// call-out titled in the document's language
+    /// ([`crate::words::Words::callouts`]) unless it has a title of its own.
     Callout {
         /// Which of the five alerts.
         kind: CalloutKind,
+        /// A title of its own (an MkDocs admonition's `!!! note "Tiêu đề"`);
+        /// without one, the kind's label in the document's language.
+        title: Option<String>,
         /// The content, without the `[!KIND]` line.
         blocks: Vec<Block>,
     },
@@ -433,6 +437,9 @@ pub enum InlineKind {
         width: Option<u32>,
         /// Height asked for by raw HTML `height=`, in CSS px (1/96 in).
         height: Option<u32>,
+        /// Width as a fraction of the measure (pandoc's `{width=30%}`),
+        /// in (0, 1]; it wins over `width`/`height`.
+        scale: Option<f32>,
     },
     /// A footnote reference `[^label]` as the reader found it; the resolver
     /// turns it into [`InlineKind::NoteRef`] (or text when no note has the label).

@@ -53,7 +53,7 @@ fn main() -> ExitCode {
             (Some(_), None) => Some(Vec::new()),
             (None, _) => None,
         };
-        report(&diags);
+        report(&diags, args.verbose);
         match written {
             Some(files) => {
                 for f in &files {
@@ -136,10 +136,15 @@ fn resolve_inputs(args: &InputArgs) -> Result<Vec<PathBuf>, ExitCode> {
     })
 }
 
-/// Prints every diagnostic (`--quiet` silences only the progress lines).
-fn report(diags: &Diagnostics) {
+/// Prints every diagnostic (`--quiet` silences only the progress lines); a
+/// repeated one with all its places when `verbose`.
+fn report(diags: &Diagnostics, verbose: bool) {
     for d in &diags.items {
-        eprint!("{}", d.render());
+        if verbose {
+            eprint!("{}", d.render_verbose());
+        } else {
+            eprint!("{}", d.render());
+        }
     }
 }
 

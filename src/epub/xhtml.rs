@@ -146,8 +146,14 @@ impl<'c, 'a> Writer<'c, 'a> {
             }
             BlockKind::Figure { image, caption } => self.figure(image, caption)?,
             BlockKind::DefinitionList(defs) => self.definitions(defs, block.span)?,
-            BlockKind::Callout { kind, blocks } => {
-                let label = Words::for_lang(&self.cx.doc.meta.lang).callouts[kind.index()];
+            BlockKind::Callout {
+                kind,
+                title,
+                blocks,
+            } => {
+                let label = title
+                    .as_deref()
+                    .unwrap_or(Words::for_lang(&self.cx.doc.meta.lang).callouts[kind.index()]);
                 self.out.push_str(&format!(
                     "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">",
                     kind.name()
@@ -260,6 +266,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             alt,
             width,
             height,
+            scale,
             ..
         } = &inl.kind
         else {
@@ -273,7 +280,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             "<figure><img src=\"{}\" alt=\"{}\"{}/>",
             xml::attr(&href),
             xml::attr(alt_text.trim()),
-            size_attrs(*width, *height)
+            size_attrs(*width, *height, *scale)
         ));
         if !caption.is_empty() {
             self.out.push_str("<figcaption>");
@@ -414,6 +421,7 @@ impl<'c, 'a> Writer<'c, 'a> {
                 alt,
                 width,
                 height,
+                scale,
             } => {
                 let alt_text = plain_text(alt);
                 if let Some(href) = self.image_src(src, inl.span, &alt_text)? {
@@ -421,7 +429,7 @@ impl<'c, 'a> Writer<'c, 'a> {
                         "<img src=\"{}\" alt=\"{}\"{}",
                         xml::attr(&href),
                         xml::attr(alt_text.trim()),
-                        size_attrs(*width, *height)
+                        size_attrs(*width, *height, *scale)
                     ));
                     if !title.is_empty() {
                         self.out
@@ -496,8 +504,13 @@ impl<'c, 'a> Writer<'c, 'a> {
 }
 
 /// `width` and `height` attributes (CSS px) of an image, when given.
-fn size_attrs(width: Option<u32>, height: Option<u32>) -> String {
+/// `width`/`height` in CSS px; a `scale` (pandoc's `{width=30%}`) is a
+/// share of the text's width instead, as a style.
+fn size_attrs(width: Option<u32>, height: Option<u32>, scale: Option<f32>) -> String {
     let mut out = String::new();
+    if let Some(f) = scale {
+        return format!(" style=\"width: {}%\"", (f * 1000.0).round() / 10.0);
+    }
     if let Some(w) = width {
         out.push_str(&format!(" width=\"{w}\""));
     }

@@ -8,6 +8,8 @@
 //! html5ever, inline tags folded on the same stack as Markdown spans), so
 //! that no writer meets an HTML string.
 
+mod admonitions;
+mod dialects;
 pub(crate) mod dom;
 mod html;
 #[cfg(test)]
@@ -73,7 +75,13 @@ pub fn expand_tabs(s: &str) -> String {
     out
 }
 
-/// The pulldown-cmark extensions trang reads.
+/// The pulldown-cmark extensions trang reads: GFM (tables, footnotes,
+/// strikethrough `~~…~~`, task lists, alerts), heading attributes `{#id
+/// .class}`, definition lists, pandoc's `^sup^` and `~sub~` (so a single
+/// `~` is a subscript, not a strikethrough). Wikilinks are read by
+/// [`dialects`] instead of pulldown-cmark's `ENABLE_WIKILINKS`, which would
+/// take `[[foo]]` before a reference definition `[foo]: /url` (CommonMark
+/// example 561).
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -84,6 +92,8 @@ pub fn options() -> Options {
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_GFM
         | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_SUPERSCRIPT
+        | Options::ENABLE_SUBSCRIPT
 }
 
 /// Reads a source file (front matter + Markdown) into a document. Errors and
@@ -100,14 +110,26 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
     };
     let body = &source.text[body_start..];
     let mut folder = Folder::new(&source, body_start);
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let span = Span::new(range.start + body_start, range.end + body_start);
+    // MkDocs admonitions, rewritten as the GFM alerts they mean.
+    let prepared = admonitions::prepare(body);
+    folder.titles = prepared
+        .titles
+        .iter()
+        .map(|(at, t)| (at + body_start, t.clone()))
+        .collect();
+    for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
+        let span = Span::new(
+            prepared.source_offset(range.start) + body_start,
+            prepared.source_offset(range.end) + body_start,
+        );
         if let Err(d) = folder.event(event, span) {
             diags.push(d);
             break;
         }
     }
     let (mut blocks, mut footnotes) = folder.finish();
+    // Image attributes, bare URLs, template tags.
+    dialects::inlines_pass(&mut blocks, &mut footnotes, &source, diags);
     // The one highlighting pass; the writers read the tokens.
     if let Some(over) = crate::highlight::highlight_document(&mut blocks, &mut footnotes) {
         let n = over.blocks;
@@ -142,35 +164,39 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
 }
 
 /// The front-matter title and a first `#` heading that repeats it are one
-/// title: the heading is dropped. Without a front-matter title, a lone first
-/// `#` heading becomes the title.
+/// title: the heading is dropped. Without a front-matter title, the title
+/// is the document's only `#` heading when nothing but a *preamble* comes
+/// before it ([`is_preamble`]: HTML comments, which leave no block, a
+/// language bar, badges, a centred logo); the heading is then taken out of
+/// the body and the preamble stays where it is. A document with several
+/// `#` headings (chapters), or with text before its `#`, is titled by its
+/// file name, with a warning.
 fn settle_title(
     meta: &mut Meta,
     blocks: &mut Vec<Block>,
     source: &SourceFile,
     diags: &mut Diagnostics,
 ) {
+    let is_h1 = |b: &Block| matches!(b.kind, BlockKind::Heading { level: 1, .. });
+    let h1_count = blocks.iter().filter(|b| is_h1(b)).count();
     let first_h1 = blocks
         .iter()
-        .position(|b| matches!(b.kind, BlockKind::Heading { level: 1, .. }));
-    let h1_count = blocks
-        .iter()
-        .filter(|b| matches!(b.kind, BlockKind::Heading { level: 1, .. }))
-        .count();
+        .position(is_h1)
+        .filter(|&i| blocks[..i].iter().all(is_preamble));
     let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     match (&meta.title, first_h1) {
-        (Some(title), Some(0)) => {
-            if let BlockKind::Heading { content, .. } = &blocks[0].kind
+        (Some(title), Some(i)) => {
+            if let BlockKind::Heading { content, .. } = &blocks[i].kind
                 && fold(&plain_text(content)) == fold(title)
             {
-                blocks.remove(0);
+                blocks.remove(i);
             }
         }
-        (None, Some(0)) if h1_count == 1 => {
-            if let BlockKind::Heading { content, .. } = &blocks[0].kind {
+        (None, Some(i)) if h1_count == 1 => {
+            if let BlockKind::Heading { content, .. } = &blocks[i].kind {
                 meta.title = Some(fold(&plain_text(content)));
             }
-            blocks.remove(0);
+            blocks.remove(i);
         }
         (None, _) => {
             let stem = source
@@ -186,6 +212,28 @@ fn settle_title(
             meta.title = Some(stem);
         }
         _ => {}
+    }
+}
+
+/// Whether `block` is what READMEs put above their title: a paragraph of
+/// nothing but links, images (badges) and separators (a language bar
+/// `[English](README.en.md) · [Tiếng Việt](README.md)`), or such paragraphs
+/// inside a raw HTML `<p align="center">`/`<div>`.
+fn is_preamble(block: &Block) -> bool {
+    match &block.kind {
+        BlockKind::Paragraph(content) => content.iter().all(|i| match &i.kind {
+            InlineKind::Link { .. }
+            | InlineKind::Image { .. }
+            | InlineKind::Anchor(_)
+            | InlineKind::SoftBreak
+            | InlineKind::HardBreak => true,
+            InlineKind::Text(t) => t
+                .chars()
+                .all(|c| c.is_whitespace() || "·•|/,-–—()[]".contains(c)),
+            _ => false,
+        }),
+        BlockKind::Aligned { blocks, .. } => blocks.iter().all(is_preamble),
+        _ => false,
     }
 }
 
@@ -382,7 +430,7 @@ enum BlocksKind {
     Footnote {
         label: String,
     },
-    Callout(CalloutKind),
+    Callout(CalloutKind, Option<String>),
     Definition,
     /// A container an HTML block opened, holding the Markdown up to the
     /// HTML block that closes it.
@@ -427,6 +475,8 @@ struct Folder<'a> {
     stack: Vec<Open>,
     footnotes: Vec<Footnote>,
     report: html::Report,
+    /// The titles of MkDocs admonitions, by the source offset of their call-out.
+    titles: std::collections::HashMap<usize, Option<String>>,
 }
 
 impl<'a> Folder<'a> {
@@ -440,6 +490,7 @@ impl<'a> Folder<'a> {
             }],
             footnotes: Vec::new(),
             report: html::Report::default(),
+            titles: std::collections::HashMap::new(),
         }
     }
 
@@ -632,13 +683,17 @@ impl<'a> Folder<'a> {
                 self.close_implicit();
                 let kind = match kind {
                     None => BlocksKind::Quote,
-                    Some(k) => BlocksKind::Callout(match k {
-                        BlockQuoteKind::Note => CalloutKind::Note,
-                        BlockQuoteKind::Tip => CalloutKind::Tip,
-                        BlockQuoteKind::Important => CalloutKind::Important,
-                        BlockQuoteKind::Warning => CalloutKind::Warning,
-                        BlockQuoteKind::Caution => CalloutKind::Caution,
-                    }),
+                    Some(k) => BlocksKind::Callout(
+                        match k {
+                            BlockQuoteKind::Note => CalloutKind::Note,
+                            BlockQuoteKind::Tip => CalloutKind::Tip,
+                            BlockQuoteKind::Important => CalloutKind::Important,
+                            BlockQuoteKind::Warning => CalloutKind::Warning,
+                            BlockQuoteKind::Caution => CalloutKind::Caution,
+                        },
+                        // An MkDocs admonition's title, by its place.
+                        self.titles.remove(&s).flatten(),
+                    ),
                 };
                 Open::Blocks {
                     kind,
@@ -846,8 +901,12 @@ impl<'a> Folder<'a> {
                             self.add_block(b);
                         }
                     }
-                    BlocksKind::Callout(kind) => self.add_block(Block {
-                        kind: BlockKind::Callout { kind, blocks },
+                    BlocksKind::Callout(kind, title) => self.add_block(Block {
+                        kind: BlockKind::Callout {
+                            kind,
+                            title,
+                            blocks,
+                        },
                         span,
                     }),
                     BlocksKind::Definition => {
@@ -1011,6 +1070,7 @@ impl<'a> Folder<'a> {
                             alt: inlines,
                             width: None,
                             height: None,
+                            scale: None,
                         },
                         span,
                     ),

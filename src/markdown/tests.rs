@@ -311,7 +311,7 @@ fn gfm_alerts_are_call_outs_and_definition_lists_are_read() {
         "> [!NOTE]\n> Ghi.\n\n> [!CAUTION]\n> Cẩn thận.\n\n> Trích.\n\nSapo\n: Mở đầu.\n: Lần hai.\n\nTít\n: Tiêu đề.\n",
     );
     assert!(
-        matches!(&b[0], BlockKind::Callout { kind: CalloutKind::Note, blocks } if blocks.len() == 1)
+        matches!(&b[0], BlockKind::Callout { kind: CalloutKind::Note, title: None, blocks } if blocks.len() == 1)
     );
     assert!(matches!(
         &b[1],

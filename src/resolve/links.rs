@@ -26,22 +26,22 @@ pub struct Report {
 /// The kinds of dropped link, with the sentence that explains each.
 const KINDS: &[(&str, &str, &str)] = &[
     (
-        "anchor",
+        "link-anchor",
         "not an anchor in the document",
         "link to a heading's id (`#ten-muc`, or GitHub's `#tên-mục`), or put `<a id=\"…\"></a>` where the link should go",
     ),
     (
-        "relative",
+        "link-relative",
         "not part of the book",
         "a single-file build holds one document: link with a full `https://` URL to reach another page",
     ),
     (
-        "script",
+        "link-script",
         "a script URL",
         "scripts never run in an e-book or a PDF",
     ),
     (
-        "unusable",
+        "link-unusable",
         "not a usable URL",
         "write the URL with a registered scheme and a host, e.g. `https://example.com/…`",
     ),
@@ -55,37 +55,24 @@ impl Report {
             .push((target.to_string(), span));
     }
 
-    /// Reports each kind of dropped link as one warning: the count, the
-    /// first places (five at most) and a hint.
+    /// Reports each dropped link; [`Diagnostics::push`] folds each kind
+    /// into one warning with the count, the first places and a hint.
     pub fn emit(self, source: &SourceFile, diags: &mut Diagnostics) {
         for (kind, why, help) in KINDS {
-            let Some(list) = self.dropped.get(kind) else {
-                continue;
-            };
-            let (first, span) = &list[0];
-            let message = if list.len() == 1 {
-                format!("link target `{first}` is {why}; only the link text is kept")
-            } else {
-                let shown: Vec<String> = list
-                    .iter()
-                    .take(5)
-                    .map(|(t, s)| {
-                        let (line, col) = source.line_col(s.start);
-                        format!("`{t}` ({line}:{col})")
-                    })
-                    .collect();
-                let more = if list.len() > 5 {
-                    format!(" and {} more", list.len() - 5)
-                } else {
-                    String::new()
-                };
-                format!(
-                    "{} link targets are {why}; only their text is kept: {}{more}",
-                    list.len(),
-                    shown.join(", ")
-                )
-            };
-            diags.push(Diagnostic::warning(message).at(source, *span).help(*help));
+            for (target, span) in self.dropped.get(kind).into_iter().flatten() {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "link target `{target}` is {why}; only the link text is kept"
+                    ))
+                    .at(source, *span)
+                    .repeats(
+                        kind,
+                        format!("link targets are {why}; only their text is kept"),
+                        format!("`{target}`"),
+                    )
+                    .help(*help),
+                );
+            }
         }
     }
 }
@@ -137,12 +124,12 @@ fn target(url: &str, reg: &Registry) -> Result<String, &'static str> {
     match classify(url) {
         Url::Fragment(name) => {
             let found = reg.find(&name).or_else(|| reg.find(&percent_decode(&name)));
-            found.map(|id| format!("#{id}")).ok_or("anchor")
+            found.map(|id| format!("#{id}")).ok_or("link-anchor")
         }
         Url::External(u) => Ok(u),
-        Url::Script => Err("script"),
-        Url::Unusable(_) => Err("unusable"),
-        Url::Relative(_) => Err("relative"),
+        Url::Script => Err("link-script"),
+        Url::Unusable(_) => Err("link-unusable"),
+        Url::Relative(_) => Err("link-relative"),
     }
 }
 
@@ -210,7 +197,7 @@ mod tests {
                 "https://example.com/license"
             ]
         );
-        assert_eq!(report.dropped["relative"].len(), 1);
-        assert_eq!(report.dropped["anchor"].len(), 1);
+        assert_eq!(report.dropped["link-relative"].len(), 1);
+        assert_eq!(report.dropped["link-anchor"].len(), 1);
     }
 }

@@ -233,6 +233,7 @@ mod tests {
             alt: vec![text("Hình")],
             width,
             height,
+            scale: None,
         })
     }
 

@@ -695,7 +695,11 @@ impl Builder<'_, '_, '_> {
                 self.space(half);
                 false
             }
-            BlockKind::Callout { kind, blocks } => {
+            BlockKind::Callout {
+                kind,
+                title,
+                blocks,
+            } => {
                 // A titled call-out: a rule at the left, as a block quote
                 // has, and a bold label line in the document's language.
                 self.space(half);
@@ -709,7 +713,11 @@ impl Builder<'_, '_, '_> {
                 inner.width -= step;
                 let words = crate::words::Words::for_lang(&self.doc.meta.lang);
                 let label = Inline {
-                    kind: InlineKind::Text(words.callouts[kind.index()].to_string()),
+                    kind: InlineKind::Text(
+                        title
+                            .clone()
+                            .unwrap_or_else(|| words.callouts[kind.index()].to_string()),
+                    ),
                     span: block.span,
                 };
                 self.label_line(std::slice::from_ref(&label), &inner);

@@ -383,6 +383,7 @@ fn image(attrs: &[Attribute]) -> Option<InlineKind> {
         },
         width: px(attrs, "width"),
         height: px(attrs, "height"),
+        scale: None,
     })
 }
 

@@ -30,13 +30,22 @@ impl Builder<'_, '_, '_> {
     /// the paragraph is laid out ([`InlineObject::fit`]).
     pub(super) fn inline_image(&mut self, image: &Inline, style: &TextStyle) -> Option<Piece> {
         let InlineKind::Image {
-            src, width, height, ..
+            src,
+            width,
+            height,
+            scale,
+            ..
         } = &image.kind
         else {
             return None;
         };
         let (data, format, (pw, ph)) = self.load_image(src)?;
         let (mut width, mut height) = pt_size(*width, *height, (pw, ph));
+        if let Some(f) = scale {
+            // Pandoc's `{width=30%}`: a share of the measure, as for figures.
+            let w = self.setup.measure * f;
+            (width, height) = (w, height * w / width);
+        }
         let max_h = self.setup.body_height * 0.6;
         if height > max_h {
             width *= max_h / height;
@@ -87,7 +96,11 @@ impl Builder<'_, '_, '_> {
         marker: &mut Option<Vec<Positioned>>,
     ) -> bool {
         let InlineKind::Image {
-            src, width, height, ..
+            src,
+            width,
+            height,
+            scale,
+            ..
         } = &image.kind
         else {
             return false;
@@ -99,7 +112,11 @@ impl Builder<'_, '_, '_> {
             self.marker_line(m, ctx);
         }
         let s = self.setup;
-        let (natural_w, natural_h) = pt_size(*width, *height, (pw, ph));
+        let (natural_w, natural_h) = match (scale, pt_size(*width, *height, (pw, ph))) {
+            // Pandoc's `{width=30%}`: a share of the measure.
+            (Some(f), (w, h)) => (ctx.width * f, h * ctx.width * f / w),
+            (None, size) => size,
+        };
         // In two columns, an image wider than a column spans both.
         let wide = if natural_w > ctx.width {
             self.spanning(ctx)
