@@ -285,9 +285,6 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
     }
     let mut assets = Assets::default();
     let mut done: BTreeMap<String, ()> = BTreeMap::new();
-    let mut remote: Vec<Span> = Vec::new();
-    let mut first_remote = String::new();
-    let mut data: Vec<Span> = Vec::new();
     let reader = Reader {
         base: &base,
         allowed: &allowed,
@@ -297,14 +294,33 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
     for (src, span) in refs {
         let span = image_place(&doc.source, span, &src);
         if crate::input::is_remote(&src) {
-            if remote.is_empty() {
-                first_remote = format!("`{src}`");
-            }
-            remote.push(span);
+            diags.push(
+                Diagnostic::warning(format!(
+                    "remote image `{src}` is not fetched; its alt text is shown instead"
+                ))
+                .at(&doc.source, span)
+                .help("download the image next to the Markdown file and link it by a relative path")
+                .repeats(
+                    "remote image",
+                    "remote images are not fetched; their alt text is shown instead",
+                    format!("`{src}`"),
+                ),
+            );
             continue;
         }
         if src.trim_start().to_ascii_lowercase().starts_with("data:") {
-            data.push(span);
+            diags.push(
+                Diagnostic::warning(
+                    "an inline `data:` image is not supported; its alt text is shown instead",
+                )
+                .at(&doc.source, span)
+                .help("save the image as a file and link it by a relative path")
+                .repeats(
+                    "data image",
+                    "inline `data:` images are not supported; their alt text is shown instead",
+                    "`data:`",
+                ),
+            );
             continue;
         }
         if done.insert(src.clone(), ()).is_some() {
@@ -328,53 +344,7 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
             assets.cover = Some(src);
         }
     }
-    group_warning(
-        diags,
-        &doc.source,
-        &remote,
-        format!("remote image {first_remote} is not fetched; its alt text is shown instead"),
-        format!(
-            "remote images are not fetched; their alt text is shown instead (the first: {first_remote})"
-        ),
-        "download the image next to the Markdown file and link it by a relative path",
-    );
-    group_warning(
-        diags,
-        &doc.source,
-        &data,
-        "an inline `data:` image is not supported; its alt text is shown instead".into(),
-        "inline `data:` images are not supported; their alt text is shown instead".into(),
-        "save the image as a file and link it by a relative path",
-    );
     assets
-}
-
-/// One warning for every image of a kind: the count and the first places.
-fn group_warning(
-    diags: &mut Diagnostics,
-    source: &SourceFile,
-    spans: &[Span],
-    one: String,
-    many: String,
-    help: &str,
-) {
-    let Some(&first) = spans.first() else {
-        return;
-    };
-    let message = if spans.len() == 1 {
-        one
-    } else {
-        let mut places = String::new();
-        for s in spans.iter().skip(1).take(4) {
-            let (l, c) = source.line_col(s.start);
-            let _ = write!(places, " {l}:{c}");
-        }
-        if spans.len() > 5 {
-            places.push_str(" …");
-        }
-        format!("{} {many}; also at{places}", spans.len())
-    };
-    diags.push(Diagnostic::warning(message).at(source, first).help(help));
 }
 
 /// The place of an image: inside a raw HTML block whose span holds more
