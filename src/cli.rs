@@ -43,6 +43,12 @@ pub struct InputArgs {
     #[arg(long, value_name = "PATH")]
     pub allow_outside: Vec<PathBuf>,
 
+    /// Folder absolute image paths (`/assets/x.png`, as Jekyll and Hugo
+    /// write them) are looked up in, also searched for relative ones after
+    /// the Markdown file's folder (repeatable, in order).
+    #[arg(long, value_name = "DIR")]
+    pub resource_path: Vec<PathBuf>,
+
     /// Print only errors and warnings.
     #[arg(short, long)]
     pub quiet: bool,

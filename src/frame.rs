@@ -146,6 +146,9 @@ pub enum ImageFormat {
     Jpeg,
     /// PNG, decoded and stored losslessly (`/FlateDecode`).
     Png,
+    /// A vector drawing as a one-page PDF (an SVG converted by svg2pdf),
+    /// drawn as a form XObject: no pixels.
+    Pdf,
 }
 
 /// An image placed with its top-left corner at the item's position.
@@ -155,7 +158,7 @@ pub struct Image {
     pub data: Arc<Vec<u8>>,
     /// How `data` is encoded.
     pub format: ImageFormat,
-    /// Natural size in pixels.
+    /// Natural size in pixels (CSS px of 1/96 in for a [`ImageFormat::Pdf`]).
     pub pixel_size: (u32, u32),
     /// Placed width in points.
     pub width: f32,
@@ -192,7 +195,7 @@ pub enum Item {
     Line(Line),
     /// A filled rectangle.
     Fill(Fill),
-    /// A raster image.
+    /// An image: raster, or a vector drawing ([`ImageFormat::Pdf`]).
     Image(Image),
     /// A link annotation.
     Link(LinkArea),

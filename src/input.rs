@@ -1,11 +1,12 @@
 //! Reading inputs: files to text (UTF-8 checked, BOM and CRLF accepted),
-//! the default input set, the build date, and checks of local images.
+//! the default input set and the build date. Images are read by
+//! [`crate::resolve::assets`].
 //! Outputs are written by [`crate::output`].
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::doc::{Document, InlineKind, walk_block_inlines};
+use crate::doc::Document;
 
 /// Reads a Markdown file: a clear error for a missing file, a folder, an
 /// unreadable file or invalid UTF-8 (with byte offset, line and column).
@@ -155,151 +156,4 @@ pub fn is_remote(src: &str) -> bool {
 
 pub use crate::resolve::url::percent_decode;
 
-/// Checks that every local image (and the cover) exists and stays inside the
-/// source file's folder (symbolic links resolved) or a folder named in
-/// `allow_outside`; remote images get a warning, since they are never fetched.
-pub fn check_images(doc: &Document, allow_outside: &[PathBuf], diags: &mut Diagnostics) {
-    let allowed: Vec<PathBuf> = std::iter::once(base_dir(doc))
-        .chain(allow_outside.iter().cloned())
-        .filter_map(|p| {
-            let p = if p.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                p
-            };
-            p.canonicalize().ok()
-        })
-        .collect();
-    let base = base_dir(doc);
-    let mut images = Vec::new();
-    for block in doc
-        .blocks
-        .iter()
-        .chain(doc.footnotes.iter().flat_map(|f| f.blocks.iter()))
-    {
-        walk_block_inlines(block, &mut |inl| {
-            if let InlineKind::Image { src, .. } = &inl.kind {
-                images.push((src.clone(), inl.span));
-            }
-        });
-    }
-    for (src, span) in images {
-        if is_remote(&src) {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "remote image `{src}` is not fetched; its alt text is shown instead"
-                ))
-                .at(&doc.source, span)
-                .help(
-                    "download the image next to the Markdown file and link it by a relative path",
-                ),
-            );
-            continue;
-        }
-        if src.starts_with("data:") {
-            diags.push(
-                Diagnostic::warning(
-                    "inline `data:` images are not supported; its alt text is shown instead",
-                )
-                .at(&doc.source, span)
-                .help("save the image as a PNG or JPEG file and link it by a relative path"),
-            );
-            continue;
-        }
-        let path = base.join(percent_decode(&src));
-        if !path.is_file() {
-            diags.push(
-                Diagnostic::error(format!(
-                    "image `{src}` not found (looked for `{}`)",
-                    path.display()
-                ))
-                .at(&doc.source, span)
-                .help("image paths are relative to the Markdown file's folder"),
-            );
-            continue;
-        }
-        let inside = path
-            .canonicalize()
-            .is_ok_and(|real| allowed.iter().any(|a| real.starts_with(a)));
-        if inside && let Err(why) = check_image_file(&path) {
-            diags.push(
-                Diagnostic::error(format!("image `{src}` cannot be used: {why}"))
-                    .at(&doc.source, span)
-                    .help(format!(
-                        "use a PNG or JPEG file of at most {} megapixels (convert WebP, SVG or GIF and scale large images first, e.g. `convert in.webp -resize '6000x6000>' out.png`)",
-                        MAX_IMAGE_PIXELS / 1_000_000
-                    )),
-            );
-        }
-        if !inside {
-            diags.push(
-                Diagnostic::error(format!("image `{src}` is outside the source folder"))
-                    .at(&doc.source, span)
-                    .help(format!(
-                        "move the image next to the Markdown file, or allow its folder with --allow-outside {}",
-                        path.parent().map_or_else(|| ".".into(), |p| p.display().to_string())
-                    )),
-            );
-        }
-    }
-    if let Some(cover) = &doc.meta.cover {
-        let path = base.join(cover);
-        let at = doc.source.text.find("cover:").unwrap_or(0);
-        let span = crate::doc::Span::new(at, at);
-        if !path.is_file() {
-            diags.push(
-                Diagnostic::error(format!("cover image `{}` not found", cover.display()))
-                    .at(&doc.source, span)
-                    .help("the cover path is relative to the Markdown file's folder"),
-            );
-        } else if !path
-            .canonicalize()
-            .is_ok_and(|real| allowed.iter().any(|a| real.starts_with(a)))
-        {
-            diags.push(
-                Diagnostic::error(format!("cover image `{}` is outside the source folder", cover.display()))
-                    .at(&doc.source, span)
-                    .help("move the cover next to the Markdown file, or allow its folder with --allow-outside"),
-            );
-        }
-    }
-}
-
-/// The largest image accepted, in pixels (e.g. 8000 × 5000): decoded as
-/// 8-bit RGBA for the PDF it takes 160 MB. A page printed at 300 dpi needs
-/// less than 9 megapixels.
-pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
-
-/// Checks that `path` is a readable PNG or JPEG whose size can be read from
-/// its header (the pixels are not decoded here).
-pub fn check_image_file(path: &Path) -> Result<(u32, u32), String> {
-    let reader = image::ImageReader::open(path)
-        .map_err(|e| e.to_string())?
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
-    match reader.format() {
-        Some(image::ImageFormat::Png | image::ImageFormat::Jpeg) => {}
-        Some(other) => return Err(format!("{other:?} images are not supported")),
-        None if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("svg")) =>
-        {
-            return Err("SVG images are not supported".into());
-        }
-        None => return Err("it is not an image file".into()),
-    }
-    let (w, h) = reader
-        .into_dimensions()
-        .map_err(|e| format!("its header is unreadable ({e})"))?;
-    if w == 0 || h == 0 {
-        return Err("it has no pixels".into());
-    }
-    if u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS {
-        return Err(format!(
-            "it is {w}×{h} pixels ({} megapixels), more than the {} megapixels trang decodes",
-            u64::from(w) * u64::from(h) / 1_000_000,
-            MAX_IMAGE_PIXELS / 1_000_000
-        ));
-    }
-    Ok((w, h))
-}
+pub use crate::resolve::assets::MAX_IMAGE_PIXELS;

@@ -53,9 +53,10 @@ pub struct Prepared {
 /// from reading the input to the last output written.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timings {
-    /// Reading the file, front matter and Markdown → document model.
+    /// Reading the file, front matter and Markdown → document model →
+    /// resolved book (its images read and converted once).
     pub parse: Duration,
-    /// Image checks, loading the fonts and the glyph coverage check.
+    /// Loading the fonts and the glyph coverage check.
     pub check: Duration,
     /// Typesetting (shaping, line breaking, pagination) → layout.
     pub typeset: Duration,
@@ -96,6 +97,8 @@ pub struct PrepareOptions {
     pub allow_outside: Vec<PathBuf>,
     /// Never draw from the machine's fonts (`--no-system-fonts`).
     pub no_system_fonts: bool,
+    /// Folders absolute and relative image paths are looked up in (`--resource-path`).
+    pub resource_paths: Vec<PathBuf>,
 }
 
 /// Reads, parses and checks one input with the bundled defaults; see [`prepare_with`].
@@ -104,6 +107,7 @@ pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -
         fonts: fonts_dir.map(Path::to_path_buf),
         allow_outside: Vec::new(),
         no_system_fonts: false,
+        resource_paths: Vec::new(),
     };
     prepare_with(path, &opts, diags)
 }
@@ -155,12 +159,15 @@ fn prepare_timed(
     }
     // Stage 1: Markdown and front matter → document model.
     let doc = markdown::parse(source, diags);
-    // Stage 2: the model resolved: chapters, ids, notes, links, headings, words.
-    let doc = resolve::resolve(doc, diags);
+    // Stage 2: the model resolved: chapters, ids, notes, links, headings,
+    // words, and every local image read once.
+    let assets = resolve::assets::AssetOptions {
+        allow_outside: opts.allow_outside.clone(),
+        resource_paths: opts.resource_paths.clone(),
+    };
+    let doc = resolve::resolve_with(doc, &assets, diags);
     let parsed = Instant::now();
-    // Stage 3: local images exist.
-    input::check_images(&doc, &opts.allow_outside, diags);
-    // Stage 4: fonts: --fonts, else front matter `fonts:`, else the bundled set.
+    // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
     // The bundled set is the copy compiled into the binary.
     let loaded = match (&opts.fonts, &doc.meta.fonts) {
         (Some(dir), _) => FontSet::load(dir, diags),
@@ -175,7 +182,7 @@ fn prepare_timed(
         }
     };
     fonts.fallback.set_system_fonts(!opts.no_system_fonts);
-    // Stage 5: every character has a glyph in the face that draws it (its
+    // Stage 4: every character has a glyph in the face that draws it (its
     // own, or a fallback face: see `fallback`).
     coverage::check(&doc, &fonts, diags);
     for problem in fonts.fallback.problems() {
@@ -363,7 +370,7 @@ fn render_timed(
         });
         (r, report.diags, typeset, writing.elapsed())
     };
-    // Stage 6: the writers share only the document, so they run in parallel.
+    // Stage 5: the writers share only the document, so they run in parallel.
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
             scope.spawn(|| {

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
             fonts: args.fonts.clone(),
             allow_outside: args.allow_outside.clone(),
             no_system_fonts: args.no_system_fonts,
+            resource_paths: args.resource_path.clone(),
         };
         let prepared = trang::prepare_with(path, &prepare, &mut diags);
         let written = match (prepared, build) {

@@ -300,7 +300,7 @@ fn epubcheck_accepts_every_book() {
         let path = dir.path().join(format!("example-{n:03}.md"));
         let (mut doc, mut diags) = parse(md, &path);
         fix_images(&mut doc.blocks, &image);
-        let doc = trang::resolve::resolve(doc, &mut diags);
+        let doc = common::resolve_fixed(doc, &mut diags);
         let epub = write_epub(
             &doc,
             &fonts,

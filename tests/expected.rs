@@ -680,7 +680,7 @@ fn the_pdf_and_the_epub_hold_the_same_content() {
         let mut doc =
             trang::markdown::parse(trang::diag::SourceFile::new(&path, md.as_str()), &mut diags);
         fix_images(&mut doc.blocks, &image);
-        let doc = trang::resolve::resolve(doc, &mut diags);
+        let doc = common::resolve_fixed(doc, &mut diags);
         let result = render_doc(doc, fonts()).map(|r| compare(&output(r)));
         (format!("commonmark/{n:03}"), result)
     });

@@ -2,14 +2,11 @@
 //! chapter being written, and image resources.
 
 use std::collections::HashMap;
-use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::Span;
 use crate::resolve::Book;
-
-use super::xml;
 
 /// An image stored in the EPUB.
 pub struct Image {
@@ -25,8 +22,6 @@ pub struct Image {
 pub struct Cx<'a> {
     /// The resolved book.
     pub doc: &'a Book,
-    /// Folder images are resolved against.
-    pub base: PathBuf,
     /// Index of the file being written.
     pub file: usize,
     /// Index of the chapter being written.
@@ -43,15 +38,8 @@ pub struct Cx<'a> {
 impl<'a> Cx<'a> {
     /// A context for `doc`.
     pub fn new(doc: &'a Book, diags: &'a mut Diagnostics) -> Self {
-        let base = doc
-            .source
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
         Cx {
             doc,
-            base,
             file: 0,
             chapter: 0,
             images: Vec::new(),
@@ -61,37 +49,27 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Adds the local image `src` (relative to the source folder) and returns its href.
+    /// Adds the local image `src` (as written in the source; read when the
+    /// book was resolved, see [`crate::resolve::assets`]) and returns its href.
     pub fn image(&mut self, src: &str) -> Result<String, String> {
-        let decoded = xml::percent_decode(src);
-        let candidates = [self.base.join(src), self.base.join(&decoded)];
-        let Some(path) = candidates.iter().find(|p| p.is_file()) else {
-            return Err(format!(
-                "image `{}` not found",
-                self.base.join(&decoded).display()
-            ));
-        };
-        let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let asset = self
+            .doc
+            .assets
+            .get(src)
+            .ok_or_else(|| format!("image `{src}` could not be read"))?;
+        let key = asset
+            .path
+            .canonicalize()
+            .unwrap_or_else(|_| asset.path.clone());
         if let Some(&i) = self.by_path.get(&key) {
             return Ok(self.images[i].href.clone());
         }
-        let data = std::fs::read(path)
-            .map_err(|e| format!("cannot read image `{}`: {e}", path.display()))?;
-        let (media_type, ext) = sniff(&data)
-            .ok_or_else(|| format!("`{}` is not a PNG, JPEG, GIF or WebP image", path.display()))?;
-        if matches!(ext, "png" | "jpg") {
-            image::ImageReader::new(Cursor::new(&data))
-                .with_guessed_format()
-                .ok()
-                .and_then(|r| r.into_dimensions().ok())
-                .ok_or_else(|| format!("image `{}` is damaged", path.display()))?;
-        }
-        let href = format!("images/img-{}.{ext}", self.images.len() + 1);
+        let href = format!("images/img-{}.{}", self.images.len() + 1, asset.extension());
         self.by_path.insert(key, self.images.len());
         self.images.push(Image {
             href: href.clone(),
-            media_type,
-            data,
+            media_type: asset.media_type(),
+            data: asset.bytes().to_vec(),
         });
         Ok(href)
     }
@@ -100,20 +78,5 @@ impl<'a> Cx<'a> {
     pub fn warn(&mut self, message: String, span: Span) {
         self.diags
             .push(Diagnostic::warning(message).at(&self.doc.source, span));
-    }
-}
-
-/// Media type and extension from the first bytes of an image.
-fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
-    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
-        Some(("image/gif", "gif"))
-    } else if data.len() > 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP" {
-        Some(("image/webp", "webp"))
-    } else {
-        None
     }
 }

@@ -29,7 +29,8 @@ use crate::fonts::FontSet;
 use crate::resolve::Book;
 
 use cx::Cx;
-use meta::{extra_metadata, front_matter_key, identifier, title_page};
+pub(crate) use meta::front_matter_key;
+use meta::{extra_metadata, identifier, title_page};
 use package::{Package, Part, Resource};
 use xhtml::Writer;
 

@@ -303,7 +303,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             self.cx.image_without_alt = true;
         }
         match xml::classify(src) {
-            xml::Url::Relative(r) if !r.is_empty() => match self.cx.image(&r) {
+            xml::Url::Relative(r) if !r.is_empty() => match self.cx.image(src) {
                 Ok(href) => Ok(Some(href)),
                 Err(why) => Err(Diagnostic::error(why)
                     .at(&self.cx.doc.source, span)

@@ -53,7 +53,7 @@ pub fn attr(s: &str) -> String {
     out
 }
 
-pub use crate::resolve::url::{Url, classify, percent_decode};
+pub use crate::resolve::url::{Url, classify};
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! Image XObjects for printpdf: JPEG passed through untouched
 //! (`/DCTDecode`), PNG stored losslessly (`/FlateDecode`, alpha as a soft
-//! mask).
+//! mask), a vector drawing (an SVG made into a one-page PDF by svg2pdf) as a
+//! form XObject ([`form`]).
 //!
 //! 8-bit PNGs go through printpdf's own image path ([`RawImage`], encoded
 //! with the options of [`image_options`]). JPEGs and 16-bit PNGs are handed
@@ -21,6 +22,7 @@ pub(crate) fn xobject(img: &Image) -> Result<XObject, PdfError> {
     match img.format {
         ImageFormat::Jpeg => jpeg(&img.data),
         ImageFormat::Png => png(&img.data),
+        ImageFormat::Pdf => form(&img.data),
     }
 }
 
@@ -210,4 +212,122 @@ fn png16(img: DynamicImage) -> XObject {
     }
     let content = flate(&mut dict, color);
     external(dict, content, w, h)
+}
+
+/// How deep [`inline`] follows references inside a one-page PDF before
+/// giving up (svg2pdf's object graph is a shallow tree).
+const MAX_DEPTH: usize = 32;
+
+/// The page of the one-page PDF `data` as a form XObject (ISO 32000-1
+/// § 8.10) drawn, like an image, into the unit square: `/Matrix` scales its
+/// `/BBox` (the page's MediaBox) to 1 × 1. Its resources (fonts, patterns,
+/// graphics states) are copied with every reference inlined; printpdf writes
+/// the nested streams back as indirect objects.
+fn form(data: &[u8]) -> Result<XObject, PdfError> {
+    let bad = |why: String| PdfError::Image(format!("vector drawing: {why}"));
+    let doc = lopdf::Document::load_mem(data).map_err(|e| bad(e.to_string()))?;
+    let page = doc
+        .page_iter()
+        .next()
+        .ok_or_else(|| bad("no page".into()))?;
+    let content = doc.get_page_content(page);
+    let dict = doc.get_dictionary(page).map_err(|e| bad(e.to_string()))?;
+    let media: Vec<f32> = dict
+        .get(b"MediaBox")
+        .and_then(lopdf::Object::as_array)
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .filter_map(|o| o.as_float().ok())
+        .collect();
+    let [x0, y0, x1, y1] = media[..] else {
+        return Err(bad("no MediaBox".into()));
+    };
+    let (w, h) = (x1 - x0, y1 - y0);
+    if !(w > 0.0 && h > 0.0) {
+        return Err(bad("an empty page".into()));
+    }
+    let real = |v: f32| DictItem::Real(v);
+    let mut form: Dict = [
+        ("Type", name("XObject")),
+        ("Subtype", name("Form")),
+        ("BBox", DictItem::Array([x0, y0, x1, y1].map(real).to_vec())),
+        (
+            "Matrix",
+            DictItem::Array(
+                [1.0 / w, 0.0, 0.0, 1.0 / h, -x0 / w, -y0 / h]
+                    .map(real)
+                    .to_vec(),
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for key in ["Resources", "Group"] {
+        if let Ok(obj) = dict.get(key.as_bytes()) {
+            form.insert(key.into(), inline(&doc, obj, 0)?);
+        }
+    }
+    Ok(XObject::External(ExternalXObject {
+        stream: ExternalStream {
+            dict: form,
+            content,
+            compress: true,
+        },
+        width: Some(Px(w.round() as usize)),
+        height: Some(Px(h.round() as usize)),
+        dpi: None,
+    }))
+}
+
+/// `obj` of `doc` with every reference replaced by what it points to.
+fn inline(doc: &lopdf::Document, obj: &lopdf::Object, depth: usize) -> Result<DictItem, PdfError> {
+    use lopdf::Object as O;
+    if depth > MAX_DEPTH {
+        return Err(PdfError::Image(
+            "vector drawing: objects nested too deeply".into(),
+        ));
+    }
+    let dict = |d: &lopdf::Dictionary| -> Result<Dict, PdfError> {
+        d.iter()
+            .filter(|(k, _)| k.as_slice() != b"Length")
+            .map(|(k, v)| {
+                Ok((
+                    String::from_utf8_lossy(k).into_owned(),
+                    inline(doc, v, depth + 1)?,
+                ))
+            })
+            .collect()
+    };
+    Ok(match obj {
+        O::Null => DictItem::Null,
+        O::Boolean(b) => DictItem::Bool(*b),
+        O::Integer(i) => DictItem::Int(*i),
+        O::Real(r) => DictItem::Real(*r),
+        O::Name(n) => DictItem::Name(n.clone()),
+        O::String(s, f) => DictItem::String {
+            data: s.clone(),
+            literal: matches!(f, lopdf::StringFormat::Literal),
+        },
+        O::Array(items) => DictItem::Array(
+            items
+                .iter()
+                .map(|o| inline(doc, o, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        O::Dictionary(d) => DictItem::Dict { map: dict(d)? },
+        O::Stream(s) => DictItem::Stream {
+            stream: ExternalStream {
+                dict: dict(&s.dict)?,
+                content: s.content.clone(),
+                compress: false,
+            },
+        },
+        O::Reference(id) => {
+            let target = doc
+                .get_object(*id)
+                .map_err(|e| PdfError::Image(format!("vector drawing: {e}")))?;
+            inline(doc, target, depth + 1)?
+        }
+    })
 }

@@ -19,10 +19,13 @@
 //!    which headings the contents list;
 //! 6. the language-dependent words ([`Words`]).
 //!
+//! Every local image is read once, before placement ([`assets`]).
+//!
 //! The writers (EPUB, typesetter) and the coverage check read the [`Book`]
 //! and decide none of this again. [`Book::dump`] prints it as text for the
 //! expected-output fixtures.
 
+pub mod assets;
 pub mod ids;
 mod links;
 pub mod place;
@@ -116,6 +119,9 @@ pub struct Book {
     pub targets: HashMap<String, usize>,
     /// The ids and the names links may use for them.
     pub ids: ids::Registry,
+    /// Every local image, read once: `assets.get(src)` for an image's
+    /// `src` as written (see [`assets::Assets`]).
+    pub assets: assets::Assets,
 }
 
 impl Deref for Book {
@@ -125,9 +131,20 @@ impl Deref for Book {
     }
 }
 
+/// Resolves `doc` into a [`Book`], its images looked up beside the
+/// Markdown file only; see [`resolve_with`].
+pub fn resolve(doc: Document, diags: &mut Diagnostics) -> Book {
+    resolve_with(doc, &assets::AssetOptions::default(), diags)
+}
+
 /// Resolves `doc` into a [`Book`]. Links that cannot be kept are reported
-/// to `diags` as one grouped warning per kind.
-pub fn resolve(mut doc: Document, diags: &mut Diagnostics) -> Book {
+/// to `diags` as one grouped warning per kind; images that cannot be used
+/// as errors at their places (see [`assets::read_all`]).
+pub fn resolve_with(
+    mut doc: Document,
+    asset_options: &assets::AssetOptions,
+    diags: &mut Diagnostics,
+) -> Book {
     let lang = if url::valid_lang(&doc.meta.lang) {
         doc.meta.lang.clone()
     } else {
@@ -141,8 +158,10 @@ pub fn resolve(mut doc: Document, diags: &mut Diagnostics) -> Book {
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "Untitled".into());
 
-    // 0. Placement: which images are figures (block indices change here).
-    place::place_images(&mut doc);
+    // 0. Images read once ([`assets`]), then placement: which images are
+    //    figures (block indices change here).
+    let assets = assets::read_all(&doc, asset_options, diags);
+    place::place_images(&mut doc, &assets);
 
     // 1. Chapters.
     let starts: Vec<usize> = doc
@@ -309,6 +328,7 @@ pub fn resolve(mut doc: Document, diags: &mut Diagnostics) -> Book {
     });
     Book {
         doc,
+        assets,
         lang,
         words,
         title,

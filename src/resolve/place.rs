@@ -23,8 +23,6 @@
 //! `inline_image`). Images inside links, emphasis or table cells are not
 //! moved.
 
-use std::path::Path;
-
 use crate::doc::{Block, BlockKind, Document, Inline, InlineKind, Span};
 
 /// The width beyond which an image cannot stand in a line, in CSS px: 400
@@ -52,27 +50,14 @@ pub fn css_size(width: Option<u32>, height: Option<u32>, pixels: (u32, u32)) -> 
     }
 }
 
-/// The pixel size of the local image `src` (relative to `base`), read from
-/// its header; `None` for remote, missing or unusable images (which the
-/// image check reports). The one place the resolver reads image files.
-fn image_pixels(base: &Path, src: &str) -> Option<(u32, u32)> {
-    if crate::input::is_remote(src) || src.starts_with("data:") {
-        return None;
-    }
-    let path = base.join(crate::resolve::url::percent_decode(src));
-    if !path.is_file() {
-        return None;
-    }
-    crate::input::check_image_file(&path).ok()
-}
-
 /// Sets as figures the images of `doc` that the rules above make figures.
-pub fn place_images(doc: &mut Document) {
-    let base = crate::input::base_dir(doc);
+pub fn place_images(doc: &mut Document, assets: &super::assets::Assets) {
+    // The natural size of each local image, as the resolver read it once
+    // ([`super::assets`]); `None` for remote, missing or refused images.
     let mut size = |inl: &Inline| match &inl.kind {
         InlineKind::Image {
             src, width, height, ..
-        } => image_pixels(&base, src).map(|p| css_size(*width, *height, p)),
+        } => assets.get(src).map(|a| css_size(*width, *height, a.size)),
         _ => None,
     };
     place_in(&mut doc.blocks, &mut size);

@@ -6,25 +6,18 @@ use super::*;
 type Loaded = (Arc<Vec<u8>>, ImageFormat, (u32, u32));
 
 impl Builder<'_, '_, '_> {
-    /// Reads a local JPEG or PNG named by `src` (relative to the Markdown
-    /// file); `None` for remote, missing, unreadable or other images.
+    /// The local image named by `src`, as the resolve stage read it
+    /// ([`crate::resolve::assets`]); an SVG as its one-page PDF drawn with
+    /// the book's fonts. `None` for a remote, missing or refused image.
     pub(super) fn load_image(&self, src: &str) -> Option<Loaded> {
-        if crate::input::is_remote(src) {
-            return None;
-        }
-        let path = crate::input::base_dir(self.doc).join(crate::input::percent_decode(src));
-        let data = std::fs::read(&path).ok()?;
-        let format = match image::guess_format(&data) {
-            Ok(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
-            Ok(image::ImageFormat::Png) => ImageFormat::Png,
-            _ => return None,
+        use crate::resolve::assets::AssetKind;
+        let asset = self.doc.assets.get(src)?;
+        let (data, format) = match &asset.kind {
+            AssetKind::Png(d) => (d.clone(), ImageFormat::Png),
+            AssetKind::Jpeg(d) => (d.clone(), ImageFormat::Jpeg),
+            AssetKind::Svg(svg) => (svg.pdf(self.engine.fonts).ok()?, ImageFormat::Pdf),
         };
-        let (pw, ph) = image::ImageReader::new(std::io::Cursor::new(&data))
-            .with_guessed_format()
-            .ok()?
-            .into_dimensions()
-            .ok()?;
-        (pw > 0 && ph > 0).then(|| (Arc::new(data), format, (pw, ph)))
+        Some((data, format, asset.size))
     }
 
     /// An image inside running text, at its natural size
