@@ -328,7 +328,7 @@ impl Fallback {
                     Role::Body,
                     Style::REGULAR,
                     path.clone(),
-                    Arc::new(data.to_vec()),
+                    Arc::new(data.to_vec().into()),
                     index,
                 )
             })

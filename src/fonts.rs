@@ -116,7 +116,7 @@ pub struct Face {
     /// The file it was read from.
     pub path: PathBuf,
     /// The file's bytes (the whole collection for a `.ttc`/`.otc` member).
-    pub data: Arc<Vec<u8>>,
+    pub data: Arc<FontBytes>,
     /// The face's index inside a collection (0 for a single-face file).
     pub index: u32,
     /// Whether the outlines are CFF (`CFF ` table) rather than TrueType.
@@ -159,6 +159,38 @@ pub struct FontSet {
     pub fallback: crate::fallback::Fallback,
 }
 
+/// The bytes of a font file: borrowed from the binary for the bundled
+/// faces (no copy at start-up), or read from disk.
+#[derive(Debug)]
+pub enum FontBytes {
+    /// A file compiled into the binary (`build.rs`).
+    Bundled(&'static [u8]),
+    /// A file read at run time (`--fonts`, system fonts).
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for FontBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FontBytes::Bundled(b) => b,
+            FontBytes::Read(v) => v,
+        }
+    }
+}
+
+impl AsRef<[u8]> for FontBytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+impl From<Vec<u8>> for FontBytes {
+    fn from(v: Vec<u8>) -> FontBytes {
+        FontBytes::Read(v)
+    }
+}
+
 /// Where the files of a font set are read from.
 #[derive(Clone, Debug)]
 pub enum Files {
@@ -183,13 +215,13 @@ impl Files {
     }
 
     /// The bytes of `file` (relative to the folder).
-    pub fn read(&self, file: &Path) -> std::io::Result<Vec<u8>> {
+    pub fn read(&self, file: &Path) -> std::io::Result<FontBytes> {
         match self {
-            Files::Disk(dir) => std::fs::read(dir.join(file)),
+            Files::Disk(dir) => std::fs::read(dir.join(file)).map(FontBytes::Read),
             Files::Bundled => bundled::FILES
                 .iter()
                 .find(|(name, _)| Path::new(name) == file)
-                .map(|(_, bytes)| bytes.to_vec())
+                .map(|(_, bytes)| FontBytes::Bundled(bytes))
                 .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
         }
     }
@@ -427,7 +459,7 @@ type Job<'a> = (Role, Style, &'a str, ManifestFace);
 /// by several jobs (the members of one collection, or one file for several
 /// styles) is read once and its bytes shared.
 fn load_faces(files_of: &Files, jobs: &[Job]) -> Vec<Result<Face, Diagnostic>> {
-    let read = |file: &Path| -> Result<Arc<Vec<u8>>, String> {
+    let read = |file: &Path| -> Result<Arc<FontBytes>, String> {
         files_of.read(file).map(Arc::new).map_err(|e| e.to_string())
     };
     // Distinct files, in the order they are first named.
@@ -441,7 +473,7 @@ fn load_faces(files_of: &Files, jobs: &[Job]) -> Vec<Result<Face, Diagnostic>> {
         .map_or(1, |n| n.get())
         .min(2)
         .min(files.len());
-    let bytes: Vec<Result<Arc<Vec<u8>>, String>> = if threads <= 1 {
+    let bytes: Vec<Result<Arc<FontBytes>, String>> = if threads <= 1 {
         files.iter().map(|f| read(f)).collect()
     } else {
         let (first, second) = files.split_at(files.len().div_ceil(2));
@@ -511,7 +543,7 @@ impl Face {
         role: Role,
         style: Style,
         path: PathBuf,
-        data: Arc<Vec<u8>>,
+        data: Arc<FontBytes>,
         index: u32,
     ) -> Result<Face, Diagnostic> {
         let bad = |why: String| {

@@ -51,7 +51,7 @@ pub struct FontFace {
     /// PostScript-like name used for the PDF base font (without subset tag).
     pub name: String,
     /// The TrueType/OpenType file bytes.
-    pub data: Arc<Vec<u8>>,
+    pub data: Arc<crate::fonts::FontBytes>,
     /// Face index inside a collection (0 for plain TTF files).
     pub index: u32,
 }

@@ -19,7 +19,7 @@ mod common;
 
 use common::{assert_fonts_subset, build_ok, epubcheck_jar, fold, root, tool, unzip};
 use trang::diag::Diagnostics;
-use trang::fonts::{Face, FontSet, Role, Style};
+use trang::fonts::{Face, FontBytes, FontSet, Role, Style};
 use trang::typeset::shape::Shaper;
 
 /// Debian's Noto Serif CJK, regular weight: a collection of CFF faces.
@@ -39,13 +39,13 @@ const ITALIC: Style = Style::ALL[1];
 
 /// The bytes of an installed font; a missing one fails the test with the
 /// set-up command.
-fn installed(path: &str) -> Arc<Vec<u8>> {
-    Arc::new(std::fs::read(path).unwrap_or_else(|e| {
+fn installed(path: &str) -> Arc<FontBytes> {
+    Arc::new(FontBytes::Read(std::fs::read(path).unwrap_or_else(|e| {
         panic!("cannot read {path} ({e}): install fonts-noto-cjk with `bash .ci/test-deps`")
-    }))
+    })))
 }
 
-fn face(data: Arc<Vec<u8>>, index: u32) -> Result<Face, trang::diag::Diagnostic> {
+fn face(data: Arc<FontBytes>, index: u32) -> Result<Face, trang::diag::Diagnostic> {
     Face::from_data(
         "Noto Serif CJK TC",
         Role::Body,
@@ -146,7 +146,7 @@ fn han_nom_builds_with_a_cff_collection_face_and_copies_back() {
         Role::Body,
         Style::REGULAR,
         PathBuf::from(otf[1]),
-        Arc::new(files[otf[1]].clone()),
+        Arc::new(files[otf[1]].clone().into()),
         0,
     )
     .unwrap();
@@ -255,21 +255,28 @@ fn refused_font_files_say_why_and_what_to_do() {
 
     let mut woff = data[..4096].to_vec();
     woff[..4].copy_from_slice(b"wOF2");
-    let woff = render(face(Arc::new(woff), 0));
+    let woff = render(face(Arc::new(FontBytes::Read(woff)), 0));
     assert!(
         woff.contains("WOFF") && woff.contains("decompress"),
         "{woff}"
     );
 
-    let truncated = render(face(Arc::new(data[..data.len() / 2].to_vec()), TC));
+    let truncated = render(face(
+        Arc::new(FontBytes::Read(data[..data.len() / 2].to_vec())),
+        TC,
+    ));
     assert!(truncated.contains("not a usable font"), "{truncated}");
 
     // A single-face CFF font (the collection member cut out, as the EPUB
     // writer does) loads at index 0, not at 1; with its `CFF ` table
     // renamed `CFF2`, it is refused as a variable CFF2 font.
     let single = single_face(&data, TC);
-    assert!(face(Arc::new(single.clone()), 0).unwrap().cff);
-    let one = render(face(Arc::new(single.clone()), 1));
+    assert!(
+        face(Arc::new(FontBytes::Read(single.clone())), 0)
+            .unwrap()
+            .cff
+    );
+    let one = render(face(Arc::new(FontBytes::Read(single.clone())), 1));
     assert!(one.contains("holds a single face"), "{one}");
     let (rec, cff_at) = cff_table(&single);
     // The last charstring made to end past the table: refused when loaded
@@ -283,14 +290,14 @@ fn refused_font_files_say_why_and_what_to_do() {
     let off_size = usize::from(damaged[charstrings + 2]);
     let last = charstrings + 3 + off_size * count;
     damaged[last..last + off_size].fill(0xFF);
-    let damaged = render(face(Arc::new(damaged), 0));
+    let damaged = render(face(Arc::new(FontBytes::Read(damaged)), 0));
     assert!(
         damaged.contains("CharStrings INDEX lies outside the table"),
         "{damaged}"
     );
     let mut cff2 = single;
     cff2[rec..rec + 4].copy_from_slice(b"CFF2");
-    let cff2 = render(face(Arc::new(cff2), 0));
+    let cff2 = render(face(Arc::new(FontBytes::Read(cff2)), 0));
     assert!(
         cff2.contains("CFF2") && cff2.contains("static instance"),
         "{cff2}"
@@ -476,7 +483,7 @@ fn a_truetype_collection_member_is_embedded_alone() {
         Role::Body,
         Style::REGULAR,
         PathBuf::from("two-1.ttf"),
-        Arc::new(font.clone()),
+        Arc::new(font.clone().into()),
         0,
     )
     .unwrap();

@@ -38,7 +38,7 @@ fn face(path: &str, name: &str) -> FontFace {
     .unwrap();
     FontFace {
         name: name.into(),
-        data: Arc::new(data),
+        data: Arc::new(data.into()),
         index: 0,
     }
 }
@@ -46,7 +46,7 @@ fn face(path: &str, name: &str) -> FontFace {
 /// Shapes `text` with harfrust and turns the result into a run, widening
 /// every space by `extra_space` points (justification).
 fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) -> GlyphRun {
-    let hf = harfrust::Font::new(layout.fonts[font].data.as_ref().clone(), 0).unwrap();
+    let hf = harfrust::Font::new(layout.fonts[font].data.to_vec(), 0).unwrap();
     let scale = size / f32::from(hf.units_per_em());
     let shaper = ShaperFont::new(&hf);
     let mut buf = Buffer::new();
