@@ -86,7 +86,7 @@ pub struct Fallback {
 struct State {
     coverage: CoverageCache,
     /// Cluster text → the system face drawing it (None: no face covers it).
-    system_choice: HashMap<String, Option<Arc<Face>>>,
+    system_choice: HashMap<(Role, String), Option<Arc<Face>>>,
     /// System face file → (family, characters it drew).
     system_used: BTreeMap<PathBuf, (String, BTreeSet<char>)>,
     /// Notes for `--verbose`: faces that could not be used.
@@ -105,18 +105,21 @@ pub struct Run {
     pub missing: bool,
 }
 
-/// The machine's fonts, in a fixed order (regular upright first, then by
-/// file), so that the same machine always gives the same choice.
+/// The machine's fonts, in a fixed order per role (regular upright first,
+/// then the faces of the role's genre — serif for body text, sans serif for
+/// headings, monospaced for code, by family name —, then by file and
+/// index), so that the same machine always gives the same choice.
 struct System {
     db: fontdb::Database,
-    order: Vec<fontdb::ID>,
+    /// The search order for each role (index: [`genre_index`]).
+    orders: [Vec<fontdb::ID>; 3],
     /// Loaded faces by (file, index); None when unusable.
     loaded: Mutex<HashMap<fontdb::ID, Option<Arc<Face>>>>,
 }
 
 impl std::fmt::Debug for System {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "System({} faces)", self.order.len())
+        write!(f, "System({} faces)", self.orders[0].len())
     }
 }
 
@@ -233,42 +236,49 @@ impl Fallback {
         self.system.get_or_init(|| {
             let mut db = fontdb::Database::new();
             db.load_system_fonts();
-            let mut order: Vec<(bool, u16, PathBuf, u32, fontdb::ID)> = db
-                .faces()
-                .map(|f| {
-                    let path = match &f.source {
-                        fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
-                        fontdb::Source::Binary(_) => PathBuf::new(),
-                    };
-                    (
-                        f.style != fontdb::Style::Normal,
-                        f.weight.0.abs_diff(400),
-                        path,
-                        f.index,
-                        f.id,
-                    )
-                })
-                .collect();
-            order.sort_by(|a, b| (a.0, a.1, &a.2, a.3).cmp(&(b.0, b.1, &b.2, b.3)));
+            let orders = [Role::Body, Role::Heading, Role::Code].map(|role| {
+                let mut order: Vec<(bool, u16, bool, PathBuf, u32, fontdb::ID)> = db
+                    .faces()
+                    .map(|f| {
+                        let path = match &f.source {
+                            fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
+                            fontdb::Source::Binary(_) => PathBuf::new(),
+                        };
+                        let family = f.families.first().map_or("", |n| n.0.as_str());
+                        (
+                            f.style != fontdb::Style::Normal,
+                            f.weight.0.abs_diff(400),
+                            !of_genre(role, family, f.monospaced),
+                            path,
+                            f.index,
+                            f.id,
+                        )
+                    })
+                    .collect();
+                order.sort_by(|a, b| (a.0, a.1, a.2, &a.3, a.4).cmp(&(b.0, b.1, b.2, &b.3, b.4)));
+                order.into_iter().map(|o| o.5).collect()
+            });
             System {
                 db,
-                order: order.into_iter().map(|o| o.4).collect(),
+                orders,
                 loaded: Mutex::new(HashMap::new()),
             }
         })
     }
 
     /// The first system face covering every character of `chars`, loaded.
-    fn system_face(&self, cluster: &str, chars: &[char]) -> Option<Arc<Face>> {
+    fn system_face(&self, role: Role, cluster: &str, chars: &[char]) -> Option<Arc<Face>> {
         if !self.system_allowed {
             return None;
         }
-        if let Some(found) = self.lock().system_choice.get(cluster) {
+        let key = (role, cluster.to_string());
+        if let Some(found) = self.lock().system_choice.get(&key) {
             return found.clone();
         }
         let system = self.system();
         let mut found = None;
-        for &id in &system.order {
+        let order = &system.orders[genre_index(role)];
+        for &id in order {
             let covers = system
                 .db
                 .with_face_data(id, |data, index| {
@@ -298,9 +308,7 @@ impl Fallback {
                 .or_insert_with(|| (face.family.clone(), BTreeSet::new()));
             entry.1.extend(chars.iter().copied());
         }
-        state
-            .system_choice
-            .insert(cluster.to_string(), found.clone());
+        state.system_choice.insert(key, found.clone());
         found
     }
 
@@ -416,7 +424,7 @@ pub fn runs(fonts: &FontSet, role: Role, style: Style, text: &str) -> Vec<Run> {
                 _ => (Arc::clone(primary), false),
             }
         } else {
-            choose(fallback, &families, cluster, &visible)
+            choose(fallback, role, &families, cluster, &visible)
         };
         match out.last_mut() {
             Some(last) if Arc::ptr_eq(&last.face, &face) && last.missing == missing => {
@@ -437,6 +445,7 @@ pub fn runs(fonts: &FontSet, role: Role, style: Style, text: &str) -> Vec<Run> {
 /// character, or the role's face).
 fn choose(
     fallback: &Fallback,
+    role: Role,
     families: &[&Arc<Face>],
     cluster: &str,
     visible: &[char],
@@ -466,7 +475,7 @@ fn choose(
     if let Some(face) = first_covering(fallback, &candidates, visible) {
         return (face, false);
     }
-    if let Some(face) = fallback.system_face(cluster, visible) {
+    if let Some(face) = fallback.system_face(role, cluster, visible) {
         return (face, false);
     }
     let partial = first_covering(fallback, &candidates, &visible[..1])
@@ -506,4 +515,28 @@ pub fn missing(fonts: &FontSet, role: Role, style: Style, text: &str) -> Vec<(us
         }
     }
     out
+}
+
+/// The index of `role` in [`System`]'s orders.
+fn genre_index(role: Role) -> usize {
+    match role {
+        Role::Body => 0,
+        Role::Heading => 1,
+        Role::Code => 2,
+    }
+}
+
+/// Whether a system family suits `role`, judged from its name as fontconfig
+/// users do: "Serif" (not "Sans Serif") for body text, "Sans" for headings,
+/// "Mono"/monospaced for code. Only an ordering preference: any face covering
+/// the characters is still used.
+fn of_genre(role: Role, family: &str, monospaced: bool) -> bool {
+    let name = family.to_ascii_lowercase();
+    let mono = monospaced || name.contains("mono");
+    let sans = name.contains("sans");
+    match role {
+        Role::Body => !mono && !sans && (name.contains("serif") || name.contains("ming")),
+        Role::Heading => !mono && sans,
+        Role::Code => mono,
+    }
 }

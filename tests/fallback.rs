@@ -290,13 +290,22 @@ fn a_system_font_is_used_only_when_needed_and_named() {
     let dejavu = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
     if dejavu.is_file() {
         assert!(out.status.success(), "{err}");
-        let line = err
-            .lines()
-            .find(|l| l.contains("system font"))
+        // One line per system face: the body text's (a serif face, DejaVu
+        // Serif) and the title's (a sans face, DejaVu Sans).
+        let lines: Vec<&str> = err.lines().filter(|l| l.contains("system font")).collect();
+        let body = lines
+            .iter()
+            .find(|l| l.contains("DejaVu Serif"))
             .unwrap_or_else(|| panic!("{err}"));
         assert!(
-            line.contains("Ա U+0531") && line.contains("բ U+0562"),
-            "{line}"
+            body.contains("Ա U+0531") && body.contains("բ U+0562"),
+            "{body}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("DejaVu Sans") && l.contains("Ա U+0531")),
+            "{err}"
         );
         let pdf = dir.path().join("out/he-thong.pdf");
         let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
