@@ -553,3 +553,31 @@ fn a_cff_face_and_a_truetype_face_share_a_line() {
         "{words:?}"
     );
 }
+
+#[test]
+fn han_nom_builds_from_the_installed_cjk_font_with_the_default_fallback() {
+    // The acceptance of issue 14: with `fonts-noto-cjk` installed (by
+    // `.ci/test-deps`), the plain command builds han-nom.md: the Vietnamese
+    // in the bundled serif, the Hán from the machine's serif CJK face, named
+    // in one warning, and the text copies back exactly.
+    installed(NOTO_SERIF_CJK);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("han-nom.md");
+    std::fs::copy(root().join("tests/fixtures/real-docs/han-nom.md"), &input).unwrap();
+    let out = dir.path().join("out");
+    let err = build_ok(&input, &out, &[]);
+    let used: Vec<&str> = err.lines().filter(|l| l.contains("system font")).collect();
+    assert_eq!(used.len(), 1, "{err}");
+    assert!(
+        used[0].contains("Noto Serif CJK") && used[0].contains("斷 U+65B7"),
+        "{err}"
+    );
+    let pdf = out.join("han-nom.pdf");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("Đoạn trường tân thanh (斷腸新聲)."), "{text}");
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(
+        fonts.contains("SourceSerif4-Regular") && fonts.contains("NotoSerifCJK"),
+        "{fonts}"
+    );
+}
