@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::diag::Diagnostic;
 use crate::fonts::{Face, FontSet, Role, Style};
 
-use super::subset::{Embedded, subset_face};
+use super::subset::{Embedded, package_face};
 use super::usage::Usage;
 
 /// Subsets of the fallback faces `usage` needs, and their family names in
@@ -53,25 +53,10 @@ pub fn embed(
     let mut out = Vec::new();
     let mut families = Vec::new();
     for ((path, index), (face, chars)) in faces {
-        let stem: String = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        let (ext, media_type) = if face.cff {
-            ("otf", "font/otf")
-        } else {
-            ("ttf", "font/ttf")
-        };
-        let mut href = format!("fonts/{stem}.{ext}");
-        let mut n = 1;
-        while taken.iter().chain(&out).any(|e: &Embedded| e.href == href) {
-            n += 1;
-            href = format!("fonts/{stem}-{n}.{ext}");
-        }
-        let data = subset_face(&face.data, index, &chars).map_err(|why| {
+        let (href, media_type, data) = package_face(&face, &path, index, &chars, |h| {
+            taken.iter().chain(&out).any(|e| e.href == h)
+        })
+        .map_err(|why| {
             Diagnostic::error(format!(
                 "cannot subset fallback font `{}`: {why}",
                 path.display()

@@ -42,6 +42,48 @@ pub struct Embedded {
 /// characters they draw.
 type Groups = BTreeMap<(std::path::PathBuf, u32), (Vec<(Role, Style)>, BTreeSet<char>)>;
 
+/// The package file for face `index` of `path` subset to `chars`: its
+/// href (`fonts/STEM.ttf` or `.otf`, a collection member's index in the
+/// stem, `-2`, `-3`… while `taken` says the name is in use), media type and
+/// bytes; the error says why the subset failed.
+pub fn package_face(
+    face: &crate::fonts::Face,
+    path: &std::path::Path,
+    index: u32,
+    chars: &BTreeSet<char>,
+    taken: impl Fn(&str) -> bool,
+) -> Result<(String, &'static str, Vec<u8>), String> {
+    let mut stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if face.data.starts_with(b"ttcf") {
+        stem = format!("{stem}-{index}");
+    }
+    let stem: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let (ext, media_type) = if face.cff {
+        ("otf", "font/otf")
+    } else {
+        ("ttf", "font/ttf")
+    };
+    let mut href = format!("fonts/{stem}.{ext}");
+    let mut n = 1;
+    while taken(&href) {
+        n += 1;
+        href = format!("fonts/{stem}-{n}.{ext}");
+    }
+    Ok((href, media_type, subset_face(&face.data, index, chars)?))
+}
+
 /// Subsets every face that some used slot draws with.
 pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic> {
     // Faces by file (a fallback face can serve several slots).
@@ -57,35 +99,10 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
     let mut out: Vec<Embedded> = Vec::new();
     for ((path, index), (slots, chars)) in groups {
         let face = fonts.face(slots[0].0, slots[0].1);
-        let mut stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if face.data.starts_with(b"ttcf") {
-            stem = format!("{stem}-{index}");
-        }
-        let stem: String = stem
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let (ext, media_type) = if face.cff {
-            ("otf", "font/otf")
-        } else {
-            ("ttf", "font/ttf")
-        };
-        let mut href = format!("fonts/{stem}.{ext}");
-        let mut n = 1;
-        while out.iter().any(|e| e.href == href) {
-            n += 1;
-            href = format!("fonts/{stem}-{n}.{ext}");
-        }
-        let data = subset_face(&face.data, index, &chars).map_err(|why| {
+        let (href, media_type, data) = package_face(face, &path, index, &chars, |h| {
+            out.iter().any(|e| e.href == h)
+        })
+        .map_err(|why| {
             Diagnostic::error(format!("cannot subset font `{}`: {why}", path.display()))
                 .help("use another TrueType or OpenType/CFF font for this role in fonts.toml")
         })?;
