@@ -131,6 +131,8 @@ pub struct Meta {
     pub lang: String,
     /// Publisher.
     pub publisher: Option<String>,
+    /// The series the book belongs to (EPUB `belongs-to-collection`).
+    pub series: Option<String>,
     /// Where the text comes from (e.g. `Dangcongsan.vn`).
     pub source: Option<String>,
     /// Rights statement.
@@ -161,6 +163,7 @@ impl Default for Meta {
             dateline: None,
             lang: "vi".to_string(),
             publisher: None,
+            series: None,
             source: None,
             rights: None,
             identifier: None,

@@ -36,7 +36,7 @@ pub struct Split {
 }
 
 /// The keys trang reads, for the hint of the unknown-key warning.
-const KNOWN: &str = "title, subtitle, author, date, dateline, lang, publisher, source, rights, \
+const KNOWN: &str = "title, subtitle, author, date, dateline, lang, publisher, series, source, rights, \
                      identifier, description, keywords, cover, toc, number-headings, fonts";
 
 /// Finds the front-matter block at the top of `text`, if any.
@@ -123,7 +123,7 @@ pub fn parse(source: &SourceFile, split: Split, diags: &mut Diagnostics) -> Meta
         // The shapes each key of ours is read from: anything else is
         // another tool's value, a warning.
         let expects = match key.as_str() {
-            "title" | "subtitle" | "publisher" | "source" | "rights" | "identifier"
+            "title" | "subtitle" | "publisher" | "series" | "source" | "rights" | "identifier"
             | "description" | "dateline" | "date" | "lang" | "cover" | "fonts" => "a text",
             "author" | "authors" => "a text, a list of texts or a mapping with a `name`",
             "keywords" | "subject" => "a text or a list of texts",
@@ -161,7 +161,7 @@ pub fn parse(source: &SourceFile, split: Split, diags: &mut Diagnostics) -> Meta
         }
         let text = || node.value.text().filter(|s| !s.trim().is_empty());
         match key.as_str() {
-            "title" | "subtitle" | "publisher" | "source" | "rights" | "identifier"
+            "title" | "subtitle" | "publisher" | "series" | "source" | "rights" | "identifier"
             | "description" | "dateline" => match text() {
                 Some(s) => {
                     let s = Some(crate::markdown::nfc(s.trim()));
@@ -169,6 +169,7 @@ pub fn parse(source: &SourceFile, split: Split, diags: &mut Diagnostics) -> Meta
                         "title" => meta.title = s,
                         "subtitle" => meta.subtitle = s,
                         "publisher" => meta.publisher = s,
+                        "series" => meta.series = s,
                         "source" => meta.source = s,
                         "rights" => meta.rights = s,
                         "identifier" => meta.identifier = s,

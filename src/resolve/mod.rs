@@ -41,6 +41,44 @@ use crate::words::Words;
 
 pub use ids::{github_slug, slug};
 
+/// What is being published: decides the PDF's front matter and whether a
+/// cover is generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// One Markdown file: a title block on page 1, running heads with the
+    /// title, no cover unless `cover:` names one.
+    Article,
+    /// A book project (`book.toml`, mdBook's `SUMMARY.md`, or a folder of
+    /// chapter files): half-title, title page, copyright page, contents,
+    /// each chapter file a chapter, a cover (given or generated).
+    Book,
+}
+
+/// A part of a book: a titled run of chapters (`[[book.parts]]` in
+/// `book.toml`, a `# Part` line in mdBook's `SUMMARY.md`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// Its title.
+    pub title: String,
+    /// The id of the part's opening page (EPUB part file, PDF destination).
+    pub id: String,
+    /// The EPUB content document of its part page, e.g. `part-1.xhtml`.
+    pub file: String,
+    /// The chapters in it, indices into [`Book::chapters`].
+    pub chapters: Range<usize>,
+}
+
+/// The book's cover, decided once for both outputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cover {
+    /// An image the author gave (`cover:`): its key in [`Book::assets`]
+    /// (the path as written).
+    Image(String),
+    /// None given for a book: one is drawn from the metadata (title,
+    /// subtitle, authors, publisher).
+    Generated,
+}
+
 /// A chapter: a content document of the EPUB, a run of top-level blocks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chapter {
@@ -54,6 +92,11 @@ pub struct Chapter {
     pub titled_by_heading: bool,
     /// The EPUB content document's file name, e.g. `chapter-01.xhtml`.
     pub file: String,
+    /// The part it belongs to (index into [`Book::parts`]), if any.
+    pub part: Option<usize>,
+    /// Its nesting under other chapters (mdBook's indented `SUMMARY.md`
+    /// entries): 0 for a top-level chapter.
+    pub depth: u8,
 }
 
 /// A footnote, by identity.
@@ -68,6 +111,9 @@ pub struct Note {
     pub chapter: usize,
     /// The id of the note itself.
     pub id: String,
+    /// The number printed for it: its number in the whole document for an
+    /// article; counted afresh in each chapter for a book.
+    pub mark: usize,
     /// The id of each reference, in order (`ref_ids[0]` is the first).
     pub ref_ids: Vec<String>,
 }
@@ -95,6 +141,12 @@ pub struct Heading {
 /// decisions both writers share.
 #[derive(Clone, Debug)]
 pub struct Book {
+    /// Article or book.
+    pub form: Form,
+    /// The book's parts, in order (none for an article, or a book without parts).
+    pub parts: Vec<Part>,
+    /// The cover, if there is one.
+    pub cover: Option<Cover>,
     /// The document, resolved: notes referenced by [`InlineKind::NoteRef`],
     /// links pointing at ids (`#id`) or checked external URLs, anchors
     /// with their final ids.
@@ -193,6 +245,8 @@ pub fn resolve_with(
                 title: opening.filter(|t| !t.is_empty()).unwrap_or(title.clone()),
                 titled_by_heading,
                 file: format!("chapter-{:02}.xhtml", i + 1),
+                part: None,
+                depth: 0,
             }
         })
         .collect();
@@ -249,6 +303,7 @@ pub fn resolve_with(
                 .expect("footnote_order lists defined notes"),
             chapter: usize::MAX,
             id: String::new(),
+            mark: 0,
             ref_ids: Vec::new(),
         })
         .collect();
@@ -284,6 +339,7 @@ pub fn resolve_with(
         }
     }
     for (n, note) in notes.iter_mut().enumerate() {
+        note.mark = n + 1;
         note.id = reg.claim(&format!("fn-{}", n + 1));
         targets.insert(note.id.clone(), note.chapter);
         for (k, &chapter) in ref_chapters[n].iter().enumerate() {
@@ -326,7 +382,11 @@ pub fn resolve_with(
             }
         })
     });
+    let cover = assets.cover_src().map(|k| Cover::Image(k.to_string()));
     Book {
+        form: Form::Article,
+        parts: Vec::new(),
+        cover,
         doc,
         assets,
         lang,
