@@ -21,6 +21,7 @@ pub mod frame;
 pub mod frontmatter;
 pub mod highlight;
 pub mod impose;
+pub mod init;
 pub mod input;
 pub mod markdown;
 pub mod output;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let (args, build) = match &cli.command {
         Command::Build(b) => (&b.input, Some(b)),
         Command::Check(c) => (&c.input, None),
+        Command::Init(i) => return init(&i.dir),
     };
     let inputs = match resolve_inputs(args) {
         Ok(i) => i,
@@ -104,6 +105,31 @@ fn main() -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+/// `trang init DIR`: the new book's files, or the error.
+fn init(dir: &std::path::Path) -> ExitCode {
+    match trang::init::init(dir) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("{:>12} {}", "Wrote", f.display());
+            }
+            let build = if dir == std::path::Path::new(".") {
+                "trang build".to_string()
+            } else {
+                format!("cd {} && trang build", dir.display())
+            };
+            eprintln!(
+                "{:>12} a new book: `{build}` makes its EPUB and PDF",
+                "Created"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render());
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// On SIGINT, SIGTERM or SIGHUP: delete the temporary files being written
