@@ -349,23 +349,10 @@ fn one_sided_books_head_every_page_with_its_chapter() {
 #[test]
 fn the_outline_nests_chapters_under_their_parts() {
     let b = build(&book(), true);
-    let json = tool(
-        "qpdf",
-        &["--json", "--json-key=outlines", b.pdf.to_str().unwrap()],
-    );
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    fn walk(items: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
-        for it in items.as_array().into_iter().flatten() {
-            out.push(format!(
-                "{}{}",
-                "  ".repeat(depth),
-                it["title"].as_str().unwrap_or("?")
-            ));
-            walk(&it["kids"], depth + 1, out);
-        }
-    }
-    let mut got = Vec::new();
-    walk(&v["outlines"], 0, &mut got);
+    let got: Vec<String> = outline_of(&b.pdf)
+        .iter()
+        .map(|l| l.rsplit_once(" @").unwrap().0.to_string())
+        .collect();
     assert_eq!(
         got,
         [
@@ -391,4 +378,118 @@ fn the_outline_nests_chapters_under_their_parts() {
         .find(|e| e.title == "Phần hai: Phóng sự")
         .unwrap();
     assert_eq!(part.page, opener(&b, "Phần hai: Phóng sự"));
+}
+
+/// The outline of `pdf` as indented lines `title @page` (1-based).
+fn outline_of(pdf: &Path) -> Vec<String> {
+    let json = tool(
+        "qpdf",
+        &["--json", "--json-key=outlines", pdf.to_str().unwrap()],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    fn walk(items: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+        for it in items.as_array().into_iter().flatten() {
+            out.push(format!(
+                "{}{} @{}",
+                "  ".repeat(depth),
+                it["title"].as_str().unwrap_or("?"),
+                it["destpageposfrom1"]
+            ));
+            walk(&it["kids"], depth + 1, out);
+        }
+    }
+    let mut got = Vec::new();
+    walk(&v["outlines"], 0, &mut got);
+    got
+}
+
+/// The fixture book, through `book.toml` and through `SUMMARY.md`: the
+/// same outline (parts › chapters › sections, each on its page), the
+/// contents listing parts and chapters in that order with the folios the
+/// pages print, chapters and parts on rectos, notes marked from 1 in each
+/// chapter.
+#[test]
+fn the_fixture_book_reads_the_same_through_both_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = common::root().join("tests/fixtures");
+    common::build_ok(&root.join("book"), &dir.path().join("toml"), &[]);
+    common::build_ok(&root.join("book-summary"), &dir.path().join("summary"), &[]);
+    let toml = dir.path().join("toml/so-tay.pdf");
+    let summary = dir.path().join("summary/book-summary.pdf");
+    let outline = outline_of(&toml);
+    assert_eq!(outline, outline_of(&summary));
+    assert_eq!(
+        outline,
+        [
+            "Mục lục @5",
+            "Lời nói đầu @7",
+            "Phần một: Đi và viết @9",
+            "  Viết tin ngắn @11",
+            "    Cấu trúc kim tự tháp ngược @11",
+            "  Phóng sự ở Mường Tè @13",
+            "    Đường vào bản @13",
+            "    Ghi chép tại chỗ @14",
+            "Phần hai: Hỏi và nghĩ @15",
+            "  Phỏng vấn người trong cuộc @17",
+            "    Câu hỏi mở @17",
+            "  Bình luận: giữ giọng riêng @19",
+            "Phụ lục: Bảng thuật ngữ @21",
+            "  Bảng thuật ngữ @21",
+        ]
+    );
+    let fonts = bundled_fonts();
+    let setup = PageSetup::with(Paper::A5, true, 1, &fonts);
+    let text = tool("pdftotext", &["-layout", toml.to_str().unwrap(), "-"]);
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let folios = folios(&toml, &setup, pages.len());
+    let heads = heads(&toml, &setup, pages.len());
+    // Parts and chapters (outline depth 0 and 1, after the contents).
+    let entries: Vec<(String, usize)> = outline[1..]
+        .iter()
+        .filter(|l| !l.starts_with("    "))
+        .map(|l| {
+            let (title, page) = l.trim().rsplit_once(" @").unwrap();
+            (title.to_string(), page.parse::<usize>().unwrap())
+        })
+        .collect();
+    let contents: Vec<&str> = pages[4].lines().map(str::trim).collect();
+    let mut at = 0;
+    for (title, page) in &entries {
+        assert_eq!(page % 2, 1, "{title} opens on page {page}, a verso");
+        assert_eq!(heads[page - 1], "", "{title}: no running head on an opener");
+        // Listed in the contents, in order; a chapter with its folio.
+        let found = contents[at..]
+            .iter()
+            .position(|l| l.starts_with(title.as_str()))
+            .unwrap_or_else(|| panic!("{title} not in the contents after line {at}"));
+        at += found + 1;
+        let line = contents[at - 1];
+        if title.starts_with("Phần") {
+            assert_eq!(line, title, "a part is listed without a folio");
+        } else {
+            assert!(
+                line.ends_with(&format!(" {}", folios[page - 1])),
+                "{line:?} vs folio {}",
+                folios[page - 1]
+            );
+        }
+    }
+    // Page 14 continues chapter "Phóng sự ở Mường Tè" on a verso.
+    assert_eq!(heads[13], "Sổ tay phóng viên");
+    assert_eq!(folios[13], "8");
+    // Each chapter's first note is marked 1.
+    for title in [
+        "Viết tin ngắn",
+        "Phóng sự ở Mường Tè",
+        "Phỏng vấn người trong cuộc",
+    ] {
+        let page = pages
+            .iter()
+            .find(|p| common::fold(p).starts_with(title))
+            .unwrap();
+        assert!(
+            page.lines().any(|l| l.trim_start().starts_with("1. ")),
+            "{title}: no note marked 1 on its first page:\n{page}"
+        );
+    }
 }
