@@ -493,3 +493,18 @@ fn the_fixture_book_reads_the_same_through_both_manifests() {
         );
     }
 }
+
+/// In two columns too, every part and chapter opens a right-hand page.
+#[test]
+fn two_column_books_open_chapters_on_rectos() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = common::root().join("tests/fixtures");
+    common::build_ok(&root.join("book"), dir.path(), &["--columns", "2"]);
+    let outline = outline_of(&dir.path().join("so-tay.pdf"));
+    let openers: Vec<&String> = outline.iter().filter(|l| !l.starts_with("    ")).collect();
+    assert_eq!(openers.len(), 10, "{outline:?}");
+    for l in openers {
+        let page: usize = l.rsplit_once(" @").unwrap().1.parse().unwrap();
+        assert_eq!(page % 2, 1, "{l}: on a verso");
+    }
+}

@@ -73,6 +73,9 @@ impl Builder<'_, '_, '_> {
         strut.keep_with_next = true;
         self.flow.push(Flow::Line(strut));
         self.mark_opener(before, Opener::Chapter(c), true);
+        // In two columns the sink spans both, as the heading under it does
+        // (the column paginator breaks pages at spanning slots).
+        self.span_from(before);
     }
 
     /// A part's title page: the title centred a third of the way down, an
