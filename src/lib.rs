@@ -23,6 +23,7 @@ pub mod highlight;
 pub mod impose;
 pub mod input;
 pub mod markdown;
+pub mod matter;
 pub mod output;
 pub mod pdf;
 pub mod resolve;
