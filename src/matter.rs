@@ -10,38 +10,48 @@ use crate::resolve::Book;
 /// One line of the copyright page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
-    /// What the line is: `title`, `subtitle`, `authors`, `copyright`,
-    /// `rights`, `publisher`, `date`, `identifier`, `description`,
-    /// `series`, `made-with` (a CSS class in the EPUB).
+    /// What the line is: `title`, `authors`, `copyright`, `rights`,
+    /// `publisher`, `date`, `identifier`, `description`, `series`,
+    /// `colophon` (a CSS class in the EPUB).
     pub role: &'static str,
     /// Its text, labelled where a label is needed.
     pub text: String,
 }
 
 /// The lines of `book`'s copyright page, in the order books print them
-/// (Chicago Manual of Style 17th ed., 1.19–1.20: title, the copyright
-/// notice — `©`, the year of publication, the holder — then the rights,
-/// the publisher, the date, the identifier (ISBN) and the rest).
+/// (Chicago Manual of Style 17th ed., 1.19–1.20): the title (`Title:
+/// Subtitle`), the authors, the copyright notice — `©`, the year of
+/// publication, the holder (the authors, else the publisher) — then the
+/// rights statement, the publisher, the date, the identifier (an ISBN as
+/// `ISBN …`), the description, the series and a colophon naming the tool.
 ///
 /// `year` is the year of the notice when the metadata has no `date`
 /// (the build's `SOURCE_DATE_EPOCH` year, so the page stays reproducible).
-/// Lines without a value are left out; the notice and the colophon are
-/// always there.
+/// Lines without a value are left out; the title, the notice and the
+/// colophon are always there.
 pub fn copyright(book: &Book, year: i32) -> Vec<Line> {
     let m = &book.meta;
-    let w = &book.words.copyright;
+    let w = &book.words;
+    let given = |v: &Option<String>| {
+        v.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
     let mut out = Vec::new();
     let mut push = |role: &'static str, text: String| out.push(Line { role, text });
-    push("title", book.title.clone());
-    if let Some(s) = m.subtitle.as_ref().filter(|s| !s.trim().is_empty()) {
-        push("subtitle", s.clone());
-    }
+    push(
+        "title",
+        match given(&m.subtitle) {
+            Some(sub) => format!("{}: {sub}", book.title),
+            None => book.title.clone(),
+        },
+    );
     if !m.authors.is_empty() {
         push("authors", m.authors.join(", "));
     }
     let year = m.date.map_or(year, |d| d.year);
     let holder = if m.authors.is_empty() {
-        m.publisher.clone().unwrap_or_default()
+        given(&m.publisher).unwrap_or_default()
     } else {
         m.authors.join(", ")
     };
@@ -49,11 +59,11 @@ pub fn copyright(book: &Book, year: i32) -> Vec<Line> {
         "copyright",
         format!("© {year} {holder}").trim_end().to_string(),
     );
-    if let Some(r) = m.rights.as_ref().filter(|r| !r.trim().is_empty()) {
-        push("rights", r.clone());
+    if let Some(r) = given(&m.rights) {
+        push("rights", r);
     }
-    if let Some(p) = m.publisher.as_ref().filter(|p| !p.trim().is_empty()) {
-        push("publisher", format!("{}: {p}", w.publisher));
+    if let Some(p) = given(&m.publisher) {
+        push("publisher", p);
     }
     if let Some(d) = m.date {
         let date = if book.lang.starts_with("vi") {
@@ -61,22 +71,22 @@ pub fn copyright(book: &Book, year: i32) -> Vec<Line> {
         } else {
             d.iso()
         };
-        push("date", format!("{}: {date}", w.date));
+        push("date", format!("{}: {date}", w.published));
     }
-    if let Some(id) = m.identifier.as_ref().filter(|i| !i.trim().is_empty()) {
-        let text = match isbn(id) {
+    if let Some(id) = given(&m.identifier) {
+        let text = match isbn(&id) {
             Some(isbn) => format!("ISBN {isbn}"),
-            None => format!("{}: {}", w.identifier, id.trim()),
+            None => format!("{}: {id}", w.identifier),
         };
         push("identifier", text);
     }
-    if let Some(d) = m.description.as_ref().filter(|d| !d.trim().is_empty()) {
-        push("description", d.clone());
+    if let Some(d) = given(&m.description) {
+        push("description", d);
     }
-    if let Some(s) = m.series.as_ref().filter(|s| !s.trim().is_empty()) {
+    if let Some(s) = given(&m.series) {
         push("series", format!("{}: {s}", w.series));
     }
-    push("made-with", w.made_with.to_string());
+    push("colophon", w.colophon.to_string());
     out
 }
 

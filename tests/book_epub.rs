@@ -250,17 +250,16 @@ fn the_copyright_page_carries_the_metadata() {
     assert_eq!(
         lines,
         [
-            "Sổ tay nghề báo",
-            "Viết cho người mới vào nghề",
+            "Sổ tay nghề báo: Viết cho người mới vào nghề",
             "Nguyễn Văn An, Trần Thị Bình",
             "© 2026 Nguyễn Văn An, Trần Thị Bình",
             "Giữ mọi quyền.",
-            "Nhà xuất bản: Nhà xuất bản Trẻ",
-            "Ngày xuất bản: 05/09/2026",
+            "Nhà xuất bản Trẻ",
+            "Xuất bản: 05/09/2026",
             "ISBN 978-604-1-00000-1",
             "Sổ tay cho phóng viên trẻ.",
             "Tủ sách: Tủ sách nghề báo",
-            "Sách được làm bằng trang",
+            "Dàn trang bằng phần mềm trang",
         ]
     );
 }

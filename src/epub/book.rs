@@ -52,7 +52,7 @@ pub fn part_page(p: &BookPart) -> String {
 pub fn copyright_page(book: &Book, year: i32) -> String {
     let mut s = format!(
         "<section epub:type=\"copyright-page\" class=\"copyright\" aria-label=\"{}\">\n",
-        xml::attr(book.words.copyright.title)
+        xml::attr(book.words.copyright)
     );
     for line in matter::copyright(book, year) {
         s.push_str(&format!(
@@ -74,7 +74,7 @@ section.part h1.part-title { font-size: 1.8em; text-align: center; }
 section.copyright { margin-top: 40%; font-size: 0.85em; }
 section.copyright p { text-align: left; text-indent: 0; margin: 0 0 0.4em 0; -webkit-hyphens: manual; -epub-hyphens: manual; hyphens: manual; }
 section.copyright p.title { font-size: 1.15em; }
-section.copyright p.copyright, section.copyright p.made-with { margin-top: 1em; }
+section.copyright p.copyright, section.copyright p.colophon { margin-top: 1em; }
 ol.contents li.part { margin-top: 0.8em; font-size: 1.1em; }
 ol.contents li.level-2 { margin-left: 3em; }
 ";

@@ -178,7 +178,7 @@ pub fn write_epub(
     let is_book = book.form == Form::Book;
     if is_book {
         let year = crate::doc::Date::from_unix_seconds(opts.modified).year;
-        let name = words.copyright.title;
+        let name = words.copyright;
         front.push(Part {
             file: "copyright.xhtml".into(),
             title: name.into(),
