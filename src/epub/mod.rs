@@ -27,7 +27,7 @@ use epub_builder::ReferenceType;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::Document;
 use crate::fonts::FontSet;
-use crate::resolve::{Book, Form};
+use crate::resolve::Book;
 
 use cx::Cx;
 pub(crate) use meta::front_matter_key;
@@ -66,7 +66,8 @@ pub fn write_epub(
     // 2. Chapter XHTML, each with the notes first referenced in it.
     //    A book's part pages go before their first chapters.
     let mut parts = Vec::new();
-    let single = book.chapters.len() == 1 && book.form == Form::Article;
+    let is_book = book.form == crate::resolve::Form::Book;
+    let single = book.chapters.len() == 1 && !is_book;
     for (i, chapter) in book.chapters.iter().enumerate() {
         parts.extend(book::parts_before(book, i).map(|p| part_page(&lang, p)));
         cx.file = first_chapter + i;
@@ -175,7 +176,6 @@ pub fn write_epub(
         level: 1,
         toc: Vec::new(),
     });
-    let is_book = book.form == Form::Book;
     if is_book {
         let year = crate::doc::Date::from_unix_seconds(opts.modified).year;
         let name = words.copyright;
