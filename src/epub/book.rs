@@ -75,6 +75,6 @@ section.copyright { margin-top: 40%; font-size: 0.85em; }
 section.copyright p { text-align: left; text-indent: 0; margin: 0 0 0.4em 0; -webkit-hyphens: manual; -epub-hyphens: manual; hyphens: manual; }
 section.copyright p.title { font-size: 1.15em; }
 section.copyright p.copyright, section.copyright p.colophon { margin-top: 1em; }
-ol.contents li.part { margin-top: 0.8em; font-size: 1.1em; }
+ol.contents li.part { margin-top: 1em; font-size: 1.15em; }
 ol.contents li.level-2 { margin-left: 3em; }
 ";

@@ -270,13 +270,14 @@ fn contents_page(book: &Book) -> String {
     let mut part_done = vec![false; book.parts.len()];
     for h in book.contents() {
         let chapter = &book.chapters[h.chapter];
-        // A book's part, listed above its first chapter.
+        // A book's part, listed above its first chapter, bold (`b`: the
+        // font rules of `cascade` know it) and larger than its chapters.
         if let Some(p) = chapter.part.filter(|&p| !part_done[p]) {
             part_done[p] = true;
             let part = &book.parts[p];
             if book::has_page(part) {
                 s.push_str(&format!(
-                    "<li class=\"part\"><a href=\"{}\">{}</a></li>\n",
+                    "<li class=\"part\"><a href=\"{}\"><b>{}</b></a></li>\n",
                     part.file,
                     xml::text(&part.title)
                 ));
