@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let (args, build) = match &cli.command {
         Command::Build(b) => (&b.input, Some(b)),
         Command::Check(c) => (&c.input, None),
+        Command::Init(i) => return init(&i.dir),
     };
     let inputs = match resolve_inputs(args) {
         Ok(i) => i,
@@ -35,14 +36,22 @@ fn main() -> ExitCode {
         let prepared = trang::prepare_with(path, &prepare, &mut diags);
         let written = match (prepared, build) {
             (Some(p), Some(b)) => {
+                // The command line wins over a book's `[trang]` options.
+                let o = &p.options;
+                let book = p.doc.form == trang::resolve::Form::Book;
                 let opts = BuildOptions {
                     out_dir: b.out_dir.clone(),
                     epub: b.wants(Format::Epub),
                     pdf: b.wants(Format::Pdf),
-                    paper: b.paper,
-                    duplex: b.duplex,
-                    columns: usize::from(b.columns),
-                    booklet: b.wants(Format::Booklet).then_some(b.sheet),
+                    paper: b.paper.or(o.paper).unwrap_or(trang::cli::Paper::A4),
+                    duplex: match (b.duplex, b.no_duplex) {
+                        (true, _) => true,
+                        (_, true) => false,
+                        _ => o.duplex.unwrap_or(book),
+                    },
+                    columns: usize::from(b.columns.or(o.columns).unwrap_or(1)),
+                    booklet: (b.wants(Format::Booklet) || o.booklet == Some(true))
+                        .then_some(b.sheet.or(o.sheet).unwrap_or(trang::cli::Sheet::A4)),
                     booklet_duplex: !b.no_duplex,
                 };
                 let (written, timings) = trang::build_timed(&p, &opts, &mut diags);
@@ -98,6 +107,31 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `trang init DIR`: the new book's files, or the error.
+fn init(dir: &std::path::Path) -> ExitCode {
+    match trang::init::init(dir) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("{:>12} {}", "Wrote", f.display());
+            }
+            let build = if dir == std::path::Path::new(".") {
+                "trang build".to_string()
+            } else {
+                format!("cd {} && trang build", dir.display())
+            };
+            eprintln!(
+                "{:>12} a new book: `{build}` makes its EPUB and PDF",
+                "Created"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render());
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// On SIGINT, SIGTERM or SIGHUP: delete the temporary files being written
 /// (the previous outputs stay intact) and exit with 128 + the signal number.
 /// SIGXFSZ (a file-size limit reached) is caught and ignored so that the write
@@ -130,6 +164,9 @@ fn handle_signals() {
 fn resolve_inputs(args: &InputArgs) -> Result<Vec<PathBuf>, ExitCode> {
     if !args.inputs.is_empty() {
         return Ok(args.inputs.clone());
+    }
+    if std::path::Path::new(trang::project::MANIFEST).is_file() {
+        return Ok(vec![PathBuf::from(".")]);
     }
     input::default_inputs().map_err(|d| {
         eprint!("{}", d.render());
