@@ -24,6 +24,7 @@ pub mod impose;
 pub mod init;
 pub mod input;
 pub mod markdown;
+pub mod matter;
 pub mod output;
 pub mod pdf;
 pub mod project;
