@@ -338,7 +338,7 @@ fn a_cover_image_is_the_epub_cover_and_the_pdf_first_page_full_bleed() {
         assert_eq!((row[3], row[4], row[8]), ("400", "640", "jpeg"), "{list}");
         // A 1:1.6 picture covers an A5 or Statement page (cut by at most
         // 12 %): its colours reach the corners. On Letter (19 %) it is
-        // fitted whole, on its own average colour.
+        // fitted whole, on the average colour of its edges.
         let (w, h, px) = page_pixels(&pdf, 1, 20);
         let at = |x: usize, y: usize| px[(y * w + x) * 3..(y * w + x) * 3 + 3].to_vec();
         let fitted = paper == "letter";

@@ -6,8 +6,9 @@
 //!   height ([`CROP_TOLERANCE`]: 6 % each side, about the safe zone a print
 //!   cover keeps free of text; a 1:1.6 e-book cover on A4/A5 paper loses
 //!   11.6 %); otherwise (a square photo, a 1:1.6 cover on Letter) fitted
-//!   whole, centred on a ground of the image's own average colour, since
-//!   cropping would cut away a title or a face. The EPUB carries the file as it is. An SVG
+//!   whole, centred on a ground of the average colour of its edges (so the
+//!   picture runs on into it), since cropping would cut away a title or a
+//!   face. The EPUB carries the file as it is. An SVG
 //!   cover is refused when the book is resolved: Kindle and Apple Books ask
 //!   for a JPEG or PNG cover image.
 //! - [`Cover::Generated`] (a book without `cover`): a page drawn from the
@@ -256,18 +257,26 @@ pub fn image_page(asset: &Asset, width: f32, height: f32) -> Option<Page> {
     })
 }
 
-/// The mean sRGB colour of an image's pixels (transparent ones count as
-/// white, the page they show through to).
+/// The mean sRGB colour of an image's outer frame (2 % of its shorter
+/// side; transparent pixels count as white, the page they show through
+/// to): the ground a fitted cover stands on continues its edges.
 fn average_colour(data: &[u8]) -> Option<Rgb> {
     let img = image::load_from_memory(data).ok()?.to_rgba8();
+    let (w, h) = img.dimensions();
+    let t = (w.min(h) / 50).max(1);
     let mut sum = [0u64; 3];
-    for p in img.pixels() {
+    let mut n = 0u64;
+    for (x, y, p) in img.enumerate_pixels() {
+        if x >= t && y >= t && x + t < w && y + t < h {
+            continue;
+        }
         let a = u64::from(p[3]);
         for (s, &c) in sum.iter_mut().zip(&p.0[..3]) {
             *s += (u64::from(c) * a + 255 * (255 - a)) / 255;
         }
+        n += 1;
     }
-    let n = (u64::from(img.width()) * u64::from(img.height())).max(1) as f32 * 255.0;
+    let n = n.max(1) as f32 * 255.0;
     Some(Rgb(sum[0] as f32 / n, sum[1] as f32 / n, sum[2] as f32 / n))
 }
 
