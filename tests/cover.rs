@@ -336,12 +336,12 @@ fn a_cover_image_is_the_epub_cover_and_the_pdf_first_page_full_bleed() {
         );
         let row: Vec<&str> = list.lines().nth(2).unwrap().split_whitespace().collect();
         assert_eq!((row[3], row[4], row[8]), ("400", "640", "jpeg"), "{list}");
-        // A 1:1.6 picture covers an A5 or Statement page (cut by at most
-        // 12 %): its colours reach the corners. On Letter (19 %) it is
+        // A 1:1.6 picture covers a Statement page (cut by 3.4 %): its
+        // colours reach the corners. On A5 (11.6 %) and Letter (19 %) it is
         // fitted whole, on the average colour of its edges.
         let (w, h, px) = page_pixels(&pdf, 1, 20);
         let at = |x: usize, y: usize| px[(y * w + x) * 3..(y * w + x) * 3 + 3].to_vec();
-        let fitted = paper == "letter";
+        let fitted = paper != "statement";
         assert_eq!(near(&at(1, 1), TOP, 8), !fitted, "{paper}: {:?}", at(1, 1));
         assert_eq!(near(&at(w - 2, h - 2), BOTTOM, 8), !fitted, "{paper}");
         assert_eq!(
@@ -376,4 +376,84 @@ fn an_svg_cover_is_refused_at_the_cover_key() {
     assert!(err.contains("bai.md:4:1"), "{err}");
     assert!(err.contains("PNG or JPEG"), "{err}");
     assert!(!dir.path().join("out/bai.epub").exists());
+}
+
+/// Copies the folder `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Checks that every internal link of the book's PDF lands on the page of
+/// the heading it names (the cover and its back moved every page by two).
+fn links_land_on_their_headings(book: &Path, pdf: &Path) -> usize {
+    let mut diags = trang::diag::Diagnostics::default();
+    let p = trang::prepare(book, None, &mut diags).unwrap();
+    let mut landed = 0;
+    for (name, from, to) in internal_links(pdf) {
+        assert!(from > 2 && to > 2, "{name}: {from} → {to}");
+        if let Some(h) = p.doc.headings.iter().find(|h| h.id == name) {
+            let text = page_text(pdf, to);
+            assert!(
+                text.contains(&common::fold(&h.text)),
+                "{name} → page {to}: {text}"
+            );
+            landed += 1;
+        }
+    }
+    landed
+}
+
+#[test]
+fn the_fixture_book_has_a_generated_cover_and_takes_a_given_one() {
+    let book = common::root().join("tests/fixtures/book");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    build_ok(&book, &out, &[]);
+    let jpeg = declared_cover(&out.join("so-tay.epub"), "image/jpeg");
+    let img = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!((img.width(), img.height()), (1600, 2560));
+    let calibre = image::load_from_memory(&calibre_cover(&out.join("so-tay.epub"))).unwrap();
+    assert_eq!((calibre.width(), calibre.height()), (1600, 2560));
+    let pdf = out.join("so-tay.pdf");
+    assert_eq!(
+        page_text(&pdf, 1),
+        "Sách mẫu trang Sổ tay phóng viên Ghi chép nghề báo ở vùng cao Nguyễn Thị Hằng, Lò Văn Páo Nhà xuất bản Mẫu"
+    );
+    // A book is two-sided: the inside of the cover is blank.
+    assert_eq!(page_text(&pdf, 2), "");
+    let generated = links_land_on_their_headings(&book, &pdf);
+    assert!(generated >= 3, "{generated} links to headings");
+    eprintln!("fixture book: {generated} internal links land on their headings past the cover");
+
+    // The same book with `cover =` in book.toml.
+    let given = dir.path().join("book");
+    copy_dir(&book, &given);
+    let original = two_tone_cover();
+    std::fs::write(given.join("src/hinh/bia.jpg"), &original).unwrap();
+    let toml = std::fs::read_to_string(given.join("book.toml")).unwrap();
+    let toml = toml.replacen("[book]\n", "[book]\ncover = \"hinh/bia.jpg\"\n", 1);
+    std::fs::write(given.join("book.toml"), toml).unwrap();
+    let out = dir.path().join("given");
+    build_ok(&given, &out, &[]);
+    assert!(declared_cover(&out.join("so-tay.epub"), "image/jpeg") == original);
+    let pdf = out.join("so-tay.pdf");
+    assert_eq!(page_text(&pdf, 1), "");
+    let list = tool(
+        "pdfimages",
+        &["-list", "-f", "1", "-l", "1", pdf.to_str().unwrap()],
+    );
+    assert_eq!(
+        list.lines().count(),
+        3,
+        "one image on the cover page: {list}"
+    );
+    assert_eq!(links_land_on_their_headings(&given, &pdf), generated);
 }

@@ -2,13 +2,15 @@
 //!
 //! - [`Cover::Image`] (`cover:` names a JPEG or PNG): the PDF's first page,
 //!   full bleed ([`image_page`]): scaled to cover the page, centred and
-//!   cropped by the page edge when that cuts at most 12 % of its width or
-//!   height ([`CROP_TOLERANCE`]: 6 % each side, about the safe zone a print
-//!   cover keeps free of text; a 1:1.6 e-book cover on A4/A5 paper loses
-//!   11.6 %); otherwise (a square photo, a 1:1.6 cover on Letter) fitted
-//!   whole, centred on a ground of the average colour of its edges (so the
-//!   picture runs on into it), since cropping would cut away a title or a
-//!   face. The EPUB carries the file as it is. An SVG
+//!   cropped by the page edge when that cuts at most 6 % of its width or
+//!   height ([`CROP_TOLERANCE`]: 3 % each side, inside any cover's margins);
+//!   otherwise fitted whole, centred on a ground of the average colour of
+//!   its edges, so the picture runs on into it. E-book covers have no
+//!   bleed: a 1:1.6 cover on A4/A5 paper would lose 11.6 % of its height,
+//!   and with it the series line and the publisher (seen on our own
+//!   generated cover), so it is fitted, between two thin bands of its own
+//!   edge colour; on Statement paper (3.4 %) it is cropped.
+//!   The EPUB carries the file as it is. An SVG
 //!   cover is refused when the book is resolved: Kindle and Apple Books ask
 //!   for a JPEG or PNG cover image.
 //! - [`Cover::Generated`] (a book without `cover`): a page drawn from the
@@ -52,7 +54,7 @@ const JPEG_PAGE: (f32, f32) = (400.0, 640.0);
 
 /// The largest share of a cover image's width (or height) cropping may cut
 /// off to make it cover the page; beyond, it is fitted whole.
-pub const CROP_TOLERANCE: f32 = 0.12;
+pub const CROP_TOLERANCE: f32 = 0.06;
 
 /// The colours of a generated cover.
 #[derive(Clone, Copy, Debug, PartialEq)]
