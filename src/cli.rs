@@ -21,6 +21,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Check Markdown files (front matter, local images, glyph coverage) without writing anything.
     Check(CheckArgs),
+    /// Build, then build again after every save of a file the build reads
+    /// (the Markdown, its images, a book's files, the font folder); Ctrl-C stops.
+    Watch(BuildArgs),
 }
 
 /// Options shared by `build` and `check`.

@@ -1,31 +1,53 @@
 //! The `trang` command: parse the CLI, run the pipeline, print diagnostics,
-//! set the exit code (0 success, 1 input error, 2 usage error).
+//! set the exit code (0 success, 1 input error, 2 usage error). `trang watch`
+//! runs the same build again on every save (see [`trang::watch`]) until
+//! Ctrl-C, which ends it with 0.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use trang::cli::{Cli, Command, Format, InputArgs};
+use trang::cli::{BuildArgs, Cli, Command, Format, InputArgs};
 use trang::diag::Diagnostics;
+use trang::progress::{Event, Spinner, Stage};
+use trang::watch::{Trigger, Watched};
 use trang::{BuildOptions, input};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    handle_signals();
-    let started = Instant::now();
     let (args, build) = match &cli.command {
-        Command::Build(b) => (&b.input, Some(b)),
+        Command::Build(b) | Command::Watch(b) => (&b.input, Some(b)),
         Command::Check(c) => (&c.input, None),
     };
+    let watching = matches!(cli.command, Command::Watch(_));
+    handle_signals(watching);
     let inputs = match resolve_inputs(args) {
         Ok(i) => i,
         Err(code) => return code,
     };
+    match build {
+        Some(b) if watching => watch(b, &inputs),
+        _ => run(args, build, &inputs),
+    }
+}
+
+/// `trang build` (with `build`) or `trang check` (without) of `inputs`:
+/// prints the diagnostics and what was written, returns the exit code.
+fn run(args: &InputArgs, build: Option<&BuildArgs>, inputs: &[PathBuf]) -> ExitCode {
+    let started = Instant::now();
     let mut failed = false;
     let mut count = 0;
-    for path in &inputs {
+    for path in inputs {
         let mut diags = Diagnostics::default();
+        // On a terminal, a build longer than a second shows its stages.
+        let spinner = if args.quiet {
+            None
+        } else {
+            Spinner::on_terminal()
+        };
+        let hook = spinner.as_ref().map(Spinner::progress).unwrap_or_default();
+        hook.report(Event::Start(Stage::Parse));
         let prepare = trang::PrepareOptions {
             fonts: args.fonts.clone(),
             allow_outside: args.allow_outside.clone(),
@@ -33,6 +55,7 @@ fn main() -> ExitCode {
             resource_paths: args.resource_path.clone(),
         };
         let prepared = trang::prepare_with(path, &prepare, &mut diags);
+        hook.report(Event::End(Stage::Parse));
         let written = match (prepared, build) {
             (Some(p), Some(b)) => {
                 let opts = BuildOptions {
@@ -44,6 +67,7 @@ fn main() -> ExitCode {
                     columns: usize::from(b.columns),
                     booklet: b.wants(Format::Booklet).then_some(b.sheet),
                     booklet_duplex: !b.no_duplex,
+                    progress: hook,
                 };
                 let (written, timings) = trang::build_timed(&p, &opts, &mut diags);
                 if b.timings {
@@ -54,6 +78,7 @@ fn main() -> ExitCode {
             (Some(_), None) => Some(Vec::new()),
             (None, _) => None,
         };
+        drop(spinner);
         report(&diags, args.verbose);
         match written {
             Some(files) => {
@@ -98,11 +123,65 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `trang watch`: builds `inputs` now and after every save (see
+/// [`trang::watch`]); returns only when the watcher cannot run.
+fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
+    let args = &build.input;
+    let extra: Vec<PathBuf> = args
+        .fonts
+        .iter()
+        .chain(&args.resource_path)
+        .cloned()
+        .collect();
+    let watched = match Watched::new(inputs, &extra, &build.out_dir) {
+        Ok(w) => w,
+        Err(d) => {
+            eprint!("{}", d.render());
+            return ExitCode::from(1);
+        }
+    };
+    let here = std::env::current_dir().unwrap_or_default();
+    let shown = |p: &std::path::Path| match p.strip_prefix(&here) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => p.display().to_string(),
+    };
+    let result = trang::watch::watch(&watched, |trigger| match trigger {
+        Trigger::Start => {
+            run(args, Some(build), inputs);
+            if !args.quiet {
+                let folders: Vec<String> = watched.roots.iter().map(|r| shown(r)).collect();
+                eprintln!("{:>12} {} (Ctrl-C stops)", "Watching", folders.join(", "));
+            }
+        }
+        Trigger::Changed(paths) => {
+            if !args.quiet {
+                let more = match paths.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more", n - 1),
+                };
+                eprintln!("{:>12} {}{more}", "Changed", shown(&paths[0]));
+            }
+            run(args, Some(build), inputs);
+        }
+        Trigger::Problem(d) => eprint!("{}", d.render()),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            eprint!("{}", d.render());
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// On SIGINT, SIGTERM or SIGHUP: delete the temporary files being written
-/// (the previous outputs stay intact) and exit with 128 + the signal number.
-/// SIGXFSZ (a file-size limit reached) is caught and ignored so that the write
-/// fails with an error, reported like a full disk, instead of killing trang.
-fn handle_signals() {
+/// (the previous outputs stay intact) and exit with 128 + the signal number;
+/// when `watching`, a signal is how the user ends `trang watch`, so it exits
+/// with 0. SIGXFSZ (a file-size limit reached) is caught and ignored so that
+/// the write fails with an error, reported like a full disk, instead of
+/// killing trang.
+fn handle_signals(watching: bool) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
     let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])
     {
@@ -120,7 +199,15 @@ fn handle_signals() {
                 continue;
             }
             let _held = trang::output::remove_temp_files();
+            trang::progress::clear_spinner();
             let name = signal_hook::low_level::signal_name(signal).unwrap_or("a signal");
+            if watching {
+                eprintln!(
+                    "{:>12} watching ({name}); the outputs are those of the last build that succeeded",
+                    "Stopped"
+                );
+                std::process::exit(0);
+            }
             eprintln!("error: interrupted by {name}; the previous outputs are unchanged");
             std::process::exit(128 + signal);
         }
