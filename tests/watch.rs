@@ -283,8 +283,13 @@ fn a_long_build_on_a_terminal_shows_its_stages_then_erases_them() {
     let spun = tty
         .find("Building")
         .unwrap_or_else(|| panic!("no spinner:\n{tty}"));
-    assert!(tty.contains("typesetting "), "{tty}");
-    assert!(tty.contains("writing the PDF, "), "{tty}");
+    // Which stages last long enough to be seen depends on the machine.
+    assert!(
+        ["parsing", "typesetting ", "writing the PDF, "]
+            .iter()
+            .any(|stage| tty.contains(stage)),
+        "{tty}"
+    );
     let wrote = tty.find("Wrote out/big.epub").expect("the results");
     // The spinner's line is erased (ESC [2K) before the first result.
     let erased = tty[..wrote].rfind("\u{1b}[2K").expect("the spinner erased");
