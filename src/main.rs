@@ -146,9 +146,20 @@ fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
         Ok(rel) => rel.display().to_string(),
         Err(_) => p.display().to_string(),
     };
+    // Without INPUT, the inputs are looked up again before each build, so a
+    // file added to the source folder is built too.
+    let rebuild = || {
+        if args.inputs.is_empty() {
+            if let Ok(now) = resolve_inputs(args) {
+                run(args, Some(build), &now);
+            }
+        } else {
+            run(args, Some(build), inputs);
+        }
+    };
     let result = trang::watch::watch(&watched, |trigger| match trigger {
         Trigger::Start => {
-            run(args, Some(build), inputs);
+            rebuild();
             if !args.quiet {
                 let folders: Vec<String> = watched.roots.iter().map(|r| shown(r)).collect();
                 eprintln!("{:>12} {} (Ctrl-C stops)", "Watching", folders.join(", "));
@@ -162,7 +173,7 @@ fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
                 };
                 eprintln!("{:>12} {}{more}", "Changed", shown(&paths[0]));
             }
-            run(args, Some(build), inputs);
+            rebuild();
         }
         Trigger::Problem(d) => eprint!("{}", d.render()),
     });
