@@ -28,13 +28,19 @@ fn main() -> ExitCode {
     };
     match build {
         Some(b) if watching => watch(b, &inputs),
-        _ => run(args, build, &inputs),
+        _ => run(args, build, &inputs, &mut Vec::new()),
     }
 }
 
 /// `trang build` (with `build`) or `trang check` (without) of `inputs`:
-/// prints the diagnostics and what was written, returns the exit code.
-fn run(args: &InputArgs, build: Option<&BuildArgs>, inputs: &[PathBuf]) -> ExitCode {
+/// prints the diagnostics and what was written (also added to `wrote`),
+/// returns the exit code.
+fn run(
+    args: &InputArgs,
+    build: Option<&BuildArgs>,
+    inputs: &[PathBuf],
+    wrote: &mut Vec<PathBuf>,
+) -> ExitCode {
     let started = Instant::now();
     let mut failed = false;
     let mut count = 0;
@@ -82,6 +88,7 @@ fn run(args: &InputArgs, build: Option<&BuildArgs>, inputs: &[PathBuf]) -> ExitC
         report(&diags, args.verbose);
         match written {
             Some(files) => {
+                wrote.extend(files.iter().map(|f| f.path.clone()));
                 for f in &files {
                     count += 1;
                     if !args.quiet {
@@ -133,7 +140,7 @@ fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
         .chain(&args.resource_path)
         .cloned()
         .collect();
-    let watched = match Watched::new(inputs, &extra, &build.out_dir) {
+    let mut watched = match Watched::new(inputs, &extra, &build.out_dir) {
         Ok(w) => w,
         Err(d) => {
             eprint!("{}", d.render());
@@ -148,22 +155,27 @@ fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
     };
     // Without INPUT, the inputs are looked up again before each build, so a
     // file added to the source folder is built too.
+    // Returns the files written, which the watcher then ignores.
     let rebuild = || {
+        let mut wrote = Vec::new();
         if args.inputs.is_empty() {
             if let Ok(now) = resolve_inputs(args) {
-                run(args, Some(build), &now);
+                run(args, Some(build), &now, &mut wrote);
             }
         } else {
-            run(args, Some(build), inputs);
+            run(args, Some(build), inputs, &mut wrote);
         }
+        wrote
     };
-    let result = trang::watch::watch(&watched, |trigger| match trigger {
+    let folders: Vec<String> = watched.roots.iter().map(|r| shown(r)).collect();
+    let folders = folders.join(", ");
+    let result = trang::watch::watch(&mut watched, |trigger| match trigger {
         Trigger::Start => {
-            rebuild();
+            let wrote = rebuild();
             if !args.quiet {
-                let folders: Vec<String> = watched.roots.iter().map(|r| shown(r)).collect();
-                eprintln!("{:>12} {} (Ctrl-C stops)", "Watching", folders.join(", "));
+                eprintln!("{:>12} {folders} (Ctrl-C stops)", "Watching");
             }
+            wrote
         }
         Trigger::Changed(paths) => {
             if !args.quiet {
@@ -173,9 +185,12 @@ fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
                 };
                 eprintln!("{:>12} {}{more}", "Changed", shown(&paths[0]));
             }
-            rebuild();
+            rebuild()
         }
-        Trigger::Problem(d) => eprint!("{}", d.render()),
+        Trigger::Problem(d) => {
+            eprint!("{}", d.render());
+            Vec::new()
+        }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

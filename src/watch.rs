@@ -53,6 +53,8 @@ pub struct Watched {
     inputs: Vec<PathBuf>,
     /// The output folder, as given (`-o`).
     out_dir: PathBuf,
+    /// The files the builds wrote (canonical), wherever they are.
+    written: BTreeSet<PathBuf>,
 }
 
 impl Watched {
@@ -92,6 +94,7 @@ impl Watched {
             roots,
             inputs: files,
             out_dir: out_dir.to_path_buf(),
+            written: BTreeSet::new(),
         })
     }
 
@@ -100,6 +103,9 @@ impl Watched {
     fn matters(&self, path: &Path, out: &Path) -> bool {
         if self.inputs.iter().any(|i| i == path) {
             return true;
+        }
+        if self.written.contains(path) {
+            return false;
         }
         if path.starts_with(out) {
             // An output folder of its own is ignored whole; a source folder
@@ -195,9 +201,13 @@ fn changes(
 }
 
 /// Watches `watched` and calls `on` with [`Trigger::Start`], then with each
-/// batch of changes; returns only when the watcher cannot be set up (the
+/// batch of changes; `on` returns the files it wrote, which are never a
+/// change. Returns only when the watcher cannot be set up or stops (the
 /// process ends on Ctrl-C, see `main.rs`).
-pub fn watch(watched: &Watched, mut on: impl FnMut(Trigger)) -> Result<(), Diagnostic> {
+pub fn watch(
+    watched: &mut Watched,
+    mut on: impl FnMut(Trigger) -> Vec<PathBuf>,
+) -> Result<(), Diagnostic> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let cannot = |e: notify::Error| {
         let hint = match e.kind {
@@ -214,7 +224,8 @@ pub fn watch(watched: &Watched, mut on: impl FnMut(Trigger)) -> Result<(), Diagn
             .watch(root, RecursiveMode::Recursive)
             .map_err(cannot)?;
     }
-    on(Trigger::Start);
+    let wrote = on(Trigger::Start);
+    watched.written.extend(wrote.iter().map(|p| canonical(p)));
     while let Ok(first) = rx.recv() {
         // Everything queued while the last build ran makes one build.
         let mut changed = BTreeSet::new();
@@ -223,13 +234,14 @@ pub fn watch(watched: &Watched, mut on: impl FnMut(Trigger)) -> Result<(), Diagn
             problems.extend(changes(watched, more, &mut changed));
         }
         for p in problems {
-            on(Trigger::Problem(
+            let _ = on(Trigger::Problem(
                 Diagnostic::warning(format!("while watching for changes: {p}"))
                     .help("a change may have been missed: save the file again"),
             ));
         }
         if !changed.is_empty() {
-            on(Trigger::Changed(changed.into_iter().collect()));
+            let wrote = on(Trigger::Changed(changed.into_iter().collect()));
+            watched.written.extend(wrote.iter().map(|p| canonical(p)));
         }
     }
     Err(Diagnostic::error("the file watcher stopped").help("run `trang watch` again"))
@@ -280,6 +292,12 @@ mod tests {
         assert!(!w.matters(&root.join("a.epub"), &out));
         assert!(!w.matters(&root.join(".a.epub.12.tmp"), &out));
         assert!(w.matters(&root.join("images/a.pdf"), &out));
+        // Outputs written anywhere else (a book's own `out/`) once reported.
+        let mut w = Watched::new(&[root.join("a.md")], &[], Path::new("elsewhere")).unwrap();
+        let out = w.out();
+        assert!(w.matters(&root.join("out/a.pdf"), &out));
+        w.written.insert(root.join("out/a.pdf"));
+        assert!(!w.matters(&root.join("out/a.pdf"), &out));
     }
 
     #[test]

@@ -295,6 +295,23 @@ fn a_long_build_on_a_terminal_shows_its_stages_then_erases_them() {
     let erased = tty[..wrote].rfind("\u{1b}[2K").expect("the spinner erased");
     assert!(spun < erased, "{tty}");
     assert!(!tty[wrote..].contains("Building"), "{tty}");
+    // A quick build on a terminal draws nothing before its results.
+    std::fs::write(dir.path().join("short.md"), "# Ngắn\n\nMột đoạn.\n").unwrap();
+    let status = Command::new("script")
+        .args(["-q", "-e", "-c"])
+        .arg(format!("{trang} build short.md --no-system-fonts -o out"))
+        .arg(&log)
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let tty = std::fs::read_to_string(&log).unwrap();
+    assert!(tty.contains("Wrote out/short.pdf"), "{tty}");
+    assert!(
+        !tty.contains("Building") && !tty.contains('\u{1b}'),
+        "{tty}"
+    );
     // Not on a terminal: the same build prints no spinner at all.
     let plain = common::build_ok(
         &dir.path().join("big.md"),
