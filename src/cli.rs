@@ -29,7 +29,9 @@ pub enum Command {
 /// Options shared by `build` and `check`.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Markdown files to read; without any, every `*.md` directly in `source/`.
+    /// Markdown files or book folders (holding `book.toml`, `SUMMARY.md` or
+    /// chapter files) to read; without any, the book in the current folder
+    /// if it has a `book.toml`, else every `*.md` directly in `source/`.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
@@ -76,21 +78,22 @@ pub struct BuildArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "all")]
     pub format: Vec<Format>,
 
-    /// Paper size of the PDF.
-    #[arg(long, value_enum, default_value_t = Paper::A4)]
-    pub paper: Paper,
+    /// Paper size of the PDF [default: a4, or a book's `[trang] paper`].
+    #[arg(long, value_enum)]
+    pub paper: Option<Paper>,
 
     /// Also write `<stem>-booklet.pdf`: pages of half the sheet, imposed two-up
     /// in saddle-stitch order (print two-sided, flip on the short edge, fold).
     #[arg(long)]
     pub booklet: bool,
 
-    /// Sheet the booklet is printed on (its pages are half of it).
-    #[arg(long, value_enum, default_value_t = Sheet::A4)]
-    pub sheet: Sheet,
+    /// Sheet the booklet is printed on (its pages are half of it) [default: a4].
+    #[arg(long, value_enum)]
+    pub sheet: Option<Sheet>,
 
     /// Two-sided layout for the PDF: mirrored margins, folios at the outer
-    /// corners, chapters on right-hand pages (always on in the booklet).
+    /// corners, chapters on right-hand pages (always on in the booklet, and
+    /// for a book project unless `[trang] duplex = false`).
     #[arg(long, overrides_with = "no_duplex")]
     pub duplex: bool,
 
@@ -98,9 +101,9 @@ pub struct BuildArgs {
     #[arg(long, overrides_with = "duplex")]
     pub no_duplex: bool,
 
-    /// Columns of body text (1 or 2) in the PDF and the booklet.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
-    pub columns: u8,
+    /// Columns of body text (1 or 2) in the PDF and the booklet [default: 1].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub columns: Option<u8>,
 
     /// Print the time each stage took (parse, check, typeset, PDF write,
     /// EPUB write, writing files, total) to stderr.

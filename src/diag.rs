@@ -15,15 +15,26 @@ use std::sync::Arc;
 
 use crate::doc::Span;
 
-/// A source file's text with a line index, for turning byte offsets into
-/// `line:col` positions.
+/// A source's text with a line index, for turning byte offsets into
+/// `file:line:col` positions.
+///
+/// A book's chapter files are one source: their texts joined, each
+/// starting on a line of its own ([`SourceFile::joined`]), so that a
+/// [`Span`] of the book names one place in one file and [`location`]
+/// reports that file's own line and column.
+///
+/// [`location`]: SourceFile::location
 #[derive(Clone, Debug)]
 pub struct SourceFile {
-    /// Path as the user gave it (used in messages).
+    /// Path as the user gave it (used in messages): the Markdown file, or
+    /// a book project's folder.
     pub path: PathBuf,
     /// The text (after BOM removal and CRLF → LF).
     pub text: Arc<str>,
     line_starts: Arc<[usize]>,
+    /// The files joined in `text`: (first byte, first line index, path), in
+    /// order; empty for a single file (all of `text` is `path`).
+    members: Arc<[(usize, usize, PathBuf)]>,
 }
 
 impl SourceFile {
@@ -37,10 +48,57 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            members: Arc::from(Vec::new()),
         }
     }
 
-    /// One-based line and column (in characters) of byte `offset`.
+    /// The sources `files` joined into one, named `path` (a book project):
+    /// each file's text starts at a line of its own (a newline is added to
+    /// a text that does not end with one). Returns the joined source and
+    /// the byte offset each file starts at, by which its spans are moved.
+    pub fn joined(path: impl Into<PathBuf>, files: &[SourceFile]) -> (SourceFile, Vec<usize>) {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(files.len());
+        for f in files {
+            starts.push(text.len());
+            text.push_str(&f.text);
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        let mut source = SourceFile::new(path, text);
+        source.members = files
+            .iter()
+            .zip(&starts)
+            .map(|(f, &at)| (at, source.line_col(at).0 - 1, f.path.clone()))
+            .collect();
+        (source, starts)
+    }
+
+    /// The folder relative paths in the source are resolved against: a
+    /// file's own folder, or a joined book's source folder (its `path`).
+    pub fn base_dir(&self) -> PathBuf {
+        if self.members.is_empty() {
+            self.path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        } else {
+            self.path.clone()
+        }
+    }
+
+    /// The file holding byte `offset`: its path and the byte it starts at.
+    pub fn file_at(&self, offset: usize) -> (&Path, usize) {
+        let k = self.members.partition_point(|m| m.0 <= offset);
+        match k.checked_sub(1).and_then(|k| self.members.get(k)) {
+            Some((start, _, path)) => (path, *start),
+            None => (&self.path, 0),
+        }
+    }
+
+    /// One-based line and column (in characters) of byte `offset`, counted
+    /// in the whole text (see [`SourceFile::location`] for a file's own).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
@@ -71,12 +129,18 @@ impl SourceFile {
         &self.text[start..end.max(start)]
     }
 
-    /// A location in this file for byte `offset`.
+    /// The place of byte `offset`: its file (a book's chapter file, see
+    /// [`SourceFile::joined`]), and its line and column in that file.
     pub fn location(&self, offset: usize) -> Location {
         let (line, col) = self.line_col(offset);
+        let k = self.members.partition_point(|m| m.0 <= offset);
+        let (path, first_line) = match k.checked_sub(1).and_then(|k| self.members.get(k)) {
+            Some((_, first, path)) => (path.clone(), *first),
+            None => (self.path.clone(), 0),
+        };
         Location {
-            path: self.path.clone(),
-            line,
+            path,
+            line: line - first_line,
             col,
             line_text: Some(self.line_text(line).to_string()),
         }

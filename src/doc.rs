@@ -582,6 +582,68 @@ impl Document {
     }
 }
 
+impl Span {
+    /// The span `by` bytes later (a chapter's spans moved into a book's
+    /// joined source, see [`crate::diag::SourceFile::joined`]).
+    pub fn shifted(self, by: usize) -> Span {
+        Span::new(self.start + by, self.end + by)
+    }
+}
+
+/// Moves every span of `blocks` and their descendants `by` bytes later.
+pub fn shift_spans(blocks: &mut [Block], by: usize) {
+    for b in blocks {
+        b.span = b.span.shifted(by);
+        match &mut b.kind {
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+                shift_inline_spans(content, by)
+            }
+            BlockKind::BlockQuote(blocks)
+            | BlockKind::Aligned { blocks, .. }
+            | BlockKind::Callout { blocks, .. } => shift_spans(blocks, by),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    item.span = item.span.shifted(by);
+                    shift_spans(&mut item.blocks, by);
+                }
+            }
+            BlockKind::Table { header, rows, .. } => {
+                for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+                    shift_inline_spans(cell, by);
+                }
+            }
+            BlockKind::Details { summary, blocks } => {
+                shift_inline_spans(summary, by);
+                shift_spans(blocks, by);
+            }
+            BlockKind::Figure { image, caption } => {
+                shift_inline_spans(std::slice::from_mut(image), by);
+                shift_inline_spans(caption, by);
+            }
+            BlockKind::DefinitionList(defs) => {
+                for def in defs {
+                    def.span = def.span.shifted(by);
+                    shift_inline_spans(&mut def.term, by);
+                    for blocks in &mut def.details {
+                        shift_spans(blocks, by);
+                    }
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak => {}
+        }
+    }
+}
+
+/// Moves every span of `inlines` and their descendants `by` bytes later.
+pub fn shift_inline_spans(inlines: &mut [Inline], by: usize) {
+    for inl in inlines {
+        inl.span = inl.span.shifted(by);
+        if let Some(c) = inl.kind.children_mut() {
+            shift_inline_spans(c, by);
+        }
+    }
+}
+
 /// Calls `f` on every inline of `block` and its descendants, depth first, in order.
 pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
     let mut stack: Vec<&Block> = vec![block];

@@ -141,11 +141,7 @@ pub fn build_epoch(doc: &Document, diags: &mut Diagnostics) -> i64 {
 
 /// The folder relative paths in `doc` are resolved against.
 pub fn base_dir(doc: &Document) -> PathBuf {
-    doc.source
-        .path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    doc.source.base_dir()
 }
 
 /// Whether an image reference is remote (never fetched).

@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod output;
 pub mod pdf;
 pub mod progress;
+pub mod project;
 pub mod resolve;
 pub mod typeset;
 pub mod watch;
@@ -46,6 +47,12 @@ pub struct Prepared {
     pub fonts: FontSet,
     /// How long reading, parsing and checking took.
     pub timings: Timings,
+    /// The outputs' file stem: the Markdown file's, or the book's
+    /// (`[trang] output`, else its folder's name).
+    pub stem: String,
+    /// A book project's build options (`[trang]` in `book.toml`); the
+    /// command line wins over each. Empty for a Markdown file.
+    pub options: project::Options,
 }
 
 /// Wall time of each stage of one input (`trang build --timings`).
@@ -115,13 +122,27 @@ pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -
 }
 
 /// Reads, parses and checks one input: front matter, local images, fonts and
-/// glyph coverage. Returns `None` when an error was reported to `diags`.
+/// glyph coverage. A folder (or a `book.toml`) is a book project
+/// ([`project`]): its chapter files become one book. Returns `None` when an
+/// error was reported to `diags`.
 pub fn prepare_with(
     path: &Path,
     opts: &PrepareOptions,
     diags: &mut Diagnostics,
 ) -> Option<Prepared> {
     let started = Instant::now();
+    if project::is_project(path) {
+        let project = project::load(path, diags)?;
+        let (doc, plan) = project.read(diags)?;
+        let opts = PrepareOptions {
+            fonts: opts.fonts.clone().or(project.options.fonts.clone()),
+            ..opts.clone()
+        };
+        let mut prepared = check(doc, Some(&plan), started, &opts, diags)?;
+        prepared.stem = project.stem();
+        prepared.options = project.options;
+        return Some(prepared);
+    }
     match input::read_source(path) {
         Ok(source) => prepare_timed(source, started, opts, diags),
         Err(e) => {
@@ -160,14 +181,35 @@ fn prepare_timed(
         );
     }
     // Stage 1: Markdown and front matter → document model.
+    let stem = source
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     let doc = markdown::parse(source, diags);
+    let mut prepared = check(doc, None, started, opts, diags)?;
+    prepared.stem = stem;
+    Some(prepared)
+}
+
+/// Resolves and checks a parsed document (a book's when `plan` is given).
+fn check(
+    doc: doc::Document,
+    plan: Option<&project::Plan>,
+    started: Instant,
+    opts: &PrepareOptions,
+    diags: &mut Diagnostics,
+) -> Option<Prepared> {
     // Stage 2: the model resolved: chapters, ids, notes, links, headings,
     // words, and every local image read once.
     let assets = resolve::assets::AssetOptions {
         allow_outside: opts.allow_outside.clone(),
         resource_paths: opts.resource_paths.clone(),
     };
-    let doc = resolve::resolve_with(doc, &assets, diags);
+    let doc = match plan {
+        Some(plan) => resolve::resolve_book(doc, plan, &assets, diags),
+        None => resolve::resolve_with(doc, &assets, diags),
+    };
     let parsed = Instant::now();
     // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
     // The bundled set is the copy compiled into the binary.
@@ -218,6 +260,8 @@ fn prepare_timed(
         doc,
         fonts,
         timings,
+        stem: String::new(),
+        options: project::Options::default(),
     })
 }
 
@@ -368,12 +412,7 @@ fn render_timed(
 ) -> Option<Vec<Rendered>> {
     let doc = &prepared.doc;
     let hook = &opts.progress;
-    let stem = doc
-        .source
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
+    let stem = &prepared.stem;
     // Typesets and writes one PDF; the booklet is the same layout imposed.
     // Returns the PDF, its warnings and the typeset and write times. The
     // booklet reports itself as one stage (see its spawn below), so only the

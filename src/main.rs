@@ -64,14 +64,22 @@ fn run(
         hook.report(Event::End(Stage::Parse));
         let written = match (prepared, build) {
             (Some(p), Some(b)) => {
+                // The command line wins over a book's `[trang]` options.
+                let o = &p.options;
+                let book = p.doc.form == trang::resolve::Form::Book;
                 let opts = BuildOptions {
                     out_dir: b.out_dir.clone(),
                     epub: b.wants(Format::Epub),
                     pdf: b.wants(Format::Pdf),
-                    paper: b.paper,
-                    duplex: b.duplex,
-                    columns: usize::from(b.columns),
-                    booklet: b.wants(Format::Booklet).then_some(b.sheet),
+                    paper: b.paper.or(o.paper).unwrap_or(trang::cli::Paper::A4),
+                    duplex: match (b.duplex, b.no_duplex) {
+                        (true, _) => true,
+                        (_, true) => false,
+                        _ => o.duplex.unwrap_or(book),
+                    },
+                    columns: usize::from(b.columns.or(o.columns).unwrap_or(1)),
+                    booklet: (b.wants(Format::Booklet) || o.booklet == Some(true))
+                        .then_some(b.sheet.or(o.sheet).unwrap_or(trang::cli::Sheet::A4)),
                     booklet_duplex: !b.no_duplex,
                     progress: hook,
                 };
@@ -243,6 +251,9 @@ fn handle_signals(watching: bool) {
 fn resolve_inputs(args: &InputArgs) -> Result<Vec<PathBuf>, ExitCode> {
     if !args.inputs.is_empty() {
         return Ok(args.inputs.clone());
+    }
+    if std::path::Path::new(trang::project::MANIFEST).is_file() {
+        return Ok(vec![PathBuf::from(".")]);
     }
     input::default_inputs().map_err(|d| {
         eprint!("{}", d.render());

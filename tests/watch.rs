@@ -135,6 +135,20 @@ fn article() -> (tempfile::TempDir, PathBuf) {
     (dir, md)
 }
 
+/// Copies the folder `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 fn pdf_text(pdf: &Path) -> String {
     common::fold(&common::tool("pdftotext", &[pdf.to_str().unwrap(), "-"]))
 }
@@ -322,4 +336,56 @@ fn a_long_build_on_a_terminal_shows_its_stages_then_erases_them() {
         !plain.contains('\u{1b}') && !plain.contains("Building"),
         "{plain}"
     );
+}
+
+/// A book project watched from its own folder (`trang watch` with no INPUT):
+/// a chapter edit rebuilds within a second (the issue's acceptance), a broken
+/// `book.toml` is reported at its line and column and keeps the outputs, and
+/// the outputs in the project's own `out/` never trigger a build.
+#[test]
+fn a_book_project_rebuilds_when_a_chapter_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("sach");
+    copy_dir(&common::root().join("tests/fixtures/book"), &book);
+    let pdf = book.join("out/so-tay.pdf");
+    let mut w = Watch::start(&book, &[]);
+    w.wait_for("Watching . (Ctrl-C stops)", Duration::from_secs(30));
+    let before = std::fs::read(&pdf).unwrap();
+    // The book's own outputs were just written inside the watched folder:
+    // they are no change.
+    let quiet = w.lines_within(Duration::from_millis(600));
+    assert!(quiet.is_empty(), "{quiet:?}");
+
+    let chapter = book.join("src/phan-1/tin-ngan.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let saved = save(
+        &chapter,
+        &format!("{text}\nMột câu thêm vào chương tin ngắn.\n"),
+    );
+    w.wait_for("Changed src/phan-1/tin-ngan.md", REBUILT_WITHIN);
+    let wrote = w.wait_for("Wrote out/so-tay.pdf", REBUILT_WITHIN);
+    let latency = wrote - saved;
+    eprintln!(
+        "book: save → `Wrote out/so-tay.pdf`: {:.0} ms",
+        latency.as_secs_f64() * 1e3
+    );
+    assert!(latency < Duration::from_secs(1), "{latency:?}");
+    w.wait_for("Finished", REBUILT_WITHIN);
+    let after = std::fs::read(&pdf).unwrap();
+    assert_ne!(before, after);
+    assert!(pdf_text(&pdf).contains("Một câu thêm vào chương tin ngắn."));
+
+    let manifest = book.join("book.toml");
+    let toml = std::fs::read_to_string(&manifest).unwrap();
+    save(
+        &manifest,
+        &toml.replacen("title = \"Sổ tay phóng viên\"", "title = \"Sổ tay", 1),
+    );
+    w.wait_for("book.toml is not valid TOML", REBUILT_WITHIN);
+    w.wait_for("book.toml:4:16", REBUILT_WITHIN);
+    w.wait_for("could not build", REBUILT_WITHIN);
+    assert_eq!(std::fs::read(&pdf).unwrap(), after);
+
+    let (status, _) = w.interrupt();
+    assert_eq!(status.code(), Some(0));
 }

@@ -15,7 +15,7 @@
 //!   tiếng`) is an error at its line, as before;
 //! - `author` as a mapping (Jekyll's `author: {name: …}`) gives its `name`.
 
-mod value;
+pub mod value;
 
 use std::path::PathBuf;
 
@@ -79,7 +79,7 @@ pub fn split(source: &SourceFile) -> Result<Option<Split>, Diagnostic> {
 
 /// Parses the front matter at `split` into `Meta`; problems go to `diags`.
 pub fn parse(source: &SourceFile, split: Split, diags: &mut Diagnostics) -> Meta {
-    let mut meta = Meta::default();
+    let meta = Meta::default();
     let text = &source.text[split.yaml.start..split.yaml.end];
     let here = |at: usize| Span::new(at, at);
     let root = if split.toml {
@@ -112,6 +112,19 @@ pub fn parse(source: &SourceFile, split: Split, diags: &mut Diagnostics) -> Meta
             return meta;
         }
     };
+    read_map(source, map, "front-matter", diags)
+}
+
+/// Reads the keys of a front-matter mapping (or of a book's `[book]`
+/// table: `what` names it in messages, e.g. `book.toml`) into a [`Meta`].
+pub fn read_map(
+    source: &SourceFile,
+    map: Vec<(String, usize, Node)>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Meta {
+    let mut meta = Meta::default();
+    let here = |at: usize| Span::new(at, at);
     let mut unknown: Vec<(String, usize)> = Vec::new();
     for (key, key_at, node) in map {
         let at = here(node.at);
@@ -234,9 +247,9 @@ pub fn parse(source: &SourceFile, split: Split, diags: &mut Diagnostics) -> Meta
     if let Some((_, first)) = unknown.first() {
         let names: Vec<String> = unknown.iter().map(|(k, _)| format!("`{k}`")).collect();
         let message = match names.as_slice() {
-            [one] => format!("unknown front-matter key {one} is ignored"),
+            [one] => format!("unknown {what} key {one} is ignored"),
             _ => format!(
-                "{} unknown front-matter keys are ignored: {}",
+                "{} unknown {what} keys are ignored: {}",
                 names.len(),
                 names.join(", ")
             ),

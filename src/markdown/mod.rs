@@ -100,6 +100,18 @@ pub fn options() -> Options {
 /// warnings go to `diags`; the document is returned even when there are
 /// errors, so that all problems can be reported at once.
 pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
+    parse_with(source, true, diags)
+}
+
+/// Parses one chapter file of a book: as [`parse`], but the title is left
+/// as the front matter gives it (`None` without one) and no heading is
+/// taken out of the body: the book decides its chapters' titles
+/// ([`crate::project`]).
+pub fn parse_chapter(source: SourceFile, diags: &mut Diagnostics) -> Document {
+    parse_with(source, false, diags)
+}
+
+fn parse_with(source: SourceFile, settle: bool, diags: &mut Diagnostics) -> Document {
     let (mut meta, body_start) = match frontmatter::split(&source) {
         Ok(Some(split)) => (frontmatter::parse(&source, split, diags), split.body_start),
         Ok(None) => (Meta::default(), 0),
@@ -150,7 +162,9 @@ pub fn parse(source: SourceFile, diags: &mut Diagnostics) -> Document {
     for f in &mut footnotes {
         attach_lone_anchors(&mut f.blocks);
     }
-    settle_title(&mut meta, &mut blocks, &source, diags);
+    if settle {
+        settle_title(&mut meta, &mut blocks, &source, diags);
+    }
     assign_heading_ids(&mut blocks);
     if meta.number_headings {
         number_headings(&mut blocks);

@@ -81,6 +81,11 @@ pub struct Registry {
     used: HashSet<String>,
     /// A name as an author may write it after `#` → the id it reaches.
     names: HashMap<String, String>,
+    /// The same, per scope: a book's chapter file, where `#name` and
+    /// `file.md#name` mean that file's `name` first.
+    scoped: HashMap<(usize, String), String>,
+    /// The scope names are recorded in now (0 for an article).
+    pub scope: usize,
 }
 
 impl Registry {
@@ -95,15 +100,29 @@ impl Registry {
             n += 1;
             id = format!("{base}-{n}");
         }
-        self.names.entry(raw.to_string()).or_insert(id.clone());
+        self.alias(raw, &id);
         id
     }
 
-    /// Records `name` as another way to reach `id`, unless it names something already.
+    /// Records `name` as another way to reach `id`, unless it names
+    /// something already (in the book, and in the current scope).
     pub fn alias(&mut self, name: &str, id: &str) {
         self.names
             .entry(name.to_string())
             .or_insert_with(|| id.to_string());
+        self.scoped
+            .entry((self.scope, name.to_string()))
+            .or_insert_with(|| id.to_string());
+    }
+
+    /// The id `name` reaches in scope `scope` (a chapter file), if any,
+    /// with the same spellings as [`Registry::find`].
+    pub fn find_in(&self, scope: usize, name: &str) -> Option<&String> {
+        let nfc: String = name.nfc().collect();
+        let get = |n: &str| self.scoped.get(&(scope, n.to_string()));
+        get(name)
+            .or_else(|| get(&nfc))
+            .or_else(|| get(&nfc.to_lowercase()))
     }
 
     /// The id a link `#name` reaches, if any: the name as written, then

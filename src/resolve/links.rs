@@ -36,6 +36,11 @@ const KINDS: &[(&str, &str, &str)] = &[
         "a single-file build holds one document: link with a full `https://` URL to reach another page",
     ),
     (
+        "link-outside-book",
+        "not one of the book's chapter files",
+        "link to a chapter file named in the chapter list (`chuong-2.md`, `chuong-2.md#muc`), or with a full `https://` URL",
+    ),
+    (
         "link-script",
         "a script URL",
         "scripts never run in an e-book or a PDF",
@@ -77,15 +82,34 @@ impl Report {
     }
 }
 
+/// Where links are resolved from: the chapter they are written in, and
+/// a book's chapter files.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scope<'a> {
+    /// The chapter the links are in.
+    pub chapter: usize,
+    /// A book's chapter files, relative to its source folder with `/`
+    /// separators, by chapter; empty for an article (one file).
+    pub files: &'a [String],
+    /// The id of each chapter's opening heading (where `file.md` leads).
+    pub heads: &'a [String],
+}
+
 /// Resolves the links of `block` and its descendants.
-pub fn resolve_block(block: &mut Block, reg: &Registry, report: &mut Report, in_link: bool) {
+pub fn resolve_block(block: &mut Block, reg: &Registry, scope: &Scope, report: &mut Report) {
     super::for_each_inlines_mut(block, &mut |inlines| {
-        resolve_inlines(inlines, reg, report, in_link)
+        resolve_inlines(inlines, reg, scope, report, false)
     });
 }
 
 /// Resolves the links of `inlines`; `in_link` when they are a link's text.
-fn resolve_inlines(inlines: &mut Vec<Inline>, reg: &Registry, report: &mut Report, in_link: bool) {
+fn resolve_inlines(
+    inlines: &mut Vec<Inline>,
+    reg: &Registry,
+    scope: &Scope,
+    report: &mut Report,
+    in_link: bool,
+) {
     let mut i = 0;
     while i < inlines.len() {
         let span = inlines[i].span;
@@ -93,7 +117,7 @@ fn resolve_inlines(inlines: &mut Vec<Inline>, reg: &Registry, report: &mut Repor
             let keep = if in_link {
                 None
             } else {
-                match target(url, reg) {
+                match target(url, reg, scope) {
                     Ok(resolved) => Some(resolved),
                     Err(kind) => {
                         report.drop(kind, url, span);
@@ -101,7 +125,7 @@ fn resolve_inlines(inlines: &mut Vec<Inline>, reg: &Registry, report: &mut Repor
                     }
                 }
             };
-            resolve_inlines(content, reg, report, true);
+            resolve_inlines(content, reg, scope, report, true);
             match keep {
                 Some(resolved) => *url = resolved,
                 None => {
@@ -113,24 +137,79 @@ fn resolve_inlines(inlines: &mut Vec<Inline>, reg: &Registry, report: &mut Repor
                 }
             }
         } else if let Some(children) = inlines[i].kind.children_mut() {
-            resolve_inlines(children, reg, report, in_link);
+            resolve_inlines(children, reg, scope, report, in_link);
         }
         i += 1;
     }
 }
 
 /// The resolved URL of a link, or the kind of reason it is dropped.
-fn target(url: &str, reg: &Registry) -> Result<String, &'static str> {
+fn target(url: &str, reg: &Registry, scope: &Scope) -> Result<String, &'static str> {
+    // A name in the link's own chapter first, then anywhere in the book.
+    let find = |chapter: usize, name: &str| {
+        let decoded = percent_decode(name);
+        reg.find_in(chapter, name)
+            .or_else(|| reg.find_in(chapter, &decoded))
+            .or_else(|| reg.find(name))
+            .or_else(|| reg.find(&decoded))
+    };
     match classify(url) {
-        Url::Fragment(name) => {
-            let found = reg.find(&name).or_else(|| reg.find(&percent_decode(&name)));
-            found.map(|id| format!("#{id}")).ok_or("link-anchor")
-        }
+        Url::Fragment(name) => find(scope.chapter, &name)
+            .map(|id| format!("#{id}"))
+            .ok_or("link-anchor"),
         Url::External(u) => Ok(u),
         Url::Script => Err("link-script"),
         Url::Unusable(_) => Err("link-unusable"),
-        Url::Relative(_) => Err("link-relative"),
+        Url::Relative(_) if scope.files.is_empty() => Err("link-relative"),
+        Url::Relative(rel) => {
+            let (path, fragment) = match rel.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (rel.as_str(), None),
+            };
+            let from = scope.files.get(scope.chapter).map_or("", String::as_str);
+            let file = crate::project::link_file(from, &percent_decode(path));
+            let chapter = chapter_file(scope.files, &file).ok_or("link-outside-book")?;
+            match fragment.filter(|f| !f.is_empty()) {
+                Some(name) => find(chapter, name)
+                    .map(|id| format!("#{id}"))
+                    .ok_or("link-anchor"),
+                None => Ok(format!("#{}", scope.heads[chapter])),
+            }
+        }
     }
+}
+
+/// The chapter whose file a link names: the file as written, or as mdBook
+/// publishes it (`x.html` for `x.md`, `index.html` for `README.md`, a
+/// folder for its `README.md`/`index.md`).
+fn chapter_file(files: &[String], file: &str) -> Option<usize> {
+    let stem = file
+        .strip_suffix(".html")
+        .or_else(|| file.strip_suffix(".htm"))
+        .unwrap_or(file);
+    let dir = |name: &str| {
+        if stem.is_empty() {
+            name.to_string()
+        } else {
+            format!("{stem}/{name}")
+        }
+    };
+    let readme = |dir: &str| match dir.rsplit_once('/') {
+        Some((d, "index")) => format!("{d}/README.md"),
+        None if dir == "index" => "README.md".to_string(),
+        _ => String::new(),
+    };
+    let candidates = [
+        file.to_string(),
+        format!("{stem}.md"),
+        readme(stem),
+        dir("README.md"),
+        dir("index.md"),
+    ];
+    candidates
+        .iter()
+        .filter(|c| !c.is_empty())
+        .find_map(|c| files.iter().position(|f| f == c))
 }
 
 #[cfg(test)]
@@ -171,7 +250,7 @@ mod tests {
             ),
         ];
         let mut report = Report::default();
-        resolve_inlines(&mut inlines, &reg, &mut report, false);
+        resolve_inlines(&mut inlines, &reg, &Scope::default(), &mut report, false);
         let urls: Vec<String> = inlines
             .iter()
             .map(|i| match &i.kind {

@@ -193,8 +193,30 @@ pub fn resolve(doc: Document, diags: &mut Diagnostics) -> Book {
 /// to `diags` as one grouped warning per kind; images that cannot be used
 /// as errors at their places (see [`assets::read_all`]).
 pub fn resolve_with(
+    doc: Document,
+    asset_options: &assets::AssetOptions,
+    diags: &mut Diagnostics,
+) -> Book {
+    resolve_inner(doc, asset_options, None, diags)
+}
+
+/// Resolves the joined document of a book project ([`crate::project`]):
+/// its chapters are the plan's (one per chapter file, in parts), links
+/// between the files resolve to ids, notes are numbered per chapter, and a
+/// cover is generated when none is given.
+pub fn resolve_book(
+    doc: Document,
+    plan: &crate::project::Plan,
+    asset_options: &assets::AssetOptions,
+    diags: &mut Diagnostics,
+) -> Book {
+    resolve_inner(doc, asset_options, Some(plan), diags)
+}
+
+fn resolve_inner(
     mut doc: Document,
     asset_options: &assets::AssetOptions,
+    plan: Option<&crate::project::Plan>,
     diags: &mut Diagnostics,
 ) -> Book {
     let lang = if url::valid_lang(&doc.meta.lang) {
@@ -211,45 +233,25 @@ pub fn resolve_with(
         .unwrap_or_else(|| "Untitled".into());
 
     // 0. Images read once ([`assets`]), then placement: which images are
-    //    figures (block indices change here).
+    //    figures (block indices change here, so a book's chapters are
+    //    found again by their first byte).
     let assets = assets::read_all(&doc, asset_options, diags);
+    let first_spans: Vec<usize> = plan
+        .map(|p| {
+            p.chapters
+                .iter()
+                .map(|c| doc.blocks[c.first_block].span.start)
+                .collect()
+        })
+        .unwrap_or_default();
     place::place_images(&mut doc, &assets);
 
-    // 1. Chapters.
-    let starts: Vec<usize> = doc
-        .blocks
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| matches!(b.kind, BlockKind::Heading { level: 1, .. }))
-        .map(|(i, _)| i)
-        .collect();
-    let mut bounds = vec![0];
-    if starts.len() >= 2 {
-        bounds.extend(starts.iter().copied().filter(|&i| i > 0));
-    }
-    bounds.push(doc.blocks.len());
-    let single = bounds.len() == 2;
-    let chapters: Vec<Chapter> = bounds
-        .windows(2)
-        .enumerate()
-        .map(|(i, w)| {
-            let opening = doc.blocks.get(w[0]).and_then(|b| match &b.kind {
-                BlockKind::Heading {
-                    level: 1, content, ..
-                } if !single && w[0] < w[1] => Some(fold(&plain_text(content))),
-                _ => None,
-            });
-            let titled_by_heading = opening.as_ref().is_some_and(|t| !t.is_empty());
-            Chapter {
-                blocks: w[0]..w[1],
-                title: opening.filter(|t| !t.is_empty()).unwrap_or(title.clone()),
-                titled_by_heading,
-                file: format!("chapter-{:02}.xhtml", i + 1),
-                part: None,
-                depth: 0,
-            }
-        })
-        .collect();
+    // 1. Chapters: a book's files, else the body split at `#` headings
+    //    when there are two or more.
+    let chapters = match plan {
+        Some(plan) => book_chapters(&doc, plan, &first_spans),
+        None => split_chapters(&doc, &title),
+    };
     let chapter_of = |block: usize| {
         chapters
             .iter()
@@ -263,8 +265,15 @@ pub fn resolve_with(
     let mut targets = HashMap::new();
     let mut headings = Vec::new();
     let mut github_used: HashMap<String, usize> = HashMap::new();
+    // In a book each chapter file is a page of its own for the names
+    // links use (GitHub and mdBook number repeated slugs per page).
+    let book = plan.is_some();
     for (i, block) in doc.blocks.iter_mut().enumerate() {
         let chapter = chapter_of(i);
+        if book && reg.scope != chapter {
+            reg.scope = chapter;
+            github_used.clear();
+        }
         claim_ids(
             block,
             &mut reg,
@@ -274,7 +283,16 @@ pub fn resolve_with(
             Some(&mut headings),
         );
     }
+    // The chapter file holding byte `at` (a note's definition).
+    let file_of = |at: usize| {
+        plan.map_or(0, |p| {
+            p.chapters
+                .partition_point(|c| c.start <= at)
+                .saturating_sub(1)
+        })
+    };
     for f in doc.footnotes.iter_mut() {
+        reg.scope = file_of(f.span.start);
         for b in &mut f.blocks {
             // A note's chapter is known only once notes are placed; anchors
             // inside notes are fixed up below.
@@ -288,7 +306,22 @@ pub fn resolve_with(
             );
         }
     }
-    heading_tree(&mut headings);
+    match plan {
+        // A book's heading tree restarts in each chapter, under the
+        // chapter's own nesting (mdBook sub-chapters).
+        Some(_) => {
+            for (c, chapter) in chapters.iter().enumerate() {
+                let lo = headings.partition_point(|h: &Heading| h.chapter < c);
+                let hi = headings.partition_point(|h: &Heading| h.chapter <= c);
+                heading_tree(&mut headings[lo..hi]);
+                for h in &mut headings[lo..hi] {
+                    h.depth = (h.depth + chapter.depth).min(5);
+                    h.in_contents = h.depth <= 1 + chapter.depth;
+                }
+            }
+        }
+        None => heading_tree(&mut headings),
+    }
 
     // 3. Notes.
     let order = doc.footnote_order();
@@ -338,8 +371,15 @@ pub fn resolve_with(
             });
         }
     }
+    let mut per_chapter: HashMap<usize, usize> = HashMap::new();
     for (n, note) in notes.iter_mut().enumerate() {
-        note.mark = n + 1;
+        note.mark = if book {
+            let k = per_chapter.entry(note.chapter).or_insert(0);
+            *k += 1;
+            *k
+        } else {
+            n + 1
+        };
         note.id = reg.claim(&format!("fn-{}", n + 1));
         targets.insert(note.id.clone(), note.chapter);
         for (k, &chapter) in ref_chapters[n].iter().enumerate() {
@@ -363,12 +403,28 @@ pub fn resolve_with(
 
     // 4. Links.
     let mut report = links::Report::default();
-    for block in doc.blocks.iter_mut() {
-        links::resolve_block(block, &reg, &mut report, false);
+    let files: Vec<String> = plan
+        .map(|p| p.chapters.iter().map(|c| c.file.clone()).collect())
+        .unwrap_or_default();
+    let heads: Vec<String> = chapters
+        .iter()
+        .map(|c| match doc.blocks.get(c.blocks.start).map(|b| &b.kind) {
+            Some(BlockKind::Heading { id, .. }) => id.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    let scope = |chapter| links::Scope {
+        chapter,
+        files: &files,
+        heads: &heads,
+    };
+    for (i, block) in doc.blocks.iter_mut().enumerate() {
+        links::resolve_block(block, &reg, &scope(chapter_of(i)), &mut report);
     }
     for f in doc.footnotes.iter_mut() {
+        let chapter = file_of(f.span.start);
         for b in &mut f.blocks {
-            links::resolve_block(b, &reg, &mut report, false);
+            links::resolve_block(b, &reg, &scope(chapter), &mut report);
         }
     }
     report.emit(&doc.source, diags);
@@ -382,10 +438,33 @@ pub fn resolve_with(
             }
         })
     });
-    let cover = assets.cover_src().map(|k| Cover::Image(k.to_string()));
+    let cover = match assets.cover_src() {
+        Some(k) => Some(Cover::Image(k.to_string())),
+        None if book && doc.meta.cover.is_none() => Some(Cover::Generated),
+        None => None,
+    };
+    let parts = plan.map_or_else(Vec::new, |p| {
+        p.parts
+            .iter()
+            .enumerate()
+            .map(|(k, title)| {
+                let members: Vec<usize> = (0..chapters.len())
+                    .filter(|&c| chapters[c].part == Some(k))
+                    .collect();
+                let first = members.first().copied().unwrap_or(0);
+                let last = members.last().map_or(first, |&l| l + 1);
+                Part {
+                    title: title.clone(),
+                    id: reg.claim(&format!("part-{}", k + 1)),
+                    file: format!("part-{}.xhtml", k + 1),
+                    chapters: first..last,
+                }
+            })
+            .collect()
+    });
     Book {
-        form: Form::Article,
-        parts: Vec::new(),
+        form: if book { Form::Book } else { Form::Article },
+        parts,
         cover,
         doc,
         assets,
@@ -399,6 +478,77 @@ pub fn resolve_with(
         targets,
         ids: reg,
     }
+}
+
+/// An article's chapters: the body split at its `#` headings when there
+/// are two or more; else one chapter titled `title`.
+fn split_chapters(doc: &Document, title: &str) -> Vec<Chapter> {
+    let starts: Vec<usize> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b.kind, BlockKind::Heading { level: 1, .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let mut bounds = vec![0];
+    if starts.len() >= 2 {
+        bounds.extend(starts.iter().copied().filter(|&i| i > 0));
+    }
+    bounds.push(doc.blocks.len());
+    let single = bounds.len() == 2;
+    bounds
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            let opening = doc.blocks.get(w[0]).and_then(|b| match &b.kind {
+                BlockKind::Heading {
+                    level: 1, content, ..
+                } if !single && w[0] < w[1] => Some(fold(&plain_text(content))),
+                _ => None,
+            });
+            let titled_by_heading = opening.as_ref().is_some_and(|t| !t.is_empty());
+            Chapter {
+                blocks: w[0]..w[1],
+                title: opening
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or(title.to_string()),
+                titled_by_heading,
+                file: format!("chapter-{:02}.xhtml", i + 1),
+                part: None,
+                depth: 0,
+            }
+        })
+        .collect()
+}
+
+/// A book's chapters: one per chapter file, each opening with its `#`
+/// heading (the project put one in where the file had none). `first_spans`
+/// are the first bytes of each chapter's first block, which placement
+/// keeps while it renumbers blocks.
+fn book_chapters(
+    doc: &Document,
+    plan: &crate::project::Plan,
+    first_spans: &[usize],
+) -> Vec<Chapter> {
+    let firsts: Vec<usize> = first_spans
+        .iter()
+        .map(|&at| doc.blocks.partition_point(|b| b.span.start < at))
+        .collect();
+    plan.chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let end = firsts.get(i + 1).copied().unwrap_or(doc.blocks.len());
+            Chapter {
+                blocks: firsts[i]..end,
+                title: c.title.clone(),
+                titled_by_heading: true,
+                file: format!("chapter-{:02}.xhtml", i + 1),
+                part: c.part,
+                depth: c.depth,
+            }
+        })
+        .collect()
 }
 
 /// White space folded to single spaces, trimmed.
