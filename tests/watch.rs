@@ -389,3 +389,42 @@ fn a_book_project_rebuilds_when_a_chapter_is_saved() {
     let (status, _) = w.interrupt();
     assert_eq!(status.code(), Some(0));
 }
+
+/// A save while a build runs is not lost: exactly one more build follows,
+/// and it has the text of that save.
+#[test]
+fn a_save_during_a_build_makes_one_more_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = std::fs::read_to_string(common::root().join("tests/fixtures/long.md")).unwrap();
+    // About 0.9 MB: a build long enough (about a second) to save during it.
+    let text = [long.as_str(); 12].join("\n");
+    let md = dir.path().join("dai.md");
+    std::fs::write(&md, &text).unwrap();
+    let mut w = Watch::start(dir.path(), &["dai.md"]);
+    w.wait_for("Watching", Duration::from_secs(60));
+    save(&md, &format!("{text}\nLần một.\n"));
+    w.wait_for("Changed dai.md", REBUILT_WITHIN);
+    // The build has started: save again while it runs.
+    std::thread::sleep(Duration::from_millis(100));
+    let second = save(&md, &format!("{text}\nLần hai.\n"));
+    let first = w.wait_for("Finished", Duration::from_secs(30));
+    assert!(
+        second < first,
+        "the second save came after the build it was meant to interrupt"
+    );
+    w.wait_for("Changed dai.md", Duration::from_secs(5));
+    w.wait_for("Finished", Duration::from_secs(30));
+    let after = w.lines_within(Duration::from_millis(1500));
+    assert!(!after.iter().any(|l| l.contains("Changed")), "{after:?}");
+    let builds = w.seen.iter().filter(|l| l.contains("Finished")).count();
+    assert_eq!(
+        builds,
+        3,
+        "the first, then one per save:\n{}",
+        w.seen.join("\n")
+    );
+    let last = pdf_text(&dir.path().join("out/dai.pdf"));
+    assert!(last.contains("Lần hai.") && !last.contains("Lần một."));
+    let (status, _) = w.interrupt();
+    assert_eq!(status.code(), Some(0));
+}
