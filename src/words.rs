@@ -14,6 +14,8 @@ pub struct Words {
     pub title_page: &'static str,
     /// Title of the cover page.
     pub cover: &'static str,
+    /// Title of a book's copyright page (EPUB navigation and `<title>`).
+    pub copyright: &'static str,
     /// Label of the source line of the title block (`Nguồn: …`).
     pub source: &'static str,
     /// Heading of the notes (screen readers' name for the notes section).
@@ -43,6 +45,7 @@ impl Words {
                 landmarks: "Định hướng",
                 title_page: "Trang tên sách",
                 cover: "Bìa",
+                copyright: "Bản quyền",
                 source: "Nguồn",
                 notes: "Chú thích",
                 summary: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; mọi hình ảnh đều có văn bản thay thế; phông chữ và cỡ chữ đổi được.",
@@ -59,6 +62,7 @@ impl Words {
                 landmarks: "Landmarks",
                 title_page: "Title page",
                 cover: "Cover",
+                copyright: "Copyright",
                 source: "Source",
                 notes: "Notes",
                 summary: "Structured text with headings, a table of contents and a logical reading order; every image has a text alternative; fonts and sizes can be changed.",

@@ -19,7 +19,7 @@ pub mod shape;
 
 use crate::cli::Paper;
 use crate::fonts::FontSet;
-use crate::frame::{DocInfo, FontFace, Layout};
+use crate::frame::{DocInfo, Layout};
 use crate::resolve::Book;
 
 pub use paginate::Report;
@@ -81,16 +81,18 @@ pub fn typeset_with(
         }
         toc_pages = Some(found);
     };
-    let fonts = (0..engine.font_ids.len())
-        .map(|i| {
-            let face = engine.shaper.face(i);
-            FontFace {
-                name: face.postscript_name.clone(),
-                data: face.data.clone(),
-                index: face.index,
-            }
-        })
-        .collect();
+    // The cover (given or generated) in front, outside the folios.
+    let (mut pages, mut outline) = (pages, outline);
+    let size = (setup.width, setup.height);
+    crate::cover::insert(
+        doc,
+        &mut engine,
+        opts.duplex,
+        size,
+        &mut pages,
+        &mut outline,
+    );
+    let fonts = engine.layout_fonts();
     let info = DocInfo {
         title: doc.title.clone(),
         // Without an author, the source or publisher answers "who wrote this".
