@@ -223,6 +223,14 @@ fn parts_and_the_copyright_page_come_in_reading_order() {
             "chapter-05.xhtml",
         ]
     );
+    // A book's title page: title, subtitle, authors, publisher (no dateline).
+    let title = &files["OEBPS/title.xhtml"];
+    let classes: Vec<String> = title
+        .split("<p class=\"")
+        .skip(1)
+        .map(|p| p[..p.find('"').unwrap()].to_string())
+        .collect();
+    assert_eq!(classes, ["subtitle", "authors", "publisher"], "{title}");
     let part = &files["OEBPS/part-1.xhtml"];
     assert!(
         part.contains("<section epub:type=\"part\" role=\"doc-part\"")
