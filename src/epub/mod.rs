@@ -27,7 +27,7 @@ use epub_builder::ReferenceType;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::Document;
 use crate::fonts::FontSet;
-use crate::resolve::Book;
+use crate::resolve::{Book, Cover};
 
 use cx::Cx;
 pub(crate) use meta::front_matter_key;
@@ -60,7 +60,7 @@ pub fn write_epub(
     let mut cx = Cx::new(book, diags);
 
     // 1. File names: cover, title page, contents, then the chapters.
-    let has_cover = doc.meta.cover.is_some();
+    let has_cover = book.cover.is_some();
     let first_chapter = 1 + usize::from(has_cover);
 
     // 2. Chapter XHTML, each with the notes first referenced in it.
@@ -128,32 +128,49 @@ pub fn write_epub(
     // 3. Cover and title pages.
     let mut front = Vec::new();
     let mut cover = None;
-    if let Some(path) = &doc.meta.cover {
-        let src = path.to_string_lossy();
-        let href = cx.image(&src).map_err(|why| {
-            Diagnostic::error(why)
-                .at(&doc.source, front_matter_key(doc, "cover"))
-                .help("the cover path is relative to the Markdown file's folder")
-        })?;
-        let img = cx
-            .images
-            .iter()
-            .find(|i| i.href == href)
-            .expect("just added");
-        let ext = href.rsplit('.').next().unwrap_or("jpg");
+    if let Some(kind) = &book.cover {
+        // The cover image: the author's file as it is, or the generated
+        // design as a JPEG ([`crate::cover`]); both take the same path.
+        let (data, media_type, ext) = match kind {
+            Cover::Image(src) => {
+                let href = cx.image(src).map_err(|why| {
+                    Diagnostic::error(why)
+                        .at(&doc.source, front_matter_key(doc, "cover"))
+                        .help("the cover path is relative to the Markdown file's folder")
+                })?;
+                let img = cx
+                    .images
+                    .iter()
+                    .find(|i| i.href == href)
+                    .expect("just added");
+                let found = (
+                    img.data.clone(),
+                    img.media_type,
+                    href.rsplit('.').next().unwrap_or("jpg").to_string(),
+                );
+                // Only the cover copy is kept unless the body uses the image too.
+                if !parts
+                    .iter()
+                    .any(|p| p.xhtml.contains(&format!("\"{href}\"")))
+                {
+                    cx.images.retain(|i| i.href != href);
+                }
+                found
+            }
+            Cover::Generated => {
+                let jpeg = crate::cover::generated_jpeg(book, fonts).map_err(|why| {
+                    Diagnostic::error(format!("cannot draw the cover: {why}"))
+                        .in_file(&doc.source.path)
+                })?;
+                (jpeg, "image/jpeg", "jpg".to_string())
+            }
+        };
         let cover_href = format!("images/cover.{ext}");
         cover = Some(Resource {
             href: cover_href.clone(),
-            media_type: img.media_type.into(),
-            data: img.data.clone(),
+            media_type: media_type.into(),
+            data,
         });
-        // Only the cover copy is kept unless the body uses the image too.
-        if !parts
-            .iter()
-            .any(|p| p.xhtml.contains(&format!("\"{href}\"")))
-        {
-            cx.images.retain(|i| i.href != href);
-        }
         let alt = format!("{}: {title}", words.cover);
         let body = format!(
             "<section epub:type=\"cover\" class=\"cover\"><img src=\"{cover_href}\" alt=\"{}\"/></section>",
