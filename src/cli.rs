@@ -21,6 +21,20 @@ pub enum Command {
     Build(BuildArgs),
     /// Check Markdown files (front matter, local images, glyph coverage) without writing anything.
     Check(CheckArgs),
+    /// Build, then build again after every save of a file the build reads
+    /// (the Markdown, its images, a book's files, the font folder); Ctrl-C stops.
+    Watch(BuildArgs),
+    /// Write a small working book (book.toml, two chapters, an image) into DIR
+    /// (default: the current folder); `trang build` there makes its EPUB and PDF.
+    Init(InitArgs),
+}
+
+/// `trang init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write the book into (created if needed; nothing in it is overwritten).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// Options shared by `build` and `check`.

@@ -22,13 +22,17 @@ pub mod frame;
 pub mod frontmatter;
 pub mod highlight;
 pub mod impose;
+pub mod init;
 pub mod input;
 pub mod markdown;
+pub mod matter;
 pub mod output;
 pub mod pdf;
+pub mod progress;
 pub mod project;
 pub mod resolve;
 pub mod typeset;
+pub mod watch;
 pub mod words;
 
 use std::path::{Path, PathBuf};
@@ -283,6 +287,8 @@ pub struct BuildOptions {
     pub booklet: Option<cli::Sheet>,
     /// Two-sided layout for the booklet (the default).
     pub booklet_duplex: bool,
+    /// Where to report the stages as they run (none by default).
+    pub progress: progress::Progress,
 }
 
 /// A file written by [`build`].
@@ -349,20 +355,36 @@ fn build_outputs(
     let epoch = input::build_epoch(&prepared.doc, diags);
     let outputs = render_timed(prepared, opts, epoch, diags, timings)?;
     let writing = Instant::now();
-    if let Err(e) = std::fs::create_dir_all(&opts.out_dir) {
+    let stage = progress::Stage::Write {
+        files: outputs.len(),
+    };
+    opts.progress.report(progress::Event::Start(stage));
+    let written = write_outputs(&outputs, &opts.out_dir, diags);
+    opts.progress.report(progress::Event::End(stage));
+    timings.write = writing.elapsed();
+    written
+}
+
+/// Writes `outputs` into `out_dir` atomically, all or none.
+fn write_outputs(
+    outputs: &[Rendered],
+    out_dir: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Written>> {
+    if let Err(e) = std::fs::create_dir_all(out_dir) {
         diags.push(
             Diagnostic::error(format!(
                 "cannot create the output folder `{}`: {e}",
-                opts.out_dir.display()
+                out_dir.display()
             ))
             .help("choose another folder with -o/--out-dir"),
         );
         return None;
     }
-    let paths: Vec<PathBuf> = outputs.iter().map(|r| opts.out_dir.join(&r.file)).collect();
+    let paths: Vec<PathBuf> = outputs.iter().map(|r| out_dir.join(&r.file)).collect();
     let files: Vec<(&Path, &[u8])> = paths
         .iter()
-        .zip(&outputs)
+        .zip(outputs)
         .map(|(p, r)| (p.as_path(), r.bytes.as_slice()))
         .collect();
     if let Err((path, e)) = output::write_all_atomic(&files) {
@@ -372,10 +394,9 @@ fn build_outputs(
         );
         return None;
     }
-    timings.write = writing.elapsed();
     let written = paths
         .into_iter()
-        .zip(&outputs)
+        .zip(outputs)
         .map(|(path, r)| Written {
             path,
             size: r.bytes.len(),
@@ -393,20 +414,31 @@ fn render_timed(
     timings: &mut Timings,
 ) -> Option<Vec<Rendered>> {
     let doc = &prepared.doc;
+    let hook = &opts.progress;
     let stem = &prepared.stem;
     // Typesets and writes one PDF; the booklet is the same layout imposed.
-    // Returns the PDF, its warnings and the typeset and write times.
+    // Returns the PDF, its warnings and the typeset and write times. The
+    // booklet reports itself as one stage (see its spawn below), so only the
+    // PDF's typesetting and writing go to `hook`.
+    let no_hook = progress::Progress::default();
     let pdf_with = |opts: typeset::TypesetOptions, sheet: Option<cli::Sheet>| {
+        let hook = if sheet.is_some() { &no_hook } else { hook };
         let started = Instant::now();
-        let (layout, report) = typeset::typeset_with(doc, &prepared.fonts, &opts, epoch);
+        let chapters = doc.chapters.len();
+        let (layout, report) = hook.stage(progress::Stage::Typeset { chapters }, || {
+            typeset::typeset_with(doc, &prepared.fonts, &opts, epoch)
+        });
         let typeset = started.elapsed();
         let writing = Instant::now();
         let layout = match sheet {
             Some(sheet) => impose::impose(layout, sheet.size_pt()),
             None => layout,
         };
-        let r = pdf::write_pdf_owned(layout).map_err(|e| {
-            Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
+        let pages = layout.pages.len();
+        let r = hook.stage(progress::Stage::Pdf { pages }, || {
+            pdf::write_pdf_owned(layout).map_err(|e| {
+                Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
+            })
         });
         (r, report.diags, typeset, writing.elapsed())
     };
@@ -416,12 +448,14 @@ fn render_timed(
             scope.spawn(|| {
                 let started = Instant::now();
                 let mut d = Diagnostics::default();
-                let r = epub::write_epub(
-                    doc,
-                    &prepared.fonts,
-                    &epub::EpubOptions { modified: epoch },
-                    &mut d,
-                );
+                let r = hook.stage(progress::Stage::Epub, || {
+                    epub::write_epub(
+                        doc,
+                        &prepared.fonts,
+                        &epub::EpubOptions { modified: epoch },
+                        &mut d,
+                    )
+                });
                 (r, d, started.elapsed())
             })
         });
@@ -431,7 +465,7 @@ fn render_timed(
                 duplex: opts.booklet_duplex,
                 columns: opts.columns,
             };
-            scope.spawn(move || pdf_with(o, Some(sheet)))
+            scope.spawn(move || hook.stage(progress::Stage::Booklet, || pdf_with(o, Some(sheet))))
         });
         let pdf = opts.pdf.then(|| {
             let (r, d, typeset, pdf) = pdf_with(

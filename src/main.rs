@@ -1,31 +1,60 @@
 //! The `trang` command: parse the CLI, run the pipeline, print diagnostics,
-//! set the exit code (0 success, 1 input error, 2 usage error).
+//! set the exit code (0 success, 1 input error, 2 usage error). `trang watch`
+//! runs the same build again on every save (see [`trang::watch`]) until
+//! Ctrl-C, which ends it with 0.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use trang::cli::{Cli, Command, Format, InputArgs};
+use trang::cli::{BuildArgs, Cli, Command, Format, InputArgs};
 use trang::diag::Diagnostics;
+use trang::progress::{Event, Spinner, Stage};
+use trang::watch::{Trigger, Watched};
 use trang::{BuildOptions, input};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    handle_signals();
-    let started = Instant::now();
     let (args, build) = match &cli.command {
-        Command::Build(b) => (&b.input, Some(b)),
+        Command::Build(b) | Command::Watch(b) => (&b.input, Some(b)),
         Command::Check(c) => (&c.input, None),
+        Command::Init(i) => return init(&i.dir),
     };
+    let watching = matches!(cli.command, Command::Watch(_));
+    handle_signals(watching);
     let inputs = match resolve_inputs(args) {
         Ok(i) => i,
         Err(code) => return code,
     };
+    match build {
+        Some(b) if watching => watch(b, &inputs),
+        _ => run(args, build, &inputs, &mut Vec::new()),
+    }
+}
+
+/// `trang build` (with `build`) or `trang check` (without) of `inputs`:
+/// prints the diagnostics and what was written (also added to `wrote`),
+/// returns the exit code.
+fn run(
+    args: &InputArgs,
+    build: Option<&BuildArgs>,
+    inputs: &[PathBuf],
+    wrote: &mut Vec<PathBuf>,
+) -> ExitCode {
+    let started = Instant::now();
     let mut failed = false;
     let mut count = 0;
-    for path in &inputs {
+    for path in inputs {
         let mut diags = Diagnostics::default();
+        // On a terminal, a build longer than a second shows its stages.
+        let spinner = if args.quiet {
+            None
+        } else {
+            Spinner::on_terminal()
+        };
+        let hook = spinner.as_ref().map(Spinner::progress).unwrap_or_default();
+        hook.report(Event::Start(Stage::Parse));
         let prepare = trang::PrepareOptions {
             fonts: args.fonts.clone(),
             allow_outside: args.allow_outside.clone(),
@@ -33,6 +62,7 @@ fn main() -> ExitCode {
             resource_paths: args.resource_path.clone(),
         };
         let prepared = trang::prepare_with(path, &prepare, &mut diags);
+        hook.report(Event::End(Stage::Parse));
         let written = match (prepared, build) {
             (Some(p), Some(b)) => {
                 // The command line wins over a book's `[trang]` options.
@@ -52,6 +82,7 @@ fn main() -> ExitCode {
                     booklet: (b.wants(Format::Booklet) || o.booklet == Some(true))
                         .then_some(b.sheet.or(o.sheet).unwrap_or(trang::cli::Sheet::A4)),
                     booklet_duplex: !b.no_duplex,
+                    progress: hook,
                 };
                 let (written, timings) = trang::build_timed(&p, &opts, &mut diags);
                 if b.timings {
@@ -62,9 +93,11 @@ fn main() -> ExitCode {
             (Some(_), None) => Some(Vec::new()),
             (None, _) => None,
         };
+        drop(spinner);
         report(&diags, args.verbose);
         match written {
             Some(files) => {
+                wrote.extend(files.iter().map(|f| f.path.clone()));
                 for f in &files {
                     count += 1;
                     if !args.quiet {
@@ -106,11 +139,109 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `trang init DIR`: the new book's files, or the error.
+fn init(dir: &std::path::Path) -> ExitCode {
+    match trang::init::init(dir) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("{:>12} {}", "Wrote", f.display());
+            }
+            let build = if dir == std::path::Path::new(".") {
+                "trang build".to_string()
+            } else {
+                format!("cd {} && trang build", dir.display())
+            };
+            eprintln!(
+                "{:>12} a new book: `{build}` makes its EPUB and PDF",
+                "Created"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `trang watch`: builds `inputs` now and after every save (see
+/// [`trang::watch`]); returns only when the watcher cannot run.
+fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
+    let args = &build.input;
+    let extra: Vec<PathBuf> = args
+        .fonts
+        .iter()
+        .chain(&args.resource_path)
+        .cloned()
+        .collect();
+    let mut watched = match Watched::new(inputs, &extra, &build.out_dir) {
+        Ok(w) => w,
+        Err(d) => {
+            eprint!("{}", d.render());
+            return ExitCode::from(1);
+        }
+    };
+    let here = std::env::current_dir().unwrap_or_default();
+    let shown = |p: &std::path::Path| match p.strip_prefix(&here) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => p.display().to_string(),
+    };
+    // Without INPUT, the inputs are looked up again before each build, so a
+    // file added to the source folder is built too.
+    // Returns the files written, which the watcher then ignores.
+    let rebuild = || {
+        let mut wrote = Vec::new();
+        if args.inputs.is_empty() {
+            if let Ok(now) = resolve_inputs(args) {
+                run(args, Some(build), &now, &mut wrote);
+            }
+        } else {
+            run(args, Some(build), inputs, &mut wrote);
+        }
+        wrote
+    };
+    let folders: Vec<String> = watched.roots.iter().map(|r| shown(r)).collect();
+    let folders = folders.join(", ");
+    let result = trang::watch::watch(&mut watched, |trigger| match trigger {
+        Trigger::Start => {
+            let wrote = rebuild();
+            if !args.quiet {
+                eprintln!("{:>12} {folders} (Ctrl-C stops)", "Watching");
+            }
+            wrote
+        }
+        Trigger::Changed(paths) => {
+            if !args.quiet {
+                let more = match paths.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more", n - 1),
+                };
+                eprintln!("{:>12} {}{more}", "Changed", shown(&paths[0]));
+            }
+            rebuild()
+        }
+        Trigger::Problem(d) => {
+            eprint!("{}", d.render());
+            Vec::new()
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            eprint!("{}", d.render());
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// On SIGINT, SIGTERM or SIGHUP: delete the temporary files being written
-/// (the previous outputs stay intact) and exit with 128 + the signal number.
-/// SIGXFSZ (a file-size limit reached) is caught and ignored so that the write
-/// fails with an error, reported like a full disk, instead of killing trang.
-fn handle_signals() {
+/// (the previous outputs stay intact) and exit with 128 + the signal number;
+/// when `watching`, a signal is how the user ends `trang watch`, so it exits
+/// with 0. SIGXFSZ (a file-size limit reached) is caught and ignored so that
+/// the write fails with an error, reported like a full disk, instead of
+/// killing trang.
+fn handle_signals(watching: bool) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
     let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])
     {
@@ -128,7 +259,15 @@ fn handle_signals() {
                 continue;
             }
             let _held = trang::output::remove_temp_files();
+            trang::progress::clear_spinner();
             let name = signal_hook::low_level::signal_name(signal).unwrap_or("a signal");
+            if watching {
+                eprintln!(
+                    "{:>12} watching ({name}); the outputs are those of the last build that succeeded",
+                    "Stopped"
+                );
+                std::process::exit(0);
+            }
             eprintln!("error: interrupted by {name}; the previous outputs are unchanged");
             std::process::exit(128 + signal);
         }

@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
         columns: 1 + usize::from(variant & 1),
         booklet: (variant & 4 != 0).then_some(Sheet::A4),
         booklet_duplex: true,
+        progress: Default::default(),
     };
     match trang::render(&prepared, &opts, EPOCH, &mut diags) {
         Some(outputs) => {

@@ -58,18 +58,23 @@ pub fn typeset_with(
     let mut engine = inline::InlineEngine::new(fonts, &doc.meta.lang);
     // With a table of contents, pages are set again until the folios the
     // contents print are the ones the headings land on (twice, as a rule).
-    let mut toc_pages: Option<Vec<usize>> = None;
+    let mut toc_pages: Option<Vec<String>> = None;
     let mut pass = 0;
     let (pages, outline, report) = loop {
         pass += 1;
-        let flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref());
+        let flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
         let (pages, outline, report) = paginate::paginate(flow, doc, &setup, &mut engine);
         if !doc.meta.toc {
             break (pages, outline, report);
         }
-        let found: Vec<usize> = blocks::toc_entries(doc)
+        // The folio each entry's page counts as (a book's body from 1).
+        let found: Vec<String> = blocks::toc_entries(doc)
             .iter()
-            .map(|e| anchor_page(&pages, &e.id).map_or(0, |p| p + 1))
+            .map(|e| {
+                anchor_page(&pages, &e.id)
+                    .and_then(|p| report.page_labels.get(p).cloned())
+                    .unwrap_or_else(|| "0".into())
+            })
             .collect();
         if toc_pages.as_ref() == Some(&found) || pass >= 4 {
             break (pages, outline, report);
