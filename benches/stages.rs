@@ -72,7 +72,7 @@ fn load(name: &str) -> Input {
     let mut engine = InlineEngine::new(&prepared.fonts, &prepared.doc.meta.lang);
     engine.recorded_breaks = Some(Vec::new());
     let setup = PageSetup::new(Paper::A5, &prepared.fonts);
-    let _ = blocks::build_flow(&prepared.doc, &setup, &mut engine, None);
+    let _ = blocks::build_flow(&prepared.doc, &setup, &mut engine, None, 0);
     let shaped = engine.shaper.cached();
     let faces = (0..engine.shaper.face_count())
         .map(|i| Arc::clone(engine.shaper.face(i)))
@@ -147,8 +147,8 @@ fn flow(bencher: Bencher, name: &str) {
     let p = &input(name).prepared;
     let setup = PageSetup::new(Paper::A5, &p.fonts);
     let mut engine = InlineEngine::new(&p.fonts, &p.doc.meta.lang);
-    let _ = blocks::build_flow(&p.doc, &setup, &mut engine, None);
-    bencher.bench_local(|| blocks::build_flow(&p.doc, &setup, &mut engine, None));
+    let _ = blocks::build_flow(&p.doc, &setup, &mut engine, None, 0);
+    bencher.bench_local(|| blocks::build_flow(&p.doc, &setup, &mut engine, None, 0));
 }
 
 #[divan::bench(args = INPUTS, sample_count = 5, sample_size = 1)]
@@ -158,10 +158,10 @@ fn paginate(bencher: Bencher, name: &str) {
     let mut engine = InlineEngine::new(&p.fonts, &p.doc.meta.lang);
     // Running heads and folios are shaped with a warm cache, as in a build.
     let mut heads = InlineEngine::new(&p.fonts, &p.doc.meta.lang);
-    let flow = blocks::build_flow(&p.doc, &setup, &mut heads, None);
+    let flow = blocks::build_flow(&p.doc, &setup, &mut heads, None, 0);
     let _ = paginate::paginate(flow, &p.doc, &setup, &mut heads);
     bencher
-        .with_inputs(|| blocks::build_flow(&p.doc, &setup, &mut engine, None))
+        .with_inputs(|| blocks::build_flow(&p.doc, &setup, &mut engine, None, 0))
         .bench_local_values(|flow| paginate::paginate(flow, &p.doc, &setup, &mut heads));
 }
 

@@ -28,6 +28,17 @@ pub enum Command {
     /// the `--fonts` and `--resource-path` folders; ignores the outputs,
     /// hidden files and editors' temporary files. Takes the options of `build`.
     Watch(BuildArgs),
+    /// Write a small working book (book.toml, two chapters, an image) into DIR
+    /// (default: the current folder); `trang build` there makes its EPUB and PDF.
+    Init(InitArgs),
+}
+
+/// `trang init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write the book into (created if needed; nothing in it is overwritten).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// Options shared by `build` and `check`.

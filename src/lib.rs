@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod cover;
 pub mod coverage;
 pub mod diag;
 pub mod doc;
@@ -21,8 +22,10 @@ pub mod frame;
 pub mod frontmatter;
 pub mod highlight;
 pub mod impose;
+pub mod init;
 pub mod input;
 pub mod markdown;
+pub mod matter;
 pub mod output;
 pub mod pdf;
 pub mod progress;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     let (args, build) = match &cli.command {
         Command::Build(b) | Command::Watch(b) => (&b.input, Some(b)),
         Command::Check(c) => (&c.input, None),
+        Command::Init(i) => return init(&i.dir),
     };
     let watching = matches!(cli.command, Command::Watch(_));
     handle_signals(watching);
@@ -202,6 +203,31 @@ fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            eprint!("{}", d.render());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `trang init DIR`: the new book's files, or the error.
+fn init(dir: &std::path::Path) -> ExitCode {
+    match trang::init::init(dir) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("{:>12} {}", "Wrote", f.display());
+            }
+            let build = if dir == std::path::Path::new(".") {
+                "trang build".to_string()
+            } else {
+                format!("cd {} && trang build", dir.display())
+            };
+            eprintln!(
+                "{:>12} a new book: `{build}` makes its EPUB and PDF",
+                "Created"
+            );
+            ExitCode::SUCCESS
+        }
         Err(d) => {
             eprint!("{}", d.render());
             ExitCode::from(1)

@@ -14,6 +14,8 @@ pub struct Words {
     pub title_page: &'static str,
     /// Title of the cover page.
     pub cover: &'static str,
+    /// Title of a book's copyright page (EPUB navigation and `<title>`).
+    pub copyright: &'static str,
     /// Label of the source line of the title block (`Nguồn: …`).
     pub source: &'static str,
     /// Heading of the notes (screen readers' name for the notes section).
@@ -24,6 +26,14 @@ pub struct Words {
     pub summary_no_alt: &'static str,
     /// Titles of the call-outs (GFM alerts): note, tip, important, warning, caution.
     pub callouts: [&'static str; 5],
+    /// Copyright page: label of the publication date.
+    pub published: &'static str,
+    /// Copyright page: label of an identifier that is not an ISBN.
+    pub identifier: &'static str,
+    /// Copyright page: label of the series (Vietnamese publishers' *tủ sách*).
+    pub series: &'static str,
+    /// Copyright page: the colophon line, last.
+    pub colophon: &'static str,
 }
 
 impl Words {
@@ -35,11 +45,16 @@ impl Words {
                 landmarks: "Định hướng",
                 title_page: "Trang tên sách",
                 cover: "Bìa",
+                copyright: "Bản quyền",
                 source: "Nguồn",
                 notes: "Chú thích",
                 summary: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; mọi hình ảnh đều có văn bản thay thế; phông chữ và cỡ chữ đổi được.",
                 summary_no_alt: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; có hình ảnh thiếu văn bản thay thế.",
                 callouts: ["Ghi chú", "Mẹo", "Quan trọng", "Cảnh báo", "Thận trọng"],
+                published: "Xuất bản",
+                identifier: "Mã định danh",
+                series: "Tủ sách",
+                colophon: "Dàn trang bằng phần mềm trang",
             }
         } else {
             Words {
@@ -47,11 +62,16 @@ impl Words {
                 landmarks: "Landmarks",
                 title_page: "Title page",
                 cover: "Cover",
+                copyright: "Copyright",
                 source: "Source",
                 notes: "Notes",
                 summary: "Structured text with headings, a table of contents and a logical reading order; every image has a text alternative; fonts and sizes can be changed.",
                 summary_no_alt: "Structured text with headings, a table of contents and a logical reading order; some images lack a text alternative.",
                 callouts: ["Note", "Tip", "Important", "Warning", "Caution"],
+                published: "Published",
+                identifier: "Identifier",
+                series: "Series",
+                colophon: "Made with trang",
             }
         }
     }

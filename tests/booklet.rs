@@ -268,17 +268,7 @@ fn booklet_is_deterministic_and_keeps_links() {
                 links += annots.len();
             }
         }
-        let catalog = doc.catalog().unwrap();
-        let dests = catalog
-            .get(b"Names")
-            .and_then(|n| doc.dereference(n))
-            .and_then(|(_, n)| n.as_dict())
-            .and_then(|n| n.get(b"Dests"))
-            .and_then(|d| doc.dereference(d))
-            .and_then(|(_, d)| d.as_dict())
-            .and_then(|d| d.get(b"Names"))
-            .and_then(lopdf::Object::as_array)
-            .map_or(0, |a| a.len() / 2);
+        let dests = common::named_dests(&doc).map_or(0, |a| a.len() / 2);
         (links, dests)
     };
     let (links, dests) = count(&a.join("mixed.pdf"));

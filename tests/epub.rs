@@ -284,6 +284,20 @@ fn epubcheck_accepts_every_book() {
         let md = std::fs::read_to_string(&path).unwrap();
         store(&format!("real-{name}"), build(&md, &path, &fonts).0);
     }
+    // Book projects (issue 15): the fixture book by book.toml and by
+    // SUMMARY.md, and the book `trang init` writes.
+    let init = dir.path().join("init");
+    trang::init::init(&init).unwrap();
+    for (name, path) in [
+        ("book", fixtures.join("book")),
+        ("book-summary", fixtures.join("book-summary")),
+        ("book-init", init),
+    ] {
+        let epub = common::render_file(&path, &fonts)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .epub;
+        store(name, epub);
+    }
     // The cases from real documents and other converters' bug reports.
     let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(fixtures.join("cases"))
         .unwrap()
@@ -327,14 +341,14 @@ fn epubcheck_accepts_every_book() {
     }
     eprintln!(
         "built {} EPUBs in {:?}",
-        4 + CONSTRUCTS.len() + REAL_DOCS.len() + cases.len() + 655,
+        4 + 3 + CONSTRUCTS.len() + REAL_DOCS.len() + cases.len() + 655,
         started.elapsed()
     );
     let (results, log) = checker.finish();
     eprintln!("EPUBCheck done after {:?}", started.elapsed());
     assert_eq!(
         results.len(),
-        4 + CONSTRUCTS.len() + REAL_DOCS.len() + cases.len() + 655,
+        4 + 3 + CONSTRUCTS.len() + REAL_DOCS.len() + cases.len() + 655,
         "EPUBCheck did not report on every file:\n{log}"
     );
     let bad: Vec<_> = results.iter().filter(|(_, r)| **r != (0, 0)).collect();

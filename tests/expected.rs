@@ -90,6 +90,14 @@ fn fixture_files() -> Vec<(String, PathBuf)> {
     for p in md_in(&root().join("tests/fixtures/cases")) {
         out.push((format!("cases/{}", stem(&p)), p));
     }
+    // Book projects (issue 15): the chapter list in book.toml, and the
+    // same chapter files listed by mdBook's SUMMARY.md.
+    for book in ["book", "book-summary"] {
+        out.push((
+            format!("books/{book}"),
+            root().join("tests/fixtures").join(book),
+        ));
+    }
     out
 }
 

@@ -32,7 +32,10 @@ pub fn title_page(doc: &Book, title: &str) -> String {
     s
 }
 
-/// `dc:identifier` text and the UUID: the front matter's, else a v5 UUID of the source.
+/// `dc:identifier` text and the UUID: the front matter's, else a v5 UUID
+/// of the source. A UUID is written `urn:uuid:…` and an ISBN `urn:isbn:…`
+/// (RFC 4122, RFC 3187: EPUB 3.3 §5.5.3.1 recommends a URN, and Calibre
+/// and the stores read the ISBN from it); anything else as given.
 pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
     let derived = uuid::Uuid::new_v5(
         &uuid::Uuid::NAMESPACE_URL,
@@ -43,7 +46,10 @@ pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
             let bare = id.trim().trim_start_matches("urn:uuid:");
             match uuid::Uuid::parse_str(bare) {
                 Ok(u) => (format!("urn:uuid:{u}"), u),
-                Err(_) => (id.trim().to_string(), derived),
+                Err(_) => match crate::matter::isbn(id) {
+                    Some(isbn) => (format!("urn:isbn:{isbn}"), derived),
+                    None => (id.trim().to_string(), derived),
+                },
             }
         }
         None => (format!("urn:uuid:{derived}"), derived),
@@ -67,6 +73,15 @@ pub fn extra_metadata(
             xml::text(sub)
         ));
         out.push("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
+    }
+    // A series (EPUB 3.3 §D.3.1 `belongs-to-collection`, refined by
+    // `collection-type` `series`; Calibre and Apple Books read it).
+    if let Some(series) = m.series.as_ref().filter(|s| !s.trim().is_empty()) {
+        out.push(format!(
+            "<meta property=\"belongs-to-collection\" id=\"series\">{}</meta>",
+            xml::text(series)
+        ));
+        out.push("<meta refines=\"#series\" property=\"collection-type\">series</meta>".into());
     }
     if let Some(d) = m.date {
         out.push(el("dc:date", &d.iso()));

@@ -10,6 +10,7 @@
 //!    embed subsets of those faces ([`subset`]) with `@font-face` rules ([`css`]);
 //! 5. package with epub-builder and complete the metadata ([`package`]).
 
+mod book;
 mod cascade;
 mod css;
 mod cx;
@@ -26,7 +27,7 @@ use epub_builder::ReferenceType;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::Document;
 use crate::fonts::FontSet;
-use crate::resolve::Book;
+use crate::resolve::{Book, Cover};
 
 use cx::Cx;
 pub(crate) use meta::front_matter_key;
@@ -59,13 +60,16 @@ pub fn write_epub(
     let mut cx = Cx::new(book, diags);
 
     // 1. File names: cover, title page, contents, then the chapters.
-    let has_cover = doc.meta.cover.is_some();
+    let has_cover = book.cover.is_some();
     let first_chapter = 1 + usize::from(has_cover);
 
     // 2. Chapter XHTML, each with the notes first referenced in it.
+    //    A book's part pages go before their first chapters.
     let mut parts = Vec::new();
-    let single = book.chapters.len() == 1;
+    let is_book = book.form == crate::resolve::Form::Book;
+    let single = book.chapters.len() == 1 && !is_book;
     for (i, chapter) in book.chapters.iter().enumerate() {
+        parts.extend(book::parts_before(book, i).map(|p| part_page(&lang, p)));
         cx.file = first_chapter + i;
         cx.chapter = i;
         let mut w = Writer::new(&mut cx);
@@ -110,40 +114,63 @@ pub fn write_epub(
             file: chapter.file.clone(),
             title: chapter.title.clone(),
             xhtml: document(&lang, &chapter.title, "bodymatter", &section),
-            reftype: (i == 0).then_some(ReferenceType::Text),
+            reftype: None,
+            level: book::chapter_level(book, chapter),
             toc,
         });
+    }
+    parts.extend(book::parts_before(book, book.chapters.len()).map(|p| part_page(&lang, p)));
+    // The body starts with the first chapter, or the page of its part.
+    if let Some(first) = parts.first_mut() {
+        first.reftype = Some(ReferenceType::Text);
     }
 
     // 3. Cover and title pages.
     let mut front = Vec::new();
     let mut cover = None;
-    if let Some(path) = &doc.meta.cover {
-        let src = path.to_string_lossy();
-        let href = cx.image(&src).map_err(|why| {
-            Diagnostic::error(why)
-                .at(&doc.source, front_matter_key(doc, "cover"))
-                .help("the cover path is relative to the Markdown file's folder")
-        })?;
-        let img = cx
-            .images
-            .iter()
-            .find(|i| i.href == href)
-            .expect("just added");
-        let ext = href.rsplit('.').next().unwrap_or("jpg");
+    if let Some(kind) = &book.cover {
+        // The cover image: the author's file as it is, or the generated
+        // design as a JPEG ([`crate::cover`]); both take the same path.
+        let (data, media_type, ext) = match kind {
+            Cover::Image(src) => {
+                let href = cx.image(src).map_err(|why| {
+                    Diagnostic::error(why)
+                        .at(&doc.source, front_matter_key(doc, "cover"))
+                        .help("the cover path is relative to the Markdown file's folder")
+                })?;
+                let img = cx
+                    .images
+                    .iter()
+                    .find(|i| i.href == href)
+                    .expect("just added");
+                let found = (
+                    img.data.clone(),
+                    img.media_type,
+                    href.rsplit('.').next().unwrap_or("jpg").to_string(),
+                );
+                // Only the cover copy is kept unless the body uses the image too.
+                if !parts
+                    .iter()
+                    .any(|p| p.xhtml.contains(&format!("\"{href}\"")))
+                {
+                    cx.images.retain(|i| i.href != href);
+                }
+                found
+            }
+            Cover::Generated => {
+                let jpeg = crate::cover::generated_jpeg(book, fonts).map_err(|why| {
+                    Diagnostic::error(format!("cannot draw the cover: {why}"))
+                        .in_file(&doc.source.path)
+                })?;
+                (jpeg, "image/jpeg", "jpg".to_string())
+            }
+        };
         let cover_href = format!("images/cover.{ext}");
         cover = Some(Resource {
             href: cover_href.clone(),
-            media_type: img.media_type.into(),
-            data: img.data.clone(),
+            media_type: media_type.into(),
+            data,
         });
-        // Only the cover copy is kept unless the body uses the image too.
-        if !parts
-            .iter()
-            .any(|p| p.xhtml.contains(&format!("\"{href}\"")))
-        {
-            cx.images.retain(|i| i.href != href);
-        }
         let alt = format!("{}: {title}", words.cover);
         let body = format!(
             "<section epub:type=\"cover\" class=\"cover\"><img src=\"{cover_href}\" alt=\"{}\"/></section>",
@@ -154,6 +181,7 @@ pub fn write_epub(
             title: words.cover.into(),
             xhtml: document(&lang, words.cover, "cover", &body),
             reftype: Some(ReferenceType::Cover),
+            level: 1,
             toc: Vec::new(),
         });
     }
@@ -162,14 +190,35 @@ pub fn write_epub(
         title: words.title_page.into(),
         xhtml: document(&lang, &title, "frontmatter", &title_page(book, &title)),
         reftype: Some(ReferenceType::TitlePage),
+        level: 1,
         toc: Vec::new(),
     });
+    if is_book {
+        let year = crate::doc::Date::from_unix_seconds(opts.modified).year;
+        let name = words.copyright;
+        front.push(Part {
+            file: "copyright.xhtml".into(),
+            title: name.into(),
+            xhtml: document(
+                &lang,
+                name,
+                "frontmatter",
+                &book::copyright_page(book, year),
+            ),
+            reftype: None,
+            level: 1,
+            toc: Vec::new(),
+        });
+    }
     if doc.meta.toc && book.contents().next().is_some() {
         front.push(Part {
             file: "contents.xhtml".into(),
             title: words.toc.into(),
             xhtml: document(&lang, words.toc, "frontmatter", &contents_page(book)),
-            reftype: None,
+            // A book's landmarks name its contents page (an article's
+            // keep what they had).
+            reftype: is_book.then_some(ReferenceType::Toc),
+            level: 1,
             toc: Vec::new(),
         });
     }
@@ -185,7 +234,10 @@ pub fn write_epub(
     let mut embedded = subset::embed(fonts, &used)?;
     let (extra, fallback_families) = fallback::embed(fonts, &used, &embedded)?;
     embedded.extend(extra);
-    let css = css::stylesheet(fonts, &embedded, &fallback_families);
+    let mut css = css::stylesheet(fonts, &embedded, &fallback_families);
+    if is_book {
+        css.push_str(book::STYLE);
+    }
 
     // 5. Package.
     let (identifier, uuid) = identifier(doc);
@@ -232,11 +284,26 @@ fn contents_page(book: &Book) -> String {
         "<section class=\"contents\" role=\"doc-toc\" aria-labelledby=\"contents-title\">\n<h1 id=\"contents-title\">{}</h1>\n<ol class=\"contents\">\n",
         xml::text(book.words.toc)
     );
+    let mut part_done = vec![false; book.parts.len()];
     for h in book.contents() {
+        let chapter = &book.chapters[h.chapter];
+        // A book's part, listed above its first chapter, bold (`b`: the
+        // font rules of `cascade` know it) and larger than its chapters.
+        if let Some(p) = chapter.part.filter(|&p| !part_done[p]) {
+            part_done[p] = true;
+            let part = &book.parts[p];
+            if book::has_page(part) {
+                s.push_str(&format!(
+                    "<li class=\"part\"><a href=\"{}\"><b>{}</b></a></li>\n",
+                    part.file,
+                    xml::text(&part.title)
+                ));
+            }
+        }
         s.push_str(&format!(
             "<li class=\"level-{}\"><a href=\"{}#{}\">{}</a></li>\n",
-            h.depth.min(1),
-            book.chapters[h.chapter].file,
+            (h.depth.min(1) + chapter.depth).min(2),
+            chapter.file,
             xml::attr(&h.id),
             xml::text(&h.text)
         ));
@@ -259,6 +326,18 @@ fn nav_outline(toc_name: &str, parts: &[Part]) -> String {
     }
     s.push_str("</ol></nav></body></html>");
     s
+}
+
+/// A book's part page.
+fn part_page(lang: &str, p: &crate::resolve::Part) -> Part {
+    Part {
+        file: p.file.clone(),
+        title: p.title.clone(),
+        xhtml: document(lang, &p.title, "bodymatter", &book::part_page(p)),
+        reftype: None,
+        level: 1,
+        toc: Vec::new(),
+    }
 }
 
 /// A whole XHTML content document.

@@ -26,7 +26,11 @@ pub struct Part {
     pub xhtml: String,
     /// Landmark type.
     pub reftype: Option<ReferenceType>,
-    /// Sub-entries for the table of contents, with their heading levels.
+    /// Its level in the table of contents (1 = top; a book's chapters in
+    /// a part are at 2, see `book.rs`).
+    pub level: i32,
+    /// Sub-entries for the table of contents, with their levels relative
+    /// to the part's (1 = directly under it).
     pub toc: Vec<(u8, String, String)>,
 }
 
@@ -110,14 +114,17 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
     for part in parts {
         let mut content = EpubContent::new(part.file.clone(), part.xhtml.as_bytes());
         if !part.title.is_empty() {
-            let mut top = TocElement::new(part.file.clone(), xml::clean(&part.title));
+            // epub-builder nests each entry under the last one of a lower
+            // level (`Toc::add`), in the nav and in the NCX alike.
+            let mut top =
+                TocElement::new(part.file.clone(), xml::clean(&part.title)).level(part.level);
             for (level, url, title) in &part.toc {
-                top.add(TocElement::new(url.clone(), xml::clean(title)).level(i32::from(*level)));
+                top.add(
+                    TocElement::new(url.clone(), xml::clean(title))
+                        .level(part.level + i32::from(*level)),
+                );
             }
-            content = content.title(xml::clean(&part.title));
-            for child in top.children {
-                content = content.child(child);
-            }
+            content.toc = top;
         }
         if let Some(r) = part.reftype {
             content = content.reftype(r);
@@ -270,8 +277,16 @@ fn fix_nav(nav: &str, pkg: &Package) -> String {
 }
 
 fn fix_ncx(ncx: &str, pkg: &Package) -> String {
+    // `dtb:depth` is the depth of the deepest navPoint (ANSI/NISO
+    // Z39.86-2005, §8.4.1); epub-builder's template always says 1.
+    let depth = ncx_depth(ncx);
+    let ncx = ncx.replacen(
+        "<meta name=\"dtb:depth\" content=\"1\" />",
+        &format!("<meta name=\"dtb:depth\" content=\"{depth}\" />"),
+        1,
+    );
     replace_inner(
-        ncx,
+        &ncx,
         "<docTitle>\n    <text>",
         "</text>",
         &xml::text(&xml::clean(&pkg.title)),
@@ -294,9 +309,36 @@ fn fix_ncx(ncx: &str, pkg: &Package) -> String {
     )
 }
 
+/// How deep the NCX's navPoints nest (1: a flat list).
+fn ncx_depth(ncx: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut rest = ncx;
+    while let Some(i) = rest.find("navPoint") {
+        let closing = rest[..i].ends_with("</");
+        let opening = rest[..i].ends_with('<');
+        if opening {
+            depth += 1;
+            max = max.max(depth);
+        } else if closing {
+            depth = depth.saturating_sub(1);
+        }
+        rest = &rest[i + "navPoint".len()..];
+    }
+    max.max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ncx_depth_counts_nesting() {
+        let flat = "<navMap><navPoint id=\"a\"></navPoint><navPoint id=\"b\"></navPoint></navMap>";
+        assert_eq!(ncx_depth(flat), 1);
+        let deep =
+            "<navPoint><navPoint><navPoint></navPoint></navPoint><navPoint></navPoint></navPoint>";
+        assert_eq!(ncx_depth(deep), 3);
+    }
 
     #[test]
     fn times() {

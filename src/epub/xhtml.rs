@@ -459,15 +459,17 @@ impl<'c, 'a> Writer<'c, 'a> {
         Ok(())
     }
 
-    /// A reference to note `n`, the `nth` one: a linked superscript number.
+    /// A reference to note `n`, the `nth` one: a linked superscript with
+    /// the note's printed mark (counted per chapter in a book).
     fn note_ref(&mut self, n: usize, nth: usize) {
         let book = self.cx.doc;
         let note = &book.notes[n - 1];
         let id = &note.ref_ids[nth - 1];
         let href = book.href(&note.id, self.cx.chapter);
         self.out.push_str(&format!(
-            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"{}\">{n}</a></sup>",
-            xml::attr(&href)
+            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"{}\">{}</a></sup>",
+            xml::attr(&href),
+            note.mark
         ));
     }
 
@@ -484,8 +486,9 @@ impl<'c, 'a> Writer<'c, 'a> {
         self.depth += 1;
         let back = book.href(&note.ref_ids[0], self.cx.chapter);
         let prefix = format!(
-            "<a class=\"backlink\" role=\"doc-backlink\" href=\"{}\">{n}</a>. ",
-            xml::attr(&back)
+            "<a class=\"backlink\" role=\"doc-backlink\" href=\"{}\">{}</a>. ",
+            xml::attr(&back),
+            note.mark
         );
         match blocks.split_first() {
             Some((first, rest)) if matches!(first.kind, BlockKind::Paragraph(_)) => {

@@ -339,9 +339,24 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
             None if done.contains_key(&src) => None,
             None => reader.read(&src, &src, span, true, diags),
         };
-        if let Some(a) = asset {
-            assets.by_src.insert(src.clone(), a);
-            assets.cover = Some(src);
+        match asset {
+            // Decision (issue 15): a cover is a JPEG or PNG picture. Kindle
+            // and Apple Books show no SVG cover image, and the PDF's cover
+            // page is the same picture.
+            Some(a) if matches!(a.kind, AssetKind::Svg(_)) => diags.push(
+                Diagnostic::error(format!(
+                    "cover image `{src}` is an SVG drawing; a cover must be a JPEG or PNG picture"
+                ))
+                .at(&doc.source, span)
+                .help(format!(
+                    "e-book readers and Kindle show no SVG cover: export it as PNG or JPEG, about 1600 × 2560 px (e.g. `rsvg-convert -w 1600 {src} -o cover.png`)"
+                )),
+            ),
+            Some(a) => {
+                assets.by_src.insert(src.clone(), a);
+                assets.cover = Some(src);
+            }
+            None => {}
         }
     }
     assets

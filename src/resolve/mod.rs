@@ -818,15 +818,35 @@ impl Book {
         let _ = writeln!(s, "title: {}", self.title);
         let _ = writeln!(s, "lang: {}", self.lang);
         let _ = writeln!(s, "words: contents {:?}", self.words.toc);
+        let book = self.form == Form::Book;
+        if book {
+            let _ = writeln!(s, "form: book, cover {:?}", self.cover);
+            for p in &self.parts {
+                let _ = writeln!(
+                    s,
+                    "part {} #{} chapters {}..{} {:?}",
+                    p.file,
+                    p.id,
+                    p.chapters.start + 1,
+                    p.chapters.end,
+                    p.title
+                );
+            }
+        }
         for (i, c) in self.chapters.iter().enumerate() {
             let _ = writeln!(
                 s,
-                "chapter {} {} blocks {}..{} {:?}",
+                "chapter {} {} blocks {}..{} {:?}{}",
                 i + 1,
                 c.file,
                 c.blocks.start,
                 c.blocks.end,
-                c.title
+                c.title,
+                match (book, c.part) {
+                    (true, Some(p)) => format!(" part {} depth {}", p + 1, c.depth),
+                    (true, None) => format!(" depth {}", c.depth),
+                    _ => String::new(),
+                }
             );
         }
         for h in &self.headings {
@@ -845,11 +865,16 @@ impl Book {
         for (i, n) in self.notes.iter().enumerate() {
             let _ = writeln!(
                 s,
-                "note {} [^{}] #{} chapter {} refs {}",
+                "note {} [^{}] #{} chapter {}{} refs {}",
                 i + 1,
-                n.label,
+                n.label.replace('\u{1f}', ":"),
                 n.id,
                 n.chapter + 1,
+                if book {
+                    format!(" mark {}", n.mark)
+                } else {
+                    String::new()
+                },
                 n.ref_ids
                     .iter()
                     .map(|r| format!("#{r}"))

@@ -8,6 +8,7 @@
 
 mod code;
 mod figures;
+mod front;
 mod inlines;
 mod lists;
 mod notes;
@@ -17,6 +18,7 @@ mod toc;
 
 use std::sync::Arc;
 
+pub use front::{copyright_lines, isbn};
 use notes::note_refs;
 pub use tables::column_widths;
 pub use toc::{TocEntry, toc_entries};
@@ -76,9 +78,31 @@ pub struct FlowLine {
     /// the full measure.
     pub span: bool,
     /// The first line of a chapter's opening heading (a chapter the
-    /// resolver split off after the first): with two-sided pages it starts
-    /// a right-hand page.
+    /// resolver split off after the first), or of a book's recto page
+    /// (half-title, title page, contents, part, chapter): with two-sided
+    /// pages it starts a right-hand page.
     pub chapter: bool,
+    /// In a book: the slot starts a new page of this kind (the paginator
+    /// breaks before it; running heads and folios follow the kind).
+    pub opens: Option<Opener>,
+}
+
+/// The pages of a book (`Form::Book`) a flow slot may open; what the
+/// paginator needs for running heads and folios.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opener {
+    /// The half-title: the title alone, recto.
+    HalfTitle,
+    /// The title page, recto.
+    Title,
+    /// The copyright page, the title page's verso.
+    Copyright,
+    /// The contents, recto.
+    Contents,
+    /// A part's title page (index into `Book::parts`), recto.
+    Part(usize),
+    /// A chapter's first page (index into `Book::chapters`).
+    Chapter(usize),
 }
 
 /// The typeset flow: body slots and, per footnote, its lines.
@@ -109,6 +133,7 @@ impl FlowLine {
             header: None,
             span: false,
             chapter: false,
+            opens: None,
         }
     }
 }
@@ -134,8 +159,10 @@ struct Ctx {
     list_depth: usize,
 }
 
-/// Builds the flow: title block, contents (when `doc.meta.toc`; `toc_pages`
-/// are the entries' folios from a previous pass), body, then notes.
+/// Builds the flow: title block (a book's front matter), contents (when
+/// `doc.meta.toc`; `toc_pages` are the entries' folios from a previous
+/// pass), body, then notes. `created` (Unix seconds) dates a book's
+/// copyright notice when its metadata gives no date.
 ///
 /// A long body is set in two halves at once, split at a top-level heading
 /// (see [`split_point`]): the second half on its own thread with its own
@@ -146,7 +173,8 @@ pub fn build_flow(
     doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
-    toc_pages: Option<&[usize]>,
+    toc_pages: Option<&[String]>,
+    created: i64,
 ) -> FlowDoc {
     // An engine recording its paragraphs (the stage benchmarks) sets the
     // body in one go, so that it sees every paragraph and every word.
@@ -155,7 +183,7 @@ pub fn build_flow(
     } else {
         split_point(doc)
     };
-    build_flow_split(doc, setup, engine, toc_pages, split)
+    build_flow_split(doc, setup, engine, toc_pages, split, created)
 }
 
 /// [`build_flow`] with the body split before top-level block `split`, or
@@ -164,14 +192,20 @@ fn build_flow_split(
     doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
-    toc_pages: Option<&[usize]>,
+    toc_pages: Option<&[String]>,
     split: Option<usize>,
+    created: i64,
 ) -> FlowDoc {
     let fonts = engine.fonts;
     let mut b = Builder::new(doc, setup, engine);
-    b.title_block();
-    if doc.meta.toc {
-        b.toc(toc_pages);
+    b.created = created;
+    if doc.form == crate::resolve::Form::Book {
+        b.front_matter(toc_pages);
+    } else {
+        b.title_block();
+        if doc.meta.toc {
+            b.toc(toc_pages);
+        }
     }
     // In two columns, what comes before the body spans both.
     b.span_from(0);
@@ -279,6 +313,8 @@ struct Builder<'a, 'e, 'f> {
     warned: std::collections::BTreeSet<String>,
     /// The alignment of an enclosing aligned container (`<center>`…).
     align: Option<Align>,
+    /// The build's time (Unix seconds), for a book's copyright year.
+    created: i64,
 }
 
 impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
@@ -293,6 +329,7 @@ impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
             warnings: Vec::new(),
             warned: Default::default(),
             align: None,
+            created: 0,
         }
     }
 }
@@ -450,6 +487,7 @@ impl Builder<'_, '_, '_> {
                 header: None,
                 span: false,
                 chapter: false,
+                opens: None,
             }));
         }
     }
@@ -457,6 +495,7 @@ impl Builder<'_, '_, '_> {
     fn blocks(&mut self, blocks: &[Block], ctx: &Ctx) {
         let mut prev_para = false;
         for (i, block) in blocks.iter().enumerate() {
+            self.chapter_opening(block);
             prev_para = self.block(block, ctx, prev_para, None);
             // A paragraph that ends with a colon introduces what follows: it
             // stays on the page of the table, code or list it announces.
@@ -542,19 +581,38 @@ impl Builder<'_, '_, '_> {
                 );
                 let text = plain_text(content);
                 let before = self.flow.len();
-                let opens_chapter = self
-                    .doc
-                    .chapters
-                    .iter()
-                    .skip(1)
-                    .any(|c| std::ptr::eq(block, &self.doc.blocks[c.blocks.start]));
+                // An article's chapters after the first start a recto page
+                // when two-sided; a book's open at `chapter_opening`.
+                let book = self.doc.form == crate::resolve::Form::Book;
+                let opens_chapter = !book
+                    && self
+                        .doc
+                        .chapters
+                        .iter()
+                        .skip(1)
+                        .any(|c| std::ptr::eq(block, &self.doc.blocks[c.blocks.start]));
+                // In the outline, an article's headings stand under its
+                // title; a book's chapters under their part, if any.
+                let outline_level = if book {
+                    let in_part = self
+                        .doc
+                        .targets
+                        .get(id.as_str())
+                        .and_then(|&c| self.doc.chapters.get(c))
+                        .and_then(|c| c.part)
+                        .and_then(|p| self.doc.parts.get(p))
+                        .is_some_and(|p| !p.title.trim().is_empty());
+                    level + u8::from(in_part)
+                } else {
+                    level + 1
+                };
                 self.push_lines(
                     lines,
                     hctx,
                     (size * 1.25).round(),
                     LineKind::Heading,
                     true,
-                    Some((text, level + 1)),
+                    Some((text, outline_level)),
                     marker,
                 );
                 if opens_chapter && let Some(Flow::Line(first)) = self.flow.get_mut(before) {
@@ -775,7 +833,7 @@ mod tests {
         split: Option<usize>,
     ) -> String {
         let mut engine = InlineEngine::new(fonts, &doc.meta.lang);
-        let flow = build_flow_split(doc, setup, &mut engine, None, split);
+        let flow = build_flow_split(doc, setup, &mut engine, None, split, 0);
         let faces: Vec<&str> = (0..engine.shaper.face_count())
             .map(|i| engine.shaper.face(i).postscript_name.as_str())
             .collect();

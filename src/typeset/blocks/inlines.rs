@@ -93,8 +93,9 @@ impl Builder<'_, '_, '_> {
                     if *nth == 1 {
                         out.push(Piece::NoteRef(number - 1));
                     }
+                    // The printed mark: per chapter in a book.
                     out.push(Piece::Text(
-                        number.to_string(),
+                        note.mark.to_string(),
                         TextStyle {
                             size: cur.size * 0.62,
                             rise: cur.size * 0.36,

@@ -19,11 +19,12 @@ impl Builder<'_, '_, '_> {
         let body_flow = std::mem::take(&mut self.flow);
         let book = self.doc;
         let mut out: Vec<Vec<FlowLine>> = Vec::with_capacity(book.notes.len());
-        for (n, resolved) in book.notes.iter().enumerate() {
+        for resolved in &book.notes {
             let note = &book.footnotes[resolved.footnote];
             let mut st = self.style(Role::Body, Style::REGULAR, size);
             st.link = Some(LinkTarget::Anchor(resolved.ref_ids[0].clone()));
-            let number = format!("{}.", n + 1);
+            // The printed mark (per chapter in a book), not the identity.
+            let number = format!("{}.", resolved.mark);
             let lines = self.engine.layout(
                 &[Piece::Anchor(resolved.id.clone()), Piece::Text(number, st)],
                 s.measure,

@@ -190,6 +190,7 @@ impl Builder<'_, '_, '_> {
                     header: header_row.clone().map(Box::new),
                     span: wide.is_some(),
                     chapter: false,
+                    opens: None,
                 };
                 if is_head {
                     line = Some(slot);

@@ -111,6 +111,7 @@ impl Builder<'_, '_, '_> {
             header: None,
             span: false,
             chapter: false,
+            opens: None,
         }));
         self.para += 1;
     }

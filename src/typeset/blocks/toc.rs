@@ -14,25 +14,52 @@ pub struct TocEntry {
     pub text: String,
     /// Depth below the top level the body uses (0 or 1).
     pub depth: usize,
+    /// A book's part: listed above its chapters, without a folio.
+    pub part: bool,
+    /// In a book, a heading of a chapter in a titled part (the first entry
+    /// after a part's last one is set apart).
+    pub in_part: bool,
 }
 
 /// The headings the contents list (decided by the resolver: the two
-/// highest levels of the heading tree).
+/// highest levels of the heading tree); in a book, each titled part above
+/// the first heading of its chapters.
 pub fn toc_entries(book: &Book) -> Vec<TocEntry> {
-    book.contents()
-        .map(|h| TocEntry {
+    let mut out = Vec::new();
+    let mut last_part = None;
+    for h in book.contents() {
+        let part = book.chapters.get(h.chapter).and_then(|c| c.part);
+        if part != last_part
+            && let Some(p) = part.and_then(|p| book.parts.get(p))
+            && !p.title.trim().is_empty()
+        {
+            out.push(TocEntry {
+                id: p.id.clone(),
+                text: p.title.clone(),
+                depth: 0,
+                part: true,
+                in_part: false,
+            });
+        }
+        last_part = part;
+        out.push(TocEntry {
             id: h.id.clone(),
             text: h.text.clone(),
             depth: usize::from(h.depth.min(1)),
-        })
-        .collect()
+            part: false,
+            in_part: part
+                .and_then(|p| book.parts.get(p))
+                .is_some_and(|p| !p.title.trim().is_empty()),
+        });
+    }
+    out
 }
 
 impl Builder<'_, '_, '_> {
     /// Lays out the contents; `pages` holds each entry's folio (from a
     /// previous pass), or `None` on the first pass (numbers then print as
     /// blanks of the same width class).
-    pub(super) fn toc(&mut self, pages: Option<&[usize]>) {
+    pub(super) fn toc(&mut self, pages: Option<&[String]>) {
         let s = self.setup;
         let entries = toc_entries(self.doc);
         if entries.is_empty() {
@@ -61,31 +88,44 @@ impl Builder<'_, '_, '_> {
             0.0,
             Align::Left,
         );
+        // A book's contents is a page of its own, in the outline.
+        let book = self.doc.form == crate::resolve::Form::Book;
         self.push_lines(
             lines,
             &ctx,
             (size * 1.25).round(),
             LineKind::Heading,
             true,
-            None,
+            book.then(|| (self.doc.words.toc.to_string(), 1)),
             None,
         );
         self.space(s.leading * 0.5);
+        let mut in_part = false;
         for (i, e) in entries.into_iter().enumerate() {
             let bold = e.depth == 0;
-            if bold && i > 0 {
+            let leaves_part = in_part && !e.part && !e.in_part;
+            in_part = e.part || e.in_part;
+            if (e.part || leaves_part) && i > 0 {
+                self.space(s.leading * 0.75);
+            } else if bold && i > 0 {
                 self.space(s.leading * 0.25);
             }
+            // A part: its title a little larger, no leaders, no folio.
             let st = self.style(
-                Role::Body,
+                if e.part { Role::Heading } else { Role::Body },
                 Style {
                     bold,
                     italic: false,
                 },
-                s.body_size,
+                if e.part {
+                    (s.body_size * 1.1 * 2.0).round() / 2.0
+                } else {
+                    s.body_size
+                },
             );
             let folio = match pages {
-                Some(p) => p.get(i).map_or(String::new(), |n| n.to_string()),
+                _ if e.part => String::new(),
+                Some(p) => p.get(i).cloned().unwrap_or_default(),
                 None => "00".into(),
             };
             let num_w = self.engine.measure(&folio, &st);
@@ -100,9 +140,14 @@ impl Builder<'_, '_, '_> {
             let Some(last_line) = lines.last_mut() else {
                 continue;
             };
-            // Dot leaders from the end of the text to the number.
+            // Dot leaders from the end of the text to the number (none
+            // for a part, which has no number).
             let start = last_line.width + s.body_size * 0.5;
-            let end = s.measure - indent - num_w - s.body_size * 0.5;
+            let end = if e.part {
+                start
+            } else {
+                s.measure - indent - num_w - s.body_size * 0.5
+            };
             let step = s.body_size * 0.45;
             let mut x = (start / step).ceil() * step;
             while x < end {
@@ -116,7 +161,7 @@ impl Builder<'_, '_, '_> {
                 });
                 x += step;
             }
-            if pages.is_some() {
+            if pages.is_some() && !e.part {
                 let num = self.engine.layout(
                     &[Piece::Text(folio, st.clone())],
                     num_w + 1.0,

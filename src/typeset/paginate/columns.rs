@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use super::NoteState;
+use super::{NoteState, Start};
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine};
 
 /// Where a slot goes on a page.
@@ -98,13 +98,14 @@ fn column(body: &[Flow], range: Range<usize>) -> (Range<usize>, f32) {
     (start..end, h)
 }
 
-/// Plans two-column pages for the flow; a slot marked in `chapters` starts
-/// a right-hand page (after a blank left-hand one if need be).
+/// Plans two-column pages for the flow; a slot marked in `starts` starts
+/// a page, a right-hand one (after a blank left-hand one if need be) when
+/// [`Start::Recto`].
 pub(super) fn plan(
     flow: &FlowDoc,
     body_height: f32,
     separator: f32,
-    chapters: &[bool],
+    starts: &[Start],
 ) -> Vec<ColumnPage> {
     let body = &flow.body;
     let n = body.len();
@@ -115,7 +116,7 @@ pub(super) fn plan(
         while i < n && matches!(body[i], Flow::Space(_)) {
             i += 1;
         }
-        if i < n && chapters[i] && pages.len() % 2 == 1 {
+        if i < n && starts[i] == Start::Recto && pages.len() % 2 == 1 {
             pages.push(ColumnPage {
                 blank: true,
                 ..ColumnPage::default()
@@ -137,7 +138,7 @@ pub(super) fn plan(
                 i += 1;
                 continue;
             }
-            if chapters[i] && !page.placed.is_empty() {
+            if starts[i] != Start::Flow && !page.placed.is_empty() {
                 break;
             }
             if is_span(&body[i]) {
@@ -421,8 +422,8 @@ mod tests {
 
     /// Plans one-sided pages (no chapter starts).
     fn plan_all(body: Vec<Flow>, body_height: f32, separator: f32) -> Vec<ColumnPage> {
-        let chapters = vec![false; body.len()];
-        plan(&flow(body), body_height, separator, &chapters)
+        let starts = vec![Start::Flow; body.len()];
+        plan(&flow(body), body_height, separator, &starts)
     }
 
     /// Lines per column (left, right) on each page.

@@ -1,0 +1,413 @@
+//! The pages a book (`Form::Book`) adds around its chapters: half-title,
+//! title page, copyright page, part pages, and the sink above each
+//! chapter's opening heading.
+//!
+//! The order and what each page holds follow *The Chicago Manual of Style*
+//! (17th ed., 1.4 and 1.17–1.20): half-title (recto, the title alone), its
+//! blank verso, title page (recto: title, subtitle, authors, publisher at the
+//! foot), copyright page (the title page's verso: notice, publisher, date,
+//! identifier, series — set small at the foot), contents (recto), then the
+//! body, each part title page on a recto with its verso blank. Each page
+//! starts at a slot marked with its [`Opener`]; the paginator breaks before
+//! it (after a blank verso when two-sided and the page must be a recto).
+
+use super::*;
+use crate::resolve::Form;
+
+/// Fraction of the text block left empty above a chapter's opening
+/// heading (a "sink", as books drop chapter openers).
+const CHAPTER_SINK: f32 = 0.2;
+/// The same above a part title and the half-title.
+const PART_SINK: f32 = 0.3;
+/// The same above the title on the title page.
+const TITLE_SINK: f32 = 0.12;
+/// Bold upright.
+const BOLD: Style = Style {
+    bold: true,
+    italic: false,
+};
+/// Room left under a block set at the foot of a page, so rounding never
+/// pushes its last line to the next page (points).
+const FOOT_SLACK: f32 = 1.0;
+
+impl Builder<'_, '_, '_> {
+    /// The front matter of a book, up to and including the contents
+    /// (`toc_pages`: the entries' folios from a previous pass).
+    pub(super) fn front_matter(&mut self, toc_pages: Option<&[String]>) {
+        self.half_title();
+        self.title_page();
+        self.copyright_page();
+        if self.doc.meta.toc {
+            let before = self.flow.len();
+            self.toc(toc_pages);
+            self.mark_opener(before, Opener::Contents, true);
+        }
+    }
+
+    /// Before top-level block `block`: in a book, the part page of the part
+    /// its chapter opens, and the chapter's opening sink, marked to start a
+    /// page (a recto when two-sided).
+    pub(super) fn chapter_opening(&mut self, block: &Block) {
+        let book = self.doc;
+        if book.form != Form::Book {
+            return;
+        }
+        let Some(c) = book
+            .chapters
+            .iter()
+            .position(|c| std::ptr::eq(block, &book.blocks[c.blocks.start]))
+        else {
+            return;
+        };
+        if let Some(p) = book.chapters[c].part
+            && book
+                .parts
+                .get(p)
+                .is_some_and(|part| part.chapters.start == c && !part.title.trim().is_empty())
+        {
+            self.part_page(p);
+        }
+        let sink = self.sink(CHAPTER_SINK);
+        let before = self.flow.len();
+        let mut strut = FlowLine::unit(Vec::new(), sink.max(1.0));
+        strut.keep_with_next = true;
+        self.flow.push(Flow::Line(strut));
+        self.mark_opener(before, Opener::Chapter(c), true);
+        // In two columns the sink spans both, as the heading under it does
+        // (the column paginator breaks pages at spanning slots).
+        self.span_from(before);
+    }
+
+    /// A part's title page: the title centred a third of the way down, an
+    /// anchor for links and the outline (level 1, its chapters under it).
+    fn part_page(&mut self, p: usize) {
+        let part = &self.doc.parts[p];
+        let st = self.style(Role::Heading, BOLD, (self.setup.body_size * 1.6).round());
+        let before = self.flow.len();
+        self.display_page(
+            vec![
+                Piece::Anchor(part.id.clone()),
+                Piece::Text(part.title.clone(), st),
+            ],
+            1.25,
+            Some((part.title.clone(), 1)),
+            Opener::Part(p),
+        );
+        self.span_from(before);
+    }
+
+    /// The half-title: the book's title alone, a third of the way down.
+    fn half_title(&mut self) {
+        let size = (self.setup.body_size * 1.3).round();
+        let st = self.style(Role::Heading, Style::REGULAR, size);
+        let pieces = vec![Piece::Text(self.doc.title.clone(), st)];
+        self.display_page(pieces, 1.3, None, Opener::HalfTitle);
+    }
+
+    /// A recto holding one centred display text (`pieces`, lines
+    /// `leading` times their size apart) a third of the way down.
+    fn display_page(
+        &mut self,
+        pieces: Vec<Piece>,
+        leading: f32,
+        outline: Option<(String, u8)>,
+        opener: Opener,
+    ) {
+        let size = pieces
+            .iter()
+            .find_map(|p| match p {
+                Piece::Text(_, st) => Some(st.size),
+                _ => None,
+            })
+            .unwrap_or(self.setup.body_size);
+        let before = self.flow.len();
+        self.strut(self.sink(PART_SINK));
+        let lines = self
+            .engine
+            .layout_balanced(&pieces, self.setup.measure, Align::Center);
+        let ctx = self.full_ctx();
+        let height = (size * leading).round();
+        self.push_lines(lines, &ctx, height, LineKind::Other, true, outline, None);
+        self.end_keep();
+        self.mark_opener(before, opener, true);
+    }
+
+    /// The title page: title, subtitle and authors in the upper part,
+    /// centred; the publisher at the foot.
+    fn title_page(&mut self) {
+        let s = self.setup;
+        let meta = &self.doc.meta;
+        let before = self.flow.len();
+        let top = self.sink(TITLE_SINK);
+        self.strut(top);
+        let ctx = self.full_ctx();
+        let size = (s.body_size * 1.9).round();
+        let st = self.style(Role::Heading, BOLD, size);
+        let lines = self.engine.layout_balanced(
+            &[Piece::Text(self.doc.title.clone(), st)],
+            s.measure,
+            Align::Center,
+        );
+        let mut used = top;
+        used += self.push_front(lines, &ctx, (size * 1.22).round());
+        if let Some(sub) = &meta.subtitle {
+            let size = (s.body_size * 1.3).round();
+            let st = self.style(Role::Heading, Style::REGULAR, size);
+            let lines = self.engine.layout_balanced(
+                &[Piece::Text(sub.clone(), st)],
+                s.measure,
+                Align::Center,
+            );
+            self.strut(s.leading * 0.5);
+            used += s.leading * 0.5 + self.push_front(lines, &ctx, (size * 1.3).round());
+        }
+        if !meta.authors.is_empty() {
+            let size = (s.body_size * 1.15).round();
+            let st = self.style(Role::Heading, Style::REGULAR, size);
+            let lines = self.engine.layout_balanced(
+                &[Piece::Text(meta.authors.join(", "), st)],
+                s.measure,
+                Align::Center,
+            );
+            self.strut(s.leading * 2.0);
+            used += s.leading * 2.0 + self.push_front(lines, &ctx, (size * 1.3).round());
+        }
+        if let Some(publisher) = &meta.publisher {
+            let st = self.style(Role::Heading, Style::REGULAR, s.body_size);
+            let lines = self.engine.layout_balanced(
+                &[Piece::Text(publisher.clone(), st)],
+                s.measure,
+                Align::Center,
+            );
+            let height: f32 = lines
+                .iter()
+                .map(|l| s.leading.max(l.ascent + l.descent))
+                .sum();
+            self.strut((s.body_height - used - height - FOOT_SLACK).max(s.leading));
+            self.push_front(lines, &ctx, s.leading);
+        }
+        self.end_keep();
+        self.mark_opener(before, Opener::Title, true);
+    }
+
+    /// The copyright page: the book's particulars, small, at the foot of
+    /// the title page's verso.
+    fn copyright_page(&mut self) {
+        let s = self.setup;
+        let size = (s.body_size * 0.8 * 4.0).round() / 4.0;
+        let lead = (s.leading * 0.8).round();
+        let ctx = self.full_ctx();
+        let mut laid: Vec<Vec<LineBox>> = Vec::new();
+        for (i, text) in copyright_lines(self.doc, self.created)
+            .into_iter()
+            .enumerate()
+        {
+            let st = self.style(
+                Role::Body,
+                Style {
+                    bold: false,
+                    italic: i == 0,
+                },
+                size,
+            );
+            laid.push(
+                self.engine
+                    .layout(&[Piece::Text(text, st)], s.measure, 0.0, Align::Left),
+            );
+        }
+        let gap = lead * 0.5;
+        let height: f32 = laid
+            .iter()
+            .flatten()
+            .map(|l| lead.max(l.ascent + l.descent))
+            .sum::<f32>()
+            + gap * laid.len().saturating_sub(1) as f32;
+        let before = self.flow.len();
+        self.strut((s.body_height - height - FOOT_SLACK).max(1.0));
+        for (i, lines) in laid.into_iter().enumerate() {
+            if i > 0 {
+                self.strut(gap);
+            }
+            self.push_front(lines, &ctx, lead);
+        }
+        self.end_keep();
+        self.mark_opener(before, Opener::Copyright, false);
+    }
+
+    /// `fraction` of the text block, in whole lines.
+    fn sink(&self, fraction: f32) -> f32 {
+        let s = self.setup;
+        (s.body_height * fraction / s.leading).round() * s.leading
+    }
+
+    /// An empty slot `height` high, kept with what follows (spaces would
+    /// be dropped at the top of a page; a strut is not).
+    fn strut(&mut self, height: f32) {
+        let mut strut = FlowLine::unit(Vec::new(), height);
+        strut.keep_with_next = true;
+        self.flow.push(Flow::Line(strut));
+    }
+
+    /// Appends front-matter lines kept together; returns their height.
+    fn push_front(&mut self, lines: Vec<LineBox>, ctx: &Ctx, height: f32) -> f32 {
+        let before = self.flow.len();
+        self.push_lines(lines, ctx, height, LineKind::Other, true, None, None);
+        self.flow[before..]
+            .iter()
+            .map(|f| match f {
+                Flow::Line(l) => l.height,
+                Flow::Space(h) => *h,
+            })
+            .sum()
+    }
+
+    /// The full measure, for front-matter lines.
+    fn full_ctx(&self) -> Ctx {
+        Ctx {
+            x: 0.0,
+            width: self.setup.measure,
+            quote_rules: Vec::new(),
+            size: self.setup.body_size,
+            list_depth: 0,
+        }
+    }
+
+    /// Lets the page break after the last slot (a page of front matter is
+    /// kept together, then ends).
+    fn end_keep(&mut self) {
+        if let Some(Flow::Line(l)) = self.flow.last_mut() {
+            l.keep_with_next = false;
+        }
+    }
+
+    /// Marks the first line from flow index `from` as opening a page of
+    /// kind `opener` (on a recto when `recto` and two-sided).
+    pub(super) fn mark_opener(&mut self, from: usize, opener: Opener, recto: bool) {
+        let from = from.min(self.flow.len());
+        if let Some(Flow::Line(l)) = self.flow[from..]
+            .iter_mut()
+            .find(|f| matches!(f, Flow::Line(_)))
+        {
+            l.opens = Some(opener);
+            l.chapter = recto;
+        }
+    }
+}
+
+/// The copyright page's lines, in order: title (and subtitle), authors,
+/// the notice (© year and rights), publisher, date, identifier (`ISBN …`
+/// when it is one), description, series, and the colophon. The year is
+/// the date's, else that of `created` (Unix seconds).
+pub fn copyright_lines(book: &Book, created: i64) -> Vec<String> {
+    let meta = &book.meta;
+    let w = &book.words;
+    let mut out = Vec::new();
+    out.push(match &meta.subtitle {
+        Some(sub) => format!("{}: {sub}", book.title),
+        None => book.title.clone(),
+    });
+    if !meta.authors.is_empty() {
+        out.push(meta.authors.join(", "));
+    }
+    let year = meta
+        .date
+        .unwrap_or_else(|| crate::doc::Date::from_unix_seconds(created))
+        .year;
+    out.push(match (&meta.rights, meta.authors.is_empty()) {
+        (Some(rights), _) => format!("© {year} {rights}"),
+        (None, false) => format!("© {year} {}", meta.authors.join(", ")),
+        (None, true) => format!("© {year}"),
+    });
+    out.extend(meta.publisher.clone());
+    if let Some(date) = &meta.date {
+        let shown = if book.lang.starts_with("vi") {
+            format!("{:02}/{:02}/{:04}", date.day, date.month, date.year)
+        } else {
+            date.iso()
+        };
+        out.push(format!("{}: {shown}", w.published));
+    }
+    if let Some(id) = &meta.identifier {
+        out.push(match isbn(id) {
+            Some(isbn) => format!("ISBN {isbn}"),
+            None => format!("{}: {id}", w.identifier),
+        });
+    }
+    out.extend(meta.description.clone());
+    if let Some(series) = &meta.series {
+        out.push(format!("{}: {series}", w.series));
+    }
+    out.push(w.colophon.to_string());
+    out
+}
+
+/// The ISBN in an identifier (`978-…`, `isbn:…`, `urn:isbn:…`, `ISBN …`)
+/// with a valid check digit (ISO 2108: ISBN-13 weights 1 and 3, modulo 10;
+/// ISBN-10 weights 10 to 1, modulo 11), as written after the prefix.
+pub fn isbn(id: &str) -> Option<String> {
+    let lower = id.trim().to_ascii_lowercase();
+    let rest = ["urn:isbn:", "isbn:", "isbn "]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower);
+    let shown = id.trim()[id.trim().len() - rest.len()..].trim().to_string();
+    let chars: Vec<char> = rest.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    let digit = |c: char| c.to_digit(10);
+    let valid = match chars.len() {
+        13 => {
+            let ds: Option<Vec<u32>> = chars.iter().map(|&c| digit(c)).collect();
+            ds.is_some_and(|ds| {
+                ds.iter()
+                    .enumerate()
+                    .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
+                    .sum::<u32>()
+                    % 10
+                    == 0
+            })
+        }
+        10 => {
+            let ds: Option<Vec<u32>> = chars
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    if i == 9 && c == 'x' {
+                        Some(10)
+                    } else {
+                        digit(c)
+                    }
+                })
+                .collect();
+            ds.is_some_and(|ds| {
+                ds.iter()
+                    .enumerate()
+                    .map(|(i, d)| (10 - i as u32) * d)
+                    .sum::<u32>()
+                    % 11
+                    == 0
+            })
+        }
+        _ => false,
+    };
+    valid.then_some(shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::isbn;
+
+    #[test]
+    fn isbns_are_recognised_by_their_check_digit() {
+        assert_eq!(
+            isbn("isbn:978-0-306-40615-7").as_deref(),
+            Some("978-0-306-40615-7")
+        );
+        assert_eq!(
+            isbn("urn:isbn:9780306406157").as_deref(),
+            Some("9780306406157")
+        );
+        assert_eq!(isbn("0-306-40615-2").as_deref(), Some("0-306-40615-2"));
+        assert_eq!(isbn("ISBN 0-8044-2957-X").as_deref(), Some("0-8044-2957-X"));
+        assert_eq!(isbn("urn:uuid:1234"), None);
+        assert_eq!(isbn("978-0-306-40615-8"), None);
+    }
+}

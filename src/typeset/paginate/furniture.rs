@@ -1,0 +1,244 @@
+//! Page furniture: running heads and folios.
+//!
+//! An article: its title as the running head on every page after the first,
+//! a folio on every page. A book (*Chicago Manual of Style*, 17th ed.,
+//! 1.5–1.11): on a left-hand page the book's title, on a right-hand page the
+//! chapter's (one-sided: the chapter's on every page); no running head on
+//! the front matter before the contents, on part and chapter openers, or on
+//! blank pages; the contents' later pages are headed with its name. Folios:
+//! lower-case roman numerals through the front matter (counted from the
+//! half-title), arabic from 1 at the first part or chapter page; none
+//! printed on the half-title, title, copyright, part and blank pages.
+//! Two-sided, heads and folios stand at the outer side.
+
+use super::{Flow, Page, PageSetup, Point, Positioned};
+use crate::fonts::{Role, Style};
+use crate::resolve::{Book, Form};
+use crate::typeset::blocks::Opener;
+use crate::typeset::inline::{Align, InlineEngine, LineBox, Piece, TextStyle};
+
+/// What a page is, for its furniture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct PageState {
+    /// The book page it opens or continues (`None`: an article's page).
+    pub kind: Option<Opener>,
+    /// It opens that page (its first slot is the opener).
+    pub opener: bool,
+    /// Left empty so that the next page is a right-hand one.
+    pub blank: bool,
+}
+
+/// Each page's state, from the first body slot on it (`firsts`; `None` for
+/// a page of footnotes carried over or a blank page).
+pub(super) fn page_states(
+    body: &[Flow],
+    firsts: &[Option<usize>],
+    blank: &[bool],
+) -> Vec<PageState> {
+    let mut current = None;
+    firsts
+        .iter()
+        .zip(blank)
+        .map(|(first, &blank)| {
+            let opens = match first.and_then(|f| body.get(f)) {
+                Some(Flow::Line(l)) if !blank => l.opens,
+                _ => None,
+            };
+            if opens.is_some() {
+                current = opens;
+            }
+            PageState {
+                kind: current,
+                opener: opens.is_some(),
+                blank,
+            }
+        })
+        .collect()
+}
+
+/// Sets the running heads and folios on `pages`; returns the folio each
+/// page counts as (see [`super::Report::page_labels`]).
+pub(super) fn furniture(
+    pages: &mut [Page],
+    states: &[PageState],
+    book: &Book,
+    setup: &PageSetup,
+    engine: &mut InlineEngine,
+) -> Vec<String> {
+    let lang: std::sync::Arc<str> = std::sync::Arc::from(book.meta.lang.as_str());
+    // Running heads and folios are set in the body face, as in books.
+    let style = |size: f32| TextStyle {
+        role: Role::Body,
+        style: Style::REGULAR,
+        size,
+        color: setup.muted,
+        rise: 0.0,
+        strike: false,
+        underline: false,
+        mark: false,
+        link: None,
+        lang: lang.clone(),
+    };
+    let head_size = (setup.body_size * 0.8 * 4.0).round() / 4.0;
+    let is_book = book.form == Form::Book;
+    let article_title = book.meta.title.clone().unwrap_or_default();
+    // The body (folio 1) starts at the first part or chapter page.
+    let body_start = if is_book {
+        states
+            .iter()
+            .position(|s| matches!(s.kind, Some(Opener::Part(_) | Opener::Chapter(_))))
+            .unwrap_or(pages.len())
+    } else {
+        0
+    };
+    let mut labels = Vec::with_capacity(pages.len());
+    let mut fitted: std::collections::HashMap<String, String> = Default::default();
+    for (p, page) in pages.iter_mut().enumerate() {
+        let state = states.get(p).copied().unwrap_or(PageState {
+            kind: None,
+            opener: false,
+            blank: false,
+        });
+        let label = if p < body_start {
+            roman(p + 1)
+        } else {
+            (p + 1 - body_start).to_string()
+        };
+        labels.push(label.clone());
+        if state.blank {
+            continue;
+        }
+        let align = match (setup.duplex, p % 2) {
+            (false, _) => Align::Center,
+            (true, 0) => Align::Right,
+            (true, _) => Align::Left,
+        };
+        let left = setup.left_on(p);
+        let head = if is_book {
+            book_head(book, state, setup.duplex && p % 2 == 1)
+        } else {
+            (p > 0).then(|| article_title.clone())
+        };
+        if let Some(head) = head.filter(|h| !h.is_empty()) {
+            let st = style(head_size);
+            let line = fitted
+                .entry(head.clone())
+                .or_insert_with(|| fit_one_line(engine, &head, &st, setup.measure))
+                .clone();
+            let lines = engine.layout(&[Piece::Text(line, st)], setup.measure, 0.0, align);
+            place(
+                page,
+                lines.into_iter().next(),
+                left,
+                setup.top - setup.leading * 1.6,
+            );
+        }
+        let shows_folio = !matches!(
+            (state.kind, state.opener),
+            (
+                Some(Opener::HalfTitle | Opener::Title | Opener::Copyright),
+                _
+            ) | (Some(Opener::Part(_)), true)
+        );
+        if shows_folio {
+            let lines = engine.layout(
+                &[Piece::Text(label, style(setup.body_size * 0.85))],
+                setup.measure,
+                0.0,
+                align,
+            );
+            place(
+                page,
+                lines.into_iter().next(),
+                left,
+                setup.bottom() + setup.leading * 2.2,
+            );
+        }
+    }
+    labels
+}
+
+/// A book page's running head: none on openers and the front matter before
+/// the contents; the contents' name on its later pages; in a chapter, the
+/// book's title on a left-hand page (`verso`), else the chapter's.
+fn book_head(book: &Book, state: PageState, verso: bool) -> Option<String> {
+    if state.opener {
+        return None;
+    }
+    match state.kind? {
+        Opener::HalfTitle | Opener::Title | Opener::Copyright => None,
+        Opener::Contents => Some(book.words.toc.to_string()),
+        Opener::Part(p) => book.parts.get(p).map(|p| p.title.clone()),
+        Opener::Chapter(_) if verso => Some(book.title.clone()),
+        Opener::Chapter(c) => book.chapters.get(c).map(|c| c.title.clone()),
+    }
+}
+
+/// `n` in lower-case roman numerals (`iv`, `xii`), as front matter is
+/// numbered.
+pub fn roman(mut n: usize) -> String {
+    const DIGITS: [(usize, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
+fn place(page: &mut Page, line: Option<LineBox>, x: f32, baseline: f32) {
+    if let Some(line) = line {
+        for mut it in line.items {
+            it.pos = Point {
+                x: it.pos.x + x,
+                y: it.pos.y + baseline,
+            };
+            page.items.push(Positioned {
+                pos: it.pos,
+                item: it.item,
+            });
+        }
+    }
+}
+
+/// `text`, shortened at a word boundary with an ellipsis if it does not fit on one line.
+fn fit_one_line(engine: &mut InlineEngine, text: &str, style: &TextStyle, width: f32) -> String {
+    if engine.measure(text, style) <= width {
+        return text.to_string();
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for n in (1..words.len()).rev() {
+        let candidate = format!("{} …", words[..n].join(" "));
+        if engine.measure(&candidate, style) <= width {
+            return candidate;
+        }
+    }
+    words.first().map_or(String::new(), |w| w.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roman;
+
+    #[test]
+    fn roman_numerals() {
+        let got: Vec<String> = [1, 4, 5, 9, 14, 40, 90, 1999].map(roman).to_vec();
+        assert_eq!(got, ["i", "iv", "v", "ix", "xiv", "xl", "xc", "mcmxcix"]);
+    }
+}
