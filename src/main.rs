@@ -14,6 +14,22 @@ use trang::progress::{Event, Spinner, Stage};
 use trang::watch::{Trigger, Watched};
 use trang::{BuildOptions, input};
 
+// Messages go to stderr, which may be a pipe closed early (`trang build 2>&1
+// | head`): std's `eprintln!` panics then. These print what they can and
+// carry on, so the exit code stays the build's.
+macro_rules! eprintln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! eprint {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (args, build) = match &cli.command {

@@ -174,6 +174,7 @@ pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<Project> {
     if !src_given && project.root.join("src").is_dir() {
         project.src = project.root.join("src");
     }
+    let manifest_exists = manifest.is_some();
     project.manifest = manifest;
     if !listed {
         let summary = project.src.join(SUMMARY);
@@ -191,13 +192,35 @@ pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<Project> {
             list_folder(&mut project, diags)?;
         }
     }
+    // A file listed twice would be two chapters with one text.
+    let mut seen = std::collections::HashSet::new();
+    project.entries.retain(|e| {
+        let first = seen.insert(e.file.clone());
+        if !first {
+            let d = Diagnostic::warning(format!(
+                "chapter file `{}` is listed twice; the second listing is skipped",
+                e.file
+            ))
+            .help("list each chapter file once");
+            diags.push(match &e.listed_at {
+                Some(at) => d.at_location(at.clone()),
+                None => d,
+            });
+        }
+        first
+    });
     if project.meta.title.is_none() {
         let name = folder_name(&project.root);
+        let place = if manifest_exists {
+            project.root.join(MANIFEST)
+        } else {
+            project.root.clone()
+        };
         diags.push(
             Diagnostic::warning(format!(
                 "the book has no title; using the folder's name `{name}`"
             ))
-            .in_file(project.root.join(MANIFEST))
+            .in_file(place)
             .help("write `[book]` and `title = \"…\"` in book.toml"),
         );
         project.meta.title = Some(name);
@@ -241,8 +264,29 @@ impl Project {
         let mut failed = false;
         for e in &self.entries {
             let path = self.src.join(&e.file);
+            let markdown = Path::new(&e.file).extension().is_some_and(|x| {
+                x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown")
+            });
+            if !markdown {
+                failed = true;
+                let d = Diagnostic::error(format!(
+                    "chapter `{}` listed in {} is not a Markdown file",
+                    e.file, self.listed_in
+                ))
+                .help("list the chapters' `.md` files; images go inside chapters as `![text](file.png)`");
+                diags.push(match &e.listed_at {
+                    Some(at) => d.at_location(at.clone()),
+                    None => d,
+                });
+                continue;
+            }
             match crate::input::read_source(&path) {
                 Ok(s) => sources.push(s),
+                // Read, but not usable (not UTF-8): that file's own error.
+                Err(d) if path.is_file() => {
+                    failed = true;
+                    diags.push(d);
+                }
                 Err(d) => {
                     failed = true;
                     let d = Diagnostic::error(format!(
@@ -277,7 +321,8 @@ impl Project {
         for (k, (entry, mut chapter)) in self.entries.iter().zip(chapters).enumerate() {
             let start = starts[k + skip];
             let dir = parent_of(&entry.file);
-            // The chapter's own `#` heading opens it; without one, its title does.
+            // The chapter's own `#` heading opens it; without one (or when
+            // its front matter titles it otherwise), its title does.
             let opening = match chapter.blocks.first().map(|b| &b.kind) {
                 Some(BlockKind::Heading {
                     level: 1, content, ..
@@ -291,7 +336,9 @@ impl Project {
                 .or(opening.clone().filter(|t| !t.is_empty()))
                 .or(entry.title.clone())
                 .unwrap_or_else(|| file_stem(&entry.file));
-            if opening.is_none() {
+            // The front matter's title wins: a different first heading
+            // stays, under it, as the article's would.
+            if opening.as_deref() != Some(title.as_str()) {
                 chapter.blocks.insert(
                     0,
                     Block {
@@ -741,8 +788,29 @@ fn read_summary(project: &mut Project, source: &SourceFile, diags: &mut Diagnost
     let mut link: Option<(String, String, usize)> = None;
     let mut heading: Option<(String, usize)> = None;
     let mut anything = false;
+    // Open list items: whether each holds a link, and where it starts.
+    let mut items: Vec<(bool, usize)> = Vec::new();
     for (event, range) in Parser::new(&source.text).into_offset_iter() {
         match event {
+            Event::Start(Tag::Item) => items.push((false, range.start)),
+            Event::End(TagEnd::Item) => {
+                if let Some((false, at)) = items.pop() {
+                    let line = source.location(at).line_text.unwrap_or_default();
+                    let line = line.trim();
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "`{line}` in SUMMARY.md names no chapter file; skipped"
+                        ))
+                        .at(source, Span::new(at, at))
+                        .repeats(
+                            "summary-item",
+                            "SUMMARY.md items without a link are skipped",
+                            format!("`{line}`"),
+                        )
+                        .help("write each chapter as a link to its file: `- [Tên chương](chuong.md)`"),
+                    );
+                }
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((String::new(), range.start));
                 if level != HeadingLevel::H1 {
@@ -769,6 +837,9 @@ fn read_summary(project: &mut Project, source: &SourceFile, diags: &mut Diagnost
             }
             Event::End(TagEnd::List(_)) => list_depth -= 1,
             Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(item) = items.last_mut() {
+                    item.0 = true;
+                }
                 link = Some((dest_url.to_string(), String::new(), range.start));
                 anything = true;
             }
