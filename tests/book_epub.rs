@@ -223,6 +223,14 @@ fn parts_and_the_copyright_page_come_in_reading_order() {
             "chapter-05.xhtml",
         ]
     );
+    // A book's title page: title, subtitle, authors, publisher (no dateline).
+    let title = &files["OEBPS/title.xhtml"];
+    let classes: Vec<String> = title
+        .split("<p class=\"")
+        .skip(1)
+        .map(|p| p[..p.find('"').unwrap()].to_string())
+        .collect();
+    assert_eq!(classes, ["subtitle", "authors", "publisher"], "{title}");
     let part = &files["OEBPS/part-1.xhtml"];
     assert!(
         part.contains("<section epub:type=\"part\" role=\"doc-part\"")
@@ -352,19 +360,7 @@ fn epubcheck_is_silent_and_calibre_reads_title_series_authors() {
     let path = dir.path().join("so-tay-nghe-bao.epub");
     std::fs::write(&path, epub(&book())).unwrap();
 
-    let out = Command::new("java")
-        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
-        .arg(epubcheck_jar())
-        .arg(root().join("tests/epubcheck/BatchCheck.java"))
-        .arg(&path)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
-    let log = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && log.contains("RESULT so-tay-nghe-bao.epub errors=0 warnings=0"),
-        "{log}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    epubcheck_silent(std::slice::from_ref(&path));
 
     let meta = common::tool("ebook-meta", &[path.to_str().unwrap()]);
     let field = |name: &str| {
@@ -386,4 +382,111 @@ fn epubcheck_is_silent_and_calibre_reads_title_series_authors() {
     );
     assert_eq!(field("Publisher"), "Nhà xuất bản Trẻ");
     assert_eq!(field("Identifiers"), "isbn:9786041000001");
+}
+
+/// The fixture book, built by `trang build DIR` from its `book.toml` and
+/// from mdBook's `SUMMARY.md` (tests/fixtures/book-summary): the same
+/// chapters and parts in the nav and the NCX, every cross-file link an
+/// `href` into another chapter file, and EPUBCheck silent on both.
+#[test]
+fn the_fixture_book_gives_the_same_navigation_both_ways_and_passes_epubcheck() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = Vec::new();
+    for name in ["book", "book-summary"] {
+        let out = dir.path().join(name);
+        common::build_ok(&root().join("tests/fixtures").join(name), &out, &[]);
+        let epub = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "epub"))
+            .unwrap();
+        books.push(epub);
+    }
+    let navs: Vec<(Vec<Entry>, Vec<Entry>)> = books
+        .iter()
+        .map(|p| {
+            let files = epub_files(&std::fs::read(p).unwrap());
+            let nav = nav_entries(&files["OEBPS/nav.xhtml"]);
+            let (ncx, _) = ncx_entries(&files["OEBPS/toc.ncx"]);
+            // The body's entries: what the manifest (book.toml or SUMMARY.md) decides.
+            let body = |v: Vec<Entry>| -> Vec<Entry> {
+                v.into_iter()
+                    .filter(|(_, _, h)| h.starts_with("chapter-") || h.starts_with("part-"))
+                    .collect()
+            };
+            (body(nav), body(ncx))
+        })
+        .collect();
+    let (nav, ncx) = &navs[0];
+    assert_eq!(nav, ncx);
+    assert_eq!(navs[1].0, *nav, "SUMMARY.md gives another nav");
+    assert_eq!(navs[1].1, *ncx, "SUMMARY.md gives another NCX");
+    let tops: Vec<(usize, &str)> = nav
+        .iter()
+        .filter(|(d, _, h)| *d <= 2 && !h.contains('#'))
+        .map(|(d, t, _)| (*d, t.as_str()))
+        .collect();
+    assert_eq!(
+        tops,
+        [
+            (1, "Lời nói đầu"),
+            (1, "Phần một: Đi và viết"),
+            (2, "Viết tin ngắn"),
+            (2, "Phóng sự ở Mường Tè"),
+            (1, "Phần hai: Hỏi và nghĩ"),
+            (2, "Phỏng vấn người trong cuộc"),
+            (2, "Bình luận: giữ giọng riêng"),
+            (1, "Phụ lục: Bảng thuật ngữ"),
+        ]
+    );
+
+    // Cross-file links: hrefs from one chapter file into another, each to
+    // an id that file has (EPUBCheck checks them too).
+    let files = epub_files(&std::fs::read(&books[0]).unwrap());
+    let mut links = 0;
+    for (name, text) in files
+        .iter()
+        .filter(|(n, _)| n.starts_with("OEBPS/chapter-"))
+    {
+        for href in text
+            .split("href=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+        {
+            let Some((file, id)) = href.split_once('#') else {
+                continue;
+            };
+            if file.is_empty() || file.contains(':') {
+                continue;
+            }
+            let target = &files[&format!("OEBPS/{file}")];
+            assert!(target.contains(&format!("id=\"{id}\"")), "{name}: {href}");
+            links += 1;
+        }
+    }
+    assert!(links >= 10, "only {links} cross-file links");
+
+    epubcheck_silent(&books);
+}
+
+/// EPUBCheck on `books` in one JVM (tests/epubcheck/BatchCheck.java):
+/// no error and no warning in any.
+fn epubcheck_silent(books: &[std::path::PathBuf]) {
+    let out = Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(epubcheck_jar())
+        .arg(root().join("tests/epubcheck/BatchCheck.java"))
+        .args(books)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
+    let log = String::from_utf8_lossy(&out.stdout);
+    let clean = log
+        .lines()
+        .filter(|l| l.starts_with("RESULT ") && l.ends_with("errors=0 warnings=0"))
+        .count();
+    assert!(
+        out.status.success() && clean == books.len(),
+        "{log}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

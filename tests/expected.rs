@@ -26,10 +26,13 @@ use std::time::Instant;
 
 use common::{
     Rendered, Squashed, bbox_words, bundled_fonts, commonmark_examples, epub_files, epub_text,
-    first_difference, fix_images, pdf_text, pdftotext, render_doc, render_file, root, spine,
-    table_headers,
+    epub_text_of, first_difference, fix_images, pdf_text, pdftotext, render_doc, render_file, root,
+    spine, table_headers,
 };
+use trang::doc::BlockKind;
 use trang::fonts::FontSet;
+use trang::frame::Item;
+use trang::resolve::Form;
 
 const BLESS_HINT: &str = "TRANG_BLESS=1 cargo test --release --test expected";
 
@@ -653,8 +656,46 @@ fn known_list() -> BTreeMap<String, String> {
 /// How a document's PDF text departs from its EPUB text, if it does.
 fn compare(out: &Output) -> Option<String> {
     let r = &out.rendered;
-    let (pdf_body, pdf_notes) = pdf_text(&out.words, &r.layout, &r.setup);
-    let (epub_body, epub_notes) = epub_text(&r.epub);
+    // A book's front matter is set for each medium (a cover, half-title and
+    // copyright page in print; the reader's own cover and title screens):
+    // the body is compared, from the first part or chapter on.
+    let (pdf_body, pdf_notes, (epub_body, epub_notes)) = if r.doc.form == Form::Book {
+        let first = r.doc.parts.first().map(|p| p.id.clone());
+        let opening = |id: &str| {
+            r.layout.pages.iter().position(|p| {
+                p.items
+                    .iter()
+                    .any(|it| matches!(&it.item, Item::Anchor(a) if a == id))
+            })
+        };
+        let chapter = match &r.doc.blocks[r.doc.chapters[0].blocks.start].kind {
+            BlockKind::Heading { id, .. } => opening(id),
+            _ => None,
+        };
+        let from = first
+            .and_then(|id| opening(&id))
+            .into_iter()
+            .chain(chapter)
+            .min()
+            .unwrap_or(0);
+        let words: Vec<common::Word> = out
+            .words
+            .iter()
+            .filter(|w| w.page >= from)
+            .cloned()
+            .collect();
+        let (b, n) = pdf_text(&words, &r.layout, &r.setup);
+        (
+            b,
+            n,
+            epub_text_of(&r.epub, |href| {
+                href.starts_with("chapter-") || href.starts_with("part-")
+            }),
+        )
+    } else {
+        let (b, n) = pdf_text(&out.words, &r.layout, &r.setup);
+        (b, n, epub_text(&r.epub))
+    };
     let mut pdf_body = Squashed::new(&pdf_body);
     pdf_body.drop_repeats(&table_headers(&r.doc.blocks));
     let mut found = Vec::new();

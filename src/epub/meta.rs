@@ -8,11 +8,14 @@ use crate::resolve::Book;
 use super::xml;
 
 /// The title page: dateline, title, subtitle, authors, source, publisher.
+/// A book's has no dateline and no source line, like the PDF's title page
+/// (its date is on the copyright page).
 pub fn title_page(doc: &Book, title: &str) -> String {
     let m = &doc.meta;
+    let article = doc.form == crate::resolve::Form::Article;
     let mut s = String::from("<section epub:type=\"titlepage\" class=\"titlepage\">\n");
     let p = |class: &str, text: &str| format!("<p class=\"{class}\">{}</p>\n", xml::text(text));
-    if let Some(d) = doc.dateline() {
+    if let Some(d) = doc.dateline().filter(|_| article) {
         s.push_str(&p("dateline", &d));
     }
     s.push_str(&format!("<h1 class=\"title\">{}</h1>\n", xml::text(title)));
@@ -22,7 +25,7 @@ pub fn title_page(doc: &Book, title: &str) -> String {
     if !m.authors.is_empty() {
         s.push_str(&p("authors", &m.authors.join(", ")));
     }
-    if let Some(src) = doc.source_line() {
+    if let Some(src) = doc.source_line().filter(|_| article) {
         s.push_str(&p("source", &src));
     }
     if let Some(publ) = &m.publisher {

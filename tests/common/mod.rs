@@ -23,6 +23,19 @@ pub fn build_ok(input: &Path, dir: &Path, args: &[&str]) -> String {
     err
 }
 
+/// Copies the folder `from` into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -51,7 +64,7 @@ pub fn fold(s: &str) -> String {
         .join(" ")
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Word {
     pub page: usize,
     pub x0: f32,
@@ -228,7 +241,7 @@ pub fn render_doc(
     };
     let (layout, _) = trang::typeset::typeset_with(&doc, fonts, &opts, EPOCH);
     let pdf = trang::pdf::write_pdf(&layout).map_err(|e| format!("cannot write the PDF: {e}"))?;
-    let setup = trang::typeset::setup::PageSetup::new(Paper::A5, fonts);
+    let setup = trang::typeset::setup::PageSetup::with(Paper::A5, opts.duplex, 1, fonts);
     Ok(Rendered {
         doc,
         epub,
@@ -408,12 +421,17 @@ const BLOCK_TAGS: &[&str] = &[
 /// bullet of the nesting depth for `ul`, none for task items, whose box is
 /// text).
 pub fn epub_text(epub: &[u8]) -> (String, String) {
+    epub_text_of(epub, |_| true)
+}
+
+/// [`epub_text`] of the content documents whose href `keep` accepts.
+pub fn epub_text_of(epub: &[u8], keep: impl Fn(&str) -> bool) -> (String, String) {
     let files = epub_files(epub);
     let opf = &files["OEBPS/content.opf"];
     let mut body = String::new();
     let mut notes = String::new();
     for (href, nav) in spine(opf) {
-        if nav {
+        if nav || !keep(&href) {
             continue;
         }
         let xhtml = &files[&format!("OEBPS/{href}")];
@@ -526,10 +544,11 @@ pub fn note_rules(
     layout
         .pages
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(n, p)| {
             p.items.iter().find_map(|it| match &it.item {
                 Item::Line(l)
-                    if (it.pos.x - setup.left).abs() < 0.01
+                    if (it.pos.x - setup.left_on(n)).abs() < 0.01
                         && (l.to.x - len).abs() < 0.01
                         && l.to.y == 0.0
                         && l.thickness == 0.5 =>
@@ -581,9 +600,9 @@ pub fn pdf_text(
 ) -> (String, String) {
     let rules = note_rules(layout, setup);
     let entries = contents_entries(layout, setup);
-    let right = setup.left + setup.measure;
     let (mut body, mut notes) = (Vec::new(), Vec::new());
     for w in words {
+        let right = setup.left_on(w.page) + setup.measure;
         if w.y1 < setup.top || w.y0 > setup.bottom() {
             continue;
         }
