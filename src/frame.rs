@@ -269,4 +269,30 @@ pub struct Layout {
     pub outline: Vec<OutlineEntry>,
     /// Metadata.
     pub info: DocInfo,
+    /// The page numbers a viewer shows, as runs (a book's cover, its
+    /// front matter in roman numerals, its body from 1); empty: 1, 2, 3…
+    pub page_labels: Vec<PageLabel>,
+}
+
+/// A run of pages numbered alike, from page `start` on (PDF page labels,
+/// ISO 32000-1 §12.4.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageLabel {
+    /// The run's first page (zero-based).
+    pub start: usize,
+    /// How the pages are numbered; `None`: the prefix alone.
+    pub style: Option<NumberStyle>,
+    /// Text before the number (the whole label without a style).
+    pub prefix: String,
+    /// The number of the run's first page.
+    pub first: usize,
+}
+
+/// Numerals of a [`PageLabel`] run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberStyle {
+    /// 1, 2, 3…
+    Decimal,
+    /// i, ii, iii…
+    LowerRoman,
 }

@@ -33,11 +33,13 @@ pub fn order(pages: usize) -> Vec<[Option<usize>; 2]> {
 /// the sheet and centred vertically (a page of exactly half the sheet fills
 /// its half; ISO A5 is 0.5 mm narrower than half of A4).
 pub fn impose(layout: Layout, sheet: (f32, f32)) -> Layout {
+    // Sheets have no page numbers of their own to show.
     let Layout {
         fonts,
         pages,
         outline,
         info,
+        page_labels: _,
     } = layout;
     let (width, height) = pages.first().map_or((0.0, 0.0), |p| (p.width, p.height));
     let sides = order(pages.len());
@@ -87,6 +89,7 @@ pub fn impose(layout: Layout, sheet: (f32, f32)) -> Layout {
         pages: sheets,
         outline,
         info,
+        page_labels: Vec::new(),
     }
 }
 

@@ -404,7 +404,7 @@ fn outline_of(pdf: &Path) -> Vec<String> {
 }
 
 /// The fixture book, through `book.toml` and through `SUMMARY.md`: the
-/// same outline (parts › chapters › sections, each on its page), the
+/// generated cover and its blank back (`src/cover`), then the same outline (parts › chapters › sections, each on its page), the
 /// contents listing parts and chapters in that order with the folios the
 /// pages print, chapters and parts on rectos, notes marked from 1 in each
 /// chapter.
@@ -452,8 +452,9 @@ fn the_fixture_book_reads_the_same_through_both_manifests() {
             (title.to_string(), page.parse::<usize>().unwrap())
         })
         .collect();
-    // Cover, inside cover, half-title, its verso, title page, copyright page: the contents.
-    let contents: Vec<&str> = pages[6].lines().map(str::trim).collect();
+    // The cover and its blank back come before the half-title.
+    let cover = 2;
+    let contents: Vec<&str> = pages[cover + 4].lines().map(str::trim).collect();
     let mut at = 0;
     for (title, page) in &entries {
         assert_eq!(page % 2, 1, "{title} opens on page {page}, a verso");
@@ -475,9 +476,41 @@ fn the_fixture_book_reads_the_same_through_both_manifests() {
             );
         }
     }
-    // Page 16 continues chapter "Phóng sự ở Mường Tè" on a verso.
-    assert_eq!(heads[15], "Sổ tay phóng viên");
-    assert_eq!(folios[15], "8");
+    // The half-title, its blank verso, the title and copyright pages have
+    // neither running head nor folio; the contents is folio v.
+    for p in cover..cover + 4 {
+        assert_eq!(
+            (heads[p].as_str(), folios[p].as_str()),
+            ("", ""),
+            "page {p}"
+        );
+    }
+    assert_eq!(folios[cover + 4], "v");
+    // The viewer's page numbers match the folios: the cover pages named,
+    // the front matter i…vi, the body from 1 (where folio 1 is printed).
+    let json = tool(
+        "qpdf",
+        &["--json", "--json-key=pagelabels", toml.to_str().unwrap()],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let runs: Vec<String> = v["pagelabels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r["index"], r["label"]))
+        .collect();
+    let body = folios.iter().position(|f| f == "1").unwrap();
+    assert_eq!(
+        runs,
+        [
+            r#"0 {"/P":"u:Bìa","/St":1}"#.to_string(),
+            format!(r#"{cover} {{"/S":"/r","/St":1}}"#),
+            format!(r#"{body} {{"/S":"/D","/St":1}}"#),
+        ]
+    );
+    // Chapter "Phóng sự ở Mường Tè" runs on to a verso, folio 8.
+    assert_eq!(heads[cover + 13], "Sổ tay phóng viên");
+    assert_eq!(folios[cover + 13], "8");
     // Each chapter's first note is marked 1.
     for title in [
         "Viết tin ngắn",

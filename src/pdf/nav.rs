@@ -3,7 +3,7 @@
 
 use super::content::num;
 use super::fonts::text_string;
-use crate::frame::OutlineEntry;
+use crate::frame::{NumberStyle, OutlineEntry, PageLabel};
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use std::collections::BTreeMap;
 
@@ -120,4 +120,33 @@ pub(crate) fn outline(
         ]),
     );
     Some(root)
+}
+
+/// The `/PageLabels` number tree (ISO 32000-1 §12.4.2, one root node):
+/// per run its first page and a label dictionary (`/S` style, `/P`
+/// prefix, `/St` first number). `None` when there are no runs.
+pub(crate) fn page_labels(runs: &[PageLabel]) -> Option<Dictionary> {
+    if runs.is_empty() {
+        return None;
+    }
+    let mut nums = Vec::with_capacity(runs.len() * 2);
+    for run in runs {
+        let mut d = Dictionary::new();
+        if let Some(style) = run.style {
+            let s: &[u8] = match style {
+                NumberStyle::Decimal => b"D",
+                NumberStyle::LowerRoman => b"r",
+            };
+            d.set("S", Object::Name(s.to_vec()));
+            if run.first != 1 {
+                d.set("St", Object::Integer(run.first as i64));
+            }
+        }
+        if !run.prefix.is_empty() {
+            d.set("P", text_string(&run.prefix));
+        }
+        nums.push(Object::Integer(run.start as i64));
+        nums.push(Object::Dictionary(d));
+    }
+    Some(Dictionary::from_iter([("Nums", Object::Array(nums))]))
 }

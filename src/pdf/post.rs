@@ -287,8 +287,12 @@ fn complete_catalog(
         b"Outlines",
         b"Metadata",
         b"OutputIntents",
+        b"PageLabels",
     ] {
         cat.remove(key);
+    }
+    if let Some(labels) = nav::page_labels(&layout.page_labels) {
+        cat.set("PageLabels", Object::Dictionary(labels));
     }
     if let Some(outlines) = nav::outline(doc, &layout.outline, pages) {
         cat.set("Outlines", Object::Reference(outlines));

@@ -84,7 +84,7 @@ pub fn typeset_with(
     // The cover (given or generated) in front, outside the folios.
     let (mut pages, mut outline) = (pages, outline);
     let size = (setup.width, setup.height);
-    crate::cover::insert(
+    let covers = crate::cover::insert(
         doc,
         &mut engine,
         opts.duplex,
@@ -92,6 +92,7 @@ pub fn typeset_with(
         &mut pages,
         &mut outline,
     );
+    let page_labels = paginate::label_runs(doc, covers, &report.page_labels);
     let fonts = engine.layout_fonts();
     let info = DocInfo {
         title: doc.title.clone(),
@@ -119,6 +120,7 @@ pub fn typeset_with(
             pages,
             outline,
             info,
+            page_labels,
         },
         report,
     )

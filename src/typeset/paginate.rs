@@ -20,6 +20,7 @@ use crate::frame::{Item, Line, Rgb};
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
 use crate::typeset::inline::InlineEngine;
 use crate::typeset::setup::PageSetup;
+pub use furniture::label_runs;
 use furniture::{furniture, page_states};
 
 /// Where a body line ended up, for tests and checks.

@@ -13,6 +13,7 @@
 
 use super::{Flow, Page, PageSetup, Point, Positioned};
 use crate::fonts::{Role, Style};
+use crate::frame::{NumberStyle, PageLabel};
 use crate::resolve::{Book, Form};
 use crate::typeset::blocks::Opener;
 use crate::typeset::inline::{Align, InlineEngine, LineBox, Piece, TextStyle};
@@ -172,6 +173,44 @@ fn book_head(book: &Book, state: PageState, verso: bool) -> Option<String> {
         Opener::Chapter(_) if verso => Some(book.title.clone()),
         Opener::Chapter(c) => book.chapters.get(c).map(|c| c.title.clone()),
     }
+}
+
+/// A book's page labels for the PDF viewer, matching its folios: the
+/// `covers` pages in front labelled with the cover's name, the front
+/// matter in roman numerals from i, the body in arabic from 1 (`labels`:
+/// [`super::Report::page_labels`], the pages after the covers). None for
+/// an article, whose viewer numbers already match its folios.
+pub fn label_runs(book: &Book, covers: usize, labels: &[String]) -> Vec<PageLabel> {
+    if book.form != Form::Book {
+        return Vec::new();
+    }
+    let mut runs = Vec::new();
+    if covers > 0 {
+        runs.push(PageLabel {
+            start: 0,
+            style: None,
+            prefix: book.words.cover.to_string(),
+            first: 1,
+        });
+    }
+    let body = labels.iter().position(|l| l.parse::<usize>().is_ok());
+    if body != Some(0) && !labels.is_empty() {
+        runs.push(PageLabel {
+            start: covers,
+            style: Some(NumberStyle::LowerRoman),
+            prefix: String::new(),
+            first: 1,
+        });
+    }
+    if let Some(b) = body {
+        runs.push(PageLabel {
+            start: covers + b,
+            style: Some(NumberStyle::Decimal),
+            prefix: String::new(),
+            first: 1,
+        });
+    }
+    runs
 }
 
 /// `n` in lower-case roman numerals (`iv`, `xii`), as front matter is
