@@ -21,8 +21,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Check Markdown files (front matter, local images, glyph coverage) without writing anything.
     Check(CheckArgs),
-    /// Build, then build again after every save of a file the build reads
-    /// (the Markdown, its images, a book's files, the font folder); Ctrl-C stops.
+    /// Build, then build again after every save; Ctrl-C stops.
+    ///
+    /// Watches the input's folder (the Markdown, its images, a book's
+    /// `book.toml`, `SUMMARY.md` and chapters, a font folder inside it) and
+    /// the `--fonts` and `--resource-path` folders; ignores the outputs,
+    /// hidden files and editors' temporary files. Takes the options of `build`.
     Watch(BuildArgs),
     /// Write a small working book (book.toml, two chapters, an image) into DIR
     /// (default: the current folder); `trang build` there makes its EPUB and PDF.

@@ -139,31 +139,6 @@ fn run(
     ExitCode::SUCCESS
 }
 
-/// `trang init DIR`: the new book's files, or the error.
-fn init(dir: &std::path::Path) -> ExitCode {
-    match trang::init::init(dir) {
-        Ok(files) => {
-            for f in files {
-                eprintln!("{:>12} {}", "Wrote", f.display());
-            }
-            let build = if dir == std::path::Path::new(".") {
-                "trang build".to_string()
-            } else {
-                format!("cd {} && trang build", dir.display())
-            };
-            eprintln!(
-                "{:>12} a new book: `{build}` makes its EPUB and PDF",
-                "Created"
-            );
-            ExitCode::SUCCESS
-        }
-        Err(d) => {
-            eprint!("{}", d.render());
-            ExitCode::from(1)
-        }
-    }
-}
-
 /// `trang watch`: builds `inputs` now and after every save (see
 /// [`trang::watch`]); returns only when the watcher cannot run.
 fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
@@ -228,6 +203,31 @@ fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            eprint!("{}", d.render());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `trang init DIR`: the new book's files, or the error.
+fn init(dir: &std::path::Path) -> ExitCode {
+    match trang::init::init(dir) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("{:>12} {}", "Wrote", f.display());
+            }
+            let build = if dir == std::path::Path::new(".") {
+                "trang build".to_string()
+            } else {
+                format!("cd {} && trang build", dir.display())
+            };
+            eprintln!(
+                "{:>12} a new book: `{build}` makes its EPUB and PDF",
+                "Created"
+            );
+            ExitCode::SUCCESS
+        }
         Err(d) => {
             eprint!("{}", d.render());
             ExitCode::from(1)

