@@ -17,7 +17,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build EPUB and PDF from Markdown files.
+    /// Build EPUB and PDF from Markdown files or book folders.
     Build(BuildArgs),
     /// Check Markdown files (front matter, local images, glyph coverage) without writing anything.
     Check(CheckArgs),

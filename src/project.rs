@@ -807,7 +807,9 @@ fn read_summary(project: &mut Project, source: &SourceFile, diags: &mut Diagnost
                             "SUMMARY.md items without a link are skipped",
                             format!("`{line}`"),
                         )
-                        .help("write each chapter as a link to its file: `- [Tên chương](chuong.md)`"),
+                        .help(
+                            "write each chapter as a link to its file: `- [Tên chương](chuong.md)`",
+                        ),
                     );
                 }
             }

@@ -190,9 +190,11 @@ fn front_matter_comes_in_book_order_on_the_right_sides() {
             "{TITLE} Cẩm nang cho phóng viên trẻ Nguyễn Văn An, Trần Thị Bình Nhà xuất bản Thử Nghiệm"
         )
     );
-    // iv: the copyright page, set small at the foot.
+    // iv: the copyright page, set small at the foot, the same lines as the
+    // EPUB's (`trang::matter`): the notice names the holder (Chicago 1.21),
+    // the rights statement follows it.
     for want in [
-        "© 2026 Giữ mọi quyền.",
+        "© 2026 Nguyễn Văn An, Trần Thị Bình Giữ mọi quyền.",
         "Nhà xuất bản Thử Nghiệm",
         "Xuất bản: 05/09/2026",
         "ISBN 978-0-306-40615-7",

@@ -130,13 +130,18 @@ pub fn extra_metadata(
     out
 }
 
-/// The span of `key:` in the front matter (for errors about a metadata value).
+/// The span of `key:` in the front matter, or of `key =` in a book's
+/// `book.toml` (first in a book's source), for errors about a metadata value.
 pub fn front_matter_key(doc: &Document, key: &str) -> Span {
     let text = &doc.source.text;
     let at = text
-        .match_indices(&format!("{key}:"))
+        .match_indices(key)
         .map(|(i, _)| i)
-        .find(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .find(|&i| {
+            let line_start = i == 0 || text.as_bytes()[i - 1] == b'\n';
+            let rest = text[i + key.len()..].trim_start_matches([' ', '\t']);
+            line_start && (rest.starts_with(':') || rest.starts_with('='))
+        })
         .unwrap_or(0);
     Span::new(at, at + key.len())
 }

@@ -136,7 +136,7 @@ pub fn write_epub(
                 let href = cx.image(src).map_err(|why| {
                     Diagnostic::error(why)
                         .at(&doc.source, front_matter_key(doc, "cover"))
-                        .help("the cover path is relative to the Markdown file's folder")
+                        .help("the cover path is relative to the Markdown file's folder (a book's: to its source folder)")
                 })?;
                 let img = cx
                     .images

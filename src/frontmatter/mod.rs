@@ -254,9 +254,15 @@ pub fn read_map(
                 names.join(", ")
             ),
         };
+        // A book's chapters report theirs in one warning.
         diags.push(
             Diagnostic::warning(message)
                 .at(source, here(*first))
+                .repeats(
+                    "unknown-keys",
+                    format!("{what} blocks have keys trang does not read; ignored"),
+                    names.join(", "),
+                )
                 .help(format!(
                     "keys of other tools are left to them; trang reads {KNOWN}"
                 )),

@@ -18,7 +18,6 @@ mod toc;
 
 use std::sync::Arc;
 
-pub use front::{copyright_lines, isbn};
 use notes::note_refs;
 pub use tables::column_widths;
 pub use toc::{TocEntry, toc_entries};

@@ -198,8 +198,12 @@ impl Builder<'_, '_, '_> {
         let lead = (s.leading * 0.8).round();
         let ctx = self.full_ctx();
         let mut laid: Vec<Vec<LineBox>> = Vec::new();
-        for (i, text) in copyright_lines(self.doc, self.created)
+        // The lines both outputs print (`crate::matter`), the year of the
+        // notice from `created` when the metadata has no date.
+        let year = crate::doc::Date::from_unix_seconds(self.created).year;
+        for (i, text) in crate::matter::copyright(self.doc, year)
             .into_iter()
+            .map(|l| l.text)
             .enumerate()
         {
             let st = self.style(
@@ -291,123 +295,5 @@ impl Builder<'_, '_, '_> {
             l.opens = Some(opener);
             l.chapter = recto;
         }
-    }
-}
-
-/// The copyright page's lines, in order: title (and subtitle), authors,
-/// the notice (© year and rights), publisher, date, identifier (`ISBN …`
-/// when it is one), description, series, and the colophon. The year is
-/// the date's, else that of `created` (Unix seconds).
-pub fn copyright_lines(book: &Book, created: i64) -> Vec<String> {
-    let meta = &book.meta;
-    let w = &book.words;
-    let mut out = Vec::new();
-    out.push(match &meta.subtitle {
-        Some(sub) => format!("{}: {sub}", book.title),
-        None => book.title.clone(),
-    });
-    if !meta.authors.is_empty() {
-        out.push(meta.authors.join(", "));
-    }
-    let year = meta
-        .date
-        .unwrap_or_else(|| crate::doc::Date::from_unix_seconds(created))
-        .year;
-    out.push(match (&meta.rights, meta.authors.is_empty()) {
-        (Some(rights), _) => format!("© {year} {rights}"),
-        (None, false) => format!("© {year} {}", meta.authors.join(", ")),
-        (None, true) => format!("© {year}"),
-    });
-    out.extend(meta.publisher.clone());
-    if let Some(date) = &meta.date {
-        let shown = if book.lang.starts_with("vi") {
-            format!("{:02}/{:02}/{:04}", date.day, date.month, date.year)
-        } else {
-            date.iso()
-        };
-        out.push(format!("{}: {shown}", w.published));
-    }
-    if let Some(id) = &meta.identifier {
-        out.push(match isbn(id) {
-            Some(isbn) => format!("ISBN {isbn}"),
-            None => format!("{}: {id}", w.identifier),
-        });
-    }
-    out.extend(meta.description.clone());
-    if let Some(series) = &meta.series {
-        out.push(format!("{}: {series}", w.series));
-    }
-    out.push(w.colophon.to_string());
-    out
-}
-
-/// The ISBN in an identifier (`978-…`, `isbn:…`, `urn:isbn:…`, `ISBN …`)
-/// with a valid check digit (ISO 2108: ISBN-13 weights 1 and 3, modulo 10;
-/// ISBN-10 weights 10 to 1, modulo 11), as written after the prefix.
-pub fn isbn(id: &str) -> Option<String> {
-    let lower = id.trim().to_ascii_lowercase();
-    let rest = ["urn:isbn:", "isbn:", "isbn "]
-        .iter()
-        .find_map(|p| lower.strip_prefix(p))
-        .unwrap_or(&lower);
-    let shown = id.trim()[id.trim().len() - rest.len()..].trim().to_string();
-    let chars: Vec<char> = rest.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-    let digit = |c: char| c.to_digit(10);
-    let valid = match chars.len() {
-        13 => {
-            let ds: Option<Vec<u32>> = chars.iter().map(|&c| digit(c)).collect();
-            ds.is_some_and(|ds| {
-                ds.iter()
-                    .enumerate()
-                    .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
-                    .sum::<u32>()
-                    % 10
-                    == 0
-            })
-        }
-        10 => {
-            let ds: Option<Vec<u32>> = chars
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| {
-                    if i == 9 && c == 'x' {
-                        Some(10)
-                    } else {
-                        digit(c)
-                    }
-                })
-                .collect();
-            ds.is_some_and(|ds| {
-                ds.iter()
-                    .enumerate()
-                    .map(|(i, d)| (10 - i as u32) * d)
-                    .sum::<u32>()
-                    % 11
-                    == 0
-            })
-        }
-        _ => false,
-    };
-    valid.then_some(shown)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::isbn;
-
-    #[test]
-    fn isbns_are_recognised_by_their_check_digit() {
-        assert_eq!(
-            isbn("isbn:978-0-306-40615-7").as_deref(),
-            Some("978-0-306-40615-7")
-        );
-        assert_eq!(
-            isbn("urn:isbn:9780306406157").as_deref(),
-            Some("9780306406157")
-        );
-        assert_eq!(isbn("0-306-40615-2").as_deref(), Some("0-306-40615-2"));
-        assert_eq!(isbn("ISBN 0-8044-2957-X").as_deref(), Some("0-8044-2957-X"));
-        assert_eq!(isbn("urn:uuid:1234"), None);
-        assert_eq!(isbn("978-0-306-40615-8"), None);
     }
 }
