@@ -352,6 +352,25 @@ fn named_destinations(doc: &lopdf::Document) -> BTreeMap<String, lopdf::ObjectId
     out
 }
 
+/// Builds the EPUB of the book in `dir` (no INPUT: the book there) and
+/// returns it.
+fn build_epub(dir: &Path) -> Vec<u8> {
+    let (ok, err) = trang(
+        dir,
+        &[
+            "build",
+            "--no-system-fonts",
+            "--format",
+            "epub",
+            "-o",
+            "out",
+        ],
+    );
+    assert!(ok, "{err}");
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read(dir.join(format!("out/{name}.epub"))).unwrap()
+}
+
 /// Writes a project from (path, text) pairs.
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -447,23 +466,7 @@ fn a_folder_without_a_list_builds_its_files_in_name_order() {
         ("a.md", "Không có tiêu đề.\n"),
         ("book.toml", "[book]\ntitle = \"Sách\"\nauthors = [\"A\"]\n"),
     ]);
-    let (ok, err) = trang(
-        dir.path(),
-        &[
-            "build",
-            "--no-system-fonts",
-            "--format",
-            "epub",
-            "-o",
-            "out",
-        ],
-    );
-    assert!(ok, "{err}");
-    let epub = std::fs::read(dir.path().join("out").join(format!(
-        "{}.epub",
-        dir.path().file_name().unwrap().to_string_lossy()
-    )))
-    .unwrap();
+    let epub = build_epub(dir.path());
     let n = nav(&epub);
     let a = n
         .iter()
@@ -493,4 +496,48 @@ fn init_writes_a_book_that_builds_without_a_warning() {
         "{err}"
     );
     assert_eq!(std::fs::read(book.join("src/chuong-1.md")).unwrap(), before);
+}
+
+#[test]
+fn mdbook_includes_in_code_blocks_print_the_lines_they_name() {
+    let dir = project(&[
+        ("book.toml", "[book]\ntitle = \"Sách\"\n"),
+        (
+            "src/ma/main.rs",
+            "// ANCHOR: all\nfn main() {\n    // ANCHOR: body\n    let x = 5;\n    // ANCHOR_END: body\n    println!(\"{}\", x);\n}\n// ANCHOR_END: all\n",
+        ),
+        (
+            "src/a.md",
+            "# Chương\n\n```rust\n{{#include ma/main.rs:body}}\n```\n\n```rust\n{{#rustdoc_include ma/main.rs:6:6}}\n```\n\n```\n\\{{#include ma/main.rs}}\n```\n",
+        ),
+    ]);
+    let epub = build_epub(dir.path());
+    let files = epub_files(&epub);
+    let chapter = files
+        .iter()
+        .find(|(k, _)| k.contains("chapter-01"))
+        .unwrap()
+        .1;
+    let code = common::decode_entities(&texts(chapter, "pre").join("\n"));
+    assert!(code.contains("let x = 5;"), "{code}");
+    assert!(
+        !code.contains("ANCHOR"),
+        "anchor lines are not printed: {code}"
+    );
+    assert!(code.contains("println!(\"{}\", x);"), "{code}");
+    assert!(
+        code.contains("{{#include ma/main.rs}}"),
+        "an escaped include stays: {code}"
+    );
+    // A missing file: an error at the code block, in the chapter file.
+    std::fs::write(
+        dir.path().join("src/a.md"),
+        "# A\n\n```rust\n{{#include khong-co.rs}}\n```\n",
+    )
+    .unwrap();
+    let (ok, err) = trang(dir.path(), &["build", "--no-system-fonts", "-o", "out"]);
+    assert!(
+        !ok && err.contains("a.md:3:1") && err.contains("khong-co.rs"),
+        "{err}"
+    );
 }

@@ -143,7 +143,7 @@ fn dialects_case_reads_as_its_author_meant() {
     assert_eq!(warnings.len(), 2, "{}", b.stderr);
     has(
         &b.stderr,
-        "warning: 2 template tags of site generators (Jekyll, Hugo) are left out\n  --> dialects.md:19:1",
+        "warning: 2 template tags of site generators (Jekyll, Hugo, mdBook) are left out\n  --> dialects.md:19:1",
     );
     has(
         &b.stderr,

@@ -162,11 +162,16 @@ const CASES: &[Case] = &[
         },
     },
     Case {
-        row: "input is a folder",
+        // A folder is a book project (issue 15); one with no chapter files
+        // is an error, nothing written.
+        row: "input is a folder without chapters",
         code: 1,
-        says: &["is a folder", "name the files inside it"],
+        says: &["has no chapters", "list chapter files in book.toml"],
         at: None,
-        setup: |_| vec!["src".into(), "-o".into(), "out".into()],
+        setup: |d| {
+            std::fs::create_dir(d.join("empty")).unwrap();
+            vec!["empty".into(), "-o".into(), "out".into()]
+        },
     },
     Case {
         row: "input is a pipe (FIFO)",

@@ -331,7 +331,9 @@ fn sub_sup(t: &str) -> Vec<(usize, usize, bool)> {
 /// `t` without its template tags (`None` when it has none); each tag left
 /// out is reported.
 fn strip_template_tags(t: &str, span: Span, cx: &mut Cx) -> Option<String> {
-    const TAGS: [(&str, &str); 3] = [("{{<", ">}}"), ("{{%", "%}}"), ("{%", "%}")];
+    // mdBook's `{{#include}}`, `{{#title}}` outside code blocks too (those in
+    // code blocks are expanded by the book project).
+    const TAGS: [(&str, &str); 4] = [("{{<", ">}}"), ("{{%", "%}}"), ("{{#", "}}"), ("{%", "%}")];
     let mut out = String::new();
     let mut pos = 0;
     let mut found = false;
@@ -361,7 +363,7 @@ fn strip_template_tags(t: &str, span: Span, cx: &mut Cx) -> Option<String> {
             .at(cx.source, Span::new(at, at))
             .repeats(
                 "template-tag",
-                "template tags of site generators (Jekyll, Hugo) are left out",
+                "template tags of site generators (Jekyll, Hugo, mdBook) are left out",
                 format!("`{shown}`"),
             )
             .help("a tag is filled in by the site generator, not by trang; write its result in Markdown to keep it"),

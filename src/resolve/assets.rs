@@ -495,7 +495,7 @@ impl Reader<'_> {
         tried.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
             (
                 format!("looked for {}", shown(&tried)),
-                "image paths are relative to the folder of the file that names them: the Markdown file, or book.toml's source folder for the cover (or a --resource-path folder)"
+                "image paths are relative to the Markdown file that names them (a book's cover: to its source folder), or a --resource-path folder"
                     .into(),
             )
         })
