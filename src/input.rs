@@ -98,8 +98,11 @@ pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnost
 pub fn default_inputs() -> Result<Vec<PathBuf>, Diagnostic> {
     let dir = Path::new("source");
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error(format!("no INPUT given and `source/` cannot be read: {e}")).help(
-            "name a Markdown file, e.g. `trang build article.md`, or run from the project folder",
+        Diagnostic::error(format!(
+            "no INPUT given, and here is neither a book.toml nor a `source/` folder ({e})"
+        ))
+        .help(
+            "name a Markdown file or a book folder, e.g. `trang build article.md`; `trang init` starts a book here",
         )
     })?;
     let mut inputs: Vec<PathBuf> = entries
