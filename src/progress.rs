@@ -137,7 +137,13 @@ impl Spinner {
         let (tx, rx) = mpsc::channel::<()>();
         let shown = bar.clone();
         let thread = std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(Spinner::DELAY) {
+            // `TRANG_SPINNER_DELAY_MS` changes the delay (the tests show the
+            // spinner on a build of any length with 0).
+            let delay = std::env::var("TRANG_SPINNER_DELAY_MS")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .map_or(Spinner::DELAY, Duration::from_millis);
+            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(delay) {
                 shown.set_draw_target(ProgressDrawTarget::stderr());
                 shown.enable_steady_tick(Duration::from_millis(100));
                 *ON_SCREEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(shown);
