@@ -208,10 +208,7 @@ fn book_toml_and_summary_md_give_the_same_chapters_everywhere() {
 
 /// Cross-file links of the fixture book as the model resolved them:
 /// (target id, chapter of the link, chapter of the target).
-fn cross_links() -> Vec<(String, usize, usize)> {
-    let fonts = common::bundled_fonts();
-    let rendered = common::render_file(&fixture("book"), &fonts).unwrap();
-    let book = &rendered.doc;
+fn cross_links(book: &trang::resolve::Book) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
     for (c, chapter) in book.chapters.iter().enumerate() {
         for block in &book.blocks[chapter.blocks.clone()] {
@@ -232,7 +229,9 @@ fn cross_links() -> Vec<(String, usize, usize)> {
 
 #[test]
 fn links_between_chapter_files_work_in_both_outputs() {
-    let links = cross_links();
+    let fonts = common::bundled_fonts();
+    let model = common::render_file(&fixture("book"), &fonts).unwrap().doc;
+    let links = cross_links(&model);
     // Written in the fixture: 5 in the preface, 2 in "tin ngắn", 1 in
     // "phóng sự", 1 in "phỏng vấn", 1 in "bình luận" (the one in its note
     // is in a note, counted below with the EPUB).
@@ -286,8 +285,6 @@ fn links_between_chapter_files_work_in_both_outputs() {
             }
         }
     }
-    let fonts = common::bundled_fonts();
-    let model = common::render_file(&fixture("book"), &fonts).unwrap().doc;
     let mut landed = 0;
     for (id, _, _) in &links {
         assert!(

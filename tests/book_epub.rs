@@ -11,9 +11,9 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{EPOCH, attr, bundled_fonts, epub_files, epubcheck_jar, root, spine};
-use trang::diag::{Diagnostics, SourceFile};
+use trang::diag::Diagnostics;
 use trang::epub::{EpubOptions, write_epub};
-use trang::resolve::{Book, Form, Part};
+use trang::resolve::Book;
 
 /// One Markdown file with six `#` chapters, made into a book in code the
 /// way the project reader makes one: a prefix chapter, a part of two
@@ -71,41 +71,13 @@ Bảng từ.
 /// The book: chapters 1–2 in part 1 (chapter 2 nested under chapter 1),
 /// chapter 3 in part 2, note marks counted afresh in each chapter.
 fn book() -> Book {
-    let mut diags = Diagnostics::default();
-    let doc = trang::markdown::parse(
-        SourceFile::new(Path::new("so-tay-nghe-bao.md"), BOOK),
-        &mut diags,
+    let mut book = common::book_in_code(
+        Path::new("so-tay-nghe-bao.md"),
+        BOOK,
+        ["Phần một: Tin", "Phần hai: Phỏng vấn"],
     );
-    let mut book = trang::resolve::resolve(doc, &mut diags);
-    assert_eq!(book.chapters.len(), 5, "{:?}", book.chapters);
-    book.form = Form::Book;
-    book.parts = vec![
-        Part {
-            title: "Phần một: Tin".into(),
-            id: "part-1".into(),
-            file: "part-1.xhtml".into(),
-            chapters: 1..3,
-        },
-        Part {
-            title: "Phần hai: Phỏng vấn".into(),
-            id: "part-2".into(),
-            file: "part-2.xhtml".into(),
-            chapters: 3..4,
-        },
-    ];
-    for (i, c) in book.chapters.iter_mut().enumerate() {
-        c.part = match i {
-            1 | 2 => Some(0),
-            3 => Some(1),
-            _ => None,
-        };
-        c.depth = u8::from(i == 2);
-    }
-    let mut seen = vec![0; book.chapters.len()];
-    for n in &mut book.notes {
-        seen[n.chapter] += 1;
-        n.mark = seen[n.chapter];
-    }
+    // Chapter 2 is a sub-chapter of chapter 1 (an indented SUMMARY.md entry).
+    book.chapters[2].depth = 1;
     book
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use common::{EPOCH, bundled_fonts, tool};
 use trang::cli::Paper;
-use trang::resolve::{Book, Form, Part};
+use trang::resolve::Book;
 use trang::typeset::TypesetOptions;
 use trang::typeset::setup::PageSetup;
 
@@ -65,39 +65,11 @@ fn source() -> String {
 /// chapters 1–2 in part one, chapter 3 in part two, notes marked per
 /// chapter.
 fn book() -> Book {
-    let mut diags = trang::diag::Diagnostics::default();
-    let path = PathBuf::from("so-tay.md");
-    let doc = trang::markdown::parse(trang::diag::SourceFile::new(&path, source()), &mut diags);
-    let mut book = trang::resolve::resolve(doc, &mut diags);
-    assert_eq!(book.chapters.len(), 5, "{:?}", book.chapters);
-    book.form = Form::Book;
-    book.parts = vec![
-        Part {
-            title: "Phần một: Tin".into(),
-            id: "part-1".into(),
-            file: "part-1.xhtml".into(),
-            chapters: 1..3,
-        },
-        Part {
-            title: "Phần hai: Phóng sự".into(),
-            id: "part-2".into(),
-            file: "part-2.xhtml".into(),
-            chapters: 3..4,
-        },
-    ];
-    for (i, c) in book.chapters.iter_mut().enumerate() {
-        c.part = match i {
-            1 | 2 => Some(0),
-            3 => Some(1),
-            _ => None,
-        };
-    }
-    let mut counts = vec![0; book.chapters.len()];
-    for note in &mut book.notes {
-        counts[note.chapter] += 1;
-        note.mark = counts[note.chapter];
-    }
-    book
+    common::book_in_code(
+        Path::new("so-tay.md"),
+        &source(),
+        ["Phần một: Tin", "Phần hai: Phóng sự"],
+    )
 }
 
 struct Built {

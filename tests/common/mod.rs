@@ -793,3 +793,40 @@ pub fn named_dests(doc: &lopdf::Document) -> Option<&Vec<lopdf::Object>> {
         .and_then(lopdf::Object::as_array)
         .ok()
 }
+
+/// `source` (a Markdown file with five `#` chapters, named `path`) made a
+/// Book as the core makes a book project: form Book, chapters 1–2 in part
+/// `parts[0]`, chapter 3 in part `parts[1]`, note marks counted afresh in
+/// each chapter. For tests of the writers that need a book built in code.
+pub fn book_in_code(path: &Path, source: &str, parts: [&str; 2]) -> trang::resolve::Book {
+    use trang::resolve::{Form, Part};
+    let mut diags = trang::diag::Diagnostics::default();
+    let doc = trang::markdown::parse(trang::diag::SourceFile::new(path, source), &mut diags);
+    let mut book = trang::resolve::resolve(doc, &mut diags);
+    assert_eq!(book.chapters.len(), 5, "{:?}", book.chapters);
+    book.form = Form::Book;
+    book.parts = parts
+        .iter()
+        .zip([1..3, 3..4])
+        .enumerate()
+        .map(|(k, (title, chapters))| Part {
+            title: title.to_string(),
+            id: format!("part-{}", k + 1),
+            file: format!("part-{}.xhtml", k + 1),
+            chapters,
+        })
+        .collect();
+    for (i, c) in book.chapters.iter_mut().enumerate() {
+        c.part = match i {
+            1 | 2 => Some(0),
+            3 => Some(1),
+            _ => None,
+        };
+    }
+    let mut counts = vec![0; book.chapters.len()];
+    for note in &mut book.notes {
+        counts[note.chapter] += 1;
+        note.mark = counts[note.chapter];
+    }
+    book
+}
