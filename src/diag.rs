@@ -88,15 +88,6 @@ impl SourceFile {
         }
     }
 
-    /// The file holding byte `offset`: its path and the byte it starts at.
-    pub fn file_at(&self, offset: usize) -> (&Path, usize) {
-        let k = self.members.partition_point(|m| m.0 <= offset);
-        match k.checked_sub(1).and_then(|k| self.members.get(k)) {
-            Some((start, _, path)) => (path, *start),
-            None => (&self.path, 0),
-        }
-    }
-
     /// One-based line and column (in characters) of byte `offset`, counted
     /// in the whole text (see [`SourceFile::location`] for a file's own).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
