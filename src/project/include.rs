@@ -112,14 +112,15 @@ fn include(folder: &Path, arg: &str) -> Result<String, (String, String)> {
         let to = to.min(lines.len()).max(from);
         lines[from..to].join("\n") + "\n"
     };
-    let is_anchor = |l: &str, what: &str| {
-        l.split_once(what).is_some_and(|(_, rest)| {
-            let rest = rest.trim_start_matches(':').trim();
-            rest.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-                .next()
-                .is_some_and(|n| !n.is_empty())
-        })
+    // The word after `ANCHOR:` (or `ANCHOR_END:`) on line `l`, if it has one.
+    let anchor = |l: &str, what: &str| -> Option<String> {
+        let (_, rest) = l.split_once(what)?;
+        let rest = rest.trim_start_matches(':').trim();
+        rest.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .next()
+            .map(str::to_string)
     };
+    let is_anchor = |l: &str, what: &str| anchor(l, what).is_some_and(|n| !n.is_empty());
     match (a, b) {
         (None, _) => Ok(text.clone()),
         (Some(a), b) if a.trim().parse::<usize>().is_ok() || (a.is_empty() && b.is_some()) => {
@@ -136,14 +137,7 @@ fn include(folder: &Path, arg: &str) -> Result<String, (String, String)> {
         }
         (Some(name), _) => {
             let name = name.trim();
-            let marks = |l: &str, what: &str| {
-                l.split_once(what).is_some_and(|(_, rest)| {
-                    let rest = rest.trim_start_matches(':').trim();
-                    rest.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-                        .next()
-                        == Some(name)
-                })
-            };
+            let marks = |l: &str, what: &str| anchor(l, what).as_deref() == Some(name);
             let start = lines.iter().position(|l| marks(l, "ANCHOR:")).ok_or_else(|| {
                 (
                     format!("`{file}` has no `ANCHOR: {name}` line"),
