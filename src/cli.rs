@@ -28,9 +28,28 @@ pub enum Command {
     /// the `--fonts` and `--resource-path` folders; ignores the outputs,
     /// hidden files and editors' temporary files. Takes the options of `build`.
     Watch(BuildArgs),
+    /// Print a preset theme as TOML (the start of your own `--theme` file).
+    Theme(ThemeArgs),
     /// Write a small working book (book.toml, two chapters, an image) into DIR
     /// (default: the current folder); `trang build` there makes its EPUB and PDF.
     Init(InitArgs),
+}
+
+/// `trang theme`.
+#[derive(Debug, Args)]
+pub struct ThemeArgs {
+    /// The preset to print: article, book or handout.
+    #[arg(default_value = "article")]
+    pub preset: String,
+}
+
+/// What the PDF is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Medium {
+    /// Paper: print-safe colours.
+    Print,
+    /// Screens: links in colour.
+    Screen,
 }
 
 /// `trang init`.
@@ -68,6 +87,17 @@ pub struct InputArgs {
     /// the Markdown file's folder (repeatable, in order).
     #[arg(long, value_name = "DIR")]
     pub resource_path: Vec<PathBuf>,
+
+    /// Theme: a preset (`article`, `book`, `handout`) or a TOML theme file
+    /// [default: front matter `theme:`, a book's `[trang] theme`, else
+    /// `article` for a Markdown file and `book` for a book project].
+    #[arg(long, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+
+    /// What the PDF is for: `print` (links in the text colour) or `screen`
+    /// (links in the theme's screen colour) [default: print].
+    #[arg(long = "for", value_enum, value_name = "MEDIUM")]
+    pub medium: Option<Medium>,
 
     /// Print only errors and warnings.
     #[arg(short, long)]

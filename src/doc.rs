@@ -151,6 +151,9 @@ pub struct Meta {
     pub number_headings: bool,
     /// Font folder named by the front matter (relative to the source file).
     pub fonts: Option<PathBuf>,
+    /// Theme named by the front matter: a preset (`book`) or a TOML file
+    /// relative to the source file.
+    pub theme: Option<String>,
 }
 
 impl Default for Meta {
@@ -173,6 +176,7 @@ impl Default for Meta {
             toc: false,
             number_headings: false,
             fonts: None,
+            theme: None,
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod pdf;
 pub mod progress;
 pub mod project;
 pub mod resolve;
+pub mod theme;
 pub mod typeset;
 pub mod watch;
 pub mod words;
@@ -111,6 +112,11 @@ pub struct PrepareOptions {
     pub no_system_fonts: bool,
     /// Folders absolute and relative image paths are looked up in (`--resource-path`).
     pub resource_paths: Vec<PathBuf>,
+    /// Theme (`--theme`); else `[trang] theme`, else front matter `theme:`,
+    /// else the form's preset (`article` or `book`).
+    pub theme: Option<theme::ThemeName>,
+    /// Colours for screens (`--for screen`): links in colour.
+    pub screen: bool,
 }
 
 /// Reads, parses and checks one input with the bundled defaults; see [`prepare_with`].
@@ -120,6 +126,8 @@ pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -
         allow_outside: Vec::new(),
         no_system_fonts: false,
         resource_paths: Vec::new(),
+        theme: None,
+        screen: false,
     };
     prepare_with(path, &opts, diags)
 }
@@ -139,6 +147,7 @@ pub fn prepare_with(
         let (doc, plan) = project.read(diags)?;
         let opts = PrepareOptions {
             fonts: opts.fonts.clone().or(project.options.fonts.clone()),
+            theme: opts.theme.clone().or(project.options.theme.clone()),
             ..opts.clone()
         };
         let mut prepared = check(doc, Some(&plan), started, &opts, diags)?;
@@ -214,6 +223,23 @@ fn check(
         None => resolve::resolve_with(doc, &assets, diags),
     };
     let parsed = Instant::now();
+    // Stage 2b: the theme: --theme, else `[trang] theme`, else front matter
+    // `theme:`, else the form's preset.
+    let mut doc = doc;
+    let named = opts.theme.clone().or_else(|| {
+        doc.meta
+            .theme
+            .as_deref()
+            .map(|t| theme::resolve_name(t, &input::base_dir(&doc)))
+    });
+    let preset = match doc.form {
+        resolve::Form::Book => theme::Preset::Book,
+        resolve::Form::Article => theme::Preset::Article,
+    };
+    doc.theme = theme::load(named.as_ref(), preset, diags)?;
+    if opts.screen {
+        doc.theme = doc.theme.clone().for_screen();
+    }
     // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
     // The bundled set is the copy compiled into the binary.
     let loaded = match (&opts.fonts, &doc.meta.fonts) {

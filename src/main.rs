@@ -3,7 +3,7 @@
 //! runs the same build again on every save (see [`trang::watch`]) until
 //! Ctrl-C, which ends it with 0.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Build(b) | Command::Watch(b) => (&b.input, Some(b)),
         Command::Check(c) => (&c.input, None),
         Command::Init(i) => return init(&i.dir),
+        Command::Theme(t) => return print_theme(&t.preset),
     };
     let watching = matches!(cli.command, Command::Watch(_));
     handle_signals(watching);
@@ -76,6 +77,11 @@ fn run(
             allow_outside: args.allow_outside.clone(),
             no_system_fonts: args.no_system_fonts,
             resource_paths: args.resource_path.clone(),
+            theme: args
+                .theme
+                .as_deref()
+                .map(|t| trang::theme::resolve_name(t, Path::new("."))),
+            screen: args.medium == Some(trang::cli::Medium::Screen),
         };
         let prepared = trang::prepare_with(path, &prepare, &mut diags);
         hook.report(Event::End(Stage::Parse));
@@ -222,6 +228,33 @@ fn watch(build: &BuildArgs, inputs: &[PathBuf]) -> ExitCode {
         Err(d) => {
             eprint!("{}", d.render());
             ExitCode::from(1)
+        }
+    }
+}
+
+/// `trang theme NAME`: the preset as a TOML theme file.
+fn print_theme(name: &str) -> ExitCode {
+    use trang::theme::{Preset, Theme};
+    match Preset::ALL.iter().find(|(n, _)| *n == name) {
+        Some(&(_, p)) => match toml::to_string(&Theme::preset(p)) {
+            Ok(text) => {
+                println!("# trang theme `{name}`: every key a theme file may set.");
+                println!(
+                    "# Keep the keys you change; `extends` names the preset the rest comes from."
+                );
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the theme: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        None => {
+            eprintln!(
+                "error: no preset is named `{name}`\n  = help: presets: article, book, handout"
+            );
+            ExitCode::from(2)
         }
     }
 }

@@ -137,7 +137,9 @@ pub fn read_map(
         // another tool's value, a warning.
         let expects = match key.as_str() {
             "title" | "subtitle" | "publisher" | "series" | "source" | "rights" | "identifier"
-            | "description" | "dateline" | "date" | "lang" | "cover" | "fonts" => "a text",
+            | "description" | "dateline" | "date" | "lang" | "cover" | "fonts" | "theme" => {
+                "a text"
+            }
             "author" | "authors" => "a text, a list of texts or a mapping with a `name`",
             "keywords" | "subject" => "a text or a list of texts",
             "toc" | "number-headings" => "true/false",
@@ -226,6 +228,10 @@ pub fn read_map(
                 ),
                 None => diags.push(wrong("a language tag")),
             },
+            "theme" => match text() {
+                Some(s) => meta.theme = Some(s.trim().to_string()),
+                None => diags.push(wrong("a preset's name or a theme file")),
+            },
             "cover" | "fonts" => match text() {
                 Some(s) => {
                     let p = Some(PathBuf::from(s.trim()));
@@ -277,6 +283,7 @@ fn example(key: &str) -> &'static str {
         "keywords" | "subject" => "[dân vận, Tây Bắc]",
         "cover" => "images/cover.jpg",
         "fonts" => "../my-fonts",
+        "theme" => "book",
         "toc" | "number-headings" => "true",
         "date" => "2022-07-05",
         "lang" => "vi",

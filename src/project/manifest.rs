@@ -208,6 +208,10 @@ fn read_options(
                 .filter(|t| !t.is_empty())
                 .map(|t| o.fonts = Some(project.root.join(t)))
                 .ok_or("a folder name"),
+            "theme" => text
+                .filter(|t| !t.is_empty())
+                .map(|t| o.theme = Some(crate::theme::resolve_name(&t, &project.root)))
+                .ok_or("a preset's name or a theme file"),
             "output" => text
                 .filter(|t| !t.is_empty() && !t.contains(['/', '\\']))
                 .map(|t| o.output = Some(t))
@@ -218,7 +222,7 @@ fn read_options(
                         "unknown book.toml key `{key}` in [trang] is ignored"
                     ))
                     .at(source, Span::new(at, at))
-                    .help("[trang] reads paper, duplex, columns, fonts, output, booklet, sheet"),
+                    .help("[trang] reads paper, duplex, columns, fonts, theme, output, booklet, sheet"),
                 );
                 Ok(())
             }
@@ -245,6 +249,7 @@ fn example(key: &str) -> &'static str {
         "duplex" | "booklet" => "true",
         "columns" => "1",
         "fonts" => "\"fonts\"",
+        "theme" => "\"book\"",
         _ => "\"ten-sach\"",
     }
 }

@@ -66,6 +66,8 @@ pub struct Options {
     pub booklet: Option<bool>,
     /// `sheet = "a4"`: the booklet's sheet.
     pub sheet: Option<Sheet>,
+    /// `theme = "book"` or a TOML file (relative to `book.toml`'s folder).
+    pub theme: Option<crate::theme::ThemeName>,
 }
 
 /// One chapter file of the book, in reading order.
@@ -455,7 +457,7 @@ fn parse_all(sources: Vec<SourceFile>, diags: &mut Diagnostics) -> Vec<Document>
 /// The first front-matter key of a chapter other than `title`, if any.
 fn foreign_key(meta: &Meta) -> Option<&'static str> {
     let d = Meta::default();
-    let set: [(&str, bool); 14] = [
+    let set: [(&str, bool); 15] = [
         ("subtitle", meta.subtitle.is_some()),
         ("author", meta.authors != d.authors),
         ("date", meta.date.is_some()),
@@ -470,6 +472,7 @@ fn foreign_key(meta: &Meta) -> Option<&'static str> {
         ("cover", meta.cover.is_some()),
         ("toc", meta.toc != d.toc),
         ("fonts", meta.fonts.is_some()),
+        ("theme", meta.theme.is_some()),
     ];
     set.iter().find(|(_, s)| *s).map(|(k, _)| *k)
 }

@@ -174,6 +174,13 @@ pub struct Book {
     /// Every local image, read once: `assets.get(src)` for an image's
     /// `src` as written (see [`assets::Assets`]).
     pub assets: assets::Assets,
+    /// Every design number of both outputs: the form's preset until
+    /// [`crate::prepare_with`] sets the one the user named.
+    pub theme: crate::theme::Theme,
+    /// An article's closing attribution ("Theo Dangcongsan.vn"): the index
+    /// of its last top-level block when that is a short paragraph naming
+    /// the source (see [`attribution`]).
+    pub attribution: Option<usize>,
 }
 
 impl Deref for Book {
@@ -462,8 +469,15 @@ fn resolve_inner(
             })
             .collect()
     });
+    let form = if book { Form::Book } else { Form::Article };
+    let attribution = (form == Form::Article).then(|| attribution(&doc)).flatten();
     Book {
-        form: if book { Form::Book } else { Form::Article },
+        form,
+        theme: crate::theme::Theme::preset(match form {
+            Form::Book => crate::theme::Preset::Book,
+            Form::Article => crate::theme::Preset::Article,
+        }),
+        attribution,
         parts,
         cover,
         doc,
@@ -478,6 +492,29 @@ fn resolve_inner(
         targets,
         ids: reg,
     }
+}
+
+/// The closing attribution of an article, as the Vietnamese press writes
+/// it: the last block is a one-line paragraph (at most 12 words) opening
+/// with "Theo" ("according to"), "Nguồn" ("source") or "Source", or naming
+/// the front matter's `source`. Its index in the top-level blocks.
+pub fn attribution(doc: &Document) -> Option<usize> {
+    let last = doc.blocks.len().checked_sub(1)?;
+    let BlockKind::Paragraph(content) = &doc.blocks[last].kind else {
+        return None;
+    };
+    let text = crate::doc::plain_text(content);
+    let text = text.trim();
+    let words = text.split_whitespace().count();
+    if words == 0 || words > 12 || text.contains('\n') || last == 0 {
+        return None;
+    }
+    let first = text.split_whitespace().next().unwrap_or("");
+    let first = first.trim_end_matches(':').to_lowercase();
+    let names_source = doc.meta.source.as_deref().is_some_and(|s| {
+        !s.trim().is_empty() && text.to_lowercase().contains(&s.trim().to_lowercase())
+    });
+    (matches!(first.as_str(), "theo" | "nguồn" | "source") || names_source).then_some(last)
 }
 
 /// An article's chapters: the body split at its `#` headings when there

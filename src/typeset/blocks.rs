@@ -29,6 +29,7 @@ use crate::doc::{
 use crate::fonts::{Role, Style};
 use crate::frame::{Fill, Image, ImageFormat, Item, Line, LinkTarget, Point, Positioned, Rgb};
 use crate::resolve::Book;
+use crate::theme::{Attribution, Theme};
 use crate::typeset::inline::{Align, InlineEngine, InlineObject, LineBox, Piece, TextStyle};
 use crate::typeset::setup::PageSetup;
 
@@ -464,8 +465,8 @@ impl Builder<'_, '_, '_> {
                     pos: Point { x: rx, y: 0.0 },
                     item: Item::Line(Line {
                         to: Point { x: 0.0, y: h },
-                        thickness: 1.2,
-                        color: Rgb(0.6, 0.6, 0.6),
+                        thickness: self.setup.theme.blocks.quote_rule,
+                        color: self.setup.theme.colours.quote_rule.0,
                     }),
                 });
             }
@@ -524,21 +525,40 @@ impl Builder<'_, '_, '_> {
         marker: Option<Vec<Positioned>>,
     ) -> bool {
         let s = self.setup;
-        let half = s.leading * 0.5;
+        let theme = &s.theme;
+        let half = s.lines(theme.blocks.space);
         match &block.kind {
             BlockKind::Paragraph(content) => {
-                let base = self.style(Role::Body, Style::REGULAR, ctx.size);
+                // An article's closing attribution, flush right in italics
+                // when the theme says so (the Vietnamese press's "Theo …").
+                let attribution = theme.article.attribution == Attribution::Right
+                    && self
+                        .doc
+                        .attribution
+                        .is_some_and(|i| std::ptr::eq(block, &self.doc.blocks[i]));
+                let base = self.style(
+                    Role::Body,
+                    Style {
+                        bold: false,
+                        italic: attribution,
+                    },
+                    ctx.size,
+                );
                 let pieces = self.pieces(content, &base);
-                let indent = if prev_para && self.align.is_none() {
+                let indent = if prev_para && self.align.is_none() && !attribution {
                     s.indent
                 } else {
                     0.0
                 };
                 let align = match self.align {
                     Some(a) => a,
-                    None if ctx.width < s.body_size * 18.0 => Align::Left,
+                    None if attribution => Align::Right,
+                    None if !theme.text.justify || ctx.width < s.body_size * 18.0 => Align::Left,
                     None => Align::Justify,
                 };
+                if attribution {
+                    self.space(half);
+                }
                 let lines = self.engine.layout(&pieces, ctx.width, indent, align);
                 let lead = if ctx.size < s.body_size {
                     (s.leading * ctx.size / s.body_size).round()
@@ -552,14 +572,13 @@ impl Builder<'_, '_, '_> {
                 level, id, content, ..
             } => {
                 let level = *level;
-                let factor = match level {
-                    1 => 1.55,
-                    2 => 1.3,
-                    3 => 1.12,
-                    _ => 1.0,
-                };
-                let size = (s.body_size * factor * 2.0).round() / 2.0;
-                self.space(s.leading * if level <= 2 { 1.5 } else { 1.0 });
+                let h = &theme.headings;
+                let size = s.scaled(h.scale[usize::from(level.clamp(1, 6)) - 1]);
+                self.space(s.lines(if level <= 2 {
+                    h.before_major
+                } else {
+                    h.before_minor
+                }));
                 let base = self.style(
                     Role::Heading,
                     Style {
@@ -613,7 +632,7 @@ impl Builder<'_, '_, '_> {
                 self.push_lines(
                     lines,
                     hctx,
-                    (size * 1.25).round(),
+                    (size * theme.headings.leading).round(),
                     LineKind::Heading,
                     true,
                     Some((text, outline_level)),
@@ -625,13 +644,13 @@ impl Builder<'_, '_, '_> {
                 if wide.is_some() {
                     self.span_from(before);
                 }
-                self.space(half);
+                self.space(s.lines(theme.headings.after));
                 false
             }
             BlockKind::BlockQuote(children) => {
                 self.space(half);
                 let mut inner = ctx.clone();
-                let step = (s.body_size * 1.5).round();
+                let step = s.quote_indent();
                 inner.quote_rules.push(ctx.x + step * 0.3);
                 inner.x += step;
                 inner.width -= step;
@@ -675,7 +694,7 @@ impl Builder<'_, '_, '_> {
             }
             BlockKind::ThematicBreak => {
                 self.space(half);
-                let w = (ctx.width * 0.25).round();
+                let w = (ctx.width * theme.blocks.break_rule).round();
                 self.flow.push(Flow::Line(self.rule_slot(
                     ctx.x + (ctx.width - w) / 2.0,
                     w,
@@ -741,7 +760,7 @@ impl Builder<'_, '_, '_> {
                 if let Some(m) = marker {
                     self.marker_line(m, ctx);
                 }
-                let step = (s.body_size * 1.5).round();
+                let step = s.quote_indent();
                 let mut inner = ctx.clone();
                 inner.x += step;
                 inner.width -= step;
@@ -769,7 +788,7 @@ impl Builder<'_, '_, '_> {
                     self.marker_line(m, ctx);
                 }
                 let mut inner = ctx.clone();
-                let step = (s.body_size * 1.5).round();
+                let step = s.quote_indent();
                 inner.quote_rules.push(ctx.x + step * 0.3);
                 inner.x += step;
                 inner.width -= step;
@@ -814,8 +833,8 @@ impl Builder<'_, '_, '_> {
             pos: Point { x, y: height / 2.0 },
             item: Item::Line(Line {
                 to: Point { x: width, y: 0.0 },
-                thickness: 0.5,
-                color: Rgb::BLACK,
+                thickness: self.setup.theme.blocks.rule,
+                color: self.setup.theme.colours.rule.0,
             }),
         };
         FlowLine::unit(vec![rule], height)

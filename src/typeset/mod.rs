@@ -54,7 +54,7 @@ pub fn typeset_with(
     opts: &TypesetOptions,
     created: i64,
 ) -> (Layout, Report) {
-    let setup = setup::PageSetup::with(opts.paper, opts.duplex, opts.columns, fonts);
+    let setup = setup::PageSetup::themed(opts.paper, opts.duplex, opts.columns, fonts, &doc.theme);
     let mut engine = inline::InlineEngine::new(fonts, &doc.meta.lang);
     // With a table of contents, pages are set again until the folios the
     // contents print are the ones the headings land on (twice, as a rule).

@@ -1,4 +1,5 @@
-//! Page geometry: paper, margins, body size and leading.
+//! Page geometry: paper, margins, body size and leading, from the
+//! [`Theme`] (which the setup carries for every later step).
 //!
 //! The measure is chosen in characters of the body font (about 70 on A4 and
 //! Letter, 62 on A5 — inside the 60–80 that reads well), from the font's real
@@ -9,6 +10,7 @@
 use crate::cli::Paper;
 use crate::fonts::{FontSet, Role, Style};
 use crate::frame::Rgb;
+use crate::theme::Theme;
 
 /// Sample text used to measure the body font's average character width.
 const SAMPLE: &str = "Trong 5 năm qua, Ban Chỉ đạo Tây Bắc và Ban Dân vận Trung ương đã bám sát \
@@ -46,64 +48,130 @@ pub struct PageSetup {
     pub columns: usize,
     /// Space between two columns.
     pub gutter: f32,
+    /// Every other design number (sizes, spacing, colours, furniture).
+    pub theme: Theme,
 }
 
 impl PageSetup {
-    /// The geometry for `paper` and the body face of `fonts`.
+    /// The geometry for `paper` and the body face of `fonts`, one-sided and
+    /// in one column, in the article preset (see [`PageSetup::themed`]).
     pub fn new(paper: Paper, fonts: &FontSet) -> PageSetup {
+        PageSetup::one(paper, fonts, &Theme::default())
+    }
+
+    /// [`PageSetup::themed`] in the article preset.
+    pub fn with(paper: Paper, duplex: bool, columns: usize, fonts: &FontSet) -> PageSetup {
+        PageSetup::themed(paper, duplex, columns, fonts, &Theme::default())
+    }
+
+    /// One-sided, one column, as `theme` sets it.
+    fn one(paper: Paper, fonts: &FontSet, theme: &Theme) -> PageSetup {
         let (width, height) = paper.size_pt();
-        let (body_size, chars) = match paper {
-            Paper::A5 | Paper::Statement => (10.5, 62.0),
-            Paper::A4 | Paper::Letter => (11.5, 70.0),
+        let t = &theme.text;
+        let small_paper = matches!(paper, Paper::A5 | Paper::Statement);
+        let (body_size, chars) = if small_paper {
+            (t.size_small_paper, theme.page.measure_chars_small)
+        } else {
+            (t.size, theme.page.measure_chars)
         };
         let face = fonts.face(Role::Body, Style::REGULAR);
         let m = face.metrics;
         let upem = f32::from(m.units_per_em);
-        let avg_em = average_char_em(face);
-        let min_margin = width * 0.12;
-        let measure = (chars * avg_em * body_size)
-            .min(width - 2.0 * min_margin)
-            .round();
+        let pg = &theme.page;
+        let (left, measure) = match (pg.inner, pg.outer) {
+            (Some(inner), Some(outer)) => {
+                let inner = inner.pt(body_size, width).round();
+                let outer = outer.pt(body_size, width).round();
+                (inner, (width - inner - outer).max(width * 0.25))
+            }
+            _ => {
+                let min_margin = pg.min_side.pt(body_size, width);
+                let measure = (chars * average_char_em(face) * body_size)
+                    .min(width - 2.0 * min_margin)
+                    .round();
+                (((width - measure) / 2.0).round(), measure)
+            }
+        };
         let natural = f32::from(m.ascender) - f32::from(m.descender) + f32::from(m.line_gap);
-        let leading = (body_size * (natural / upem).clamp(1.25, 1.45) * 4.0).round() / 4.0;
-        let top = (height * 0.085).round();
-        let bottom = (height * 0.11).round();
+        let leading =
+            (body_size * (natural / upem).clamp(t.leading_min, t.leading_max) * 4.0).round() / 4.0;
+        let top = pg.top.pt(body_size, height).round();
+        let bottom = pg.bottom.pt(body_size, height).round();
         let lines = ((height - top - bottom) / leading).floor();
         PageSetup {
             width,
             height,
-            left: ((width - measure) / 2.0).round(),
+            left,
             top,
             measure,
             body_height: lines * leading,
             body_size,
             leading,
             body_ascent: f32::from(m.ascender) / upem * body_size,
-            indent: (body_size * 1.25).round(),
-            muted: Rgb(0.33, 0.33, 0.33),
+            indent: t.indent.pt(body_size, width).round(),
+            muted: theme.colours.muted.0,
             duplex: false,
             columns: 1,
             gutter: 0.0,
+            theme: theme.clone(),
         }
     }
 
     /// The geometry for `paper`, two-sided or not, in `columns` columns. Two
-    /// columns widen the text block to 82 % of the width (margins of 9 %),
-    /// with a gutter of one and a half ems;
-    /// two-sided pages give 40 % of the side margins to the inner one.
-    pub fn with(paper: Paper, duplex: bool, columns: usize, fonts: &FontSet) -> PageSetup {
-        let mut s = PageSetup::new(paper, fonts);
+    /// columns widen the text block to the theme's `columns_width` (82 % of
+    /// the width), with a gutter of `gutter` (one and a half ems);
+    /// two-sided pages give the inner margin its `inner_share` (40 %) of the
+    /// side margins, unless the theme sets the margins.
+    pub fn themed(
+        paper: Paper,
+        duplex: bool,
+        columns: usize,
+        fonts: &FontSet,
+        theme: &Theme,
+    ) -> PageSetup {
+        let mut s = PageSetup::one(paper, fonts, theme);
         s.columns = columns.clamp(1, 2);
+        let fixed = theme.page.inner.is_some() && theme.page.outer.is_some();
         if s.columns == 2 {
-            s.measure = (s.width * 0.82).round();
-            s.left = ((s.width - s.measure) / 2.0).round();
-            s.gutter = (s.body_size * 1.5).round();
+            if !fixed {
+                s.measure = theme.page.columns_width.pt(s.body_size, s.width).round();
+                s.left = ((s.width - s.measure) / 2.0).round();
+            }
+            s.gutter = theme.page.gutter.pt(s.body_size, s.width).round();
         }
         if duplex {
             s.duplex = true;
-            s.left = ((s.width - s.measure) * 0.4).round();
+            if !fixed {
+                s.left = ((s.width - s.measure) * theme.page.inner_share).round();
+            }
         }
         s
+    }
+
+    /// `factor` × the body size, rounded to half points (see
+    /// [`Theme::scaled`]).
+    pub fn scaled(&self, factor: f32) -> f32 {
+        Theme::scaled(self.body_size, factor)
+    }
+
+    /// The second size of running text: tables, captions, notes, datelines,
+    /// running heads and folios.
+    pub fn small(&self) -> f32 {
+        self.scaled(self.theme.text.small)
+    }
+
+    /// The indent of a block quote, a call-out or a definition.
+    pub fn quote_indent(&self) -> f32 {
+        self.theme
+            .blocks
+            .quote_indent
+            .pt(self.body_size, self.measure)
+            .round()
+    }
+
+    /// `lines` × the body leading.
+    pub fn lines(&self, lines: f32) -> f32 {
+        self.leading * lines
     }
 
     /// Left edge of the text block on page `p` (zero-based; even pages are

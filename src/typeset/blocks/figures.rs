@@ -46,7 +46,7 @@ impl Builder<'_, '_, '_> {
             let w = self.setup.measure * f;
             (width, height) = (w, height * w / width);
         }
-        let max_h = self.setup.body_height * 0.6;
+        let max_h = self.setup.body_height * self.setup.theme.blocks.figure_max_height;
         if height > max_h {
             width *= max_h / height;
             height = max_h;
@@ -127,12 +127,12 @@ impl Builder<'_, '_, '_> {
         let before = self.flow.len();
         let mut w = natural_w.min(ctx.width);
         let mut h = natural_h * w / natural_w;
-        let max_h = s.body_height * 0.6;
+        let max_h = s.body_height * s.theme.blocks.figure_max_height;
         if h > max_h {
             w *= max_h / h;
             h = max_h;
         }
-        self.space(s.leading * 0.5);
+        self.space(s.lines(s.theme.blocks.space));
         self.para += 1;
         self.flow.push(Flow::Line(FlowLine {
             keep_with_next: true,
@@ -160,7 +160,7 @@ impl Builder<'_, '_, '_> {
                 bold: false,
                 italic: true,
             },
-            ctx.size * 0.9,
+            Theme::scaled(ctx.size, s.theme.text.small),
         );
         let pieces = self.pieces(caption, &st);
         let lines = if pieces.is_empty() {
@@ -180,7 +180,7 @@ impl Builder<'_, '_, '_> {
         if wide.is_some() {
             self.span_from(before);
         }
-        self.space(s.leading * 0.5);
+        self.space(s.lines(s.theme.blocks.space));
         true
     }
 }

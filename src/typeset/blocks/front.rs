@@ -82,7 +82,11 @@ impl Builder<'_, '_, '_> {
     /// anchor for links and the outline (level 1, its chapters under it).
     fn part_page(&mut self, p: usize) {
         let part = &self.doc.parts[p];
-        let st = self.style(Role::Heading, BOLD, (self.setup.body_size * 1.6).round());
+        let st = self.style(
+            Role::Heading,
+            BOLD,
+            self.setup.scaled(self.setup.theme.headings.part),
+        );
         let before = self.flow.len();
         self.display_page(
             vec![
@@ -98,7 +102,7 @@ impl Builder<'_, '_, '_> {
 
     /// The half-title: the book's title alone, a third of the way down.
     fn half_title(&mut self) {
-        let size = (self.setup.body_size * 1.3).round();
+        let size = self.setup.scaled(self.setup.theme.headings.subtitle);
         let st = self.style(Role::Heading, Style::REGULAR, size);
         let pieces = vec![Piece::Text(self.doc.title.clone(), st)];
         self.display_page(pieces, 1.3, None, Opener::HalfTitle);
@@ -141,7 +145,8 @@ impl Builder<'_, '_, '_> {
         let top = self.sink(TITLE_SINK);
         self.strut(top);
         let ctx = self.full_ctx();
-        let size = (s.body_size * 1.9).round();
+        let h = &s.theme.headings;
+        let size = s.scaled(h.title);
         let st = self.style(Role::Heading, BOLD, size);
         let lines = self.engine.layout_balanced(
             &[Piece::Text(self.doc.title.clone(), st)],
@@ -149,9 +154,9 @@ impl Builder<'_, '_, '_> {
             Align::Center,
         );
         let mut used = top;
-        used += self.push_front(lines, &ctx, (size * 1.22).round());
+        used += self.push_front(lines, &ctx, (size * h.title_leading).round());
         if let Some(sub) = &meta.subtitle {
-            let size = (s.body_size * 1.3).round();
+            let size = s.scaled(h.subtitle);
             let st = self.style(Role::Heading, Style::REGULAR, size);
             let lines = self.engine.layout_balanced(
                 &[Piece::Text(sub.clone(), st)],
@@ -162,7 +167,7 @@ impl Builder<'_, '_, '_> {
             used += s.leading * 0.5 + self.push_front(lines, &ctx, (size * 1.3).round());
         }
         if !meta.authors.is_empty() {
-            let size = (s.body_size * 1.15).round();
+            let size = s.scaled(h.authors);
             let st = self.style(Role::Heading, Style::REGULAR, size);
             let lines = self.engine.layout_balanced(
                 &[Piece::Text(meta.authors.join(", "), st)],
@@ -194,8 +199,8 @@ impl Builder<'_, '_, '_> {
     /// the title page's verso.
     fn copyright_page(&mut self) {
         let s = self.setup;
-        let size = (s.body_size * 0.8 * 4.0).round() / 4.0;
-        let lead = (s.leading * 0.8).round();
+        let size = s.small();
+        let lead = (s.leading * size / s.body_size).round();
         let ctx = self.full_ctx();
         let mut laid: Vec<Vec<LineBox>> = Vec::new();
         // The lines both outputs print (`crate::matter`), the year of the

@@ -65,7 +65,7 @@ impl Builder<'_, '_, '_> {
                     };
                     let s2 = TextStyle {
                         link: Some(target),
-                        color: Rgb(0.08, 0.2, 0.45),
+                        color: self.setup.theme.colours.link.0,
                         ..cur.clone()
                     };
                     self.pieces_into(c, &s2, out);
@@ -97,7 +97,7 @@ impl Builder<'_, '_, '_> {
                     out.push(Piece::Text(
                         note.mark.to_string(),
                         TextStyle {
-                            size: cur.size * 0.62,
+                            size: cur.size * self.setup.theme.text.script,
                             rise: cur.size * 0.36,
                             link: Some(LinkTarget::Anchor(note.id.clone())),
                             ..cur
@@ -116,7 +116,7 @@ impl Builder<'_, '_, '_> {
                 InlineKind::Superscript(c) => {
                     // As the footnote markers: 62 % of the size, raised 36 %.
                     let s2 = TextStyle {
-                        size: cur.size * 0.62,
+                        size: cur.size * self.setup.theme.text.script,
                         rise: cur.rise + cur.size * 0.36,
                         ..cur
                     };
@@ -124,7 +124,7 @@ impl Builder<'_, '_, '_> {
                 }
                 InlineKind::Subscript(c) => {
                     let s2 = TextStyle {
-                        size: cur.size * 0.62,
+                        size: cur.size * self.setup.theme.text.script,
                         rise: cur.rise - cur.size * 0.15,
                         ..cur
                     };
@@ -132,7 +132,7 @@ impl Builder<'_, '_, '_> {
                 }
                 InlineKind::Small(c) => {
                     let s2 = TextStyle {
-                        size: cur.size * 0.85,
+                        size: cur.size * self.setup.theme.text.small,
                         ..cur
                     };
                     self.pieces_into(c, &s2, out);

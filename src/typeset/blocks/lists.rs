@@ -26,21 +26,24 @@ impl Builder<'_, '_, '_> {
         let s = self.setup;
         let marker_style = self.style(Role::Body, Style::REGULAR, ctx.size);
         let last_number = start.map(|n| n.saturating_add(items.len() as u64));
+        let least = s.theme.blocks.list_hang.pt(ctx.size, s.measure);
         let hang = match last_number {
             Some(n) => self.engine.measure(&format!("{n}."), &marker_style) + ctx.size * 0.6,
-            None => ctx.size * 1.4,
+            None => least,
         }
-        .max(ctx.size * 1.4)
+        .max(least)
         .round();
+        let bullets = &s.theme.blocks.bullets;
         for (i, item) in items.iter().enumerate() {
             if i > 0 && !tight {
-                self.space(s.leading * 0.5);
+                self.space(s.lines(s.theme.blocks.space));
             }
             let label = match (start, item.task) {
                 (_, Some(true)) => "☑".to_string(),
                 (_, Some(false)) => "☐".to_string(),
                 (Some(n), None) => format!("{}.", n.saturating_add(i as u64)),
-                (None, None) => ["•", "–", "◆", "·"][ctx.list_depth % 4].to_string(),
+                (None, None) if bullets.is_empty() => "•".to_string(),
+                (None, None) => bullets[ctx.list_depth % bullets.len()].clone(),
             };
             let label_style = if label == "◆" {
                 TextStyle {

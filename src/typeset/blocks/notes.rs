@@ -8,7 +8,7 @@ impl Builder<'_, '_, '_> {
     /// referenced inside another note is appended to that note.
     pub(super) fn notes(&mut self) -> Vec<Vec<FlowLine>> {
         let s = self.setup;
-        let size = (s.body_size * 0.85 * 4.0).round() / 4.0;
+        let size = s.small();
         let ctx = Ctx {
             x: 0.0,
             width: s.measure,
@@ -31,7 +31,7 @@ impl Builder<'_, '_, '_> {
                 0.0,
                 Align::Left,
             );
-            let hang = (size * 1.8).round();
+            let hang = s.theme.blocks.note_hang.pt(size, s.measure).round();
             let marker: Vec<Positioned> = lines
                 .into_iter()
                 .next()

@@ -13,8 +13,10 @@ impl Builder<'_, '_, '_> {
             size: s.body_size,
             list_depth: 0,
         };
-        if let Some(kicker) = self.doc.dateline() {
-            let mut st = self.style(Role::Body, Style::REGULAR, s.body_size * 0.85);
+        let theme = &s.theme;
+        let kicker = self.doc.dateline().filter(|_| theme.article.dateline);
+        if let Some(kicker) = kicker {
+            let mut st = self.style(Role::Body, Style::REGULAR, s.small());
             st.color = s.muted;
             let lines = self
                 .engine
@@ -23,7 +25,7 @@ impl Builder<'_, '_, '_> {
             self.space(s.leading * 0.25);
         }
         let title = meta.title.clone().unwrap_or_default();
-        let size = (s.body_size * 1.9).round();
+        let size = s.scaled(theme.headings.title);
         let st = self.style(
             Role::Heading,
             Style {
@@ -38,7 +40,7 @@ impl Builder<'_, '_, '_> {
         self.push_lines(
             lines,
             &ctx,
-            (size * 1.22).round(),
+            (size * theme.headings.title_leading).round(),
             LineKind::Title,
             true,
             Some((title, 1)),
@@ -46,12 +48,23 @@ impl Builder<'_, '_, '_> {
         );
         if let Some(sub) = &meta.subtitle {
             self.space(s.leading * 0.25);
-            let size = (s.body_size * 1.3).round();
+            let size = s.scaled(theme.headings.subtitle);
             let st = self.style(Role::Heading, Style::REGULAR, size);
-            let lines =
-                self.engine
-                    .layout(&[Piece::Text(sub.clone(), st)], s.measure, 0.0, Align::Left);
-            self.push_lines(lines, &ctx, size * 1.3, LineKind::Title, true, None, None);
+            // Balanced, as the title is: no long line over a short one.
+            let lines = self.engine.layout_balanced(
+                &[Piece::Text(sub.clone(), st)],
+                s.measure,
+                Align::Left,
+            );
+            self.push_lines(
+                lines,
+                &ctx,
+                (size * theme.headings.leading).round(),
+                LineKind::Title,
+                true,
+                None,
+                None,
+            );
         }
         if !meta.authors.is_empty() {
             self.space(s.leading * 0.5);
@@ -75,7 +88,7 @@ impl Builder<'_, '_, '_> {
             if i == 0 {
                 self.space(s.leading * 0.25);
             }
-            let mut st = self.style(Role::Body, Style::REGULAR, s.body_size * 0.85);
+            let mut st = self.style(Role::Body, Style::REGULAR, s.small());
             st.color = s.muted;
             let lines = self
                 .engine
@@ -83,6 +96,11 @@ impl Builder<'_, '_, '_> {
             self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
         }
         // A rule closes the title block.
+        if theme.headings.title_rule <= 0.0 {
+            self.space(s.leading);
+            self.para += 1;
+            return;
+        }
         self.space(s.leading * 0.5);
         self.flow.push(Flow::Line(FlowLine {
             items: vec![Positioned {
@@ -95,8 +113,8 @@ impl Builder<'_, '_, '_> {
                         x: s.measure,
                         y: 0.0,
                     },
-                    thickness: 0.6,
-                    color: Rgb::BLACK,
+                    thickness: theme.headings.title_rule,
+                    color: theme.colours.rule.0,
                 }),
             }],
             height: s.leading,

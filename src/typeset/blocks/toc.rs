@@ -156,7 +156,7 @@ impl Builder<'_, '_, '_> {
                     item: Item::Fill(Fill {
                         width: 0.7,
                         height: 0.7,
-                        color: Rgb(0.45, 0.45, 0.45),
+                        color: s.theme.colours.faint.0,
                     }),
                 });
                 x += step;

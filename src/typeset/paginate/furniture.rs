@@ -1,7 +1,10 @@
 //! Page furniture: running heads and folios.
 //!
-//! An article: its title as the running head on every page after the first,
-//! a folio on every page. A book (*Chicago Manual of Style*, 17th ed.,
+//! An article: no running head on its first page (the title page); then,
+//! when it has chapters (two or more `#` headings), its title on left-hand
+//! pages and the chapter's on right-hand ones (one-sided: the chapter's),
+//! none on a page a chapter opens at its top; with one chapter, its title.
+//! A folio on every page but the first ([`crate::theme::Furniture`]). A book (*Chicago Manual of Style*, 17th ed.,
 //! 1.5–1.11): on a left-hand page the book's title, on a right-hand page the
 //! chapter's (one-sided: the chapter's on every page); no running head on
 //! the front matter before the contents, on part and chapter openers, or on
@@ -9,12 +12,16 @@
 //! lower-case roman numerals through the front matter (counted from the
 //! half-title), arabic from 1 at the first part or chapter page; none
 //! printed on the half-title, title, copyright, part and blank pages.
-//! Two-sided, heads and folios stand at the outer side.
+//! Two-sided, heads and folios stand at the outer side. A running head
+//! too long for the measure is shortened at a word, with an ellipsis.
+//! Heads and folios keep the theme's `min_from_trim` (10 mm) from the
+//! trim, so that no printer's unprintable edge or guillotine takes them.
 
 use super::{Flow, Page, PageSetup, Point, Positioned};
 use crate::fonts::{Role, Style};
 use crate::frame::{NumberStyle, PageLabel};
 use crate::resolve::{Book, Form};
+use crate::theme::FolioPlace;
 use crate::typeset::blocks::Opener;
 use crate::typeset::inline::{Align, InlineEngine, LineBox, Piece, TextStyle};
 
@@ -27,6 +34,12 @@ pub(super) struct PageState {
     pub opener: bool,
     /// Left empty so that the next page is a right-hand one.
     pub blank: bool,
+    /// An article's chapter the page's running head names: the first one
+    /// opening on the page, else the one it continues (LaTeX's
+    /// `\rightmark`); `None` for a book's page.
+    pub section: Option<usize>,
+    /// An article's chapter opens at the top of the page.
+    pub section_opens: bool,
 }
 
 /// Each page's state, from the first body slot on it (`firsts`; `None` for
@@ -37,10 +50,14 @@ pub(super) fn page_states(
     blank: &[bool],
 ) -> Vec<PageState> {
     let mut current = None;
+    // An article's chapters after the first are marked on their first line.
+    let mut section = 0;
+    let mut scanned = 0;
     firsts
         .iter()
+        .enumerate()
         .zip(blank)
-        .map(|(first, &blank)| {
+        .map(|((p, first), &blank)| {
             let opens = match first.and_then(|f| body.get(f)) {
                 Some(Flow::Line(l)) if !blank => l.opens,
                 _ => None,
@@ -48,10 +65,34 @@ pub(super) fn page_states(
             if opens.is_some() {
                 current = opens;
             }
+            // The page's slots: from its first to the next page's first.
+            let end = firsts[p + 1..]
+                .iter()
+                .flatten()
+                .next()
+                .copied()
+                .unwrap_or(body.len());
+            let (mut shown, mut section_opens) = (None, false);
+            if let Some(f) = first.filter(|_| !blank) {
+                for (j, slot) in body.iter().enumerate().take(end).skip(scanned) {
+                    if let Flow::Line(l) = slot
+                        && l.chapter
+                    {
+                        section += 1;
+                        if j >= f && shown.is_none() {
+                            shown = Some(section);
+                            section_opens = body[f..j].iter().all(|s| matches!(s, Flow::Space(_)));
+                        }
+                    }
+                }
+                scanned = scanned.max(end);
+            }
             PageState {
                 kind: current,
                 opener: opens.is_some(),
                 blank,
+                section: Some(shown.unwrap_or(section)),
+                section_opens,
             }
         })
         .collect()
@@ -80,9 +121,17 @@ pub(super) fn furniture(
         link: None,
         lang: lang.clone(),
     };
-    let head_size = (setup.body_size * 0.8 * 4.0).round() / 4.0;
+    let theme = &setup.theme.furniture;
+    let size = setup.small();
     let is_book = book.form == Form::Book;
     let article_title = book.meta.title.clone().unwrap_or_default();
+    // Baselines: the theme's gaps from the text block, but never nearer the
+    // trim than `min_from_trim` (to the top of the head's letters, to the
+    // foot of the folio's).
+    let (ascent, descent) = engine.extents(&style(size));
+    let min = theme.min_from_trim.pt(setup.body_size, setup.height);
+    let head_y = (setup.top - setup.lines(theme.head_gap)).max(min + ascent);
+    let foot_y = (setup.bottom() + setup.lines(theme.folio_gap)).min(setup.height - min - descent);
     // The body (folio 1) starts at the first part or chapter page.
     let body_start = if is_book {
         states
@@ -99,6 +148,8 @@ pub(super) fn furniture(
             kind: None,
             opener: false,
             blank: false,
+            section: None,
+            section_opens: false,
         });
         let label = if p < body_start {
             roman(p + 1)
@@ -115,24 +166,24 @@ pub(super) fn furniture(
             (true, _) => Align::Left,
         };
         let left = setup.left_on(p);
-        let head = if is_book {
-            book_head(book, state, setup.duplex && p % 2 == 1)
+        let verso = setup.duplex && p % 2 == 1;
+        let head = if !theme.running_heads {
+            None
+        } else if is_book {
+            book_head(book, state, verso)
         } else {
-            (p > 0).then(|| article_title.clone())
+            article_head(book, state, p, verso, &article_title)
         };
-        if let Some(head) = head.filter(|h| !h.is_empty()) {
-            let st = style(head_size);
+        // A folio in the head's place leaves no room for a running head.
+        let folio_at_head = theme.folio == FolioPlace::Head;
+        if let Some(head) = head.filter(|h| !h.is_empty() && !folio_at_head) {
+            let st = style(size);
             let line = fitted
                 .entry(head.clone())
                 .or_insert_with(|| fit_one_line(engine, &head, &st, setup.measure))
                 .clone();
             let lines = engine.layout(&[Piece::Text(line, st)], setup.measure, 0.0, align);
-            place(
-                page,
-                lines.into_iter().next(),
-                left,
-                setup.top - setup.leading * 1.6,
-            );
+            place(page, lines.into_iter().next(), left, head_y);
         }
         let shows_folio = !matches!(
             (state.kind, state.opener),
@@ -140,20 +191,20 @@ pub(super) fn furniture(
                 Some(Opener::HalfTitle | Opener::Title | Opener::Copyright),
                 _
             ) | (Some(Opener::Part(_)), true)
-        );
+        ) && (is_book || p > 0 || theme.folio_on_first);
         if shows_folio {
+            let (align, y) = if folio_at_head {
+                (Align::Center, head_y)
+            } else {
+                (align, foot_y)
+            };
             let lines = engine.layout(
-                &[Piece::Text(label, style(setup.body_size * 0.85))],
+                &[Piece::Text(label, style(size))],
                 setup.measure,
                 0.0,
                 align,
             );
-            place(
-                page,
-                lines.into_iter().next(),
-                left,
-                setup.bottom() + setup.leading * 2.2,
-            );
+            place(page, lines.into_iter().next(), left, y);
         }
     }
     labels
@@ -173,6 +224,35 @@ fn book_head(book: &Book, state: PageState, verso: bool) -> Option<String> {
         Opener::Chapter(_) if verso => Some(book.title.clone()),
         Opener::Chapter(c) => book.chapters.get(c).map(|c| c.title.clone()),
     }
+}
+
+/// An article page's running head: none on the first page (the title
+/// page); with chapters, the article's title on a left-hand page and the
+/// chapter's on a right-hand one (one-sided: the chapter's), none where a
+/// chapter opens at the top of the page; else the article's title.
+fn article_head(
+    book: &Book,
+    state: PageState,
+    p: usize,
+    verso: bool,
+    title: &str,
+) -> Option<String> {
+    if p == 0 {
+        return None;
+    }
+    if book.chapters.len() < 2 {
+        return Some(title.to_string());
+    }
+    if state.section_opens {
+        return None;
+    }
+    if verso {
+        return Some(title.to_string());
+    }
+    state
+        .section
+        .and_then(|c| book.chapters.get(c))
+        .map(|c| c.title.clone())
 }
 
 /// A book's page labels for the PDF viewer, matching its folios: the

@@ -1,0 +1,443 @@
+//! The theme: every design number of both outputs in one typed value.
+//!
+//! Page geometry, type sizes and leading, spacing, colours, rules, list
+//! markers, the heading scale, page furniture and the article's newspaper
+//! conventions live here and nowhere else: the typesetter reads them through
+//! [`crate::typeset::setup::PageSetup`], and the EPUB's stylesheet is
+//! generated from the same values ([`crate::epub`]'s `css`), so that the
+//! two outputs cannot drift apart.
+//!
+//! Three presets ([`Preset`]): `article` (the default for a Markdown file:
+//! the Vietnamese press's dateline, bold sapo and the closing "Theo …"
+//! attribution set flush right in italics), `book` (the default for a book
+//! project) and `handout` (A4, 13 pt, the margins and page numbering of
+//! Vietnamese official documents, Decree 30/2020/NĐ-CP, Appendix I: margins
+//! top and bottom 20 mm, left 30 mm, right 15 mm; page numbers centred in the
+//! top margin, none on the first page; a first-line indent of 1 cm).
+//!
+//! A theme file (`--theme FILE`, front matter `theme: FILE`, or `[trang]
+//! theme` in `book.toml`) is TOML with the same sections and keys as
+//! [`Theme`]; it names the preset it starts from with `extends = "book"`
+//! (default: the document's own preset) and changes only the keys it sets
+//! ([`load`]). Lengths are strings with a unit (`"12mm"`, `"10.5pt"`,
+//! `"1.5em"`, `"8.5%"` of the paper's height or width); sizes relative to
+//! the body text are plain numbers (`1.55` = 1.55 × the body size); colours
+//! are `"#rrggbb"`.
+
+mod length;
+mod load;
+
+use serde::{Deserialize, Serialize};
+
+pub use length::{Colour, Length};
+pub use load::{ThemeName, load, resolve_name};
+
+/// Every design number of the PDF and the EPUB (see the module docs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Theme {
+    /// The preset this theme starts from (a file's `extends`).
+    pub extends: Preset,
+    /// Paper geometry: margins, measure, columns.
+    pub page: PageTheme,
+    /// Body text: size, leading, indent, the type scale.
+    pub text: TextTheme,
+    /// Headings, title block and the book's display pages.
+    pub headings: HeadingTheme,
+    /// Vertical space and the look of blocks (quotes, lists, code, tables,
+    /// figures, notes).
+    pub blocks: BlockTheme,
+    /// Colours.
+    pub colours: Colours,
+    /// Running heads and folios.
+    pub furniture: Furniture,
+    /// The press conventions of an article.
+    pub article: ArticleTheme,
+}
+
+/// The built-in themes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// A newspaper article (the seed's style).
+    Article,
+    /// A book.
+    Book,
+    /// A school or office handout in the style of Vietnamese official documents.
+    Handout,
+}
+
+impl Preset {
+    /// Every preset, by name.
+    pub const ALL: [(&'static str, Preset); 3] = [
+        ("article", Preset::Article),
+        ("book", Preset::Book),
+        ("handout", Preset::Handout),
+    ];
+}
+
+/// Page geometry. Margins not given are derived from the measure: the text
+/// block is `measure_chars` characters of the body face wide (Bringhurst,
+/// *The Elements of Typographic Style*, 2.1.2: 45–75 characters, 66 ideal),
+/// centred, or set 40 % inside when two-sided.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PageTheme {
+    /// Top margin: trim to the top of the text block (% of the paper height).
+    pub top: Length,
+    /// Bottom margin: the text block's foot to the trim (% of the paper height).
+    pub bottom: Length,
+    /// Inner (left, one-sided) margin; empty: from the measure.
+    pub inner: Option<Length>,
+    /// Outer (right, one-sided) margin; empty: from the measure.
+    pub outer: Option<Length>,
+    /// The measure in characters of the body face on A4 and Letter.
+    pub measure_chars: f32,
+    /// The measure in characters on A5 and Statement.
+    pub measure_chars_small: f32,
+    /// The least side margin (% of the paper width).
+    pub min_side: Length,
+    /// Two-sided: the inner margin's share of the two side margins.
+    pub inner_share: f32,
+    /// Two columns: the width of the text block (% of the paper width).
+    pub columns_width: Length,
+    /// Two columns: the space between them.
+    pub gutter: Length,
+}
+
+/// Body text and the type scale. Every size of running text is the body
+/// size or the `small` size (tables, captions, notes, datelines, running
+/// heads, folios), rounded to half points: two sizes, as a book page has.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TextTheme {
+    /// Body size on A4 and Letter, in pt.
+    pub size: f32,
+    /// Body size on A5 and Statement, in pt.
+    pub size_small_paper: f32,
+    /// Leading, as a multiple of the body size: the face's own line height
+    /// (ascender − descender + line gap), kept within these bounds.
+    pub leading_min: f32,
+    /// See `leading_min`.
+    pub leading_max: f32,
+    /// First-line indent of paragraphs after the first (TeX's \parindent).
+    pub indent: Length,
+    /// The second size of running text, × body size.
+    pub small: f32,
+    /// Superscripts and subscripts, × the surrounding size.
+    pub script: f32,
+    /// Code: its x-height matched to the body's, then × this, then rounded.
+    pub code: f32,
+    /// Justify body paragraphs (else ragged right).
+    pub justify: bool,
+}
+
+/// Display type: headings, the title block, book openers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HeadingTheme {
+    /// Sizes of heading levels 1–6, × body size.
+    pub scale: [f32; 6],
+    /// Leading of headings, × their size.
+    pub leading: f32,
+    /// Space above a level-1 or level-2 heading, in body lines.
+    pub before_major: f32,
+    /// Space above a heading of level 3 or lower, in body lines.
+    pub before_minor: f32,
+    /// Space below a heading, in body lines.
+    pub after: f32,
+    /// The document title, × body size.
+    pub title: f32,
+    /// Leading of the title, × its size.
+    pub title_leading: f32,
+    /// The subtitle, × body size.
+    pub subtitle: f32,
+    /// The authors on a book's title page, × body size.
+    pub authors: f32,
+    /// A book's part title, × body size.
+    pub part: f32,
+    /// Thickness of the rule closing an article's title block, in pt (0: none).
+    pub title_rule: f32,
+}
+
+/// Blocks: vertical rhythm and the look of each kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BlockTheme {
+    /// Space above and below lists, quotes, code, tables and figures, in body lines.
+    pub space: f32,
+    /// Indent of a block quote and of each list level.
+    pub quote_indent: Length,
+    /// The rule beside a block quote, in pt.
+    pub quote_rule: f32,
+    /// List markers by depth (bullet, en dash, diamond, middle dot).
+    pub bullets: Vec<String>,
+    /// The least hang of a list item's text.
+    pub list_hang: Length,
+    /// Padding inside a code block.
+    pub code_pad: Length,
+    /// Line height of code, × body leading.
+    pub code_leading: f32,
+    /// Padding inside table cells.
+    pub cell_pad: Length,
+    /// Table rules above and below a table, in pt.
+    pub table_rule_outer: f32,
+    /// Thin rules: under a table's header row, between body rows, the
+    /// footnote rule, thematic breaks; in pt.
+    pub rule: f32,
+    /// A figure's image at most this share of the text block's height.
+    pub figure_max_height: f32,
+    /// The footnote rule's length, × the measure.
+    pub note_rule: f32,
+    /// The hang of a footnote's number.
+    pub note_hang: Length,
+    /// A thematic break's rule length, × the measure.
+    pub break_rule: f32,
+}
+
+/// Colours. Print-safe by default: text and links black, secondary text
+/// in a grey that photocopies; `--for screen` uses `link_screen` for links.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Colours {
+    /// Body text.
+    pub text: Colour,
+    /// Secondary text: datelines, source lines, running heads, folios.
+    pub muted: Colour,
+    /// Links in print.
+    pub link: Colour,
+    /// Links on screen (`--for screen`).
+    pub link_screen: Colour,
+    /// Rules (title rule, table rules, footnote rule).
+    pub rule: Colour,
+    /// The rule beside a block quote.
+    pub quote_rule: Colour,
+    /// Contents leaders and code continuation marks.
+    pub faint: Colour,
+}
+
+/// Where a folio stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FolioPlace {
+    /// Under the text block, at the outer corner when two-sided, else centred.
+    Foot,
+    /// Centred in the top margin, as Vietnamese official documents number pages.
+    Head,
+}
+
+/// Running heads and folios.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Furniture {
+    /// Print running heads.
+    pub running_heads: bool,
+    /// The running head's baseline above the text block, in body lines.
+    pub head_gap: f32,
+    /// The folio's baseline below the text block, in body lines.
+    pub folio_gap: f32,
+    /// The least distance from the trim to running heads and folios.
+    pub min_from_trim: Length,
+    /// Where folios stand.
+    pub folio: FolioPlace,
+    /// A folio on the first page of an article (its title page).
+    pub folio_on_first: bool,
+}
+
+/// How an article's closing attribution ("Theo Dangcongsan.vn") is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Attribution {
+    /// As the paragraph it is.
+    Paragraph,
+    /// Flush right in italics, as the Vietnamese press sets it.
+    Right,
+}
+
+/// The press conventions of an article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArticleTheme {
+    /// Print the dateline above the title.
+    pub dateline: bool,
+    /// The closing attribution.
+    pub attribution: Attribution,
+}
+
+impl Theme {
+    /// The preset `p`.
+    pub fn preset(p: Preset) -> Theme {
+        let book = Theme::book();
+        match p {
+            Preset::Book => book,
+            Preset::Article => Theme {
+                extends: Preset::Article,
+                article: ArticleTheme {
+                    dateline: true,
+                    attribution: Attribution::Right,
+                },
+                ..book
+            },
+            Preset::Handout => Theme::handout(book),
+        }
+    }
+
+    fn book() -> Theme {
+        Theme {
+            extends: Preset::Book,
+            page: PageTheme {
+                top: Length::Percent(8.5),
+                bottom: Length::Percent(11.0),
+                inner: None,
+                outer: None,
+                measure_chars: 70.0,
+                measure_chars_small: 62.0,
+                min_side: Length::Percent(12.0),
+                inner_share: 0.4,
+                columns_width: Length::Percent(82.0),
+                gutter: Length::Em(1.5),
+            },
+            text: TextTheme {
+                size: 11.5,
+                size_small_paper: 10.5,
+                leading_min: 1.25,
+                leading_max: 1.45,
+                indent: Length::Em(1.25),
+                small: 0.9,
+                script: 0.62,
+                code: 0.92,
+                justify: true,
+            },
+            headings: HeadingTheme {
+                scale: [1.55, 1.3, 1.12, 1.0, 1.0, 1.0],
+                leading: 1.25,
+                before_major: 1.5,
+                before_minor: 1.0,
+                after: 0.5,
+                title: 1.9,
+                title_leading: 1.22,
+                subtitle: 1.3,
+                authors: 1.15,
+                part: 1.6,
+                title_rule: 0.6,
+            },
+            blocks: BlockTheme {
+                space: 0.5,
+                quote_indent: Length::Em(1.5),
+                quote_rule: 1.2,
+                bullets: ["•", "–", "◆", "·"].map(String::from).to_vec(),
+                list_hang: Length::Em(1.4),
+                code_pad: Length::Em(0.6),
+                code_leading: 0.92,
+                cell_pad: Length::Em(0.5),
+                table_rule_outer: 0.9,
+                rule: 0.5,
+                figure_max_height: 0.6,
+                note_rule: 0.3,
+                note_hang: Length::Em(1.8),
+                break_rule: 0.25,
+            },
+            colours: Colours {
+                text: Colour::rgb8(0, 0, 0),
+                muted: Colour::rgb8(0x55, 0x55, 0x55),
+                link: Colour::rgb8(0, 0, 0),
+                link_screen: Colour::rgb8(0x14, 0x33, 0x73),
+                rule: Colour::rgb8(0, 0, 0),
+                quote_rule: Colour::rgb8(0x99, 0x99, 0x99),
+                faint: Colour::rgb8(0x73, 0x73, 0x73),
+            },
+            furniture: Furniture {
+                running_heads: true,
+                head_gap: 1.6,
+                folio_gap: 2.2,
+                min_from_trim: Length::Mm(10.0),
+                folio: FolioPlace::Foot,
+                folio_on_first: false,
+            },
+            article: ArticleTheme {
+                dateline: true,
+                attribution: Attribution::Paragraph,
+            },
+        }
+    }
+
+    fn handout(book: Theme) -> Theme {
+        Theme {
+            extends: Preset::Handout,
+            page: PageTheme {
+                top: Length::Mm(20.0),
+                bottom: Length::Mm(20.0),
+                inner: Some(Length::Mm(30.0)),
+                outer: Some(Length::Mm(15.0)),
+                ..book.page
+            },
+            text: TextTheme {
+                size: 13.0,
+                size_small_paper: 11.0,
+                indent: Length::Mm(10.0),
+                ..book.text
+            },
+            furniture: Furniture {
+                running_heads: false,
+                folio: FolioPlace::Head,
+                folio_on_first: false,
+                ..book.furniture
+            },
+            article: ArticleTheme {
+                dateline: true,
+                attribution: Attribution::Right,
+            },
+            ..book
+        }
+    }
+
+    /// Links in screen colours (`--for screen`).
+    pub fn for_screen(mut self) -> Theme {
+        self.colours.link = self.colours.link_screen;
+        self
+    }
+
+    /// `size` × `factor`, rounded to half points: every size of running text
+    /// and display type is a whole or half point.
+    pub fn scaled(size: f32, factor: f32) -> f32 {
+        (size * factor * 2.0).round() / 2.0
+    }
+}
+
+/// Each section's default is the base preset's (see [`load`]): a theme
+/// file changes only the keys it sets.
+macro_rules! section_defaults {
+    ($($ty:ident => $field:ident),* $(,)?) => {$(
+        impl Default for $ty {
+            fn default() -> $ty {
+                Theme::preset(load::base()).$field
+            }
+        }
+    )*};
+}
+
+section_defaults!(
+    PageTheme => page,
+    TextTheme => text,
+    HeadingTheme => headings,
+    BlockTheme => blocks,
+    Colours => colours,
+    Furniture => furniture,
+    ArticleTheme => article,
+);
+
+impl Default for Theme {
+    /// The base preset (the article's outside [`load`]).
+    fn default() -> Theme {
+        Theme::preset(load::base())
+    }
+}
+
+impl Default for Preset {
+    fn default() -> Preset {
+        load::base()
+    }
+}
+
+#[cfg(test)]
+mod tests;
