@@ -70,8 +70,8 @@ pub fn copyright_page(book: &Book, year: i32) -> String {
 /// the cascade (see `css.rs`).
 pub const STYLE: &str = "\
 section.part { text-align: center; margin-top: 30%; }
-section.part h1.part-title { font-size: 1.8em; text-align: center; }
-section.copyright { margin-top: 40%; font-size: 0.85em; }
+section.part h1.part-title { text-align: center; }
+section.copyright { margin-top: 40%; }
 section.copyright p { text-align: left; text-indent: 0; margin: 0 0 0.4em 0; -webkit-hyphens: manual; -epub-hyphens: manual; hyphens: manual; }
 section.copyright p.title { font-size: 1.15em; }
 section.copyright p.copyright, section.copyright p.colophon { margin-top: 1em; }

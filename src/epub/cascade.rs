@@ -69,7 +69,7 @@ pub const RULES: &[Rule] = &[
         None,
     ),
     rule(
-        "em, i, cite, dfn, var, address, figcaption",
+        "em, i, cite, dfn, var, address, figcaption, p.attribution",
         None,
         None,
         Some(true),

@@ -15,7 +15,10 @@ pub fn title_page(doc: &Book, title: &str) -> String {
     let article = doc.form == crate::resolve::Form::Article;
     let mut s = String::from("<section epub:type=\"titlepage\" class=\"titlepage\">\n");
     let p = |class: &str, text: &str| format!("<p class=\"{class}\">{}</p>\n", xml::text(text));
-    if let Some(d) = doc.dateline().filter(|_| article) {
+    if let Some(d) = doc
+        .dateline()
+        .filter(|_| article && doc.theme.article.dateline)
+    {
         s.push_str(&p("dateline", &d));
     }
     s.push_str(&format!("<h1 class=\"title\">{}</h1>\n", xml::text(title)));

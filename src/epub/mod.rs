@@ -234,7 +234,7 @@ pub fn write_epub(
     let mut embedded = subset::embed(fonts, &used)?;
     let (extra, fallback_families) = fallback::embed(fonts, &used, &embedded)?;
     embedded.extend(extra);
-    let mut css = css::stylesheet(fonts, &embedded, &fallback_families);
+    let mut css = css::stylesheet(fonts, &book.theme, &embedded, &fallback_families);
     if is_book {
         css.push_str(book::STYLE);
     }

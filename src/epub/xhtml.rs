@@ -70,7 +70,18 @@ impl<'c, 'a> Writer<'c, 'a> {
             }
             BlockKind::Paragraph(content) => {
                 let tag = if tight { "" } else { "p" };
-                self.container(content, tag, "", block.span, prefix)?;
+                // An article's closing attribution, set as the theme says.
+                let doc = self.cx.doc;
+                let attrs = if doc.theme.article.attribution == crate::theme::Attribution::Right
+                    && doc
+                        .attribution
+                        .is_some_and(|i| std::ptr::eq(block, &doc.blocks[i]))
+                {
+                    " class=\"attribution\""
+                } else {
+                    ""
+                };
+                self.container(content, tag, attrs, block.span, prefix)?;
             }
             BlockKind::BlockQuote(children) => {
                 self.out.push_str("<blockquote>");

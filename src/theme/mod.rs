@@ -24,6 +24,7 @@
 //! the body text are plain numbers (`1.55` = 1.55 × the body size); colours
 //! are `"#rrggbb"`.
 
+pub mod derived;
 mod length;
 mod load;
 

@@ -92,9 +92,8 @@ impl PageSetup {
                 (((width - measure) / 2.0).round(), measure)
             }
         };
-        let natural = f32::from(m.ascender) - f32::from(m.descender) + f32::from(m.line_gap);
         let leading =
-            (body_size * (natural / upem).clamp(t.leading_min, t.leading_max) * 4.0).round() / 4.0;
+            (body_size * crate::theme::derived::leading_ratio(theme, fonts) * 4.0).round() / 4.0;
         let top = pg.top.pt(body_size, height).round();
         let bottom = pg.bottom.pt(body_size, height).round();
         let lines = ((height - top - bottom) / leading).floor();

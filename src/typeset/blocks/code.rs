@@ -156,11 +156,8 @@ impl Builder<'_, '_, '_> {
 
     /// Code size whose x-height matches the body's (monospace looks larger).
     pub(super) fn code_size(&self, body: f32) -> f32 {
-        let b = self.engine.fonts.face(Role::Body, Style::REGULAR).metrics;
-        let c = self.engine.fonts.face(Role::Code, Style::REGULAR).metrics;
-        let ratio = (f32::from(b.x_height) / f32::from(b.units_per_em))
-            / (f32::from(c.x_height) / f32::from(c.units_per_em));
-        ((body * ratio * 0.92) * 4.0).round() / 4.0
+        let ratio = crate::theme::derived::code_ratio(&self.setup.theme, self.engine.fonts);
+        Theme::scaled(body, ratio)
     }
 }
 
