@@ -113,7 +113,7 @@ fn parse(source: &SourceFile, default: Preset) -> Result<Theme, Diagnostic> {
     BASE.with(|b| b.set(previous));
     read.map_err(|e| {
         at(&e).help(
-            "see the keys and units in the README (Themes); `trang theme --print book` prints a whole theme",
+            "see the keys and units in the README (Themes); `trang theme book` prints a whole theme",
         )
     })
 }
