@@ -536,7 +536,7 @@ impl Builder<'_, '_, '_> {
                 };
                 let align = match self.align {
                     Some(a) => a,
-                    None if ctx.width < s.body_size * 18.0 => Align::Left,
+                    None if s.ragged || ctx.width < s.body_size * 18.0 => Align::Left,
                     None => Align::Justify,
                 };
                 let lines = self.engine.layout(&pieces, ctx.width, indent, align);

@@ -46,6 +46,9 @@ pub struct PageSetup {
     pub columns: usize,
     /// Space between two columns.
     pub gutter: f32,
+    /// Body paragraphs set ragged right, not justified (columns too narrow
+    /// to justify: see [`crate::typeset::paginate::columns::JUSTIFY_MIN_CHARS`]).
+    pub ragged: bool,
 }
 
 impl PageSetup {
@@ -84,20 +87,19 @@ impl PageSetup {
             duplex: false,
             columns: 1,
             gutter: 0.0,
+            ragged: false,
         }
     }
 
-    /// The geometry for `paper`, two-sided or not, in `columns` columns. Two
-    /// columns widen the text block to 82 % of the width (margins of 9 %),
-    /// with a gutter of one and a half ems;
+    /// The geometry for `paper`, two-sided or not, in `columns` columns (two
+    /// columns: a wider text block and a smaller body, see
+    /// [`crate::typeset::paginate::columns::fit_setup`]);
     /// two-sided pages give 40 % of the side margins to the inner one.
     pub fn with(paper: Paper, duplex: bool, columns: usize, fonts: &FontSet) -> PageSetup {
         let mut s = PageSetup::new(paper, fonts);
         s.columns = columns.clamp(1, 2);
         if s.columns == 2 {
-            s.measure = (s.width * 0.82).round();
-            s.left = ((s.width - s.measure) / 2.0).round();
-            s.gutter = (s.body_size * 1.5).round();
+            crate::typeset::paginate::columns::fit_setup(&mut s, fonts);
         }
         if duplex {
             s.duplex = true;
@@ -132,7 +134,7 @@ impl PageSetup {
 }
 
 /// Average advance per character of `face` over Vietnamese sample text, in ems.
-fn average_char_em(face: &crate::fonts::Face) -> f32 {
+pub(crate) fn average_char_em(face: &crate::fonts::Face) -> f32 {
     use read_fonts::TableProvider;
     let font = face.font_ref();
     let Ok(hmtx) = font.hmtx() else {
