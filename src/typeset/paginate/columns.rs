@@ -528,36 +528,77 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
         }
     }
     // Greedy: the left column as full as the page allows, then the right.
+    // When a column cannot end at an allowed break, or the right one would
+    // hold a single line (a line whose footnote needs room that the full
+    // left column took), the left column is shortened a line at a time
+    // until both can.
+    let first = greedy(flow, run.clone(), y0, frame, state, frame.body_height);
+    let mut limit = first.0.bottom;
+    let mut tries = 0;
+    while !first.1 && tries < MAX_SHORTENINGS && limit - frame.grid > y0 + frame.grid {
+        limit -= frame.grid;
+        tries += 1;
+        let (filled, clean) = greedy(flow, run.clone(), y0, frame, state, limit);
+        if clean {
+            return filled;
+        }
+    }
+    first.0
+}
+
+/// Lines by which the left column may be shortened to let the right one
+/// end at an allowed break (see [`fill`]).
+const MAX_SHORTENINGS: usize = 12;
+
+/// The left column filled down to `limit`, the right one beside it down to
+/// the foot of the text block; whether each ends at an allowed break and
+/// the right one holds more than one line (or ends the run).
+fn greedy(
+    flow: &FlowDoc,
+    run: Range<usize>,
+    y0: f32,
+    frame: Frame,
+    state: &NoteState,
+    limit: f32,
+) -> (Filled, bool) {
+    let body = &flow.body;
     let mut notes = state.clone();
     let mut placed = Vec::new();
     let mut start = run.start;
     let mut bottom = y0;
+    let mut clean = true;
     for col in 0..2 {
-        let (end, st, ns) = fill_column(flow, start..run.end, y0, bottom, frame, &notes);
+        let cap = if col == 0 { limit } else { frame.body_height };
+        let (end, st, ns) = fill_column(flow, start..run.end, y0, bottom, cap, frame, &notes);
         placed.extend(st.placed(col));
         bottom = bottom.max(st.y);
         notes = ns;
+        let ends_run = end >= run.end;
+        clean &= ends_run || may_break_before(body, end);
+        clean &= col == 0 || ends_run || st.lines() != 1;
         start = end;
-        if start >= run.end {
+        if ends_run {
             break;
         }
     }
-    Filled {
+    let filled = Filled {
         end: start,
         placed,
         bottom,
         notes,
-    }
+    };
+    (filled, clean)
 }
 
-/// Fills one column from `range.start`, below `y0`, next to a column
-/// reaching down to `beside` (`y0` for the left one). Returns the end, the
-/// stacked column and the note state.
+/// Fills one column from `range.start`, below `y0` and down to `limit`,
+/// next to a column reaching down to `beside` (`y0` for the left one).
+/// Returns the end, the stacked column and the note state.
 fn fill_column<'a>(
     flow: &'a FlowDoc,
     range: Range<usize>,
     y0: f32,
     beside: f32,
+    limit: f32,
     frame: Frame,
     state: &NoteState,
 ) -> (usize, Stack<'a>, NoteState) {
@@ -580,7 +621,7 @@ fn fill_column<'a>(
         trial.push(j);
         let mut next = state.clone();
         let tall = trial.y.max(beside);
-        let mut fits = tall + next.height <= frame.body_height + 0.01;
+        let mut fits = tall + next.height <= frame.body_height + 0.01 && trial.y <= limit + 0.01;
         for &note in &l.notes {
             let room = frame.body_height - tall;
             if fits && !next.add(&flow.notes, note, 0, room, frame.separator) {
