@@ -334,7 +334,17 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
             let run_end = (i + 1..n)
                 .find(|&j| is_span(&body[j]) || starts[j] != Start::Flow)
                 .unwrap_or(n);
-            let filled = fill(flow, i..run_end, y_top, frame, &state);
+            let mut filled = fill(flow, i..run_end, y_top, frame, &state);
+            let mut last = false;
+            if filled.end == run_end && !kept_span_fits(flow, run_end, &filled, frame) {
+                // The run ends with a line kept with the spanning slot after
+                // it (a heading before a wide table or figure) and that slot
+                // does not fit: the kept lines go to the next page with it.
+                if let Some(b) = (i + 1..run_end).rev().find(|&b| may_break_before(body, b)) {
+                    filled = fill(flow, i..b, y_top, frame, &state);
+                    last = true;
+                }
+            }
             if filled.end == i && !page.placed.is_empty() {
                 break;
             }
@@ -349,7 +359,7 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
             y = bottom;
             // Guard: a page that could not take even one slot takes it anyway.
             i = end.max(i + 1).min(run_end);
-            if end < run_end {
+            if end < run_end || last {
                 break;
             }
         }
@@ -365,6 +375,25 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
         pages.push(ColumnPage::default());
     }
     pages
+}
+
+/// Whether a run that `filled` ends just before slot `end` may stay on its
+/// page: it does not end with a line kept with a spanning slot at `end`, or
+/// that slot (and what it is kept with) fits below the run.
+fn kept_span_fits(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> bool {
+    let body = &flow.body;
+    if end >= body.len() || !is_span(&body[end]) || may_break_before(body, end) {
+        return true;
+    }
+    let gap: f32 = body[..end]
+        .iter()
+        .rev()
+        .map_while(|f| match f {
+            Flow::Space(h) => Some(*h),
+            Flow::Line(_) => None,
+        })
+        .sum();
+    place_spans(flow, end, filled.bottom + gap, frame, &filled.notes, false).is_some()
 }
 
 /// Spanning slots placed from `i` at `y0`.
@@ -743,6 +772,106 @@ mod tests {
                 (6, Column::Col(0), 60.0),
                 (7, Column::Col(0), 70.0),
             ]
+        );
+    }
+
+    /// A body line of one-line paragraphs (breakable after), one grid line tall.
+    fn body(height: f32) -> Flow {
+        let mut l = FlowLine::unit(Vec::new(), height);
+        l.kind = LineKind::Body;
+        Flow::Line(l)
+    }
+
+    /// A heading line (kept with what follows), in a column or spanning.
+    fn heading(height: f32, span: bool) -> Flow {
+        let mut l = FlowLine::unit(Vec::new(), height);
+        l.kind = LineKind::Heading;
+        l.keep_with_next = true;
+        l.span = span;
+        Flow::Line(l)
+    }
+
+    /// (slot, column, top) of every placement on page `p`.
+    fn layout(pages: &[ColumnPage], p: usize) -> Vec<(usize, Column, f32)> {
+        pages[p]
+            .placed
+            .iter()
+            .map(|x| (x.slot, x.column, x.y))
+            .collect()
+    }
+
+    #[test]
+    fn body_lines_after_headings_and_spaces_sit_on_the_grid() {
+        // grid 10: a 3-line paragraph, a space of 15 and a heading of 13,
+        // a space of 5, then body lines; the same in the right column.
+        let mut body = Vec::new();
+        for _ in 0..2 {
+            body.extend((0..3).map(|_| body_slot()));
+            body.push(Flow::Space(15.0));
+            body.push(heading(13.0, false));
+            body.push(Flow::Space(5.0));
+            body.extend((0..4).map(|_| body_slot()));
+        }
+        let pages = plan_all(body.clone(), 1000.0, 10.0);
+        assert_eq!(pages.len(), 1);
+        let mut checked = 0;
+        for (slot, _, y) in layout(&pages, 0) {
+            if matches!(&body[slot], Flow::Line(l) if l.kind == LineKind::Body) {
+                assert!(
+                    (y / 10.0 - (y / 10.0).round()).abs() < 1e-4,
+                    "slot {slot} at {y}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 14);
+        // 30 + 15 + 13 + 5 = 63 rounds down to 60 (the space of 15 shrinks
+        // by 3, under half of it): the heading moves up to 42.
+        let p = layout(&pages, 0);
+        assert_eq!(p[3], (4, Column::Col(0), 42.0));
+        assert_eq!(p[4], (6, Column::Col(0), 60.0));
+    }
+
+    fn body_slot() -> Flow {
+        body(10.0)
+    }
+
+    #[test]
+    fn a_spanning_heading_goes_to_the_next_page_with_two_lines_under_it() {
+        // 8 + 8 lines of 10 on a page of 100, then a spanning heading of
+        // 20 and a paragraph whose first two lines are kept together: the
+        // heading alone would fit in the 20 left, not with its two lines,
+        // so all go on page 2.
+        let mut body: Vec<Flow> = (0..16).map(|_| body_slot()).collect();
+        body.push(heading(20.0, true));
+        let mut first = FlowLine::unit(Vec::new(), 10.0);
+        first.kind = LineKind::Body;
+        first.keep_with_next = true;
+        body.push(Flow::Line(first));
+        body.extend((0..3).map(|_| body_slot()));
+        let pages = plan_all(body, 100.0, 10.0);
+        assert_eq!(pages.len(), 2);
+        assert!(pages[0].placed.iter().all(|x| x.column != Column::Span));
+        assert_eq!(layout(&pages, 1)[0], (16, Column::Span, 0.0));
+    }
+
+    #[test]
+    fn a_heading_kept_with_a_spanning_figure_moves_with_it() {
+        // A column heading before a spanning figure of 60 that does not fit
+        // under the lines: the heading goes to the next page with it.
+        let mut body: Vec<Flow> = (0..10).map(|_| body_slot()).collect();
+        body.push(heading(10.0, false));
+        let figure = FlowLine {
+            span: true,
+            ..FlowLine::unit(Vec::new(), 60.0)
+        };
+        body.push(Flow::Line(figure));
+        let pages = plan_all(body, 100.0, 10.0);
+        assert_eq!(pages.len(), 2);
+        assert!(pages[0].placed.iter().all(|x| x.slot < 10));
+        assert_eq!(
+            layout(&pages, 1),
+            [(10, Column::Col(0), 0.0), (11, Column::Span, 10.0)]
         );
     }
 
