@@ -112,8 +112,9 @@ fn check_booklet(input: &Path, expect_pages: usize) {
                 text(&pages_pdf, page, None)
             };
             assert_eq!(got, want, "sheet side {} half {half}: page {page}", s + 1);
-            // Blank pages (padding, or a left-hand page before a chapter) have no folio.
-            if !want.is_empty() {
+            // Blank pages (padding, or a left-hand page before a chapter)
+            // and the article's first page (its title page) have no folio.
+            if !want.is_empty() && page != 1 {
                 assert!(
                     got.ends_with(&page.to_string()),
                     "folio {page} at the end of its page: {got}"
@@ -139,26 +140,33 @@ fn eighteen_pages_make_ten_sides_in_saddle_stitch_order() {
 fn chapters_start_on_right_hand_pages_with_outer_folios() {
     for (extra, want) in [
         (vec!["--paper", "a5"], [1, 9, 17]),
-        (vec!["--paper", "a4", "--columns", "2"], [1, 5, 11]),
+        (vec!["--paper", "a4", "--columns", "2"], [1, 5, 9]),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let mut args = vec!["--format", "pdf", "--duplex"];
         args.extend(&extra);
         build(&fixture18(), dir.path(), &args);
         let pdf = dir.path().join("booklet-18.pdf");
-        let (pages, width, _) = info(&pdf);
+        let (pages, width, height) = info(&pdf);
         let all = words(&pdf);
         let mut chapter_pages = Vec::new();
         let mut blank_pages = Vec::new();
         for p in 0..pages {
             let on: Vec<_> = all.iter().filter(|w| w.page == p).collect();
-            if on.iter().any(|w| w.text == "Chương") {
+            // A chapter's heading, not the running head naming it (which
+            // stands above the text block, 8.5 % of the height down).
+            let top = height * 0.085 - 1.0;
+            if on.iter().any(|w| w.text == "Chương" && w.y0 > top) {
                 chapter_pages.push(p + 1);
             }
             let Some(folio) = on.iter().max_by(|a, b| a.y0.total_cmp(&b.y0)) else {
                 blank_pages.push(p + 1);
                 continue;
             };
+            // The first page is the title page: no folio.
+            if p == 0 {
+                continue;
+            }
             assert_eq!(
                 folio.text,
                 (p + 1).to_string(),

@@ -553,12 +553,11 @@ impl Builder<'_, '_, '_> {
                 let align = match self.align {
                     Some(a) => a,
                     None if attribution => Align::Right,
-                    None if !theme.text.justify || ctx.width < s.body_size * 18.0 => Align::Left,
+                    None if s.ragged || !theme.text.justify || ctx.width < s.body_size * 18.0 => {
+                        Align::Left
+                    }
                     None => Align::Justify,
                 };
-                if attribution {
-                    self.space(half);
-                }
                 let lines = self.engine.layout(&pieces, ctx.width, indent, align);
                 let lead = if ctx.size < s.body_size {
                     (s.leading * ctx.size / s.body_size).round()

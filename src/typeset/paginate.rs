@@ -9,7 +9,7 @@
 //! Typst and LaTeX's `\raggedbottom`), so body lines stay on their grid.
 //! Linear in the number of slots.
 
-mod columns;
+pub(crate) mod columns;
 mod furniture;
 
 use crate::frame::{OutlineEntry, Page, Point, Positioned};
@@ -170,7 +170,12 @@ fn paginate_columns(
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
     let separator = (setup.leading * 1.0).round();
     let starts = page_starts(&flow.body, setup.duplex);
-    let plans = columns::plan(&flow, setup.body_height, separator, &starts);
+    let frame = columns::Frame {
+        body_height: setup.body_height,
+        separator,
+        grid: setup.leading,
+    };
+    let plans = columns::plan(&flow, frame, &starts);
     let states = page_states(
         &flow.body,
         &plans

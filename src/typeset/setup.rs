@@ -50,6 +50,9 @@ pub struct PageSetup {
     pub gutter: f32,
     /// Every other design number (sizes, spacing, colours, furniture).
     pub theme: Theme,
+    /// Body paragraphs set ragged right, not justified (columns too narrow
+    /// to justify: the theme's `page.column_justify_min`).
+    pub ragged: bool,
 }
 
 impl PageSetup {
@@ -113,12 +116,13 @@ impl PageSetup {
             columns: 1,
             gutter: 0.0,
             theme: theme.clone(),
+            ragged: false,
         }
     }
 
-    /// The geometry for `paper`, two-sided or not, in `columns` columns. Two
-    /// columns widen the text block to the theme's `columns_width` (82 % of
-    /// the width), with a gutter of `gutter` (one and a half ems);
+    /// The geometry for `paper`, two-sided or not, in `columns` columns (two
+    /// columns: a wider text block and a smaller body, see
+    /// [`crate::typeset::paginate::columns::fit_setup`]);
     /// two-sided pages give the inner margin its `inner_share` (40 %) of the
     /// side margins, unless the theme sets the margins.
     pub fn themed(
@@ -132,11 +136,7 @@ impl PageSetup {
         s.columns = columns.clamp(1, 2);
         let fixed = theme.page.inner.is_some() && theme.page.outer.is_some();
         if s.columns == 2 {
-            if !fixed {
-                s.measure = theme.page.columns_width.pt(s.body_size, s.width).round();
-                s.left = ((s.width - s.measure) / 2.0).round();
-            }
-            s.gutter = theme.page.gutter.pt(s.body_size, s.width).round();
+            crate::typeset::paginate::columns::fit_setup(&mut s, fonts, fixed);
         }
         if duplex {
             s.duplex = true;
@@ -199,7 +199,7 @@ impl PageSetup {
 }
 
 /// Average advance per character of `face` over Vietnamese sample text, in ems.
-fn average_char_em(face: &crate::fonts::Face) -> f32 {
+pub(crate) fn average_char_em(face: &crate::fonts::Face) -> f32 {
     use read_fonts::TableProvider;
     let font = face.font_ref();
     let Ok(hmtx) = font.hmtx() else {

@@ -14,7 +14,52 @@
 use std::ops::Range;
 
 use super::{NoteState, Start};
-use crate::typeset::blocks::{Flow, FlowDoc, FlowLine};
+use crate::fonts::{FontSet, Role, Style};
+use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
+use crate::typeset::setup::{PageSetup, average_char_em};
+
+/// The column body size is rounded down to a multiple of this, pt.
+pub(crate) const BODY_STEP_PT: f32 = 0.25;
+
+/// Two-column geometry for `s` (a single-column setup of the same paper):
+/// the text block widened to the theme's `page.columns_width` of the width, centred;
+/// the body size chosen so that a column holds `page.column_chars` average
+/// characters (never larger than the single-column size, never under
+/// `page.column_min_size`); leading, indent and the gutter scaled with it (the
+/// leading at least the face's ascent + descent, so that every body line
+/// is one line of the grid); the
+/// text block the whole number of new lines that fits in the old one.
+pub(crate) fn fit_setup(s: &mut PageSetup, fonts: &FontSet, fixed_margins: bool) {
+    let face = fonts.face(Role::Body, Style::REGULAR);
+    let avg_em = average_char_em(face);
+    let page = s.theme.page.clone();
+    if !fixed_margins {
+        s.measure = page.columns_width.pt(s.body_size, s.width).round();
+        s.left = ((s.width - s.measure) / 2.0).round();
+    }
+    let chars = page.column_chars;
+    // The gutter in ems of the column size (a length in pt or mm as is).
+    let gutter_em = page.gutter.pt(1.0, s.width);
+    // column = (measure - gutter) / 2, gutter = gutter_em × size and
+    // column = chars × avg_em × size give the size.
+    let exact = s.measure / (2.0 * chars * avg_em + gutter_em);
+    let size = ((exact / BODY_STEP_PT).floor() * BODY_STEP_PT)
+        .clamp(page.column_min_size.min(s.body_size), s.body_size);
+    let scale = size / s.body_size;
+    // Never less than the face's ascent + descent, which a body line's
+    // slot takes when it is taller: every body line then has the height
+    // of the grid. In quarter points.
+    let m = face.metrics;
+    let extent = (f32::from(m.ascender) - f32::from(m.descender)) / f32::from(m.units_per_em);
+    let leading = ((s.leading * scale).max(extent * size) * 4.0).ceil() / 4.0;
+    s.body_height = (s.body_height / leading).floor() * leading;
+    s.body_ascent *= scale;
+    s.body_size = size;
+    s.leading = leading;
+    s.indent = s.theme.text.indent.pt(size, s.width).round();
+    s.gutter = page.gutter.pt(size, s.width).round();
+    s.ragged = s.column_width() / (avg_em * size) < page.column_justify_min;
+}
 
 /// Where a slot goes on a page.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,13 +101,6 @@ fn line(f: &Flow) -> Option<&FlowLine> {
     }
 }
 
-fn height(f: &Flow) -> f32 {
-    match f {
-        Flow::Line(l) => l.height,
-        Flow::Space(h) => *h,
-    }
-}
-
 fn is_span(f: &Flow) -> bool {
     line(f).is_some_and(|l| l.span)
 }
@@ -77,37 +115,156 @@ fn may_break_before(body: &[Flow], j: usize) -> bool {
         .is_none_or(|l| !l.keep_with_next)
 }
 
-/// A column of slots `range`: its first and end slot once leading and
-/// trailing spaces are dropped, and its height (with a repeated header row).
-fn column(body: &[Flow], range: Range<usize>) -> (Range<usize>, f32) {
-    let mut start = range.start;
-    while start < range.end && matches!(body[start], Flow::Space(_)) {
-        start += 1;
+/// The header row a column or page starting at slot `j` repeats, if `j`
+/// is a table body row.
+fn header_at(body: &[Flow], j: usize) -> Option<&FlowLine> {
+    body.get(j).and_then(line).and_then(|l| l.header.as_deref())
+}
+
+/// `y` rounded up to the next line of the baseline grid (a multiple of
+/// `grid` from the top of the text block).
+fn snap_up(y: f32, grid: f32) -> f32 {
+    ((y - 0.01) / grid).ceil().max(0.0) * grid
+}
+
+/// One column's slots stacked from a top `y0`, with the grid rule: a body
+/// line of the grid's height starts on the grid (a multiple of the leading
+/// from the top of the text block), so the lines of both columns and of
+/// every page share one baseline grid. The space before such a line (after
+/// a heading, a list, a table, a figure) is the whole number of lines
+/// nearest to what the blocks ask for: rounded down by shrinking the
+/// stretch's first space by at most [`MAX_SPACE_SHRINK`] of it, else up.
+/// Leading and trailing spaces are dropped.
+#[derive(Clone)]
+struct Stack<'a> {
+    body: &'a [Flow],
+    grid: f32,
+    /// Bottom of the last line placed.
+    y: f32,
+    /// (slot, top) of each line, a repeated header row first.
+    tops: Vec<(usize, f32)>,
+    /// Whether `tops[0]` is a repeated header row.
+    header: bool,
+    /// Spaces met since the last line (added before the next one).
+    pending: f32,
+    /// The first space since the last grid line: where in `tops` the lines
+    /// after it start, and its height.
+    stretch: Option<(usize, f32)>,
+}
+
+/// Largest share of a space that the grid rule may take away (see [`Stack`]).
+pub(crate) const MAX_SPACE_SHRINK: f32 = 0.5;
+
+impl<'a> Stack<'a> {
+    fn new(body: &'a [Flow], grid: f32, y0: f32) -> Self {
+        Stack {
+            body,
+            grid,
+            y: y0,
+            tops: Vec::new(),
+            header: false,
+            pending: 0.0,
+            stretch: None,
+        }
     }
-    let mut end = range.end;
-    while end > start && matches!(body[end - 1], Flow::Space(_)) {
-        end -= 1;
+
+    /// Stacks slots `range` (a repeated header row first when the column
+    /// starts inside a table).
+    fn of(body: &'a [Flow], range: Range<usize>, grid: f32, y0: f32) -> Self {
+        let mut st = Stack::new(body, grid, y0);
+        for j in range {
+            st.push(j);
+        }
+        st
     }
-    let header = body
-        .get(start)
-        .filter(|_| start < end)
-        .and_then(line)
-        .and_then(|l| l.header.as_ref())
-        .map_or(0.0, |h| h.height);
-    let h = header + body[start..end].iter().map(height).sum::<f32>();
-    (start..end, h)
+
+    /// Line slots placed (a header row not counted).
+    fn lines(&self) -> usize {
+        self.tops.len() - usize::from(self.header)
+    }
+
+    /// Adds slot `j` below what is stacked.
+    fn push(&mut self, j: usize) {
+        let l = match &self.body[j] {
+            Flow::Space(h) => {
+                if !self.tops.is_empty() {
+                    if self.stretch.is_none() {
+                        self.stretch = Some((self.tops.len(), *h));
+                    }
+                    self.pending += h;
+                }
+                return;
+            }
+            Flow::Line(l) => l,
+        };
+        if self.tops.is_empty()
+            && let Some(h) = l.header.as_deref()
+        {
+            self.tops.push((j, self.y));
+            self.header = true;
+            self.y += h.height;
+        }
+        self.y += std::mem::take(&mut self.pending);
+        let on_grid = l.kind == LineKind::Body && (l.height - self.grid).abs() < 0.01;
+        if on_grid {
+            let up = snap_up(self.y, self.grid);
+            let shrink = self.y - (up - self.grid);
+            match self.stretch {
+                Some((k, space)) if up > self.y + 0.01 && shrink <= space * MAX_SPACE_SHRINK => {
+                    for t in &mut self.tops[k..] {
+                        t.1 -= shrink;
+                    }
+                    self.y -= shrink;
+                }
+                _ => self.y = up,
+            }
+            self.stretch = None;
+        }
+        self.tops.push((j, self.y));
+        self.y += l.height;
+    }
+
+    /// Placements in column `col`.
+    fn placed(&self, col: usize) -> Vec<Placed> {
+        self.tops
+            .iter()
+            .enumerate()
+            .map(|(k, &(slot, y))| Placed {
+                slot,
+                column: Column::Col(col),
+                y,
+                header: self.header && k == 0,
+            })
+            .collect()
+    }
+}
+
+/// The page geometry the planner works in, in points.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Frame {
+    /// Height of the text block.
+    pub body_height: f32,
+    /// Space above the footnotes (their rule).
+    pub separator: f32,
+    /// The baseline grid: the body leading.
+    pub grid: f32,
 }
 
 /// Plans two-column pages for the flow; a slot marked in `starts` starts
 /// a page, a right-hand one (after a blank left-hand one if need be) when
 /// [`Start::Recto`].
-pub(super) fn plan(
-    flow: &FlowDoc,
-    body_height: f32,
-    separator: f32,
-    starts: &[Start],
-) -> Vec<ColumnPage> {
+///
+/// A chain of spanning lines kept together (a heading of several lines)
+/// goes on a page only with the lines its last one is kept with (a
+/// paragraph's first two lines), so a spanning heading is neither split
+/// nor left at a page foot; the spaces before it are kept.
+pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<ColumnPage> {
     let body = &flow.body;
+    let Frame {
+        body_height,
+        separator,
+        ..
+    } = frame;
     let n = body.len();
     let mut pages = Vec::new();
     let mut i = 0;
@@ -131,66 +288,62 @@ pub(super) fn plan(
         }
         let mut y = 0.0;
         while i < n {
-            if let Flow::Space(h) = body[i] {
-                if !page.placed.is_empty() {
-                    y += h;
-                }
+            // The spaces before a slot, kept below what the page holds.
+            let mut gap = 0.0;
+            while i < n
+                && let Flow::Space(h) = body[i]
+            {
+                gap += h;
                 i += 1;
-                continue;
             }
+            if i >= n {
+                break;
+            }
+            let y_top = if page.placed.is_empty() { 0.0 } else { y + gap };
             if starts[i] != Start::Flow && !page.placed.is_empty() {
                 break;
             }
             if is_span(&body[i]) {
-                let l = line(&body[i]).expect("a spanning slot is a line");
-                // A spanning slot kept with what follows needs the next line too.
-                let next = if l.keep_with_next {
-                    body[i + 1..]
-                        .iter()
-                        .find_map(line)
-                        .map_or(0.0, |n| n.height)
-                } else {
-                    0.0
-                };
-                let mut next_state = state.clone();
-                let mut fits = y + l.height + next + next_state.height <= body_height + 0.01;
-                for &note in &l.notes {
-                    let room = body_height - y - l.height;
-                    if fits && !next_state.add(&flow.notes, note, 0, room, separator) {
-                        fits = false;
+                match place_spans(flow, i, y_top, frame, &state, page.placed.is_empty()) {
+                    Some((end, placed, bottom, notes)) => {
+                        page.placed.extend(placed);
+                        state = notes;
+                        y = bottom;
+                        i = end;
+                        continue;
                     }
+                    None => break,
                 }
-                if !fits && !page.placed.is_empty() {
-                    break;
-                }
-                state = next_state;
-                page.placed.push(Placed {
-                    slot: i,
-                    column: Column::Span,
-                    y,
-                    header: false,
-                });
-                y += l.height;
-                i += 1;
-                continue;
             }
-            let run_end = (i..n).find(|&j| is_span(&body[j])).unwrap_or(n);
-            let filled = fill(flow, i..run_end, y, body_height, separator, &state);
+            let run_end = (i + 1..n)
+                .find(|&j| is_span(&body[j]) || starts[j] != Start::Flow)
+                .unwrap_or(n);
+            let mut filled = fill(flow, i..run_end, y_top, frame, &state);
+            let mut last = false;
+            if filled.end == run_end && !kept_span_fits(flow, run_end, &filled, frame) {
+                // The run ends with a line kept with the spanning slot after
+                // it (a heading before a wide table or figure) and that slot
+                // does not fit: the kept lines go to the next page with it.
+                if let Some(b) = (i + 1..run_end).rev().find(|&b| may_break_before(body, b)) {
+                    filled = fill(flow, i..b, y_top, frame, &state);
+                    last = true;
+                }
+            }
             if filled.end == i && !page.placed.is_empty() {
                 break;
             }
             let Filled {
                 end,
                 placed,
-                height,
+                bottom,
                 notes,
             } = filled;
             page.placed.extend(placed);
             state = notes;
-            y += height;
+            y = bottom;
             // Guard: a page that could not take even one slot takes it anyway.
             i = end.max(i + 1).min(run_end);
-            if end < run_end {
+            if end < run_end || last {
                 break;
             }
         }
@@ -208,196 +361,303 @@ pub(super) fn plan(
     pages
 }
 
+/// Whether a run that `filled` ends just before slot `end` may stay on its
+/// page: it does not end with a line kept with a spanning slot at `end`, or
+/// that slot (and what it is kept with) fits below the run.
+fn kept_span_fits(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> bool {
+    let body = &flow.body;
+    if end >= body.len() || !is_span(&body[end]) || may_break_before(body, end) {
+        return true;
+    }
+    let gap: f32 = body[..end]
+        .iter()
+        .rev()
+        .map_while(|f| match f {
+            Flow::Space(h) => Some(*h),
+            Flow::Line(_) => None,
+        })
+        .sum();
+    place_spans(flow, end, filled.bottom + gap, frame, &filled.notes, false).is_some()
+}
+
+/// Spanning slots placed from `i` at `y0`.
+type Spans = (usize, Vec<Placed>, f32, NoteState);
+
+/// Places the chain of spanning lines kept together from slot `i` at `y0`
+/// (a table's header row first when a page starts inside a spanning
+/// table): their end, placements, bottom and note state; `None` when they
+/// and what they are kept with do not fit and the page already holds
+/// something (`fresh` is false).
+fn place_spans(
+    flow: &FlowDoc,
+    i: usize,
+    y0: f32,
+    frame: Frame,
+    state: &NoteState,
+    fresh: bool,
+) -> Option<Spans> {
+    let body = &flow.body;
+    let mut placed = Vec::new();
+    let mut y = y0;
+    if fresh && let Some(h) = header_at(body, i) {
+        placed.push(Placed {
+            slot: i,
+            column: Column::Span,
+            y,
+            header: true,
+        });
+        y += h.height;
+    }
+    let mut notes = state.clone();
+    let mut fits = true;
+    let mut j = i;
+    let mut pending = 0.0;
+    while j < body.len() {
+        let l = match &body[j] {
+            Flow::Space(h) => {
+                pending += h;
+                j += 1;
+                continue;
+            }
+            Flow::Line(l) if l.span && (j == i || !may_break_before(body, j)) => l,
+            Flow::Line(_) => break,
+        };
+        y += std::mem::take(&mut pending);
+        placed.push(Placed {
+            slot: j,
+            column: Column::Span,
+            y,
+            header: false,
+        });
+        y += l.height;
+        for &note in &l.notes {
+            let room = frame.body_height - y;
+            if fits && !notes.add(&flow.notes, note, 0, room, frame.separator) {
+                fits = false;
+            }
+        }
+        j += 1;
+        if !l.keep_with_next {
+            break;
+        }
+    }
+    // What the last spanning line is kept with: the first column lines up
+    // to the first break allowed (a paragraph's first two lines), or the
+    // next spanning line.
+    let kept = if may_break_before(body, j) {
+        0.0
+    } else {
+        let mut k = j;
+        while k < body.len() && matches!(body[k], Flow::Space(_)) {
+            k += 1;
+        }
+        if body.get(k).is_some_and(is_span) {
+            line(&body[k]).map_or(0.0, |l| pending + l.height)
+        } else {
+            let mut st = Stack::new(body, frame.grid, y + pending);
+            let mut e = k;
+            while e < body.len() && !is_span(&body[e]) {
+                st.push(e);
+                e += 1;
+                if may_break_before(body, e) {
+                    break;
+                }
+            }
+            st.y - y
+        }
+    };
+    fits = fits && y + kept + notes.height <= frame.body_height + 0.01;
+    if !fits && !fresh {
+        return None;
+    }
+    Some((j, placed, y, notes))
+}
+
 /// Column slots set from a run.
 struct Filled {
     /// The first slot not placed.
     end: usize,
     placed: Vec<Placed>,
-    /// Height of the taller column.
-    height: f32,
+    /// Bottom of the taller column, from the top of the text block.
+    bottom: f32,
     notes: NoteState,
 }
 
 /// Sets the column slots `run` below `y0`: balanced when the whole run fits,
 /// else the left column full, then the right one.
-fn fill(
-    flow: &FlowDoc,
-    run: Range<usize>,
-    y0: f32,
-    body_height: f32,
-    separator: f32,
-    state: &NoteState,
-) -> Filled {
+///
+/// Balanced: split at the allowed break that makes the taller column
+/// shortest, the left one the longer on a tie, and never into a column of
+/// one line beside a longer one (a run of one line stays one line).
+fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteState) -> Filled {
     let body = &flow.body;
-    let room = body_height - y0;
+    let grid = frame.grid;
+    let room = frame.body_height - y0;
     // Notes of the whole run, if all of it were on this page.
     let mut all = state.clone();
     let mut notes_fit = true;
-    let (_, total) = column(body, run.clone());
+    let whole = Stack::of(body, run.clone(), grid, y0);
+    let total = whole.y - y0;
     for l in body[run.clone()].iter().filter_map(line) {
         for &note in &l.notes {
-            if notes_fit && !all.add(&flow.notes, note, 0, room - total / 2.0, separator) {
+            if notes_fit && !all.add(&flow.notes, note, 0, room - total / 2.0, frame.separator) {
                 notes_fit = false;
             }
         }
     }
     if notes_fit && all.carry.is_empty() {
-        // The most even split at an allowed break, left column the longer.
-        let mut best: Option<(f32, f32, usize)> = None;
+        let mut best: Option<(f32, f32, Stack, Stack)> = None;
         for m in run.start + 1..=run.end {
             if m < run.end && !may_break_before(body, m) {
                 continue;
             }
-            let (_, h0) = column(body, run.start..m);
-            let (_, h1) = column(body, m..run.end);
-            let tall = h0.max(h1);
-            if tall + all.height > room + 0.01 {
+            let left = Stack::of(body, run.start..m, grid, y0);
+            let right = Stack::of(body, m..run.end, grid, y0);
+            let (a, b) = (left.lines(), right.lines());
+            if ((a == 1 || b == 1) && a + b > 1) || a == 0 {
                 continue;
             }
-            let better = match best {
+            let tall = left.y.max(right.y);
+            if tall + all.height > frame.body_height + 0.01 {
+                continue;
+            }
+            let better = match &best {
                 None => true,
-                Some((t, l, _)) => tall < t - 0.01 || ((tall - t).abs() <= 0.01 && h0 > l),
+                Some((t, l, _, _)) => tall < t - 0.01 || ((tall - t).abs() <= 0.01 && left.y > *l),
             };
             if better {
-                best = Some((tall, h0, m));
+                best = Some((tall, left.y, left, right));
             }
         }
-        if let Some((tall, _, m)) = best {
-            let mut placed = place(body, run.start..m, 0, y0);
-            placed.extend(place(body, m..run.end, 1, y0));
+        if let Some((tall, _, left, right)) = best {
+            let mut placed = left.placed(0);
+            placed.extend(right.placed(1));
             return Filled {
                 end: run.end,
                 placed,
-                height: tall,
+                bottom: tall,
                 notes: all,
             };
         }
     }
     // Greedy: the left column as full as the page allows, then the right.
+    // When a column cannot end at an allowed break, or the right one would
+    // hold a single line (a line whose footnote needs room that the full
+    // left column took), the left column is shortened a line at a time
+    // until both can.
+    let first = greedy(flow, run.clone(), y0, frame, state, frame.body_height);
+    let mut limit = first.0.bottom;
+    let mut tries = 0;
+    while !first.1 && tries < MAX_SHORTENINGS && limit - frame.grid > y0 + frame.grid {
+        limit -= frame.grid;
+        tries += 1;
+        let (filled, clean) = greedy(flow, run.clone(), y0, frame, state, limit);
+        if clean {
+            return filled;
+        }
+    }
+    first.0
+}
+
+/// Lines by which the left column may be shortened to let the right one
+/// end at an allowed break (see [`fill`]).
+const MAX_SHORTENINGS: usize = 12;
+
+/// The left column filled down to `limit`, the right one beside it down to
+/// the foot of the text block; whether each ends at an allowed break and
+/// the right one holds more than one line (or ends the run).
+fn greedy(
+    flow: &FlowDoc,
+    run: Range<usize>,
+    y0: f32,
+    frame: Frame,
+    state: &NoteState,
+    limit: f32,
+) -> (Filled, bool) {
+    let body = &flow.body;
     let mut notes = state.clone();
     let mut placed = Vec::new();
     let mut start = run.start;
-    let mut heights = [0.0f32; 2];
+    let mut bottom = y0;
+    let mut clean = true;
     for col in 0..2 {
-        let (end, h, st) = fill_column(
-            flow,
-            start..run.end,
-            y0,
-            heights[0],
-            body_height,
-            separator,
-            &notes,
-        );
-        placed.extend(place(body, start..end, col, y0));
-        heights[col] = h;
-        notes = st;
+        let cap = if col == 0 { limit } else { frame.body_height };
+        let (end, st, ns) = fill_column(flow, start..run.end, y0, bottom, cap, frame, &notes);
+        placed.extend(st.placed(col));
+        bottom = bottom.max(st.y);
+        notes = ns;
+        let ends_run = end >= run.end;
+        clean &= ends_run || may_break_before(body, end);
+        clean &= col == 0 || ends_run || st.lines() != 1;
         start = end;
-        if start >= run.end {
+        if ends_run {
             break;
         }
     }
-    Filled {
+    let filled = Filled {
         end: start,
         placed,
-        height: heights[0].max(heights[1]),
+        bottom,
         notes,
-    }
+    };
+    (filled, clean)
 }
 
-/// Fills one column from `range.start`, below `y0`, next to a column of
-/// height `beside` (0 for the left one). Returns the end, the height and
-/// the note state.
-fn fill_column(
-    flow: &FlowDoc,
+/// Fills one column from `range.start`, below `y0` and down to `limit`,
+/// next to a column reaching down to `beside` (`y0` for the left one).
+/// Returns the end, the stacked column and the note state.
+fn fill_column<'a>(
+    flow: &'a FlowDoc,
     range: Range<usize>,
     y0: f32,
     beside: f32,
-    body_height: f32,
-    separator: f32,
+    limit: f32,
+    frame: Frame,
     state: &NoteState,
-) -> (usize, f32, NoteState) {
+) -> (usize, Stack<'a>, NoteState) {
     let body = &flow.body;
     let mut start = range.start;
     while start < range.end && matches!(body[start], Flow::Space(_)) {
         start += 1;
     }
-    let mut y = body
-        .get(start)
-        .filter(|_| start < range.end)
-        .and_then(line)
-        .and_then(|l| l.header.as_ref())
-        .map_or(0.0, |h| h.height);
+    let mut st = Stack::new(body, frame.grid, y0);
     let mut state = state.clone();
-    let mut best: Option<(usize, f32, NoteState)> = None;
+    let mut best: Option<(usize, NoteState)> = None;
     let mut j = start;
     while j < range.end {
-        let h = height(&body[j]);
         let Some(l) = line(&body[j]) else {
-            if j > start && may_break_before(body, j) {
-                best = Some((j, y, state.clone()));
-            }
-            y += h;
+            st.push(j);
             j += 1;
             continue;
         };
+        let mut trial = st.clone();
+        trial.push(j);
         let mut next = state.clone();
-        let tall = (y + h).max(beside);
-        let mut fits = y0 + tall + next.height <= body_height + 0.01;
+        let tall = trial.y.max(beside);
+        let mut fits = tall + next.height <= frame.body_height + 0.01 && trial.y <= limit + 0.01;
         for &note in &l.notes {
-            if fits && !next.add(&flow.notes, note, 0, body_height - y0 - tall, separator) {
+            let room = frame.body_height - tall;
+            if fits && !next.add(&flow.notes, note, 0, room, frame.separator) {
                 fits = false;
             }
         }
         if !fits && j > start {
             break;
         }
+        st = trial;
         state = next;
-        y += h;
         j += 1;
         if j == range.end || may_break_before(body, j) {
-            best = Some((j, y, state.clone()));
+            best = Some((j, state.clone()));
         }
     }
     if j >= range.end {
-        return (range.end, y, state);
+        return (range.end, st, state);
     }
     match best {
-        Some((b, _, st)) if b > start => (b, column(body, start..b).1, st),
-        _ => (j, y, state),
+        Some((b, ns)) if b > start => (b, Stack::of(body, start..b, frame.grid, y0), ns),
+        _ => (j, st, state),
     }
-}
-
-/// Placements of the slots `range` in column `col`, from `y0` down.
-fn place(body: &[Flow], range: Range<usize>, col: usize, y0: f32) -> Vec<Placed> {
-    let (range, _) = column(body, range);
-    let mut out = Vec::new();
-    let mut y = y0;
-    if let Some(h) = body
-        .get(range.start)
-        .filter(|_| !range.is_empty())
-        .and_then(line)
-        .and_then(|l| l.header.as_ref())
-    {
-        out.push(Placed {
-            slot: range.start,
-            column: Column::Col(col),
-            y,
-            header: true,
-        });
-        y += h.height;
-    }
-    for j in range {
-        if let Flow::Line(_) = body[j] {
-            out.push(Placed {
-                slot: j,
-                column: Column::Col(col),
-                y,
-                header: false,
-            });
-        }
-        y += height(&body[j]);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -423,7 +683,12 @@ mod tests {
     /// Plans one-sided pages (no chapter starts).
     fn plan_all(body: Vec<Flow>, body_height: f32, separator: f32) -> Vec<ColumnPage> {
         let starts = vec![Start::Flow; body.len()];
-        plan(&flow(body), body_height, separator, &starts)
+        let frame = Frame {
+            body_height,
+            separator,
+            grid: 10.0,
+        };
+        plan(&flow(body), frame, &starts)
     }
 
     /// Lines per column (left, right) on each page.
@@ -487,9 +752,110 @@ mod tests {
                 (3, Column::Col(1), 20.0),
                 (4, Column::Col(1), 30.0),
                 (5, Column::Span, 40.0),
+                // Two lines are not split into two one-line columns.
                 (6, Column::Col(0), 60.0),
-                (7, Column::Col(1), 60.0),
+                (7, Column::Col(0), 70.0),
             ]
+        );
+    }
+
+    /// A body line of one-line paragraphs (breakable after), one grid line tall.
+    fn body(height: f32) -> Flow {
+        let mut l = FlowLine::unit(Vec::new(), height);
+        l.kind = LineKind::Body;
+        Flow::Line(l)
+    }
+
+    /// A heading line (kept with what follows), in a column or spanning.
+    fn heading(height: f32, span: bool) -> Flow {
+        let mut l = FlowLine::unit(Vec::new(), height);
+        l.kind = LineKind::Heading;
+        l.keep_with_next = true;
+        l.span = span;
+        Flow::Line(l)
+    }
+
+    /// (slot, column, top) of every placement on page `p`.
+    fn layout(pages: &[ColumnPage], p: usize) -> Vec<(usize, Column, f32)> {
+        pages[p]
+            .placed
+            .iter()
+            .map(|x| (x.slot, x.column, x.y))
+            .collect()
+    }
+
+    #[test]
+    fn body_lines_after_headings_and_spaces_sit_on_the_grid() {
+        // grid 10: a 3-line paragraph, a space of 15 and a heading of 13,
+        // a space of 5, then body lines; the same in the right column.
+        let mut body = Vec::new();
+        for _ in 0..2 {
+            body.extend((0..3).map(|_| body_slot()));
+            body.push(Flow::Space(15.0));
+            body.push(heading(13.0, false));
+            body.push(Flow::Space(5.0));
+            body.extend((0..4).map(|_| body_slot()));
+        }
+        let pages = plan_all(body.clone(), 1000.0, 10.0);
+        assert_eq!(pages.len(), 1);
+        let mut checked = 0;
+        for (slot, _, y) in layout(&pages, 0) {
+            if matches!(&body[slot], Flow::Line(l) if l.kind == LineKind::Body) {
+                assert!(
+                    (y / 10.0 - (y / 10.0).round()).abs() < 1e-4,
+                    "slot {slot} at {y}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 14);
+        // 30 + 15 + 13 + 5 = 63 rounds down to 60 (the space of 15 shrinks
+        // by 3, under half of it): the heading moves up to 42.
+        let p = layout(&pages, 0);
+        assert_eq!(p[3], (4, Column::Col(0), 42.0));
+        assert_eq!(p[4], (6, Column::Col(0), 60.0));
+    }
+
+    fn body_slot() -> Flow {
+        body(10.0)
+    }
+
+    #[test]
+    fn a_spanning_heading_goes_to_the_next_page_with_two_lines_under_it() {
+        // 8 + 8 lines of 10 on a page of 100, then a spanning heading of
+        // 20 and a paragraph whose first two lines are kept together: the
+        // heading alone would fit in the 20 left, not with its two lines,
+        // so all go on page 2.
+        let mut body: Vec<Flow> = (0..16).map(|_| body_slot()).collect();
+        body.push(heading(20.0, true));
+        let mut first = FlowLine::unit(Vec::new(), 10.0);
+        first.kind = LineKind::Body;
+        first.keep_with_next = true;
+        body.push(Flow::Line(first));
+        body.extend((0..3).map(|_| body_slot()));
+        let pages = plan_all(body, 100.0, 10.0);
+        assert_eq!(pages.len(), 2);
+        assert!(pages[0].placed.iter().all(|x| x.column != Column::Span));
+        assert_eq!(layout(&pages, 1)[0], (16, Column::Span, 0.0));
+    }
+
+    #[test]
+    fn a_heading_kept_with_a_spanning_figure_moves_with_it() {
+        // A column heading before a spanning figure of 60 that does not fit
+        // under the lines: the heading goes to the next page with it.
+        let mut body: Vec<Flow> = (0..10).map(|_| body_slot()).collect();
+        body.push(heading(10.0, false));
+        let figure = FlowLine {
+            span: true,
+            ..FlowLine::unit(Vec::new(), 60.0)
+        };
+        body.push(Flow::Line(figure));
+        let pages = plan_all(body, 100.0, 10.0);
+        assert_eq!(pages.len(), 2);
+        assert!(pages[0].placed.iter().all(|x| x.slot < 10));
+        assert_eq!(
+            layout(&pages, 1),
+            [(10, Column::Col(0), 0.0), (11, Column::Span, 10.0)]
         );
     }
 
@@ -501,8 +867,8 @@ mod tests {
         let pages = plan_all(body, 100.0, 10.0);
         assert_eq!(
             counts(&pages),
-            [(5, 1)],
-            "the first break allowed is after line 4"
+            [(6, 0)],
+            "the first break allowed is after line 4, and 5 | 1 would leave a one-line column"
         );
     }
 }
