@@ -134,3 +134,38 @@ fn underfull_line_is_loose_not_letter_spaced() {
         "words split by letter-spacing: {text}"
     );
 }
+
+/// Hanging punctuation: a justified line ending with `,` or `.` has the mark
+/// in the right margin, past the edge the lines ending with a letter reach.
+#[test]
+fn line_end_punctuation_hangs_into_the_margin() {
+    let pdf = build(
+        "hanging",
+        &long_paragraph(),
+        &["--format", "pdf", "--paper", "a5"],
+    );
+    let mut lines: std::collections::BTreeMap<(usize, i32), (f32, String)> = Default::default();
+    for w in common::words(&pdf) {
+        let line = lines.entry((w.page, w.y1.round() as i32)).or_default();
+        if w.x1 > line.0 {
+            *line = (w.x1, w.text.clone());
+        }
+    }
+    let ends_letter = |s: &str| s.chars().last().is_some_and(char::is_alphabetic);
+    let edge = lines
+        .values()
+        .filter(|l| ends_letter(&l.1))
+        .map(|l| l.0)
+        .fold(0.0f32, f32::max);
+    let hanging: Vec<_> = lines
+        .values()
+        .filter(|l| l.1.ends_with([',', '.']) && l.0 > edge - 5.0)
+        .collect();
+    assert!(hanging.len() >= 3, "{lines:?}");
+    for (x1, word) in hanging {
+        assert!(
+            *x1 > edge + 0.5,
+            "`{word}` ends at {x1}, the margin at {edge}"
+        );
+    }
+}

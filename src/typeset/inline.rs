@@ -443,7 +443,14 @@ impl<'a> InlineEngine<'a> {
                 }
                 Lb::Glue { width, .. } => {
                     line += width;
-                    let breaks = k > 0 && matches!(list.items[k - 1], Lb::Box { .. });
+                    // A break unless tied: after a box, or after the
+                    // penalty that carries a hanging mark's width.
+                    let breaks = k > 0
+                        && match list.items[k - 1] {
+                            Lb::Box { .. } => true,
+                            Lb::Penalty { penalty, .. } => penalty < linebreak::INFINITE_PENALTY,
+                            _ => false,
+                        };
                     if breaks && matches!(slot, Slot::Space(_)) {
                         min = min.max(word);
                         word = 0.0;
@@ -610,6 +617,19 @@ impl<'a> InlineEngine<'a> {
                 }
                 match align {
                     Align::Justify => {
+                        // Hanging punctuation: if the line breaks here, its
+                        // last mark sticks out into the margin, so the line
+                        // is measured without it (pdfTeX's protrusion). The
+                        // break moves to a penalty of that negative width;
+                        // the glue after it is then no break.
+                        let hang = if tie {
+                            0.0
+                        } else {
+                            self.right_hang(para, word.clone())
+                        };
+                        if hang > 0.0 {
+                            list.push(Lb::penalty(-hang, 0.0, false), Slot::Other);
+                        }
                         list.push(Lb::glue(w, 0.45 * w, 0.19 * w), Slot::Space(style));
                     }
                     _ if tie => list.push(Lb::glue(w, 0.0, 0.0), Slot::Space(style)),
@@ -640,6 +660,22 @@ impl<'a> InlineEngine<'a> {
         linebreak::finish_paragraph(&mut list.items);
         list.slots.resize(list.items.len(), Slot::Other);
         list
+    }
+
+    /// How far the last character of `word` hangs into the right margin at
+    /// a line end, in points ([`linebreak::right_protrusion`] of its advance
+    /// in its style); 0 for code, whose characters keep their cells.
+    fn right_hang(&mut self, para: &Para, word: Range<usize>) -> f32 {
+        let Some(c) = para.text[word.clone()].chars().next_back() else {
+            return 0.0;
+        };
+        let factor = linebreak::right_protrusion(c);
+        let style = &para.styles[para.style_at(word.end - c.len_utf8())];
+        if factor == 0.0 || style.role == Role::Code {
+            return 0.0;
+        }
+        let style = style.clone();
+        self.measure(c.encode_utf8(&mut [0; 4]), &style) * factor / 1000.0
     }
 
     /// Boxes for one word (split at style changes and, for English, at

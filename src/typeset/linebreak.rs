@@ -79,6 +79,7 @@
 
 mod greedy;
 mod measure;
+mod protrusion;
 mod smooth;
 #[cfg(test)]
 mod tests;
@@ -86,6 +87,7 @@ mod ties;
 mod total_fit;
 
 use measure::{Costs, Prepared};
+pub use protrusion::{PROTRUSION, left_protrusion, right_protrusion};
 pub use smooth::lipschitz_smooth;
 pub use ties::{ABBREVIATIONS, is_tie};
 
