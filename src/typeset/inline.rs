@@ -216,8 +216,28 @@ impl ItemList {
 /// spaces beyond 1.6× their natural width. Being per letter rather than a
 /// share of each word's width, the adjustment ratio gives every word of a
 /// line the same letter-spacing (and the PDF writer one `Tc` per line).
+///
+/// These are also the bounds of the letter-spacing actually set (the
+/// README's promise): a line looser than adjustment ratio 1 (underfull)
+/// gets no more than `TRACKING_STRETCH_EM`, the rest going to its word
+/// spaces — an underfull line is loose, not letter-spaced.
 const TRACKING_STRETCH_EM: f32 = 0.01;
 const TRACKING_SHRINK_EM: f32 = 0.005;
+
+/// Largest change of letter-spacing between two neighbouring lines of a
+/// paragraph, in ems: 3/1000 em (0.03 pt at 10 pt), below what the eye sees
+/// as a change of texture, where the 15/1000 em swing of a loose line after a
+/// tight one shows as a stripe. Each line's letter-spacing is smoothed
+/// towards its neighbours' (see [`linebreak::lipschitz_smooth`]); its word
+/// spaces take the difference.
+const TRACKING_STEP_EM: f32 = 0.003;
+
+/// How far a line's letter-spacing may move from the smoothed value to take
+/// back the rounding of its word spaces to thousandths of an em
+/// ([`LineSpacing`]), in ems: 1/10000 em. Lines are smoothed with a step
+/// smaller by twice this, so that neighbours stay within
+/// [`TRACKING_STEP_EM`] after rounding.
+const TRACKING_ROUNDING_EM: f32 = 0.0001;
 
 /// Glyphs a new run has room for before it grows (a line of body text
 /// holds about 60).
@@ -378,16 +398,17 @@ impl<'a> InlineEngine<'a> {
                 params: params.clone(),
             });
         }
+        let ctx = LineCtx {
+            para: &para,
+            frags: &frags,
+            items: &items,
+            slots: &slots,
+        };
+        let tracking = paragraph_tracking(&ctx, &breaks.lines, width, align);
         let mut lines = Vec::with_capacity(breaks.lines.len());
         for (n, lb) in breaks.lines.iter().enumerate() {
             let last = n + 1 == breaks.lines.len();
-            let ctx = LineCtx {
-                para: &para,
-                frags: &frags,
-                items: &items,
-                slots: &slots,
-            };
-            lines.push(self.render_line(&ctx, lb, width, align, last));
+            lines.push(self.render_line(&ctx, lb, width, align, last, tracking[n]));
         }
         lines
     }
@@ -422,7 +443,14 @@ impl<'a> InlineEngine<'a> {
                 }
                 Lb::Glue { width, .. } => {
                     line += width;
-                    let breaks = k > 0 && matches!(list.items[k - 1], Lb::Box { .. });
+                    // A break unless tied: after a box, or after the
+                    // penalty that carries a hanging mark's width.
+                    let breaks = k > 0
+                        && match list.items[k - 1] {
+                            Lb::Box { .. } => true,
+                            Lb::Penalty { penalty, .. } => penalty < linebreak::INFINITE_PENALTY,
+                            _ => false,
+                        };
                     if breaks && matches!(slot, Slot::Space(_)) {
                         min = min.max(word);
                         word = 0.0;
@@ -532,7 +560,8 @@ impl<'a> InlineEngine<'a> {
         let text = &para.text;
         let mut next_anchor = 0;
         let mut prev = 0;
-        for (at, opportunity) in linebreaks(text) {
+        let opportunities: Vec<(usize, BreakOpportunity)> = linebreaks(text).collect();
+        for (i, &(at, opportunity)) in opportunities.iter().enumerate() {
             let segment = &text[prev..at];
             let word_len = segment.trim_end_matches([' ', '\n', '\t']).len();
             let word = prev..prev + word_len;
@@ -576,10 +605,34 @@ impl<'a> InlineEngine<'a> {
             } else if !spaces.is_empty() && at < text.len() {
                 let st = &para.styles[style];
                 let w = self.measure(" ", st) * spaces.chars().count() as f32;
+                // A tie (a dash, a number's noun, an abbreviation's name):
+                // the same space, but no break (TeX's `~`).
+                let next_end = opportunities.get(i + 1).map_or(text.len(), |o| o.0);
+                let tie = linebreak::is_tie(
+                    text[word.clone()].rsplit(' ').next().unwrap_or(""),
+                    text[at..next_end].split([' ', '\n']).next().unwrap_or(""),
+                );
+                if tie {
+                    list.push(Lb::no_break(), Slot::Other);
+                }
                 match align {
                     Align::Justify => {
+                        // Hanging punctuation: if the line breaks here, its
+                        // last mark sticks out into the margin, so the line
+                        // is measured without it (pdfTeX's protrusion). The
+                        // break moves to a penalty of that negative width;
+                        // the glue after it is then no break.
+                        let hang = if tie {
+                            0.0
+                        } else {
+                            self.right_hang(para, word.clone())
+                        };
+                        if hang > 0.0 {
+                            list.push(Lb::penalty(-hang, 0.0, false), Slot::Other);
+                        }
                         list.push(Lb::glue(w, 0.45 * w, 0.19 * w), Slot::Space(style));
                     }
+                    _ if tie => list.push(Lb::glue(w, 0.0, 0.0), Slot::Space(style)),
                     _ => {
                         for (k, item) in linebreak::ragged_right_space(w, ragged)
                             .into_iter()
@@ -607,6 +660,22 @@ impl<'a> InlineEngine<'a> {
         linebreak::finish_paragraph(&mut list.items);
         list.slots.resize(list.items.len(), Slot::Other);
         list
+    }
+
+    /// How far the last character of `word` hangs into the right margin at
+    /// a line end, in points ([`linebreak::right_protrusion`] of its advance
+    /// in its style); 0 for code, whose characters keep their cells.
+    fn right_hang(&mut self, para: &Para, word: Range<usize>) -> f32 {
+        let Some(c) = para.text[word.clone()].chars().next_back() else {
+            return 0.0;
+        };
+        let factor = linebreak::right_protrusion(c);
+        let style = &para.styles[para.style_at(word.end - c.len_utf8())];
+        if factor == 0.0 || style.role == Role::Code {
+            return 0.0;
+        }
+        let style = style.clone();
+        self.measure(c.encode_utf8(&mut [0; 4]), &style) * factor / 1000.0
     }
 
     /// Boxes for one word (split at style changes and, for English, at
@@ -775,6 +844,7 @@ impl<'a> InlineEngine<'a> {
         width: f32,
         align: Align,
         last: bool,
+        tracking: f32,
     ) -> LineBox {
         let LineCtx {
             para,
@@ -782,14 +852,7 @@ impl<'a> InlineEngine<'a> {
             items,
             slots,
         } = *ctx;
-        let justify = align == Align::Justify && !last && !ends_forced(items, lb.end);
-        // A justified paragraph's last line is set at its natural width, but
-        // it may have been shrunk (as in TeX) to fit the measure.
-        let ratio = match align {
-            Align::Justify if justify => lb.ratio,
-            Align::Justify => lb.ratio.min(0.0),
-            _ => 0.0,
-        };
+        let (justify, ratio) = line_setting(items, lb, align, last);
         let mut out = LineBox {
             justified: justify,
             ..LineBox::default()
@@ -799,7 +862,7 @@ impl<'a> InlineEngine<'a> {
         let mut decorations: Vec<(f32, f32, usize)> = Vec::new(); // x0, x1, style
         let mut objects: Vec<Positioned> = Vec::new();
         let end = lb.end.min(items.len());
-        let spacing = LineSpacing::plan(ctx, lb.start..end, ratio);
+        let spacing = LineSpacing::plan(ctx, lb.start..end, ratio, justify, tracking);
         let mut spaces_seen = 0;
         // Set after an inline object: the text that follows starts a new
         // run at its own x (a run's glyphs advance by their own widths
@@ -1048,16 +1111,148 @@ fn is_mark_at(text: &str, byte: usize) -> bool {
     })
 }
 
-/// How a justified line's stretch or shrink is spent: letter-spacing of
-/// `per_em` × the font size after every tracked cluster and space, and each
-/// interword space widened by a whole number of thousandths of its em.
+/// Whether a line is justified, and the adjustment ratio it is set at: a
+/// justified paragraph's last line (and a line ending at a forced break) is
+/// set at its natural width, but it may have been shrunk (as in TeX) to fit
+/// the measure.
+fn line_setting(items: &[Lb], lb: &linebreak::LineBreak, align: Align, last: bool) -> (bool, f32) {
+    let justify = align == Align::Justify && !last && !ends_forced(items, lb.end);
+    let ratio = match align {
+        Align::Justify if justify => lb.ratio,
+        Align::Justify => lb.ratio.min(0.0),
+        _ => 0.0,
+    };
+    (justify, ratio)
+}
+
+/// `stretch` or `shrink` as spent at adjustment ratio `ratio`.
+fn spend(ratio: f32, stretch: f32, shrink: f32) -> f32 {
+    if ratio > 0.0 {
+        ratio * stretch
+    } else {
+        ratio * shrink
+    }
+}
+
+/// The letter-spacing a line asks for at adjustment ratio `ratio`, per em:
+/// its share of the line's stretch or shrink, no more than at ratio ±1.
+fn tracking_wanted(ratio: f32) -> f32 {
+    spend(
+        ratio.clamp(-1.0, 1.0),
+        TRACKING_STRETCH_EM,
+        TRACKING_SHRINK_EM,
+    )
+}
+
+/// What a line is made of, for sharing out its stretch or shrink.
+#[derive(Default)]
+struct LineStats {
+    /// Font size × clusters of the letter-spaced fragments, in points: the
+    /// width one em of letter-spacing adds.
+    letters: f32,
+    /// Width of the line before adjustment, in points.
+    natural: f32,
+    /// Stretch or shrink of the whole line spent at its ratio, in points.
+    adjust: f32,
+}
+
+impl LineStats {
+    fn of(ctx: &LineCtx, range: Range<usize>, ratio: f32) -> Self {
+        let (para, frags, items, slots) = (ctx.para, ctx.frags, ctx.items, ctx.slots);
+        let mut st = LineStats::default();
+        for k in range.clone() {
+            match (items[k], slots[k]) {
+                (Lb::Box { width }, _) => st.natural += width,
+                (
+                    Lb::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                    },
+                    slot,
+                ) if k + 1 < range.end => {
+                    st.natural += width;
+                    if matches!(slot, Slot::Space(_) | Slot::Tracking) {
+                        st.adjust += spend(ratio, stretch, shrink);
+                    }
+                    if let Slot::Tracking = slot
+                        && k >= range.start + 2
+                        && let Slot::Frag(fi) = slots[k - 2]
+                    {
+                        let f = &frags[fi];
+                        st.letters +=
+                            para.styles[f.style].size * count_clusters(&f.shaped).max(1) as f32;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(Lb::Penalty { width, .. }) = items.get(range.end) {
+            st.natural += width;
+        }
+        st
+    }
+}
+
+/// The letter-spacing of each line of a paragraph, per em: what each
+/// justified line asks for ([`tracking_wanted`]), smoothed so that
+/// neighbouring lines differ by at most [`TRACKING_STEP_EM`]; a ragged line
+/// (the last, or one ending at a forced break) follows its neighbours but
+/// never grows past the measure, its neighbours coming down towards it
+/// instead. Always within [`TRACKING_STRETCH_EM`] and −[`TRACKING_SHRINK_EM`];
+/// zero for text that is not justified.
+fn paragraph_tracking(
+    ctx: &LineCtx,
+    lines: &[linebreak::LineBreak],
+    width: f32,
+    align: Align,
+) -> Vec<f32> {
+    if align != Align::Justify {
+        return vec![0.0; lines.len()];
+    }
+    let mut wanted = Vec::with_capacity(lines.len());
+    let mut stats = Vec::with_capacity(lines.len());
+    for (n, lb) in lines.iter().enumerate() {
+        let (justify, ratio) = line_setting(ctx.items, lb, align, n + 1 == lines.len());
+        let st = LineStats::of(ctx, lb.start..lb.end.min(ctx.items.len()), ratio);
+        wanted.push((justify && st.letters > 0.0).then(|| tracking_wanted(ratio)));
+        stats.push((justify, ratio, st));
+    }
+    // A ragged line may not grow beyond its measure: its own shrink, plus
+    // what is left of the measure.
+    let caps: Vec<f32> = stats
+        .iter()
+        .map(|(justify, ratio, st)| {
+            let room = width - (st.natural + st.adjust);
+            if *justify || st.letters <= 0.0 {
+                TRACKING_STRETCH_EM
+            } else {
+                (tracking_wanted(*ratio) + room.max(0.0) / st.letters)
+                    .clamp(-TRACKING_SHRINK_EM, TRACKING_STRETCH_EM)
+            }
+        })
+        .collect();
+    let step = TRACKING_STEP_EM - 2.0 * TRACKING_ROUNDING_EM;
+    let mut tracking = linebreak::lipschitz_smooth(&wanted, &caps, step);
+    for t in &mut tracking {
+        *t = t.clamp(-TRACKING_SHRINK_EM, TRACKING_STRETCH_EM);
+    }
+    tracking
+}
+
+/// How a line's stretch or shrink is spent: letter-spacing of `per_em` ×
+/// the font size after every tracked cluster and space, and each interword
+/// space widened by a whole number of thousandths of its em.
 ///
-/// The breaker's adjustment ratio says how much the line must grow in all;
-/// this only rounds how it is shared, moving under 1/2000 em per space
-/// between word and letter spaces. What it buys: in the PDF every space of
-/// a line carries the same `TJ` number and every letter none (one `Tc` per
-/// line), which keeps the content streams small (the book's PDF shrinks by
-/// a few percent) without moving anything by more than 1/2000 em.
+/// A justified line's letter-spacing is chosen for the paragraph
+/// ([`paragraph_tracking`]); its word spaces take the rest of what the
+/// breaker's adjustment ratio says the line must grow or shrink, shared in
+/// proportion to their stretch (shrink). Rounding the spaces to thousandths
+/// moves under 1/2000 em per space between word and letter spaces. What it
+/// buys: in the PDF every space of a line carries the same `TJ` number and
+/// every letter none (one `Tc` per line), which keeps the content streams
+/// small (the book's PDF shrinks by a few percent) without moving anything
+/// by more than 1/2000 em.
 struct LineSpacing {
     /// Letter-spacing per em of font size.
     per_em: f32,
@@ -1066,64 +1261,86 @@ struct LineSpacing {
 }
 
 impl LineSpacing {
-    /// The plan for the items `range` of a line set at `ratio`; `None`
-    /// when the line is not stretched or shrunk or has no tracked letters
-    /// (its spaces then take the whole adjustment, unrounded).
-    fn plan(ctx: &LineCtx, range: Range<usize>, ratio: f32) -> Option<Self> {
-        if ratio == 0.0 {
+    /// The plan for the items `range` of a line set at `ratio` with
+    /// letter-spacing `tracking` per em; `None` when the line has no tracked
+    /// letters, or is neither adjusted nor letter-spaced (its spaces then
+    /// take the whole adjustment, unrounded).
+    fn plan(
+        ctx: &LineCtx,
+        range: Range<usize>,
+        ratio: f32,
+        justify: bool,
+        tracking: f32,
+    ) -> Option<Self> {
+        if ratio == 0.0 && tracking == 0.0 {
             return None;
         }
-        let (para, frags, items, slots) = (ctx.para, ctx.frags, ctx.items, ctx.slots);
-        let spend = |stretch: f32, shrink: f32| {
-            if ratio > 0.0 {
-                ratio * stretch
-            } else {
-                ratio * shrink
-            }
-        };
-        let per_em0 = spend(TRACKING_STRETCH_EM, TRACKING_SHRINK_EM);
-        // Total adjustment, ems it is spread over, and the part the rounded
-        // word spaces take.
-        let (mut total, mut ems, mut rounded) = (0.0f32, 0.0f32, 0.0f32);
-        let mut thousandths = Vec::new();
-        let mut tracked = false;
-        for k in range.clone() {
-            match (items[k], slots[k]) {
+        let (para, items, slots) = (ctx.para, ctx.items, ctx.slots);
+        let st = LineStats::of(ctx, range.clone(), ratio);
+        if st.letters <= 0.0 {
+            return None;
+        }
+        // (size, own stretch or shrink spent) of each space.
+        let spaces: Vec<(f32, f32)> = range
+            .filter_map(|k| match (items[k], slots[k]) {
                 (
                     Lb::Glue {
                         stretch, shrink, ..
                     },
                     Slot::Space(si),
-                ) => {
-                    let size = para.styles[si].size;
-                    let extra = spend(stretch, shrink);
-                    let q = ((extra - per_em0 * size) * 1000.0 / size).round();
-                    total += extra;
-                    ems += size;
-                    rounded += q * size / 1000.0;
-                    thousandths.push(q);
+                ) => Some((para.styles[si].size, spend(ratio, stretch, shrink))),
+                _ => None,
+            })
+            .collect();
+        // What each space adds, letter-spacing included.
+        let extra: Vec<f32> = if justify {
+            let rest = st.adjust - tracking * st.letters;
+            let weight: f32 = spaces.iter().map(|s| s.1).sum();
+            let sizes: f32 = spaces.iter().map(|s| s.0).sum();
+            spaces
+                .iter()
+                .map(|&(size, own)| {
+                    if weight != 0.0 {
+                        rest * own / weight
+                    } else {
+                        rest * size / sizes
+                    }
+                })
+                .collect()
+        } else {
+            // A ragged line's spaces keep their own width.
+            spaces.iter().map(|&(_, own)| own).collect()
+        };
+        let ems = st.letters + spaces.iter().map(|s| s.0).sum::<f32>();
+        let exact: Vec<f32> = spaces
+            .iter()
+            .zip(&extra)
+            .map(|(&(size, _), e)| (e - tracking * size) * 1000.0 / size)
+            .collect();
+        let rounded: Vec<f32> = exact.iter().map(|q| q.round()).collect();
+        let moved: f32 = spaces
+            .iter()
+            .zip(exact.iter().zip(&rounded))
+            .map(|(&(size, _), (q, r))| (q - r) * size / 1000.0)
+            .sum();
+        // The rounding is taken back by the letter-spacing, unless that
+        // would move it too far or cross its bounds.
+        let per_em = tracking + moved / ems;
+        Some(
+            if (moved / ems).abs() <= TRACKING_ROUNDING_EM
+                && (-TRACKING_SHRINK_EM..=TRACKING_STRETCH_EM).contains(&per_em)
+            {
+                LineSpacing {
+                    per_em,
+                    thousandths: rounded,
                 }
-                (
-                    Lb::Glue {
-                        stretch, shrink, ..
-                    },
-                    Slot::Tracking,
-                ) if k >= range.start + 2 => {
-                    let Slot::Frag(fi) = slots[k - 2] else {
-                        continue;
-                    };
-                    let f = &frags[fi];
-                    total += spend(stretch, shrink);
-                    ems += para.styles[f.style].size * count_clusters(&f.shaped).max(1) as f32;
-                    tracked = true;
+            } else {
+                LineSpacing {
+                    per_em: tracking,
+                    thousandths: exact,
                 }
-                _ => {}
-            }
-        }
-        (tracked && ems > 0.0).then(|| LineSpacing {
-            per_em: (total - rounded) / ems,
-            thousandths,
-        })
+            },
+        )
     }
 
     /// The extra width of the line's `i`-th space at font size `size`.

@@ -79,11 +79,17 @@
 
 mod greedy;
 mod measure;
+mod protrusion;
+mod smooth;
 #[cfg(test)]
 mod tests;
+mod ties;
 mod total_fit;
 
 use measure::{Costs, Prepared};
+pub use protrusion::{PROTRUSION, left_protrusion, right_protrusion};
+pub use smooth::lipschitz_smooth;
+pub use ties::{ABBREVIATIONS, is_tie};
 
 /// A penalty of at least this value forbids a break; a penalty of at most its
 /// negation forces one (TeX's 10000).

@@ -651,3 +651,86 @@ fn unfinished_paragraph_ends_after_the_last_item() {
     assert_eq!(breaks.lines.len(), 1);
     assert_eq!(breaks.lines[0].end, 1);
 }
+
+#[test]
+fn smoothing_keeps_neighbours_within_the_step_and_never_below_a_target() {
+    let mut rng = Rng(0x5eed);
+    for _ in 0..200 {
+        let n = 1 + (rng.next() % 40) as usize;
+        let targets: Vec<Option<f32>> = (0..n)
+            .map(|_| (!rng.chance(20)).then(|| rng.range(-0.005, 0.01)))
+            .collect();
+        let out = lipschitz_smooth(&targets, &[], 0.003);
+        assert_eq!(out.len(), n);
+        for pair in out.windows(2) {
+            assert!(
+                (pair[0] - pair[1]).abs() <= 0.003 + 1e-6,
+                "{targets:?} → {out:?}"
+            );
+        }
+        let known: Vec<f32> = targets.iter().flatten().copied().collect();
+        let (lo, hi) = known
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &t| {
+                (a.min(t), b.max(t))
+            });
+        for (t, v) in targets.iter().zip(&out) {
+            if let Some(t) = t {
+                assert!(v >= t, "{targets:?} → {out:?}");
+            }
+            if known.is_empty() {
+                assert_eq!(*v, 0.0);
+            } else {
+                assert!((lo..=hi).contains(v), "{targets:?} → {out:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn smoothing_lifts_a_tight_line_between_loose_ones() {
+    let out = lipschitz_smooth(&[Some(0.01), Some(-0.005), Some(0.01), None], &[], 0.003);
+    for (v, want) in out.iter().zip([0.01, 0.007, 0.01, 0.007]) {
+        assert!((v - want).abs() < 1e-6, "{out:?}");
+    }
+    assert_eq!(lipschitz_smooth(&[None, None], &[], 0.003), [0.0, 0.0]);
+    assert!(lipschitz_smooth(&[], &[], 0.003).is_empty());
+    // A capped last line brings its neighbours down towards it.
+    let inf = f32::INFINITY;
+    let out = lipschitz_smooth(&[Some(0.01), Some(0.01), None], &[inf, inf, -0.002], 0.003);
+    for (v, want) in out.iter().zip([0.004, 0.001, -0.002]) {
+        assert!((v - want).abs() < 1e-6, "{out:?}");
+    }
+}
+
+#[test]
+fn ties_bind_dashes_numbers_and_abbreviations() {
+    // (word before, word after, tied)
+    let cases = [
+        // A spaced dash stays with the word before it.
+        ("tế", "–", true),
+        ("nói", "—", true),
+        ("2013", "–", true),
+        ("–", "xã", false),
+        // A number stays with the word after it.
+        ("5", "năm", true),
+        ("20", "tỉnh", true),
+        ("2.000", "hộ", true),
+        ("28/11", "tại", true),
+        ("5,", "năm", false),
+        ("5", "(năm)", false),
+        ("năm", "5", false),
+        // An abbreviation stays with the name or number after it.
+        ("TP.", "Hồ", true),
+        ("PGS.TS.", "Nguyễn", true),
+        ("ThS.", "Lê", true),
+        ("Q.", "1", true),
+        ("TP.", "này", false),
+        ("TP", "Hồ", false),
+        ("nhà.", "Tôi", false),
+        ("ông", "Ba", false),
+    ];
+    for (before, after, tied) in cases {
+        assert_eq!(is_tie(before, after), tied, "{before:?} {after:?}");
+    }
+}
