@@ -126,7 +126,7 @@ impl Builder<'_, '_, '_> {
             let drop: Vec<f32> = cells
                 .iter()
                 .map(|(_, lines)| lowest - first_baseline(lines))
-                .map(|d| if d <= line_h { d } else { 0.0 })
+                .map(|d| if (0.0..=line_h).contains(&d) { d } else { 0.0 })
                 .collect();
             let own = cells
                 .iter()
