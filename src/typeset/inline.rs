@@ -27,6 +27,23 @@ use crate::frame::{
 };
 use crate::typeset::linebreak::{self, Item as Lb, Params};
 use crate::typeset::shape::{Shaped, Shaper};
+use crate::typeset::urlbreak;
+
+/// Cost of breaking a URL at one of its own points ([`urlbreak`]): more
+/// than a space, less than an emergency break.
+const URL_PENALTY: f32 = 100.0;
+
+/// A URL break in ragged text: `penalty(+inf)`, `glue(0, stretch)`,
+/// `penalty(0, URL_PENALTY)`, `glue(0, -stretch)`, the pattern of
+/// [`linebreak::ragged_right_hyphen`] without the hyphen.
+fn url_break_ragged(stretch: f32) -> [Lb; 4] {
+    [
+        Lb::no_break(),
+        Lb::glue(0.0, stretch, 0.0),
+        Lb::penalty(0.0, URL_PENALTY, false),
+        Lb::glue(0.0, -stretch, 0.0),
+    ]
+}
 
 /// How a run of text looks.
 #[derive(Clone, Debug, PartialEq)]
@@ -206,6 +223,19 @@ impl ItemList {
     fn push(&mut self, item: Lb, slot: Slot) {
         self.items.push(item);
         self.slots.push(slot);
+    }
+
+    /// A break at one of a URL's own points ([`urlbreak`]), in text of
+    /// `size` points; ragged lines get their slack there as at a space
+    /// (see [`linebreak::ragged_right_space`]).
+    fn push_url_break(&mut self, justified: bool, size: f32) {
+        if justified {
+            self.push(Lb::penalty(0.0, URL_PENALTY, false), Slot::Other);
+        } else {
+            for item in url_break_ragged(3.0 * size) {
+                self.push(item, Slot::Other);
+            }
+        }
     }
 }
 
@@ -417,8 +447,9 @@ impl<'a> InlineEngine<'a> {
     /// sets: `(min, max)`, where `max` is the widest line between forced
     /// breaks set at its natural width (CSS max-content: at that measure
     /// the text breaks only where it is forced to) and `min` the widest
-    /// stretch between interword spaces and forced breaks (the longest
-    /// word, with its note markers, inline code and images, unhyphenated).
+    /// stretch between interword spaces, forced breaks and the unflagged
+    /// breaks of URLs ([`urlbreak`]) and UAX #14 (the longest word or URL
+    /// piece, with its note markers, inline code and images, unhyphenated).
     /// An image counts toward `min` for at most [`OBJECT_MIN_WIDTH`]: a
     /// wider one is scaled down to its measure ([`InlineObject::fit`]), as
     /// CSS sizes an image with `max-width: 100%` (CSS Sizing 3 § 5.2.2,
@@ -460,6 +491,17 @@ impl<'a> InlineEngine<'a> {
                     max = max.max(line);
                     min = min.max(word);
                     (line, word) = (0.0, 0.0);
+                }
+                // A break the text allows without a hyphen (a URL's own
+                // points, UAX #14 breaks after a dash) also ends a piece
+                // of the minimum width; hyphenation points do not.
+                Lb::Penalty {
+                    penalty,
+                    flagged: false,
+                    ..
+                } if penalty < linebreak::INFINITE_PENALTY => {
+                    min = min.max(word);
+                    word = 0.0;
                 }
                 _ => {}
             }
@@ -650,7 +692,13 @@ impl<'a> InlineEngine<'a> {
                     }
                 }
             } else if opportunity == BreakOpportunity::Allowed && at < text.len() && word_len > 0 {
-                list.push(Lb::penalty(0.0, 50.0, false), Slot::Other);
+                // Inside a URL only its own break points are breaks.
+                let st = &para.styles[para.style_at(at)];
+                match urlbreak::is_break_in_url(text, at, st.link.is_some()) {
+                    None => list.push(Lb::penalty(0.0, 50.0, false), Slot::Other),
+                    Some(true) => list.push_url_break(tracking, st.size),
+                    Some(false) => {}
+                }
             }
             prev = at;
         }
@@ -749,14 +797,9 @@ impl<'a> InlineEngine<'a> {
                     }
                 }
             }
-            // URLs break after `/ . - ? & = #`, without a hyphen.
-            if style.link.is_some() || text.contains("://") {
-                for (b, c) in text.char_indices() {
-                    let after = b + c.len_utf8();
-                    if "/.-?&=#_".contains(c) && after < text.len() {
-                        cuts.entry(after).or_insert(Cut::Url);
-                    }
-                }
+            // URLs break at their own points, without a hyphen.
+            for b in urlbreak::cuts_in(&para.text, range.clone(), style.link.is_some()) {
+                cuts.entry(b).or_insert(Cut::Url);
             }
             if emergency {
                 for (b, _) in text.char_indices().skip(1) {
@@ -828,7 +871,7 @@ impl<'a> InlineEngine<'a> {
                             let hw = self.measure("-", style);
                             list.push(Lb::penalty(hw, 50.0, true), Slot::Hyphen(si));
                         }
-                        Cut::Url => list.push(Lb::penalty(0.0, 100.0, false), Slot::Other),
+                        Cut::Url => list.push_url_break(tracking, style.size),
                         Cut::Emergency => list.push(Lb::emergency_break(0.0, 1000.0), Slot::Other),
                     }
                 }

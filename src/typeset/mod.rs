@@ -16,6 +16,7 @@ pub mod linebreak;
 pub mod paginate;
 pub mod setup;
 pub mod shape;
+pub mod urlbreak;
 
 use crate::cli::Paper;
 use crate::fonts::FontSet;

@@ -1,4 +1,5 @@
-//! Tables: column widths from content, header row repeated, rows kept whole.
+//! Tables: column widths from the body cells' content (CSS 2.1 automatic
+//! table layout, headers wrap first), header row repeated, rows kept whole.
 
 use super::*;
 
@@ -27,7 +28,8 @@ impl Builder<'_, '_, '_> {
         // (longest word) widths per column, measured on the pieces as they
         // are set (note markers, code and emphasis included), so a column
         // at its natural width sets every cell without a break.
-        let mut max_w = vec![0.0f32; cols];
+        let mut body_w: Vec<Vec<f32>> = Vec::with_capacity(rows.len());
+        let mut head_max = vec![0.0f32; cols];
         let mut min_w = vec![0.0f32; cols];
         let all_rows: Vec<(&[Vec<Inline>], bool)> = std::iter::once((header, true))
             .chain(rows.iter().map(|r| (r.as_slice(), false)))
@@ -36,27 +38,38 @@ impl Builder<'_, '_, '_> {
         for (row, is_head) in &all_rows {
             let st = if *is_head { &bold } else { &base };
             let mut cells = Vec::with_capacity(cols);
+            let mut one_line = Vec::with_capacity(cols);
             for c in 0..cols {
                 let content = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
                 let pieces = self.pieces(content, st);
                 let (min, max) = self.engine.natural_widths(&pieces);
-                max_w[c] = max_w[c].max(max);
+                if *is_head {
+                    head_max[c] = max;
+                }
+                one_line.push(max);
                 min_w[c] = min_w[c].max(min);
                 cells.push(pieces);
+            }
+            if !*is_head {
+                body_w.push(one_line);
             }
             row_pieces.push(cells);
         }
         // In two columns, a table wider than a column spans both.
-        let natural: f32 = max_w.iter().map(|w| w + 2.0 * pad).sum();
+        // Columns are `2 × pad` apart; the outer cells have no padding on
+        // the table's sides, so the text and the rules line up with the
+        // text block (booktabs' `@{}` at the edges).
+        let gutters = 2.0 * pad * (cols - 1) as f32;
+        let natural: f32 = maxima(&min_w, &body_w).iter().sum::<f32>() + gutters;
         let wide = if natural > ctx.width {
             self.spanning(ctx)
         } else {
             None
         };
         let ctx = wide.as_ref().unwrap_or(ctx);
-        let avail = ctx.width - 2.0 * pad * cols as f32;
-        let widths = column_widths(&min_w, &max_w, avail);
-        let total: f32 = widths.iter().map(|w| w + 2.0 * pad).sum();
+        let avail = ctx.width - gutters;
+        let widths = table_column_widths(&min_w, &body_w, &head_max, avail);
+        let total: f32 = widths.iter().sum::<f32>() + gutters;
         let x0 = ctx.x;
         let line_h = (s.leading * size / s.body_size).round();
         self.space(s.leading * 0.5);
@@ -64,7 +77,7 @@ impl Builder<'_, '_, '_> {
         let mut header_row: Option<FlowLine> = None;
         for (r, ((_, is_head), pieces)) in all_rows.into_iter().zip(row_pieces).enumerate() {
             let mut cells: Vec<(f32, Vec<LineBox>)> = Vec::new();
-            let mut x = x0;
+            let mut x = x0 - pad;
             for (c, (w, pieces)) in widths.iter().zip(pieces).enumerate() {
                 let align = match aligns.get(c).copied().unwrap_or(DocAlign::None) {
                     DocAlign::Center => Align::Center,
@@ -95,9 +108,30 @@ impl Builder<'_, '_, '_> {
                     Some(top)
                 })
                 .collect();
+            // The first lines of a row's cells share a baseline (CSS 2.1
+            // § 17.5.3, `vertical-align: baseline`, the default of table
+            // cells) when they differ by at most a line (an icon in a
+            // line of text); beside a cell opening with a large image the
+            // others stay at the top, where a reader looks for them.
+            let first_baseline = |lines: &[LineBox]| {
+                lines
+                    .first()
+                    .map_or(0.0, |l| (line_height(l) + l.ascent - l.descent) / 2.0)
+            };
+            let lowest = cells
+                .iter()
+                .map(|(_, lines)| first_baseline(lines))
+                .filter(|b| *b <= line_h * 2.0)
+                .fold(0.0, f32::max);
+            let drop: Vec<f32> = cells
+                .iter()
+                .map(|(_, lines)| lowest - first_baseline(lines))
+                .map(|d| if (0.0..=line_h).contains(&d) { d } else { 0.0 })
+                .collect();
             let own = cells
                 .iter()
-                .map(|(_, lines)| lines.iter().map(line_height).sum::<f32>())
+                .zip(&drop)
+                .map(|((_, lines), d)| d + lines.iter().map(line_height).sum::<f32>())
                 .fold(line_h, f32::max)
                 + pad;
             let header_h = header_row.as_ref().map_or(0.0, |h| h.height);
@@ -109,8 +143,8 @@ impl Builder<'_, '_, '_> {
             };
             // Items of each cell line, tagged with the line's index.
             let mut items: Vec<(usize, Positioned)> = Vec::new();
-            for (cx, lines) in cells {
-                let mut y = pad * 0.5;
+            for ((cx, lines), d) in cells.into_iter().zip(drop) {
+                let mut y = pad * 0.5 + d;
                 for (k, line) in lines.into_iter().enumerate() {
                     let (top, h) = if per_cell {
                         (y, line_height(&line))
@@ -212,67 +246,265 @@ impl Builder<'_, '_, '_> {
     }
 }
 
-/// Column widths from the cells' minimum (longest word) and maximum (one
-/// line) widths, never wider in total than `avail`: all columns at their
-/// maximum when that fits; otherwise columns whose maximum is below a fair
-/// share keep it, and the others share the rest in proportion to their
-/// maximum, never below their minimum (as browsers' automatic table layout
-/// does). When even the minimums do not fit, they are scaled down and long
-/// words break inside their cells.
-pub fn column_widths(min_w: &[f32], max_w: &[f32], avail: f32) -> Vec<f32> {
-    let n = max_w.len();
-    let sum_max: f32 = max_w.iter().sum();
+/// Column widths of a table, in points, never wider in total than `avail`,
+/// by the automatic table layout of CSS 2.1 § 17.5.2.2 (and HTML 4 § B.5.2):
+/// each column has a minimum width (its longest unbreakable piece: a
+/// syllable, a word, a piece of a URL between its break points) and a
+/// maximum one (its widest cell set on one line).
+///
+/// Headers wrap first: `head_max` (the header cells' one-line widths)
+/// widens a column only with room the body cells leave over, while the
+/// header's minimum counts like any cell's. So a long header over a column
+/// of short figures is set on two lines, and the figures on one.
+/// `min_w` holds the columns' minimums, `body[r][c]` the one-line width of
+/// body cell `c` of row `r`.
+pub fn table_column_widths(
+    min_w: &[f32],
+    body: &[Vec<f32>],
+    head_max: &[f32],
+    avail: f32,
+) -> Vec<f32> {
+    let body_max = maxima(min_w, body);
+    let all: Vec<f32> = body_max
+        .iter()
+        .zip(head_max)
+        .map(|(b, h)| b.max(*h))
+        .collect();
+    let (sum_body, sum_all): (f32, f32) = (body_max.iter().sum(), all.iter().sum());
+    if sum_all <= avail {
+        return all;
+    }
+    if sum_body <= avail {
+        // Room left by the body goes to the headers, in proportion to what
+        // each still needs.
+        let f = (avail - sum_body) / (sum_all - sum_body).max(1e-3);
+        return body_max
+            .iter()
+            .zip(&all)
+            .map(|(b, a)| b + (a - b) * f)
+            .collect();
+    }
+    column_widths(min_w, body, avail)
+}
+
+/// Each column's widest cell, at least its minimum.
+fn maxima(min_w: &[f32], rows: &[Vec<f32>]) -> Vec<f32> {
+    (0..min_w.len())
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c).copied())
+                .fold(min_w[c], f32::max)
+        })
+        .collect()
+}
+
+/// Lines a cell `w` points wide on one line takes in a column `col` wide
+/// whose longest unbreakable piece is `min` wide, estimated as its text
+/// broken evenly, each line short by half a piece.
+fn cell_lines(w: f32, col: f32, min: f32) -> u32 {
+    if w <= col + EPS {
+        1
+    } else {
+        ((w - EPS) / (col - min / 2.0).max(EPS)).ceil().max(1.0) as u32
+    }
+}
+
+/// The width a cell `w` points wide on one line needs to take `k` lines,
+/// by the estimate of [`cell_lines`].
+fn needed(w: f32, k: u32, min: f32) -> f32 {
+    if k <= 1 { w } else { w / k as f32 + min / 2.0 }
+}
+
+/// Column `c` narrowed to `target` (or kept at its lines, `None`): the
+/// narrowest width with the lines its cells then take, and the cost in
+/// lines: the rows that grow, and each cell broken that was on one line
+/// ("Hà / Nội" beside a URL that wraps anyway is still a fault).
+fn step(
+    rows: &[Vec<f32>],
+    lines: &[Vec<u32>],
+    c: usize,
+    min: f32,
+    target: Option<f32>,
+) -> (f32, u32) {
+    let mut cost = 0u32;
+    let mut next = min;
+    for (r, l) in rows.iter().zip(lines) {
+        let w = r.get(c).copied().unwrap_or(0.0);
+        let k = target.map_or(l[c], |t| cell_lines(w, t, min).max(l[c]));
+        next = next.max(needed(w, k, min));
+        let others = (0..l.len())
+            .filter(|&d| d != c)
+            .map(|d| l[d])
+            .max()
+            .unwrap_or(1);
+        cost += k.max(others).saturating_sub(l[c].max(others));
+        if l[c] == 1 && k > 1 {
+            cost += 1;
+        }
+    }
+    (next, cost)
+}
+
+/// Widths closer than this, in points, are equal.
+const EPS: f32 = 0.01;
+
+/// The most narrowing steps [`column_widths`] takes before it shares the
+/// rest of the room in proportion (a bound for tables of thousands of
+/// rows; a step is one more line in some cell).
+const MAX_STEPS: usize = 4096;
+
+/// Column widths from the columns' minimum (longest unbreakable piece)
+/// widths and the body cells' one-line widths (`rows[r][c]`), never wider
+/// in total than `avail`:
+/// - all columns at their maximum (widest cell) when that fits;
+/// - otherwise columns are narrowed, never below their minimum, a step at
+///   a time, each step the one that adds the fewest lines to the table per
+///   point it gives back (lines estimated from the cells' one-line widths;
+///   a cell gaining a line beside a taller cell of its row costs nothing,
+///   unless the cell was on one line): so a column whose only long cell is one row's
+///   gives way before a column of equal cells, and the table wraps in as
+///   few rows as it can, where the proportional rule of HTML 4 § B.5.2
+///   would wrap every row;
+/// - when even the minimums do not fit, the widest minimums give way
+///   first, down to a common width, and every narrower column keeps its
+///   own: one long word or URL breaks inside its cell, a syllable of the
+///   next column is never split.
+pub fn column_widths(min_w: &[f32], rows: &[Vec<f32>], avail: f32) -> Vec<f32> {
+    let n = min_w.len();
+    let max_w = maxima(min_w, rows);
     let sum_min: f32 = min_w.iter().sum();
-    if sum_max <= avail {
-        return max_w.to_vec();
+    if max_w.iter().sum::<f32>() <= avail {
+        return max_w;
     }
     if sum_min >= avail {
-        return min_w
-            .iter()
-            .map(|m| m / sum_min.max(1e-3) * avail)
-            .collect();
+        return capped(min_w, avail);
     }
-    let mut widths = vec![0.0f32; n];
-    let mut fixed = vec![false; n];
-    loop {
-        let free: Vec<usize> = (0..n).filter(|&c| !fixed[c]).collect();
-        let used: f32 = (0..n).filter(|&c| fixed[c]).map(|c| widths[c]).sum();
-        let room = avail - used;
-        let share = room / free.len().max(1) as f32;
-        let newly: Vec<usize> = free
-            .iter()
-            .copied()
-            .filter(|&c| max_w[c] <= share)
-            .collect();
-        if newly.is_empty() {
-            let free_max: f32 = free.iter().map(|&c| max_w[c]).sum::<f32>().max(1e-3);
-            for &c in &free {
-                widths[c] = room * max_w[c] / free_max;
+    let width = |r: &Vec<f32>, c: usize| r.get(c).copied().unwrap_or(0.0);
+    let mut cw = max_w.clone();
+    let mut lines: Vec<Vec<u32>> = vec![vec![1; n]; rows.len()];
+    for _ in 0..MAX_STEPS {
+        let excess = cw.iter().sum::<f32>() - avail;
+        if excess <= EPS {
+            return cw;
+        }
+        // Per column, two steps: to the narrowest width with one more line
+        // in its tightest cells, and straight to the width that gives all
+        // the excess back (a column that wraps at all may as well give
+        // it: its next lines are cheap). Each with its cost in table lines
+        // and the points it gives back.
+        let mut best: Option<(f32, f32, usize, f32)> = None; // cost/point, saving, column, width
+        for c in 0..n {
+            let (fits, _) = step(rows, &lines, c, min_w[c], None);
+            if fits < cw[c] - EPS {
+                // Free: no cell gains a line.
+                best = Some((0.0, f32::INFINITY, c, fits));
+                break;
             }
-            break;
-        }
-        for c in newly {
-            widths[c] = max_w[c];
-            fixed[c] = true;
-        }
-    }
-    // Raise columns below their minimum, taking the difference from the widest.
-    for c in 0..n {
-        if widths[c] < min_w[c] {
-            let need = min_w[c] - widths[c];
-            widths[c] = min_w[c];
-            let mut order: Vec<usize> = (0..n).filter(|&d| d != c).collect();
-            order.sort_by(|a, b| (widths[*b] - min_w[*b]).total_cmp(&(widths[*a] - min_w[*a])));
-            let mut left = need;
-            for d in order {
-                let give = (widths[d] - min_w[d]).max(0.0).min(left);
-                widths[d] -= give;
-                left -= give;
-                if left <= 0.0 {
-                    break;
+            if cw[c] <= min_w[c] + EPS {
+                continue;
+            }
+            for target in [cw[c] - 2.0 * EPS, (cw[c] - excess).max(min_w[c])] {
+                let (next, cost) = step(rows, &lines, c, min_w[c], Some(target));
+                let saving = (cw[c] - next).min(excess);
+                if saving <= 0.0 {
+                    continue;
+                }
+                let per_point = cost as f32 / saving;
+                let better = best.is_none_or(|(p, s, _, _)| {
+                    per_point < p - 1e-6 || ((per_point - p).abs() <= 1e-6 && saving > s)
+                });
+                if better {
+                    best = Some((per_point, saving, c, next));
                 }
             }
         }
+        let Some((_, _, c, next)) = best else { break };
+        cw[c] = next.max(cw[c] - excess);
+        for (r, l) in rows.iter().zip(lines.iter_mut()) {
+            l[c] = cell_lines(width(r, c), cw[c], min_w[c]);
+        }
     }
-    widths
+    // Out of steps: the rest of the room shared in proportion.
+    let over: f32 = (0..n).map(|c| cw[c] - min_w[c]).sum();
+    let f = ((avail - sum_min) / over.max(1e-3)).clamp(0.0, 1.0);
+    (0..n).map(|c| min_w[c] + (cw[c] - min_w[c]) * f).collect()
+}
+
+/// `min_w` with the widest entries lowered to one common cap, the highest
+/// that makes the total `avail` (water-filling from the top).
+fn capped(min_w: &[f32], avail: f32) -> Vec<f32> {
+    let mut sorted = min_w.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    // With the k widest capped at `cap`: cap * k + rest = avail.
+    let mut rest: f32 = sorted.iter().sum();
+    let mut cap = 0.0f32;
+    for (k, &w) in sorted.iter().enumerate() {
+        rest -= w;
+        cap = (avail - rest) / (k + 1) as f32;
+        let next = sorted.get(k + 1).copied().unwrap_or(0.0);
+        if cap >= next {
+            break;
+        }
+    }
+    let cap = cap.max(0.0);
+    min_w.iter().map(|&w| w.min(cap)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: &[f32], b: &[f32]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.01)
+    }
+
+    #[test]
+    fn all_at_maximum_when_they_fit() {
+        let w = column_widths(&[5.0, 5.0], &[vec![20.0, 10.0], vec![8.0, 30.0]], 60.0);
+        assert!(close(&w, &[20.0, 30.0]), "{w:?}");
+    }
+
+    #[test]
+    fn the_column_with_one_long_cell_gives_way() {
+        // Forty rows: names, one of them long, and notes all 80 pt wide.
+        let rows: Vec<Vec<f32>> = (0..40)
+            .map(|r| vec![if r == 20 { 70.0 } else { 40.0 + r as f32 / 4.0 }, 80.0])
+            .collect();
+        let w = column_widths(&[30.0, 30.0], &rows, 135.0);
+        assert!((w[1] - 80.0).abs() < 0.01, "{w:?}");
+        assert!((w.iter().sum::<f32>() - 135.0).abs() < 0.01, "{w:?}");
+        let wrapped = rows.iter().filter(|r| r[0] > w[0] + 0.01).count();
+        assert_eq!(wrapped, 1, "{w:?}");
+    }
+
+    #[test]
+    fn every_column_keeps_its_minimum_while_another_can_give() {
+        let rows = vec![vec![15.0, 300.0, 100.0]];
+        let w = column_widths(&[10.0, 30.0, 20.0], &rows, 200.0);
+        assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01, "{w:?}");
+        assert!(w[0] >= 10.0 && w[1] >= 30.0 && w[2] >= 20.0, "{w:?}");
+        // The narrow column keeps its line.
+        assert!((w[0] - 15.0).abs() < 0.01, "{w:?}");
+    }
+
+    #[test]
+    fn the_widest_minimum_gives_way_first() {
+        // A URL's piece of 150 pt and a syllable of 30 pt in 120 pt: the
+        // syllable keeps its 30 pt.
+        let w = column_widths(&[30.0, 150.0], &[vec![40.0, 400.0]], 120.0);
+        assert!(close(&w, &[30.0, 90.0]), "{w:?}");
+        let w = column_widths(&[100.0, 100.0, 10.0], &[], 110.0);
+        assert!(close(&w, &[50.0, 50.0, 10.0]), "{w:?}");
+    }
+
+    #[test]
+    fn headers_wrap_before_the_body() {
+        // Header "Diện tích ruộng bậc thang" (150 pt) over "10 nghìn ha"
+        // (60 pt): the body keeps its line, the header wraps.
+        let body = vec![vec![60.0, 100.0]];
+        let w = table_column_widths(&[40.0, 40.0], &body, &[150.0, 50.0], 180.0);
+        assert!(close(&w, &[80.0, 100.0]), "{w:?}");
+        let w = table_column_widths(&[40.0, 40.0], &body, &[150.0, 50.0], 300.0);
+        assert!(close(&w, &[150.0, 100.0]), "{w:?}");
+    }
 }
