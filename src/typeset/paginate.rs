@@ -380,6 +380,7 @@ fn break_pages(
     starts: &[Start],
 ) -> Vec<PagePlan> {
     let body = &flow.body;
+    let keeps = keeps(body);
     let chapter_at = |j: usize| starts[j] != Start::Flow;
     let mut pages = Vec::new();
     let mut i = 0;
@@ -444,8 +445,8 @@ fn break_pages(
             }
             state = next;
             y += h;
-            if let Flow::Line(l) = &body[j] {
-                keep = l.keep_with_next;
+            if let Flow::Line(_) = &body[j] {
+                keep = keeps[j];
             }
             if !keep {
                 best = Some((j + 1, state.clone()));
@@ -472,6 +473,63 @@ fn break_pages(
         pages.push(PagePlan::default());
     }
     pages
+}
+
+/// Lines a heading keeps on its page after it (the heading's own lines
+/// not counted): a heading never stands at a page foot with less than two
+/// lines of its text under it (Chicago 2.116 on heads at page foot; TeX's
+/// \\clubpenalty after a heading in LaTeX's `\\@afterheading`).
+pub const HEADING_KEEP_LINES: usize = 2;
+
+/// Code blocks of at most this many printed lines (the language label
+/// counted) are never split across pages (lines).
+pub const CODE_KEEP_LINES: usize = 6;
+
+/// Per body slot, whether a page may not end right after it: the slot's own
+/// keep-with-next, plus two rules of the paginator's own —
+/// a heading keeps [`HEADING_KEEP_LINES`] lines after it, and a code block
+/// (a run of [`LineKind::Other`] slots sharing a paragraph number, outside
+/// tables) of at most [`CODE_KEEP_LINES`] lines is kept whole. Spaces carry
+/// no keep of their own (a break at a space follows the line before it).
+fn keeps(body: &[Flow]) -> Vec<bool> {
+    let mut keep: Vec<bool> = body
+        .iter()
+        .map(|f| matches!(f, Flow::Line(l) if l.keep_with_next))
+        .collect();
+    // Headings: keep the lines after them up to the second.
+    let mut need = 0;
+    for (j, f) in body.iter().enumerate() {
+        let Flow::Line(l) = f else { continue };
+        if matches!(l.kind, LineKind::Heading | LineKind::Title) {
+            need = HEADING_KEEP_LINES;
+        } else if need > 0 {
+            need -= 1;
+            if need > 0 {
+                keep[j] = true;
+            }
+        }
+    }
+    // Short code blocks.
+    let mut j = 0;
+    while j < body.len() {
+        let run = match &body[j] {
+            Flow::Line(l) if code_like(l) => body[j..]
+                .iter()
+                .take_while(|f| matches!(f, Flow::Line(m) if code_like(m) && m.para == l.para))
+                .count(),
+            _ => 0,
+        };
+        if (2..=CODE_KEEP_LINES).contains(&run) {
+            keep[j..j + run - 1].iter_mut().for_each(|k| *k = true);
+        }
+        j += run.max(1);
+    }
+    keep
+}
+
+/// A slot a code block is made of: a unit line outside a table.
+fn code_like(l: &FlowLine) -> bool {
+    l.kind == LineKind::Other && l.header.is_none() && l.count == 1
 }
 
 /// Whether the last planned page holds nothing (guards against an endless loop).
