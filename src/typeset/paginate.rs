@@ -421,10 +421,10 @@ pub const LONG_PAGE_LINES: f32 = 1.0;
 /// paragraphs, ch. 14).
 pub const LONG_PAGE_COST: f32 = 5.0;
 
-/// Weight of the cost of a page that ends short before a heading: the
-/// hole reads as the space above the section that starts the next page,
-/// so it is borne there rather than spread over the pages before (a page
-/// `s` lines short there costs this times `s²`).
+/// Weight of the cost of a page that ends short before a chapter-level
+/// heading (the document's highest outline level): the hole reads as the
+/// end of the chapter, so it is borne there rather than spread over the
+/// pages before (a page `s` lines short there costs this times `s²`).
 pub const BEFORE_HEADING_WEIGHT: f32 = 0.25;
 
 /// Cost per line of difference between the last lines of a spread's two
@@ -522,6 +522,8 @@ struct Pager<'a> {
     leading: f32,
     separator: f32,
     duplex: bool,
+    /// The highest (smallest) outline level of the body's headings.
+    top_level: u8,
 }
 
 impl<'a> Pager<'a> {
@@ -542,6 +544,14 @@ impl<'a> Pager<'a> {
             leading: setup.leading,
             separator,
             duplex: setup.duplex,
+            top_level: body
+                .iter()
+                .filter_map(|f| match f {
+                    Flow::Line(l) if l.kind == LineKind::Heading => l.outline.as_ref().map(|o| o.1),
+                    _ => None,
+                })
+                .min()
+                .unwrap_or(1),
         }
     }
 
@@ -632,7 +642,7 @@ impl<'a> Pager<'a> {
         let short = (self.height - c.depth) / self.leading;
         let mut cost = if short < -0.01 {
             LONG_PAGE_COST
-        } else if c.ends == Ends::Flow && self.heading_at(c.next.i) {
+        } else if c.ends == Ends::Flow && self.chapter_heading_at(c.next.i) {
             BEFORE_HEADING_WEIGHT * short * short
         } else if c.ends == Ends::Flow {
             short * short
@@ -786,12 +796,16 @@ impl<'a> Pager<'a> {
         candidates
     }
 
-    /// Whether the first line at or after slot `i` is a heading.
-    fn heading_at(&self, i: usize) -> bool {
+    /// Whether the first line at or after slot `i` starts a heading of the
+    /// document's highest outline level.
+    fn chapter_heading_at(&self, i: usize) -> bool {
         self.flow.body[i.min(self.flow.body.len())..]
             .iter()
             .find_map(|f| match f {
-                Flow::Line(l) => Some(l.kind == LineKind::Heading),
+                Flow::Line(l) => Some(
+                    l.kind == LineKind::Heading
+                        && l.outline.as_ref().map(|o| o.1) == Some(self.top_level),
+                ),
                 Flow::Space(_) => None,
             })
             .unwrap_or(false)
