@@ -113,7 +113,7 @@ pub fn paginate(
         for range in &plan.body {
             for slot in &mut slots[range.clone()] {
                 match slot.take() {
-                    Some(Flow::Space(h)) if started => y += h,
+                    Some(Flow::Space(h)) if started => y += h + plan.stretch,
                     Some(Flow::Line(line)) => {
                         started = true;
                         record_outline(&mut outline, &line, p, y);
@@ -307,6 +307,9 @@ struct PagePlan {
     /// How far the page runs past the text block (points; see
     /// [`LONG_PAGE_LINES`]): the footnotes go down as far.
     extra: f32,
+    /// Points added to each space between blocks of the text so that the
+    /// page ends on the same line as the other page of its spread.
+    stretch: f32,
     /// (note, range of its lines) in order.
     notes: Vec<(usize, Range<usize>)>,
     /// A left-hand page left empty so that a chapter starts on the right:
@@ -427,6 +430,12 @@ pub const LONG_PAGE_COST: f32 = 5.0;
 /// pages before (a page `s` lines short there costs this times `s²`).
 pub const BEFORE_HEADING_WEIGHT: f32 = 0.25;
 
+/// Two-sided, the shallower page of a spread is made as deep as the other
+/// by stretching the spaces between its blocks, when they differ by at
+/// most this much (lines; TeX's `\flushbottom` stretches glue the same
+/// way, without limit).
+pub const SPREAD_STRETCH_LINES: f32 = 1.0;
+
 /// Cost per line of difference between the last lines of a spread's two
 /// pages, when two-sided (facing pages of equal depth).
 pub const SPREAD_MISMATCH_COST: f32 = 3.0;
@@ -492,6 +501,20 @@ struct Candidate {
     forced: bool,
     /// The page continues a chapter begun on an earlier page.
     continues: bool,
+    /// Spaces between blocks inside the page's text (they may stretch).
+    spaces: usize,
+}
+
+impl Candidate {
+    /// Makes the page as deep as `depth` by stretching its spaces, if it
+    /// has any and the difference is at most [`SPREAD_STRETCH_LINES`].
+    fn stretch_to(&mut self, depth: f32, leading: f32) {
+        let gap = depth - self.depth;
+        if self.spaces > 0 && gap > 0.01 && gap <= SPREAD_STRETCH_LINES * leading + 0.01 {
+            self.plan.stretch = gap / self.spaces as f32;
+            self.depth = depth;
+        }
+    }
 }
 
 /// The one-column page builder.
@@ -611,7 +634,7 @@ impl<'a> Pager<'a> {
                 for (_, c2) in tail(&seconds) {
                     let mut t = self.cost(c2);
                     if spread && c2.ends == Ends::Flow {
-                        t += SPREAD_MISMATCH_COST * ((c1.depth - c2.depth) / self.leading).abs();
+                        t += SPREAD_MISMATCH_COST * self.mismatch(c1, c2);
                     }
                     if inner.is_none_or(|(b, _)| t <= b) {
                         inner = Some((t, c2));
@@ -629,9 +652,29 @@ impl<'a> Pager<'a> {
         let Some((_, k, second)) = best else {
             return Vec::new();
         };
-        let mut chosen = vec![firsts[k].clone()];
-        chosen.extend(second);
-        chosen
+        let mut first = firsts[k].clone();
+        if let Some(mut second) = second {
+            if second.ends == Ends::Flow {
+                let depth = first.depth.max(second.depth);
+                first.stretch_to(depth, self.leading);
+                second.stretch_to(depth, self.leading);
+                for c in [&mut first, &mut second] {
+                    c.plan.extra = (c.depth - self.height).max(0.0);
+                }
+            }
+            return vec![first, second];
+        }
+        vec![first]
+    }
+
+    /// How many lines apart the last lines of a spread's two pages end,
+    /// once the shallower one's spaces have stretched.
+    fn mismatch(&self, a: &Candidate, b: &Candidate) -> f32 {
+        let (mut a, mut b) = (a.clone(), b.clone());
+        let depth = a.depth.max(b.depth);
+        a.stretch_to(depth, self.leading);
+        b.stretch_to(depth, self.leading);
+        ((a.depth - b.depth) / self.leading).abs()
     }
 
     /// What a candidate page costs (see [`Pager`]).
@@ -704,7 +747,8 @@ impl<'a> Pager<'a> {
                         pending: &[usize],
                         y: f32,
                         ends: Ends,
-                        forced: bool| {
+                        forced: bool,
+                        spaces: usize| {
             let mut p = plan.clone();
             if seg < end {
                 p.body.push(seg..end);
@@ -723,13 +767,17 @@ impl<'a> Pager<'a> {
                 ends,
                 forced,
                 continues,
+                spaces,
             }
         };
         let mut seg = i;
+        let mut spaces = 0;
         // The page ended before slot `end`, as things stand.
         macro_rules! cut {
             ($end:expr, $ends:expr, $forced:expr) => {
-                snapshot(&plan, seg, $end, &state, &pending, y, $ends, $forced)
+                snapshot(
+                    &plan, seg, $end, &state, &pending, y, $ends, $forced, spaces,
+                )
             };
         }
         let mut j = i;
@@ -744,6 +792,7 @@ impl<'a> Pager<'a> {
                             candidates.push(cut!(j, Ends::Flow, false));
                         }
                         y += h;
+                        spaces += 1;
                     }
                     j += 1;
                     continue;
