@@ -402,7 +402,7 @@ fn the_fixture_book_reads_the_same_through_both_manifests() {
             "    Cấu trúc kim tự tháp ngược @13",
             "  Phóng sự ở Mường Tè @15",
             "    Đường vào bản @15",
-            "    Ghi chép tại chỗ @16",
+            "    Ghi chép tại chỗ @15",
             "Phần hai: Hỏi và nghĩ @17",
             "  Phỏng vấn người trong cuộc @19",
             "    Câu hỏi mở @19",

@@ -42,8 +42,11 @@ pub enum LineKind {
     Heading,
     /// The title block on page 1.
     Title,
-    /// Code, table rows, figures: kept as units.
+    /// Code, table rows: kept as units.
     Other,
+    /// A figure's image; the caption lines after it (up to the next space)
+    /// belong to the figure, which may float to the next page.
+    Figure,
 }
 
 /// One line (or unbreakable box) of the flow.

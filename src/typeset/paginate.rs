@@ -1,13 +1,16 @@
-//! The flow → pages: page breaks that respect the keep constraints, running
-//! heads after the first page, folios on every page, the outline.
+//! The flow → pages: page breaks that respect the keep constraints, floats,
+//! running heads after the first page, folios on every page, the outline.
 //!
-//! Pages are filled one at a time: slots are added while they fit; the page
-//! then ends at the last slot after which a break is allowed (not inside the
-//! first or last two lines of a paragraph, not after a heading). When a page
-//! holds no allowed break at all (a huge unbreakable block), it breaks where
-//! the page is full rather than overflowing. The bottom is ragged (as in
-//! Typst and LaTeX's `\raggedbottom`), so body lines stay on their grid.
-//! Linear in the number of slots.
+//! One column: see [`Pager`] — every place a page may end (not inside the
+//! first or last two lines of a paragraph, not after a heading, not inside
+//! a short code block) is weighed by what it costs this page and the next
+//! (holes, a line too many, runts, unequal facing pages); figures and
+//! tables that do not fit float to the top of the next page. When a page
+//! holds no allowed break at all (a huge unbreakable block), it breaks
+//! where the page is full rather than overflowing. The bottom is ragged
+//! within a line (as in Typst and LaTeX's `\raggedbottom`), so body lines
+//! stay on their grid. Linear in the number of slots (each page is filled
+//! at most [`LOOKAHEAD`] + 1 times).
 
 pub(crate) mod columns;
 mod furniture;
@@ -75,13 +78,10 @@ pub fn paginate(
     }
     let separator = (setup.leading * 1.0).round();
     let starts = page_starts(&flow.body, setup.duplex);
-    let plans = break_pages(&flow, setup.body_height, separator, &starts);
+    let plans = Pager::new(&flow, setup, separator, &starts).pages();
     let states = page_states(
         &flow.body,
-        &plans
-            .iter()
-            .map(|p| (!p.body.is_empty()).then_some(p.body.start))
-            .collect::<Vec<_>>(),
+        &plans.iter().map(PagePlan::first).collect::<Vec<_>>(),
         &plans.iter().map(|p| p.blank).collect::<Vec<_>>(),
     );
     let mut pages = Vec::with_capacity(plans.len());
@@ -89,28 +89,49 @@ pub fn paginate(
     let (mut report, notes, mut slots) = unpack(flow);
     for (p, plan) in plans.iter().enumerate() {
         let mut page = empty_page(setup);
+        let left = setup.left_on(p);
         let mut y = setup.top;
+        for range in &plan.floats {
+            let top = y;
+            for slot in &mut slots[range.clone()] {
+                if let Some(Flow::Line(line)) = slot.take() {
+                    record_outline(&mut outline, &line, p, y);
+                    y += place_line(&mut page, &mut report, line, p, y, left);
+                }
+            }
+            y += float_gap(y - top, setup.leading);
+        }
         let mut started = false;
         if let Some(Some(Flow::Line(FlowLine {
             header: Some(h), ..
-        }))) = slots.get(plan.body.start)
+        }))) = plan.body.first().and_then(|r| slots.get(r.start))
         {
             let header = (**h).clone();
-            y += place_line(&mut page, &mut report, header, p, y, setup.left_on(p));
+            y += place_line(&mut page, &mut report, header, p, y, left);
             started = true;
         }
-        for slot in &mut slots[plan.body.clone()] {
-            match slot.take() {
-                Some(Flow::Space(h)) if started => y += h,
-                Some(Flow::Line(line)) => {
-                    started = true;
-                    record_outline(&mut outline, &line, p, y);
-                    y += place_line(&mut page, &mut report, line, p, y, setup.left_on(p));
+        for range in &plan.body {
+            for slot in &mut slots[range.clone()] {
+                match slot.take() {
+                    Some(Flow::Space(h)) if started => y += h + plan.stretch,
+                    Some(Flow::Line(line)) => {
+                        started = true;
+                        record_outline(&mut outline, &line, p, y);
+                        y += place_line(&mut page, &mut report, line, p, y, left);
+                    }
+                    Some(Flow::Space(_)) | None => {}
                 }
-                Some(Flow::Space(_)) | None => {}
             }
         }
-        place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
+        place_notes(
+            &mut page,
+            &mut report,
+            &notes,
+            &plan.notes,
+            p,
+            setup,
+            plan.extra,
+        );
         pages.push(page);
     }
     report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
@@ -127,6 +148,7 @@ fn place_notes(
     placed: &[(usize, Range<usize>)],
     p: usize,
     setup: &PageSetup,
+    extra: f32,
 ) {
     if placed.is_empty() {
         return;
@@ -138,7 +160,7 @@ fn place_notes(
             .iter()
             .map(|(n, r)| notes[*n][r.clone()].iter().map(|l| l.height).sum::<f32>())
             .sum::<f32>();
-    let mut y = setup.bottom() - height;
+    let mut y = setup.bottom() + extra - height;
     page.items.push(Positioned {
         pos: Point {
             x: left,
@@ -212,7 +234,7 @@ fn paginate_columns(
             record_outline(&mut outline, &line, p, y);
             place_line(&mut page, &mut report, line, p, y, left);
         }
-        place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup);
+        place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup, 0.0);
         pages.push(page);
     }
     report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
@@ -279,15 +301,37 @@ fn place_line(
     line.height
 }
 
-/// What goes on one page: a range of body slots and footnote lines.
+/// What goes on one page: floats at its top, ranges of body slots, and
+/// footnote lines.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct PagePlan {
-    body: Range<usize>,
+    /// Floats (figures, tables) at the top of the page, in order.
+    floats: Vec<Range<usize>>,
+    /// The text, in order (floats that went to a later page cut it).
+    body: Vec<Range<usize>>,
+    /// How far the page runs past the text block (points; see
+    /// [`LONG_PAGE_LINES`]): the footnotes go down as far.
+    extra: f32,
+    /// Points added to each space between blocks of the text so that the
+    /// page ends on the same line as the other page of its spread.
+    stretch: f32,
     /// (note, range of its lines) in order.
     notes: Vec<(usize, Range<usize>)>,
     /// A left-hand page left empty so that a chapter starts on the right:
     /// no running head, no folio.
     blank: bool,
+}
+
+impl PagePlan {
+    /// The first body slot on the page.
+    fn first(&self) -> Option<usize> {
+        self.floats.iter().chain(&self.body).map(|r| r.start).min()
+    }
+
+    /// Whether the page holds nothing.
+    fn is_empty(&self) -> bool {
+        self.floats.is_empty() && self.body.is_empty() && self.notes.is_empty()
+    }
 }
 
 /// Whether a body slot starts a page.
@@ -373,117 +417,621 @@ impl NoteState {
     }
 }
 
-/// Plans the pages: body slots fill the page while they and their footnotes
-/// fit; the page then ends at the last slot after which a break is allowed.
-/// A slot marked in `starts` (see [`page_starts`]) starts a new page,
-/// preceded by a blank one when it must be a right-hand page and would
-/// fall on a left-hand one.
-fn break_pages(
-    flow: &FlowDoc,
-    body_height: f32,
+/// How far a page may run past its text block to avoid a hole, a runt or
+/// unequal facing pages: one body line, as TeX's
+/// `\enlargethispage{\baselineskip}` (lines).
+pub const LONG_PAGE_LINES: f32 = 1.0;
+
+/// Cost of a page that runs long, in the unit of the page costs (a page
+/// `s` lines short costs `s²`): a page runs a line long only rather than
+/// end more than about 2.2 lines short (TeX's page builder also picks the
+/// least costly break, TeXbook ch. 15; its `\looseness` does the same for
+/// paragraphs, ch. 14).
+pub const LONG_PAGE_COST: f32 = 5.0;
+
+/// Weight of the cost of a page that ends short before a chapter-level
+/// heading (the document's highest outline level): the hole reads as the
+/// end of the chapter, so it is borne there rather than spread over the
+/// pages before (a page `s` lines short there costs this times `s²`).
+pub const BEFORE_HEADING_WEIGHT: f32 = 0.25;
+
+/// Two-sided, the shallower page of a spread is made as deep as the other
+/// by stretching the spaces between its blocks, when they differ by at
+/// most this much (lines; TeX's `\flushbottom` stretches glue the same
+/// way, without limit).
+pub const SPREAD_STRETCH_LINES: f32 = 1.0;
+
+/// Cost per line of difference between the last lines of a spread's two
+/// pages, when two-sided (facing pages of equal depth).
+pub const SPREAD_MISMATCH_COST: f32 = 3.0;
+
+/// A chapter's last page that holds at most this many lines, the rest of
+/// the chapter being on the page before, is a runt (lines).
+pub const RUNT_LINES: f32 = 2.0;
+
+/// Cost of a runt page (see [`RUNT_LINES`]).
+pub const RUNT_COST: f32 = 6.0;
+
+/// Cost of a page that had to break where no break is allowed (a block
+/// taller than the page).
+const FORCED_COST: f32 = 1000.0;
+
+/// Breaks of a page weighed with a look at the next page: the last this
+/// many allowed ones.
+const LOOKAHEAD: usize = 6;
+
+/// A table that does not fit the rest of the page floats to the next one
+/// when fewer than this many of its rows would stay on this page (rows).
+pub const TABLE_SPLIT_MIN_ROWS: usize = 3;
+
+/// Least space between a float at the top of a page and the text under it
+/// (lines); the space is rounded up so the text stays on the baseline grid.
+pub const FLOAT_GAP_LINES: f32 = 0.5;
+
+/// A block that may float: a figure (its image and caption) or a table.
+#[derive(Clone, Debug)]
+struct Float {
+    slots: Range<usize>,
+    height: f32,
+    table: bool,
+}
+
+/// Where a page starts: the next body slot, footnote lines held over, and
+/// floats waiting for the top of a page (in order).
+#[derive(Clone, Debug, Default)]
+struct Cursor {
+    i: usize,
+    carry: Vec<(usize, Range<usize>)>,
+    pending: Vec<usize>,
+}
+
+/// How a candidate page ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ends {
+    /// Inside a chapter: the text goes on.
+    Flow,
+    /// At a chapter's or the document's end.
+    Chapter,
+}
+
+/// One way to end a page.
+#[derive(Clone, Debug)]
+struct Candidate {
+    plan: PagePlan,
+    next: Cursor,
+    /// Height the page's text, floats and notes take (points).
+    depth: f32,
+    ends: Ends,
+    /// No break is allowed on the page: it breaks where it is full.
+    forced: bool,
+    /// The page continues a chapter begun on an earlier page.
+    continues: bool,
+    /// Spaces between blocks inside the page's text (they may stretch).
+    spaces: usize,
+}
+
+impl Candidate {
+    /// Makes the page as deep as `depth` by stretching its spaces, if it
+    /// has any and the difference is at most [`SPREAD_STRETCH_LINES`].
+    fn stretch_to(&mut self, depth: f32, leading: f32) {
+        let gap = depth - self.depth;
+        if self.spaces > 0 && gap > 0.01 && gap <= SPREAD_STRETCH_LINES * leading + 0.01 {
+            self.plan.stretch = gap / self.spaces as f32;
+            self.depth = depth;
+        }
+    }
+}
+
+/// The one-column page builder.
+///
+/// Pages are filled one at a time, as TeX's page builder does (TeXbook
+/// ch. 15): every place a page may end (not inside the first or last two
+/// lines of a paragraph, not after a heading, see [`keeps`]) is a
+/// candidate, and the page ends at the least costly one, weighed together
+/// with the best way to end the next page. A page `s` lines short costs
+/// `s²`; it may run [`LONG_PAGE_LINES`] long at [`LONG_PAGE_COST`]
+/// (`\enlargethispage`); a chapter's last page with [`RUNT_LINES`] or
+/// fewer costs [`RUNT_COST`]; two-sided, a spread's two pages are chosen
+/// together and each line of difference in their depth costs
+/// [`SPREAD_MISMATCH_COST`]. A figure (and a table that cannot usefully
+/// split, [`TABLE_SPLIT_MIN_ROWS`]) that does not fit the rest of the page
+/// waits for the top of the next one while the text goes on (LaTeX's
+/// `[tp]` placement, TeX's `\topinsert`, TeXbook ch. 15); floats keep
+/// their order and never pass the end of their chapter (where they are
+/// flushed, as `\clearpage` does).
+struct Pager<'a> {
+    flow: &'a FlowDoc,
+    starts: &'a [Start],
+    keeps: Vec<bool>,
+    floats: Vec<Float>,
+    /// Per body slot, the float it starts.
+    float_at: Vec<Option<usize>>,
+    height: f32,
+    leading: f32,
     separator: f32,
-    starts: &[Start],
-) -> Vec<PagePlan> {
-    let body = &flow.body;
-    let chapter_at = |j: usize| starts[j] != Start::Flow;
-    let mut pages = Vec::new();
-    let mut i = 0;
-    let n = body.len();
-    let mut carry: Vec<(usize, Range<usize>)> = Vec::new();
-    while i < n || !carry.is_empty() {
-        // Spaces at the top of a page are dropped.
+    duplex: bool,
+    /// The highest (smallest) outline level of the body's headings.
+    top_level: u8,
+}
+
+impl<'a> Pager<'a> {
+    fn new(flow: &'a FlowDoc, setup: &PageSetup, separator: f32, starts: &'a [Start]) -> Self {
+        let body = &flow.body;
+        let floats = floats(body);
+        let mut float_at = vec![None; body.len()];
+        for (k, f) in floats.iter().enumerate() {
+            float_at[f.slots.start] = Some(k);
+        }
+        Pager {
+            flow,
+            starts,
+            keeps: keeps(body),
+            floats,
+            float_at,
+            height: setup.body_height,
+            leading: setup.leading,
+            separator,
+            duplex: setup.duplex,
+            top_level: body
+                .iter()
+                .filter_map(|f| match f {
+                    Flow::Line(l) if l.kind == LineKind::Heading => l.outline.as_ref().map(|o| o.1),
+                    _ => None,
+                })
+                .min()
+                .unwrap_or(1),
+        }
+    }
+
+    /// Plans every page.
+    fn pages(&self) -> Vec<PagePlan> {
+        let body = &self.flow.body;
+        let n = body.len();
+        let mut pages = Vec::new();
+        let mut cur = Cursor::default();
+        loop {
+            while cur.i < n && matches!(body[cur.i], Flow::Space(_)) {
+                cur.i += 1;
+            }
+            if cur.i >= n && cur.carry.is_empty() && cur.pending.is_empty() {
+                break;
+            }
+            if cur.i < n
+                && pages.len() % 2 == 1
+                && self.starts[cur.i] == Start::Recto
+                && cur.pending.is_empty()
+            {
+                pages.push(PagePlan {
+                    blank: true,
+                    ..PagePlan::default()
+                });
+            }
+            let before = (cur.i, cur.carry.len(), cur.pending.len());
+            for c in self.choose(&cur, pages.len()) {
+                pages.push(c.plan);
+                cur = c.next;
+            }
+            if (cur.i, cur.carry.len(), cur.pending.len()) == before
+                && pages.last().is_some_and(PagePlan::is_empty)
+            {
+                break;
+            }
+        }
+        if pages.is_empty() {
+            pages.push(PagePlan::default());
+        }
+        pages
+    }
+
+    /// The page (or, two-sided on a left-hand page, the spread) to set
+    /// from `cur`: the candidates of least cost with the next page's.
+    fn choose(&self, cur: &Cursor, placed: usize) -> Vec<Candidate> {
+        let spread = self.duplex && placed % 2 == 1;
+        let firsts = self.fill(cur);
+        let mut best: Option<(f32, usize, Option<Candidate>)> = None;
+        for (k, c1) in tail(&firsts) {
+            let own = self.cost(c1);
+            let (total, second) = if c1.ends == Ends::Chapter || c1.forced {
+                (own, None)
+            } else {
+                let mut inner: Option<(f32, &Candidate)> = None;
+                let seconds = self.fill(&c1.next);
+                for (_, c2) in tail(&seconds) {
+                    let mut t = self.cost(c2);
+                    if spread && c2.ends == Ends::Flow {
+                        t += SPREAD_MISMATCH_COST * self.mismatch(c1, c2);
+                    }
+                    if inner.is_none_or(|(b, _)| t <= b) {
+                        inner = Some((t, c2));
+                    }
+                }
+                match inner {
+                    Some((t, c2)) => (own + t, spread.then(|| c2.clone())),
+                    None => (own, None),
+                }
+            };
+            if best.as_ref().is_none_or(|(b, _, _)| total <= *b) {
+                best = Some((total, k, second));
+            }
+        }
+        let Some((_, k, second)) = best else {
+            return Vec::new();
+        };
+        let mut first = firsts[k].clone();
+        if let Some(mut second) = second {
+            if second.ends == Ends::Flow {
+                let depth = first.depth.max(second.depth);
+                first.stretch_to(depth, self.leading);
+                second.stretch_to(depth, self.leading);
+                for c in [&mut first, &mut second] {
+                    c.plan.extra = (c.depth - self.height).max(0.0);
+                }
+            }
+            return vec![first, second];
+        }
+        vec![first]
+    }
+
+    /// How many lines apart the last lines of a spread's two pages end,
+    /// once the shallower one's spaces have stretched.
+    fn mismatch(&self, a: &Candidate, b: &Candidate) -> f32 {
+        let (mut a, mut b) = (a.clone(), b.clone());
+        let depth = a.depth.max(b.depth);
+        a.stretch_to(depth, self.leading);
+        b.stretch_to(depth, self.leading);
+        ((a.depth - b.depth) / self.leading).abs()
+    }
+
+    /// What a candidate page costs (see [`Pager`]).
+    fn cost(&self, c: &Candidate) -> f32 {
+        if c.forced {
+            return FORCED_COST;
+        }
+        let short = (self.height - c.depth) / self.leading;
+        let mut cost = if short < -0.01 {
+            LONG_PAGE_COST
+        } else if c.ends == Ends::Flow && self.chapter_heading_at(c.next.i) {
+            BEFORE_HEADING_WEIGHT * short * short
+        } else if c.ends == Ends::Flow {
+            short * short
+        } else {
+            0.0
+        };
+        if c.ends == Ends::Chapter && c.continues && c.depth / self.leading <= RUNT_LINES + 0.01 {
+            cost += RUNT_COST;
+        }
+        cost
+    }
+
+    /// Fills a page from `cur` up to one line long; returns every place it
+    /// may end, in order.
+    fn fill(&self, cur: &Cursor) -> Vec<Candidate> {
+        let body = &self.flow.body;
+        let notes = &self.flow.notes;
+        let n = body.len();
+        let capacity = self.height + LONG_PAGE_LINES * self.leading;
+        let mut i = cur.i;
         while i < n && matches!(body[i], Flow::Space(_)) {
             i += 1;
         }
-        let start = i;
-        if i < n && pages.len() % 2 == 1 && starts[i] == Start::Recto {
-            pages.push(PagePlan {
-                body: i..i,
-                notes: Vec::new(),
-                blank: true,
-            });
-        }
-        // Notes continued from the previous page come first.
         let mut state = NoteState::default();
-        for (note, range) in std::mem::take(&mut carry) {
-            if !state.add(&flow.notes, note, range.start, body_height * 0.6, separator) {
-                state.carry.push((note, range));
+        for (note, range) in &cur.carry {
+            if !state.add(notes, *note, range.start, self.height * 0.6, self.separator) {
+                state.carry.push((*note, range.clone()));
             }
         }
-        // A page that starts inside a table repeats its header row.
-        let mut y = match body.get(start) {
-            Some(Flow::Line(FlowLine {
-                header: Some(h), ..
-            })) => h.height,
-            _ => 0.0,
-        };
-        let mut best: Option<(usize, NoteState)> = None;
-        let mut j = i;
-        let mut keep = false;
-        while j < n {
-            let (h, refs): (f32, &[usize]) = match &body[j] {
-                Flow::Space(h) => (*h, &[]),
-                Flow::Line(l) => (l.height, &l.notes),
-            };
-            if let Flow::Space(_) = body[j] {
-                if !keep && j > start {
-                    best = Some((j, state.clone()));
-                }
-                y += h;
-                j += 1;
-                continue;
-            }
-            if j > start && chapter_at(j) {
-                best = Some((j, state.clone()));
+        let mut plan = PagePlan::default();
+        let mut y = 0.0;
+        // Floats held over go first, as many as fit.
+        let mut pending = cur.pending.clone();
+        let mut k = 0;
+        while let Some(&f) = pending.get(k) {
+            let fl = &self.floats[f];
+            if !plan.floats.is_empty() && y + fl.height + state.height > self.height + 0.01 {
                 break;
             }
+            self.float_notes(&mut state, fl, self.height - y - fl.height);
+            plan.floats.push(fl.slots.clone());
+            y += fl.height + self.float_gap(fl.height);
+            k += 1;
+        }
+        pending.drain(..k);
+        // A page that starts inside a table repeats its header row.
+        if let Some(Flow::Line(FlowLine {
+            header: Some(h), ..
+        })) = body.get(i)
+        {
+            y += h.height;
+        }
+        let continues = i < n && self.starts[i] == Start::Flow;
+        let mut candidates = Vec::new();
+        let snapshot = |plan: &PagePlan,
+                        seg: usize,
+                        end: usize,
+                        state: &NoteState,
+                        pending: &[usize],
+                        y: f32,
+                        ends: Ends,
+                        forced: bool,
+                        spaces: usize| {
+            let mut p = plan.clone();
+            if seg < end {
+                p.body.push(seg..end);
+            }
+            p.notes = state.placed.clone();
+            let depth = y + state.height;
+            p.extra = (depth - self.height).max(0.0);
+            Candidate {
+                plan: p,
+                next: Cursor {
+                    i: end,
+                    carry: state.carry.clone(),
+                    pending: pending.to_vec(),
+                },
+                depth,
+                ends,
+                forced,
+                continues,
+                spaces,
+            }
+        };
+        let mut seg = i;
+        let mut spaces = 0;
+        // The page ended before slot `end`, as things stand.
+        macro_rules! cut {
+            ($end:expr, $ends:expr, $forced:expr) => {
+                snapshot(
+                    &plan, seg, $end, &state, &pending, y, $ends, $forced, spaces,
+                )
+            };
+        }
+        let mut j = i;
+        let mut keep = false;
+        let mut has_text = false;
+        while j < n {
+            let l = match &body[j] {
+                Flow::Space(h) => {
+                    if has_text {
+                        // (A break after the line before is the same page.)
+                        if !keep && candidates.last().is_none_or(|c: &Candidate| c.next.i < j) {
+                            candidates.push(cut!(j, Ends::Flow, false));
+                        }
+                        y += h;
+                        spaces += 1;
+                    }
+                    j += 1;
+                    continue;
+                }
+                Flow::Line(l) => l,
+            };
+            if self.starts[j] != Start::Flow && (has_text || !plan.floats.is_empty()) {
+                candidates.push(cut!(j, Ends::Chapter, false));
+                return candidates;
+            }
+            if let Some(f) = self.float_at[j]
+                && (has_text || !plan.floats.is_empty())
+                && self.defer(f, &pending, self.height - y - state.height)
+            {
+                if seg < j {
+                    plan.body.push(seg..j);
+                }
+                pending.push(f);
+                j = self.floats[f].slots.end;
+                // The space after the float goes with it.
+                if let Some(Flow::Space(_)) = body.get(j) {
+                    j += 1;
+                }
+                seg = j;
+                continue;
+            }
             let mut next = state.clone();
-            let mut fits = y + h + next.height <= body_height + 0.01;
-            for &note in refs {
-                if fits && !next.add(&flow.notes, note, 0, body_height - y - h, separator) {
+            let mut fits = y + l.height + next.height <= capacity + 0.01;
+            for &note in &l.notes {
+                if fits && !next.add(notes, note, 0, capacity - y - l.height, self.separator) {
                     fits = false;
                 }
             }
-            if !fits && j > start {
-                break;
+            if !fits && (has_text || !plan.floats.is_empty()) {
+                if candidates.is_empty() {
+                    candidates.push(cut!(j, Ends::Flow, true));
+                }
+                return candidates;
             }
             state = next;
-            y += h;
-            if let Flow::Line(l) = &body[j] {
-                keep = l.keep_with_next;
-            }
-            if !keep {
-                best = Some((j + 1, state.clone()));
-            }
+            y += l.height;
+            has_text = true;
+            keep = self.keeps[j];
             j += 1;
+            if !keep && j < n {
+                candidates.push(cut!(j, Ends::Flow, false));
+            }
         }
-        let (end, state) = if j >= n {
-            (n, state)
-        } else {
-            best.filter(|(b, _)| *b > start).unwrap_or((j, state))
-        };
-        carry = state.carry.clone();
-        pages.push(PagePlan {
-            body: start..end,
-            notes: state.placed,
-            blank: false,
-        });
-        i = end;
-        if end == start && state_is_empty(&pages) {
-            break;
+        candidates.push(cut!(n, Ends::Chapter, false));
+        candidates
+    }
+
+    /// Whether the first line at or after slot `i` starts a heading of the
+    /// document's highest outline level.
+    fn chapter_heading_at(&self, i: usize) -> bool {
+        self.flow.body[i.min(self.flow.body.len())..]
+            .iter()
+            .find_map(|f| match f {
+                Flow::Line(l) => Some(
+                    l.kind == LineKind::Heading
+                        && l.outline.as_ref().map(|o| o.1) == Some(self.top_level),
+                ),
+                Flow::Space(_) => None,
+            })
+            .unwrap_or(false)
+    }
+
+    /// Whether float `f`, met with `room` left on the page, waits for the
+    /// next page: when floats before it wait, or when it does not fit and
+    /// fits a page (a table only when fewer than [`TABLE_SPLIT_MIN_ROWS`]
+    /// of its rows would stay here; else it splits).
+    fn defer(&self, f: usize, pending: &[usize], room: f32) -> bool {
+        let fl = &self.floats[f];
+        if !pending.is_empty() {
+            return true;
+        }
+        if fl.height <= room + 0.01 || fl.height > self.height {
+            return false;
+        }
+        if fl.table {
+            let mut used = 0.0;
+            let rows = fl.slots.clone().take_while(|&s| {
+                used += slot_height(&self.flow.body[s]);
+                used <= room + 0.01
+            });
+            // The header row is not counted.
+            return rows.count().saturating_sub(1) < TABLE_SPLIT_MIN_ROWS;
+        }
+        true
+    }
+
+    /// Adds the notes a float's lines refer to; those that do not fit in
+    /// `room` continue on the next page.
+    fn float_notes(&self, state: &mut NoteState, fl: &Float, room: f32) {
+        let notes = &self.flow.notes;
+        for s in fl.slots.clone() {
+            if let Flow::Line(l) = &self.flow.body[s] {
+                for &note in &l.notes {
+                    if !state.add(notes, note, 0, room, self.separator) {
+                        state.carry.push((note, 0..notes[note].len()));
+                    }
+                }
+            }
         }
     }
-    if pages.is_empty() {
-        pages.push(PagePlan::default());
+
+    /// Space under a float of `height` at the top of a page: at least
+    /// [`FLOAT_GAP_LINES`], so that the float and the space together are a
+    /// whole number of lines.
+    fn float_gap(&self, height: f32) -> f32 {
+        float_gap(height, self.leading)
     }
-    pages
 }
 
-/// Whether the last planned page holds nothing (guards against an endless loop).
-fn state_is_empty(pages: &[PagePlan]) -> bool {
-    pages
-        .last()
-        .is_some_and(|p| p.body.is_empty() && p.notes.is_empty())
+/// See [`Pager::float_gap`].
+fn float_gap(height: f32, leading: f32) -> f32 {
+    let least = height + FLOAT_GAP_LINES * leading;
+    (least / leading - 0.01).ceil() * leading - height
+}
+
+/// The last [`LOOKAHEAD`] candidates that do not break where no break is
+/// allowed (or the forced one, when that is all), with their index.
+fn tail(c: &[Candidate]) -> impl Iterator<Item = (usize, &Candidate)> {
+    let from = c.len().saturating_sub(LOOKAHEAD);
+    c.iter().enumerate().skip(from)
+}
+
+fn slot_height(f: &Flow) -> f32 {
+    match f {
+        Flow::Line(l) => l.height,
+        Flow::Space(h) => *h,
+    }
+}
+
+/// The blocks of the body that may float: each figure (its image slot,
+/// [`LineKind::Figure`], and the caption lines after it up to the next
+/// space) and each table (a header row, then the rows that repeat it).
+fn floats(body: &[Flow]) -> Vec<Float> {
+    let line = |j: usize| match body.get(j) {
+        Some(Flow::Line(l)) => Some(l),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let mut j = 0;
+    while j < body.len() {
+        let Some(l) = line(j) else {
+            j += 1;
+            continue;
+        };
+        let end = if l.kind == LineKind::Figure {
+            let mut e = j + 1;
+            while line(e).is_some_and(|c| c.kind != LineKind::Figure && c.header.is_none()) {
+                e += 1;
+            }
+            Some((e, false))
+        } else if l.header.is_none() && line(j + 1).is_some_and(|r| r.header.is_some()) {
+            let mut e = j + 1;
+            while line(e).is_some_and(|r| r.header.is_some()) {
+                e += 1;
+            }
+            Some((e, true))
+        } else {
+            None
+        };
+        match end {
+            Some((e, table)) => {
+                out.push(Float {
+                    slots: j..e,
+                    height: body[j..e].iter().map(slot_height).sum(),
+                    table,
+                });
+                j = e;
+            }
+            None => j += 1,
+        }
+    }
+    out
+}
+
+/// Lines a heading keeps on its page after it (the heading's own lines
+/// not counted): a heading never stands at a page foot with less than two
+/// lines of its text under it (Chicago 2.116 on heads at page foot; TeX's
+/// \\clubpenalty after a heading in LaTeX's `\\@afterheading`).
+pub const HEADING_KEEP_LINES: usize = 2;
+
+/// Code blocks of at most this many printed lines (the language label
+/// counted) are never split across pages (lines).
+pub const CODE_KEEP_LINES: usize = 6;
+
+/// Per body slot, whether a page may not end right after it: the slot's own
+/// keep-with-next, plus two rules of the paginator's own —
+/// a heading keeps [`HEADING_KEEP_LINES`] lines after it, and a code block
+/// (a run of [`LineKind::Other`] slots sharing a paragraph number, outside
+/// tables) of at most [`CODE_KEEP_LINES`] lines is kept whole. Spaces carry
+/// no keep of their own (a break at a space follows the line before it).
+fn keeps(body: &[Flow]) -> Vec<bool> {
+    let mut keep: Vec<bool> = body
+        .iter()
+        .map(|f| matches!(f, Flow::Line(l) if l.keep_with_next))
+        .collect();
+    // Headings: keep the lines after them up to the second.
+    let mut need = 0;
+    for (j, f) in body.iter().enumerate() {
+        let Flow::Line(l) = f else { continue };
+        if matches!(l.kind, LineKind::Heading | LineKind::Title) {
+            need = HEADING_KEEP_LINES;
+        } else if need > 0 {
+            need -= 1;
+            if need > 0 {
+                keep[j] = true;
+            }
+        }
+    }
+    // Short code blocks.
+    let mut j = 0;
+    while j < body.len() {
+        let run = match &body[j] {
+            Flow::Line(l) if code_like(l) => body[j..]
+                .iter()
+                .take_while(|f| matches!(f, Flow::Line(m) if code_like(m) && m.para == l.para))
+                .count(),
+            _ => 0,
+        };
+        if (2..=CODE_KEEP_LINES).contains(&run) {
+            keep[j..j + run - 1].iter_mut().for_each(|k| *k = true);
+        }
+        j += run.max(1);
+    }
+    keep
+}
+
+/// A slot a code block is made of: a unit line outside a table.
+fn code_like(l: &FlowLine) -> bool {
+    l.kind == LineKind::Other && l.header.is_none() && l.count == 1
 }
 
 /// Counts widows, orphans and headings at a page foot from the placement

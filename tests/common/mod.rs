@@ -623,6 +623,33 @@ pub fn pdf_text(
     (body.join(" "), notes.join(" "))
 }
 
+/// The alt texts of the images inside running text, at any depth.
+pub fn inline_image_alts(blocks: &[Block]) -> Vec<String> {
+    fn walk(inlines: &[Inline], out: &mut Vec<String>) {
+        for i in inlines {
+            if let InlineKind::Image { alt, .. } = &i.kind {
+                out.push(trang::doc::plain_text(alt));
+            } else if let Some(c) = i.kind.children() {
+                walk(c, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for b in blocks {
+        match &b.kind {
+            BlockKind::Paragraph(c) => walk(c, &mut out),
+            BlockKind::BlockQuote(c) => out.extend(inline_image_alts(c)),
+            BlockKind::List { items, .. } => {
+                for i in items {
+                    out.extend(inline_image_alts(&i.blocks));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The texts of every table's header row (cells joined by spaces), at any
 /// depth: the PDF repeats a header on each page its table continues on.
 pub fn table_headers(blocks: &[Block]) -> Vec<String> {
@@ -690,7 +717,13 @@ impl Squashed {
     /// Drops the copies after the first of each text of `repeated` (the
     /// PDF repeats a table's header on each page the table continues on).
     pub fn drop_repeats(&mut self, repeated: &[String]) {
-        for r in repeated {
+        self.drop_texts(repeated, true);
+    }
+
+    /// Drops every occurrence of each text of `texts` (or every one after
+    /// the first, with `keep_first`).
+    pub fn drop_texts(&mut self, texts: &[String], keep_first: bool) {
+        for r in texts {
             let r: Vec<char> = squash(r).chars().collect();
             if r.is_empty() {
                 continue;
@@ -699,7 +732,7 @@ impl Squashed {
             let mut i = 0;
             while i + r.len() <= self.chars.len() {
                 if self.chars[i..i + r.len()] == r[..] {
-                    if seen {
+                    if seen || !keep_first {
                         self.chars.drain(i..i + r.len());
                         self.word_of.drain(i..i + r.len());
                         continue;

@@ -137,6 +137,7 @@ impl Builder<'_, '_, '_> {
         self.flow.push(Flow::Line(FlowLine {
             keep_with_next: true,
             para: self.para,
+            kind: LineKind::Figure,
             ..FlowLine::unit(
                 vec![Positioned {
                     pos: Point {
