@@ -169,6 +169,8 @@ fn the_article_sets_its_attribution_flush_right_and_no_folio_on_page_one() {
     let right = w
         .iter()
         .filter(|x| x.page == last.page)
+        // Line-end punctuation hangs into the margin.
+        .filter(|x| x.text.ends_with(|c: char| c.is_alphanumeric()))
         .map(|x| x.x1)
         .fold(0.0f32, f32::max);
     assert!(
@@ -187,11 +189,11 @@ fn the_article_sets_its_attribution_flush_right_and_no_folio_on_page_one() {
         "not flush right: starts at {}",
         theo.x0
     );
-    // The title page has no folio.
+    // The title page has no folio (the text block ends 9 % above the foot).
     assert!(
-        in_foot(&w, 0, A4_H * 0.89).is_empty(),
+        in_foot(&w, 0, A4_H * 0.92).is_empty(),
         "{:?}",
-        in_foot(&w, 0, A4_H * 0.89)
+        in_foot(&w, 0, A4_H * 0.92)
     );
     // With the book preset, a plain paragraph.
     let w = pdf_words(&input, &dir.path().join("b"), &["--theme", "book"]);

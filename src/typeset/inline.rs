@@ -285,6 +285,9 @@ pub struct InlineEngine<'a> {
     /// When `Some`, every paragraph handed to the line breaker is recorded
     /// here (the stage benchmark breaks them again on their own).
     pub recorded_breaks: Option<Vec<BreakInput>>,
+    /// Setting a display line: words and names are tied
+    /// ([`super::display::is_display_tie`]).
+    display: bool,
 }
 
 /// One call of the line breaker: a paragraph's items, its measure and the
@@ -315,6 +318,7 @@ impl<'a> InlineEngine<'a> {
             hyphenator: Standard::from_embedded(HyphLang::EnglishUS).ok(),
             font_ids: Vec::new(),
             recorded_breaks: None,
+            display: false,
         }
     }
 
@@ -513,6 +517,30 @@ impl<'a> InlineEngine<'a> {
     /// the narrowest measure that needs no more lines than the full one, as
     /// CSS `text-wrap: balance` does, so a title never ends on a lone word.
     pub fn layout_balanced(&mut self, pieces: &[Piece], width: f32, align: Align) -> Vec<LineBox> {
+        // Words and names kept whole, unless that leaves a line too wide.
+        self.display = true;
+        let lines = self.balanced(pieces, width, align);
+        self.display = false;
+        if lines.iter().all(|l| l.width <= width + 0.01) {
+            return lines;
+        }
+        self.balanced(pieces, width, align)
+    }
+
+    /// A display line set unbalanced (a contents entry): [`InlineEngine::layout`]
+    /// with words and names kept whole, unless that leaves a line too wide.
+    pub fn layout_display(&mut self, pieces: &[Piece], width: f32, align: Align) -> Vec<LineBox> {
+        self.display = true;
+        let lines = self.layout(pieces, width, 0.0, align);
+        self.display = false;
+        if lines.iter().all(|l| l.width <= width + 0.01) {
+            return lines;
+        }
+        self.layout(pieces, width, 0.0, align)
+    }
+
+    /// [`InlineEngine::layout_balanced`] with the current ties.
+    fn balanced(&mut self, pieces: &[Piece], width: f32, align: Align) -> Vec<LineBox> {
         let full = self.layout(pieces, width, 0.0, align);
         if full.len() < 2 {
             return full;
@@ -650,10 +678,10 @@ impl<'a> InlineEngine<'a> {
                 // A tie (a dash, a number's noun, an abbreviation's name):
                 // the same space, but no break (TeX's `~`).
                 let next_end = opportunities.get(i + 1).map_or(text.len(), |o| o.0);
-                let tie = linebreak::is_tie(
-                    text[word.clone()].rsplit(' ').next().unwrap_or(""),
-                    text[at..next_end].split([' ', '\n']).next().unwrap_or(""),
-                );
+                let before = text[word.clone()].rsplit(' ').next().unwrap_or("");
+                let after = text[at..next_end].split([' ', '\n']).next().unwrap_or("");
+                let tie = linebreak::is_tie(before, after)
+                    || (self.display && super::display::is_display_tie(before, after));
                 if tie {
                     list.push(Lb::no_break(), Slot::Other);
                 }

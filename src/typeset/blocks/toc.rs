@@ -134,9 +134,10 @@ impl Builder<'_, '_, '_> {
             // The same room for every number, whatever the pass knows.
             let room = self.engine.measure("000", &st).max(num_w);
             let avail = s.measure - indent - gap - room;
+            // A contents entry is a display line: words and names whole.
             let mut lines =
                 self.engine
-                    .layout(&[Piece::Text(e.text, st.clone())], avail, 0.0, Align::Left);
+                    .layout_display(&[Piece::Text(e.text, st.clone())], avail, Align::Left);
             let Some(last_line) = lines.last_mut() else {
                 continue;
             };
