@@ -21,9 +21,10 @@ fn build_pdf(input: &Path, paper: &str, dir: &Path) -> PathBuf {
     ))
 }
 
-/// The PDF's text without running heads (first line of pages after the first)
-/// and folios (the page number as the last line of each page).
-fn body_text(pdf: &Path, title: &str) -> String {
+/// The PDF's text without running heads (first line of pages after the
+/// first: the title, or with chapters a chapter's title) and folios (the
+/// page number as the last line of each page but the first).
+fn body_text(pdf: &Path, heads: &[String]) -> String {
     let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
     let mut out = Vec::new();
     for (i, page) in text.split('\u{c}').enumerate() {
@@ -31,17 +32,22 @@ fn body_text(pdf: &Path, title: &str) -> String {
         if lines.is_empty() {
             continue;
         }
-        assert_eq!(
-            lines.last().unwrap().trim(),
-            (i + 1).to_string(),
-            "folio of page {}",
-            i + 1
-        );
-        lines.pop();
+        // Every page but the first (the title page) ends with its folio.
+        if i > 0 {
+            assert_eq!(
+                lines.last().unwrap().trim(),
+                (i + 1).to_string(),
+                "folio of page {}",
+                i + 1
+            );
+            lines.pop();
+        }
         if i > 0 {
             let head = lines.remove(0).trim();
             assert!(
-                title.starts_with(head.trim_end_matches(" …")),
+                heads
+                    .iter()
+                    .any(|t| t.starts_with(head.trim_end_matches(" …"))),
                 "running head `{head}` on page {}",
                 i + 1
             );
@@ -91,7 +97,7 @@ fn article_text_round_trips_on_a4_and_a5_from_nfc_and_nfd() {
         for paper in ["a4", "a5"] {
             let out = dir.path().join(paper);
             let pdf = build_pdf(input, paper, &out);
-            let got = fold(&body_text(&pdf, &title));
+            let got = fold(&body_text(&pdf, std::slice::from_ref(&title)));
             assert_eq!(got, expected, "{} on {paper}", input.display());
         }
     }
@@ -199,7 +205,11 @@ fn twenty_page_fixture_is_set_like_a_book() {
                 }
             }
             lines += 1;
-            if ratios.iter().all(|r| (0.8..=1.6).contains(r)) {
+            // Down to two thirds of the natural space: the interword shrink of
+            // TeX's cmr10 (TeXbook ch. 12: space 3.33 pt, shrink 1.11 pt). Lines
+            // next to loose ones give up letter-spacing for their spaces so that
+            // letter-spacing changes by at most 3/1000 em from line to line.
+            if ratios.iter().all(|r| (0.66..=1.6).contains(r)) {
                 good += 1;
             } else if std::env::var("TRANG_DEBUG").is_ok() {
                 eprintln!("{paper:?} page {} ratios {ratios:?}", rec.page + 1);
@@ -207,7 +217,7 @@ fn twenty_page_fixture_is_set_like_a_book() {
         }
         assert!(lines > 300, "{lines} justified lines");
         eprintln!(
-            "{paper:?}: {} pages, {good} of {lines} justified lines ({:.1} %) with spaces within 0.8–1.6×, widows {}, orphans {}, headings at foot {}",
+            "{paper:?}: {} pages, {good} of {lines} justified lines ({:.1} %) with spaces within 0.66–1.6×, widows {}, orphans {}, headings at foot {}",
             layout.pages.len(),
             100.0 * good as f32 / lines as f32,
             report.widows,
@@ -216,7 +226,7 @@ fn twenty_page_fixture_is_set_like_a_book() {
         );
         assert!(
             good as f32 >= 0.98 * lines as f32,
-            "{paper:?}: {good} of {lines} justified lines have spaces within 0.8–1.6×"
+            "{paper:?}: {good} of {lines} justified lines have spaces within 0.66–1.6×"
         );
     }
 
@@ -227,14 +237,24 @@ fn twenty_page_fixture_is_set_like_a_book() {
         let pdf = build_pdf(&input, name, &dir.path().join(name));
         let words = words(&pdf);
         // Every page after the first has the running head; every page its folio.
-        body_text(&pdf, prepared.doc.meta.title.as_deref().unwrap());
+        body_text(
+            &pdf,
+            &std::iter::once(prepared.doc.title.clone())
+                .chain(prepared.doc.chapters.iter().map(|c| c.title.clone()))
+                .collect::<Vec<_>>(),
+        );
         let (left, right) = (setup.left, setup.left + setup.measure);
         let (_, report) = trang::typeset::typeset(&prepared.doc, &prepared.fonts, paper, 0);
         let mut outside = 0;
         for w in &words {
             let furniture = w.y1 < setup.top || w.y0 > setup.bottom();
+            // Line-end punctuation hangs into the margin (protrusion).
+            let hangs = w
+                .text
+                .ends_with([',', '.', ':', ';', '”', '’', ')', '–', '—', '!', '?']);
+            let slack = if hangs { setup.body_size * 0.5 } else { 0.5 };
             if w.x0 < left - 0.5
-                || w.x1 > right + 0.5
+                || w.x1 > right + slack
                 || (!furniture && (w.y0 < setup.top - setup.leading))
             {
                 eprintln!(
@@ -253,13 +273,24 @@ fn twenty_page_fixture_is_set_like_a_book() {
         assert_eq!(outside, 0, "{name}: words outside the text block");
         let mut checked = 0;
         for rec in report.lines.iter().filter(|l| l.justified) {
-            let line_right = words
+            let last = words
                 .iter()
                 .filter(|w| w.page == rec.page && w.y1 > rec.top && w.y0 < rec.top + rec.height)
-                .map(|w| w.x1)
-                .fold(f32::MIN, f32::max);
+                .max_by(|a, b| a.x1.total_cmp(&b.x1));
+            let Some(last) = last else { continue };
+            let line_right = last.x1;
+            // A line ending in punctuation ends past the margin by the
+            // punctuation's protrusion (at most half an em); others at it.
+            let hangs = last
+                .text
+                .ends_with([',', '.', ':', ';', '”', '’', ')', '–', '—', '!', '?']);
+            let ok = if hangs {
+                line_right >= right - 0.5 && line_right <= right + setup.body_size * 0.5
+            } else {
+                (line_right - right).abs() <= 0.5
+            };
             assert!(
-                (line_right - right).abs() <= 0.5,
+                ok,
                 "{name}: justified line on page {} ends at {line_right}, margin {right}",
                 rec.page + 1
             );
@@ -469,7 +500,20 @@ fn soft_hyphens_break_with_a_hyphen_and_copy_back_without_one() {
         raw.lines().filter(|l| l.ends_with('-')).count() >= 2,
         "{raw}"
     );
-    let text = fold(&body_text(&pdf, "Gạch nối mềm"));
+    // Read without poppler's joining of lines, which glues a one-word line
+    // ("Từ", left loose rather than letter-spaced) to a hyphenated next one:
+    // a line ending in a hyphen continues the word, any other ends a word.
+    let mut text = String::new();
+    for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+        match line.strip_suffix('-') {
+            Some(part) => text.push_str(part),
+            None => {
+                text.push_str(line);
+                text.push(' ');
+            }
+        }
+    }
+    let text = fold(&text);
     let want = fold(&format!("Gạch nối mềm Từ {long} và {short} hết.").replace('\u{AD}', ""));
     assert_eq!(text, want);
     // The EPUB keeps the soft hyphens for the reading system to use.
