@@ -38,6 +38,16 @@ fn in_foot(w: &[Word], p: usize, limit: f32) -> Vec<String> {
         .collect()
 }
 
+/// The handout's text block starts 30 mm from the left edge (page 2).
+fn assert_handout_left_margin(w: &[Word]) {
+    let left = w
+        .iter()
+        .filter(|w| w.page == 1)
+        .map(|w| w.x0)
+        .fold(f32::MAX, f32::min);
+    assert!((left - 30.0 * MM).abs() < 1.0, "left edge {left}");
+}
+
 #[test]
 fn the_handout_numbers_pages_in_the_top_margin_from_page_two() {
     let dir = tempfile::tempdir().unwrap();
@@ -69,12 +79,7 @@ fn the_handout_numbers_pages_in_the_top_margin_from_page_two() {
     // No folio at the foot.
     assert!(in_foot(&w, 1, A4_H - 20.0 * MM).is_empty());
     // The text block starts 30 mm from the left edge.
-    let left = w
-        .iter()
-        .filter(|w| w.page == 1)
-        .map(|w| w.x0)
-        .fold(f32::MAX, f32::min);
-    assert!((left - 30.0 * MM).abs() < 1.0, "left edge {left}");
+    assert_handout_left_margin(&w);
 }
 
 #[test]
@@ -95,12 +100,7 @@ fn a_theme_file_changes_only_what_it_sets_and_the_front_matter_names_one() {
     // Still the handout's margins, but the folio at the foot.
     assert!(in_head(&w, 1, 20.0 * MM).is_empty());
     assert_eq!(in_foot(&w, 1, A4_H - 20.0 * MM), ["2"]);
-    let left = w
-        .iter()
-        .filter(|w| w.page == 1)
-        .map(|w| w.x0)
-        .fold(f32::MAX, f32::min);
-    assert!((left - 30.0 * MM).abs() < 1.0, "left edge {left}");
+    assert_handout_left_margin(&w);
 }
 
 #[test]

@@ -518,25 +518,29 @@ impl<'a> InlineEngine<'a> {
     /// CSS `text-wrap: balance` does, so a title never ends on a lone word.
     pub fn layout_balanced(&mut self, pieces: &[Piece], width: f32, align: Align) -> Vec<LineBox> {
         // Words and names kept whole, unless that leaves a line too wide.
-        self.display = true;
-        let lines = self.balanced(pieces, width, align);
-        self.display = false;
-        if lines.iter().all(|l| l.width <= width + 0.01) {
-            return lines;
-        }
-        self.balanced(pieces, width, align)
+        self.tied_display(width, |e| e.balanced(pieces, width, align))
     }
 
     /// A display line set unbalanced (a contents entry): [`InlineEngine::layout`]
     /// with words and names kept whole, unless that leaves a line too wide.
     pub fn layout_display(&mut self, pieces: &[Piece], width: f32, align: Align) -> Vec<LineBox> {
+        self.tied_display(width, |e| e.layout(pieces, width, 0.0, align))
+    }
+
+    /// Runs `set` with words and names tied; again without the ties if that
+    /// leaves a line wider than `width`.
+    fn tied_display(
+        &mut self,
+        width: f32,
+        mut set: impl FnMut(&mut Self) -> Vec<LineBox>,
+    ) -> Vec<LineBox> {
         self.display = true;
-        let lines = self.layout(pieces, width, 0.0, align);
+        let lines = set(self);
         self.display = false;
         if lines.iter().all(|l| l.width <= width + 0.01) {
             return lines;
         }
-        self.layout(pieces, width, 0.0, align)
+        set(self)
     }
 
     /// [`InlineEngine::layout_balanced`] with the current ties.
