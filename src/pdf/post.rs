@@ -378,10 +378,5 @@ fn with_ids(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<V
 
 /// Where `needle` starts in `haystack`, every occurrence.
 fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
-    haystack
-        .windows(needle.len())
-        .enumerate()
-        .filter(|(_, w)| *w == needle)
-        .map(|(i, _)| i)
-        .collect()
+    memchr::memmem::find_iter(haystack, needle).collect()
 }

@@ -15,25 +15,16 @@
 //! chooses among the breaks left; if the ties leave a line wider than the
 //! measure, it sets the text without them.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
+// `PAIRS`: every pair of neighbouring syllables of a listed word, in lower
+// case, sorted; compiled from the word list by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/vi_pairs.rs"));
 
-/// The word list: one word a line, syllables separated by spaces.
-const WORDS: &str = include_str!("data/vi-words.txt");
-
-/// Every pair of neighbouring syllables of a listed word, in lower case.
-fn pairs() -> &'static HashSet<(String, String)> {
-    static PAIRS: OnceLock<HashSet<(String, String)>> = OnceLock::new();
-    PAIRS.get_or_init(|| {
-        let mut set = HashSet::new();
-        for line in WORDS.lines() {
-            let syllables: Vec<String> = line.split_whitespace().map(str::to_lowercase).collect();
-            for w in syllables.windows(2) {
-                set.insert((w[0].clone(), w[1].clone()));
-            }
-        }
-        set
-    })
+/// Whether the syllables `b` and `a` (lower case) are neighbours in a word
+/// of the word list: a binary search of [`PAIRS`].
+fn listed(b: &str, a: &str) -> bool {
+    PAIRS
+        .binary_search_by(|&(x, y)| x.cmp(b).then_with(|| y.cmp(a)))
+        .is_ok()
 }
 
 /// The syllable without the punctuation around it (`“Tây`, `Bắc,`).
@@ -53,7 +44,7 @@ pub fn is_display_tie(before: &str, after: &str) -> bool {
     if capital(b) && capital(a) && b.chars().any(char::is_alphabetic) {
         return true;
     }
-    pairs().contains(&(b.to_lowercase(), a.to_lowercase()))
+    listed(&b.to_lowercase(), &a.to_lowercase())
 }
 
 #[cfg(test)]
