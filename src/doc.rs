@@ -154,6 +154,10 @@ pub struct Meta {
     /// Theme named by the front matter: a preset (`book`) or a TOML file
     /// relative to the source file.
     pub theme: Option<String>,
+    /// The keys of ours that this front matter set, in the order written
+    /// (`author` for `authors`): a book tells a chapter's book-level keys
+    /// by them, so a field added above needs no second list.
+    pub keys: Vec<String>,
 }
 
 impl Default for Meta {
@@ -177,6 +181,7 @@ impl Default for Meta {
             number_headings: false,
             fonts: None,
             theme: None,
+            keys: Vec::new(),
         }
     }
 }

@@ -440,6 +440,8 @@ fn chapter_files_report_their_own_lines_and_front_matter_beyond_title_once() {
             "02.md",
             "---\nlang: en\n---\n# Hai\n\n![ảnh](khong-co.png)\n",
         ),
+        // Every key of ours but `title` is the book's, `keywords` too.
+        ("03.md", "---\ntitle: Ba\nkeywords: [x]\n---\n\ny\n"),
     ]);
     let (ok, err) = trang(
         dir.path(),
@@ -451,7 +453,10 @@ fn chapter_files_report_their_own_lines_and_front_matter_beyond_title_once() {
     // Book-level keys in chapters: one warning for both files.
     assert_eq!(err.matches("chapter front matter").count(), 1, "{err}");
     assert!(
-        err.contains("01.md") && err.contains("`author`") && err.contains("`lang`"),
+        err.contains("01.md")
+            && err.contains("`author`")
+            && err.contains("`lang`")
+            && err.contains("`keywords`"),
         "{err}"
     );
 }

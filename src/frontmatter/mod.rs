@@ -175,6 +175,12 @@ pub fn read_map(
             continue;
         }
         let text = || node.value.text().filter(|s| !s.trim().is_empty());
+        let name = if key == "authors" {
+            "author"
+        } else {
+            key.as_str()
+        };
+        meta.keys.push(name.to_string());
         match key.as_str() {
             "title" | "subtitle" | "publisher" | "series" | "source" | "rights" | "identifier"
             | "description" | "dateline" => match text() {

@@ -455,26 +455,8 @@ fn parse_all(sources: Vec<SourceFile>, diags: &mut Diagnostics) -> Vec<Document>
 }
 
 /// The first front-matter key of a chapter other than `title`, if any.
-fn foreign_key(meta: &Meta) -> Option<&'static str> {
-    let d = Meta::default();
-    let set: [(&str, bool); 15] = [
-        ("subtitle", meta.subtitle.is_some()),
-        ("author", meta.authors != d.authors),
-        ("date", meta.date.is_some()),
-        ("dateline", meta.dateline.is_some()),
-        ("lang", meta.lang != d.lang),
-        ("publisher", meta.publisher.is_some()),
-        ("series", meta.series.is_some()),
-        ("source", meta.source.is_some()),
-        ("rights", meta.rights.is_some()),
-        ("identifier", meta.identifier.is_some()),
-        ("description", meta.description.is_some()),
-        ("cover", meta.cover.is_some()),
-        ("toc", meta.toc != d.toc),
-        ("fonts", meta.fonts.is_some()),
-        ("theme", meta.theme.is_some()),
-    ];
-    set.iter().find(|(_, s)| *s).map(|(k, _)| *k)
+fn foreign_key(meta: &Meta) -> Option<&str> {
+    meta.keys.iter().map(String::as_str).find(|&k| k != "title")
 }
 
 /// Scopes a chapter's note labels to it (`[^1]` of chapter 3 is not
