@@ -241,3 +241,35 @@ fn running_heads_name_the_title_on_the_left_and_the_chapter_on_the_right() {
         "{versos} versos, {rectos} rectos with heads"
     );
 }
+
+#[test]
+fn a_book_chapter_opens_as_deep_as_the_theme_sinks_it() {
+    // The y of the chapter heading "Hai" on its opening page, in a book
+    // whose `[trang] theme` is `theme` (none: the book preset).
+    let top_of_chapter = |theme: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = String::from("[book]\ntitle = \"Sách\"\n");
+        if let Some(t) = theme {
+            std::fs::write(dir.path().join("sink.toml"), t).unwrap();
+            manifest.push_str("[trang]\ntheme = \"sink.toml\"\n");
+        }
+        std::fs::write(dir.path().join("book.toml"), manifest).unwrap();
+        std::fs::write(dir.path().join("01.md"), "# Một\n\nMở đầu.\n").unwrap();
+        std::fs::write(dir.path().join("02.md"), "# Hai\n\nNội dung.\n").unwrap();
+        build_ok(dir.path(), &dir.path().join("out"), &["--format", "pdf"]);
+        let pdf = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .unwrap();
+        let w = words(&pdf);
+        let hai = w.iter().rfind(|w| w.text == "Hai").expect("the heading");
+        hai.y0
+    };
+    let preset = top_of_chapter(None);
+    let deeper = top_of_chapter(Some("extends = \"book\"\n[headings]\nchapter_sink = 0.4\n"));
+    // A4 book: the text block is about 80 % of 842 pt; a fifth of it more
+    // is about 135 pt (whole lines).
+    let moved = deeper - preset;
+    assert!((100.0..170.0).contains(&moved), "moved {moved} pt");
+}

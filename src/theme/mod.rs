@@ -174,6 +174,21 @@ pub struct HeadingTheme {
     pub part: f32,
     /// Thickness of the rule closing an article's title block, in pt (0: none).
     pub title_rule: f32,
+    /// Leading of the book's display lines (half-title, subtitle and
+    /// authors on the title page), × their size.
+    pub display_leading: f32,
+    /// The sink above a book chapter's opening heading: the share of the
+    /// text block left empty, in whole lines (books drop chapter openers;
+    /// Chicago 1.47 leaves the depth to the designer, one fifth is common).
+    pub chapter_sink: f32,
+    /// The same above a part title and the half-title.
+    pub part_sink: f32,
+    /// The same above the title on the title page.
+    pub title_sink: f32,
+    /// The space above the subtitle on a book's title page, in body lines.
+    pub subtitle_gap: f32,
+    /// The space above the authors on a book's title page, in body lines.
+    pub authors_gap: f32,
 }
 
 /// Blocks: vertical rhythm and the look of each kind.
@@ -350,6 +365,12 @@ impl Theme {
                 authors: 1.15,
                 part: 1.6,
                 title_rule: 0.6,
+                display_leading: 1.3,
+                chapter_sink: 0.2,
+                part_sink: 0.3,
+                title_sink: 0.12,
+                subtitle_gap: 0.5,
+                authors_gap: 2.0,
             },
             blocks: BlockTheme {
                 space: 0.5,

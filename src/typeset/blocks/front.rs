@@ -14,13 +14,6 @@
 use super::*;
 use crate::resolve::Form;
 
-/// Fraction of the text block left empty above a chapter's opening
-/// heading (a "sink", as books drop chapter openers).
-const CHAPTER_SINK: f32 = 0.2;
-/// The same above a part title and the half-title.
-const PART_SINK: f32 = 0.3;
-/// The same above the title on the title page.
-const TITLE_SINK: f32 = 0.12;
 /// Bold upright.
 const BOLD: Style = Style {
     bold: true,
@@ -67,7 +60,7 @@ impl Builder<'_, '_, '_> {
         {
             self.part_page(p);
         }
-        let sink = self.sink(CHAPTER_SINK);
+        let sink = self.sink(self.setup.theme.headings.chapter_sink);
         let before = self.flow.len();
         let mut strut = FlowLine::unit(Vec::new(), sink.max(1.0));
         strut.keep_with_next = true;
@@ -93,7 +86,7 @@ impl Builder<'_, '_, '_> {
                 Piece::Anchor(part.id.clone()),
                 Piece::Text(part.title.clone(), st),
             ],
-            1.25,
+            self.setup.theme.headings.leading,
             Some((part.title.clone(), 1)),
             Opener::Part(p),
         );
@@ -105,7 +98,8 @@ impl Builder<'_, '_, '_> {
         let size = self.setup.scaled(self.setup.theme.headings.subtitle);
         let st = self.style(Role::Heading, Style::REGULAR, size);
         let pieces = vec![Piece::Text(self.doc.title.clone(), st)];
-        self.display_page(pieces, 1.3, None, Opener::HalfTitle);
+        let leading = self.setup.theme.headings.display_leading;
+        self.display_page(pieces, leading, None, Opener::HalfTitle);
     }
 
     /// A recto holding one centred display text (`pieces`, lines
@@ -125,7 +119,7 @@ impl Builder<'_, '_, '_> {
             })
             .unwrap_or(self.setup.body_size);
         let before = self.flow.len();
-        self.strut(self.sink(PART_SINK));
+        self.strut(self.sink(self.setup.theme.headings.part_sink));
         let lines = self
             .engine
             .layout_balanced(&pieces, self.setup.measure, Align::Center);
@@ -142,10 +136,10 @@ impl Builder<'_, '_, '_> {
         let s = self.setup;
         let meta = &self.doc.meta;
         let before = self.flow.len();
-        let top = self.sink(TITLE_SINK);
+        let h = &s.theme.headings;
+        let top = self.sink(h.title_sink);
         self.strut(top);
         let ctx = self.full_ctx();
-        let h = &s.theme.headings;
         let size = s.scaled(h.title);
         let st = self.style(Role::Heading, BOLD, size);
         let lines = self.engine.layout_balanced(
@@ -163,8 +157,9 @@ impl Builder<'_, '_, '_> {
                 s.measure,
                 Align::Center,
             );
-            self.strut(s.leading * 0.5);
-            used += s.leading * 0.5 + self.push_front(lines, &ctx, (size * 1.3).round());
+            let gap = s.leading * h.subtitle_gap;
+            self.strut(gap);
+            used += gap + self.push_front(lines, &ctx, (size * h.display_leading).round());
         }
         if !meta.authors.is_empty() {
             let size = s.scaled(h.authors);
@@ -174,8 +169,9 @@ impl Builder<'_, '_, '_> {
                 s.measure,
                 Align::Center,
             );
-            self.strut(s.leading * 2.0);
-            used += s.leading * 2.0 + self.push_front(lines, &ctx, (size * 1.3).round());
+            let gap = s.leading * h.authors_gap;
+            self.strut(gap);
+            used += gap + self.push_front(lines, &ctx, (size * h.display_leading).round());
         }
         if let Some(publisher) = &meta.publisher {
             let st = self.style(Role::Heading, Style::REGULAR, s.body_size);
