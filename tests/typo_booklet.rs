@@ -299,9 +299,11 @@ fn creep_moves_inner_pages_towards_the_spine() {
     );
 }
 
-/// Per page of `pdf`: the stroked paths drawn in 0.25 pt (`w` then `S`), as
-/// ((x0, y0), (x1, y1)) in PDF points (bottom-left origin).
-fn hairlines(pdf: &Path) -> Vec<Vec<((f32, f32), (f32, f32))>> {
+/// A stroked segment, ((x0, y0), (x1, y1)) in PDF points (bottom-left origin).
+type Segment = ((f32, f32), (f32, f32));
+
+/// Per page of `pdf`: the segments stroked in 0.25 pt (`w` then `S`).
+fn hairlines(pdf: &Path) -> Vec<Vec<Segment>> {
     let doc = lopdf::Document::load(pdf).unwrap();
     let num = |o: &lopdf::Object| o.as_float().unwrap_or(0.0);
     doc.get_pages()
