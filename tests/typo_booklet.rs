@@ -225,6 +225,16 @@ fn a_bad_signature_or_creep_says_what_to_write() {
         let flag = args[0].split('=').next().unwrap();
         assert!(err.contains(flag) && err.contains(want), "{args:?}: {err}");
     }
+    // Booklet options without a booklet are a warning, not silence.
+    let err = build(
+        &input,
+        &dir.path().join("pdf"),
+        &["--format", "pdf", "--signature", "4"],
+    );
+    assert!(
+        err.contains("no booklet is built") && err.contains("--booklet"),
+        "{err}"
+    );
     // book.toml: the same values, an error at the key's line.
     let book = dir.path().join("book");
     std::fs::create_dir_all(book.join("src")).unwrap();
