@@ -1,9 +1,11 @@
 //! The theme: every design number of both outputs in one typed value.
 //!
 //! Page geometry, type sizes and leading, spacing, colours, rules, list
-//! markers, the heading scale, page furniture and the article's newspaper
-//! conventions live here and nowhere else: the typesetter reads them through
-//! [`crate::typeset::setup::PageSetup`], and the EPUB's stylesheet is
+//! markers, the heading scale, page furniture, the article's newspaper
+//! conventions and the booklet's gatherings and printer's marks live here
+//! and nowhere else: the typesetter reads them through
+//! [`crate::typeset::setup::PageSetup`] (the imposition reads
+//! [`BookletTheme`]), and the EPUB's stylesheet is
 //! generated from the same values ([`crate::epub`]'s `css`), so that the
 //! two outputs cannot drift apart.
 //!
@@ -297,10 +299,11 @@ pub struct BookletTheme {
     /// The most sheets one gathering holds when `--signature` is not given
     /// (sheets; a longer document is cut into balanced gatherings).
     pub signature_max: usize,
-    /// Crop and fold marks start this far outside the trim.
+    /// Crop and fold marks start this far outside the trim (mm, pt or in; `%`: of the
+    /// sheet's height).
     pub mark_offset: Length,
     /// Crop and fold marks are this long (shortened to what the sheet's
-    /// margin outside the trim holds).
+    /// margin outside the trim holds; mm, pt or in; `%`: of the sheet's height).
     pub mark_length: Length,
     /// The marks' stroke width, in points.
     pub mark_weight: f32,
