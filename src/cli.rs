@@ -1,6 +1,7 @@
 //! The command line (clap derive): the doc comments here are the `--help` text.
 
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -136,6 +137,26 @@ pub struct BuildArgs {
     #[arg(long, value_enum)]
     pub sheet: Option<Sheet>,
 
+    /// Sheets folded together into one gathering of the booklet (4 pages a
+    /// sheet); gatherings are stacked in order. `0` or `all`: one fold of
+    /// every sheet [default: one fold up to 8 sheets, else the fewest
+    /// balanced gatherings of at most 8, or a book's `[trang] signature`].
+    #[arg(long, value_name = "N|all", value_parser = crate::impose::Signature::from_str)]
+    pub signature: Option<crate::impose::Signature>,
+
+    /// Creep compensation in millimetres: the innermost sheet of each
+    /// gathering has its pages moved this much towards the spine, the
+    /// outermost none, the sheets between in proportion (about the paper's
+    /// thickness times the sheets; ask the printer) [default: 0].
+    #[arg(long, value_name = "MM", value_parser = crate::impose::parse_creep)]
+    pub creep: Option<f32>,
+
+    /// Crop marks at the trim corners and fold marks at the spine on every
+    /// booklet sheet, outside the trim; the sheet grows to hold them (A4 →
+    /// SRA4, A3 → SRA3, Letter → 12 × 9 in, Tabloid → 18 × 12 in).
+    #[arg(long)]
+    pub marks: bool,
+
     /// Two-sided layout for the PDF: mirrored margins, folios at the outer
     /// corners, chapters on right-hand pages (always on in the booklet, and
     /// for a book project unless `[trang] duplex = false`).
@@ -244,6 +265,22 @@ impl Sheet {
             Sheet::A3 => (420.0 * MM, 297.0 * MM),
             Sheet::Letter => (792.0, 612.0),
             Sheet::Tabloid => (1224.0, 792.0),
+        }
+    }
+
+    /// The press sheet a booklet with crop and fold marks is printed on,
+    /// landscape, in points: the sheet with a margin all round for the marks,
+    /// trimmed off after folding. ISO 217's SRA4 (320 × 225 mm) and SRA3
+    /// (450 × 320 mm), made for printing A4 and A3 with bleed and marks; for
+    /// Letter, the 9 × 12 in sheet (ANSI Arch A), and for Tabloid the
+    /// 12 × 18 in "Tabloid Extra": the US sheets one size up.
+    pub fn with_marks_pt(self) -> (f32, f32) {
+        const MM: f32 = 72.0 / 25.4;
+        match self {
+            Sheet::A4 => (320.0 * MM, 225.0 * MM),
+            Sheet::A3 => (450.0 * MM, 320.0 * MM),
+            Sheet::Letter => (864.0, 648.0),
+            Sheet::Tabloid => (1296.0, 864.0),
         }
     }
 }

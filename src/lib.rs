@@ -313,6 +313,8 @@ pub struct BuildOptions {
     pub booklet: Option<cli::Sheet>,
     /// Two-sided layout for the booklet (the default).
     pub booklet_duplex: bool,
+    /// The booklet's gatherings, creep and marks.
+    pub imposition: impose::Imposition,
     /// Where to report the stages as they run (none by default).
     pub progress: progress::Progress,
 }
@@ -447,6 +449,7 @@ fn render_timed(
     // booklet reports itself as one stage (see its spawn below), so only the
     // PDF's typesetting and writing go to `hook`.
     let no_hook = progress::Progress::default();
+    let how = &opts.imposition;
     let pdf_with = |opts: typeset::TypesetOptions, sheet: Option<cli::Sheet>| {
         let hook = if sheet.is_some() { &no_hook } else { hook };
         let started = Instant::now();
@@ -457,7 +460,14 @@ fn render_timed(
         let typeset = started.elapsed();
         let writing = Instant::now();
         let layout = match sheet {
-            Some(sheet) => impose::impose(layout, sheet.size_pt()),
+            Some(sheet) => {
+                let size = if how.marks {
+                    sheet.with_marks_pt()
+                } else {
+                    sheet.size_pt()
+                };
+                impose::impose(layout, size, how, &doc.theme.booklet)
+            }
             None => layout,
         };
         let pages = layout.pages.len();

@@ -104,8 +104,22 @@ fn run(
                     booklet: (b.wants(Format::Booklet) || o.booklet == Some(true))
                         .then_some(b.sheet.or(o.sheet).unwrap_or(trang::cli::Sheet::A4)),
                     booklet_duplex: !b.no_duplex,
+                    imposition: trang::impose::Imposition {
+                        signature: b.signature.or(o.signature).unwrap_or_default(),
+                        creep: b.creep.or(o.creep).unwrap_or(0.0),
+                        marks: b.marks || o.marks == Some(true),
+                    },
                     progress: hook,
                 };
+                if opts.booklet.is_none() && (b.signature.is_some() || b.creep.is_some() || b.marks)
+                {
+                    diags.push(
+                        trang::diag::Diagnostic::warning(
+                            "--signature, --creep and --marks shape the booklet, and no booklet is built",
+                        )
+                        .help("add --booklet (or `booklet` to --format)"),
+                    );
+                }
                 let (written, timings) = trang::build_timed(&p, &opts, &mut diags);
                 if b.timings {
                     print_timings(path, &timings, opts.booklet.is_some());

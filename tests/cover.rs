@@ -38,6 +38,7 @@ fn generated(dir: &Path, duplex: bool) -> (PathBuf, PathBuf) {
         columns: 1,
         booklet: None,
         booklet_duplex: true,
+        imposition: Default::default(),
         progress: Default::default(),
     };
     let out = trang::render(&p, &opts, EPOCH, &mut diags).expect("renders");

@@ -198,6 +198,19 @@ fn read_options(
             "booklet" => bool_of(&node.value)
                 .map(|b| o.booklet = Some(b))
                 .ok_or("true or false"),
+            "marks" => bool_of(&node.value)
+                .map(|b| o.marks = Some(b))
+                .ok_or("true or false"),
+            "signature" => text
+                .as_deref()
+                .and_then(|t| t.parse().ok())
+                .map(|s| o.signature = Some(s))
+                .ok_or("a number of sheets per gathering, or \"all\""),
+            "creep" => text
+                .as_deref()
+                .and_then(|t| crate::impose::parse_creep(t).ok())
+                .map(|c| o.creep = Some(c))
+                .ok_or("millimetres from 0 to 10"),
             "columns" => text
                 .as_deref()
                 .and_then(|t| t.parse::<u8>().ok())
@@ -222,7 +235,7 @@ fn read_options(
                         "unknown book.toml key `{key}` in [trang] is ignored"
                     ))
                     .at(source, Span::new(at, at))
-                    .help("[trang] reads paper, duplex, columns, fonts, theme, output, booklet, sheet"),
+                    .help("[trang] reads paper, duplex, columns, fonts, theme, output, booklet, sheet, signature, creep, marks"),
                 );
                 Ok(())
             }
@@ -246,7 +259,9 @@ fn example(key: &str) -> &'static str {
     match key {
         "paper" => "\"a5\"",
         "sheet" => "\"a4\"",
-        "duplex" | "booklet" => "true",
+        "duplex" | "booklet" | "marks" => "true",
+        "signature" => "8",
+        "creep" => "0.5",
         "columns" => "1",
         "fonts" => "\"fonts\"",
         "theme" => "\"book\"",

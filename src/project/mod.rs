@@ -66,6 +66,12 @@ pub struct Options {
     pub booklet: Option<bool>,
     /// `sheet = "a4"`: the booklet's sheet.
     pub sheet: Option<Sheet>,
+    /// `signature = 8` (sheets per gathering) or `"all"`: the booklet's folds.
+    pub signature: Option<crate::impose::Signature>,
+    /// `creep = 0.5`: the booklet's creep compensation, in mm.
+    pub creep: Option<f32>,
+    /// `marks = true`: crop and fold marks on the booklet's sheets.
+    pub marks: Option<bool>,
     /// `theme = "book"` or a TOML file (relative to `book.toml`'s folder).
     pub theme: Option<crate::theme::ThemeName>,
 }

@@ -1,9 +1,11 @@
 //! The theme: every design number of both outputs in one typed value.
 //!
 //! Page geometry, type sizes and leading, spacing, colours, rules, list
-//! markers, the heading scale, page furniture and the article's newspaper
-//! conventions live here and nowhere else: the typesetter reads them through
-//! [`crate::typeset::setup::PageSetup`], and the EPUB's stylesheet is
+//! markers, the heading scale, page furniture, the article's newspaper
+//! conventions and the booklet's gatherings and printer's marks live here
+//! and nowhere else: the typesetter reads them through
+//! [`crate::typeset::setup::PageSetup`] (the imposition reads
+//! [`BookletTheme`]), and the EPUB's stylesheet is
 //! generated from the same values ([`crate::epub`]'s `css`), so that the
 //! two outputs cannot drift apart.
 //!
@@ -54,6 +56,8 @@ pub struct Theme {
     pub furniture: Furniture,
     /// The press conventions of an article.
     pub article: ArticleTheme,
+    /// The booklet's gatherings and printer's marks.
+    pub booklet: BookletTheme,
 }
 
 /// The built-in themes.
@@ -295,6 +299,31 @@ pub struct ArticleTheme {
     pub attribution: Attribution,
 }
 
+/// The booklet's gatherings and printer's marks ([`crate::impose`]).
+///
+/// Gatherings: common bookbinding practice folds 4 to 8 sheets (16 to 32
+/// pages) into one saddle-stitched signature on offset paper; more sheets
+/// make the fold too thick to lie flat and push the inner pages out at the
+/// fore-edge (the Chicago Manual of Style's glossary: a signature is a
+/// folded sheet, usually of 16 or 32 pages). Marks follow the print shop's
+/// convention (InDesign's and Acrobat's printer marks): hairlines of
+/// 0.25 pt, outside the trim and clear of a 3 mm bleed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BookletTheme {
+    /// The most sheets one gathering holds when `--signature` is not given
+    /// (sheets; a longer document is cut into balanced gatherings).
+    pub signature_max: usize,
+    /// Crop and fold marks start this far outside the trim (mm, pt or in; `%`: of the
+    /// sheet's height).
+    pub mark_offset: Length,
+    /// Crop and fold marks are this long (shortened to what the sheet's
+    /// margin outside the trim holds; mm, pt or in; `%`: of the sheet's height).
+    pub mark_length: Length,
+    /// The marks' stroke width, in points.
+    pub mark_weight: f32,
+}
+
 impl Theme {
     /// The preset `p`.
     pub fn preset(p: Preset) -> Theme {
@@ -409,6 +438,12 @@ impl Theme {
                 dateline: true,
                 attribution: Attribution::Paragraph,
             },
+            booklet: BookletTheme {
+                signature_max: 8,
+                mark_offset: Length::Mm(3.0),
+                mark_length: Length::Mm(3.0),
+                mark_weight: 0.25,
+            },
         }
     }
 
@@ -475,6 +510,7 @@ section_defaults!(
     Colours => colours,
     Furniture => furniture,
     ArticleTheme => article,
+    BookletTheme => booklet,
 );
 
 impl Default for Theme {
