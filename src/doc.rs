@@ -217,6 +217,25 @@ pub struct ListItem {
 /// A table cell: inline content.
 pub type Cell = Vec<Inline>;
 
+/// A table's caption: pandoc's `table_captions` (a paragraph `Table: …`,
+/// `table: …` or `: …` directly before or after a pipe table, read by
+/// [`crate::markdown`]) or a raw HTML `<caption>`. Both writers print it
+/// above the table with its number (Chicago 3.52: a table's number and
+/// title go above it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Caption {
+    /// The caption's text, without its `Table:` / `:` marker and `{#id}`.
+    pub content: Vec<Inline>,
+    /// The id written at its end (`{#tbl:id}`, as pandoc-crossref writes
+    /// it): links to `#tbl:id` reach the table.
+    pub id: Option<String>,
+    /// The table's number among the document's captioned tables, counted
+    /// by the resolver from 1 (0 before).
+    pub number: usize,
+    /// Where it came from (the whole paragraph, marker included).
+    pub span: Span,
+}
+
 /// The kinds of block.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BlockKind {
@@ -265,6 +284,8 @@ pub enum BlockKind {
         header: Vec<Cell>,
         /// Body rows.
         rows: Vec<Vec<Cell>>,
+        /// Its caption, if it has one.
+        caption: Option<Caption>,
     },
     /// `***`, `---`, `___`.
     ThematicBreak,
@@ -611,7 +632,16 @@ pub fn shift_spans(blocks: &mut [Block], by: usize) {
                     shift_spans(&mut item.blocks, by);
                 }
             }
-            BlockKind::Table { header, rows, .. } => {
+            BlockKind::Table {
+                header,
+                rows,
+                caption,
+                ..
+            } => {
+                if let Some(c) = caption {
+                    c.span = c.span.shifted(by);
+                    shift_inline_spans(&mut c.content, by);
+                }
                 for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
                     shift_inline_spans(cell, by);
                 }
@@ -664,7 +694,16 @@ pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
                     stack.extend(item.blocks.iter().rev());
                 }
             }
-            BlockKind::Table { header, rows, .. } => {
+            BlockKind::Table {
+                header,
+                rows,
+                caption,
+                ..
+            } => {
+                // The caption first: it is printed above the table.
+                if let Some(c) = caption {
+                    walk_inlines(&c.content, f);
+                }
                 for cell in header.iter().chain(rows.iter().flatten()) {
                     walk_inlines(cell, f);
                 }

@@ -101,7 +101,15 @@ fn block_list(list: &mut Vec<Block>, cx: &mut Cx) {
                     }
                 }
             }
-            BlockKind::Table { header, rows, .. } => {
+            BlockKind::Table {
+                header,
+                rows,
+                caption,
+                ..
+            } => {
+                if let Some(c) = caption {
+                    inlines(&mut c.content, false, cx);
+                }
                 for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
                     inlines(cell, false, cx);
                 }
