@@ -236,6 +236,33 @@ pub struct Caption {
     pub span: Span,
 }
 
+/// The inline sequences of a table in the order they are printed: the
+/// caption's, then each cell's, the header row first.
+pub fn table_inlines<'a>(
+    caption: Option<&'a Caption>,
+    header: &'a [Cell],
+    rows: &'a [Vec<Cell>],
+) -> impl Iterator<Item = &'a Vec<Inline>> {
+    caption
+        .map(|c| &c.content)
+        .into_iter()
+        .chain(header)
+        .chain(rows.iter().flatten())
+}
+
+/// [`table_inlines`], mutable.
+pub fn table_inlines_mut<'a>(
+    caption: Option<&'a mut Caption>,
+    header: &'a mut [Cell],
+    rows: &'a mut [Vec<Cell>],
+) -> impl Iterator<Item = &'a mut Vec<Inline>> {
+    caption
+        .map(|c| &mut c.content)
+        .into_iter()
+        .chain(header)
+        .chain(rows.iter_mut().flatten())
+}
+
 /// The kinds of block.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BlockKind {
@@ -640,9 +667,8 @@ pub fn shift_spans(blocks: &mut [Block], by: usize) {
             } => {
                 if let Some(c) = caption {
                     c.span = c.span.shifted(by);
-                    shift_inline_spans(&mut c.content, by);
                 }
-                for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+                for cell in table_inlines_mut(caption.as_mut(), header, rows) {
                     shift_inline_spans(cell, by);
                 }
             }
@@ -700,11 +726,7 @@ pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
                 caption,
                 ..
             } => {
-                // The caption first: it is printed above the table.
-                if let Some(c) = caption {
-                    walk_inlines(&c.content, f);
-                }
-                for cell in header.iter().chain(rows.iter().flatten()) {
+                for cell in table_inlines(caption.as_ref(), header, rows) {
                     walk_inlines(cell, f);
                 }
             }

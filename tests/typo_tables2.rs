@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use common::{Word, build_ok, epub_files, epubcheck_jar, root, words};
+use common::{Word, build_ok, epub_files, epubcheck_silent, words};
 
 /// Writes `md` to `dir/NAME.md`, builds both outputs with `args`, and
 /// returns the PDF's words and the EPUB's files.
@@ -47,7 +46,8 @@ fn xhtml(files: &std::collections::BTreeMap<String, String>) -> String {
         .collect()
 }
 
-const TABLE: &str = "| Tỉnh | Dân số |\n|---|---|\n| Lai Châu | 460 nghìn |\n| Yên Bái | 830 nghìn |\n";
+const TABLE: &str =
+    "| Tỉnh | Dân số |\n|---|---|\n| Lai Châu | 460 nghìn |\n| Yên Bái | 830 nghìn |\n";
 const TABLE2: &str = "| Huyện | Diện tích |\n|---|---|\n| Mù Cang Chải | 1 199 km² |\n";
 
 #[test]
@@ -167,7 +167,10 @@ fn a_thirty_line_row_near_a_page_foot_is_cut_between_lines_under_a_repeated_head
     // The row starts on the page of the text before it (which fills most
     // of that page) and ends on the next.
     let (_, before) = find(&w, "11", 0);
-    assert_eq!(first.page, before.page, "the row moved whole to the next page");
+    assert_eq!(
+        first.page, before.page,
+        "the row moved whole to the next page"
+    );
     assert_eq!(last.page, first.page + 1);
     // At least two of its lines on each page, in order, none lost.
     let on_first = (1..=30).filter(|&i| line(i).page == first.page).count();
@@ -204,11 +207,14 @@ fn a_row_of_three_lines_is_never_cut() {
     let rows: String = (1..=40)
         .map(|i| format!("| hàng {i} | a{i}<br>b{i}<br>c{i} |\n"))
         .collect();
-    let md = format!(
-        "---\ntitle: Ba dòng\n---\n\nMở đầu.\n\n| Số | Ba dòng |\n|---|---|\n{rows}"
-    );
+    let md = format!("---\ntitle: Ba dòng\n---\n\nMở đầu.\n\n| Số | Ba dòng |\n|---|---|\n{rows}");
     let dir = tempfile::tempdir().unwrap();
-    let (w, _) = build(dir.path(), "three", &md, &["--paper", "a5", "--format", "pdf,epub"]);
+    let (w, _) = build(
+        dir.path(),
+        "three",
+        &md,
+        &["--paper", "a5", "--format", "pdf,epub"],
+    );
     let page = |t: String| find(&w, &t, 0).1.page;
     let pages = (1..=40).map(|i| page(format!("c{i}"))).max().unwrap();
     assert!(pages > 0, "the table spans pages");
@@ -262,27 +268,5 @@ fn the_themes_cell_padding_and_small_size_reach_both_outputs() {
         css(&files2).contains("th, td { padding: 0.75em 1.5em; }"),
         "{}",
         css(&files2)
-    );
-}
-
-/// EPUBCheck on `books` in one JVM (tests/epubcheck/BatchCheck.java): no
-/// error and no warning in any.
-fn epubcheck_silent(books: &[PathBuf]) {
-    let out = Command::new("java")
-        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
-        .arg(epubcheck_jar())
-        .arg(root().join("tests/epubcheck/BatchCheck.java"))
-        .args(books)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
-    let log = String::from_utf8_lossy(&out.stdout);
-    let clean = log
-        .lines()
-        .filter(|l| l.starts_with("RESULT ") && l.ends_with("errors=0 warnings=0"))
-        .count();
-    assert!(
-        out.status.success() && clean == books.len(),
-        "{log}\n{}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -7,7 +7,8 @@
 
 use crate::diag::Diagnostic;
 use crate::doc::{
-    self, Align, Block, BlockKind, Caption, Definition, Inline, InlineKind, ListItem, Span, plain_text,
+    self, Align, Block, BlockKind, Caption, Definition, Inline, InlineKind, ListItem, Span,
+    plain_text,
 };
 use crate::words::Words;
 

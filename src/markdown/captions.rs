@@ -51,22 +51,30 @@ pub(super) fn table_captions(blocks: &mut Vec<Block>, source: &str) {
             i += 1;
             continue;
         }
-        let mut found = trailing_rows(&mut blocks[i], source);
+        let mut found = if written(source, blocks[i].span.start, "|")
+            || !written(source, blocks[i].span.start, "<")
+        {
+            trailing_rows(&mut blocks[i], source)
+        } else {
+            None
+        };
         if found.is_none()
             && let Some(next) = blocks.get(i + 1)
             && adjacent(source, blocks[i].span.end, next.span.start)
-            && let Some(c) = paragraph_caption(next)
+            && let Some(c) = paragraph_caption(next, source)
         {
             blocks.remove(i + 1);
             found = Some(c);
         }
-        if found.is_none() && i > 0 && adjacent(source, blocks[i - 1].span.end, blocks[i].span.start)
+        if found.is_none()
+            && i > 0
+            && adjacent(source, blocks[i - 1].span.end, blocks[i].span.start)
         {
-            if let Some(c) = paragraph_caption(&blocks[i - 1]) {
+            if let Some(c) = paragraph_caption(&blocks[i - 1], source) {
                 blocks.remove(i - 1);
                 i -= 1;
                 found = Some(c);
-            } else if let Some((term, c)) = definition_caption(&blocks[i - 1]) {
+            } else if let Some((term, c)) = definition_caption(&blocks[i - 1], source) {
                 blocks[i - 1] = term;
                 found = Some(c);
             }
@@ -76,6 +84,16 @@ pub(super) fn table_captions(blocks: &mut Vec<Block>, source: &str) {
         }
         i += 1;
     }
+}
+
+/// Whether the source at byte `at` opens with `what` (after white space
+/// and quote markers): a block written in Markdown, not read from raw
+/// HTML (whose nodes carry the HTML block's span), is captioned.
+fn written(source: &str, at: usize, what: &str) -> bool {
+    source.get(at..).is_some_and(|s| {
+        s.trim_start_matches(|c: char| c.is_whitespace() || c == '>')
+            .starts_with(what)
+    })
 }
 
 /// Whether a block ending at byte `end` and one starting at `start` are at
@@ -107,11 +125,14 @@ fn marker(text: &str) -> Option<usize> {
     }
 }
 
-/// The caption a paragraph `Table: …` / `: …` is, if it is one.
-fn paragraph_caption(block: &Block) -> Option<Caption> {
+/// The caption a paragraph `Table: …` / `: …` is, if it is one (written
+/// so in the Markdown source, not a raw HTML `<p>`).
+fn paragraph_caption(block: &Block, source: &str) -> Option<Caption> {
     let BlockKind::Paragraph(content) = &block.kind else {
         return None;
     };
+    let text = source.get(block.span.start..block.span.end)?;
+    marker(text)?;
     let first = match &content.first()?.kind {
         InlineKind::Text(t) => t,
         _ => return None,
@@ -188,7 +209,10 @@ fn trailing_rows(table: &mut Block, source: &str) -> Option<Caption> {
     let line_of = |row: &Vec<Vec<Inline>>| -> Option<&str> {
         let at = row.iter().flatten().next()?.span.start;
         let start = source.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
-        let end = source.get(at..)?.find('\n').map_or(source.len(), |n| at + n);
+        let end = source
+            .get(at..)?
+            .find('\n')
+            .map_or(source.len(), |n| at + n);
         source.get(start..end)
     };
     let loose = |row: &Vec<Vec<Inline>>| {
@@ -201,7 +225,12 @@ fn trailing_rows(table: &mut Block, source: &str) -> Option<Caption> {
             Some(InlineKind::Text(t)) if marker(t).is_some())
     })?;
     let taken: Vec<Vec<Vec<Inline>>> = rows.drain(from..).collect();
-    let start = taken.iter().flatten().flatten().map(|i| i.span.start).min()?;
+    let start = taken
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|i| i.span.start)
+        .min()?;
     let end = taken.iter().flatten().flatten().map(|i| i.span.end).max()?;
     let mut content = Vec::new();
     for row in taken {
@@ -222,8 +251,9 @@ fn trailing_rows(table: &mut Block, source: &str) -> Option<Caption> {
 }
 
 /// A definition list of one term with one one-paragraph definition (`Text`
-/// then `: Caption`): the term as a paragraph, and the caption.
-fn definition_caption(block: &Block) -> Option<(Block, Caption)> {
+/// then `: Caption`, in Markdown, not a raw HTML `<dl>`): the term as a
+/// paragraph, and the caption.
+fn definition_caption(block: &Block, source: &str) -> Option<(Block, Caption)> {
     let BlockKind::DefinitionList(defs) = &block.kind else {
         return None;
     };
@@ -239,6 +269,12 @@ fn definition_caption(block: &Block) -> Option<(Block, Caption)> {
     let BlockKind::Paragraph(content) = &para.kind else {
         return None;
     };
+    // The definition's `:` opens the paragraph's line.
+    let line = source.get(..para.span.start)?;
+    let line = &line[line.rfind('\n').map_or(0, |n| n + 1)..];
+    if line.trim_matches(|c: char| c.is_whitespace() || c == '>') != ":" {
+        return None;
+    }
     let caption = caption(content.clone(), para.span)?;
     let term_end = def.term.last().map_or(block.span.start, |i| i.span.end);
     let term = Block {
@@ -320,6 +356,16 @@ mod tests {
         let b = parse(&format!("{T}\n: Một\n\n{T}"));
         assert_eq!(kinds(&b), ["table", "table"]);
         assert_eq!(captions(&b), [("Một".to_string(), None)]);
+    }
+
+    #[test]
+    fn raw_html_is_not_read_for_caption_lines() {
+        let b = parse(
+            "<dl><dt>Từ</dt><dd>Nghĩa</dd></dl>\n\n<table><tr><th>A</th></tr><tr><td>: x</td></tr></table>\n",
+        );
+        assert!(captions(&b).is_empty());
+        let b = parse("<table><caption>Bảng <i>HTML</i></caption><tr><th>A</th></tr></table>\n");
+        assert_eq!(captions(&b), [("Bảng HTML".to_string(), None)]);
     }
 
     #[test]

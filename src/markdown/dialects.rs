@@ -107,10 +107,7 @@ fn block_list(list: &mut Vec<Block>, cx: &mut Cx) {
                 caption,
                 ..
             } => {
-                if let Some(c) = caption {
-                    inlines(&mut c.content, false, cx);
-                }
-                for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+                for cell in crate::doc::table_inlines_mut(caption.as_mut(), header, rows) {
                     inlines(cell, false, cx);
                 }
             }

@@ -775,11 +775,7 @@ fn number_tables(block: &mut Block, count: &mut usize) {
             }
         }
         BlockKind::DefinitionList(defs) => {
-            for b in defs
-                .iter_mut()
-                .flat_map(|d| d.details.iter_mut())
-                .flatten()
-            {
+            for b in defs.iter_mut().flat_map(|d| d.details.iter_mut()).flatten() {
                 number_tables(b, count);
             }
         }
@@ -821,10 +817,7 @@ pub(crate) fn for_each_inlines_mut(block: &mut Block, f: &mut dyn FnMut(&mut Vec
             caption,
             ..
         } => {
-            if let Some(c) = caption {
-                f(&mut c.content);
-            }
-            for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+            for cell in crate::doc::table_inlines_mut(caption.as_mut(), header, rows) {
                 f(cell);
             }
         }

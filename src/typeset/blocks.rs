@@ -24,7 +24,8 @@ pub use toc::{TocEntry, toc_entries};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{
-    Align as DocAlign, Block, BlockKind, Caption, Document, Inline, InlineKind, ListItem, plain_text,
+    Align as DocAlign, Block, BlockKind, Caption, Document, Inline, InlineKind, ListItem,
+    plain_text,
 };
 use crate::fonts::{Role, Style};
 use crate::frame::{Fill, Image, ImageFormat, Item, Line, LinkTarget, Point, Positioned, Rgb};

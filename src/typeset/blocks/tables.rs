@@ -83,7 +83,7 @@ impl Builder<'_, '_, '_> {
         let total: f32 = widths.iter().sum::<f32>() + gutters;
         let x0 = ctx.x;
         let line_h = (s.leading * size / s.body_size).round();
-        let caption = caption.map(|c| self.table_caption(c, size, line_h, ctx));
+        let caption = caption.map(|c| self.table_caption(c, (&base, &bold), line_h, ctx));
         self.space(s.leading * 0.5);
         let n_rows = all_rows.len();
         let mut header_row: Option<FlowLine> = None;
@@ -292,32 +292,24 @@ impl Builder<'_, '_, '_> {
 
     /// A table's caption set flush left above it (Chicago 3.56 sets a
     /// table's number and title flush left above the table): its number
-    /// in bold ("Bảng 1."), then its text, in the table's `size`, on lines
-    /// `line_h` apart across the measure. The items (relative to the
-    /// caption's top) and the height they take with the space under them.
+    /// in bold ("Bảng 1."), then its text, in the table's (regular, bold)
+    /// styles, on lines `line_h` apart across the measure. The items
+    /// (relative to the caption's top) and the height they take with the
+    /// space under them.
     fn table_caption(
         &mut self,
         caption: &Caption,
-        size: f32,
+        (regular, bold): (&TextStyle, &TextStyle),
         line_h: f32,
         ctx: &Ctx,
     ) -> (Vec<Positioned>, f32) {
-        let regular = self.style(Role::Body, Style::REGULAR, size);
-        let bold = self.style(
-            Role::Body,
-            Style {
-                bold: true,
-                italic: false,
-            },
-            size,
-        );
         let mut pieces = Vec::new();
         if let Some(id) = &caption.id {
             pieces.push(Piece::Anchor(id.clone()));
         }
-        pieces.push(Piece::Text(self.doc.table_label(caption), bold));
+        pieces.push(Piece::Text(self.doc.table_label(caption), bold.clone()));
         pieces.push(Piece::Text(" ".into(), regular.clone()));
-        pieces.extend(self.pieces(&caption.content, &regular));
+        pieces.extend(self.pieces(&caption.content, regular));
         let lines = self.engine.layout(&pieces, ctx.width, 0.0, Align::Left);
         let mut items = Vec::new();
         let mut y = 0.0;
