@@ -236,33 +236,6 @@ pub struct Caption {
     pub span: Span,
 }
 
-/// The inline sequences of a table in the order they are printed: the
-/// caption's, then each cell's, the header row first.
-pub fn table_inlines<'a>(
-    caption: Option<&'a Caption>,
-    header: &'a [Cell],
-    rows: &'a [Vec<Cell>],
-) -> impl Iterator<Item = &'a Vec<Inline>> {
-    caption
-        .map(|c| &c.content)
-        .into_iter()
-        .chain(header)
-        .chain(rows.iter().flatten())
-}
-
-/// [`table_inlines`], mutable.
-pub fn table_inlines_mut<'a>(
-    caption: Option<&'a mut Caption>,
-    header: &'a mut [Cell],
-    rows: &'a mut [Vec<Cell>],
-) -> impl Iterator<Item = &'a mut Vec<Inline>> {
-    caption
-        .map(|c| &mut c.content)
-        .into_iter()
-        .chain(header)
-        .chain(rows.iter_mut().flatten())
-}
-
 /// The kinds of block.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BlockKind {
@@ -535,6 +508,46 @@ pub enum InlineKind {
     },
 }
 
+impl BlockKind {
+    /// A table's inline sequences in the order they are printed: the
+    /// caption's, then each cell's, the header row first (none for other
+    /// blocks).
+    pub fn table_inlines(&self) -> impl Iterator<Item = &Vec<Inline>> {
+        let (caption, header, rows) = match self {
+            BlockKind::Table {
+                caption,
+                header,
+                rows,
+                ..
+            } => (caption.as_ref(), header.as_slice(), rows.as_slice()),
+            _ => (None, &[][..], &[][..]),
+        };
+        caption
+            .map(|c| &c.content)
+            .into_iter()
+            .chain(header)
+            .chain(rows.iter().flatten())
+    }
+
+    /// [`BlockKind::table_inlines`], mutable.
+    pub fn table_inlines_mut(&mut self) -> impl Iterator<Item = &mut Vec<Inline>> {
+        let (caption, header, rows) = match self {
+            BlockKind::Table {
+                caption,
+                header,
+                rows,
+                ..
+            } => (caption.as_mut(), header.as_mut_slice(), rows.as_mut_slice()),
+            _ => (None, &mut [][..], &mut [][..]),
+        };
+        caption
+            .map(|c| &mut c.content)
+            .into_iter()
+            .chain(header)
+            .chain(rows.iter_mut().flatten())
+    }
+}
+
 impl InlineKind {
     /// The inlines a container holds (an image's are its alternative text).
     pub fn children(&self) -> Option<&Vec<Inline>> {
@@ -659,16 +672,14 @@ pub fn shift_spans(blocks: &mut [Block], by: usize) {
                     shift_spans(&mut item.blocks, by);
                 }
             }
-            BlockKind::Table {
-                header,
-                rows,
-                caption,
-                ..
-            } => {
-                if let Some(c) = caption {
+            kind @ BlockKind::Table { .. } => {
+                if let BlockKind::Table {
+                    caption: Some(c), ..
+                } = kind
+                {
                     c.span = c.span.shifted(by);
                 }
-                for cell in table_inlines_mut(caption.as_mut(), header, rows) {
+                for cell in kind.table_inlines_mut() {
                     shift_inline_spans(cell, by);
                 }
             }
@@ -720,13 +731,8 @@ pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
                     stack.extend(item.blocks.iter().rev());
                 }
             }
-            BlockKind::Table {
-                header,
-                rows,
-                caption,
-                ..
-            } => {
-                for cell in table_inlines(caption.as_ref(), header, rows) {
+            kind @ BlockKind::Table { .. } => {
+                for cell in kind.table_inlines() {
                     walk_inlines(cell, f);
                 }
             }

@@ -101,13 +101,8 @@ fn block_list(list: &mut Vec<Block>, cx: &mut Cx) {
                     }
                 }
             }
-            BlockKind::Table {
-                header,
-                rows,
-                caption,
-                ..
-            } => {
-                for cell in crate::doc::table_inlines_mut(caption.as_mut(), header, rows) {
+            kind @ BlockKind::Table { .. } => {
+                for cell in kind.table_inlines_mut() {
                     inlines(cell, false, cx);
                 }
             }

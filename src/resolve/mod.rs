@@ -811,13 +811,8 @@ pub(crate) fn for_each_inlines_mut(block: &mut Block, f: &mut dyn FnMut(&mut Vec
                 }
             }
         }
-        BlockKind::Table {
-            header,
-            rows,
-            caption,
-            ..
-        } => {
-            for cell in crate::doc::table_inlines_mut(caption.as_mut(), header, rows) {
+        kind @ BlockKind::Table { .. } => {
+            for cell in kind.table_inlines_mut() {
                 f(cell);
             }
         }
