@@ -128,7 +128,15 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
                     blocks.extend(item.blocks.iter().rev().map(|b| (b, ctx)));
                 }
             }
-            BlockKind::Table { header, rows, .. } => {
+            BlockKind::Table {
+                header,
+                rows,
+                caption,
+                ..
+            } => {
+                if let Some(c) = caption {
+                    inlines(&c.content, ctx, &mut check_text);
+                }
                 let bold = Ctx {
                     style: Style {
                         bold: true,

@@ -222,6 +222,25 @@ pub struct ListItem {
 /// A table cell: inline content.
 pub type Cell = Vec<Inline>;
 
+/// A table's caption: pandoc's `table_captions` (a paragraph `Table: …`,
+/// `table: …` or `: …` directly before or after a pipe table, read by
+/// [`crate::markdown`]) or a raw HTML `<caption>`. Both writers print it
+/// above the table with its number (Chicago 3.52: a table's number and
+/// title go above it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Caption {
+    /// The caption's text, without its `Table:` / `:` marker and `{#id}`.
+    pub content: Vec<Inline>,
+    /// The id written at its end (`{#tbl:id}`, as pandoc-crossref writes
+    /// it): links to `#tbl:id` reach the table.
+    pub id: Option<String>,
+    /// The table's number among the document's captioned tables, counted
+    /// by the resolver from 1 (0 before).
+    pub number: usize,
+    /// Where it came from (the whole paragraph, marker included).
+    pub span: Span,
+}
+
 /// The kinds of block.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BlockKind {
@@ -270,6 +289,8 @@ pub enum BlockKind {
         header: Vec<Cell>,
         /// Body rows.
         rows: Vec<Vec<Cell>>,
+        /// Its caption, if it has one.
+        caption: Option<Caption>,
     },
     /// `***`, `---`, `___`.
     ThematicBreak,
@@ -492,6 +513,46 @@ pub enum InlineKind {
     },
 }
 
+impl BlockKind {
+    /// A table's inline sequences in the order they are printed: the
+    /// caption's, then each cell's, the header row first (none for other
+    /// blocks).
+    pub fn table_inlines(&self) -> impl Iterator<Item = &Vec<Inline>> {
+        let (caption, header, rows) = match self {
+            BlockKind::Table {
+                caption,
+                header,
+                rows,
+                ..
+            } => (caption.as_ref(), header.as_slice(), rows.as_slice()),
+            _ => (None, &[][..], &[][..]),
+        };
+        caption
+            .map(|c| &c.content)
+            .into_iter()
+            .chain(header)
+            .chain(rows.iter().flatten())
+    }
+
+    /// [`BlockKind::table_inlines`], mutable.
+    pub fn table_inlines_mut(&mut self) -> impl Iterator<Item = &mut Vec<Inline>> {
+        let (caption, header, rows) = match self {
+            BlockKind::Table {
+                caption,
+                header,
+                rows,
+                ..
+            } => (caption.as_mut(), header.as_mut_slice(), rows.as_mut_slice()),
+            _ => (None, &mut [][..], &mut [][..]),
+        };
+        caption
+            .map(|c| &mut c.content)
+            .into_iter()
+            .chain(header)
+            .chain(rows.iter_mut().flatten())
+    }
+}
+
 impl InlineKind {
     /// The inlines a container holds (an image's are its alternative text).
     pub fn children(&self) -> Option<&Vec<Inline>> {
@@ -616,8 +677,14 @@ pub fn shift_spans(blocks: &mut [Block], by: usize) {
                     shift_spans(&mut item.blocks, by);
                 }
             }
-            BlockKind::Table { header, rows, .. } => {
-                for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+            kind @ BlockKind::Table { .. } => {
+                if let BlockKind::Table {
+                    caption: Some(c), ..
+                } = kind
+                {
+                    c.span = c.span.shifted(by);
+                }
+                for cell in kind.table_inlines_mut() {
                     shift_inline_spans(cell, by);
                 }
             }
@@ -669,8 +736,8 @@ pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
                     stack.extend(item.blocks.iter().rev());
                 }
             }
-            BlockKind::Table { header, rows, .. } => {
-                for cell in header.iter().chain(rows.iter().flatten()) {
+            kind @ BlockKind::Table { .. } => {
+                for cell in kind.table_inlines() {
                     walk_inlines(cell, f);
                 }
             }

@@ -34,6 +34,8 @@ pub struct Words {
     pub series: &'static str,
     /// Copyright page: the colophon line, last.
     pub colophon: &'static str,
+    /// The word before a table's number ("Bảng 1.").
+    pub table: &'static str,
 }
 
 impl Words {
@@ -55,6 +57,7 @@ impl Words {
                 identifier: "Mã định danh",
                 series: "Tủ sách",
                 colophon: "Dàn trang bằng phần mềm trang",
+                table: "Bảng",
             }
         } else {
             Words {
@@ -72,6 +75,7 @@ impl Words {
                 identifier: "Identifier",
                 series: "Series",
                 colophon: "Made with trang",
+                table: "Table",
             }
         }
     }

@@ -8,9 +8,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{EPOCH, attr, bundled_fonts, epub_files, epubcheck_jar, root, spine};
+use common::{EPOCH, attr, bundled_fonts, epub_files, epubcheck_silent, root, spine};
 use trang::diag::Diagnostics;
 use trang::epub::{EpubOptions, write_epub};
 use trang::resolve::Book;
@@ -439,26 +438,4 @@ fn the_fixture_book_gives_the_same_navigation_both_ways_and_passes_epubcheck() {
     assert!(links >= 10, "only {links} cross-file links");
 
     epubcheck_silent(&books);
-}
-
-/// EPUBCheck on `books` in one JVM (tests/epubcheck/BatchCheck.java):
-/// no error and no warning in any.
-fn epubcheck_silent(books: &[std::path::PathBuf]) {
-    let out = Command::new("java")
-        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
-        .arg(epubcheck_jar())
-        .arg(root().join("tests/epubcheck/BatchCheck.java"))
-        .args(books)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
-    let log = String::from_utf8_lossy(&out.stdout);
-    let clean = log
-        .lines()
-        .filter(|l| l.starts_with("RESULT ") && l.ends_with("errors=0 warnings=0"))
-        .count();
-    assert!(
-        out.status.success() && clean == books.len(),
-        "{log}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }

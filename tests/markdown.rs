@@ -73,6 +73,7 @@ fn every_block_construct_is_in_the_model() {
             aligns,
             header,
             rows,
+            ..
         } => Some((aligns, header, rows)),
         _ => None,
     });

@@ -85,6 +85,8 @@ pub const RULES: &[Rule] = &[
     rule("em em em, figcaption em em", None, None, Some(true)),
     // Highlighted code (`crate::highlight::palette`): keywords bold, comments italic.
     rule("span.hl-kw", None, Some(true), None),
+    // A table's number ("Bảng 1.") in bold before its caption, as in the PDF.
+    rule("span.table-label", None, Some(true), None),
     rule("span.hl-com", None, None, Some(true)),
     // The contents page (`toc: true`): chapter entries in bold, like the PDF's.
     rule("ol.contents li.level-0", None, Some(true), None),

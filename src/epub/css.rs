@@ -99,6 +99,16 @@ pub fn theme_css(theme: &Theme, fonts: &FontSet) -> String {
         "small, table, figcaption, aside.footnote, section.copyright, p.dateline, p.source {{ font-size: {}em; }}",
         num(t.small)
     );
+    // Table cells padded as in the PDF (`cell_pad`, in ems of the table's
+    // own size, the small one): half above and below, whole at the sides.
+    let table_size = t.size * t.small;
+    let pad = b.cell_pad.pt(table_size, t.size * 40.0) / table_size;
+    let _ = writeln!(
+        c,
+        "th, td {{ padding: {}em {}em; }}",
+        num(pad / 2.0),
+        num(pad)
+    );
     let _ = writeln!(c, "code, kbd, samp, pre {{ font-size: {}em; }}", num(code));
     let _ = writeln!(c, "pre code, pre kbd, pre samp {{ font-size: 1em; }}");
     let _ = writeln!(

@@ -7,7 +7,8 @@
 
 use crate::diag::Diagnostic;
 use crate::doc::{
-    self, Align, Block, BlockKind, Definition, Inline, InlineKind, ListItem, Span, plain_text,
+    self, Align, Block, BlockKind, Caption, Definition, Inline, InlineKind, ListItem, Span,
+    plain_text,
 };
 use crate::words::Words;
 
@@ -130,7 +131,8 @@ impl<'c, 'a> Writer<'c, 'a> {
                 aligns,
                 header,
                 rows,
-            } => self.table(aligns, header, rows, block.span)?,
+                caption,
+            } => self.table(aligns, header, rows, caption.as_ref(), block.span)?,
             BlockKind::ThematicBreak => self.out.push_str("<hr/>\n"),
             BlockKind::Aligned { align, blocks } => {
                 let class = match align {
@@ -246,10 +248,24 @@ impl<'c, 'a> Writer<'c, 'a> {
         aligns: &[Align],
         header: &[Vec<Inline>],
         rows: &[Vec<Vec<Inline>>],
+        caption: Option<&Caption>,
         span: Span,
     ) -> Res {
-        self.out
-            .push_str("<div class=\"table\"><table>\n<thead><tr>");
+        self.out.push_str("<div class=\"table\"><table");
+        if let Some(id) = caption.and_then(|c| c.id.as_ref()) {
+            self.out.push_str(&format!(" id=\"{}\"", xml::attr(id)));
+        }
+        self.out.push_str(">\n");
+        // The caption is the table's first child (HTML § 4.9.2), numbered
+        // as in the PDF.
+        if let Some(c) = caption {
+            self.out.push_str("<caption><span class=\"table-label\">");
+            xml::push_text(&mut self.out, &self.cx.doc.table_label(c));
+            self.out.push_str("</span> ");
+            self.inlines(&c.content)?;
+            self.out.push_str("</caption>\n");
+        }
+        self.out.push_str("<thead><tr>");
         for (i, cell) in header.iter().enumerate() {
             self.container(cell, "th", &align_attr(aligns.get(i)), span, None)?;
         }

@@ -101,8 +101,8 @@ fn block_list(list: &mut Vec<Block>, cx: &mut Cx) {
                     }
                 }
             }
-            BlockKind::Table { header, rows, .. } => {
-                for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+            kind @ BlockKind::Table { .. } => {
+                for cell in kind.table_inlines_mut() {
                     inlines(cell, false, cx);
                 }
             }

@@ -9,6 +9,7 @@
 //! that no writer meets an HTML string.
 
 mod admonitions;
+mod captions;
 mod dialects;
 pub(crate) mod dom;
 mod html;
@@ -140,6 +141,11 @@ fn parse_with(source: SourceFile, settle: bool, diags: &mut Diagnostics) -> Docu
         }
     }
     let (mut blocks, mut footnotes) = folder.finish();
+    // Pandoc's table captions (`Table: …`, `: …` beside a table).
+    captions::table_captions(&mut blocks, &source.text);
+    for f in &mut footnotes {
+        captions::table_captions(&mut f.blocks, &source.text);
+    }
     // Image attributes, bare URLs, template tags.
     dialects::inlines_pass(&mut blocks, &mut footnotes, &source, diags);
     // The one highlighting pass; the writers read the tokens.
@@ -973,6 +979,7 @@ impl<'a> Folder<'a> {
                     aligns,
                     header,
                     rows,
+                    caption: None,
                 },
                 span: Span::new(start, end),
             }),

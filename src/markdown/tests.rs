@@ -239,6 +239,7 @@ fn block_elements_map_to_blocks() {
             aligns,
             header,
             rows,
+            ..
         },
     ] = b.as_slice()
     else {

@@ -36,7 +36,7 @@ use std::fmt::Write as _;
 use std::ops::{Deref, Range};
 
 use crate::diag::Diagnostics;
-use crate::doc::{Block, BlockKind, Document, Inline, InlineKind, plain_text};
+use crate::doc::{Block, BlockKind, Caption, Document, Inline, InlineKind, plain_text};
 use crate::words::Words;
 
 pub use ids::{github_slug, slug};
@@ -330,6 +330,12 @@ fn resolve_inner(
         None => heading_tree(&mut headings),
     }
 
+    // The captioned tables, numbered in document order.
+    let mut tables = 0;
+    for block in doc.blocks.iter_mut() {
+        number_tables(block, &mut tables);
+    }
+
     // 3. Notes.
     let order = doc.footnote_order();
     let mut notes: Vec<Note> = order
@@ -603,6 +609,16 @@ fn claim_ids(
     chapter: usize,
     headings: Option<&mut Vec<Heading>>,
 ) {
+    // A captioned table named `{#tbl:id}`.
+    if let BlockKind::Table {
+        caption: Some(Caption { id: Some(id), .. }),
+        ..
+    } = &mut block.kind
+    {
+        let written = id.clone();
+        *id = reg.claim(&written);
+        targets.insert(id.clone(), chapter);
+    }
     match &mut block.kind {
         BlockKind::Heading {
             level, id, content, ..
@@ -733,6 +749,40 @@ fn number_refs(
     });
 }
 
+/// Numbers the captioned tables in `block` and its descendants, in
+/// document order, after the `count` before them: "Bảng 1.", "Bảng 2." in
+/// the whole document or book (Chicago 3.52 numbers tables through a text
+/// that is not divided into numbered chapters).
+fn number_tables(block: &mut Block, count: &mut usize) {
+    match &mut block.kind {
+        BlockKind::Table {
+            caption: Some(c), ..
+        } => {
+            *count += 1;
+            c.number = *count;
+        }
+        BlockKind::BlockQuote(blocks)
+        | BlockKind::Aligned { blocks, .. }
+        | BlockKind::Callout { blocks, .. }
+        | BlockKind::Details { blocks, .. } => {
+            for b in blocks {
+                number_tables(b, count);
+            }
+        }
+        BlockKind::List { items, .. } => {
+            for b in items.iter_mut().flat_map(|i| i.blocks.iter_mut()) {
+                number_tables(b, count);
+            }
+        }
+        BlockKind::DefinitionList(defs) => {
+            for b in defs.iter_mut().flat_map(|d| d.details.iter_mut()).flatten() {
+                number_tables(b, count);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Calls `f` on the id of every anchor in `block`.
 fn for_anchor_ids(block: &Block, f: &mut dyn FnMut(&str)) {
     crate::doc::walk_block_inlines(block, &mut |inl| {
@@ -761,8 +811,8 @@ pub(crate) fn for_each_inlines_mut(block: &mut Block, f: &mut dyn FnMut(&mut Vec
                 }
             }
         }
-        BlockKind::Table { header, rows, .. } => {
-            for cell in header.iter_mut().chain(rows.iter_mut().flatten()) {
+        kind @ BlockKind::Table { .. } => {
+            for cell in kind.table_inlines_mut() {
                 f(cell);
             }
         }
@@ -832,6 +882,12 @@ impl Book {
     /// The headings the printed contents list.
     pub fn contents(&self) -> impl Iterator<Item = &Heading> {
         self.headings.iter().filter(|h| h.in_contents)
+    }
+
+    /// The label of a captioned table, printed before its caption in both
+    /// outputs: "Bảng 3." ("Table 3." in English).
+    pub fn table_label(&self, caption: &Caption) -> String {
+        format!("{} {}.", self.words.table, caption.number)
     }
 
     /// The dateline printed above the title.
@@ -922,6 +978,17 @@ impl Book {
         let mut links = Vec::new();
         let mut anchors = Vec::new();
         let mut collect = |b: &Block| {
+            if let BlockKind::Table {
+                caption: Some(c), ..
+            } = &b.kind
+            {
+                anchors.push(format!(
+                    "table {:?}{} {:?}",
+                    self.table_label(c),
+                    c.id.as_ref().map_or(String::new(), |id| format!(" #{id}")),
+                    fold(&plain_text(&c.content))
+                ));
+            }
             crate::doc::walk_block_inlines(b, &mut |inl| match &inl.kind {
                 InlineKind::Link { url, content, .. } => {
                     links.push(format!("link {:?} -> {url}", fold(&plain_text(content))))

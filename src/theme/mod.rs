@@ -213,10 +213,17 @@ pub struct BlockTheme {
     pub code_pad: Length,
     /// Line height of code, × body leading.
     pub code_leading: f32,
-    /// Padding inside table cells.
+    /// Padding inside table cells, in ems of the table's size (the
+    /// `small` size): half of it above and below a cell's text, all of it
+    /// on each side of a column (the outer sides have none, so the rules
+    /// line up with the text block).
     pub cell_pad: Length,
     /// Table rules above and below a table, in pt.
     pub table_rule_outer: f32,
+    /// A table row cut at a page's foot keeps at least this many of its
+    /// lines on each page (its cells' lines; a paragraph's widow and
+    /// orphan rule); a row of fewer than twice as many is never cut.
+    pub row_keep_lines: u32,
     /// Thin rules: under a table's header row, between body rows, the
     /// footnote rule, thematic breaks; in pt.
     pub rule: f32,
@@ -411,6 +418,7 @@ impl Theme {
                 code_leading: 0.92,
                 cell_pad: Length::Em(0.5),
                 table_rule_outer: 0.9,
+                row_keep_lines: 2,
                 rule: 0.5,
                 figure_max_height: 0.6,
                 note_rule: 0.3,

@@ -24,7 +24,8 @@ pub use toc::{TocEntry, toc_entries};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc::{
-    Align as DocAlign, Block, BlockKind, Document, Inline, InlineKind, ListItem, plain_text,
+    Align as DocAlign, Block, BlockKind, Caption, Document, Inline, InlineKind, ListItem,
+    plain_text,
 };
 use crate::fonts::{Role, Style};
 use crate::frame::{Fill, Image, ImageFormat, Item, Line, LinkTarget, Point, Positioned, Rgb};
@@ -687,11 +688,12 @@ impl Builder<'_, '_, '_> {
                 aligns,
                 header,
                 rows,
+                caption,
             } => {
                 if let Some(m) = marker {
                     self.marker_line(m, ctx);
                 }
-                self.table(aligns, header, rows, ctx);
+                self.table(aligns, header, rows, caption.as_ref(), ctx);
                 false
             }
             BlockKind::ThematicBreak => {

