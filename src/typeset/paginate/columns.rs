@@ -18,13 +18,10 @@ use crate::fonts::{FontSet, Role, Style};
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
 use crate::typeset::setup::{PageSetup, average_char_em};
 
-/// The column body size is rounded down to a multiple of this, pt.
-pub(crate) const BODY_STEP_PT: f32 = 0.25;
-
 /// Two-column geometry for `s` (a single-column setup of the same paper):
 /// the text block widened to the theme's `page.columns_width` of the width, centred;
 /// the body size chosen so that a column holds `page.column_chars` average
-/// characters (never larger than the single-column size, never under
+/// characters (rounded down to a multiple of `pages.column_size_step` pt; never larger than the single-column size, never under
 /// `page.column_min_size`); leading, indent and the gutter scaled with it (the
 /// leading at least the face's ascent + descent, so that every body line
 /// is one line of the grid); the
@@ -43,7 +40,8 @@ pub(crate) fn fit_setup(s: &mut PageSetup, fonts: &FontSet, fixed_margins: bool)
     // column = (measure - gutter) / 2, gutter = gutter_em × size and
     // column = chars × avg_em × size give the size.
     let exact = s.measure / (2.0 * chars * avg_em + gutter_em);
-    let size = ((exact / BODY_STEP_PT).floor() * BODY_STEP_PT)
+    let step = s.theme.pages.column_size_step;
+    let size = ((exact / step).floor() * step)
         .clamp(page.column_min_size.min(s.body_size), s.body_size);
     let scale = size / s.body_size;
     // Never less than the face's ascent + descent, which a body line's
@@ -133,12 +131,14 @@ fn snap_up(y: f32, grid: f32) -> f32 {
 /// every page share one baseline grid. The space before such a line (after
 /// a heading, a list, a table, a figure) is the whole number of lines
 /// nearest to what the blocks ask for: rounded down by shrinking the
-/// stretch's first space by at most [`MAX_SPACE_SHRINK`] of it, else up.
+/// stretch's first space by at most [`Frame::shrink`] of it, else up.
 /// Leading and trailing spaces are dropped.
 #[derive(Clone)]
 struct Stack<'a> {
     body: &'a [Flow],
     grid: f32,
+    /// See [`Frame::shrink`].
+    shrink: f32,
     /// Bottom of the last line placed.
     y: f32,
     /// (slot, top) of each line, a repeated header row first.
@@ -152,14 +152,12 @@ struct Stack<'a> {
     stretch: Option<(usize, f32)>,
 }
 
-/// Largest share of a space that the grid rule may take away (see [`Stack`]).
-pub(crate) const MAX_SPACE_SHRINK: f32 = 0.5;
-
 impl<'a> Stack<'a> {
-    fn new(body: &'a [Flow], grid: f32, y0: f32) -> Self {
+    fn new(body: &'a [Flow], frame: Frame, y0: f32) -> Self {
         Stack {
             body,
-            grid,
+            grid: frame.grid,
+            shrink: frame.shrink,
             y: y0,
             tops: Vec::new(),
             header: false,
@@ -170,8 +168,8 @@ impl<'a> Stack<'a> {
 
     /// Stacks slots `range` (a repeated header row first when the column
     /// starts inside a table).
-    fn of(body: &'a [Flow], range: Range<usize>, grid: f32, y0: f32) -> Self {
-        let mut st = Stack::new(body, grid, y0);
+    fn of(body: &'a [Flow], range: Range<usize>, frame: Frame, y0: f32) -> Self {
+        let mut st = Stack::new(body, frame, y0);
         for j in range {
             st.push(j);
         }
@@ -210,7 +208,7 @@ impl<'a> Stack<'a> {
             let up = snap_up(self.y, self.grid);
             let shrink = self.y - (up - self.grid);
             match self.stretch {
-                Some((k, space)) if up > self.y + 0.01 && shrink <= space * MAX_SPACE_SHRINK => {
+                Some((k, space)) if up > self.y + 0.01 && shrink <= space * self.shrink => {
                     for t in &mut self.tops[k..] {
                         t.1 -= shrink;
                     }
@@ -248,6 +246,9 @@ pub(super) struct Frame {
     pub separator: f32,
     /// The baseline grid: the body leading.
     pub grid: f32,
+    /// Largest share of a space that the grid rule may take away (the
+    /// theme's `pages.column_space_shrink`; see [`Stack`]).
+    pub shrink: f32,
 }
 
 /// Plans two-column pages for the flow; a slot marked in `starts` starts
@@ -454,7 +455,7 @@ fn place_spans(
         if body.get(k).is_some_and(is_span) {
             line(&body[k]).map_or(0.0, |l| pending + l.height)
         } else {
-            let mut st = Stack::new(body, frame.grid, y + pending);
+            let mut st = Stack::new(body, frame, y + pending);
             let mut e = k;
             while e < body.len() && !is_span(&body[e]) {
                 st.push(e);
@@ -491,12 +492,11 @@ struct Filled {
 /// one line beside a longer one (a run of one line stays one line).
 fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteState) -> Filled {
     let body = &flow.body;
-    let grid = frame.grid;
     let room = frame.body_height - y0;
     // Notes of the whole run, if all of it were on this page.
     let mut all = state.clone();
     let mut notes_fit = true;
-    let whole = Stack::of(body, run.clone(), grid, y0);
+    let whole = Stack::of(body, run.clone(), frame, y0);
     let total = whole.y - y0;
     for l in body[run.clone()].iter().filter_map(line) {
         for &note in &l.notes {
@@ -511,8 +511,8 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
             if m < run.end && !may_break_before(body, m) {
                 continue;
             }
-            let left = Stack::of(body, run.start..m, grid, y0);
-            let right = Stack::of(body, m..run.end, grid, y0);
+            let left = Stack::of(body, run.start..m, frame, y0);
+            let right = Stack::of(body, m..run.end, frame, y0);
             let (a, b) = (left.lines(), right.lines());
             if ((a == 1 || b == 1) && a + b > 1) || a == 0 {
                 continue;
@@ -620,7 +620,7 @@ fn fill_column<'a>(
     while start < range.end && matches!(body[start], Flow::Space(_)) {
         start += 1;
     }
-    let mut st = Stack::new(body, frame.grid, y0);
+    let mut st = Stack::new(body, frame, y0);
     let mut state = state.clone();
     let mut best: Option<(usize, NoteState)> = None;
     let mut j = start;
@@ -655,7 +655,7 @@ fn fill_column<'a>(
         return (range.end, st, state);
     }
     match best {
-        Some((b, ns)) if b > start => (b, Stack::of(body, start..b, frame.grid, y0), ns),
+        Some((b, ns)) if b > start => (b, Stack::of(body, start..b, frame, y0), ns),
         _ => (j, st, state),
     }
 }
@@ -687,6 +687,7 @@ mod tests {
             body_height,
             separator,
             grid: 10.0,
+            shrink: 0.5,
         };
         plan(&flow(body), frame, &starts)
     }
