@@ -309,12 +309,11 @@ pub struct PagesTheme {
     /// `\flushbottom` with finite stretch).
     pub ragged_lines: f32,
     /// Share of its own height by which each space between blocks
-    /// (around headings, lists, quotes, figures) may stretch (LaTeX's
-    /// section and list skips stretch by 20–30 %).
+    /// (around headings, lists, quotes, figures) may stretch: LaTeX's
+    /// section and list skips stretch by 20–30 % of themselves, and
+    /// `\flushbottom` stretches them further when it must (an underfull
+    /// page); here at most this much (1: a space may double).
     pub space_stretch: f32,
-    /// Weight of the cost of stretched spaces (a page stretched by `t`
-    /// lines costs this times `t²`).
-    pub stretch_weight: f32,
     /// A page that, stretched, still ends more than this many body lines
     /// short inside a chapter is a hole and costs `hole_cost` more (a book
     /// page other than a chapter's last should not end > 2 lines short).
@@ -459,8 +458,7 @@ impl Theme {
                 long_page_cost: 5.0,
                 before_heading_weight: 0.25,
                 ragged_lines: 1.0,
-                space_stretch: 0.5,
-                stretch_weight: 0.25,
+                space_stretch: 1.0,
                 hole_lines: 2.0,
                 hole_cost: 20.0,
                 spread_stretch_lines: 1.0,

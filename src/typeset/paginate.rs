@@ -8,8 +8,11 @@
 //! tables that do not fit float to the top of the next page. When a page
 //! holds no allowed break at all (a huge unbreakable block), it breaks
 //! where the page is full rather than overflowing. The bottom is ragged
-//! within a line (as in Typst and LaTeX's `\raggedbottom`), so body lines
-//! stay on their grid. Linear in the number of slots (each page is filled
+//! within a line (the theme's `pages.ragged_lines`), so body lines stay on
+//! their grid; a page that would end shorter stretches the spaces between
+//! its blocks (as LaTeX's `\flushbottom` does, within a bound), and one
+//! that still leaves a hole of more than `pages.hole_lines` costs extra,
+//! so the breaks move to avoid it. Linear in the number of slots (each page is filled
 //! at most [`LOOKAHEAD`] + 1 times).
 
 pub(crate) mod columns;
@@ -501,10 +504,10 @@ impl Candidate {
 /// `s²`; it may run `long_page_lines` long at `long_page_cost`
 /// (`\enlargethispage`); a page ending more than `ragged_lines` short
 /// stretches the spaces between its blocks, each by at most
-/// `space_stretch` of itself, at `stretch_weight` × the stretch² (TeX's
-/// `\flushbottom`, with the finite stretch of LaTeX's section and list
-/// skips), and one that still ends more than `hole_lines` short inside a
-/// chapter costs `hole_cost` more; a chapter's last page with `runt_lines`
+/// `space_stretch` of itself (TeX's `\flushbottom`, with a bound on the
+/// stretch), which hides the hole but costs as the hole it hides, and one
+/// that still ends more than `hole_lines` short inside a chapter costs
+/// `hole_cost` more; a chapter's last page with `runt_lines`
 /// or fewer costs `runt_cost`; two-sided, a spread's two pages are chosen
 /// together and each line of difference in their depth costs
 /// `spread_mismatch_cost`. A figure (and a table that cannot usefully
@@ -693,8 +696,7 @@ impl<'a> Pager<'a> {
             return FORCED_COST;
         }
         let pg = self.pages;
-        let stretch = self.stretch_of(c) / self.leading;
-        let short = (self.height - c.depth) / self.leading - stretch;
+        let short = (self.height - c.depth) / self.leading;
         let mut cost = if short < -0.01 {
             pg.long_page_cost
         } else if c.ends == Ends::Flow {
@@ -703,12 +705,15 @@ impl<'a> Pager<'a> {
             } else {
                 1.0
             };
-            let hole = if short > pg.hole_lines + 0.01 {
+            // Stretching hides a hole; it does not make the page cheaper
+            // than one that runs long.
+            let left = short - self.stretch_of(c) / self.leading;
+            let hole = if left > pg.hole_lines + 0.01 {
                 pg.hole_cost
             } else {
                 0.0
             };
-            weight * (short * short + hole) + pg.stretch_weight * stretch * stretch
+            weight * (short * short + hole)
         } else {
             0.0
         };
@@ -823,7 +828,7 @@ impl<'a> Pager<'a> {
                 Flow::Line(l) => l,
             };
             if self.starts[j] != Start::Flow && (has_text || !plan.floats.is_empty()) {
-                candidates.push(cut!(j, Ends::Chapter, false));
+                candidates.push(cut!(j, chapter_end(&pending), false));
                 return candidates;
             }
             if let Some(f) = self.float_at[j]
@@ -864,7 +869,7 @@ impl<'a> Pager<'a> {
                 candidates.push(cut!(j, Ends::Flow, false));
             }
         }
-        candidates.push(cut!(n, Ends::Chapter, false));
+        candidates.push(cut!(n, chapter_end(&pending), false));
         candidates
     }
 
@@ -927,6 +932,17 @@ impl<'a> Pager<'a> {
     /// whole number of lines.
     fn float_gap(&self, height: f32) -> f32 {
         float_gap(height, self.leading, self.pages.float_gap_lines)
+    }
+}
+
+/// How a page that ends where its chapter's text ends, with floats still
+/// `pending`, ends: the chapter's end, or, when its floats go on to the
+/// next page, inside the chapter (its hole shows, and may stretch).
+fn chapter_end(pending: &[usize]) -> Ends {
+    if pending.is_empty() {
+        Ends::Chapter
+    } else {
+        Ends::Flow
     }
 }
 

@@ -542,21 +542,56 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
     }
     // Greedy: the left column as full as the page allows, then the right.
     // When a column cannot end at an allowed break, or the right one would
-    // hold a single line (a line whose footnote needs room that the full
-    // left column took), the left column is shortened a line at a time
-    // until both can.
+    // hold a single line, or it stops short beside the full left column
+    // because a line's footnote needs room that the left column took (a
+    // hole at the foot of the right column), the left column is shortened
+    // a line at a time: to the first setting that can end cleanly, or, for
+    // a footnote, to the one that takes the line with the note and leaves
+    // the least room unused above the notes (both columns level).
     let first = greedy(flow, run.clone(), y0, frame, state, frame.body_height);
-    let mut limit = first.0.bottom;
+    if first.clean && !first.note_hole {
+        return first.filled;
+    }
+    let search = first.clean;
+    let first_end = first.filled.end;
+    let mut best = first;
+    let mut limit = best.filled.bottom;
     let mut tries = 0;
-    while !first.1 && tries < MAX_SHORTENINGS && limit - frame.grid > y0 + frame.grid {
+    while tries < MAX_SHORTENINGS && limit - frame.grid > y0 + frame.grid {
         limit -= frame.grid;
         tries += 1;
-        let (filled, clean) = greedy(flow, run.clone(), y0, frame, state, limit);
-        if clean {
-            return filled;
+        let next = greedy(flow, run.clone(), y0, frame, state, limit);
+        if !next.clean {
+            continue;
+        }
+        if !search {
+            return next.filled;
+        }
+        // Only a setting that takes more of the run (the line with the
+        // note) helps; else lines would just move from one column's foot
+        // to the other's.
+        if next.filled.end > first_end && next.unused < best.unused - 0.01 {
+            best = next;
+        }
+        if best.unused <= frame.grid + 0.01 {
+            break;
         }
     }
-    first.0
+    best.filled
+}
+
+/// Both columns of a page set by [`greedy`], and how well.
+struct Greedy {
+    filled: Filled,
+    /// Each column ends at an allowed break, and the right one holds more
+    /// than one line (or ends the run).
+    clean: bool,
+    /// The right column stops more than a line above the left one's foot
+    /// because a line's footnote did not fit beside the full left column.
+    note_hole: bool,
+    /// Room left in both columns above the notes, when the run goes on to
+    /// the next page (points; 0 when it ends here).
+    unused: f32,
 }
 
 /// Lines by which the left column may be shortened to let the right one
@@ -564,8 +599,7 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
 const MAX_SHORTENINGS: usize = 12;
 
 /// The left column filled down to `limit`, the right one beside it down to
-/// the foot of the text block; whether each ends at an allowed break and
-/// the right one holds more than one line (or ends the run).
+/// the foot of the text block (see [`Greedy`]).
 fn greedy(
     flow: &FlowDoc,
     run: Range<usize>,
@@ -573,20 +607,26 @@ fn greedy(
     frame: Frame,
     state: &NoteState,
     limit: f32,
-) -> (Filled, bool) {
+) -> Greedy {
     let body = &flow.body;
     let mut notes = state.clone();
     let mut placed = Vec::new();
     let mut start = run.start;
     let mut bottom = y0;
     let mut clean = true;
+    let mut note_hole = false;
+    // The foot of each column set.
+    let mut feet = [y0; 2];
     for col in 0..2 {
         let cap = if col == 0 { limit } else { frame.body_height };
-        let (end, st, ns) = fill_column(flow, start..run.end, y0, bottom, cap, frame, &notes);
+        let (end, st, ns, note_stop) =
+            fill_column(flow, start..run.end, y0, bottom, cap, frame, &notes);
         placed.extend(st.placed(col));
+        feet[col] = st.y;
+        let ends_run = end >= run.end;
+        note_hole |= col == 1 && note_stop && !ends_run && st.y < bottom - frame.grid - 0.01;
         bottom = bottom.max(st.y);
         notes = ns;
-        let ends_run = end >= run.end;
         clean &= ends_run || may_break_before(body, end);
         clean &= col == 0 || ends_run || st.lines() != 1;
         start = end;
@@ -594,18 +634,30 @@ fn greedy(
             break;
         }
     }
+    let unused = if start >= run.end {
+        0.0
+    } else {
+        let foot = frame.body_height - notes.height;
+        feet.iter().map(|y| (foot - y).max(0.0)).sum()
+    };
     let filled = Filled {
         end: start,
         placed,
         bottom,
         notes,
     };
-    (filled, clean)
+    Greedy {
+        filled,
+        clean,
+        note_hole,
+        unused,
+    }
 }
 
 /// Fills one column from `range.start`, below `y0` and down to `limit`,
 /// next to a column reaching down to `beside` (`y0` for the left one).
-/// Returns the end, the stacked column and the note state.
+/// Returns the end, the stacked column, the note state, and whether it
+/// stopped at a line that fitted but whose footnotes did not.
 fn fill_column<'a>(
     flow: &'a FlowDoc,
     range: Range<usize>,
@@ -614,7 +666,7 @@ fn fill_column<'a>(
     limit: f32,
     frame: Frame,
     state: &NoteState,
-) -> (usize, Stack<'a>, NoteState) {
+) -> (usize, Stack<'a>, NoteState, bool) {
     let body = &flow.body;
     let mut start = range.start;
     while start < range.end && matches!(body[start], Flow::Space(_)) {
@@ -623,6 +675,7 @@ fn fill_column<'a>(
     let mut st = Stack::new(body, frame, y0);
     let mut state = state.clone();
     let mut best: Option<(usize, NoteState)> = None;
+    let mut note_stop = false;
     let mut j = start;
     while j < range.end {
         let Some(l) = line(&body[j]) else {
@@ -635,6 +688,7 @@ fn fill_column<'a>(
         let mut next = state.clone();
         let tall = trial.y.max(beside);
         let mut fits = tall + next.height <= frame.body_height + 0.01 && trial.y <= limit + 0.01;
+        let line_fits = fits;
         for &note in &l.notes {
             let room = frame.body_height - tall;
             if fits && !next.add(&flow.notes, note, 0, room, frame.separator) {
@@ -642,6 +696,7 @@ fn fill_column<'a>(
             }
         }
         if !fits && j > start {
+            note_stop = line_fits;
             break;
         }
         st = trial;
@@ -652,11 +707,11 @@ fn fill_column<'a>(
         }
     }
     if j >= range.end {
-        return (range.end, st, state);
+        return (range.end, st, state, false);
     }
     match best {
-        Some((b, ns)) if b > start => (b, Stack::of(body, start..b, frame, y0), ns),
-        _ => (j, st, state),
+        Some((b, ns)) if b > start => (b, Stack::of(body, start..b, frame, y0), ns, note_stop),
+        _ => (j, st, state, note_stop),
     }
 }
 
