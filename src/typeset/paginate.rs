@@ -23,9 +23,9 @@ use crate::resolve::Book;
 use std::ops::Range;
 
 use crate::frame::{Item, Line, Rgb};
+use crate::theme::PagesTheme;
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
 use crate::typeset::inline::InlineEngine;
-use crate::theme::PagesTheme;
 use crate::typeset::setup::PageSetup;
 pub use furniture::label_runs;
 use furniture::{furniture, page_states};
@@ -534,12 +534,7 @@ struct Pager<'a> {
 }
 
 impl<'a> Pager<'a> {
-    fn new(
-        flow: &'a FlowDoc,
-        setup: &'a PageSetup,
-        separator: f32,
-        starts: &'a [Start],
-    ) -> Self {
+    fn new(flow: &'a FlowDoc, setup: &'a PageSetup, separator: f32, starts: &'a [Start]) -> Self {
         let pages = &setup.theme.pages;
         let body = &flow.body;
         let floats = floats(body);
@@ -717,9 +712,7 @@ impl<'a> Pager<'a> {
         } else {
             0.0
         };
-        if c.ends == Ends::Chapter
-            && c.continues
-            && c.depth / self.leading <= pg.runt_lines + 0.01
+        if c.ends == Ends::Chapter && c.continues && c.depth / self.leading <= pg.runt_lines + 0.01
         {
             cost += pg.runt_cost;
         }
@@ -803,9 +796,7 @@ impl<'a> Pager<'a> {
         // The page ended before slot `end`, as things stand.
         macro_rules! cut {
             ($end:expr, $ends:expr, $forced:expr) => {
-                snapshot(
-                    &plan, seg, $end, &state, &pending, y, $ends, $forced, space,
-                )
+                snapshot(&plan, seg, $end, &state, &pending, y, $ends, $forced, space)
             };
         }
         let mut j = i;

@@ -41,8 +41,8 @@ pub(crate) fn fit_setup(s: &mut PageSetup, fonts: &FontSet, fixed_margins: bool)
     // column = chars × avg_em × size give the size.
     let exact = s.measure / (2.0 * chars * avg_em + gutter_em);
     let step = s.theme.pages.column_size_step;
-    let size = ((exact / step).floor() * step)
-        .clamp(page.column_min_size.min(s.body_size), s.body_size);
+    let size =
+        ((exact / step).floor() * step).clamp(page.column_min_size.min(s.body_size), s.body_size);
     let scale = size / s.body_size;
     // Never less than the face's ascent + descent, which a body line's
     // slot takes when it is taller: every body line then has the height
