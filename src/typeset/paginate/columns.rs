@@ -616,13 +616,13 @@ fn greedy(
     let mut clean = true;
     let mut note_hole = false;
     // The foot of each column set.
-    let mut feet = [y0; 2];
+    let mut feet = Vec::with_capacity(2);
     for col in 0..2 {
         let cap = if col == 0 { limit } else { frame.body_height };
         let (end, st, ns, note_stop) =
             fill_column(flow, start..run.end, y0, bottom, cap, frame, &notes);
         placed.extend(st.placed(col));
-        feet[col] = st.y;
+        feet.push(st.y);
         let ends_run = end >= run.end;
         note_hole |= col == 1 && note_stop && !ends_run && st.y < bottom - frame.grid - 0.01;
         bottom = bottom.max(st.y);
