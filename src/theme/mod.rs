@@ -58,6 +58,8 @@ pub struct Theme {
     pub article: ArticleTheme,
     /// The booklet's gatherings and printer's marks.
     pub booklet: BookletTheme,
+    /// How pages (and columns) are filled: keeps, holes, floats.
+    pub pages: PagesTheme,
 }
 
 /// The built-in themes.
@@ -331,6 +333,67 @@ pub struct BookletTheme {
     pub mark_weight: f32,
 }
 
+/// How the paginator fills pages (see [`crate::typeset::paginate`]):
+/// what it keeps together and what each fault costs. Costs are in the unit
+/// of the page costs: a page `s` lines short costs `s²` (TeX's page builder
+/// picks the least costly break the same way, TeXbook ch. 15).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PagesTheme {
+    /// Lines a heading keeps on its page under it (Chicago 2.116 on heads
+    /// at a page foot; LaTeX's `\@afterheading` \clubpenalty).
+    pub heading_keep_lines: usize,
+    /// Code blocks of at most this many printed lines (the language label
+    /// counted) are never split.
+    pub code_keep_lines: usize,
+    /// How far a page may run past its text block to avoid a hole, a runt
+    /// or unequal facing pages, in body lines (`\enlargethispage`).
+    pub long_page_lines: f32,
+    /// Cost of a page that runs long.
+    pub long_page_cost: f32,
+    /// Weight of the cost of a page ending short before a chapter-level
+    /// heading (the hole reads as the chapter's end).
+    pub before_heading_weight: f32,
+    /// A page ending short may end this many body lines short as it is
+    /// (the bottom is ragged within it, so body lines stay on their grid);
+    /// beyond it, the spaces between its blocks stretch (TeX's
+    /// `\flushbottom` with finite stretch).
+    pub ragged_lines: f32,
+    /// Share of its own height by which each space between blocks
+    /// (around headings, lists, quotes, figures) may stretch: LaTeX's
+    /// section and list skips stretch by 20–30 % of themselves, and
+    /// `\flushbottom` stretches them further when it must (an underfull
+    /// page); here at most this much (1: a space may double).
+    pub space_stretch: f32,
+    /// A page that, stretched, still ends more than this many body lines
+    /// short inside a chapter is a hole and costs `hole_cost` more (a book
+    /// page other than a chapter's last should not end > 2 lines short).
+    pub hole_lines: f32,
+    /// See `hole_lines`.
+    pub hole_cost: f32,
+    /// Two-sided, the shallower page of a spread is stretched to the other's
+    /// depth when they differ by at most this many body lines.
+    pub spread_stretch_lines: f32,
+    /// Cost per line of difference between the two pages of a spread.
+    pub spread_mismatch_cost: f32,
+    /// A chapter's last page with at most this many lines is a runt.
+    pub runt_lines: f32,
+    /// Cost of a runt page.
+    pub runt_cost: f32,
+    /// A table that does not fit the rest of a page floats to the next one
+    /// when fewer than this many of its rows would stay (rows).
+    pub table_split_min_rows: usize,
+    /// Least space under a float at the top of a page, in body lines
+    /// (rounded up so the text stays on the baseline grid).
+    pub float_gap_lines: f32,
+    /// Two columns: largest share of a space that the baseline grid may
+    /// take away (else the space grows to the next grid line).
+    pub column_space_shrink: f32,
+    /// Two columns: the column body size is rounded down to a multiple of
+    /// this, in pt.
+    pub column_size_step: f32,
+}
+
 impl Theme {
     /// The preset `p`.
     pub fn preset(p: Preset) -> Theme {
@@ -452,6 +515,25 @@ impl Theme {
                 mark_length: Length::Mm(3.0),
                 mark_weight: 0.25,
             },
+            pages: PagesTheme {
+                heading_keep_lines: 2,
+                code_keep_lines: 6,
+                long_page_lines: 1.0,
+                long_page_cost: 5.0,
+                before_heading_weight: 0.25,
+                ragged_lines: 1.0,
+                space_stretch: 1.0,
+                hole_lines: 2.0,
+                hole_cost: 20.0,
+                spread_stretch_lines: 1.0,
+                spread_mismatch_cost: 3.0,
+                runt_lines: 2.0,
+                runt_cost: 6.0,
+                table_split_min_rows: 3,
+                float_gap_lines: 0.5,
+                column_space_shrink: 0.5,
+                column_size_step: 0.25,
+            },
         }
     }
 
@@ -519,6 +601,7 @@ section_defaults!(
     Furniture => furniture,
     ArticleTheme => article,
     BookletTheme => booklet,
+    PagesTheme => pages,
 );
 
 impl Default for Theme {

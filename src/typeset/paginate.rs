@@ -8,8 +8,11 @@
 //! tables that do not fit float to the top of the next page. When a page
 //! holds no allowed break at all (a huge unbreakable block), it breaks
 //! where the page is full rather than overflowing. The bottom is ragged
-//! within a line (as in Typst and LaTeX's `\raggedbottom`), so body lines
-//! stay on their grid. Linear in the number of slots (each page is filled
+//! within a line (the theme's `pages.ragged_lines`), so body lines stay on
+//! their grid; a page that would end shorter stretches the spaces between
+//! its blocks (as LaTeX's `\flushbottom` does, within a bound), and one
+//! that still leaves a hole of more than `pages.hole_lines` costs extra,
+//! so the breaks move to avoid it. Linear in the number of slots (each page is filled
 //! at most [`LOOKAHEAD`] + 1 times).
 
 pub(crate) mod columns;
@@ -20,6 +23,7 @@ use crate::resolve::Book;
 use std::ops::Range;
 
 use crate::frame::{Item, Line, Rgb};
+use crate::theme::PagesTheme;
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
 use crate::typeset::inline::InlineEngine;
 use crate::typeset::setup::PageSetup;
@@ -99,7 +103,7 @@ pub fn paginate(
                     y += place_line(&mut page, &mut report, line, p, y, left);
                 }
             }
-            y += float_gap(y - top, setup.leading);
+            y += float_gap(y - top, setup.leading, setup.theme.pages.float_gap_lines);
         }
         let mut started = false;
         if let Some(Some(Flow::Line(FlowLine {
@@ -113,7 +117,7 @@ pub fn paginate(
         for range in &plan.body {
             for slot in &mut slots[range.clone()] {
                 match slot.take() {
-                    Some(Flow::Space(h)) if started => y += h + plan.stretch,
+                    Some(Flow::Space(h)) if started => y += h * (1.0 + plan.stretch),
                     Some(Flow::Line(line)) => {
                         started = true;
                         record_outline(&mut outline, &line, p, y);
@@ -196,6 +200,7 @@ fn paginate_columns(
         body_height: setup.body_height,
         separator,
         grid: setup.leading,
+        shrink: setup.theme.pages.column_space_shrink,
     };
     let plans = columns::plan(&flow, frame, &starts);
     let states = page_states(
@@ -309,11 +314,12 @@ struct PagePlan {
     floats: Vec<Range<usize>>,
     /// The text, in order (floats that went to a later page cut it).
     body: Vec<Range<usize>>,
-    /// How far the page runs past the text block (points; see
-    /// [`LONG_PAGE_LINES`]): the footnotes go down as far.
+    /// How far the page runs past the text block (points; see the theme's
+    /// `pages.long_page_lines`): the footnotes go down as far.
     extra: f32,
-    /// Points added to each space between blocks of the text so that the
-    /// page ends on the same line as the other page of its spread.
+    /// Each space between blocks of the text grows by this share of its
+    /// height: so that a page does not end with a hole, or ends on the
+    /// same line as the other page of its spread.
     stretch: f32,
     /// (note, range of its lines) in order.
     notes: Vec<(usize, Range<usize>)>,
@@ -417,41 +423,6 @@ impl NoteState {
     }
 }
 
-/// How far a page may run past its text block to avoid a hole, a runt or
-/// unequal facing pages: one body line, as TeX's
-/// `\enlargethispage{\baselineskip}` (lines).
-pub const LONG_PAGE_LINES: f32 = 1.0;
-
-/// Cost of a page that runs long, in the unit of the page costs (a page
-/// `s` lines short costs `s²`): a page runs a line long only rather than
-/// end more than about 2.2 lines short (TeX's page builder also picks the
-/// least costly break, TeXbook ch. 15; its `\looseness` does the same for
-/// paragraphs, ch. 14).
-pub const LONG_PAGE_COST: f32 = 5.0;
-
-/// Weight of the cost of a page that ends short before a chapter-level
-/// heading (the document's highest outline level): the hole reads as the
-/// end of the chapter, so it is borne there rather than spread over the
-/// pages before (a page `s` lines short there costs this times `s²`).
-pub const BEFORE_HEADING_WEIGHT: f32 = 0.25;
-
-/// Two-sided, the shallower page of a spread is made as deep as the other
-/// by stretching the spaces between its blocks, when they differ by at
-/// most this much (lines; TeX's `\flushbottom` stretches glue the same
-/// way, without limit).
-pub const SPREAD_STRETCH_LINES: f32 = 1.0;
-
-/// Cost per line of difference between the last lines of a spread's two
-/// pages, when two-sided (facing pages of equal depth).
-pub const SPREAD_MISMATCH_COST: f32 = 3.0;
-
-/// A chapter's last page that holds at most this many lines, the rest of
-/// the chapter being on the page before, is a runt (lines).
-pub const RUNT_LINES: f32 = 2.0;
-
-/// Cost of a runt page (see [`RUNT_LINES`]).
-pub const RUNT_COST: f32 = 6.0;
-
 /// Cost of a page that had to break where no break is allowed (a block
 /// taller than the page).
 const FORCED_COST: f32 = 1000.0;
@@ -459,14 +430,6 @@ const FORCED_COST: f32 = 1000.0;
 /// Breaks of a page weighed with a look at the next page: the last this
 /// many allowed ones.
 const LOOKAHEAD: usize = 6;
-
-/// A table that does not fit the rest of the page floats to the next one
-/// when fewer than this many of its rows would stay on this page (rows).
-pub const TABLE_SPLIT_MIN_ROWS: usize = 3;
-
-/// Least space between a float at the top of a page and the text under it
-/// (lines); the space is rounded up so the text stays on the baseline grid.
-pub const FLOAT_GAP_LINES: f32 = 0.5;
 
 /// A block that may float: a figure (its image and caption) or a table.
 #[derive(Clone, Debug)]
@@ -506,18 +469,27 @@ struct Candidate {
     forced: bool,
     /// The page continues a chapter begun on an earlier page.
     continues: bool,
-    /// Spaces between blocks inside the page's text (they may stretch).
-    spaces: usize,
+    /// Height of the spaces between blocks inside the page's text, which
+    /// may stretch (points).
+    space: f32,
 }
 
 impl Candidate {
     /// Makes the page as deep as `depth` by stretching its spaces, if it
-    /// has any and the difference is at most [`SPREAD_STRETCH_LINES`].
-    fn stretch_to(&mut self, depth: f32, leading: f32) {
+    /// has any and the difference is at most `limit` (points).
+    fn stretch_to(&mut self, depth: f32, limit: f32) {
         let gap = depth - self.depth;
-        if self.spaces > 0 && gap > 0.01 && gap <= SPREAD_STRETCH_LINES * leading + 0.01 {
-            self.plan.stretch = gap / self.spaces as f32;
-            self.depth = depth;
+        if gap <= limit + 0.01 {
+            self.grow(gap);
+        }
+    }
+
+    /// Grows the page's spaces by `gap` points in all, each in proportion
+    /// to its height (as TeX shares stretch among glue by its stretch).
+    fn grow(&mut self, gap: f32) {
+        if self.space > 0.01 && gap > 0.01 {
+            self.plan.stretch += gap / self.space;
+            self.depth += gap;
         }
     }
 }
@@ -529,12 +501,17 @@ impl Candidate {
 /// lines of a paragraph, not after a heading, see [`keeps`]) is a
 /// candidate, and the page ends at the least costly one, weighed together
 /// with the best way to end the next page. A page `s` lines short costs
-/// `s²`; it may run [`LONG_PAGE_LINES`] long at [`LONG_PAGE_COST`]
-/// (`\enlargethispage`); a chapter's last page with [`RUNT_LINES`] or
-/// fewer costs [`RUNT_COST`]; two-sided, a spread's two pages are chosen
+/// `s²`; it may run `long_page_lines` long at `long_page_cost`
+/// (`\enlargethispage`); a page ending more than `ragged_lines` short
+/// stretches the spaces between its blocks, each by at most
+/// `space_stretch` of itself (TeX's `\flushbottom`, with a bound on the
+/// stretch), which hides the hole but costs as the hole it hides, and one
+/// that still ends more than `hole_lines` short inside a chapter costs
+/// `hole_cost` more; a chapter's last page with `runt_lines`
+/// or fewer costs `runt_cost`; two-sided, a spread's two pages are chosen
 /// together and each line of difference in their depth costs
-/// [`SPREAD_MISMATCH_COST`]. A figure (and a table that cannot usefully
-/// split, [`TABLE_SPLIT_MIN_ROWS`]) that does not fit the rest of the page
+/// `spread_mismatch_cost`. A figure (and a table that cannot usefully
+/// split, `table_split_min_rows`) that does not fit the rest of the page
 /// waits for the top of the next one while the text goes on (LaTeX's
 /// `[tp]` placement, TeX's `\topinsert`, TeXbook ch. 15); floats keep
 /// their order and never pass the end of their chapter (where they are
@@ -552,10 +529,13 @@ struct Pager<'a> {
     duplex: bool,
     /// The highest (smallest) outline level of the body's headings.
     top_level: u8,
+    /// The theme's design numbers for filling pages (all names above).
+    pages: &'a PagesTheme,
 }
 
 impl<'a> Pager<'a> {
-    fn new(flow: &'a FlowDoc, setup: &PageSetup, separator: f32, starts: &'a [Start]) -> Self {
+    fn new(flow: &'a FlowDoc, setup: &'a PageSetup, separator: f32, starts: &'a [Start]) -> Self {
+        let pages = &setup.theme.pages;
         let body = &flow.body;
         let floats = floats(body);
         let mut float_at = vec![None; body.len()];
@@ -565,7 +545,7 @@ impl<'a> Pager<'a> {
         Pager {
             flow,
             starts,
-            keeps: keeps(body),
+            keeps: keeps(body, pages.heading_keep_lines, pages.code_keep_lines),
             floats,
             float_at,
             height: setup.body_height,
@@ -580,6 +560,7 @@ impl<'a> Pager<'a> {
                 })
                 .min()
                 .unwrap_or(1),
+            pages,
         }
     }
 
@@ -639,7 +620,7 @@ impl<'a> Pager<'a> {
                 for (_, c2) in tail(&seconds) {
                     let mut t = self.cost(c2);
                     if spread && c2.ends == Ends::Flow {
-                        t += SPREAD_MISMATCH_COST * self.mismatch(c1, c2);
+                        t += self.pages.spread_mismatch_cost * self.mismatch(c1, c2);
                     }
                     if inner.is_none_or(|(b, _)| t <= b) {
                         inner = Some((t, c2));
@@ -658,11 +639,14 @@ impl<'a> Pager<'a> {
             return Vec::new();
         };
         let mut first = firsts[k].clone();
+        self.fill_stretch(&mut first);
         if let Some(mut second) = second {
+            self.fill_stretch(&mut second);
             if second.ends == Ends::Flow {
                 let depth = first.depth.max(second.depth);
-                first.stretch_to(depth, self.leading);
-                second.stretch_to(depth, self.leading);
+                let limit = self.pages.spread_stretch_lines * self.leading;
+                first.stretch_to(depth, limit);
+                second.stretch_to(depth, limit);
                 for c in [&mut first, &mut second] {
                     c.plan.extra = (c.depth - self.height).max(0.0);
                 }
@@ -672,13 +656,32 @@ impl<'a> Pager<'a> {
         vec![first]
     }
 
+    /// How far a page ending inside a chapter stretches its spaces (points):
+    /// what it ends short beyond `ragged_lines`, as far as its spaces give.
+    fn stretch_of(&self, c: &Candidate) -> f32 {
+        if c.ends != Ends::Flow || c.forced {
+            return 0.0;
+        }
+        let beyond = self.height - c.depth - self.pages.ragged_lines * self.leading;
+        beyond.min(c.space * self.pages.space_stretch).max(0.0)
+    }
+
+    /// Stretches a chosen page's spaces (see [`Pager::stretch_of`]).
+    fn fill_stretch(&self, c: &mut Candidate) {
+        let gap = self.stretch_of(c);
+        c.grow(gap);
+    }
+
     /// How many lines apart the last lines of a spread's two pages end,
     /// once the shallower one's spaces have stretched.
     fn mismatch(&self, a: &Candidate, b: &Candidate) -> f32 {
         let (mut a, mut b) = (a.clone(), b.clone());
+        self.fill_stretch(&mut a);
+        self.fill_stretch(&mut b);
         let depth = a.depth.max(b.depth);
-        a.stretch_to(depth, self.leading);
-        b.stretch_to(depth, self.leading);
+        let limit = self.pages.spread_stretch_lines * self.leading;
+        a.stretch_to(depth, limit);
+        b.stretch_to(depth, limit);
         ((a.depth - b.depth) / self.leading).abs()
     }
 
@@ -687,18 +690,31 @@ impl<'a> Pager<'a> {
         if c.forced {
             return FORCED_COST;
         }
+        let pg = self.pages;
         let short = (self.height - c.depth) / self.leading;
         let mut cost = if short < -0.01 {
-            LONG_PAGE_COST
-        } else if c.ends == Ends::Flow && self.chapter_heading_at(c.next.i) {
-            BEFORE_HEADING_WEIGHT * short * short
+            pg.long_page_cost
         } else if c.ends == Ends::Flow {
-            short * short
+            let weight = if self.chapter_heading_at(c.next.i) {
+                pg.before_heading_weight
+            } else {
+                1.0
+            };
+            // Stretching hides a hole; it does not make the page cheaper
+            // than one that runs long.
+            let left = short - self.stretch_of(c) / self.leading;
+            let hole = if left > pg.hole_lines + 0.01 {
+                pg.hole_cost
+            } else {
+                0.0
+            };
+            weight * (short * short + hole)
         } else {
             0.0
         };
-        if c.ends == Ends::Chapter && c.continues && c.depth / self.leading <= RUNT_LINES + 0.01 {
-            cost += RUNT_COST;
+        if c.ends == Ends::Chapter && c.continues && c.depth / self.leading <= pg.runt_lines + 0.01
+        {
+            cost += pg.runt_cost;
         }
         cost
     }
@@ -709,7 +725,7 @@ impl<'a> Pager<'a> {
         let body = &self.flow.body;
         let notes = &self.flow.notes;
         let n = body.len();
-        let capacity = self.height + LONG_PAGE_LINES * self.leading;
+        let capacity = self.height + self.pages.long_page_lines * self.leading;
         let mut i = cur.i;
         while i < n && matches!(body[i], Flow::Space(_)) {
             i += 1;
@@ -753,7 +769,7 @@ impl<'a> Pager<'a> {
                         y: f32,
                         ends: Ends,
                         forced: bool,
-                        spaces: usize| {
+                        space: f32| {
             let mut p = plan.clone();
             if seg < end {
                 p.body.push(seg..end);
@@ -772,17 +788,15 @@ impl<'a> Pager<'a> {
                 ends,
                 forced,
                 continues,
-                spaces,
+                space,
             }
         };
         let mut seg = i;
-        let mut spaces = 0;
+        let mut space = 0.0;
         // The page ended before slot `end`, as things stand.
         macro_rules! cut {
             ($end:expr, $ends:expr, $forced:expr) => {
-                snapshot(
-                    &plan, seg, $end, &state, &pending, y, $ends, $forced, spaces,
-                )
+                snapshot(&plan, seg, $end, &state, &pending, y, $ends, $forced, space)
             };
         }
         let mut j = i;
@@ -797,7 +811,7 @@ impl<'a> Pager<'a> {
                             candidates.push(cut!(j, Ends::Flow, false));
                         }
                         y += h;
-                        spaces += 1;
+                        space += h;
                     }
                     j += 1;
                     continue;
@@ -805,7 +819,7 @@ impl<'a> Pager<'a> {
                 Flow::Line(l) => l,
             };
             if self.starts[j] != Start::Flow && (has_text || !plan.floats.is_empty()) {
-                candidates.push(cut!(j, Ends::Chapter, false));
+                candidates.push(cut!(j, chapter_end(&pending), false));
                 return candidates;
             }
             if let Some(f) = self.float_at[j]
@@ -846,7 +860,7 @@ impl<'a> Pager<'a> {
                 candidates.push(cut!(j, Ends::Flow, false));
             }
         }
-        candidates.push(cut!(n, Ends::Chapter, false));
+        candidates.push(cut!(n, chapter_end(&pending), false));
         candidates
     }
 
@@ -867,7 +881,7 @@ impl<'a> Pager<'a> {
 
     /// Whether float `f`, met with `room` left on the page, waits for the
     /// next page: when floats before it wait, or when it does not fit and
-    /// fits a page (a table only when fewer than [`TABLE_SPLIT_MIN_ROWS`]
+    /// fits a page (a table only when fewer than `table_split_min_rows`
     /// of its rows would stay here; else it splits).
     fn defer(&self, f: usize, pending: &[usize], room: f32) -> bool {
         let fl = &self.floats[f];
@@ -884,7 +898,7 @@ impl<'a> Pager<'a> {
                 used <= room + 0.01
             });
             // The header row is not counted.
-            return rows.count().saturating_sub(1) < TABLE_SPLIT_MIN_ROWS;
+            return rows.count().saturating_sub(1) < self.pages.table_split_min_rows;
         }
         true
     }
@@ -905,16 +919,27 @@ impl<'a> Pager<'a> {
     }
 
     /// Space under a float of `height` at the top of a page: at least
-    /// [`FLOAT_GAP_LINES`], so that the float and the space together are a
+    /// `float_gap_lines`, so that the float and the space together are a
     /// whole number of lines.
     fn float_gap(&self, height: f32) -> f32 {
-        float_gap(height, self.leading)
+        float_gap(height, self.leading, self.pages.float_gap_lines)
+    }
+}
+
+/// How a page that ends where its chapter's text ends, with floats still
+/// `pending`, ends: the chapter's end, or, when its floats go on to the
+/// next page, inside the chapter (its hole shows, and may stretch).
+fn chapter_end(pending: &[usize]) -> Ends {
+    if pending.is_empty() {
+        Ends::Chapter
+    } else {
+        Ends::Flow
     }
 }
 
 /// See [`Pager::float_gap`].
-fn float_gap(height: f32, leading: f32) -> f32 {
-    let least = height + FLOAT_GAP_LINES * leading;
+fn float_gap(height: f32, leading: f32, lines: f32) -> f32 {
+    let least = height + lines * leading;
     (least / leading - 0.01).ceil() * leading - height
 }
 
@@ -977,23 +1002,15 @@ fn floats(body: &[Flow]) -> Vec<Float> {
     out
 }
 
-/// Lines a heading keeps on its page after it (the heading's own lines
-/// not counted): a heading never stands at a page foot with less than two
-/// lines of its text under it (Chicago 2.116 on heads at page foot; TeX's
-/// \\clubpenalty after a heading in LaTeX's `\\@afterheading`).
-pub const HEADING_KEEP_LINES: usize = 2;
-
-/// Code blocks of at most this many printed lines (the language label
-/// counted) are never split across pages (lines).
-pub const CODE_KEEP_LINES: usize = 6;
-
 /// Per body slot, whether a page may not end right after it: the slot's own
 /// keep-with-next, plus two rules of the paginator's own —
-/// a heading keeps [`HEADING_KEEP_LINES`] lines after it, and a code block
+/// a heading keeps `heading_keep` lines after it (the theme's
+/// `pages.heading_keep_lines`: Chicago 2.116 on heads at a page foot), and a
+/// code block
 /// (a run of [`LineKind::Other`] slots sharing a paragraph number, outside
-/// tables) of at most [`CODE_KEEP_LINES`] lines is kept whole. Spaces carry
+/// tables) of at most `code_keep` lines is kept whole. Spaces carry
 /// no keep of their own (a break at a space follows the line before it).
-fn keeps(body: &[Flow]) -> Vec<bool> {
+fn keeps(body: &[Flow], heading_keep: usize, code_keep: usize) -> Vec<bool> {
     let mut keep: Vec<bool> = body
         .iter()
         .map(|f| matches!(f, Flow::Line(l) if l.keep_with_next))
@@ -1003,7 +1020,7 @@ fn keeps(body: &[Flow]) -> Vec<bool> {
     for (j, f) in body.iter().enumerate() {
         let Flow::Line(l) = f else { continue };
         if matches!(l.kind, LineKind::Heading | LineKind::Title) {
-            need = HEADING_KEEP_LINES;
+            need = heading_keep;
         } else if need > 0 {
             need -= 1;
             if need > 0 {
@@ -1021,7 +1038,7 @@ fn keeps(body: &[Flow]) -> Vec<bool> {
                 .count(),
             _ => 0,
         };
-        if (2..=CODE_KEEP_LINES).contains(&run) {
+        if (2..=code_keep).contains(&run) {
             keep[j..j + run - 1].iter_mut().for_each(|k| *k = true);
         }
         j += run.max(1);

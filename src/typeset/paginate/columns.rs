@@ -18,13 +18,10 @@ use crate::fonts::{FontSet, Role, Style};
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
 use crate::typeset::setup::{PageSetup, average_char_em};
 
-/// The column body size is rounded down to a multiple of this, pt.
-pub(crate) const BODY_STEP_PT: f32 = 0.25;
-
 /// Two-column geometry for `s` (a single-column setup of the same paper):
 /// the text block widened to the theme's `page.columns_width` of the width, centred;
 /// the body size chosen so that a column holds `page.column_chars` average
-/// characters (never larger than the single-column size, never under
+/// characters (rounded down to a multiple of `pages.column_size_step` pt; never larger than the single-column size, never under
 /// `page.column_min_size`); leading, indent and the gutter scaled with it (the
 /// leading at least the face's ascent + descent, so that every body line
 /// is one line of the grid); the
@@ -43,8 +40,9 @@ pub(crate) fn fit_setup(s: &mut PageSetup, fonts: &FontSet, fixed_margins: bool)
     // column = (measure - gutter) / 2, gutter = gutter_em × size and
     // column = chars × avg_em × size give the size.
     let exact = s.measure / (2.0 * chars * avg_em + gutter_em);
-    let size = ((exact / BODY_STEP_PT).floor() * BODY_STEP_PT)
-        .clamp(page.column_min_size.min(s.body_size), s.body_size);
+    let step = s.theme.pages.column_size_step;
+    let size =
+        ((exact / step).floor() * step).clamp(page.column_min_size.min(s.body_size), s.body_size);
     let scale = size / s.body_size;
     // Never less than the face's ascent + descent, which a body line's
     // slot takes when it is taller: every body line then has the height
@@ -133,12 +131,14 @@ fn snap_up(y: f32, grid: f32) -> f32 {
 /// every page share one baseline grid. The space before such a line (after
 /// a heading, a list, a table, a figure) is the whole number of lines
 /// nearest to what the blocks ask for: rounded down by shrinking the
-/// stretch's first space by at most [`MAX_SPACE_SHRINK`] of it, else up.
+/// stretch's first space by at most [`Frame::shrink`] of it, else up.
 /// Leading and trailing spaces are dropped.
 #[derive(Clone)]
 struct Stack<'a> {
     body: &'a [Flow],
     grid: f32,
+    /// See [`Frame::shrink`].
+    shrink: f32,
     /// Bottom of the last line placed.
     y: f32,
     /// (slot, top) of each line, a repeated header row first.
@@ -152,14 +152,12 @@ struct Stack<'a> {
     stretch: Option<(usize, f32)>,
 }
 
-/// Largest share of a space that the grid rule may take away (see [`Stack`]).
-pub(crate) const MAX_SPACE_SHRINK: f32 = 0.5;
-
 impl<'a> Stack<'a> {
-    fn new(body: &'a [Flow], grid: f32, y0: f32) -> Self {
+    fn new(body: &'a [Flow], frame: Frame, y0: f32) -> Self {
         Stack {
             body,
-            grid,
+            grid: frame.grid,
+            shrink: frame.shrink,
             y: y0,
             tops: Vec::new(),
             header: false,
@@ -170,8 +168,8 @@ impl<'a> Stack<'a> {
 
     /// Stacks slots `range` (a repeated header row first when the column
     /// starts inside a table).
-    fn of(body: &'a [Flow], range: Range<usize>, grid: f32, y0: f32) -> Self {
-        let mut st = Stack::new(body, grid, y0);
+    fn of(body: &'a [Flow], range: Range<usize>, frame: Frame, y0: f32) -> Self {
+        let mut st = Stack::new(body, frame, y0);
         for j in range {
             st.push(j);
         }
@@ -210,7 +208,7 @@ impl<'a> Stack<'a> {
             let up = snap_up(self.y, self.grid);
             let shrink = self.y - (up - self.grid);
             match self.stretch {
-                Some((k, space)) if up > self.y + 0.01 && shrink <= space * MAX_SPACE_SHRINK => {
+                Some((k, space)) if up > self.y + 0.01 && shrink <= space * self.shrink => {
                     for t in &mut self.tops[k..] {
                         t.1 -= shrink;
                     }
@@ -248,6 +246,9 @@ pub(super) struct Frame {
     pub separator: f32,
     /// The baseline grid: the body leading.
     pub grid: f32,
+    /// Largest share of a space that the grid rule may take away (the
+    /// theme's `pages.column_space_shrink`; see [`Stack`]).
+    pub shrink: f32,
 }
 
 /// Plans two-column pages for the flow; a slot marked in `starts` starts
@@ -454,7 +455,7 @@ fn place_spans(
         if body.get(k).is_some_and(is_span) {
             line(&body[k]).map_or(0.0, |l| pending + l.height)
         } else {
-            let mut st = Stack::new(body, frame.grid, y + pending);
+            let mut st = Stack::new(body, frame, y + pending);
             let mut e = k;
             while e < body.len() && !is_span(&body[e]) {
                 st.push(e);
@@ -491,12 +492,11 @@ struct Filled {
 /// one line beside a longer one (a run of one line stays one line).
 fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteState) -> Filled {
     let body = &flow.body;
-    let grid = frame.grid;
     let room = frame.body_height - y0;
     // Notes of the whole run, if all of it were on this page.
     let mut all = state.clone();
     let mut notes_fit = true;
-    let whole = Stack::of(body, run.clone(), grid, y0);
+    let whole = Stack::of(body, run.clone(), frame, y0);
     let total = whole.y - y0;
     for l in body[run.clone()].iter().filter_map(line) {
         for &note in &l.notes {
@@ -511,8 +511,8 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
             if m < run.end && !may_break_before(body, m) {
                 continue;
             }
-            let left = Stack::of(body, run.start..m, grid, y0);
-            let right = Stack::of(body, m..run.end, grid, y0);
+            let left = Stack::of(body, run.start..m, frame, y0);
+            let right = Stack::of(body, m..run.end, frame, y0);
             let (a, b) = (left.lines(), right.lines());
             if ((a == 1 || b == 1) && a + b > 1) || a == 0 {
                 continue;
@@ -542,21 +542,56 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
     }
     // Greedy: the left column as full as the page allows, then the right.
     // When a column cannot end at an allowed break, or the right one would
-    // hold a single line (a line whose footnote needs room that the full
-    // left column took), the left column is shortened a line at a time
-    // until both can.
+    // hold a single line, or it stops short beside the full left column
+    // because a line's footnote needs room that the left column took (a
+    // hole at the foot of the right column), the left column is shortened
+    // a line at a time: to the first setting that can end cleanly, or, for
+    // a footnote, to the one that takes the line with the note and leaves
+    // the least room unused above the notes (both columns level).
     let first = greedy(flow, run.clone(), y0, frame, state, frame.body_height);
-    let mut limit = first.0.bottom;
+    if first.clean && !first.note_hole {
+        return first.filled;
+    }
+    let search = first.clean;
+    let first_end = first.filled.end;
+    let mut best = first;
+    let mut limit = best.filled.bottom;
     let mut tries = 0;
-    while !first.1 && tries < MAX_SHORTENINGS && limit - frame.grid > y0 + frame.grid {
+    while tries < MAX_SHORTENINGS && limit - frame.grid > y0 + frame.grid {
         limit -= frame.grid;
         tries += 1;
-        let (filled, clean) = greedy(flow, run.clone(), y0, frame, state, limit);
-        if clean {
-            return filled;
+        let next = greedy(flow, run.clone(), y0, frame, state, limit);
+        if !next.clean {
+            continue;
+        }
+        if !search {
+            return next.filled;
+        }
+        // Only a setting that takes more of the run (the line with the
+        // note) helps; else lines would just move from one column's foot
+        // to the other's.
+        if next.filled.end > first_end && next.unused < best.unused - 0.01 {
+            best = next;
+        }
+        if best.unused <= frame.grid + 0.01 {
+            break;
         }
     }
-    first.0
+    best.filled
+}
+
+/// Both columns of a page set by [`greedy`], and how well.
+struct Greedy {
+    filled: Filled,
+    /// Each column ends at an allowed break, and the right one holds more
+    /// than one line (or ends the run).
+    clean: bool,
+    /// The right column stops more than a line above the left one's foot
+    /// because a line's footnote did not fit beside the full left column.
+    note_hole: bool,
+    /// Room left in both columns above the notes, when the run goes on to
+    /// the next page (points; 0 when it ends here).
+    unused: f32,
 }
 
 /// Lines by which the left column may be shortened to let the right one
@@ -564,8 +599,7 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
 const MAX_SHORTENINGS: usize = 12;
 
 /// The left column filled down to `limit`, the right one beside it down to
-/// the foot of the text block; whether each ends at an allowed break and
-/// the right one holds more than one line (or ends the run).
+/// the foot of the text block (see [`Greedy`]).
 fn greedy(
     flow: &FlowDoc,
     run: Range<usize>,
@@ -573,20 +607,26 @@ fn greedy(
     frame: Frame,
     state: &NoteState,
     limit: f32,
-) -> (Filled, bool) {
+) -> Greedy {
     let body = &flow.body;
     let mut notes = state.clone();
     let mut placed = Vec::new();
     let mut start = run.start;
     let mut bottom = y0;
     let mut clean = true;
+    let mut note_hole = false;
+    // The foot of each column set.
+    let mut feet = Vec::with_capacity(2);
     for col in 0..2 {
         let cap = if col == 0 { limit } else { frame.body_height };
-        let (end, st, ns) = fill_column(flow, start..run.end, y0, bottom, cap, frame, &notes);
+        let (end, st, ns, note_stop) =
+            fill_column(flow, start..run.end, y0, bottom, cap, frame, &notes);
         placed.extend(st.placed(col));
+        feet.push(st.y);
+        let ends_run = end >= run.end;
+        note_hole |= col == 1 && note_stop && !ends_run && st.y < bottom - frame.grid - 0.01;
         bottom = bottom.max(st.y);
         notes = ns;
-        let ends_run = end >= run.end;
         clean &= ends_run || may_break_before(body, end);
         clean &= col == 0 || ends_run || st.lines() != 1;
         start = end;
@@ -594,18 +634,30 @@ fn greedy(
             break;
         }
     }
+    let unused = if start >= run.end {
+        0.0
+    } else {
+        let foot = frame.body_height - notes.height;
+        feet.iter().map(|y| (foot - y).max(0.0)).sum()
+    };
     let filled = Filled {
         end: start,
         placed,
         bottom,
         notes,
     };
-    (filled, clean)
+    Greedy {
+        filled,
+        clean,
+        note_hole,
+        unused,
+    }
 }
 
 /// Fills one column from `range.start`, below `y0` and down to `limit`,
 /// next to a column reaching down to `beside` (`y0` for the left one).
-/// Returns the end, the stacked column and the note state.
+/// Returns the end, the stacked column, the note state, and whether it
+/// stopped at a line that fitted but whose footnotes did not.
 fn fill_column<'a>(
     flow: &'a FlowDoc,
     range: Range<usize>,
@@ -614,15 +666,16 @@ fn fill_column<'a>(
     limit: f32,
     frame: Frame,
     state: &NoteState,
-) -> (usize, Stack<'a>, NoteState) {
+) -> (usize, Stack<'a>, NoteState, bool) {
     let body = &flow.body;
     let mut start = range.start;
     while start < range.end && matches!(body[start], Flow::Space(_)) {
         start += 1;
     }
-    let mut st = Stack::new(body, frame.grid, y0);
+    let mut st = Stack::new(body, frame, y0);
     let mut state = state.clone();
     let mut best: Option<(usize, NoteState)> = None;
+    let mut note_stop = false;
     let mut j = start;
     while j < range.end {
         let Some(l) = line(&body[j]) else {
@@ -635,6 +688,7 @@ fn fill_column<'a>(
         let mut next = state.clone();
         let tall = trial.y.max(beside);
         let mut fits = tall + next.height <= frame.body_height + 0.01 && trial.y <= limit + 0.01;
+        let line_fits = fits;
         for &note in &l.notes {
             let room = frame.body_height - tall;
             if fits && !next.add(&flow.notes, note, 0, room, frame.separator) {
@@ -642,6 +696,7 @@ fn fill_column<'a>(
             }
         }
         if !fits && j > start {
+            note_stop = line_fits;
             break;
         }
         st = trial;
@@ -652,11 +707,11 @@ fn fill_column<'a>(
         }
     }
     if j >= range.end {
-        return (range.end, st, state);
+        return (range.end, st, state, false);
     }
     match best {
-        Some((b, ns)) if b > start => (b, Stack::of(body, start..b, frame.grid, y0), ns),
-        _ => (j, st, state),
+        Some((b, ns)) if b > start => (b, Stack::of(body, start..b, frame, y0), ns, note_stop),
+        _ => (j, st, state, note_stop),
     }
 }
 
@@ -687,6 +742,7 @@ mod tests {
             body_height,
             separator,
             grid: 10.0,
+            shrink: 0.5,
         };
         plan(&flow(body), frame, &starts)
     }
