@@ -5,11 +5,16 @@
 
 /// How far a character protrudes into the left and right margins, in
 /// thousandths of its own advance width — the unit of pdfTeX's `\lpcode`
-/// and `\rpcode` and of `microtype`'s `\SetProtrusion`. The values follow
-/// `microtype.cfg`'s `default` set (R. Schlicht, the `microtype` package):
-/// light marks (`.` `,` `:`) hang most, dashes and quotes less, brackets
-/// least. Only the characters of the Vietnamese and English press are
-/// listed; letters do not protrude.
+/// and `\rpcode` and of `microtype`'s `\SetProtrusion`. The values are
+/// those of `microtype.cfg` v3.0f (2022/06/23, R. Schlicht; Debian's
+/// texlive, `tex/latex/microtype/microtype.cfg`): the set `default`, and
+/// for the guillemets the set `T1-default`, which loads `default` and is
+/// the one for Unicode fonts (encoding `TU`, as XeLaTeX and LuaLaTeX set
+/// Source Serif). Light marks (`.` `,` `:`) hang most, dashes and quotes
+/// less, brackets least. Only punctuation is listed: `default` also moves
+/// some letters and figures by 50/1000 (`A` `T` `V` `W` `Y` `v` `w` `1`
+/// `4` `7`…), which trang leaves in the measure. `…` has no value in
+/// `default` (only `QX` lets it inherit `.`'s), so it does not hang.
 pub const PROTRUSION: &[(char, u16, u16)] = &[
     // (character, left, right)
     ('.', 0, 700),
@@ -17,17 +22,16 @@ pub const PROTRUSION: &[(char, u16, u16)] = &[
     (':', 0, 500),
     (';', 0, 300),
     ('!', 0, 100),
-    ('?', 0, 200),
-    ('-', 0, 500),
-    ('–', 0, 300),
-    ('—', 0, 200),
-    ('…', 0, 300),
-    ('“', 300, 0),
-    ('”', 0, 300),
-    ('‘', 300, 0),
-    ('’', 0, 300),
-    ('«', 200, 0),
-    ('»', 0, 200),
+    ('?', 0, 100),
+    ('-', 500, 500),
+    ('–', 200, 200),
+    ('—', 150, 150),
+    ('“', 300, 300),
+    ('”', 300, 300),
+    ('‘', 300, 400),
+    ('’', 300, 400),
+    ('«', 200, 200),
+    ('»', 200, 200),
     ('(', 100, 0),
     (')', 0, 200),
 ];
