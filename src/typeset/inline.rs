@@ -649,9 +649,13 @@ impl<'a> InlineEngine<'a> {
     ) -> ItemList {
         let mut list = ItemList::default();
         let ragged = 3.0 * para.styles.first().map_or(10.0, |s| s.size);
+        // Opening marks hang at the left of justified lines; not in the
+        // natural widths (measured at an infinite width), which are those of
+        // any alignment, as CSS's min- and max-content know no protrusion.
+        let hang_left = align == Align::Justify && width.is_finite();
         if indent > 0.0 {
             list.push(Lb::boxed(indent), Slot::Other);
-        } else if align == Align::Justify {
+        } else if hang_left {
             self.push_left_hang(para, 0, false, &mut list);
         }
         let text = &para.text;
@@ -699,7 +703,7 @@ impl<'a> InlineEngine<'a> {
             if spaces.contains('\n') {
                 list.push(Lb::glue(0.0, linebreak::FILL_STRETCH, 0.0), Slot::Other);
                 list.push(Lb::forced_break(), Slot::Other);
-                if align == Align::Justify {
+                if hang_left {
                     self.push_left_hang(para, at, false, &mut list);
                 }
             } else if !spaces.is_empty() && at < text.len() {
@@ -731,7 +735,7 @@ impl<'a> InlineEngine<'a> {
                             list.push(Lb::penalty(-hang, 0.0, false), Slot::Other);
                         }
                         list.push(Lb::glue(w, 0.45 * w, 0.19 * w), Slot::Space(style));
-                        if !tie {
+                        if !tie && hang_left {
                             self.push_left_hang(para, at, true, &mut list);
                         }
                     }

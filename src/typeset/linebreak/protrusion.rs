@@ -36,18 +36,21 @@ pub const PROTRUSION: &[(char, u16, u16)] = &[
     (')', 0, 200),
 ];
 
+/// The table's row for `c`; letters and digits (nearly every word's first
+/// and last character) are answered without a scan.
+fn row(c: char) -> Option<&'static (char, u16, u16)> {
+    if c.is_alphanumeric() {
+        return None;
+    }
+    PROTRUSION.iter().find(|p| p.0 == c)
+}
+
 /// The left protrusion of `c`, in thousandths of its advance width.
 pub fn left_protrusion(c: char) -> f32 {
-    PROTRUSION
-        .iter()
-        .find(|p| p.0 == c)
-        .map_or(0.0, |p| f32::from(p.1))
+    row(c).map_or(0.0, |p| f32::from(p.1))
 }
 
 /// The right protrusion of `c`, in thousandths of its advance width.
 pub fn right_protrusion(c: char) -> f32 {
-    PROTRUSION
-        .iter()
-        .find(|p| p.0 == c)
-        .map_or(0.0, |p| f32::from(p.2))
+    row(c).map_or(0.0, |p| f32::from(p.2))
 }
