@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::{Word, build_ok, root, words};
+use common::{Word, build_ok, qdf_text, root, words};
 
 /// The documented bound of letter-spacing, in ems (README: at most 10/1000),
 /// plus the rounding of `Tc` to 1/10000 pt.
@@ -57,16 +57,7 @@ fn line_text(line: &[Word]) -> String {
 /// uncompressed. `Tc` is text state: it lasts across `BT`/`ET` and is saved
 /// and restored by `q`/`Q` (ISO 32000-1 §9.3.1, §8.4.2).
 fn char_spacing_at_every_show(pdf: &Path) -> Vec<(f32, f32)> {
-    let qdf = pdf.with_extension("qdf.pdf");
-    // qpdf exits 3 on warnings; only the output matters here.
-    let _ = std::process::Command::new("qpdf")
-        .args(["--qdf", "--object-streams=disable"])
-        .arg(pdf)
-        .arg(&qdf)
-        .status()
-        .expect("qpdf (install the test tools with `bash .ci/test-deps`)");
-    let data = std::fs::read(&qdf).unwrap();
-    let text: String = data.iter().map(|&b| b as char).collect();
+    let text = qdf_text(pdf);
     let (mut size, mut tc) = (0.0f32, 0.0f32);
     let mut saved = Vec::new();
     let mut shows = Vec::new();

@@ -17,6 +17,8 @@
 
 use std::ops::Range;
 
+use super::urlbreak::token_around;
+
 /// Multi-character operators, longest first within each first character
 /// (the scan takes the first that matches). Sources: see the module docs.
 pub const OPERATORS: &[&str] = &[
@@ -120,19 +122,6 @@ pub fn inside_operators(token: &str) -> Vec<usize> {
         .collect()
 }
 
-/// The whitespace-delimited token of `text` around `part`, with its start.
-fn token_around(text: &str, part: Range<usize>) -> (usize, &str) {
-    let start = text[..part.start]
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| {
-            i + text[i..].chars().next().map_or(1, char::len_utf8)
-        });
-    let end = text[part.end..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| part.end + i);
-    (start, &text[start..end])
-}
-
 /// Whether byte `at` of `text` (code), a break UAX #14 allows, is one of
 /// the code's own breaks ([`code_breaks`]); UAX #14 would break `->` after
 /// its hyphen.
@@ -167,14 +156,7 @@ mod tests {
     use super::*;
 
     fn split(token: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        for b in code_breaks(token) {
-            out.push(&token[start..b]);
-            start = b;
-        }
-        out.push(&token[start..]);
-        out
+        crate::typeset::urlbreak::split_at(token, code_breaks(token))
     }
 
     #[test]
