@@ -440,6 +440,9 @@ impl<'a> InlineEngine<'a> {
             } else {
                 0.0
             },
+            // The measure is the same from the second line on (from the
+            // first without a hang): no need to probe it.
+            uniform_width_from: Some(usize::from(hang > 0.0)),
             ..Params::default()
         };
         let rest_width = (width - hang).max(0.0);
@@ -803,6 +806,15 @@ impl<'a> InlineEngine<'a> {
     /// words (`compensate`) a `glue(+hang)` before them, discarded at a
     /// break too, takes the negative glue back when the line goes on.
     fn push_left_hang(&mut self, para: &Para, at: usize, compensate: bool, list: &mut ItemList) {
+        // Most words start with an ASCII letter or digit: no decoding.
+        if para
+            .text
+            .as_bytes()
+            .get(at)
+            .is_none_or(u8::is_ascii_alphanumeric)
+        {
+            return;
+        }
         let Some(c) = para.text.get(at..).and_then(|t| t.chars().next()) else {
             return;
         };

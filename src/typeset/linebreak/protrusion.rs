@@ -36,10 +36,17 @@ pub const PROTRUSION: &[(char, u16, u16)] = &[
     (')', 0, 200),
 ];
 
-/// The table's row for `c`; letters and digits (nearly every word's first
-/// and last character) are answered without a scan.
+/// The table's row for `c`. Every listed character is ASCII punctuation,
+/// a guillemet or in U+2013–U+201D (dashes, quotes), so ASCII letters and
+/// digits and the rest of Unicode (nearly every word's first and last
+/// character) are answered without a scan.
 fn row(c: char) -> Option<&'static (char, u16, u16)> {
-    if c.is_alphanumeric() {
+    let listed = if c.is_ascii() {
+        c.is_ascii_punctuation()
+    } else {
+        matches!(c, '\u{2013}'..='\u{201D}' | '«' | '»')
+    };
+    if !listed {
         return None;
     }
     PROTRUSION.iter().find(|p| p.0 == c)
@@ -53,4 +60,24 @@ pub fn left_protrusion(c: char) -> f32 {
 /// The right protrusion of `c`, in thousandths of its advance width.
 pub fn right_protrusion(c: char) -> f32 {
     row(c).map_or(0.0, |p| f32::from(p.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_character_is_found_and_letters_do_not_protrude() {
+        for &(c, left, right) in PROTRUSION {
+            assert_eq!(left_protrusion(c), f32::from(left), "{c}");
+            assert_eq!(right_protrusion(c), f32::from(right), "{c}");
+        }
+        for c in ['a', 'Z', '7', 'ữ', 'Đ', '…', ' '] {
+            assert_eq!((left_protrusion(c), right_protrusion(c)), (0.0, 0.0), "{c}");
+        }
+        // microtype.cfg v3.0f, set `default`.
+        assert_eq!(right_protrusion('.'), 700.0);
+        assert_eq!(left_protrusion('“'), 300.0);
+        assert_eq!(right_protrusion('’'), 400.0);
+    }
 }
