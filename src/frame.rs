@@ -108,6 +108,12 @@ pub struct GlyphRun {
     pub text: String,
     /// Clusters in order, covering all of `text` and all of `glyphs`.
     pub clusters: Vec<Cluster>,
+    /// The letter-spacing of the run's line, in points: what the layout
+    /// added to the advance of every letter cluster (already included in
+    /// the glyphs' `x_advance`). The PDF writer sets it as the character
+    /// spacing (`Tc`, ISO 32000-1 §9.3.2), so that it is the line's and
+    /// never a guess from the advances of a few kerned glyphs or spaces.
+    pub letter_spacing: f32,
 }
 
 impl GlyphRun {

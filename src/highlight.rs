@@ -417,7 +417,8 @@ pub fn css_class(class: TokenClass) -> Option<&'static str> {
 }
 
 /// The stylesheet rules of the palette: the tinted block, the label and one
-/// rule per span class.
+/// rule per span class. The block's padding is the theme's
+/// (`blocks.code_pad`, written by `epub::css::theme_css`), as in the PDF.
 pub fn css() -> String {
     let tint = Ink {
         rgb: TINT,
@@ -425,7 +426,7 @@ pub fn css() -> String {
         italic: false,
     };
     let mut css = format!(
-        "pre {{ background-color: {}; color: {}; padding: 0.5em 0.6em; }}\n\
+        "pre {{ background-color: {}; color: {}; }}\n\
          div.code-lang {{ background-color: {}; color: {}; font-size: 0.75em; \
          padding: 0.3em 0.8em 0; margin: 1em 0 0; page-break-after: avoid; break-after: avoid; }}\n\
          div.code-lang + pre {{ margin-top: 0; }}\n",

@@ -86,6 +86,7 @@ fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) 
         glyphs,
         text: text.into(),
         clusters,
+        letter_spacing: 0.0,
     }
 }
 
@@ -97,6 +98,7 @@ fn letter_spaced(mut run: GlyphRun, amount: f32) -> GlyphRun {
             run.glyphs[c.glyph_range().end - 1].x_advance += amount;
         }
     }
+    run.letter_spacing = amount;
     run
 }
 
@@ -708,6 +710,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 glyphs: 3..4,
             },
         ],
+        letter_spacing: 0.0,
     };
     // The glyph "a" standing for "à" here, "a" elsewhere: one CMap entry
     // cannot say both.

@@ -253,7 +253,10 @@ fn twenty_page_fixture_is_set_like_a_book() {
                 .text
                 .ends_with([',', '.', ':', ';', '”', '’', ')', '–', '—', '!', '?']);
             let slack = if hangs { setup.body_size * 0.5 } else { 0.5 };
-            if w.x0 < left - 0.5
+            // So does an opening mark starting a line, at the left.
+            let opens = w.text.starts_with(['“', '‘', '«', '(', '-', '–', '—']);
+            let left_slack = if opens { setup.body_size * 0.5 } else { 0.5 };
+            if w.x0 < left - left_slack
                 || w.x1 > right + slack
                 || (!furniture && (w.y0 < setup.top - setup.leading))
             {

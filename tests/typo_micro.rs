@@ -6,7 +6,7 @@ use std::path::Path;
 
 mod common;
 
-use common::{build_ok, fold, root, tool};
+use common::{build_ok, fold, qdf_text, root, tool};
 
 /// The documented bound of letter-spacing, in ems (README: at most 10/1000).
 const MAX_TRACKING_EM: f32 = 0.010;
@@ -32,16 +32,7 @@ fn build(name: &str, markdown: &str, args: &[&str]) -> std::path::PathBuf {
 /// decompresses (trang sets one `Tc` per line). Lines are told apart by the
 /// text position's y.
 fn tracking_per_line(pdf: &Path) -> Vec<(f32, f32, f32)> {
-    let qdf = pdf.with_extension("qdf.pdf");
-    // qpdf exits 3 on warnings; only the output matters here.
-    let _ = std::process::Command::new("qpdf")
-        .args(["--qdf", "--object-streams=disable"])
-        .arg(pdf)
-        .arg(&qdf)
-        .status()
-        .expect("qpdf (install the test tools with `bash .ci/test-deps`)");
-    let data = std::fs::read(&qdf).unwrap();
-    let text: String = data.iter().map(|&b| b as char).collect();
+    let text = qdf_text(pdf);
     let (mut size, mut tc, mut y) = (0.0f32, 0.0f32, 0.0f32);
     let mut last_y = None;
     let mut lines = Vec::new();

@@ -111,9 +111,11 @@ pub fn theme_css(theme: &Theme, fonts: &FontSet) -> String {
     );
     let _ = writeln!(c, "code, kbd, samp, pre {{ font-size: {}em; }}", num(code));
     let _ = writeln!(c, "pre code, pre kbd, pre samp {{ font-size: 1em; }}");
+    // The code block's padding, in the pre's own em (its font is `code` × body).
+    let pad = num(b.code_pad.pt(t.size, t.size * 40.0) / t.size / code);
     let _ = writeln!(
         c,
-        "pre {{ line-height: {}; margin: {space}em 0; }}",
+        "pre {{ line-height: {}; margin: {space}em 0; padding: {pad}em; }}",
         num(lead * b.code_leading / code)
     );
     let _ = writeln!(

@@ -215,6 +215,10 @@ pub struct BlockTheme {
     pub code_pad: Length,
     /// Line height of code, × body leading.
     pub code_leading: f32,
+    /// Continuation indent of a wrapped code line, in code characters
+    /// (spaces), added to the source line's own indentation (VS Code's
+    /// `editor.wrappingIndent: "indent"`, with a 2-space step).
+    pub code_wrap_indent: f32,
     /// Padding inside table cells, in ems of the table's size (the
     /// `small` size): half of it above and below a cell's text, all of it
     /// on each side of a column (the outer sides have none, so the rules
@@ -479,6 +483,7 @@ impl Theme {
                 list_hang: Length::Em(1.4),
                 code_pad: Length::Em(0.6),
                 code_leading: 0.92,
+                code_wrap_indent: 2.0,
                 cell_pad: Length::Em(0.5),
                 table_rule_outer: 0.9,
                 row_keep_lines: 2,

@@ -27,7 +27,7 @@ use crate::frame::{
 };
 use crate::typeset::linebreak::{self, Item as Lb, Params};
 use crate::typeset::shape::{Shaped, Shaper};
-use crate::typeset::urlbreak;
+use crate::typeset::{codebreak, urlbreak};
 
 /// Cost of breaking a URL at one of its own points ([`urlbreak`]): more
 /// than a space, less than an emergency break.
@@ -206,7 +206,7 @@ enum Cut {
     /// A hyphenation point (English patterns) or a soft hyphen: draws a
     /// hyphen if the line breaks there.
     Hyphen,
-    /// After a URL separator: no hyphen.
+    /// After a URL separator, or a code break ([`codebreak`]): no hyphen.
     Url,
     /// Between any two characters, used only when nothing else fits.
     Emergency,
@@ -296,8 +296,11 @@ pub struct InlineEngine<'a> {
 pub struct BreakInput {
     /// Boxes, glue and penalties.
     pub items: Vec<linebreak::Item>,
-    /// Line width in points.
+    /// Width of the first line in points.
     pub width: f32,
+    /// Width of the other lines in points (less than `width` under a
+    /// hanging indent).
+    pub rest_width: f32,
     /// The breaker's parameters.
     pub params: Params,
 }
@@ -305,7 +308,8 @@ pub struct BreakInput {
 impl BreakInput {
     /// Runs the line breaker on this paragraph again.
     pub fn run(&self) -> linebreak::Breaks {
-        linebreak::break_lines(&self.items, &|_| self.width, &self.params)
+        let measure = |n: usize| if n == 0 { self.width } else { self.rest_width };
+        linebreak::break_lines(&self.items, &measure, &self.params)
     }
 }
 
@@ -407,6 +411,20 @@ impl<'a> InlineEngine<'a> {
         indent: f32,
         align: Align,
     ) -> Vec<LineBox> {
+        self.layout_hanging(pieces, width, indent, 0.0, align)
+    }
+
+    /// [`Self::layout`] with every line after the first `hang` points
+    /// narrower (a hanging indent: the caller places those lines `hang`
+    /// further right, as a wrapped code line is).
+    pub fn layout_hanging(
+        &mut self,
+        pieces: &[Piece],
+        width: f32,
+        indent: f32,
+        hang: f32,
+        align: Align,
+    ) -> Vec<LineBox> {
         let mut para = self.collect(pieces);
         if para.text.is_empty() && para.anchors.is_empty() {
             return Vec::new();
@@ -422,13 +440,19 @@ impl<'a> InlineEngine<'a> {
             } else {
                 0.0
             },
+            // The measure is the same from the second line on (from the
+            // first without a hang): no need to probe it.
+            uniform_width_from: Some(usize::from(hang > 0.0)),
             ..Params::default()
         };
-        let breaks = linebreak::break_lines(&items, &|_| width, &params);
+        let rest_width = (width - hang).max(0.0);
+        let measure = |n: usize| if n == 0 { width } else { rest_width };
+        let breaks = linebreak::break_lines(&items, &measure, &params);
         if let Some(rec) = &mut self.recorded_breaks {
             rec.push(BreakInput {
                 items: items.clone(),
                 width,
+                rest_width,
                 params: params.clone(),
             });
         }
@@ -438,11 +462,11 @@ impl<'a> InlineEngine<'a> {
             items: &items,
             slots: &slots,
         };
-        let tracking = paragraph_tracking(&ctx, &breaks.lines, width, align);
+        let tracking = paragraph_tracking(&ctx, &breaks.lines, &measure, align);
         let mut lines = Vec::with_capacity(breaks.lines.len());
         for (n, lb) in breaks.lines.iter().enumerate() {
             let last = n + 1 == breaks.lines.len();
-            lines.push(self.render_line(&ctx, lb, width, align, last, tracking[n]));
+            lines.push(self.render_line(&ctx, lb, measure(n), align, last, tracking[n]));
         }
         lines
     }
@@ -628,8 +652,14 @@ impl<'a> InlineEngine<'a> {
     ) -> ItemList {
         let mut list = ItemList::default();
         let ragged = 3.0 * para.styles.first().map_or(10.0, |s| s.size);
+        // Opening marks hang at the left of justified lines; not in the
+        // natural widths (measured at an infinite width), which are those of
+        // any alignment, as CSS's min- and max-content know no protrusion.
+        let hang_left = align == Align::Justify && width.is_finite();
         if indent > 0.0 {
             list.push(Lb::boxed(indent), Slot::Other);
+        } else if hang_left {
+            self.push_left_hang(para, 0, false, &mut list);
         }
         let text = &para.text;
         let mut next_anchor = 0;
@@ -676,6 +706,9 @@ impl<'a> InlineEngine<'a> {
             if spaces.contains('\n') {
                 list.push(Lb::glue(0.0, linebreak::FILL_STRETCH, 0.0), Slot::Other);
                 list.push(Lb::forced_break(), Slot::Other);
+                if hang_left {
+                    self.push_left_hang(para, at, false, &mut list);
+                }
             } else if !spaces.is_empty() && at < text.len() {
                 let st = &para.styles[style];
                 let w = self.measure(" ", st) * spaces.chars().count() as f32;
@@ -705,6 +738,9 @@ impl<'a> InlineEngine<'a> {
                             list.push(Lb::penalty(-hang, 0.0, false), Slot::Other);
                         }
                         list.push(Lb::glue(w, 0.45 * w, 0.19 * w), Slot::Space(style));
+                        if !tie && hang_left {
+                            self.push_left_hang(para, at, true, &mut list);
+                        }
                     }
                     _ if tie => list.push(Lb::glue(w, 0.0, 0.0), Slot::Space(style)),
                     _ => {
@@ -724,9 +760,11 @@ impl<'a> InlineEngine<'a> {
                     }
                 }
             } else if opportunity == BreakOpportunity::Allowed && at < text.len() && word_len > 0 {
-                // Inside a URL only its own break points are breaks.
+                // Inside a URL only its own break points are breaks; inside
+                // code, only its own ([`codebreak`]).
                 let st = &para.styles[para.style_at(at)];
                 match urlbreak::is_break_in_url(text, at, st.link.is_some()) {
+                    None if st.role == Role::Code && !codebreak::is_code_break(text, at) => {}
                     None => list.push(Lb::penalty(0.0, 50.0, false), Slot::Other),
                     Some(true) => list.push_url_break(tracking, st.size),
                     Some(false) => {}
@@ -756,6 +794,46 @@ impl<'a> InlineEngine<'a> {
         }
         let style = style.clone();
         self.measure(c.encode_utf8(&mut [0; 4]), &style) * factor / 1000.0
+    }
+
+    /// Left protrusion of the word starting at byte `at`: if a line starts
+    /// there with an opening mark (`“ ‘ « (`…, [`linebreak::left_protrusion`]),
+    /// the mark hangs into the left margin and the line is measured without
+    /// it, as [`Self::right_hang`] does at the right (pdfTeX's `\lpcode`).
+    /// Items: `box(0) penalty(+inf) glue(−hang)`, which only a line starting
+    /// here keeps (glue and penalties after a break are discarded up to the
+    /// first box; the empty box stops that before the negative glue). Between
+    /// words (`compensate`) a `glue(+hang)` before them, discarded at a
+    /// break too, takes the negative glue back when the line goes on.
+    fn push_left_hang(&mut self, para: &Para, at: usize, compensate: bool, list: &mut ItemList) {
+        // Most words start with an ASCII letter or digit: no decoding.
+        if para
+            .text
+            .as_bytes()
+            .get(at)
+            .is_none_or(u8::is_ascii_alphanumeric)
+        {
+            return;
+        }
+        let Some(c) = para.text.get(at..).and_then(|t| t.chars().next()) else {
+            return;
+        };
+        let factor = linebreak::left_protrusion(c);
+        if factor == 0.0 {
+            return;
+        }
+        let style = &para.styles[para.style_at(at)];
+        if style.role == Role::Code {
+            return;
+        }
+        let style = style.clone();
+        let hang = self.measure(c.encode_utf8(&mut [0; 4]), &style) * factor / 1000.0;
+        if compensate {
+            list.push(Lb::glue(hang, 0.0, 0.0), Slot::Other);
+        }
+        list.push(Lb::boxed(0.0), Slot::Other);
+        list.push(Lb::no_break(), Slot::Other);
+        list.push(Lb::glue(-hang, 0.0, 0.0), Slot::Other);
     }
 
     /// Boxes for one word (split at style changes and, for English, at
@@ -791,14 +869,28 @@ impl<'a> InlineEngine<'a> {
         // in TeX, which hyphenates no word followed by a discretionary,
         // tex.web §899; and CSS `hyphens: manual`).
         let soft = para.soft_hyphens_in(word.start..word.end + 1);
+        // Code breaks after punctuation and never inside an operator
+        // ([`codebreak`]), offsets from the word's start.
+        let code = parts
+            .iter()
+            .any(|(_, si)| para.styles[*si].role == Role::Code)
+            .then(|| codebreak::cuts_in(&para.text, word.clone()));
         let mut prev_style = None;
         for (range, si) in parts {
+            let is_code = para.styles[si].role == Role::Code;
             // A soft hyphen where the style changes inside the word.
             if let Some(prev) = prev_style
                 && soft.contains(&range.start)
             {
                 let hw = self.measure("-", &para.styles[prev]);
                 list.push(Lb::penalty(hw, 50.0, true), Slot::Hyphen(prev));
+            } else if prev_style.is_some()
+                && is_code
+                && let Some((breaks, _)) = &code
+                && breaks.contains(&(range.start - word.start))
+            {
+                // A code break where the highlighter's colour changes.
+                list.push_url_break(tracking, para.styles[si].size);
             }
             prev_style = Some(si);
             if let Some(oi) = para.objects.iter().position(|o| o.0 == range.start) {
@@ -833,9 +925,21 @@ impl<'a> InlineEngine<'a> {
             for b in urlbreak::cuts_in(&para.text, range.clone(), style.link.is_some()) {
                 cuts.entry(b).or_insert(Cut::Url);
             }
+            // Offsets in this part inside an operator: never a break.
+            let mut operator = Vec::new();
+            if is_code && let Some((breaks, inside)) = &code {
+                let local = |b: &usize| {
+                    (word.start + b > range.start && word.start + b < range.end)
+                        .then(|| word.start + b - range.start)
+                };
+                for b in breaks.iter().filter_map(local) {
+                    cuts.entry(b).or_insert(Cut::Url);
+                }
+                operator.extend(inside.iter().filter_map(local));
+            }
             if emergency {
                 for (b, _) in text.char_indices().skip(1) {
-                    if !is_mark_at(text, b) {
+                    if !is_mark_at(text, b) && !operator.contains(&b) {
                         cuts.entry(b).or_insert(Cut::Emergency);
                     }
                 }
@@ -974,6 +1078,7 @@ impl<'a> InlineEngine<'a> {
                             glyphs: Vec::with_capacity(RUN_CAPACITY),
                             text: String::with_capacity(2 * RUN_CAPACITY),
                             clusters: Vec::with_capacity(RUN_CAPACITY),
+                            letter_spacing: 0.0,
                         }),
                     },
                     si,
@@ -989,6 +1094,12 @@ impl<'a> InlineEngine<'a> {
             else {
                 unreachable!()
             };
+            // The line's letter-spacing, from its first letter-spaced
+            // fragment (all of a line's are spaced alike, per em of one
+            // size); a space (`space_width`) carries its own.
+            if tracking != 0.0 && run.letter_spacing == 0.0 {
+                run.letter_spacing = tracking;
+            }
             *x += append_clusters(run, text, shaped, scale, space_width, tracking);
             if st.strike || st.underline || st.mark || st.link.is_some() {
                 // One rule, one link area per stretch of a style on the line.
@@ -1279,7 +1390,7 @@ impl LineStats {
 fn paragraph_tracking(
     ctx: &LineCtx,
     lines: &[linebreak::LineBreak],
-    width: f32,
+    measure: &dyn Fn(usize) -> f32,
     align: Align,
 ) -> Vec<f32> {
     if align != Align::Justify {
@@ -1297,8 +1408,9 @@ fn paragraph_tracking(
     // what is left of the measure.
     let caps: Vec<f32> = stats
         .iter()
-        .map(|(justify, ratio, st)| {
-            let room = width - (st.natural + st.adjust);
+        .enumerate()
+        .map(|(n, (justify, ratio, st))| {
+            let room = measure(n) - (st.natural + st.adjust);
             if *justify || st.letters <= 0.0 {
                 TRACKING_STRETCH_EM
             } else {

@@ -11,6 +11,7 @@
 //! 5. [`paginate`]: the flow → pages, with running heads and folios.
 
 pub mod blocks;
+pub mod codebreak;
 pub mod display;
 pub mod inline;
 pub mod linebreak;

@@ -68,8 +68,8 @@ pub fn url_breaks(token: &str) -> Vec<usize> {
 }
 
 /// The whitespace-delimited token of `text` around the byte range `part`,
-/// with its start.
-fn token_around(text: &str, part: Range<usize>) -> (usize, &str) {
+/// with its start (also code's, [`super::codebreak`]).
+pub(crate) fn token_around(text: &str, part: Range<usize>) -> (usize, &str) {
     let start = text[..part.start]
         .rfind(char::is_whitespace)
         .map_or(0, |i| {
@@ -108,19 +108,26 @@ pub fn cuts_in(text: &str, part: Range<usize>, linked: bool) -> Vec<usize> {
         .collect()
 }
 
+/// `token` cut at the byte offsets `breaks` (increasing): the pieces a
+/// line breaker could set on lines of their own (for tests).
+#[cfg(test)]
+pub(crate) fn split_at(token: &str, breaks: Vec<usize>) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for b in breaks {
+        out.push(&token[start..b]);
+        start = b;
+    }
+    out.push(&token[start..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn pieces(url: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        for b in url_breaks(url) {
-            out.push(&url[start..b]);
-            start = b;
-        }
-        out.push(&url[start..]);
-        out
+        split_at(url, url_breaks(url))
     }
 
     #[test]

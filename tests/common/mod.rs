@@ -79,6 +79,21 @@ pub fn words(pdf: &Path) -> Vec<Word> {
     bbox_words(&tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]))
 }
 
+/// The text of `pdf` as `qpdf --qdf --object-streams=disable` writes it:
+/// every content stream uncompressed, one byte per `char`.
+pub fn qdf_text(pdf: &Path) -> String {
+    let qdf = pdf.with_extension("qdf.pdf");
+    // qpdf exits 3 on warnings; only the output matters here.
+    let _ = Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(pdf)
+        .arg(&qdf)
+        .status()
+        .expect("qpdf (install the test tools with `bash .ci/test-deps`)");
+    let data = std::fs::read(&qdf).unwrap();
+    data.iter().map(|&b| b as char).collect()
+}
+
 /// Checks that every font of `pdf` is embedded, subset (with a subset tag)
 /// and has a ToUnicode map, as `pdffonts` reports; returns how many there are.
 pub fn assert_fonts_subset(pdf: &Path) -> usize {

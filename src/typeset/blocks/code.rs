@@ -1,5 +1,14 @@
 //! Code blocks: monospace at the body's x-height, tinted, wrapped with a
 //! drawn continuation mark.
+//!
+//! A source line too long for the measure wraps at its spaces and after
+//! punctuation, never inside an operator or a name ([`crate::typeset::codebreak`]).
+//! Its continuation lines keep the line's own indentation (its leading
+//! spaces) plus the theme's `blocks.code_wrap_indent` (in characters), as
+//! VS Code's `editor.wrappingIndent: "indent"` sets them; the mark (↪)
+//! stands in the left padding. Padding (`blocks.code_pad`), line height
+//! (`blocks.code_leading`, × body leading) and the space around the block
+//! (`blocks.space`, body lines) come from the theme, as in the EPUB's CSS.
 
 use super::*;
 use crate::doc::{self, CodeToken};
@@ -19,8 +28,11 @@ impl Builder<'_, '_, '_> {
         let s = self.setup;
         let size = self.code_size(ctx.size);
         let st = self.style(Role::Code, Style::REGULAR, size);
-        let pad = (s.body_size * 0.6).round();
-        let line_h = (s.leading * 0.92).round();
+        let blocks = &s.theme.blocks;
+        let pad = blocks.code_pad.pt(s.body_size, s.measure).round();
+        let line_h = (s.leading * blocks.code_leading).round();
+        let around = s.leading * blocks.space;
+        let wrap_indent = blocks.code_wrap_indent.max(0.0);
         let space_w = self.engine.measure(" ", &st);
         let [tr, tg, tb] = highlight::Ink {
             rgb: highlight::TINT,
@@ -29,7 +41,7 @@ impl Builder<'_, '_, '_> {
         }
         .unit();
         let tint = Rgb(tr, tg, tb);
-        self.space(s.leading * 0.5);
+        self.space(around);
         if let Some(lang) = lang {
             self.code_label(lang, size, pad, tint, ctx);
         }
@@ -64,12 +76,14 @@ impl Builder<'_, '_, '_> {
                     },
                 ));
             }
-            let mut lines = self.engine.layout(
-                &styled,
-                ctx.width - 2.0 * pad,
-                lead as f32 * space_w,
-                Align::Left,
-            );
+            let width = ctx.width - 2.0 * pad;
+            let indent = lead as f32 * space_w;
+            // Continuation lines: the source line's indentation plus the
+            // wrap indent, but never more than half the measure.
+            let hang = ((lead as f32 + wrap_indent) * space_w).min(width * 0.5);
+            let mut lines = self
+                .engine
+                .layout_hanging(&styled, width, indent, hang, Align::Left);
             if lines.is_empty() {
                 lines.push(LineBox::default());
             }
@@ -88,8 +102,9 @@ impl Builder<'_, '_, '_> {
                         color: tint,
                     }),
                 }];
+                let shift = if k > 0 { hang } else { 0.0 };
                 for mut it in line.items {
-                    it.pos.x += ctx.x + pad;
+                    it.pos.x += ctx.x + pad + shift;
                     it.pos.y += baseline;
                     items.push(it);
                 }
@@ -112,7 +127,7 @@ impl Builder<'_, '_, '_> {
             }
         }
         self.para += 1;
-        self.space(s.leading * 0.5);
+        self.space(around);
     }
 
     /// The language label: a strip of tint above the code, the fence's
