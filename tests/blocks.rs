@@ -27,9 +27,7 @@ fn outside(words: &[Word], setup: &PageSetup) -> Vec<String> {
             let furniture = w.y1 < setup.top || w.y0 > setup.bottom();
             // Punctuation ending a line hangs into the margin (up to half
             // an em: pdfTeX's protrusion, src/typeset/linebreak/protrusion.rs).
-            let hangs = w
-                .text
-                .ends_with([',', '.', ':', ';', '”', '’', '»', ')', '–', '—', '!', '?']);
+            let hangs = w.text.ends_with(common::HANG_RIGHT);
             let slack = if hangs { setup.body_size * 0.5 } else { 0.5 };
             w.x0 < left - 0.5
                 || w.x1 > right + slack

@@ -346,10 +346,7 @@ fn two_columns_no_word_crosses_the_gutter_and_the_last_page_is_balanced() {
         // Half a point of tolerance: justified lines end exactly at the
         // column's edge; punctuation ending a line hangs past it (up to
         // 4 pt at the column size: protrusion), into the gutter.
-        let hangs = |w: &common::Word| {
-            w.text
-                .ends_with([',', '.', ':', ';', '”', '’', '–', '—', ')'])
-        };
+        let hangs = |w: &common::Word| w.text.ends_with(common::HANG_RIGHT);
         for w in body
             .iter()
             .filter(|w| w.x0 < g1 - 0.5 && w.x1 > g0 + if hangs(w) { 4.0 } else { 0.5 })

@@ -249,12 +249,10 @@ fn twenty_page_fixture_is_set_like_a_book() {
         for w in &words {
             let furniture = w.y1 < setup.top || w.y0 > setup.bottom();
             // Line-end punctuation hangs into the margin (protrusion).
-            let hangs = w
-                .text
-                .ends_with([',', '.', ':', ';', '”', '’', ')', '–', '—', '!', '?']);
+            let hangs = w.text.ends_with(common::HANG_RIGHT);
             let slack = if hangs { setup.body_size * 0.5 } else { 0.5 };
             // So does an opening mark starting a line, at the left.
-            let opens = w.text.starts_with(['“', '‘', '«', '(', '-', '–', '—']);
+            let opens = w.text.starts_with(common::HANG_LEFT);
             let left_slack = if opens { setup.body_size * 0.5 } else { 0.5 };
             if w.x0 < left - left_slack
                 || w.x1 > right + slack
@@ -284,9 +282,7 @@ fn twenty_page_fixture_is_set_like_a_book() {
             let line_right = last.x1;
             // A line ending in punctuation ends past the margin by the
             // punctuation's protrusion (at most half an em); others at it.
-            let hangs = last
-                .text
-                .ends_with([',', '.', ':', ';', '”', '’', ')', '–', '—', '!', '?']);
+            let hangs = last.text.ends_with(common::HANG_RIGHT);
             let ok = if hangs {
                 line_right >= right - 0.5 && line_right <= right + setup.body_size * 0.5
             } else {

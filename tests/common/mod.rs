@@ -901,3 +901,15 @@ pub fn book_in_code(path: &Path, source: &str, parts: [&str; 2]) -> trang::resol
     }
     book
 }
+
+/// Characters that may hang past the right edge of the text block when
+/// they end a line: those with a right protrusion in microtype.cfg v3.0f's
+/// `default` set (`src/typeset/linebreak/protrusion.rs`), by at most half
+/// an em.
+pub const HANG_RIGHT: &[char] = &[
+    ',', '.', ':', ';', '!', '?', '-', '–', '—', '“', '”', '‘', '’', '«', '»', ')',
+];
+
+/// Characters that may hang past the left edge when they start a line
+/// (the same set's left protrusion).
+pub const HANG_LEFT: &[char] = &['-', '–', '—', '“', '”', '‘', '’', '«', '»', '('];
