@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{build_ok as build, fold, root, tool, words};
+use common::{build_ok as build, fold, pdf_info as info, root, tool, words};
 
 fn fixture18() -> PathBuf {
     root().join("tests/fixtures/booklet-18.md")
@@ -13,23 +13,6 @@ fn fixture18() -> PathBuf {
 
 fn article() -> PathBuf {
     root().join("source/article.md")
-}
-
-/// `pdfinfo` → (pages, width, height).
-fn info(pdf: &Path) -> (usize, f32, f32) {
-    let out = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-    let field = |name: &str| -> &str {
-        out.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .unwrap_or_else(|| panic!("pdfinfo has no {name}: {out}"))
-            .trim()
-    };
-    let pages = field("Pages:").parse().unwrap();
-    let size: Vec<f32> = field("Page size:")
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    (pages, size[0], size[1])
 }
 
 /// The text of page `page` (one-based) of `pdf`, cropped to `x..x + w` when given.

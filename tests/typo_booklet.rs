@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{build_ok as build, tool, words};
+use common::{build_ok as build, pdf_info as info, tool, words};
 
 /// Sentences without digits, so that the only number at a page's foot is its folio.
 const SENTENCES: [&str; 8] = [
@@ -42,22 +42,6 @@ fn hundred_pages(dir: &Path) -> PathBuf {
     let path = dir.join("so-tay.md");
     std::fs::write(&path, md).unwrap();
     path
-}
-
-/// `pdfinfo` → (pages, width, height).
-fn info(pdf: &Path) -> (usize, f32, f32) {
-    let out = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-    let field = |name: &str| -> &str {
-        out.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .unwrap_or_else(|| panic!("pdfinfo has no {name}: {out}"))
-            .trim()
-    };
-    let size: Vec<f32> = field("Page size:")
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    (field("Pages:").parse().unwrap(), size[0], size[1])
 }
 
 /// Builds `input`'s booklet with `args` into a new folder under `dir`.

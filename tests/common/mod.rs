@@ -913,3 +913,20 @@ pub const HANG_RIGHT: &[char] = &[
 /// Characters that may hang past the left edge when they start a line
 /// (the same set's left protrusion).
 pub const HANG_LEFT: &[char] = &['-', '–', '—', '“', '”', '‘', '’', '«', '»', '('];
+
+/// `pdfinfo` → (pages, width, height of the first page in pt).
+pub fn pdf_info(pdf: &Path) -> (usize, f32, f32) {
+    let out = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let field = |name: &str| -> &str {
+        out.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("pdfinfo has no {name}: {out}"))
+            .trim()
+    };
+    let pages = field("Pages:").parse().unwrap();
+    let size: Vec<f32> = field("Page size:")
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (pages, size[0], size[1])
+}
