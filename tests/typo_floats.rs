@@ -88,11 +88,17 @@ fn text_words(words: &[Word], skip: &[&str]) -> Vec<String> {
     out
 }
 
-/// The lowest bottom of a body word (a `W`… paragraph's) in `(page, col)`.
+/// The lowest bottom of a word of the text in `(page, col)` (the folio,
+/// a number, left out).
 fn foot(words: &[Word], page: usize, c: usize, skip: &[&str]) -> f32 {
     words
         .iter()
-        .filter(|w| w.page == page && col(w) == c && !skip.contains(&w.text.as_str()))
+        .filter(|w| {
+            w.page == page
+                && col(w) == c
+                && !skip.contains(&w.text.as_str())
+                && !w.text.chars().all(|c| c.is_ascii_digit())
+        })
         .map(|w| w.y1)
         .fold(0.0, f32::max)
 }
@@ -172,6 +178,63 @@ fn a_column_figure_at_a_column_foot_floats_to_the_next_column_top() {
         "the text after the figure fills the right column of page 1"
     );
     // The words keep their order.
+    let input: Vec<String> = paras
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+        .map(|w| w.trim_end_matches('.').to_string())
+        .collect();
+    assert_eq!(text_words(&words, &skip), input);
+}
+
+#[test]
+fn a_spanning_figure_that_does_not_fit_floats_to_the_next_page_top() {
+    let paras = paragraphs(30, 72);
+    let mut md = String::from("# Floats\n\n");
+    for (k, p) in paras.iter().enumerate() {
+        if k == 20 {
+            md.push_str("![A wide figure caption](ruong.png)\n\n");
+        }
+        md.push_str(p);
+        md.push_str("\n\n");
+    }
+    let words = build(&md);
+    let caption = ["A", "wide", "figure", "caption"];
+    let skip: Vec<&str> = caption.iter().copied().chain(["Floats"]).collect();
+    let line = pitch(&words);
+    let cap = words
+        .iter()
+        .find(|w| w.text == "wide")
+        .expect("the caption is set");
+    let page = cap.page;
+    // The figure is at the top of its page: no word of the text above
+    // its caption there, in either column.
+    assert!(
+        !words
+            .iter()
+            .any(|w| w.page == page && w.y1 < cap.y0 && !skip.contains(&w.text.as_str())),
+        "nothing of the text above the spanning figure on page {}",
+        page + 1
+    );
+    // The paragraph before it ends on an earlier page, whose columns are
+    // full: the text after the figure filled them.
+    let before = words.iter().find(|w| w.text == "W19start").unwrap();
+    let after = words.iter().find(|w| w.text == "W20start").unwrap();
+    assert!(
+        before.page < page,
+        "the figure comes after its place in the text"
+    );
+    assert_eq!(
+        after.page, before.page,
+        "the text after the figure goes on on the page where the figure did not fit"
+    );
+    let left = foot(&words, before.page, 0, &skip);
+    let right = foot(&words, before.page, 1, &skip);
+    assert!(
+        right >= left - 2.0 * line - 0.5,
+        "the right column of page {} ends {:.1} lines above the left one",
+        before.page + 1,
+        (left - right) / line
+    );
     let input: Vec<String> = paras
         .iter()
         .flat_map(|p| p.split_whitespace())

@@ -166,16 +166,6 @@ impl<'a> Stack<'a> {
         }
     }
 
-    /// Stacks slots `range` (a repeated header row first when the column
-    /// starts inside a table).
-    fn of(body: &'a [Flow], range: Range<usize>, frame: Frame, y0: f32) -> Self {
-        let mut st = Stack::new(body, frame, y0);
-        for j in range {
-            st.push(j);
-        }
-        st
-    }
-
     /// Line slots placed (a header row not counted).
     fn lines(&self) -> usize {
         self.tops.len() - usize::from(self.header)
@@ -282,21 +272,25 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
         ..
     } = frame;
     let n = body.len();
-    let cx = Cx {
+    let mut cx = Cx {
         flow,
         frame,
         floats: ColFloats::new(body),
+        skip: vec![false; n],
     };
     let mut pages = Vec::new();
     let mut i = 0;
     let mut carry: Vec<(usize, Range<usize>)> = Vec::new();
-    // Column floats waiting for the top of a column, in order.
+    // Column floats waiting for the top of a column, and spanning ones
+    // for the top of a page, in order.
     let mut pending: Vec<usize> = Vec::new();
-    while i < n || !carry.is_empty() || !pending.is_empty() {
-        while i < n && matches!(body[i], Flow::Space(_)) {
+    let mut spans: Vec<usize> = Vec::new();
+    while i < n || !carry.is_empty() || !pending.is_empty() || !spans.is_empty() {
+        while i < n && (matches!(body[i], Flow::Space(_)) || cx.skip[i]) {
             i += 1;
         }
-        let flush = !pending.is_empty() && (i >= n || starts[i] != Start::Flow);
+        let waiting = !pending.is_empty() || !spans.is_empty();
+        let flush = waiting && (i >= n || starts[i] != Start::Flow);
         if i < n && starts[i] == Start::Recto && pages.len() % 2 == 1 && !flush {
             pages.push(ColumnPage {
                 blank: true,
@@ -311,10 +305,28 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
             }
         }
         let mut y = 0.0;
+        // Spanning floats held over go first, as many as fit (the first
+        // one always), each with the space under it.
+        let mut top_floats = false;
+        let mut k = 0;
+        while let Some(&f) = spans.get(k) {
+            let start = cx.floats.spans[f].start;
+            let Some((_, placed, bottom, notes)) =
+                place_spans(flow, start, y, frame, &state, !top_floats)
+            else {
+                break;
+            };
+            page.placed.extend(placed);
+            state = notes;
+            y = bottom + super::float_gap(bottom - y, frame.grid, frame.float_gap_lines);
+            top_floats = true;
+            k += 1;
+        }
+        spans.drain(..k);
         if flush {
             // Floats still waiting where a chapter starts or the document
             // ends go on pages of their own first (LaTeX's `\clearpage`).
-            let filled = fill(&cx, i..i, 0.0, &state, &pending);
+            let filled = fill(&cx, i..i, y, &state, &pending);
             page.placed.extend(filled.placed);
             state = filled.notes;
             pending = filled.waiting;
@@ -322,6 +334,9 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
         while i < n && !flush {
             // The spaces before a slot, kept below what the page holds.
             let mut gap = 0.0;
+            while i < n && cx.skip[i] {
+                i += 1;
+            }
             while i < n
                 && let Flow::Space(h) = body[i]
             {
@@ -331,26 +346,65 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
             if i >= n {
                 break;
             }
-            let y_top = if page.placed.is_empty() { 0.0 } else { y + gap };
+            // Under the floats at the page's top, their own space only.
+            let y_top = if page.placed.is_empty() {
+                0.0
+            } else if top_floats {
+                y
+            } else {
+                y + gap
+            };
             if starts[i] != Start::Flow && !page.placed.is_empty() {
                 break;
             }
             if is_span(&body[i]) {
-                match place_spans(flow, i, y_top, frame, &state, page.placed.is_empty()) {
-                    Some((end, placed, bottom, notes)) => {
+                // A spanning figure that does not fit the rest of the page,
+                // or that would pass one waiting, waits for the top of the
+                // next page while the text goes on (LaTeX's `figure*`,
+                // TeXbook ch. 15 `\topinsert`); not when the line before
+                // it is kept with it (a heading).
+                let float = cx.floats.span_at[i].filter(|_| {
+                    !page.placed.is_empty() && !top_floats && may_break_before(body, i)
+                });
+                let placed = if float.is_some() && !spans.is_empty() {
+                    None
+                } else {
+                    place_spans(flow, i, y_top, frame, &state, page.placed.is_empty())
+                };
+                match (placed, float) {
+                    (Some((end, placed, bottom, notes)), _) => {
                         page.placed.extend(placed);
                         state = notes;
                         y = bottom;
                         i = end;
+                        top_floats = false;
                         continue;
                     }
-                    None => break,
+                    (None, Some(f)) if span_fits_page(flow, &cx.floats.spans[f], frame) => {
+                        spans.push(f);
+                        i = cx.set_aside(f);
+                        continue;
+                    }
+                    (None, _) => break,
                 }
             }
             let run_end = (i + 1..n)
-                .find(|&j| is_span(&body[j]) || starts[j] != Start::Flow)
+                .find(|&j| (is_span(&body[j]) && !cx.skip[j]) || starts[j] != Start::Flow)
                 .unwrap_or(n);
             let mut filled = fill(&cx, i..run_end, y_top, &state, &pending);
+            // The run fits and ends at a spanning figure that does not fit
+            // under it (or that would pass one waiting): the figure waits
+            // for the next page and the run goes on past it, as one run.
+            if filled.end == run_end
+                && let Some(f) = cx.floats.span_at.get(run_end).copied().flatten()
+                && may_break_before(body, run_end)
+                && span_fits_page(flow, &cx.floats.spans[f], frame)
+                && (!spans.is_empty() || !span_fits_under(flow, run_end, &filled, frame))
+            {
+                spans.push(f);
+                cx.set_aside(f);
+                continue;
+            }
             let mut last = false;
             if filled.end == run_end && !kept_span_fits(flow, run_end, &filled, frame) {
                 // The run ends with a line kept with the spanning slot after
@@ -382,6 +436,7 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
             state = notes;
             pending = waiting;
             y = bottom;
+            top_floats = false;
             // Guard: a page that could not take even one slot takes it anyway.
             i = end.max(i + 1).min(run_end);
             if end < run_end || last {
@@ -402,15 +457,20 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
     pages
 }
 
-/// Whether a run that `filled` ends just before slot `end` may stay on its
-/// page: it does not end with a line kept with a spanning slot at `end`, or
-/// that slot (and what it is kept with) fits below the run.
-fn kept_span_fits(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> bool {
-    let body = &flow.body;
-    if end >= body.len() || !is_span(&body[end]) || may_break_before(body, end) {
-        return true;
-    }
-    let gap: f32 = body[..end]
+/// Whether a spanning float of `slots` fits on an empty page (a taller one
+/// stays in the text).
+fn span_fits_page(flow: &FlowDoc, slots: &Range<usize>, frame: Frame) -> bool {
+    let height: f32 = flow.body[slots.clone()]
+        .iter()
+        .map(super::slot_height)
+        .sum();
+    height <= frame.body_height - frame.grid
+}
+
+/// Whether the spanning slots from `end` fit under the run that `filled`
+/// set (with the spaces between).
+fn span_fits_under(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> bool {
+    let gap: f32 = flow.body[..end]
         .iter()
         .rev()
         .map_while(|f| match f {
@@ -419,6 +479,17 @@ fn kept_span_fits(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> 
         })
         .sum();
     place_spans(flow, end, filled.bottom + gap, frame, &filled.notes, false).is_some()
+}
+
+/// Whether a run that `filled` ends just before slot `end` may stay on its
+/// page: it does not end with a line kept with a spanning slot at `end`, or
+/// that slot (and what it is kept with) fits below the run.
+fn kept_span_fits(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> bool {
+    let body = &flow.body;
+    end >= body.len()
+        || !is_span(&body[end])
+        || may_break_before(body, end)
+        || span_fits_under(flow, end, filled, frame)
 }
 
 /// Spanning slots placed from `i` at `y0`.
@@ -539,9 +610,13 @@ fn fill(cx: &Cx, run: Range<usize>, y0: f32, state: &NoteState, pending: &[usize
     // Notes of the whole run, if all of it were on this page.
     let mut all = state.clone();
     let mut notes_fit = true;
-    let whole = Stack::of(body, run.clone(), frame, y0);
+    let whole = cx.stack(run.clone(), y0);
     let total = whole.y - y0;
-    for l in body[run.clone()].iter().filter_map(line) {
+    for l in run
+        .clone()
+        .filter(|&j| !cx.skip[j])
+        .filter_map(|j| line(&body[j]))
+    {
         for &note in &l.notes {
             if notes_fit && !all.add(&flow.notes, note, 0, room - total / 2.0, frame.separator) {
                 notes_fit = false;
@@ -555,8 +630,8 @@ fn fill(cx: &Cx, run: Range<usize>, y0: f32, state: &NoteState, pending: &[usize
             if m < run.end && !may_break_before(body, m) {
                 continue;
             }
-            let left = Stack::of(body, run.start..m, frame, y0);
-            let right = Stack::of(body, m..run.end, frame, y0);
+            let left = cx.stack(run.start..m, y0);
+            let right = cx.stack(m..run.end, y0);
             let (a, b) = (left.lines(), right.lines());
             if ((a == 1 || b == 1) && a + b > 1) || a == 0 {
                 continue;
@@ -706,27 +781,40 @@ fn greedy(
     }
 }
 
-/// The figures of the body that float within a column: each figure set in
-/// one column (not spanning), as [`super::floats`] finds them.
+/// The figures of the body that float, as [`super::floats`] finds them:
+/// those set in one column float within the columns, those wider than a
+/// column (spanning both) to the top of a page.
 pub(super) struct ColFloats {
-    /// The slots of each, in order.
+    /// The slots of each column float, in order.
     slots: Vec<Range<usize>>,
-    /// Per body slot, the float it starts.
+    /// Per body slot, the column float it starts.
     at: Vec<Option<usize>>,
+    /// The slots of each spanning float, in order.
+    spans: Vec<Range<usize>>,
+    /// Per body slot, the spanning float it starts.
+    span_at: Vec<Option<usize>>,
 }
 
 impl ColFloats {
     fn new(body: &[Flow]) -> Self {
-        let slots: Vec<Range<usize>> = super::floats(body)
+        let (spans, slots): (Vec<Range<usize>>, Vec<Range<usize>>) = super::floats(body)
             .into_iter()
-            .filter(|f| !f.table && !is_span(&body[f.slots.start]))
+            .filter(|f| !f.table)
             .map(|f| f.slots)
-            .collect();
-        let mut at = vec![None; body.len()];
-        for (k, r) in slots.iter().enumerate() {
-            at[r.start] = Some(k);
+            .partition(|r| is_span(&body[r.start]));
+        let index = |list: &[Range<usize>]| {
+            let mut at = vec![None; body.len()];
+            for (k, r) in list.iter().enumerate() {
+                at[r.start] = Some(k);
+            }
+            at
+        };
+        ColFloats {
+            at: index(&slots),
+            span_at: index(&spans),
+            slots,
+            spans,
         }
-        ColFloats { slots, at }
     }
 }
 
@@ -736,6 +824,54 @@ struct Cx<'a> {
     flow: &'a FlowDoc,
     frame: Frame,
     floats: ColFloats,
+    /// Per body slot, whether it is left out of the columns: the slots of
+    /// a spanning float waiting for the top of a page, and the space
+    /// after it.
+    skip: Vec<bool>,
+}
+
+impl<'a> Cx<'a> {
+    /// Stacks slots `range` but those skipped (a repeated header row
+    /// first when the column starts inside a table).
+    fn stack(&self, range: Range<usize>, y0: f32) -> Stack<'a> {
+        let mut st = Stack::new(&self.flow.body, self.frame, y0);
+        for j in range.filter(|&j| !self.skip[j]) {
+            st.push(j);
+        }
+        st
+    }
+
+    /// Sets spanning float `f` aside for the top of a page, with the
+    /// spaces before and after it (its own, which go with it); returns the
+    /// slot after them.
+    fn set_aside(&mut self, f: usize) -> usize {
+        let body = &self.flow.body;
+        let Range { mut start, mut end } = self.floats.spans[f];
+        if let Some(Flow::Space(_)) = body.get(end) {
+            end += 1;
+        }
+        if start > 0 && matches!(body[start - 1], Flow::Space(_)) {
+            start -= 1;
+        }
+        for k in start..end {
+            self.skip[k] = true;
+        }
+        end
+    }
+
+    /// The column stacked again from `steps`, below `y0`.
+    fn restack(&self, steps: &[Step], y0: f32) -> Stack<'a> {
+        let mut stack = Stack::new(&self.flow.body, self.frame, y0);
+        for step in steps {
+            match *step {
+                Step::Slot(s) => stack.push(s),
+                Step::Float(f) => {
+                    stack.float(self.floats.slots[f].clone(), self.frame.float_gap_lines);
+                }
+            }
+        }
+        stack
+    }
 }
 
 /// One column filled by [`fill_column`].
@@ -780,7 +916,7 @@ fn fill_column<'a>(
     let (flow, frame) = (cx.flow, cx.frame);
     let body = &flow.body;
     let mut start = range.start;
-    while start < range.end && matches!(body[start], Flow::Space(_)) {
+    while start < range.end && (matches!(body[start], Flow::Space(_)) || cx.skip[start]) {
         start += 1;
     }
     let mut st = Stack::new(body, frame, y0);
@@ -813,6 +949,10 @@ fn fill_column<'a>(
     let mut note_stop = false;
     let mut j = start;
     while j < range.end {
+        if cx.skip[j] {
+            j += 1;
+            continue;
+        }
         let Some(l) = line(&body[j]) else {
             st.push(j);
             steps.push(Step::Slot(j));
@@ -832,6 +972,15 @@ fn fill_column<'a>(
                 && trial.y.max(beside) + state.height <= frame.body_height + 0.01
                 && trial.y <= limit + 0.01;
             if !fits && height <= frame.body_height - frame.grid {
+                // The float's own space before it goes with it.
+                if j > 0
+                    && matches!(body[j - 1], Flow::Space(_))
+                    && let Some(&Step::Slot(k)) = steps.last()
+                    && k == j - 1
+                {
+                    steps.pop();
+                    st = cx.restack(&steps, y0);
+                }
                 waiting.push(f);
                 j = slots.end;
                 if let Some(Flow::Space(_)) = body.get(j) {
@@ -875,15 +1024,7 @@ fn fill_column<'a>(
     }
     match best {
         Some((b, notes, n, w)) if b > start => {
-            let mut stack = Stack::new(body, frame, y0);
-            for step in &steps[..n] {
-                match *step {
-                    Step::Slot(s) => stack.push(s),
-                    Step::Float(f) => {
-                        stack.float(cx.floats.slots[f].clone(), frame.float_gap_lines);
-                    }
-                }
-            }
+            let stack = cx.restack(&steps[..n], y0);
             waiting.truncate(w);
             Set {
                 end: b,
