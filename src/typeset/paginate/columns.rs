@@ -10,6 +10,18 @@
 //! allowed break that makes the two columns most even, left one the longer.
 //! Footnotes go to the foot of the page across both columns. A column that
 //! starts inside a table repeats its header row.
+//!
+//! Figures float (LaTeX's `[tp]` and `figure*` in `twocolumn`, TeXbook
+//! ch. 15 `\topinsert`): one set in a column that does not fit what is left
+//! of its column waits for the top of the next column (the right one, else
+//! the next page's left one) while the text goes on and fills the column;
+//! one spanning both columns that does not fit under the text waits for the
+//! top of the next page and the run of text goes on past it as one run.
+//! Floats of one kind keep their order, never come before their place in
+//! the text, and wait at a chapter's start or the document's end on pages
+//! of their own; the space under a float is the theme's
+//! `pages.float_gap_lines` at least (whole lines with the float). Tables
+//! do not float here (they split across columns).
 
 use std::ops::Range;
 
