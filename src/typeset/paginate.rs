@@ -201,6 +201,7 @@ fn paginate_columns(
         separator,
         grid: setup.leading,
         shrink: setup.theme.pages.column_space_shrink,
+        float_gap_lines: setup.theme.pages.float_gap_lines,
     };
     let plans = columns::plan(&flow, frame, &starts);
     let states = page_states(

@@ -10,6 +10,18 @@
 //! allowed break that makes the two columns most even, left one the longer.
 //! Footnotes go to the foot of the page across both columns. A column that
 //! starts inside a table repeats its header row.
+//!
+//! Figures float (LaTeX's `[tp]` and `figure*` in `twocolumn`, TeXbook
+//! ch. 15 `\topinsert`): one set in a column that does not fit what is left
+//! of its column waits for the top of the next column (the right one, else
+//! the next page's left one) while the text goes on and fills the column;
+//! one spanning both columns that does not fit under the text waits for the
+//! top of the next page and the run of text goes on past it as one run.
+//! Floats of one kind keep their order, never come before their place in
+//! the text, and wait at a chapter's start or the document's end on pages
+//! of their own; the space under a float is the theme's
+//! `pages.float_gap_lines` at least (whole lines with the float). Tables
+//! do not float here (they split across columns).
 
 use std::ops::Range;
 
@@ -166,16 +178,6 @@ impl<'a> Stack<'a> {
         }
     }
 
-    /// Stacks slots `range` (a repeated header row first when the column
-    /// starts inside a table).
-    fn of(body: &'a [Flow], range: Range<usize>, frame: Frame, y0: f32) -> Self {
-        let mut st = Stack::new(body, frame, y0);
-        for j in range {
-            st.push(j);
-        }
-        st
-    }
-
     /// Line slots placed (a header row not counted).
     fn lines(&self) -> usize {
         self.tops.len() - usize::from(self.header)
@@ -222,6 +224,17 @@ impl<'a> Stack<'a> {
         self.y += l.height;
     }
 
+    /// Adds a float's slots (a figure and its caption) and the space under
+    /// it: at least `lines` of the grid, so that the float and the space
+    /// together are a whole number of lines (see [`super::float_gap`]).
+    fn float(&mut self, slots: Range<usize>, lines: f32) {
+        let top = self.y;
+        for j in slots {
+            self.push(j);
+        }
+        self.pending += super::float_gap(self.y - top, self.grid, lines);
+    }
+
     /// Placements in column `col`.
     fn placed(&self, col: usize) -> Vec<Placed> {
         self.tops
@@ -249,6 +262,10 @@ pub(super) struct Frame {
     /// Largest share of a space that the grid rule may take away (the
     /// theme's `pages.column_space_shrink`; see [`Stack`]).
     pub shrink: f32,
+    /// Least space under a float at the top of a column or page, in lines
+    /// of the grid (the theme's `pages.float_gap_lines`; see
+    /// [`super::float_gap`]).
+    pub float_gap_lines: f32,
 }
 
 /// Plans two-column pages for the flow; a slot marked in `starts` starts
@@ -267,14 +284,26 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
         ..
     } = frame;
     let n = body.len();
+    let mut cx = Cx {
+        flow,
+        frame,
+        floats: ColFloats::new(body),
+        skip: vec![false; n],
+    };
     let mut pages = Vec::new();
     let mut i = 0;
     let mut carry: Vec<(usize, Range<usize>)> = Vec::new();
-    while i < n || !carry.is_empty() {
-        while i < n && matches!(body[i], Flow::Space(_)) {
+    // Column floats waiting for the top of a column, and spanning ones
+    // for the top of a page, in order.
+    let mut pending: Vec<usize> = Vec::new();
+    let mut spans: Vec<usize> = Vec::new();
+    while i < n || !carry.is_empty() || !pending.is_empty() || !spans.is_empty() {
+        while i < n && (matches!(body[i], Flow::Space(_)) || cx.skip[i]) {
             i += 1;
         }
-        if i < n && starts[i] == Start::Recto && pages.len() % 2 == 1 {
+        let waiting = !pending.is_empty() || !spans.is_empty();
+        let flush = waiting && (i >= n || starts[i] != Start::Flow);
+        if i < n && starts[i] == Start::Recto && pages.len() % 2 == 1 && !flush {
             pages.push(ColumnPage {
                 blank: true,
                 ..ColumnPage::default()
@@ -288,9 +317,38 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
             }
         }
         let mut y = 0.0;
-        while i < n {
+        // Spanning floats held over go first, as many as fit (the first
+        // one always), each with the space under it.
+        let mut top_floats = false;
+        let mut k = 0;
+        while let Some(&f) = spans.get(k) {
+            let start = cx.floats.spans[f].start;
+            let Some((_, placed, bottom, notes)) =
+                place_spans(flow, start, y, frame, &state, !top_floats)
+            else {
+                break;
+            };
+            page.placed.extend(placed);
+            state = notes;
+            y = bottom + super::float_gap(bottom - y, frame.grid, frame.float_gap_lines);
+            top_floats = true;
+            k += 1;
+        }
+        spans.drain(..k);
+        if flush {
+            // Floats still waiting where a chapter starts or the document
+            // ends go on pages of their own first (LaTeX's `\clearpage`).
+            let filled = fill(&cx, i..i, y, &state, &pending);
+            page.placed.extend(filled.placed);
+            state = filled.notes;
+            pending = filled.waiting;
+        }
+        while i < n && !flush {
             // The spaces before a slot, kept below what the page holds.
             let mut gap = 0.0;
+            while i < n && cx.skip[i] {
+                i += 1;
+            }
             while i < n
                 && let Flow::Space(h) = body[i]
             {
@@ -300,37 +358,83 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
             if i >= n {
                 break;
             }
-            let y_top = if page.placed.is_empty() { 0.0 } else { y + gap };
+            // Under the floats at the page's top, their own space only.
+            let y_top = if page.placed.is_empty() {
+                0.0
+            } else if top_floats {
+                y
+            } else {
+                y + gap
+            };
             if starts[i] != Start::Flow && !page.placed.is_empty() {
                 break;
             }
             if is_span(&body[i]) {
-                match place_spans(flow, i, y_top, frame, &state, page.placed.is_empty()) {
-                    Some((end, placed, bottom, notes)) => {
+                // A spanning figure that does not fit the rest of the page,
+                // or that would pass one waiting, waits for the top of the
+                // next page while the text goes on (LaTeX's `figure*`,
+                // TeXbook ch. 15 `\topinsert`); not when the line before
+                // it is kept with it (a heading).
+                let float = cx.floats.span_at[i].filter(|_| {
+                    !page.placed.is_empty() && !top_floats && may_break_before(body, i)
+                });
+                let placed = if float.is_some() && !spans.is_empty() {
+                    None
+                } else {
+                    place_spans(flow, i, y_top, frame, &state, page.placed.is_empty())
+                };
+                match (placed, float) {
+                    (Some((end, placed, bottom, notes)), _) => {
                         page.placed.extend(placed);
                         state = notes;
                         y = bottom;
                         i = end;
+                        top_floats = false;
                         continue;
                     }
-                    None => break,
+                    (None, Some(f)) if span_fits_page(flow, &cx.floats.spans[f], frame) => {
+                        spans.push(f);
+                        i = cx.set_aside(f);
+                        continue;
+                    }
+                    (None, _) => break,
                 }
             }
             let run_end = (i + 1..n)
-                .find(|&j| is_span(&body[j]) || starts[j] != Start::Flow)
+                .find(|&j| (is_span(&body[j]) && !cx.skip[j]) || starts[j] != Start::Flow)
                 .unwrap_or(n);
-            let mut filled = fill(flow, i..run_end, y_top, frame, &state);
+            let mut filled = fill(&cx, i..run_end, y_top, &state, &pending);
+            // The run fits and ends at a spanning figure that does not fit
+            // under it (or that would pass one waiting): the figure waits
+            // for the next page and the run goes on past it, as one run.
+            if filled.end == run_end
+                && let Some(f) = cx.floats.span_at.get(run_end).copied().flatten()
+                && may_break_before(body, run_end)
+                && span_fits_page(flow, &cx.floats.spans[f], frame)
+                && (!spans.is_empty() || !span_fits_under(flow, run_end, &filled, frame))
+            {
+                spans.push(f);
+                cx.set_aside(f);
+                continue;
+            }
             let mut last = false;
             if filled.end == run_end && !kept_span_fits(flow, run_end, &filled, frame) {
                 // The run ends with a line kept with the spanning slot after
                 // it (a heading before a wide table or figure) and that slot
                 // does not fit: the kept lines go to the next page with it.
                 if let Some(b) = (i + 1..run_end).rev().find(|&b| may_break_before(body, b)) {
-                    filled = fill(flow, i..b, y_top, frame, &state);
+                    filled = fill(&cx, i..b, y_top, &state, &pending);
                     last = true;
                 }
             }
-            if filled.end == i && !page.placed.is_empty() {
+            if filled.end == i && !(page.placed.is_empty() && filled.placed.is_empty()) {
+                // None of the run's text fits: the page ends, with the
+                // floats set at the top of its columns.
+                if !filled.placed.is_empty() && filled.placed.iter().all(|p| p.slot < i) {
+                    page.placed.extend(filled.placed);
+                    state = filled.notes;
+                    pending = filled.waiting;
+                }
                 break;
             }
             let Filled {
@@ -338,10 +442,13 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
                 placed,
                 bottom,
                 notes,
+                waiting,
             } = filled;
             page.placed.extend(placed);
             state = notes;
+            pending = waiting;
             y = bottom;
+            top_floats = false;
             // Guard: a page that could not take even one slot takes it anyway.
             i = end.max(i + 1).min(run_end);
             if end < run_end || last {
@@ -362,15 +469,20 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
     pages
 }
 
-/// Whether a run that `filled` ends just before slot `end` may stay on its
-/// page: it does not end with a line kept with a spanning slot at `end`, or
-/// that slot (and what it is kept with) fits below the run.
-fn kept_span_fits(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> bool {
-    let body = &flow.body;
-    if end >= body.len() || !is_span(&body[end]) || may_break_before(body, end) {
-        return true;
-    }
-    let gap: f32 = body[..end]
+/// Whether a spanning float of `slots` fits on an empty page (a taller one
+/// stays in the text).
+fn span_fits_page(flow: &FlowDoc, slots: &Range<usize>, frame: Frame) -> bool {
+    let height: f32 = flow.body[slots.clone()]
+        .iter()
+        .map(super::slot_height)
+        .sum();
+    height <= frame.body_height - frame.grid
+}
+
+/// Whether the spanning slots from `end` fit under the run that `filled`
+/// set (with the spaces between).
+fn span_fits_under(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> bool {
+    let gap: f32 = flow.body[..end]
         .iter()
         .rev()
         .map_while(|f| match f {
@@ -379,6 +491,17 @@ fn kept_span_fits(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> 
         })
         .sum();
     place_spans(flow, end, filled.bottom + gap, frame, &filled.notes, false).is_some()
+}
+
+/// Whether a run that `filled` ends just before slot `end` may stay on its
+/// page: it does not end with a line kept with a spanning slot at `end`, or
+/// that slot (and what it is kept with) fits below the run.
+fn kept_span_fits(flow: &FlowDoc, end: usize, filled: &Filled, frame: Frame) -> bool {
+    let body = &flow.body;
+    end >= body.len()
+        || !is_span(&body[end])
+        || may_break_before(body, end)
+        || span_fits_under(flow, end, filled, frame)
 }
 
 /// Spanning slots placed from `i` at `y0`.
@@ -482,6 +605,8 @@ struct Filled {
     /// Bottom of the taller column, from the top of the text block.
     bottom: f32,
     notes: NoteState,
+    /// Column floats waiting for the top of a column, in order.
+    waiting: Vec<usize>,
 }
 
 /// Sets the column slots `run` below `y0`: balanced when the whole run fits,
@@ -490,29 +615,35 @@ struct Filled {
 /// Balanced: split at the allowed break that makes the taller column
 /// shortest, the left one the longer on a tie, and never into a column of
 /// one line beside a longer one (a run of one line stays one line).
-fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteState) -> Filled {
+fn fill(cx: &Cx, run: Range<usize>, y0: f32, state: &NoteState, pending: &[usize]) -> Filled {
+    let (flow, frame) = (cx.flow, cx.frame);
     let body = &flow.body;
     let room = frame.body_height - y0;
     // Notes of the whole run, if all of it were on this page.
     let mut all = state.clone();
     let mut notes_fit = true;
-    let whole = Stack::of(body, run.clone(), frame, y0);
+    let whole = cx.stack(run.clone(), y0);
     let total = whole.y - y0;
-    for l in body[run.clone()].iter().filter_map(line) {
+    for l in run
+        .clone()
+        .filter(|&j| !cx.skip[j])
+        .filter_map(|j| line(&body[j]))
+    {
         for &note in &l.notes {
             if notes_fit && !all.add(&flow.notes, note, 0, room - total / 2.0, frame.separator) {
                 notes_fit = false;
             }
         }
     }
-    if notes_fit && all.carry.is_empty() {
+    // Floats waiting from earlier columns: the columns are filled in turn.
+    if notes_fit && all.carry.is_empty() && pending.is_empty() {
         let mut best: Option<(f32, f32, Stack, Stack)> = None;
         for m in run.start + 1..=run.end {
             if m < run.end && !may_break_before(body, m) {
                 continue;
             }
-            let left = Stack::of(body, run.start..m, frame, y0);
-            let right = Stack::of(body, m..run.end, frame, y0);
+            let left = cx.stack(run.start..m, y0);
+            let right = cx.stack(m..run.end, y0);
             let (a, b) = (left.lines(), right.lines());
             if ((a == 1 || b == 1) && a + b > 1) || a == 0 {
                 continue;
@@ -537,6 +668,7 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
                 placed,
                 bottom: tall,
                 notes: all,
+                waiting: Vec::new(),
             };
         }
     }
@@ -548,7 +680,7 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
     // a line at a time: to the first setting that can end cleanly, or, for
     // a footnote, to the one that takes the line with the note and leaves
     // the least room unused above the notes (both columns level).
-    let first = greedy(flow, run.clone(), y0, frame, state, frame.body_height);
+    let first = greedy(cx, run.clone(), y0, state, pending, frame.body_height);
     if first.clean && !first.note_hole {
         return first.filled;
     }
@@ -560,7 +692,7 @@ fn fill(flow: &FlowDoc, run: Range<usize>, y0: f32, frame: Frame, state: &NoteSt
     while tries < MAX_SHORTENINGS && limit - frame.grid > y0 + frame.grid {
         limit -= frame.grid;
         tries += 1;
-        let next = greedy(flow, run.clone(), y0, frame, state, limit);
+        let next = greedy(cx, run.clone(), y0, state, pending, limit);
         if !next.clean {
             continue;
         }
@@ -601,15 +733,17 @@ const MAX_SHORTENINGS: usize = 12;
 /// The left column filled down to `limit`, the right one beside it down to
 /// the foot of the text block (see [`Greedy`]).
 fn greedy(
-    flow: &FlowDoc,
+    cx: &Cx,
     run: Range<usize>,
     y0: f32,
-    frame: Frame,
     state: &NoteState,
+    pending: &[usize],
     limit: f32,
 ) -> Greedy {
-    let body = &flow.body;
+    let frame = cx.frame;
+    let body = &cx.flow.body;
     let mut notes = state.clone();
+    let mut waiting = pending.to_vec();
     let mut placed = Vec::new();
     let mut start = run.start;
     let mut bottom = y0;
@@ -619,18 +753,22 @@ fn greedy(
     let mut feet = Vec::with_capacity(2);
     for col in 0..2 {
         let cap = if col == 0 { limit } else { frame.body_height };
-        let (end, st, ns, note_stop) =
-            fill_column(flow, start..run.end, y0, bottom, cap, frame, &notes);
+        let set = fill_column(cx, start..run.end, y0, bottom, cap, &notes, &waiting);
+        let st = set.stack;
+        let end = set.end;
         placed.extend(st.placed(col));
         feet.push(st.y);
         let ends_run = end >= run.end;
-        note_hole |= col == 1 && note_stop && !ends_run && st.y < bottom - frame.grid - 0.01;
+        note_hole |= col == 1 && set.note_stop && !ends_run && st.y < bottom - frame.grid - 0.01;
         bottom = bottom.max(st.y);
-        notes = ns;
+        notes = set.notes;
+        waiting = set.waiting;
         clean &= ends_run || may_break_before(body, end);
         clean &= col == 0 || ends_run || st.lines() != 1;
         start = end;
-        if ends_run {
+        // Floats still waiting when the run ends go to the top of the
+        // right column.
+        if ends_run && waiting.is_empty() {
             break;
         }
     }
@@ -645,6 +783,7 @@ fn greedy(
         placed,
         bottom,
         notes,
+        waiting,
     };
     Greedy {
         filled,
@@ -654,35 +793,214 @@ fn greedy(
     }
 }
 
+/// The figures of the body that float, as [`super::floats`] finds them:
+/// those set in one column float within the columns, those wider than a
+/// column (spanning both) to the top of a page.
+pub(super) struct ColFloats {
+    /// The slots of each column float, in order.
+    slots: Vec<Range<usize>>,
+    /// Per body slot, the column float it starts.
+    at: Vec<Option<usize>>,
+    /// The slots of each spanning float, in order.
+    spans: Vec<Range<usize>>,
+    /// Per body slot, the spanning float it starts.
+    span_at: Vec<Option<usize>>,
+}
+
+impl ColFloats {
+    fn new(body: &[Flow]) -> Self {
+        let (spans, slots): (Vec<Range<usize>>, Vec<Range<usize>>) = super::floats(body)
+            .into_iter()
+            .filter(|f| !f.table)
+            .map(|f| f.slots)
+            .partition(|r| is_span(&body[r.start]));
+        let index = |list: &[Range<usize>]| {
+            let mut at = vec![None; body.len()];
+            for (k, r) in list.iter().enumerate() {
+                at[r.start] = Some(k);
+            }
+            at
+        };
+        ColFloats {
+            at: index(&slots),
+            span_at: index(&spans),
+            slots,
+            spans,
+        }
+    }
+}
+
+/// What the column filler works with: the flow, the page geometry and the
+/// column floats.
+struct Cx<'a> {
+    flow: &'a FlowDoc,
+    frame: Frame,
+    floats: ColFloats,
+    /// Per body slot, whether it is left out of the columns: the slots of
+    /// a spanning float waiting for the top of a page, and the space
+    /// after it.
+    skip: Vec<bool>,
+}
+
+impl<'a> Cx<'a> {
+    /// Stacks slots `range` but those skipped (a repeated header row
+    /// first when the column starts inside a table).
+    fn stack(&self, range: Range<usize>, y0: f32) -> Stack<'a> {
+        let mut st = Stack::new(&self.flow.body, self.frame, y0);
+        for j in range.filter(|&j| !self.skip[j]) {
+            st.push(j);
+        }
+        st
+    }
+
+    /// Sets spanning float `f` aside for the top of a page, with the
+    /// spaces before and after it (its own, which go with it); returns the
+    /// slot after them.
+    fn set_aside(&mut self, f: usize) -> usize {
+        let body = &self.flow.body;
+        let Range { mut start, mut end } = self.floats.spans[f];
+        if let Some(Flow::Space(_)) = body.get(end) {
+            end += 1;
+        }
+        if start > 0 && matches!(body[start - 1], Flow::Space(_)) {
+            start -= 1;
+        }
+        for k in start..end {
+            self.skip[k] = true;
+        }
+        end
+    }
+
+    /// The column stacked again from `steps`, below `y0`.
+    fn restack(&self, steps: &[Step], y0: f32) -> Stack<'a> {
+        let mut stack = Stack::new(&self.flow.body, self.frame, y0);
+        for step in steps {
+            match *step {
+                Step::Slot(s) => stack.push(s),
+                Step::Float(f) => {
+                    stack.float(self.floats.slots[f].clone(), self.frame.float_gap_lines);
+                }
+            }
+        }
+        stack
+    }
+}
+
+/// One column filled by [`fill_column`].
+struct Set<'a> {
+    /// The first text slot not placed.
+    end: usize,
+    stack: Stack<'a>,
+    notes: NoteState,
+    /// It stopped at a line that fitted but whose footnotes did not.
+    note_stop: bool,
+    /// Column floats still waiting for the top of a column, in order.
+    waiting: Vec<usize>,
+}
+
+/// What a column stacks, in order: so that it can be stacked again up to
+/// an earlier break.
+#[derive(Clone, Copy)]
+enum Step {
+    Slot(usize),
+    Float(usize),
+}
+
 /// Fills one column from `range.start`, below `y0` and down to `limit`,
 /// next to a column reaching down to `beside` (`y0` for the left one).
-/// Returns the end, the stacked column, the note state, and whether it
-/// stopped at a line that fitted but whose footnotes did not.
+///
+/// The floats `pending` (from earlier columns) go first, as many as fit,
+/// the first one always (LaTeX's top floats in `twocolumn`). A figure met
+/// in the text that does not fit what is left of the column, or that
+/// would pass a waiting one, waits for the top of the next column while
+/// the text goes on past it and fills the column (TeXbook ch. 15,
+/// `\topinsert`); the space after it goes with it. A figure taller than
+/// the column stays in the text.
 fn fill_column<'a>(
-    flow: &'a FlowDoc,
+    cx: &Cx<'a>,
     range: Range<usize>,
     y0: f32,
     beside: f32,
     limit: f32,
-    frame: Frame,
     state: &NoteState,
-) -> (usize, Stack<'a>, NoteState, bool) {
+    pending: &[usize],
+) -> Set<'a> {
+    let (flow, frame) = (cx.flow, cx.frame);
     let body = &flow.body;
     let mut start = range.start;
-    while start < range.end && matches!(body[start], Flow::Space(_)) {
+    while start < range.end && (matches!(body[start], Flow::Space(_)) || cx.skip[start]) {
         start += 1;
     }
     let mut st = Stack::new(body, frame, y0);
     let mut state = state.clone();
-    let mut best: Option<(usize, NoteState)> = None;
+    let mut steps = Vec::new();
+    let mut waiting = Vec::new();
+    for (k, &f) in pending.iter().enumerate() {
+        let slots = cx.floats.slots[f].clone();
+        let mut trial = st.clone();
+        let mut next = state.clone();
+        trial.float(slots.clone(), frame.float_gap_lines);
+        float_notes(
+            flow,
+            &mut next,
+            slots,
+            frame.body_height - trial.y,
+            frame.separator,
+        );
+        let fits = trial.y.max(beside) + next.height <= frame.body_height + 0.01
+            && trial.y <= limit + 0.01;
+        if k > 0 && !fits {
+            waiting.extend_from_slice(&pending[k..]);
+            break;
+        }
+        st = trial;
+        state = next;
+        steps.push(Step::Float(f));
+    }
+    let mut best: Option<(usize, NoteState, usize, usize)> = None;
     let mut note_stop = false;
     let mut j = start;
     while j < range.end {
+        if cx.skip[j] {
+            j += 1;
+            continue;
+        }
         let Some(l) = line(&body[j]) else {
             st.push(j);
+            steps.push(Step::Slot(j));
             j += 1;
             continue;
         };
+        if let Some(f) = cx.floats.at[j]
+            && !st.tops.is_empty()
+        {
+            let slots = cx.floats.slots[f].clone();
+            let mut trial = st.clone();
+            for s in slots.clone() {
+                trial.push(s);
+            }
+            let height = trial.y - st.y;
+            let fits = waiting.is_empty()
+                && trial.y.max(beside) + state.height <= frame.body_height + 0.01
+                && trial.y <= limit + 0.01;
+            if !fits && height <= frame.body_height - frame.grid {
+                // The float's own space before it goes with it.
+                if j > 0
+                    && matches!(body[j - 1], Flow::Space(_))
+                    && let Some(&Step::Slot(k)) = steps.last()
+                    && k == j - 1
+                {
+                    steps.pop();
+                    st = cx.restack(&steps, y0);
+                }
+                waiting.push(f);
+                j = slots.end;
+                if let Some(Flow::Space(_)) = body.get(j) {
+                    j += 1;
+                }
+                continue;
+            }
+        }
         let mut trial = st.clone();
         trial.push(j);
         let mut next = state.clone();
@@ -695,23 +1013,64 @@ fn fill_column<'a>(
                 fits = false;
             }
         }
-        if !fits && j > start {
+        if !fits && !st.tops.is_empty() {
             note_stop = line_fits;
             break;
         }
         st = trial;
         state = next;
+        steps.push(Step::Slot(j));
         j += 1;
         if j == range.end || may_break_before(body, j) {
-            best = Some((j, state.clone()));
+            best = Some((j, state.clone(), steps.len(), waiting.len()));
         }
     }
     if j >= range.end {
-        return (range.end, st, state, false);
+        return Set {
+            end: range.end,
+            stack: st,
+            notes: state,
+            note_stop: false,
+            waiting,
+        };
     }
     match best {
-        Some((b, ns)) if b > start => (b, Stack::of(body, start..b, frame, y0), ns, note_stop),
-        _ => (j, st, state, note_stop),
+        Some((b, notes, n, w)) if b > start => {
+            let stack = cx.restack(&steps[..n], y0);
+            waiting.truncate(w);
+            Set {
+                end: b,
+                stack,
+                notes,
+                note_stop,
+                waiting,
+            }
+        }
+        _ => Set {
+            end: j,
+            stack: st,
+            notes: state,
+            note_stop,
+            waiting,
+        },
+    }
+}
+
+/// Adds the notes the lines of a float's `slots` refer to; those that do
+/// not fit in `room` continue on the next page.
+fn float_notes(
+    flow: &FlowDoc,
+    state: &mut NoteState,
+    slots: Range<usize>,
+    room: f32,
+    separator: f32,
+) {
+    for l in flow.body[slots].iter().filter_map(line) {
+        for &note in &l.notes {
+            if !state.add(&flow.notes, note, 0, room, separator) {
+                state.carry.push((note, 0..flow.notes[note].len()));
+            }
+        }
     }
 }
 
@@ -743,6 +1102,7 @@ mod tests {
             separator,
             grid: 10.0,
             shrink: 0.5,
+            float_gap_lines: 0.5,
         };
         plan(&flow(body), frame, &starts)
     }
