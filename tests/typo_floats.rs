@@ -121,6 +121,30 @@ fn pitch(words: &[Word]) -> f32 {
     count.into_iter().max_by_key(|&(_, n)| n).unwrap().0 as f32 / 10.0
 }
 
+/// A document titled "Floats" of `paras`, the image line `figure` before
+/// paragraph `at`.
+fn with_figure(paras: &[String], at: usize, figure: &str) -> String {
+    let mut md = String::from("# Floats\n\n");
+    for (k, p) in paras.iter().enumerate() {
+        if k == at {
+            md.push_str(figure);
+            md.push_str("\n\n");
+        }
+        md.push_str(p);
+        md.push_str("\n\n");
+    }
+    md
+}
+
+/// The words of `paras` as the text gives them back (no full stops).
+fn input_words(paras: &[String]) -> Vec<String> {
+    paras
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+        .map(|w| w.trim_end_matches('.').to_string())
+        .collect()
+}
+
 const CAPTION: [&str; 4] = ["A", "column", "figure", "caption"];
 
 #[test]
@@ -130,15 +154,11 @@ fn a_column_figure_at_a_column_foot_floats_to_the_next_column_top() {
     // the first page's right column, where about four lines are left: too
     // few for it (before floats in columns, it moved whole to the next
     // page and left those lines empty).
-    let mut md = String::from("# Floats\n\n");
-    for (k, p) in paras.iter().enumerate() {
-        if k == 11 {
-            md.push_str("![A column figure caption](ruong.png){width=100%}\n\n");
-        }
-        md.push_str(p);
-        md.push_str("\n\n");
-    }
-    let words = build(&md);
+    let words = build(&with_figure(
+        &paras,
+        11,
+        "![A column figure caption](ruong.png){width=100%}",
+    ));
     let skip: Vec<&str> = CAPTION.iter().copied().chain(["Floats"]).collect();
     let line = pitch(&words);
     // The figure's caption is on the second page (index 1), at the top of
@@ -178,26 +198,17 @@ fn a_column_figure_at_a_column_foot_floats_to_the_next_column_top() {
         "the text after the figure fills the right column of page 1"
     );
     // The words keep their order.
-    let input: Vec<String> = paras
-        .iter()
-        .flat_map(|p| p.split_whitespace())
-        .map(|w| w.trim_end_matches('.').to_string())
-        .collect();
-    assert_eq!(text_words(&words, &skip), input);
+    assert_eq!(text_words(&words, &skip), input_words(&paras));
 }
 
 #[test]
 fn a_spanning_figure_that_does_not_fit_floats_to_the_next_page_top() {
     let paras = paragraphs(30, 72);
-    let mut md = String::from("# Floats\n\n");
-    for (k, p) in paras.iter().enumerate() {
-        if k == 20 {
-            md.push_str("![A wide figure caption](ruong.png)\n\n");
-        }
-        md.push_str(p);
-        md.push_str("\n\n");
-    }
-    let words = build(&md);
+    let words = build(&with_figure(
+        &paras,
+        20,
+        "![A wide figure caption](ruong.png)",
+    ));
     let caption = ["A", "wide", "figure", "caption"];
     let skip: Vec<&str> = caption.iter().copied().chain(["Floats"]).collect();
     let line = pitch(&words);
@@ -235,10 +246,5 @@ fn a_spanning_figure_that_does_not_fit_floats_to_the_next_page_top() {
         before.page + 1,
         (left - right) / line
     );
-    let input: Vec<String> = paras
-        .iter()
-        .flat_map(|p| p.split_whitespace())
-        .map(|w| w.trim_end_matches('.').to_string())
-        .collect();
-    assert_eq!(text_words(&words, &skip), input);
+    assert_eq!(text_words(&words, &skip), input_words(&paras));
 }
