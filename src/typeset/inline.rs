@@ -144,7 +144,7 @@ const OBJECT: char = '\u{FFFC}';
 const SOFT_HYPHEN: char = '\u{AD}';
 
 /// Horizontal setting of the lines.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Align {
     /// Justified, last line ragged.
     Justify,
@@ -178,6 +178,9 @@ struct Fragment {
     style: usize,
     face: usize,
     shaped: Arc<Shaped>,
+    /// Clusters of `shaped`, at least 1: the letters letter-spacing
+    /// spreads over (counted once, read for every line the fragment is on).
+    clusters: u32,
 }
 
 /// What each breaker item stands for.
@@ -462,11 +465,12 @@ impl<'a> InlineEngine<'a> {
             items: &items,
             slots: &slots,
         };
-        let tracking = paragraph_tracking(&ctx, &breaks.lines, &measure, align);
+        let (tracking, stats) = paragraph_tracking(&ctx, &breaks.lines, &measure, align);
         let mut lines = Vec::with_capacity(breaks.lines.len());
         for (n, lb) in breaks.lines.iter().enumerate() {
             let last = n + 1 == breaks.lines.len();
-            lines.push(self.render_line(&ctx, lb, measure(n), align, last, tracking[n]));
+            let setting = (tracking[n], stats.get(n));
+            lines.push(self.render_line(&ctx, lb, measure(n), align, last, setting));
         }
         lines
     }
@@ -639,6 +643,7 @@ impl<'a> InlineEngine<'a> {
                 }
             }
         }
+        para.urls = urlbreak::Tokens::of(&para.text);
         para
     }
 
@@ -664,6 +669,8 @@ impl<'a> InlineEngine<'a> {
         let text = &para.text;
         let mut next_anchor = 0;
         let mut prev = 0;
+        // The interword space of each style, measured once per paragraph.
+        let mut space_widths = vec![f32::NAN; para.styles.len()];
         let opportunities: Vec<(usize, BreakOpportunity)> = linebreaks(text).collect();
         for (i, &(at, opportunity)) in opportunities.iter().enumerate() {
             let segment = &text[prev..at];
@@ -689,7 +696,7 @@ impl<'a> InlineEngine<'a> {
                     let si = para.style_at(at);
                     let run =
                         text[at..word.end].len() - text[at..word.end].trim_start_matches(' ').len();
-                    let w = self.measure(" ", &para.styles[si]) * run as f32;
+                    let w = self.space_width(&mut space_widths, para, si) * run as f32;
                     list.push(Lb::no_break(), Slot::Other);
                     let glue = if tracking {
                         Lb::glue(w, 0.45 * w, 0.19 * w)
@@ -710,13 +717,17 @@ impl<'a> InlineEngine<'a> {
                     self.push_left_hang(para, at, false, &mut list);
                 }
             } else if !spaces.is_empty() && at < text.len() {
-                let st = &para.styles[style];
-                let w = self.measure(" ", st) * spaces.chars().count() as f32;
+                let w = self.space_width(&mut space_widths, para, style)
+                    * spaces.chars().count() as f32;
                 // A tie (a dash, a number's noun, an abbreviation's name):
                 // the same space, but no break (TeX's `~`).
                 let next_end = opportunities.get(i + 1).map_or(text.len(), |o| o.0);
-                let before = text[word.clone()].rsplit(' ').next().unwrap_or("");
-                let after = text[at..next_end].split([' ', '\n']).next().unwrap_or("");
+                let before = &text[word.clone()];
+                let before =
+                    memchr::memrchr(b' ', before.as_bytes()).map_or(before, |k| &before[k + 1..]);
+                let after = &text[at..next_end];
+                let after =
+                    memchr::memchr2(b' ', b'\n', after.as_bytes()).map_or(after, |k| &after[..k]);
                 let tie = linebreak::is_tie(before, after)
                     || (self.display && super::display::is_display_tie(before, after));
                 if tie {
@@ -763,7 +774,7 @@ impl<'a> InlineEngine<'a> {
                 // Inside a URL only its own break points are breaks; inside
                 // code, only its own ([`codebreak`]).
                 let st = &para.styles[para.style_at(at)];
-                match urlbreak::is_break_in_url(text, at, st.link.is_some()) {
+                match urlbreak::is_break_in_url(text, &para.urls, at, st.link.is_some()) {
                     None if st.role == Role::Code && !codebreak::is_code_break(text, at) => {}
                     None => list.push(Lb::penalty(0.0, 50.0, false), Slot::Other),
                     Some(true) => list.push_url_break(tracking, st.size),
@@ -778,6 +789,15 @@ impl<'a> InlineEngine<'a> {
         linebreak::finish_paragraph(&mut list.items);
         list.slots.resize(list.items.len(), Slot::Other);
         list
+    }
+
+    /// The interword space of style `si` of `para` (points), from `cache`
+    /// (one per style, NaN until measured).
+    fn space_width(&mut self, cache: &mut [f32], para: &Para, si: usize) -> f32 {
+        if cache[si].is_nan() {
+            cache[si] = self.measure(" ", &para.styles[si]);
+        }
+        cache[si]
     }
 
     /// How far the last character of `word` hangs into the right margin at
@@ -922,7 +942,8 @@ impl<'a> InlineEngine<'a> {
                 }
             }
             // URLs break at their own points, without a hyphen.
-            for b in urlbreak::cuts_in(&para.text, range.clone(), style.link.is_some()) {
+            for b in urlbreak::cuts_in(&para.text, &para.urls, range.clone(), style.link.is_some())
+            {
                 cuts.entry(b).or_insert(Cut::Url);
             }
             // Offsets in this part inside an operator: never a break.
@@ -964,24 +985,28 @@ impl<'a> InlineEngine<'a> {
                     let st = st.clone();
                     for (r, face, shaped) in self.fallback_pieces(&para.text[sub.clone()], &st) {
                         let w = shaped.advance as f32 * self.scale(face, st.size);
-                        letters += count_clusters(&shaped) as f32 * st.size;
+                        let clusters = count_clusters(&shaped);
+                        letters += clusters as f32 * st.size;
                         list.push(Lb::boxed(w), Slot::Frag(frags.len()));
                         frags.push(Fragment {
                             text: sub.start + r.start..sub.start + r.end,
                             style: si,
                             face,
                             shaped,
+                            clusters: clusters.max(1) as u32,
                         });
                     }
                 } else {
                     let w = shaped.advance as f32 * self.scale(face, st.size);
-                    letters = count_clusters(&shaped) as f32 * st.size;
+                    let clusters = count_clusters(&shaped);
+                    letters = clusters as f32 * st.size;
                     list.push(Lb::boxed(w), Slot::Frag(frags.len()));
                     frags.push(Fragment {
                         text: sub,
                         style: si,
                         face,
                         shaped,
+                        clusters: clusters.max(1) as u32,
                     });
                 }
                 if tracked {
@@ -1023,7 +1048,7 @@ impl<'a> InlineEngine<'a> {
         width: f32,
         align: Align,
         last: bool,
-        tracking: f32,
+        (tracking, stats): (f32, Option<&LineStats>),
     ) -> LineBox {
         let LineCtx {
             para,
@@ -1041,7 +1066,7 @@ impl<'a> InlineEngine<'a> {
         let mut decorations: Vec<(f32, f32, usize)> = Vec::new(); // x0, x1, style
         let mut objects: Vec<Positioned> = Vec::new();
         let end = lb.end.min(items.len());
-        let spacing = LineSpacing::plan(ctx, lb.start..end, ratio, justify, tracking);
+        let spacing = LineSpacing::plan(ctx, lb.start..end, ratio, justify, tracking, stats);
         let mut spaces_seen = 0;
         // Set after an inline object: the text that follows starts a new
         // run at its own x (a run's glyphs advance by their own widths
@@ -1113,7 +1138,7 @@ impl<'a> InlineEngine<'a> {
             match (items[k], slots[k]) {
                 (Lb::Box { .. }, Slot::Frag(fi)) => {
                     let f = &frags[fi];
-                    let clusters = count_clusters(&f.shaped).max(1) as f32;
+                    let clusters = f.clusters as f32;
                     // Letter-spacing if the fragment's glue (two items
                     // on) is in the line.
                     let tracked = matches!(slots.get(k + 2), Some(Slot::Tracking)) && k + 2 < end;
@@ -1331,7 +1356,7 @@ fn tracking_wanted(ratio: f32) -> f32 {
 }
 
 /// What a line is made of, for sharing out its stretch or shrink.
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 struct LineStats {
     /// Font size × clusters of the letter-spaced fragments, in points: the
     /// width one em of letter-spacing adds.
@@ -1366,8 +1391,7 @@ impl LineStats {
                         && let Slot::Frag(fi) = slots[k - 2]
                     {
                         let f = &frags[fi];
-                        st.letters +=
-                            para.styles[f.style].size * count_clusters(&f.shaped).max(1) as f32;
+                        st.letters += para.styles[f.style].size * f.clusters as f32;
                     }
                 }
                 _ => {}
@@ -1386,15 +1410,16 @@ impl LineStats {
 /// (the last, or one ending at a forced break) follows its neighbours but
 /// never grows past the measure, its neighbours coming down towards it
 /// instead. Always within [`TRACKING_STRETCH_EM`] and −[`TRACKING_SHRINK_EM`];
-/// zero for text that is not justified.
+/// zero for text that is not justified. With it, each justified line's
+/// [`LineStats`] (none for other text), which setting the line reads again.
 fn paragraph_tracking(
     ctx: &LineCtx,
     lines: &[linebreak::LineBreak],
     measure: &dyn Fn(usize) -> f32,
     align: Align,
-) -> Vec<f32> {
+) -> (Vec<f32>, Vec<LineStats>) {
     if align != Align::Justify {
-        return vec![0.0; lines.len()];
+        return (vec![0.0; lines.len()], Vec::new());
     }
     let mut wanted = Vec::with_capacity(lines.len());
     let mut stats = Vec::with_capacity(lines.len());
@@ -1424,7 +1449,7 @@ fn paragraph_tracking(
     for t in &mut tracking {
         *t = t.clamp(-TRACKING_SHRINK_EM, TRACKING_STRETCH_EM);
     }
-    tracking
+    (tracking, stats.into_iter().map(|(_, _, st)| st).collect())
 }
 
 /// How a line's stretch or shrink is spent: letter-spacing of `per_em` ×
@@ -1451,19 +1476,24 @@ impl LineSpacing {
     /// The plan for the items `range` of a line set at `ratio` with
     /// letter-spacing `tracking` per em; `None` when the line has no tracked
     /// letters, or is neither adjusted nor letter-spaced (its spaces then
-    /// take the whole adjustment, unrounded).
+    /// take the whole adjustment, unrounded). `stats`: the line's
+    /// [`LineStats`] at `ratio` if known.
     fn plan(
         ctx: &LineCtx,
         range: Range<usize>,
         ratio: f32,
         justify: bool,
         tracking: f32,
+        stats: Option<&LineStats>,
     ) -> Option<Self> {
         if ratio == 0.0 && tracking == 0.0 {
             return None;
         }
         let (para, items, slots) = (ctx.para, ctx.items, ctx.slots);
-        let st = LineStats::of(ctx, range.clone(), ratio);
+        let st = match stats {
+            Some(st) => *st,
+            None => LineStats::of(ctx, range.clone(), ratio),
+        };
         if st.letters <= 0.0 {
             return None;
         }
@@ -1630,6 +1660,8 @@ struct Para {
     anchors: Vec<(usize, Item)>,
     /// Inline objects by the byte offset of their placeholder.
     objects: Vec<(usize, InlineObject)>,
+    /// The tokens of `text` that may be URLs.
+    urls: urlbreak::Tokens,
 }
 
 /// What a line is rendered from.

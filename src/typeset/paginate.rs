@@ -611,14 +611,14 @@ impl<'a> Pager<'a> {
         let spread = self.duplex && placed % 2 == 1;
         let firsts = self.fill(cur);
         let mut best: Option<(f32, usize, Option<Candidate>)> = None;
-        for (k, c1) in tail(&firsts) {
+        for (k, c1) in firsts.iter().enumerate() {
             let own = self.cost(c1);
             let (total, second) = if c1.ends == Ends::Chapter || c1.forced {
                 (own, None)
             } else {
                 let mut inner: Option<(f32, &Candidate)> = None;
                 let seconds = self.fill(&c1.next);
-                for (_, c2) in tail(&seconds) {
+                for c2 in &seconds {
                     let mut t = self.cost(c2);
                     if spread && c2.ends == Ends::Flow {
                         t += self.pages.spread_mismatch_cost * self.mismatch(c1, c2);
@@ -720,8 +720,9 @@ impl<'a> Pager<'a> {
         cost
     }
 
-    /// Fills a page from `cur` up to one line long; returns every place it
-    /// may end, in order.
+    /// Fills a page from `cur` up to one line long; returns the last
+    /// [`LOOKAHEAD`] places it may end (or the forced one, when no break is
+    /// allowed), in order.
     fn fill(&self, cur: &Cursor) -> Vec<Candidate> {
         let body = &self.flow.body;
         let notes = &self.flow.notes;
@@ -761,43 +762,27 @@ impl<'a> Pager<'a> {
             y += h.height;
         }
         let continues = i < n && self.starts[i] == Start::Flow;
-        let mut candidates = Vec::new();
-        let snapshot = |plan: &PagePlan,
-                        seg: usize,
-                        end: usize,
-                        state: &NoteState,
-                        pending: &[usize],
-                        y: f32,
-                        ends: Ends,
-                        forced: bool,
-                        space: f32| {
-            let mut p = plan.clone();
-            if seg < end {
-                p.body.push(seg..end);
-            }
-            p.notes = state.placed.clone();
-            let depth = y + state.height;
-            p.extra = (depth - self.height).max(0.0);
-            Candidate {
-                plan: p,
-                next: Cursor {
-                    i: end,
-                    carry: state.carry.clone(),
-                    pending: pending.to_vec(),
-                },
-                depth,
-                ends,
-                forced,
-                continues,
-                space,
-            }
-        };
+        // Where the page may end, as lengths of what only grows while it
+        // fills; the last LOOKAHEAD become candidates at the end.
+        let mut marks: Vec<Mark> = Vec::new();
         let mut seg = i;
         let mut space = 0.0;
         // The page ended before slot `end`, as things stand.
-        macro_rules! cut {
+        macro_rules! mark {
             ($end:expr, $ends:expr, $forced:expr) => {
-                snapshot(&plan, seg, $end, &state, &pending, y, $ends, $forced, space)
+                Mark {
+                    seg,
+                    end: $end,
+                    body: plan.body.len(),
+                    placed: state.placed.len(),
+                    carry: state.carry.len(),
+                    notes: state.height,
+                    pending: pending.len(),
+                    y,
+                    ends: $ends,
+                    forced: $forced,
+                    space,
+                }
             };
         }
         let mut j = i;
@@ -808,8 +793,8 @@ impl<'a> Pager<'a> {
                 Flow::Space(h) => {
                     if has_text {
                         // (A break after the line before is the same page.)
-                        if !keep && candidates.last().is_none_or(|c: &Candidate| c.next.i < j) {
-                            candidates.push(cut!(j, Ends::Flow, false));
+                        if !keep && marks.last().is_none_or(|m| m.end < j) {
+                            marks.push(mark!(j, Ends::Flow, false));
                         }
                         y += h;
                         space += h;
@@ -820,8 +805,8 @@ impl<'a> Pager<'a> {
                 Flow::Line(l) => l,
             };
             if self.starts[j] != Start::Flow && (has_text || !plan.floats.is_empty()) {
-                candidates.push(cut!(j, chapter_end(&pending), false));
-                return candidates;
+                marks.push(mark!(j, chapter_end(&pending), false));
+                return self.candidates(&marks, &plan, &state, &pending, continues);
             }
             if let Some(f) = self.float_at[j]
                 && (has_text || !plan.floats.is_empty())
@@ -839,30 +824,80 @@ impl<'a> Pager<'a> {
                 seg = j;
                 continue;
             }
-            let mut next = state.clone();
-            let mut fits = y + l.height + next.height <= capacity + 0.01;
-            for &note in &l.notes {
-                if fits && !next.add(notes, note, 0, capacity - y - l.height, self.separator) {
-                    fits = false;
+            let mut fits = y + l.height + state.height <= capacity + 0.01;
+            // The line's notes go on a copy of the state (most lines have
+            // none, and need no copy).
+            let mut next = None;
+            if fits && !l.notes.is_empty() {
+                let with = next.insert(state.clone());
+                for &note in &l.notes {
+                    if fits && !with.add(notes, note, 0, capacity - y - l.height, self.separator) {
+                        fits = false;
+                    }
                 }
             }
             if !fits && (has_text || !plan.floats.is_empty()) {
-                if candidates.is_empty() {
-                    candidates.push(cut!(j, Ends::Flow, true));
+                if marks.is_empty() {
+                    marks.push(mark!(j, Ends::Flow, true));
                 }
-                return candidates;
+                return self.candidates(&marks, &plan, &state, &pending, continues);
             }
-            state = next;
+            if let Some(next) = next {
+                state = next;
+            }
             y += l.height;
             has_text = true;
             keep = self.keeps[j];
             j += 1;
             if !keep && j < n {
-                candidates.push(cut!(j, Ends::Flow, false));
+                marks.push(mark!(j, Ends::Flow, false));
             }
         }
-        candidates.push(cut!(n, chapter_end(&pending), false));
-        candidates
+        marks.push(mark!(n, chapter_end(&pending), false));
+        self.candidates(&marks, &plan, &state, &pending, continues)
+    }
+
+    /// The candidates of the last [`LOOKAHEAD`] `marks` of a page filled
+    /// as far as `plan`, `state` and `pending` say (each mark holds a
+    /// prefix of them).
+    fn candidates(
+        &self,
+        marks: &[Mark],
+        plan: &PagePlan,
+        state: &NoteState,
+        pending: &[usize],
+        continues: bool,
+    ) -> Vec<Candidate> {
+        let from = marks.len().saturating_sub(LOOKAHEAD);
+        marks[from..]
+            .iter()
+            .map(|m| {
+                let mut body = plan.body[..m.body].to_vec();
+                if m.seg < m.end {
+                    body.push(m.seg..m.end);
+                }
+                let depth = m.y + m.notes;
+                Candidate {
+                    plan: PagePlan {
+                        floats: plan.floats.clone(),
+                        body,
+                        extra: (depth - self.height).max(0.0),
+                        notes: state.placed[..m.placed].to_vec(),
+                        ..PagePlan::default()
+                    },
+                    next: Cursor {
+                        i: m.end,
+                        carry: state.carry[..m.carry].to_vec(),
+                        pending: pending[..m.pending].to_vec(),
+                    },
+                    depth,
+                    ends: m.ends,
+                    forced: m.forced,
+                    continues,
+                    space: m.space,
+                }
+            })
+            .collect()
     }
 
     /// Whether the first line at or after slot `i` starts a heading of the
@@ -944,11 +979,28 @@ fn float_gap(height: f32, leading: f32, lines: f32) -> f32 {
     (least / leading - 0.01).ceil() * leading - height
 }
 
-/// The last [`LOOKAHEAD`] candidates that do not break where no break is
-/// allowed (or the forced one, when that is all), with their index.
-fn tail(c: &[Candidate]) -> impl Iterator<Item = (usize, &Candidate)> {
-    let from = c.len().saturating_sub(LOOKAHEAD);
-    c.iter().enumerate().skip(from)
+/// A place a page may end, found while it fills ([`Pager::fill`]): how
+/// much of each growing list of the page is on it then.
+struct Mark {
+    /// The first slot of the page's last stretch of text.
+    seg: usize,
+    /// The slot the page ends before.
+    end: usize,
+    /// Stretches of text before `seg..end` (cut by floats sent on).
+    body: usize,
+    /// Notes placed, and note lines carried to the next page.
+    placed: usize,
+    carry: usize,
+    /// Height of the notes placed (points).
+    notes: f32,
+    /// Floats sent on to later pages.
+    pending: usize,
+    /// Height of the text and floats (points).
+    y: f32,
+    ends: Ends,
+    forced: bool,
+    /// Height of the spaces between blocks in the text (points).
+    space: f32,
 }
 
 fn slot_height(f: &Flow) -> f32 {

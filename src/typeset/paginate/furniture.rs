@@ -142,7 +142,8 @@ pub(super) fn furniture(
         0
     };
     let mut labels = Vec::with_capacity(pages.len());
-    let mut fitted: std::collections::HashMap<String, String> = Default::default();
+    // Each running head is set once per alignment: most pages repeat one.
+    let mut heads: std::collections::HashMap<(String, Align), Option<LineBox>> = Default::default();
     for (p, page) in pages.iter_mut().enumerate() {
         let state = states.get(p).copied().unwrap_or(PageState {
             kind: None,
@@ -177,13 +178,16 @@ pub(super) fn furniture(
         // A folio in the head's place leaves no room for a running head.
         let folio_at_head = theme.folio == FolioPlace::Head;
         if let Some(head) = head.filter(|h| !h.is_empty() && !folio_at_head) {
-            let st = style(size);
-            let line = fitted
-                .entry(head.clone())
-                .or_insert_with(|| fit_one_line(engine, &head, &st, setup.measure))
+            let line = heads
+                .entry((head, align))
+                .or_insert_with_key(|(head, align)| {
+                    let st = style(size);
+                    let line = fit_one_line(engine, head, &st, setup.measure);
+                    let lines = engine.layout(&[Piece::Text(line, st)], setup.measure, 0.0, *align);
+                    lines.into_iter().next()
+                })
                 .clone();
-            let lines = engine.layout(&[Piece::Text(line, st)], setup.measure, 0.0, align);
-            place(page, lines.into_iter().next(), left, head_y);
+            place(page, line, left, head_y);
         }
         let shows_folio = !matches!(
             (state.kind, state.opener),
