@@ -219,6 +219,191 @@ pub struct Positioned {
     pub pos: Point,
     /// What is drawn.
     pub item: Item,
+    /// What the item is to a reader: content of a structure element of
+    /// [`Layout::structure`], or an artifact (decoration).
+    pub tag: Tag,
+}
+
+/// What a page item is to a reader (tagged PDF, ISO 32000-1 §14.8; PDF/UA-1,
+/// ISO 14289-1 §7.1): the content of one structure element, or an
+/// artifact that a screen reader skips. Decided once, by the typesetter;
+/// the PDF writer only marks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tag {
+    /// Content of the element `NodeId` of [`Layout::structure`] (its leaf:
+    /// the paragraph, heading, table cell, link, note reference…).
+    Content(NodeId),
+    /// Decoration, not content (ISO 32000-1 §14.8.2.2).
+    Artifact(ArtifactKind),
+}
+
+/// The kinds of artifact (ISO 32000-1 §14.8.2.2.2, Table 330 `/Type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArtifactKind {
+    /// Running heads, folios, continuation marks (`/Pagination`).
+    Pagination,
+    /// Rules, borders, tints and other drawing that only lays the page out
+    /// (`/Layout`).
+    Layout,
+    /// Printer's marks: crop and fold marks (`/Page`).
+    Page,
+    /// A page's background (`/Background`).
+    Background,
+}
+
+/// Index of a structure element in [`StructTree::nodes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// A structure element's type: the standard structure types of ISO 32000-1
+/// §14.8.4 that trang's documents use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StructRole {
+    /// The whole document (the tree's root).
+    Document,
+    /// A part of a book.
+    Part,
+    /// A chapter or section: a heading and what follows it up to the next
+    /// heading of its level or above.
+    Sect,
+    /// A generic block grouping (title block, callout, details).
+    Div,
+    /// A heading, level 1–6; levels never skip in the tree.
+    H(u8),
+    /// A paragraph (also a definition's term or body, a title-page line).
+    P,
+    /// A block quotation.
+    BlockQuote,
+    /// A caption of a figure or table.
+    Caption,
+    /// A table of contents.
+    Toc,
+    /// An entry of a table of contents.
+    Toci,
+    /// A list.
+    L,
+    /// An item of a list.
+    Li,
+    /// A list item's label (bullet, number).
+    Lbl,
+    /// A list item's body.
+    LBody,
+    /// A table.
+    Table,
+    /// A table's header row group.
+    THead,
+    /// A table's body row group.
+    TBody,
+    /// A table's foot row group.
+    TFoot,
+    /// A table row.
+    Tr,
+    /// A header cell, with the cells it heads.
+    Th(Scope),
+    /// A data cell.
+    Td,
+    /// A figure (an image with its alternate text in [`StructNode::alt`]).
+    Figure,
+    /// A formula (with its alternate text in [`StructNode::alt`]).
+    Formula,
+    /// A footnote's text.
+    Note,
+    /// A reference to a footnote from the body (its marker).
+    Reference,
+    /// A link: its text, and its annotation (`/OBJR`).
+    Link,
+    /// Code: a code block or an inline code span.
+    Code,
+    /// An inline quotation.
+    Quote,
+    /// An inline run that differs in language (or needs `/ActualText`).
+    Span,
+}
+
+/// The cells a header cell heads (`/Scope`, ISO 32000-1 §14.8.5.7, Table 349).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The cells of its row.
+    Row,
+    /// The cells of its column.
+    Column,
+    /// Both.
+    Both,
+}
+
+/// One structure element.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructNode {
+    /// Its type.
+    pub role: StructRole,
+    /// The element it belongs to; `None` only for the root.
+    pub parent: Option<NodeId>,
+    /// Its child elements, in reading order (a page's content is read from
+    /// the tree, not from the order it is drawn in: two columns, footnotes).
+    pub children: Vec<NodeId>,
+    /// BCP 47 language, only where it differs from the document's (`/Lang`).
+    pub lang: Option<String>,
+    /// Alternate description of a figure or formula (`/Alt`).
+    pub alt: Option<String>,
+    /// Replacement text for the element's content (`/ActualText`).
+    pub actual_text: Option<String>,
+    /// Byte range of the Markdown the element comes from, in its file.
+    pub source: Option<Range<usize>>,
+}
+
+/// The logical structure of a layout: a tree of [`StructNode`]s in reading
+/// order, rooted at [`StructTree::ROOT`] (a `Document`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructTree {
+    /// Every element; the root first.
+    pub nodes: Vec<StructNode>,
+}
+
+impl Default for StructTree {
+    fn default() -> Self {
+        StructTree {
+            nodes: vec![StructNode {
+                role: StructRole::Document,
+                parent: None,
+                children: Vec::new(),
+                lang: None,
+                alt: None,
+                actual_text: None,
+                source: None,
+            }],
+        }
+    }
+}
+
+impl StructTree {
+    /// The `Document` element every other one descends from.
+    pub const ROOT: NodeId = NodeId(0);
+
+    /// Adds an element of `role` as the last child of `parent`.
+    pub fn add(&mut self, parent: NodeId, role: StructRole) -> NodeId {
+        let id = NodeId(self.nodes.len() as u32);
+        self.nodes.push(StructNode {
+            role,
+            parent: Some(parent),
+            children: Vec::new(),
+            lang: None,
+            alt: None,
+            actual_text: None,
+            source: None,
+        });
+        self.nodes[parent.0 as usize].children.push(id);
+        id
+    }
+
+    /// The element `id`.
+    pub fn node(&self, id: NodeId) -> &StructNode {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// The element `id`, to set its attributes.
+    pub fn node_mut(&mut self, id: NodeId) -> &mut StructNode {
+        &mut self.nodes[id.0 as usize]
+    }
 }
 
 /// What a page holds: its role for running heads/folios and its items.
@@ -278,6 +463,8 @@ pub struct Layout {
     /// The page numbers a viewer shows, as runs (a book's cover, its
     /// front matter in roman numerals, its body from 1); empty: 1, 2, 3…
     pub page_labels: Vec<PageLabel>,
+    /// The logical structure the pages' items belong to ([`Positioned::tag`]).
+    pub structure: StructTree,
 }
 
 /// A run of pages numbered alike, from page `start` on (PDF page labels,

@@ -49,6 +49,7 @@
 //! (DeviceGray 0), not in a registration colour (a `/Separation /All` space
 //! the PDF writer does not have): on a press they print on the black plate.
 
+use crate::frame::{ArtifactKind, Tag};
 use std::str::FromStr;
 
 use crate::frame::{Item, Layout, Line, OutlineEntry, Page, Point, Positioned, Rgb};
@@ -191,6 +192,7 @@ pub fn impose(layout: Layout, sheet: (f32, f32), how: &Imposition, theme: &Bookl
         outline,
         info,
         page_labels: _,
+        structure,
     } = layout;
     let (width, height) = pages.first().map_or((0.0, 0.0), |p| (p.width, p.height));
     let sides = order(pages.len(), how.signature, theme.signature_max);
@@ -255,6 +257,8 @@ pub fn impose(layout: Layout, sheet: (f32, f32), how: &Imposition, theme: &Bookl
         outline,
         info,
         page_labels: Vec::new(),
+        // The items keep their tags: the sheets read as the pages did.
+        structure,
     }
 }
 
@@ -279,6 +283,7 @@ fn marks(sheet: (f32, f32), page: (f32, f32), theme: &BookletTheme) -> Vec<Posit
             thickness: theme.mark_weight,
             color: Rgb::BLACK,
         }),
+        tag: Tag::Artifact(ArtifactKind::Page),
     };
     let mut out = Vec::new();
     if across > 0.0 {
@@ -383,6 +388,7 @@ mod tests {
             items: vec![Positioned {
                 pos: Point { x: 10.0, y: 20.0 },
                 item: Item::Anchor(tag.into()),
+                tag: Tag::Artifact(ArtifactKind::Layout),
             }],
         };
         let layout = Layout {
@@ -514,6 +520,7 @@ mod tests {
             items: vec![Positioned {
                 pos: Point { x: 10.0, y: 20.0 },
                 item: Item::Anchor(tag.to_string()),
+                tag: Tag::Artifact(ArtifactKind::Layout),
             }],
         }
     }

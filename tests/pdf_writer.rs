@@ -106,6 +106,7 @@ fn text(run: GlyphRun, x: f32, y: f32) -> Positioned {
     Positioned {
         pos: Point { x, y },
         item: Item::Text(run),
+        tag: Tag::Artifact(ArtifactKind::Layout),
     }
 }
 
@@ -171,6 +172,7 @@ fn sample_layout() -> Layout {
         Positioned {
             pos: Point { x: 50.0, y: 60.0 },
             item: Item::Anchor("dau".into()),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         },
         text(heading, 50.0, 80.0),
         text(body, 50.0, 110.0),
@@ -181,6 +183,7 @@ fn sample_layout() -> Layout {
                 height: 14.0,
                 target: LinkTarget::Uri("https://vi.wikipedia.org/wiki/Tiếng_Việt".into()),
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         },
         text(nfd_run, 50.0, 128.0),
         text(marked, 50.0, 146.0),
@@ -191,6 +194,7 @@ fn sample_layout() -> Layout {
                 height: 18.0,
                 color: Rgb(0.94, 0.94, 0.92),
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         },
         text(code, 50.0, 167.0),
         Positioned {
@@ -200,6 +204,7 @@ fn sample_layout() -> Layout {
                 thickness: 0.5,
                 color: Rgb(0.4, 0.4, 0.4),
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         },
         Positioned {
             pos: Point { x: 50.0, y: 195.0 },
@@ -210,6 +215,7 @@ fn sample_layout() -> Layout {
                 width: 72.0,
                 height: 48.0,
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         },
         Positioned {
             pos: Point { x: 140.0, y: 195.0 },
@@ -220,6 +226,7 @@ fn sample_layout() -> Layout {
                 width: 96.0,
                 height: 60.0,
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         },
         Positioned {
             pos: Point { x: 50.0, y: 270.0 },
@@ -228,6 +235,7 @@ fn sample_layout() -> Layout {
                 height: 14.0,
                 target: LinkTarget::Anchor("phan-hai".into()),
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         },
         text(shape(&l, 0, "Xem phần hai.", 11.0, 0.0), 50.0, 281.0),
     ];
@@ -235,6 +243,7 @@ fn sample_layout() -> Layout {
         Positioned {
             pos: Point { x: 50.0, y: 60.0 },
             item: Item::Anchor("phan-hai".into()),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         },
         text(shape(&l, 1, "Phần hai", 16.0, 0.0), 50.0, 80.0),
         text(shape(&l, 1, "Mục 2.1", 13.0, 0.0), 50.0, 120.0),
@@ -841,6 +850,7 @@ fn png_bit_depths_and_alpha_stay_lossless() {
                 width: 50.0,
                 height: 30.0,
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         })
         .collect();
     l.pages = vec![Page {

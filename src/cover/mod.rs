@@ -33,6 +33,7 @@
 
 pub mod raster;
 
+use crate::frame::{ArtifactKind, Tag};
 use std::sync::Arc;
 
 use crate::fonts::{FontSet, Role, Style};
@@ -237,6 +238,7 @@ pub fn image_page(asset: &Asset, width: f32, height: f32) -> Option<Page> {
                 height,
                 color: average_colour(data).unwrap_or(Rgb(1.0, 1.0, 1.0)),
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         });
     }
     items.push(Positioned {
@@ -251,6 +253,7 @@ pub fn image_page(asset: &Asset, width: f32, height: f32) -> Option<Page> {
             width: iw,
             height: ih,
         }),
+        tag: Tag::Artifact(ArtifactKind::Layout),
     });
     Some(Page {
         width,
@@ -428,6 +431,7 @@ fn fill(x: f32, y: f32, width: f32, height: f32, color: Rgb) -> Positioned {
             height,
             color,
         }),
+        tag: Tag::Artifact(ArtifactKind::Layout),
     }
 }
 

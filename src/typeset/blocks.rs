@@ -16,6 +16,7 @@ mod tables;
 mod title;
 mod toc;
 
+use crate::frame::{ArtifactKind, Tag};
 use std::sync::Arc;
 
 use notes::note_refs;
@@ -472,6 +473,7 @@ impl Builder<'_, '_, '_> {
                         thickness: self.setup.theme.blocks.quote_rule,
                         color: self.setup.theme.colours.quote_rule.0,
                     }),
+                    tag: Tag::Artifact(ArtifactKind::Layout),
                 });
             }
             let keep =
@@ -840,6 +842,7 @@ impl Builder<'_, '_, '_> {
                 thickness: self.setup.theme.blocks.rule,
                 color: self.setup.theme.colours.rule.0,
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         };
         FlowLine::unit(vec![rule], height)
     }

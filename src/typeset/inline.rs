@@ -14,6 +14,7 @@
 //! poppler's `pdftotext` join to the next line).
 //! Words wider than the measure get emergency breaks between graphemes.
 
+use crate::frame::{ArtifactKind, Tag};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -1105,6 +1106,7 @@ impl<'a> InlineEngine<'a> {
                             clusters: Vec::with_capacity(RUN_CAPACITY),
                             letter_spacing: 0.0,
                         }),
+                        tag: Tag::Artifact(ArtifactKind::Layout),
                     },
                     si,
                 ));
@@ -1174,6 +1176,7 @@ impl<'a> InlineEngine<'a> {
                         out.items.push(Positioned {
                             pos: Point { x, y: 0.0 },
                             item: para.anchors[i].1.clone(),
+                            tag: Tag::Artifact(ArtifactKind::Layout),
                         });
                     }
                     x += w;
@@ -1267,6 +1270,7 @@ impl<'a> InlineEngine<'a> {
                             height: st.size * 1.05,
                             color: MARK_TINT,
                         }),
+                        tag: Tag::Artifact(ArtifactKind::Layout),
                     },
                 );
             }
@@ -1281,6 +1285,7 @@ impl<'a> InlineEngine<'a> {
                         height: st.size * 1.2,
                         target: target.clone(),
                     }),
+                    tag: Tag::Artifact(ArtifactKind::Layout),
                 });
             }
         }
@@ -1309,6 +1314,7 @@ fn line_item(x0: f32, x1: f32, y: f32, thickness: f32, color: Rgb) -> Positioned
             thickness,
             color,
         }),
+        tag: Tag::Artifact(ArtifactKind::Layout),
     }
 }
 

@@ -124,6 +124,7 @@ pub fn typeset_with(
             outline,
             info,
             page_labels,
+            structure: Default::default(),
         },
         report,
     )

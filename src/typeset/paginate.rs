@@ -18,6 +18,7 @@
 pub(crate) mod columns;
 mod furniture;
 
+use crate::frame::{ArtifactKind, Tag};
 use crate::frame::{OutlineEntry, Page, Point, Positioned};
 use crate::resolve::Book;
 use std::ops::Range;
@@ -178,6 +179,7 @@ fn place_notes(
             thickness: 0.5,
             color: Rgb::BLACK,
         }),
+        tag: Tag::Artifact(ArtifactKind::Layout),
     });
     y += separator;
     for (n, range) in placed {

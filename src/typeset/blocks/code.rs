@@ -12,6 +12,7 @@
 
 use super::*;
 use crate::doc::{self, CodeToken};
+use crate::frame::{ArtifactKind, Tag};
 use crate::highlight;
 
 impl Builder<'_, '_, '_> {
@@ -101,6 +102,7 @@ impl Builder<'_, '_, '_> {
                         height: h + 0.5,
                         color: tint,
                     }),
+                    tag: Tag::Artifact(ArtifactKind::Layout),
                 }];
                 let shift = if k > 0 { hang } else { 0.0 };
                 for mut it in line.items {
@@ -155,6 +157,7 @@ impl Builder<'_, '_, '_> {
                     height: h + 0.5,
                     color: tint,
                 }),
+                tag: Tag::Artifact(ArtifactKind::Layout),
             }];
             for mut it in line.items {
                 it.pos.x += ctx.x + pad;
@@ -190,6 +193,7 @@ pub(super) fn continuation_mark(x: f32, y: f32, width: f32) -> Vec<Positioned> {
             thickness: 0.6,
             color,
         }),
+        tag: Tag::Artifact(ArtifactKind::Layout),
     };
     let head = width * 0.3;
     vec![

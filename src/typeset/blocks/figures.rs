@@ -1,6 +1,7 @@
 //! Images: figures with their captions, and images inside lines.
 
 use super::*;
+use crate::frame::{ArtifactKind, Tag};
 
 /// A decoded-enough image: its bytes, encoding and pixel size.
 type Loaded = (Arc<Vec<u8>>, ImageFormat, (u32, u32));
@@ -60,6 +61,7 @@ impl Builder<'_, '_, '_> {
                 width,
                 height,
             }),
+            tag: Tag::Artifact(ArtifactKind::Layout),
         }];
         if let Some(target) = &style.link {
             items.push(Positioned {
@@ -69,6 +71,7 @@ impl Builder<'_, '_, '_> {
                     height,
                     target: target.clone(),
                 }),
+                tag: Tag::Artifact(ArtifactKind::Layout),
             });
         }
         Some(Piece::Object(
@@ -151,6 +154,7 @@ impl Builder<'_, '_, '_> {
                         width: w,
                         height: h,
                     }),
+                    tag: Tag::Artifact(ArtifactKind::Layout),
                 }],
                 h + s.leading * 0.25,
             )

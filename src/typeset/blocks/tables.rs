@@ -9,6 +9,7 @@
 //! `table_rule_outer` and `rule` (pt), `row_keep_lines` (lines).
 
 use super::*;
+use crate::frame::{ArtifactKind, Tag};
 
 impl Builder<'_, '_, '_> {
     pub(super) fn table(
@@ -187,6 +188,7 @@ impl Builder<'_, '_, '_> {
                     thickness: t,
                     color: theme.colours.rule.0,
                 }),
+                tag: Tag::Artifact(ArtifactKind::Layout),
             };
             // Booktabs' rules: the outer ones heavier, a thin one under the
             // header; none between body rows.

@@ -1,6 +1,7 @@
 //! The title block: dateline, title, subtitle, authors, source, publisher.
 
 use super::*;
+use crate::frame::{ArtifactKind, Tag};
 
 impl Builder<'_, '_, '_> {
     pub(super) fn title_block(&mut self) {
@@ -116,6 +117,7 @@ impl Builder<'_, '_, '_> {
                     thickness: theme.headings.title_rule,
                     color: theme.colours.rule.0,
                 }),
+                tag: Tag::Artifact(ArtifactKind::Layout),
             }],
             height: s.leading,
             keep_with_next: true,

@@ -4,6 +4,7 @@
 //! text to copy or search.
 
 use super::*;
+use crate::frame::{ArtifactKind, Tag};
 
 /// A heading listed in the contents.
 #[derive(Clone, Debug, PartialEq)]
@@ -159,6 +160,7 @@ impl Builder<'_, '_, '_> {
                         height: 0.7,
                         color: s.theme.colours.faint.0,
                     }),
+                    tag: Tag::Artifact(ArtifactKind::Layout),
                 });
                 x += step;
             }
@@ -195,6 +197,7 @@ impl Builder<'_, '_, '_> {
                             height: l.height,
                             target: LinkTarget::Anchor(e.id.clone()),
                         }),
+                        tag: Tag::Artifact(ArtifactKind::Layout),
                     });
                     l.keep_with_next = k + 1 < count;
                 }

@@ -19,6 +19,7 @@
 
 use super::{Flow, Page, PageSetup, Point, Positioned};
 use crate::fonts::{Role, Style};
+use crate::frame::{ArtifactKind, Tag};
 use crate::frame::{NumberStyle, PageLabel};
 use crate::resolve::{Book, Form};
 use crate::theme::FolioPlace;
@@ -335,6 +336,7 @@ fn place(page: &mut Page, line: Option<LineBox>, x: f32, baseline: f32) {
             page.items.push(Positioned {
                 pos: it.pos,
                 item: it.item,
+                tag: Tag::Artifact(ArtifactKind::Layout),
             });
         }
     }
