@@ -224,6 +224,63 @@ fn no_heading_ends_a_column_and_a_spanning_one_has_two_lines_under_it() {
     assert!(faults.is_empty(), "{faults:#?}");
 }
 
+/// A spanning heading under text of its page stands a line or more below
+/// the lowest line above it: its space before, which the run of columns
+/// above it ended with, is not lost (it was, and headings sat 0.1 pt under
+/// the text). How level the columns above it end is bounded by where they
+/// may break (a two-line paragraph, a heading with its two lines move as
+/// one), which this test does not judge.
+#[test]
+fn a_spanning_heading_under_columns_keeps_its_space_above_it() {
+    // One-sided, chapters run on (two-sided, each opens a right-hand page).
+    let dir = tempfile::tempdir().unwrap();
+    let b = build(&book::book(60, 1, false), "book", &[], dir.path());
+    let lead = b.setup.leading;
+    // Level-1 headings span both columns: the tallest heading lines that
+    // the book has ten of or more (the title's are taller, and one).
+    let mut sizes: BTreeMap<i64, usize> = BTreeMap::new();
+    for l in b.lines.iter().filter(|l| b.is_heading(l)) {
+        *sizes.entry((l.h * 2.0).round() as i64).or_default() += 1;
+    }
+    let chapter = sizes.iter().rev().find(|(_, n)| **n >= 10).map(|(h, _)| *h);
+    let h1 = chapter.expect("chapter headings") as f32 / 2.0 - 0.3;
+    let mut faults = Vec::new();
+    let (mut under_text, mut level) = (0, 0);
+    for p in 0..b.pages {
+        let left = b.column(p, 0);
+        for h in left.iter().filter(|l| l.h > h1 && l.h < h1 + 0.6) {
+            let top = h.y1 - h.h;
+            let above = |col| {
+                b.column(p, col)
+                    .into_iter()
+                    .filter(|u| u.y1 < top - 0.01 && !b.full_width(u) && u.h < h1)
+                    .next_back()
+            };
+            let (l, r) = (above(0), above(1));
+            let Some(lowest) = [l, r].into_iter().flatten().map(|u| u.y1).reduce(f32::max) else {
+                continue;
+            };
+            under_text += 1;
+            if top - lowest < lead - 0.01 {
+                faults.push(format!(
+                    "p.{}: `{}` {:.1} pt under the text above it",
+                    p + 1,
+                    h.text(),
+                    top - lowest
+                ));
+            }
+            if l.is_some() && r.is_some() {
+                level += 1;
+            }
+        }
+    }
+    assert!(
+        under_text >= 10 && level >= 5,
+        "{under_text} headings under text, {level} with two columns above"
+    );
+    assert!(faults.is_empty(), "{faults:#?}");
+}
+
 impl Book {
     /// Whether a line crosses the gutter (spans both columns).
     fn full_width(&self, l: &Line) -> bool {

@@ -902,6 +902,30 @@ def two_columns(pages, cols, geo, seq, verbose):
         deeper = (b[-1].y1 - a[-1].y1) / lead
         if gap > SHORT_LINES + 0.05 and deeper > SHORT_LINES + 0.05:
             col_short.append({"page": pn, "lines_short": round(gap, 1)})
+    # columns above a spanning line on the same page: balanced (the left
+    # one at most a line longer, as the paginator sets them)
+    unbalanced = []
+    for (pn, rg), d in regions.items():
+        a, b = d.get(0, []), d.get(1, [])
+        if rg == last_region[pn] or not a or not b:
+            continue
+        diff = (a[-1].y1 - b[-1].y1) / lead
+        if diff > 1.05 or diff < -0.05:
+            unbalanced.append({"page": pn, "left_longer_by_lines": round(diff, 1)})
+    # the space above a spanning heading that does not start its page: from
+    # the lowest line above it to its top
+    above = []
+    for (pn, rg, col, ls) in cols:
+        if col != -1:
+            continue
+        for ln in ls:
+            if ln.kind != "display":
+                continue
+            over = [o.y1 for (qn, _, _, qs) in cols if qn == pn for o in qs if o.y1 < ln.y0 - 0.01]
+            if over:
+                above.append({"page": pn, "space_pt": round(ln.y0 - max(over), 1), "text": ln.text[:40]})
+            break
+    tight = [a for a in above if a["space_pt"] < 0.5 * lead]
     pages_2c = len(pages_with)
     aligned = sum(1 for v in pages_with.values() if v)
     # widows/orphans per column are in the main figures already
@@ -912,6 +936,12 @@ def two_columns(pages, cols, geo, seq, verbose):
         "pages_with_two_columns": pages_2c,
         "pages_baselines_aligned": aligned,
         "share_aligned": round(aligned / pages_2c, 4) if pages_2c else None,
+        "columns_unbalanced_above_span": len(unbalanced),
+        "columns_unbalanced_list": unbalanced if verbose else unbalanced[:10],
+        "spanning_headings_below_text": len(above),
+        "spanning_headings_tight": len(tight),
+        "space_above_spanning_min_pt": min((a["space_pt"] for a in above), default=None),
+        "tight_list": tight if verbose else tight[:10],
         "left_columns_short": len(col_short),
         "left_columns_short_list": col_short if verbose else col_short[:10],
         "right_lines_compared": compared[0],
@@ -1133,6 +1163,12 @@ def report(res):
           + f" (not a chapter's or the document's end: {t['left_columns_short_not_chapter_end']})"
           + "".join(f" p.{x['page']} ({x['lines_short']}{', ' + x['note'] if x['note'] else ''})"
                     for x in t["left_columns_short_list"][:8]))
+        w(f"    columns above a spanning line unbalanced (left not 0-1 line longer): "
+          f"{t['columns_unbalanced_above_span']}"
+          + "".join(f" p.{x['page']} ({x['left_longer_by_lines']:+})" for x in t["columns_unbalanced_list"][:8]))
+        w(f"    spanning headings under text: {t['spanning_headings_below_text']}, space above them min "
+          f"{t['space_above_spanning_min_pt']} pt, under half a line: {t['spanning_headings_tight']}"
+          + "".join(f" p.{x['page']} ({x['space_pt']} pt)" for x in t["tight_list"][:8]))
         for x in t["split_list"][:5]:
             w(f"    split p.{x['page']}: {x['text']}")
         for x in t["stranded_list"][:5]:

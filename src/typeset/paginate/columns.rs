@@ -344,20 +344,17 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
             pending = filled.waiting;
         }
         while i < n && !flush {
-            // The spaces before a slot, kept below what the page holds.
-            let mut gap = 0.0;
-            while i < n && cx.skip[i] {
-                i += 1;
-            }
-            while i < n
-                && let Flow::Space(h) = body[i]
-            {
-                gap += h;
+            // The spaces before a slot, kept below what the page holds:
+            // all of them since the last line, also those a run or a
+            // chain of spanning lines ended with (a run's stack drops its
+            // trailing spaces; they belong to what follows).
+            while i < n && (cx.skip[i] || matches!(body[i], Flow::Space(_))) {
                 i += 1;
             }
             if i >= n {
                 break;
             }
+            let gap = spaces_before(&cx, i);
             // Under the floats at the page's top, their own space only.
             let y_top = if page.placed.is_empty() {
                 0.0
@@ -467,6 +464,20 @@ pub(super) fn plan(flow: &FlowDoc, frame: Frame, starts: &[Start]) -> Vec<Column
         pages.push(ColumnPage::default());
     }
     pages
+}
+
+/// The height of the spaces between slot `i` and the line before it
+/// (slots set aside for a float, and their spaces, are not between).
+fn spaces_before(cx: &Cx, i: usize) -> f32 {
+    let body = &cx.flow.body;
+    (0..i)
+        .rev()
+        .map_while(|j| match body[j] {
+            _ if cx.skip[j] => Some(0.0),
+            Flow::Space(h) => Some(h),
+            Flow::Line(_) => None,
+        })
+        .sum()
 }
 
 /// Whether a spanning float of `slots` fits on an empty page (a taller one
