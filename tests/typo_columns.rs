@@ -253,8 +253,7 @@ fn a_spanning_heading_under_columns_keeps_its_space_above_it() {
             let above = |col| {
                 b.column(p, col)
                     .into_iter()
-                    .filter(|u| u.y1 < top - 0.01 && !b.full_width(u) && u.h < h1)
-                    .next_back()
+                    .rfind(|u| u.y1 < top - 0.01 && !b.full_width(u) && u.h < h1)
             };
             let (l, r) = (above(0), above(1));
             let Some(lowest) = [l, r].into_iter().flatten().map(|u| u.y1).reduce(f32::max) else {
