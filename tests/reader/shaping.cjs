@@ -11,8 +11,10 @@
 //   {"family", "samples": [{"text",
 //     "subset": M, "full": M}]}  with M = {"kerned": px, "unkerned": px,
 //     "chars": [px per character, unkerned], "glyphs": glyphs drawn,
-//     "custom": every glyph from a web font, "ink": [left, right, ascent,
-//     descent] of the kerned text (canvas measureText)}
+//     "custom": every glyph from a web font, "ink": [left, right, top,
+//     bottom, alpha] of the kerned text filled on a canvas at 200 px: the box
+//     of its painted pixels from the pen's start on the baseline, and the sum
+//     of their alpha}
 // at a font size of 100 px. Widths are the layout advances of a span
 // (`font-kerning: normal` or `none`); glyph counts come from the DevTools
 // protocol's CSS.getPlatformFontsForNode, so a ligature counts once.
@@ -126,21 +128,34 @@ const TYPES = {
         const m = await page.evaluate(({ family }) => {
           const spans = Array.from(document.querySelectorAll("#trang-measure span"));
           const w = (s) => s.getBoundingClientRect().width;
+          // The ink as drawn: the text filled on a canvas at 200 px, the
+          // box of its painted pixels (relative to the pen's start on the
+          // baseline) and the sum of their alpha.
           const canvas = document.createElement("canvas");
+          canvas.width = 200 * (spans[0].textContent.length + 2);
+          canvas.height = 400;
           const ctx = canvas.getContext("2d");
-          ctx.font = `400 100px ${family}`;
+          ctx.font = `400 200px ${family}`;
           ctx.fontKerning = "normal";
-          const t = ctx.measureText(spans[0].textContent);
+          ctx.fillText(spans[0].textContent, 100, 300);
+          const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          let [left, right, top, bottom, ink] = [Infinity, -Infinity, Infinity, -Infinity, 0];
+          for (let y = 0; y < canvas.height; y++) {
+            for (let x = 0; x < canvas.width; x++) {
+              const a = px[4 * (y * canvas.width + x) + 3];
+              if (a === 0) continue;
+              ink += a;
+              left = Math.min(left, x - 100);
+              right = Math.max(right, x + 1 - 100);
+              top = Math.min(top, y - 300);
+              bottom = Math.max(bottom, y + 1 - 300);
+            }
+          }
           return {
             kerned: w(spans[0]),
             unkerned: w(spans[1]),
             chars: spans.slice(2).map(w),
-            ink: [
-              t.actualBoundingBoxLeft,
-              t.actualBoundingBoxRight,
-              t.actualBoundingBoxAscent,
-              t.actualBoundingBoxDescent,
-            ],
+            ink: [left, right, top, bottom, ink],
           };
         }, { family });
         const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
