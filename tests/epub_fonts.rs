@@ -58,10 +58,13 @@ fn article() -> (PathBuf, String) {
     (path, md)
 }
 
+/// One shaped glyph: id, cluster, advance, x and y offset (font units).
+type Glyph = (u32, u32, i32, i32, i32);
+
 /// Each word shaped by harfrust in font `data` as the typesetter shapes
 /// (Latin, Vietnamese, default features): per glyph its id, cluster,
 /// advance and `GPOS` offsets, in font units.
-fn shape_words(data: &[u8], words: &[&str]) -> Vec<Vec<(u32, u32, i32, i32, i32)>> {
+fn shape_words(data: &[u8], words: &[&str]) -> Vec<Vec<Glyph>> {
     let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(data.to_vec());
     let font = Font::new(bytes, 0).expect("a font");
     let vi = Language::from_str("vi").ok();
@@ -193,7 +196,7 @@ fn subsets_shape_every_word_as_the_full_fonts() {
                 .hmtx()
                 .unwrap();
             for ((word, a), b) in covered.iter().zip(&full).zip(&sub) {
-                let pos = |s: &[(u32, u32, i32, i32, i32)]| -> Vec<(u32, i32, i32, i32)> {
+                let pos = |s: &[Glyph]| -> Vec<(u32, i32, i32, i32)> {
                     s.iter().map(|g| (g.1, g.2, g.3, g.4)).collect()
                 };
                 assert_eq!(
