@@ -314,6 +314,7 @@ pub fn design(book: &Book, engine: &mut InlineEngine, width: f32, height: f32) -
         mark: false,
         link: None,
         lang: Arc::clone(&lang),
+        node: None,
     };
     let mut items = vec![
         fill(0.0, 0.0, width, band_top, pal.ground),
