@@ -1099,8 +1099,8 @@ mod tests {
     use crate::cli::Paper;
 
     /// Everything a flow holds, as text (floats written exactly), with the
-    /// font ids the engine handed out, the faces behind them in order, and
-    /// the warnings.
+    /// font ids the engine handed out, the faces behind them in order, the
+    /// structure tree, and the warnings.
     fn snapshot(
         doc: &Book,
         setup: &PageSetup,
@@ -1113,8 +1113,8 @@ mod tests {
             .map(|i| engine.shaper.face(i).postscript_name.as_str())
             .collect();
         format!(
-            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-            flow.body, flow.notes, engine.font_ids, faces, flow.diags
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            flow.body, flow.notes, engine.font_ids, faces, flow.structure, flow.diags
         )
     }
 

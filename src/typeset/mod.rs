@@ -97,6 +97,7 @@ pub fn typeset_with(
         size,
         &mut pages,
         &mut outline,
+        &mut structure,
     );
     let page_labels = paginate::label_runs(doc, covers, &report.page_labels);
     let fonts = engine.layout_fonts();
