@@ -1091,6 +1091,7 @@ mod tests {
             body,
             notes: Vec::new(),
             diags: Diagnostics::default(),
+            structure: Default::default(),
         }
     }
 
