@@ -189,7 +189,8 @@ fn heading_levels(layout: &Layout) -> Vec<u8> {
 
 #[test]
 fn no_text_is_left_untagged_but_running_heads_and_folios() {
-    for (name, layout) in [("article", article()), ("mixed", mixed())] {
+    let book = layout_file(&root().join("tests/fixtures/book"), 1, Paper::A5);
+    for (name, layout) in [("article", article()), ("mixed", mixed()), ("book", book)] {
         let (mut content, mut pagination) = (0, 0);
         for (p, page) in layout.pages.iter().enumerate() {
             for it in &page.items {
@@ -211,9 +212,9 @@ fn no_text_is_left_untagged_but_running_heads_and_folios() {
             }
         }
         assert!(content > 30, "{name}: {content} content items");
-        // A folio on every page after the first, at least.
+        // A folio on most pages (a book's opening pages have none).
         assert!(
-            pagination >= layout.pages.len() - 1,
+            pagination >= layout.pages.len() / 2,
             "{name}: {pagination} running heads and folios on {} pages",
             layout.pages.len()
         );
@@ -366,6 +367,10 @@ fn heading_levels_never_skip() {
         (
             "long",
             layout_file(&root().join("tests/fixtures/long.md"), 1, Paper::A5),
+        ),
+        (
+            "book",
+            layout_file(&root().join("tests/fixtures/book"), 1, Paper::A5),
         ),
     ] {
         let levels = heading_levels(&layout);
@@ -614,4 +619,37 @@ fn drawing_order_is_not_reading_order() {
         checked.is_err(),
         "the drawing order passed as reading order"
     );
+}
+
+/// A book's parts are `Part`s, their titles `H1`, their chapters' headings
+/// from `H2`; a chapter outside the parts (the appendix after them) is a
+/// section of the document again, from `H1`.
+#[test]
+fn a_book_s_parts_hold_their_chapters() {
+    let layout = layout_file(&root().join("tests/fixtures/book"), 1, Paper::A5);
+    let tree = &layout.structure;
+    let parts = all(&layout, StructRole::Part);
+    assert_eq!(parts.len(), 2, "{:?}", roles(&layout));
+    for &p in &parts {
+        let kids = &tree.node(p).children;
+        assert_eq!(tree.node(kids[0]).role, StructRole::H(1));
+        let chapters: Vec<NodeId> = kids[1..]
+            .iter()
+            .copied()
+            .filter(|&c| tree.node(c).role == StructRole::Sect)
+            .collect();
+        assert!(
+            chapters.len() >= 2,
+            "part {p:?}: {} chapters",
+            chapters.len()
+        );
+        for c in chapters {
+            let first = tree.node(c).children[0];
+            assert_eq!(tree.node(first).role, StructRole::H(2), "chapter {c:?}");
+        }
+    }
+    let last = *tree.node(StructTree::ROOT).children.last().unwrap();
+    assert_eq!(tree.node(last).role, StructRole::Sect, "the appendix");
+    let first = tree.node(last).children[0];
+    assert_eq!(tree.node(first).role, StructRole::H(1));
 }
