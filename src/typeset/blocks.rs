@@ -5,6 +5,19 @@
 //! page's foot (no orphans) and head (no widows); heading lines are kept with
 //! what follows. Quote rules and code tints are drawn line by line, so they
 //! split across pages with the text.
+//!
+//! The same walk builds the layout's structure tree (tagged PDF, ISO 32000-1
+//! §14.8.4; PDF/UA-1, ISO 14289-1 §7) in reading order and tags each
+//! item ([`crate::frame::Tag`]): a block's element is made before its
+//! inlines are turned into pieces, so that links, code spans, note
+//! references and language spans become its children in order; a line's
+//! text and images are content of its block (or of the inline element their
+//! style names, [`TextStyle::node`]); rules, tints and leaders stay layout
+//! artifacts. Headings open a `Sect` nested by their Markdown level and get
+//! an `H` level one below their parent section's, so levels never skip. A
+//! footnote's `Note` follows the block holding its first reference. A
+//! second half set on another thread builds its tree apart; `Builder::join`
+//! hangs it under the sections open at the split.
 
 mod code;
 mod figures;
