@@ -340,6 +340,9 @@ pub struct StructNode {
     pub parent: Option<NodeId>,
     /// Its child elements, in reading order (a page's content is read from
     /// the tree, not from the order it is drawn in: two columns, footnotes).
+    /// An element's own content items and its children interleave in page
+    /// order: a child (a link, a code span in a paragraph) stands where its
+    /// first item is drawn, among the element's own items.
     pub children: Vec<NodeId>,
     /// BCP 47 language, only where it differs from the document's (`/Lang`).
     pub lang: Option<String>,

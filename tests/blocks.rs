@@ -288,6 +288,7 @@ fn a_very_wide_table_wraps_inside_the_margins() {
         mark: false,
         link: None,
         lang: "vi".into(),
+        node: None,
     };
     let natural = 4.0 * engine.measure(cell, &style);
     assert!(

@@ -627,6 +627,7 @@ fn natural_widths_are_the_drawn_widths_and_soft_hyphens_break_across_styles() {
         mark: false,
         link: None,
         lang: "vi".into(),
+        node: None,
     };
     let marker = TextStyle {
         size: 6.2,

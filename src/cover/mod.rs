@@ -33,7 +33,7 @@
 
 pub mod raster;
 
-use crate::frame::{ArtifactKind, Tag};
+use crate::frame::{ArtifactKind, StructRole, StructTree, Tag};
 use std::sync::Arc;
 
 use crate::fonts::{FontSet, Role, Style};
@@ -185,6 +185,10 @@ pub fn page(book: &Book, engine: &mut InlineEngine, width: f32, height: f32) -> 
 /// Puts the cover of `book` in front of `pages` (and a blank page after it
 /// when `duplex`), moving the outline's entries along. Anchors move with
 /// their pages. Returns how many pages were added (0 without a cover).
+///
+/// In `structure` the cover comes first: a given image a `Figure` with
+/// the book's title as its alternate text; a generated cover a `Div` whose
+/// `P` holds its text (its grounds, bands and rules are artifacts).
 pub fn insert(
     book: &Book,
     engine: &mut InlineEngine,
@@ -192,10 +196,28 @@ pub fn insert(
     (width, height): (f32, f32),
     pages: &mut Vec<Page>,
     outline: &mut [OutlineEntry],
+    structure: &mut StructTree,
 ) -> usize {
-    let Some(cover) = page(book, engine, width, height) else {
+    let Some(mut cover) = page(book, engine, width, height) else {
         return 0;
     };
+    let root = StructTree::ROOT;
+    let (outer, inner) = if matches!(book.cover, Some(Cover::Image(_))) {
+        let fig = structure.add(root, StructRole::Figure);
+        structure.node_mut(fig).alt = Some(book.title.clone());
+        (fig, fig)
+    } else {
+        let div = structure.add(root, StructRole::Div);
+        (div, structure.add(div, StructRole::P))
+    };
+    let kids = &mut structure.node_mut(root).children;
+    kids.pop();
+    kids.insert(0, outer);
+    for it in &mut cover.items {
+        if matches!(it.item, Item::Text(_) | Item::Image(_)) {
+            it.tag = Tag::Content(inner);
+        }
+    }
     let mut front = vec![cover];
     if duplex {
         front.push(Page {
@@ -314,6 +336,7 @@ pub fn design(book: &Book, engine: &mut InlineEngine, width: f32, height: f32) -
         mark: false,
         link: None,
         lang: Arc::clone(&lang),
+        node: None,
     };
     let mut items = vec![
         fill(0.0, 0.0, width, band_top, pal.ground),

@@ -45,6 +45,7 @@ fn a_page_of_fills_and_text_draws_its_colours_where_they_are() {
         mark: false,
         link: None,
         lang: Arc::from("vi"),
+        node: None,
     };
     let lines = engine.layout(&[Piece::Text("ĐÊM".into(), style)], 100.0, 0.0, Align::Left);
     let mut items = vec![fill(0.0, 0.0, 100.0, 50.0, Rgb(0.0, 0.0, 1.0))];

@@ -5,6 +5,19 @@
 //! page's foot (no orphans) and head (no widows); heading lines are kept with
 //! what follows. Quote rules and code tints are drawn line by line, so they
 //! split across pages with the text.
+//!
+//! The same walk builds the layout's structure tree (tagged PDF, ISO 32000-1
+//! §14.8.4; PDF/UA-1, ISO 14289-1 §7) in reading order and tags each
+//! item ([`crate::frame::Tag`]): a block's element is made before its
+//! inlines are turned into pieces, so that links, code spans, note
+//! references and language spans become its children in order; a line's
+//! text and images are content of its block (or of the inline element their
+//! style names, [`TextStyle::node`]); rules, tints and leaders stay layout
+//! artifacts. Headings open a `Sect` nested by their Markdown level and get
+//! an `H` level one below their parent section's, so levels never skip. A
+//! footnote's `Note` follows the block holding its first reference. A
+//! second half set on another thread builds its tree apart; `Builder::join`
+//! hangs it under the sections open at the split.
 
 mod code;
 mod figures;
@@ -16,7 +29,7 @@ mod tables;
 mod title;
 mod toc;
 
-use crate::frame::{ArtifactKind, Tag};
+use crate::frame::{ArtifactKind, NodeId, Scope, StructRole, StructTree, Tag};
 use std::sync::Arc;
 
 use notes::note_refs;
@@ -118,6 +131,9 @@ pub struct FlowDoc {
     pub notes: Vec<Vec<FlowLine>>,
     /// Warnings found while laying out.
     pub diags: Diagnostics,
+    /// The structure elements the slots' items are tagged with
+    /// ([`crate::frame::Tag`]), in reading order.
+    pub structure: StructTree,
 }
 
 impl FlowLine {
@@ -208,10 +224,12 @@ fn build_flow_split(
         b.front_matter(toc_pages);
     } else {
         b.title_block();
+        b.tags.container = StructTree::ROOT;
         if doc.meta.toc {
             b.toc(toc_pages);
         }
     }
+    b.tags.container = b.tags.base.0;
     // In two columns, what comes before the body spans both.
     b.span_from(0);
     let ctx = Ctx {
@@ -233,6 +251,7 @@ fn build_flow_split(
                     // space at the start is kept (see `Builder::join`).
                     b2.flow.push(Flow::Space(UNSET_SPACE));
                     b2.blocks(second, &ctx);
+                    let tags = b2.tags.take();
                     let (flow, para, warnings) = (b2.flow, b2.para, b2.warnings);
                     let faces = (0..engine.shaper.face_count())
                         .map(|i| Arc::clone(engine.shaper.face(i)))
@@ -242,6 +261,7 @@ fn build_flow_split(
                         para,
                         warnings,
                         faces,
+                        tags,
                     }
                 });
                 b.blocks(first, &ctx);
@@ -254,6 +274,7 @@ fn build_flow_split(
     }
     let notes = b.notes();
     FlowDoc {
+        structure: std::mem::take(&mut b.tags.tree),
         body: b.flow,
         notes,
         diags: b
@@ -302,6 +323,109 @@ struct SecondHalf {
     warnings: Vec<(String, Diagnostic)>,
     /// Its engine's faces, in the order of its font ids.
     faces: Vec<Arc<crate::fonts::Face>>,
+    /// Its structure elements, under a root of its own.
+    tags: Tags,
+}
+
+/// The structure tree as the builder grows it: where the next block's
+/// element goes and which element the next lines' items are content of.
+struct Tags {
+    tree: StructTree,
+    /// The element new block elements are added to (a `Sect`, an `LBody`,
+    /// a `BlockQuote`…).
+    container: NodeId,
+    /// The element the lines pushed next are content of.
+    node: NodeId,
+    /// Open sections, innermost last: the heading's level in the Markdown,
+    /// its `Sect`, and the level of its `H` in the tree.
+    sects: Vec<(u8, NodeId, u8)>,
+    /// What sections go under (the `Document`, or a book's `Part`) and the
+    /// tree level of a heading there.
+    base: (NodeId, u8),
+    /// The `Sect` elements, with their heading's level in the Markdown (for
+    /// joining a second half's tree).
+    sect_levels: Vec<(NodeId, u8)>,
+    /// Per footnote (zero-based), the `Reference` of its first reference.
+    first_refs: Vec<Option<NodeId>>,
+}
+
+impl Default for Tags {
+    fn default() -> Self {
+        Tags {
+            tree: StructTree::default(),
+            container: StructTree::ROOT,
+            node: StructTree::ROOT,
+            sects: Vec::new(),
+            base: (StructTree::ROOT, 0),
+            sect_levels: Vec::new(),
+            first_refs: Vec::new(),
+        }
+    }
+}
+
+impl Tags {
+    fn take(&mut self) -> Tags {
+        std::mem::take(self)
+    }
+
+    /// Where a section of Markdown level `level` goes: closes the open
+    /// sections of that level or deeper; returns the parent and the tree
+    /// level of its heading (one below its parent's: levels never skip).
+    fn open_level(&mut self, level: u8) -> (NodeId, u8) {
+        while self.sects.last().is_some_and(|s| s.0 >= level) {
+            self.sects.pop();
+        }
+        match self.sects.last() {
+            Some(&(_, sect, h)) => (sect, h + 1),
+            None => (self.base.0, self.base.1 + 1),
+        }
+    }
+
+    /// The innermost open section (or the base).
+    fn top(&self) -> NodeId {
+        self.sects.last().map_or(self.base.0, |s| s.1)
+    }
+
+    /// A new element of `role` in the container, from source bytes `span`.
+    fn add(&mut self, role: StructRole, span: Option<std::ops::Range<usize>>) -> NodeId {
+        let id = self.tree.add(self.container, role);
+        self.tree.node_mut(id).source = span;
+        id
+    }
+
+    /// [`Tags::add`], and the lines pushed next are its content.
+    fn leaf(&mut self, role: StructRole, span: Option<std::ops::Range<usize>>) -> NodeId {
+        self.node = self.add(role, span);
+        self.node
+    }
+}
+
+/// Makes the items not yet claimed by an element (text, images, anchors;
+/// not the rules and tints, which stay layout artifacts) content of `node`.
+fn claim(items: &mut [Positioned], node: NodeId) {
+    for it in items {
+        if it.tag == Tag::Artifact(ArtifactKind::Layout)
+            && !matches!(it.item, Item::Line(_) | Item::Fill(_))
+        {
+            it.tag = Tag::Content(node);
+        }
+    }
+}
+
+/// Moves a second half's element ids up by `offset` (its root becomes
+/// `root`).
+fn shift_tag(tag: &mut Tag, offset: u32, root: NodeId) {
+    if let Tag::Content(n) = tag {
+        *n = shift_id(*n, offset, root);
+    }
+}
+
+fn shift_id(n: NodeId, offset: u32, root: NodeId) -> NodeId {
+    if n == StructTree::ROOT {
+        root
+    } else {
+        NodeId(n.0 - 1 + offset)
+    }
 }
 
 struct Builder<'a, 'e, 'f> {
@@ -320,6 +444,8 @@ struct Builder<'a, 'e, 'f> {
     align: Option<Align>,
     /// The build's time (Unix seconds), for a book's copyright year.
     created: i64,
+    /// The structure tree being built.
+    tags: Tags,
 }
 
 impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
@@ -335,6 +461,10 @@ impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
             warned: Default::default(),
             align: None,
             created: 0,
+            tags: Tags {
+                first_refs: vec![None; doc.notes.len()],
+                ..Tags::default()
+            },
         }
     }
 }
@@ -355,6 +485,7 @@ impl Builder<'_, '_, '_> {
             })
             .collect();
         let offset = self.para;
+        let (tag_offset, tag_root) = self.join_tags(half.tags);
         let renumber = |line: &mut FlowLine| {
             // 0 is no paragraph (a rule, a unit slot).
             if line.para != 0 {
@@ -364,6 +495,7 @@ impl Builder<'_, '_, '_> {
                 if let Item::Text(run) = &mut it.item {
                     run.font = ids[run.font.0];
                 }
+                shift_tag(&mut it.tag, tag_offset, tag_root);
             }
         };
         let mut flow = half.flow.into_iter();
@@ -387,6 +519,76 @@ impl Builder<'_, '_, '_> {
                 self.warnings.push((tag, warning));
             }
         }
+    }
+
+    /// Appends a second half's structure tree to this one as if this
+    /// builder had built it: its top-level sections go under the open
+    /// section their level belongs to, their headings' levels follow on
+    /// from there; returns how its ids moved (see [`shift_id`]).
+    fn join_tags(&mut self, half: Tags) -> (u32, NodeId) {
+        let t = &mut self.tags;
+        let offset = t.tree.nodes.len() as u32;
+        let root = t.container;
+        let map = |n: NodeId| shift_id(n, offset, root);
+        let mut nodes = half.tree.nodes;
+        let tops = std::mem::take(&mut nodes[0].children);
+        for mut node in nodes.into_iter().skip(1) {
+            node.parent = node.parent.map(map);
+            node.children = node.children.into_iter().map(map).collect();
+            t.tree.nodes.push(node);
+        }
+        let levels: std::collections::HashMap<NodeId, u8> =
+            half.sect_levels.iter().map(|&(n, l)| (map(n), l)).collect();
+        t.sect_levels
+            .extend(half.sect_levels.iter().map(|&(n, l)| (map(n), l)));
+        let mut shift = 0;
+        for top in tops.into_iter().map(map) {
+            let role = t.tree.node(top).role;
+            let parent = if let Some(&level) = levels.get(&top) {
+                let (parent, h) = t.open_level(level);
+                t.sects.push((level, top, h));
+                shift = h - 1;
+                parent
+            } else if role == StructRole::Part {
+                t.base = (top, 1);
+                t.sects.clear();
+                shift = 0;
+                StructTree::ROOT
+            } else {
+                shift = t.sects.last().map_or(t.base.1, |s| s.2);
+                t.top()
+            };
+            t.tree.node_mut(top).parent = Some(parent);
+            t.tree.node_mut(parent).children.push(top);
+            // Its headings one level below the section it joins.
+            let mut stack = vec![top];
+            while let Some(n) = stack.pop() {
+                let node = t.tree.node_mut(n);
+                if let StructRole::H(l) = node.role {
+                    node.role = StructRole::H((l + shift).min(6));
+                }
+                stack.extend(node.children.iter().copied());
+            }
+        }
+        if half.base.0 == StructTree::ROOT {
+            t.sects.extend(
+                half.sects
+                    .iter()
+                    .skip(1)
+                    .map(|&(l, n, h)| (l, map(n), h + shift)),
+            );
+        } else {
+            t.base = (map(half.base.0), half.base.1);
+            t.sects = half.sects.iter().map(|&(l, n, h)| (l, map(n), h)).collect();
+        }
+        t.container = map(half.container);
+        t.node = map(half.node);
+        for (mine, theirs) in t.first_refs.iter_mut().zip(half.first_refs) {
+            if mine.is_none() {
+                *mine = theirs.map(map);
+            }
+        }
+        (offset, root)
     }
 
     /// The full-measure context for a block that spans both columns, when
@@ -424,6 +626,7 @@ impl Builder<'_, '_, '_> {
             mark: false,
             link: None,
             lang: Arc::clone(&self.lang),
+            node: None,
         }
     }
 
@@ -465,6 +668,7 @@ impl Builder<'_, '_, '_> {
                     items.push(it);
                 }
             }
+            claim(&mut items, self.tags.node);
             for &rx in &ctx.quote_rules {
                 items.push(Positioned {
                     pos: Point { x: rx, y: 0.0 },
@@ -530,11 +734,30 @@ impl Builder<'_, '_, '_> {
         prev_para: bool,
         marker: Option<Vec<Positioned>>,
     ) -> bool {
+        let first = self.tags.tree.nodes.len();
+        let para = self.block_kind(block, ctx, prev_para, marker);
+        // The first element a block makes is the block's.
+        if let Some(node) = self.tags.tree.nodes.get_mut(first)
+            && node.source.is_none()
+        {
+            node.source = Some(block.span.start..block.span.end);
+        }
+        para
+    }
+
+    fn block_kind(
+        &mut self,
+        block: &Block,
+        ctx: &Ctx,
+        prev_para: bool,
+        marker: Option<Vec<Positioned>>,
+    ) -> bool {
         let s = self.setup;
         let theme = &s.theme;
         let half = s.lines(theme.blocks.space);
         match &block.kind {
             BlockKind::Paragraph(content) => {
+                self.tags.leaf(StructRole::P, None);
                 // An article's closing attribution, flush right in italics
                 // when the theme says so (the Vietnamese press's "Theo …").
                 let attribution = theme.article.attribution == Attribution::Right
@@ -592,6 +815,7 @@ impl Builder<'_, '_, '_> {
                     },
                     size,
                 );
+                self.heading_tag(level, block);
                 let mut pieces = vec![Piece::Anchor(id.clone())];
                 pieces.extend(self.pieces(content, &base));
                 // In two columns, a level-1 heading spans both.
@@ -662,7 +886,10 @@ impl Builder<'_, '_, '_> {
                 if let Some(m) = marker {
                     self.marker_line(m, ctx);
                 }
+                let outer = self.tags.container;
+                self.tags.container = self.tags.add(StructRole::BlockQuote, None);
                 self.blocks(children, &inner);
+                self.tags.container = outer;
                 self.space(half);
                 false
             }
@@ -728,10 +955,13 @@ impl Builder<'_, '_, '_> {
                 if let Some(m) = marker {
                     self.marker_line(m, ctx);
                 }
+                let outer = self.tags.container;
+                self.tags.container = self.tags.add(StructRole::Div, None);
                 if !summary.is_empty() {
                     self.label_line(summary, ctx);
                 }
                 self.blocks(blocks, ctx);
+                self.tags.container = outer;
                 self.space(half);
                 false
             }
@@ -770,6 +1000,8 @@ impl Builder<'_, '_, '_> {
                 let mut inner = ctx.clone();
                 inner.x += step;
                 inner.width -= step;
+                let outer = self.tags.container;
+                self.tags.container = self.tags.add(StructRole::Div, None);
                 for def in defs {
                     // The term in bold, each definition indented below it.
                     if !def.term.is_empty() {
@@ -779,6 +1011,7 @@ impl Builder<'_, '_, '_> {
                         self.blocks(details, &inner);
                     }
                 }
+                self.tags.container = outer;
                 self.space(half);
                 false
             }
@@ -807,8 +1040,11 @@ impl Builder<'_, '_, '_> {
                     ),
                     span: block.span,
                 };
+                let outer = self.tags.container;
+                self.tags.container = self.tags.add(StructRole::Div, None);
                 self.label_line(std::slice::from_ref(&label), &inner);
                 self.blocks(blocks, &inner);
+                self.tags.container = outer;
                 self.space(half);
                 false
             }
@@ -826,12 +1062,34 @@ impl Builder<'_, '_, '_> {
             },
             ctx.size,
         );
+        self.tags.leaf(StructRole::P, None);
         let pieces = self.pieces(content, &base);
         let lines = self
             .engine
             .layout(&pieces, ctx.width, 0.0, self.align.unwrap_or(Align::Left));
         let lead = self.setup.leading;
         self.push_lines(lines, ctx, lead, LineKind::Body, true, None, None);
+    }
+
+    /// A heading's elements: at the top of the flow a `Sect` (closing the
+    /// sections of its level or deeper) holding an `H` one level below
+    /// its parent's, so that the tree's levels never skip whatever the
+    /// Markdown's do; inside a quote or list, an `H` alone.
+    fn heading_tag(&mut self, level: u8, block: &Block) {
+        let t = &mut self.tags;
+        let span = Some(block.span.start..block.span.end);
+        let h = if t.container == t.top() {
+            let (parent, h) = t.open_level(level);
+            let sect = t.tree.add(parent, StructRole::Sect);
+            t.tree.node_mut(sect).source = span.clone();
+            t.sects.push((level, sect, h));
+            t.sect_levels.push((sect, level));
+            t.container = sect;
+            h
+        } else {
+            t.sects.last().map_or(t.base.1, |s| s.2) + 1
+        };
+        t.leaf(StructRole::H(h.clamp(1, 6)), span);
     }
 
     fn rule_slot(&self, x: f32, width: f32, height: f32) -> FlowLine {
@@ -854,8 +1112,8 @@ mod tests {
     use crate::cli::Paper;
 
     /// Everything a flow holds, as text (floats written exactly), with the
-    /// font ids the engine handed out, the faces behind them in order, and
-    /// the warnings.
+    /// font ids the engine handed out, the faces behind them in order, the
+    /// structure tree, and the warnings.
     fn snapshot(
         doc: &Book,
         setup: &PageSetup,
@@ -868,8 +1126,8 @@ mod tests {
             .map(|i| engine.shaper.face(i).postscript_name.as_str())
             .collect();
         format!(
-            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-            flow.body, flow.notes, engine.font_ids, faces, flow.diags
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            flow.body, flow.notes, engine.font_ids, faces, flow.structure, flow.diags
         )
     }
 

@@ -14,7 +14,7 @@
 //! poppler's `pdftotext` join to the next line).
 //! Words wider than the measure get emergency breaks between graphemes.
 
-use crate::frame::{ArtifactKind, Tag};
+use crate::frame::{ArtifactKind, NodeId, Tag};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -69,6 +69,11 @@ pub struct TextStyle {
     pub link: Option<LinkTarget>,
     /// Language tag of the text (hyphenation).
     pub lang: Arc<str>,
+    /// The structure element the text is content of when it is not its
+    /// block's own (a link, a code span, a note reference): its runs and
+    /// link areas are tagged with it; `None`, the block's (set by the
+    /// block builder, [`crate::typeset::blocks`]).
+    pub node: Option<NodeId>,
 }
 
 /// A piece of paragraph content.
@@ -1089,7 +1094,7 @@ impl<'a> InlineEngine<'a> {
             let run_fits = !after_object.replace(false)
                 && matches!(runs.last(), Some((Positioned { item: Item::Text(r), .. }, s))
                 if r.font == font && para.styles[*s].size == st.size && para.styles[*s].color == st.color
-                    && para.styles[*s].rise == st.rise);
+                    && para.styles[*s].rise == st.rise && para.styles[*s].node == st.node);
             if !run_fits {
                 runs.push((
                     Positioned {
@@ -1106,7 +1111,9 @@ impl<'a> InlineEngine<'a> {
                             clusters: Vec::with_capacity(RUN_CAPACITY),
                             letter_spacing: 0.0,
                         }),
-                        tag: Tag::Artifact(ArtifactKind::Layout),
+                        tag: st
+                            .node
+                            .map_or(Tag::Artifact(ArtifactKind::Layout), Tag::Content),
                     },
                     si,
                 ));
@@ -1285,7 +1292,9 @@ impl<'a> InlineEngine<'a> {
                         height: st.size * 1.2,
                         target: target.clone(),
                     }),
-                    tag: Tag::Artifact(ArtifactKind::Layout),
+                    tag: st
+                        .node
+                        .map_or(Tag::Artifact(ArtifactKind::Layout), Tag::Content),
                 });
             }
         }

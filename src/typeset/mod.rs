@@ -63,10 +63,13 @@ pub fn typeset_with(
     // contents print are the ones the headings land on (twice, as a rule).
     let mut toc_pages: Option<Vec<String>> = None;
     let mut pass = 0;
+    let mut structure;
     let (pages, outline, report) = loop {
         pass += 1;
-        let flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
+        let mut flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
+        let tree = std::mem::take(&mut flow.structure);
         let (pages, outline, report) = paginate::paginate(flow, doc, &setup, &mut engine);
+        structure = tree;
         if !doc.meta.toc {
             break (pages, outline, report);
         }
@@ -94,6 +97,7 @@ pub fn typeset_with(
         size,
         &mut pages,
         &mut outline,
+        &mut structure,
     );
     let page_labels = paginate::label_runs(doc, covers, &report.page_labels);
     let fonts = engine.layout_fonts();
@@ -124,7 +128,7 @@ pub fn typeset_with(
             outline,
             info,
             page_labels,
-            structure: Default::default(),
+            structure,
         },
         report,
     )

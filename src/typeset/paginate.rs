@@ -253,7 +253,9 @@ fn paginate_columns(
 /// The flow's parts: a report holding its warnings, the notes, and the body
 /// slots (each taken when placed).
 fn unpack(flow: FlowDoc) -> (Report, Vec<Vec<FlowLine>>, Vec<Option<Flow>>) {
-    let FlowDoc { body, notes, diags } = flow;
+    let FlowDoc {
+        body, notes, diags, ..
+    } = flow;
     let report = Report {
         diags,
         ..Report::default()

@@ -44,8 +44,11 @@ impl Builder<'_, '_, '_> {
         let tint = Rgb(tr, tg, tb);
         self.space(around);
         if let Some(lang) = lang {
+            // The language's name, a paragraph before the code.
+            self.tags.leaf(StructRole::P, None);
             self.code_label(lang, size, pad, tint, ctx);
         }
+        let code = self.tags.leaf(StructRole::Code, None);
         let src_lines = doc::code_lines(text, tokens);
         let n = src_lines.len();
         for (i, pieces) in src_lines.into_iter().enumerate() {
@@ -110,6 +113,7 @@ impl Builder<'_, '_, '_> {
                     it.pos.y += baseline;
                     items.push(it);
                 }
+                claim(&mut items, code);
                 if k > 0 {
                     items.extend(continuation_mark(
                         ctx.x + pad * 0.2,
@@ -164,6 +168,7 @@ impl Builder<'_, '_, '_> {
                 it.pos.y += pad * 0.5 + a;
                 items.push(it);
             }
+            claim(&mut items, self.tags.node);
             self.flow.push(Flow::Line(FlowLine {
                 keep_with_next: true,
                 para: self.para + 1,

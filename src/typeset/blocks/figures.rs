@@ -137,6 +137,11 @@ impl Builder<'_, '_, '_> {
         }
         self.space(s.lines(s.theme.blocks.space));
         self.para += 1;
+        let outer = self.tags.container;
+        let fig = self.tags.add(StructRole::Figure, None);
+        if let InlineKind::Image { alt, .. } = &image.kind {
+            self.tags.tree.node_mut(fig).alt = Some(plain_text(alt));
+        }
         self.flow.push(Flow::Line(FlowLine {
             keep_with_next: true,
             para: self.para,
@@ -154,7 +159,7 @@ impl Builder<'_, '_, '_> {
                         width: w,
                         height: h,
                     }),
-                    tag: Tag::Artifact(ArtifactKind::Layout),
+                    tag: Tag::Content(fig),
                 }],
                 h + s.leading * 0.25,
             )
@@ -167,7 +172,12 @@ impl Builder<'_, '_, '_> {
             },
             Theme::scaled(ctx.size, s.theme.text.small),
         );
+        self.tags.container = fig;
+        if !caption.is_empty() {
+            self.tags.leaf(StructRole::Caption, None);
+        }
         let pieces = self.pieces(caption, &st);
+        self.tags.container = outer;
         let lines = if pieces.is_empty() {
             Vec::new()
         } else {

@@ -27,9 +27,12 @@ impl Builder<'_, '_, '_> {
     /// The front matter of a book, up to and including the contents
     /// (`toc_pages`: the entries' folios from a previous pass).
     pub(super) fn front_matter(&mut self, toc_pages: Option<&[String]>) {
-        self.half_title();
-        self.title_page();
-        self.copyright_page();
+        // Each page of front matter a `Div` of paragraphs.
+        for page in [Self::half_title, Self::title_page, Self::copyright_page] {
+            self.tags.container = self.tags.add(StructRole::Div, None);
+            page(self);
+            self.tags.container = StructTree::ROOT;
+        }
         if self.doc.meta.toc {
             let before = self.flow.len();
             self.toc(toc_pages);
@@ -52,14 +55,27 @@ impl Builder<'_, '_, '_> {
         else {
             return;
         };
-        if let Some(p) = book.chapters[c].part
-            && book
-                .parts
+        // A chapter's sections go under its part's `Part` (its title an
+        // `H1`, the chapters' headings from `H2`), or under the document.
+        let t = &mut self.tags;
+        t.sects.clear();
+        let titled = |p: usize| {
+            book.parts
                 .get(p)
-                .is_some_and(|part| part.chapters.start == c && !part.title.trim().is_empty())
-        {
-            self.part_page(p);
+                .is_some_and(|part| !part.title.trim().is_empty())
+        };
+        match book.chapters[c].part {
+            Some(p) if titled(p) && book.parts[p].chapters.start == c => {
+                let part = t.tree.add(StructTree::ROOT, StructRole::Part);
+                t.base = (part, 1);
+                t.container = part;
+                t.leaf(StructRole::H(1), None);
+                self.part_page(p);
+            }
+            Some(p) if titled(p) => {}
+            _ => t.base = (StructTree::ROOT, 0),
         }
+        self.tags.container = self.tags.base.0;
         let sink = self.sink(self.setup.theme.headings.chapter_sink);
         let before = self.flow.len();
         let mut strut = FlowLine::unit(Vec::new(), sink.max(1.0));
@@ -99,6 +115,7 @@ impl Builder<'_, '_, '_> {
         let st = self.style(Role::Heading, Style::REGULAR, size);
         let pieces = vec![Piece::Text(self.doc.title.clone(), st)];
         let leading = self.setup.theme.headings.display_leading;
+        self.tags.leaf(StructRole::P, None);
         self.display_page(pieces, leading, None, Opener::HalfTitle);
     }
 
@@ -256,6 +273,7 @@ impl Builder<'_, '_, '_> {
     /// Appends front-matter lines kept together; returns their height.
     fn push_front(&mut self, lines: Vec<LineBox>, ctx: &Ctx, height: f32) -> f32 {
         let before = self.flow.len();
+        self.tags.leaf(StructRole::P, None);
         self.push_lines(lines, ctx, height, LineKind::Other, true, None, None);
         self.flow[before..]
             .iter()

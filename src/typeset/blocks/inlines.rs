@@ -12,6 +12,15 @@ impl Builder<'_, '_, '_> {
         out
     }
 
+    /// A new inline element of `role` inside the one `st` is content of
+    /// (or the block's), from the source bytes of `inl`.
+    fn inline_node(&mut self, st: &TextStyle, role: StructRole, inl: &Inline) -> NodeId {
+        let parent = st.node.unwrap_or(self.tags.node);
+        let id = self.tags.tree.add(parent, role);
+        self.tags.tree.node_mut(id).source = Some(inl.span.start..inl.span.end);
+        id
+    }
+
     pub(super) fn pieces_into(&mut self, content: &[Inline], st: &TextStyle, out: &mut Vec<Piece>) {
         for inl in content {
             let cur = st.clone();
@@ -19,11 +28,13 @@ impl Builder<'_, '_, '_> {
                 InlineKind::Text(t) => out.push(Piece::Text(t.clone(), cur)),
                 InlineKind::Code(t) => {
                     let size = self.code_size(cur.size);
+                    let node = self.inline_node(&cur, StructRole::Code, inl);
                     out.push(Piece::Text(
                         t.clone(),
                         TextStyle {
                             role: Role::Code,
                             size,
+                            node: Some(node),
                             ..cur
                         },
                     ));
@@ -63,16 +74,29 @@ impl Builder<'_, '_, '_> {
                         Some(id) => LinkTarget::Anchor(id.to_string()),
                         None => LinkTarget::Uri(url.clone()),
                     };
+                    let node = self.inline_node(&cur, StructRole::Link, inl);
                     let s2 = TextStyle {
                         link: Some(target),
                         color: self.setup.theme.colours.link.0,
+                        node: Some(node),
                         ..cur.clone()
                     };
                     self.pieces_into(c, &s2, out);
                 }
                 InlineKind::Anchor(id) => out.push(Piece::Anchor(id.clone())),
                 InlineKind::Image { alt, .. } => {
-                    if let Some(piece) = self.inline_image(inl, &cur) {
+                    if let Some(mut piece) = self.inline_image(inl, &cur) {
+                        // A figure in the line, with its alternative text.
+                        let fig = self.inline_node(&cur, StructRole::Figure, inl);
+                        self.tags.tree.node_mut(fig).alt = Some(plain_text(alt));
+                        if let Piece::Object(obj, _) = &mut piece {
+                            for it in &mut obj.items {
+                                it.tag = match (&it.item, cur.node) {
+                                    (Item::Link(_), Some(link)) => Tag::Content(link),
+                                    _ => Tag::Content(fig),
+                                };
+                            }
+                        }
                         out.push(piece);
                         continue;
                     }
@@ -88,6 +112,15 @@ impl Builder<'_, '_, '_> {
                 }
                 InlineKind::FootnoteRef(label) => out.push(Piece::Text(format!("[^{label}]"), cur)),
                 InlineKind::NoteRef { number, nth } => {
+                    // A `Reference` holding the mark, a `Link` to the note.
+                    let reference = self.inline_node(&cur, StructRole::Reference, inl);
+                    let link = self.tags.tree.add(reference, StructRole::Link);
+                    if *nth == 1
+                        && let Some(first) = self.tags.first_refs.get_mut(number - 1)
+                        && first.is_none()
+                    {
+                        *first = Some(reference);
+                    }
                     let note = &self.doc.notes[number - 1];
                     out.push(Piece::Anchor(note.ref_ids[nth - 1].clone()));
                     if *nth == 1 {
@@ -100,6 +133,7 @@ impl Builder<'_, '_, '_> {
                             size: cur.size * self.setup.theme.text.script,
                             rise: cur.size * 0.36,
                             link: Some(LinkTarget::Anchor(note.id.clone())),
+                            node: Some(link),
                             ..cur
                         },
                     ));
@@ -151,8 +185,17 @@ impl Builder<'_, '_, '_> {
                     self.pieces_into(c, &s2, out);
                 }
                 InlineKind::Lang { lang, content: c } => {
+                    // A `Span` with its `/Lang` where it is not the document's.
+                    let node = if !lang.eq_ignore_ascii_case(&self.doc.meta.lang) {
+                        let span = self.inline_node(&cur, StructRole::Span, inl);
+                        self.tags.tree.node_mut(span).lang = Some(lang.clone());
+                        Some(span)
+                    } else {
+                        cur.node
+                    };
                     let s2 = TextStyle {
                         lang: Arc::from(lang.as_str()),
+                        node,
                         ..cur
                     };
                     self.pieces_into(c, &s2, out);

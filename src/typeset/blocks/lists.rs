@@ -34,7 +34,11 @@ impl Builder<'_, '_, '_> {
         .max(least)
         .round();
         let bullets = &s.theme.blocks.bullets;
+        let outer = self.tags.container;
+        let list = self.tags.add(StructRole::L, None);
         for (i, item) in items.iter().enumerate() {
+            let li = self.tags.tree.add(list, StructRole::Li);
+            let lbl = self.tags.tree.add(li, StructRole::Lbl);
             if i > 0 && !tight {
                 self.space(s.lines(s.theme.blocks.space));
             }
@@ -77,13 +81,15 @@ impl Builder<'_, '_, '_> {
             inner.width -= hang;
             inner.list_depth += 1;
             // The marker sits in the hanging indent of the item's first line.
-            let marker: Vec<Positioned> = marker
+            let mut marker: Vec<Positioned> = marker
                 .into_iter()
                 .map(|mut it| {
                     it.pos.x -= hang;
                     it
                 })
                 .collect();
+            claim(&mut marker, lbl);
+            self.tags.container = self.tags.tree.add(li, StructRole::LBody);
             let mut prev_para = false;
             let mut marker = Some(marker);
             for block in &item.blocks {
@@ -93,5 +99,6 @@ impl Builder<'_, '_, '_> {
                 self.marker_line(m, &inner);
             }
         }
+        self.tags.container = outer;
     }
 }

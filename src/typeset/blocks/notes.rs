@@ -19,7 +19,14 @@ impl Builder<'_, '_, '_> {
         let body_flow = std::mem::take(&mut self.flow);
         let book = self.doc;
         let mut out: Vec<Vec<FlowLine>> = Vec::with_capacity(book.notes.len());
-        for resolved in &book.notes {
+        let outer = self.tags.container;
+        // Notes already placed after an element, to set the next after them.
+        let mut after: std::collections::HashMap<NodeId, usize> = Default::default();
+        for (n, resolved) in book.notes.iter().enumerate() {
+            let note_node = self.note_node(n, &mut after);
+            self.tags.container = note_node;
+            // The mark, a link back to the reference.
+            let back = self.tags.add(StructRole::Link, None);
             let note = &book.footnotes[resolved.footnote];
             let mut st = self.style(Role::Body, Style::REGULAR, size);
             st.link = Some(LinkTarget::Anchor(resolved.ref_ids[0].clone()));
@@ -32,7 +39,7 @@ impl Builder<'_, '_, '_> {
                 Align::Left,
             );
             let hang = s.theme.blocks.note_hang.pt(size, s.measure).round();
-            let marker: Vec<Positioned> = lines
+            let mut marker: Vec<Positioned> = lines
                 .into_iter()
                 .next()
                 .map(|l| l.items)
@@ -43,6 +50,7 @@ impl Builder<'_, '_, '_> {
                     it
                 })
                 .collect();
+            claim(&mut marker, back);
             let inner = Ctx {
                 x: hang,
                 width: s.measure - hang,
@@ -56,6 +64,7 @@ impl Builder<'_, '_, '_> {
             if let Some(m) = marker {
                 self.marker_line(m, &inner);
             }
+            self.tags.container = outer;
             let lines: Vec<FlowLine> = std::mem::take(&mut self.flow)
                 .into_iter()
                 .map(|f| match f {
@@ -82,6 +91,57 @@ impl Builder<'_, '_, '_> {
         }
         self.flow = body_flow;
         out
+    }
+}
+
+impl Builder<'_, '_, '_> {
+    /// The `Note` element of footnote `n`: right after the block holding
+    /// its first reference (the nearest ancestor of the `Reference` whose
+    /// parent may hold a block: a section, quote, list body, cell or
+    /// note), after the notes already set there; so a screen reader reads
+    /// a note once the sentence and block that call it are done, near
+    /// where a sighted reader glances down to it, and never in the middle
+    /// of a sentence. A note never referenced goes at the end.
+    fn note_node(
+        &mut self,
+        n: usize,
+        after: &mut std::collections::HashMap<NodeId, usize>,
+    ) -> NodeId {
+        let tree = &mut self.tags.tree;
+        let Some(reference) = self.tags.first_refs.get(n).copied().flatten() else {
+            return tree.add(StructTree::ROOT, StructRole::Note);
+        };
+        let holds_blocks = |r: StructRole| {
+            matches!(
+                r,
+                StructRole::Document
+                    | StructRole::Part
+                    | StructRole::Sect
+                    | StructRole::Div
+                    | StructRole::BlockQuote
+                    | StructRole::LBody
+                    | StructRole::Td
+                    | StructRole::Th(_)
+                    | StructRole::Note
+            )
+        };
+        let mut block = reference;
+        let mut parent = tree.node(block).parent.unwrap_or(StructTree::ROOT);
+        while !holds_blocks(tree.node(parent).role) {
+            block = parent;
+            parent = tree.node(block).parent.unwrap_or(StructTree::ROOT);
+        }
+        let note = tree.add(parent, StructRole::Note);
+        let kids = &mut tree.node_mut(parent).children;
+        kids.pop();
+        let k = after.entry(block).or_insert(0);
+        let at = kids
+            .iter()
+            .position(|&c| c == block)
+            .map_or(kids.len(), |i| i + 1 + *k);
+        kids.insert(at.min(kids.len()), note);
+        *k += 1;
+        note
     }
 }
 

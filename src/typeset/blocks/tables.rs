@@ -47,12 +47,34 @@ impl Builder<'_, '_, '_> {
             .chain(rows.iter().map(|r| (r.as_slice(), false)))
             .collect();
         let mut row_pieces: Vec<Vec<Vec<Piece>>> = Vec::with_capacity(all_rows.len());
+        // Table → (Caption), THead → TR → TH (heading its column), TBody →
+        // TR → TD; each cell's lines are its content.
+        let outer = self.tags.container;
+        let table = self.tags.add(StructRole::Table, None);
+        let caption_node = caption.map(|_| self.tags.tree.add(table, StructRole::Caption));
+        let head = self.tags.tree.add(table, StructRole::THead);
+        let mut body_group = None;
+        let mut cell_nodes: Vec<Vec<NodeId>> = Vec::with_capacity(all_rows.len());
         for (row, is_head) in &all_rows {
             let st = if *is_head { &bold } else { &base };
+            let group = if *is_head {
+                head
+            } else {
+                *body_group.get_or_insert_with(|| self.tags.tree.add(table, StructRole::TBody))
+            };
+            let tr = self.tags.tree.add(group, StructRole::Tr);
+            let mut nodes = Vec::with_capacity(cols);
             let mut cells = Vec::with_capacity(cols);
             let mut one_line = Vec::with_capacity(cols);
             for c in 0..cols {
                 let content = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
+                let role = if *is_head {
+                    StructRole::Th(Scope::Column)
+                } else {
+                    StructRole::Td
+                };
+                self.tags.node = self.tags.tree.add(tr, role);
+                nodes.push(self.tags.node);
                 let pieces = self.pieces(content, st);
                 let (min, max) = self.engine.natural_widths(&pieces);
                 if *is_head {
@@ -66,6 +88,7 @@ impl Builder<'_, '_, '_> {
                 body_w.push(one_line);
             }
             row_pieces.push(cells);
+            cell_nodes.push(nodes);
         }
         // In two columns, a table wider than a column spans both.
         // Columns are `2 × pad` apart; the outer cells have no padding on
@@ -84,7 +107,13 @@ impl Builder<'_, '_, '_> {
         let total: f32 = widths.iter().sum::<f32>() + gutters;
         let x0 = ctx.x;
         let line_h = (s.leading * size / s.body_size).round();
-        let caption = caption.map(|c| self.table_caption(c, (&base, &bold), line_h, ctx));
+        let caption = caption.map(|c| {
+            if let Some(n) = caption_node {
+                self.tags.node = n;
+            }
+            self.table_caption(c, (&base, &bold), line_h, ctx)
+        });
+        self.tags.container = outer;
         self.space(s.leading * 0.5);
         let n_rows = all_rows.len();
         let mut header_row: Option<FlowLine> = None;
@@ -92,13 +121,17 @@ impl Builder<'_, '_, '_> {
         for (r, ((_, is_head), pieces)) in all_rows.into_iter().zip(row_pieces).enumerate() {
             let mut cells: Vec<(f32, Vec<LineBox>)> = Vec::new();
             let mut x = x0 - pad;
+            let nodes = &cell_nodes[r];
             for (c, (w, pieces)) in widths.iter().zip(pieces).enumerate() {
                 let align = match aligns.get(c).copied().unwrap_or(DocAlign::None) {
                     DocAlign::Center => Align::Center,
                     DocAlign::Right => Align::Right,
                     _ => Align::Left,
                 };
-                let lines = self.engine.layout(&pieces, *w, 0.0, align);
+                let mut lines = self.engine.layout(&pieces, *w, 0.0, align);
+                for line in &mut lines {
+                    claim(&mut line.items, nodes[c]);
+                }
                 cells.push((x + pad, lines));
                 x += w + 2.0 * pad;
             }
@@ -273,6 +306,13 @@ impl Builder<'_, '_, '_> {
                 let mut copy = line.clone();
                 copy.items
                     .retain(|it| !matches!(it.item, Item::Anchor(_) | Item::NoteRef(_)));
+                // A repeated header is an artifact (PDF/UA-1, ISO 14289-1
+                // §7.5): the header cells are read once, in the `THead`.
+                for it in &mut copy.items {
+                    if matches!(it.tag, Tag::Content(_)) {
+                        it.tag = Tag::Artifact(ArtifactKind::Pagination);
+                    }
+                }
                 copy.notes.clear();
                 header_row = Some(copy);
                 // The caption stands above the table in the header's slot:
@@ -325,6 +365,7 @@ impl Builder<'_, '_, '_> {
             }
             y += h;
         }
+        claim(&mut items, self.tags.node);
         // A quarter line between the caption and the table's top rule.
         (items, y + (line_h * 0.25).round())
     }

@@ -15,6 +15,8 @@ impl Builder<'_, '_, '_> {
             list_depth: 0,
         };
         let theme = &s.theme;
+        // The title block: a `Div` of paragraphs.
+        self.tags.container = self.tags.add(StructRole::Div, None);
         let kicker = self.doc.dateline().filter(|_| theme.article.dateline);
         if let Some(kicker) = kicker {
             let mut st = self.style(Role::Body, Style::REGULAR, s.small());
@@ -22,6 +24,7 @@ impl Builder<'_, '_, '_> {
             let lines = self
                 .engine
                 .layout(&[Piece::Text(kicker, st)], s.measure, 0.0, Align::Left);
+            self.tags.leaf(StructRole::P, None);
             self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
             self.space(s.leading * 0.25);
         }
@@ -38,6 +41,7 @@ impl Builder<'_, '_, '_> {
         let lines =
             self.engine
                 .layout_balanced(&[Piece::Text(title.clone(), st)], s.measure, Align::Left);
+        self.tags.leaf(StructRole::P, None);
         self.push_lines(
             lines,
             &ctx,
@@ -57,6 +61,7 @@ impl Builder<'_, '_, '_> {
                 s.measure,
                 Align::Left,
             );
+            self.tags.leaf(StructRole::P, None);
             self.push_lines(
                 lines,
                 &ctx,
@@ -76,6 +81,7 @@ impl Builder<'_, '_, '_> {
                 0.0,
                 Align::Left,
             );
+            self.tags.leaf(StructRole::P, None);
             self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
         }
         // Source and publisher, as on the EPUB's title page.
@@ -94,6 +100,7 @@ impl Builder<'_, '_, '_> {
             let lines = self
                 .engine
                 .layout(&[Piece::Text(text, st)], s.measure, 0.0, Align::Left);
+            self.tags.leaf(StructRole::P, None);
             self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
         }
         // A rule closes the title block.

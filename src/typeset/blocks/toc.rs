@@ -83,6 +83,11 @@ impl Builder<'_, '_, '_> {
             },
             size,
         );
+        // The contents' title an `H1`, its entries `TOCI`s of a `TOC`, each
+        // a `Link` to its heading.
+        self.tags.container = StructTree::ROOT;
+        self.tags.leaf(StructRole::H(1), None);
+        let toc = self.tags.add(StructRole::Toc, None);
         let lines = self.engine.layout(
             &[Piece::Text(self.doc.words.toc.into(), head)],
             s.measure,
@@ -178,6 +183,9 @@ impl Builder<'_, '_, '_> {
                     }
                 }
             }
+            let toci = self.tags.tree.add(toc, StructRole::Toci);
+            let link = self.tags.tree.add(toci, StructRole::Link);
+            self.tags.node = link;
             let count = lines.len();
             let line_h = s.leading;
             let inner = Ctx {
@@ -197,7 +205,7 @@ impl Builder<'_, '_, '_> {
                             height: l.height,
                             target: LinkTarget::Anchor(e.id.clone()),
                         }),
-                        tag: Tag::Artifact(ArtifactKind::Layout),
+                        tag: Tag::Content(link),
                     });
                     l.keep_with_next = k + 1 < count;
                 }

@@ -1102,6 +1102,7 @@ mod tests {
             body,
             notes: Vec::new(),
             diags: Diagnostics::default(),
+            structure: Default::default(),
         }
     }
 

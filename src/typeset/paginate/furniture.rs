@@ -121,6 +121,7 @@ pub(super) fn furniture(
         mark: false,
         link: None,
         lang: lang.clone(),
+        node: None,
     };
     let theme = &setup.theme.furniture;
     let size = setup.small();
@@ -336,7 +337,8 @@ fn place(page: &mut Page, line: Option<LineBox>, x: f32, baseline: f32) {
             page.items.push(Positioned {
                 pos: it.pos,
                 item: it.item,
-                tag: Tag::Artifact(ArtifactKind::Layout),
+                // Running heads and folios (ISO 32000-1 §14.8.2.2.2).
+                tag: Tag::Artifact(ArtifactKind::Pagination),
             });
         }
     }
