@@ -164,18 +164,24 @@ pub fn subset_face(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Ve
         .collect();
     let mut languages = IntSet::<u16>::empty();
     languages.invert();
-    let plan = Plan::new(
-        &IntSet::empty(),
-        &unicodes,
-        &font,
-        SubsetFlags::default(),
-        &drop_tables,
-        &scripts,
-        &features,
-        &name_ids,
-        &languages,
-    );
-    let sub = skera::subset_font(&font, &plan).map_err(|e| e.to_string())?;
+    // skera unwraps on some malformed tables: a font it cannot cut is an
+    // error of this font (the build names it), not a crash of the build.
+    let (plan, sub) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let plan = Plan::new(
+            &IntSet::empty(),
+            &unicodes,
+            &font,
+            SubsetFlags::default(),
+            &drop_tables,
+            &scripts,
+            &features,
+            &name_ids,
+            &languages,
+        );
+        let sub = skera::subset_font(&font, &plan).map_err(|e| e.to_string());
+        sub.map(|sub| (plan, sub))
+    }))
+    .map_err(|_| "the subsetter failed on this font's tables".to_string())??;
     let mut tables = read_tables(&sub).ok_or("the subset font is malformed")?;
     let cff_tag = [*b"CFF ", *b"CFF2"]
         .into_iter()
