@@ -395,3 +395,65 @@ fn a_book_asks_for_its_standard_in_book_toml_and_the_command_line_wins() {
     assert!(said.contains("book.toml:"), "{said}");
     assert!(said.contains("`a-4` is not a PDF standard"), "{said}");
 }
+
+/// The bundled body face with its OS/2 `fsType` set to `fs_type`.
+fn face_with_fs_type(fs_type: u16) -> Vec<u8> {
+    let mut font = std::fs::read(root().join("fonts/source-serif-4/SourceSerif4-Regular.ttf"))
+        .expect("the bundled serif");
+    let u16_at = |f: &[u8], at: usize| u16::from_be_bytes([f[at], f[at + 1]]) as usize;
+    let u32_at =
+        |f: &[u8], at: usize| u32::from_be_bytes([f[at], f[at + 1], f[at + 2], f[at + 3]]) as usize;
+    let tables = u16_at(&font, 4);
+    let os2 = (0..tables)
+        .map(|i| 12 + 16 * i)
+        .find(|&e| &font[e..e + 4] == b"OS/2")
+        .map(|e| u32_at(&font, e + 8))
+        .expect("an OS/2 table");
+    // OpenType OS/2: version (2 bytes), xAvgCharWidth, usWeightClass,
+    // usWidthClass, then fsType at byte 8.
+    font[os2 + 8..os2 + 10].copy_from_slice(&fs_type.to_be_bytes());
+    font
+}
+
+#[test]
+fn a_font_whose_licence_forbids_embedding_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let fonts = dir.path().join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    std::fs::write(fonts.join("restricted.ttf"), face_with_fs_type(0x0002)).unwrap();
+    std::fs::write(fonts.join("print.ttf"), face_with_fs_type(0x0004)).unwrap();
+    let manifest = |file: &str| {
+        format!(
+            "[body]\nfamily = \"Source Serif 4\"\nregular = \"{file}\"\nitalic = \"{file}\"\nbold = \"{file}\"\n"
+        )
+    };
+    let input = dir.path().join("bai.md");
+    std::fs::write(&input, "---\ntitle: Giấy phép\n---\n\nMột đoạn văn ngắn.\n").unwrap();
+    let fonts_arg = fonts.to_str().unwrap();
+
+    std::fs::write(fonts.join("fonts.toml"), manifest("restricted.ttf")).unwrap();
+    for standard in ["a-2u", "ua-1"] {
+        let out_dir = dir.path().join(format!("out-{standard}"));
+        let out = build(
+            &input,
+            &out_dir,
+            &["--fonts", fonts_arg, "--pdf-standard", standard],
+        );
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{said}");
+        assert!(
+            said.contains("font `SourceSerif4-Regular` may not be embedded")
+                && said.contains("restricted licence embedding")
+                && said.contains("--fonts"),
+            "{said}"
+        );
+        assert!(!out_dir.join("bai.pdf").exists());
+    }
+    // Without a standard the build goes on as before.
+    let (_pdf, _d) = pdf_of(&input, &["--fonts", fonts_arg]);
+
+    // "Preview & print" embedding is allowed.
+    std::fs::write(fonts.join("fonts.toml"), manifest("print.ttf")).unwrap();
+    let (pdf, _d) = pdf_of(&input, &["--fonts", fonts_arg, "--pdf-standard", "a-2u"]);
+    assert_identified(&pdf, "2", "U", false);
+}

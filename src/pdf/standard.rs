@@ -26,8 +26,8 @@
 //! with `/CIDToGIDMap /Identity`, no `/CIDSet` (§6.2.11.3–4); a ToUnicode
 //! map on every font (§6.2.11.7.2, level U); images without `/Alternates`,
 //! `/OPI` or `/Interpolate true` (§6.2.8); no PostScript XObjects (§6.2.9);
-//! transparency only as PNG soft masks, allowed with the output intent
-//! (§6.2.10); link annotations need no appearance stream (§6.3.3) and carry
+//! transparency (PNG soft masks, an SVG's groups) allowed with the output
+//! intent (§6.2.10); link annotations need no appearance stream (§6.3.3) and carry
 //! no `/C`; only `/URI` and `/GoTo`-by-destination actions (§6.5.1); no
 //! JavaScript, embedded files, optional content, forms or signatures
 //! (§6.5–6.10); the XMP packet unfiltered, without `bytes`/`encoding`
@@ -35,9 +35,10 @@
 //!
 //! What the writer cannot meet, and so refuses with the place:
 //! * a font whose licence forbids embedding (OS/2 `fsType` restricted,
-//!   or bitmap embedding only) under PDF/A (§6.2.11.4.1);
-//! * text drawn with the `.notdef` glyph (a character no font has) under
-//!   PDF/A (§6.2.11.8);
+//!   or bitmap embedding only): PDF/A (§6.2.11.4.1) and PDF/UA-1 (ISO
+//!   14289-1 §7.21.4.1) embed every font;
+//! * text drawn with the `.notdef` glyph (a character no font has): PDF/A
+//!   (§6.2.11.8), PDF/UA-1 (§7.21.8);
 //! * a CMYK JPEG under PDF/A: `DeviceCMYK` needs a CMYK output intent and
 //!   the file has an sRGB one (§6.2.4.3);
 //! * under PDF/UA-1, an image without alternate text (ISO 14289-1 §7.3)
@@ -243,18 +244,16 @@ pub fn check_document(book: &crate::resolve::Book, standards: &Standards, diags:
     }
 }
 
-/// The layout's requirements of PDF/A, checked before the file is
-/// assembled: the fonts may be embedded, no text is drawn with `.notdef`,
-/// no image is CMYK. The error names the font or the page.
+/// The layout's requirements, checked before the file is assembled: the
+/// fonts may be embedded and no text is drawn with `.notdef` (PDF/A, ISO
+/// 19005-2 §6.2.11.4.1 and §6.2.11.8; PDF/UA-1, ISO 14289-1 §7.21.4.1 and
+/// §7.21.8), no image is CMYK (PDF/A, §6.2.4.3). The error names the font
+/// or the page.
 pub(crate) fn check_layout(layout: &Layout, standards: &Standards) -> Result<(), PdfError> {
-    let Some(a) = standards.pdfa else {
+    if standards.is_empty() {
         return Ok(());
-    };
-    let claim = Standards {
-        pdfa: Some(a),
-        ua1: false,
-    };
-    let refuse = |what: String| PdfError::Standard(format!("{claim}: {what}"));
+    }
+    let refuse = |what: String| PdfError::Standard(format!("{standards}: {what}"));
     let mut checked = vec![false; layout.fonts.len()];
     for (n, page) in layout.pages.iter().enumerate() {
         for it in &page.items {
@@ -274,15 +273,15 @@ pub(crate) fn check_layout(layout: &Layout, standards: &Standards) -> Result<(),
                             .and_then(|c| run.text.get(c.text_range()))
                             .unwrap_or("");
                         return Err(refuse(format!(
-                            "page {} shows `{text}` with no font that has it (the .notdef glyph, \
-                             ISO 19005-2 §6.2.11.8); add a font that covers it (--fonts) or \
-                             remove the character",
+                            "page {} shows `{text}` with no font that has it (the .notdef glyph); \
+                             add a font that covers it (--fonts) or remove the character",
                             n + 1
                         )));
                     }
                 }
                 Item::Image(img)
-                    if img.format == ImageFormat::Jpeg
+                    if standards.pdfa.is_some()
+                        && img.format == ImageFormat::Jpeg
                         && super::images::jpeg_header(&img.data).map(|h| h.2) == Some(4) =>
                 {
                     return Err(refuse(format!(
@@ -311,8 +310,8 @@ fn embeddable(face: &crate::frame::FontFace) -> Result<(), String> {
     };
     match why {
         Some(why) => Err(format!(
-            "font `{}` may not be embedded (its OS/2 fsType says {why}), and PDF/A embeds every \
-             font (ISO 19005-2 §6.2.11.4.1); choose a font whose licence allows embedding (--fonts)",
+            "font `{}` may not be embedded (its OS/2 fsType says {why}), and the standard embeds \
+             every font; choose a font whose licence allows embedding (--fonts)",
             face.name
         )),
         None => Ok(()),
