@@ -457,3 +457,20 @@ fn a_font_whose_licence_forbids_embedding_is_refused_by_name() {
     let (pdf, _d) = pdf_of(&input, &["--fonts", fonts_arg, "--pdf-standard", "a-2u"]);
     assert_identified(&pdf, "2", "U", false);
 }
+
+#[test]
+fn the_booklet_is_pdf_a_but_claims_no_pdf_ua() {
+    // An imposition for the printer (two pages a sheet side, in folding
+    // order) cannot be read in order: it keeps the PDF/A claim only.
+    let dir = tempfile::tempdir().unwrap();
+    let out = build(
+        &root().join("tests/fixtures/mixed.md"),
+        dir.path(),
+        &["--booklet", "--pdf-standard", "a-2u,ua-1"],
+    );
+    assert!(out.status.success());
+    let pdf = std::fs::read(dir.path().join("mixed.pdf")).unwrap();
+    assert_identified(&pdf, "2", "U", true);
+    let booklet = std::fs::read(dir.path().join("mixed-booklet.pdf")).unwrap();
+    assert_identified(&booklet, "2", "U", false);
+}
