@@ -175,7 +175,8 @@ pub struct BuildArgs {
     /// accessible), `a-2b`, `a-2u` or `a-3u` (PDF/A, archival; one of
     /// them), e.g. `a-2u,ua-1`. The build refuses, with the place, what a
     /// standard does not allow (an image without alternate text under
-    /// `ua-1`) [default: none, or a book's `[trang] pdf_standard`].
+    /// `ua-1`) [default: front matter `pdf-standard:`, a book's `[trang]
+    /// pdf_standard`, else none].
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARD")]
     pub pdf_standard: Vec<crate::pdf::PdfStandard>,
 

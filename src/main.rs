@@ -116,7 +116,9 @@ fn run(
                         marks: b.marks || o.marks == Some(true),
                     },
                     pdf_standards: if b.pdf_standard.is_empty() {
-                        o.pdf_standard.unwrap_or_default()
+                        o.pdf_standard
+                            .or(p.doc.meta.pdf_standard)
+                            .unwrap_or_default()
                     } else {
                         trang::pdf::Standards::from_list(&b.pdf_standard).unwrap_or_default()
                     },

@@ -474,3 +474,26 @@ fn the_booklet_is_pdf_a_but_claims_no_pdf_ua() {
     let booklet = std::fs::read(dir.path().join("mixed-booklet.pdf")).unwrap();
     assert_identified(&booklet, "2", "U", false);
 }
+
+#[test]
+fn the_front_matter_asks_for_a_standard_and_the_command_line_wins() {
+    let (dir, input) =
+        with_image("---\ntitle: Ảnh\npdf-standard: [a-2u, ua-1]\n---\n\nAnh: ![](ruong.png)\n");
+    // The front matter's ua-1 asks for the alt text.
+    let out = build(&input, &dir.path().join("out"), &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("bai.md:6:6"), "{said}");
+    // The command line's a-2b replaces it.
+    let (bytes, _d) = pdf_of(&input, &["--pdf-standard", "a-2b"]);
+    assert_identified(&bytes, "2", "B", false);
+
+    std::fs::write(&input, "---\ntitle: Ảnh\npdf-standard: a-9\n---\n\nChữ.\n").unwrap();
+    let out = build(&input, &dir.path().join("out"), &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("bai.md:3:") && said.contains("`a-9` is not a PDF standard"),
+        "{said}"
+    );
+}
