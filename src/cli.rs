@@ -171,6 +171,15 @@ pub struct BuildArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
     pub columns: Option<u8>,
 
+    /// Standards the PDF conforms to, as a comma list: `ua-1` (PDF/UA-1,
+    /// accessible), `a-2b`, `a-2u` or `a-3u` (PDF/A, archival; one of
+    /// them), e.g. `a-2u,ua-1`. The build refuses, with the place, what a
+    /// standard does not allow (an image without alternate text under
+    /// `ua-1`) [default: front matter `pdf-standard:`, a book's `[trang]
+    /// pdf_standard`, else none].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARD")]
+    pub pdf_standard: Vec<crate::pdf::PdfStandard>,
+
     /// Print the time each stage took (parse, check, typeset, PDF write,
     /// EPUB write, writing files, total) to stderr.
     #[arg(long)]

@@ -154,6 +154,8 @@ pub struct Meta {
     /// Theme named by the front matter: a preset (`book`) or a TOML file
     /// relative to the source file.
     pub theme: Option<String>,
+    /// The standards the PDF conforms to (`pdf-standard: a-2u, ua-1`).
+    pub pdf_standard: Option<crate::pdf::Standards>,
     /// The keys of ours that this front matter set, in the order written
     /// (`author` for `authors`): a book tells a chapter's book-level keys
     /// by them, so a field added above needs no second list.
@@ -181,6 +183,7 @@ impl Default for Meta {
             number_headings: false,
             fonts: None,
             theme: None,
+            pdf_standard: None,
             keys: Vec::new(),
         }
     }

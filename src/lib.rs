@@ -315,6 +315,9 @@ pub struct BuildOptions {
     pub booklet_duplex: bool,
     /// The booklet's gatherings, creep and marks.
     pub imposition: impose::Imposition,
+    /// The standards the PDF conforms to (`--pdf-standard`); the booklet,
+    /// an imposition for the printer, claims only the PDF/A one.
+    pub pdf_standards: pdf::Standards,
     /// Where to report the stages as they run (none by default).
     pub progress: progress::Progress,
 }
@@ -450,6 +453,13 @@ fn render_timed(
     // PDF's typesetting and writing go to `hook`.
     let no_hook = progress::Progress::default();
     let how = &opts.imposition;
+    let standards = opts.pdf_standards;
+    if opts.pdf || opts.booklet.is_some() {
+        pdf::check_document(doc, &opts.pdf_standards, diags);
+        if diags.has_errors() {
+            return None;
+        }
+    }
     let pdf_with = |opts: typeset::TypesetOptions, sheet: Option<cli::Sheet>| {
         let hook = if sheet.is_some() { &no_hook } else { hook };
         let started = Instant::now();
@@ -471,8 +481,15 @@ fn render_timed(
             None => layout,
         };
         let pages = layout.pages.len();
+        let standards = match sheet {
+            Some(_) => pdf::Standards {
+                ua1: false,
+                ..standards
+            },
+            None => standards,
+        };
         let r = hook.stage(progress::Stage::Pdf { pages }, || {
-            pdf::write_pdf_owned(layout).map_err(|e| {
+            pdf::write_pdf_as(layout, &standards).map_err(|e| {
                 Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
             })
         });

@@ -38,6 +38,12 @@ fn main() -> ExitCode {
         Command::Init(i) => return init(&i.dir),
         Command::Theme(t) => return print_theme(&t.preset),
     };
+    if let Some(b) = build
+        && let Err(e) = trang::pdf::Standards::from_list(&b.pdf_standard)
+    {
+        eprintln!("error: --pdf-standard: {e}");
+        return ExitCode::from(2);
+    }
     let watching = matches!(cli.command, Command::Watch(_));
     handle_signals(watching);
     let inputs = match resolve_inputs(args) {
@@ -108,6 +114,13 @@ fn run(
                         signature: b.signature.or(o.signature).unwrap_or_default(),
                         creep: b.creep.or(o.creep).unwrap_or(0.0),
                         marks: b.marks || o.marks == Some(true),
+                    },
+                    pdf_standards: if b.pdf_standard.is_empty() {
+                        o.pdf_standard
+                            .or(p.doc.meta.pdf_standard)
+                            .unwrap_or_default()
+                    } else {
+                        trang::pdf::Standards::from_list(&b.pdf_standard).unwrap_or_default()
                     },
                     progress: hook,
                 };

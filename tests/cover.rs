@@ -39,6 +39,7 @@ fn generated(dir: &Path, duplex: bool) -> (PathBuf, PathBuf) {
         booklet: None,
         booklet_duplex: true,
         imposition: Default::default(),
+        pdf_standards: Default::default(),
         progress: Default::default(),
     };
     let out = trang::render(&p, &opts, EPOCH, &mut diags).expect("renders");

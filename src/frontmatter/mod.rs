@@ -37,7 +37,7 @@ pub struct Split {
 
 /// The keys trang reads, for the hint of the unknown-key warning.
 const KNOWN: &str = "title, subtitle, author, date, dateline, lang, publisher, series, source, rights, \
-                     identifier, description, keywords, cover, toc, number-headings, fonts";
+                     identifier, description, keywords, cover, toc, number-headings, fonts, pdf-standard";
 
 /// Finds the front-matter block at the top of `text`, if any.
 ///
@@ -141,7 +141,7 @@ pub fn read_map(
                 "a text"
             }
             "author" | "authors" => "a text, a list of texts or a mapping with a `name`",
-            "keywords" | "subject" => "a text or a list of texts",
+            "keywords" | "subject" | "pdf-standard" => "a text or a list of texts",
             "toc" | "number-headings" => "true/false",
             _ => {
                 unknown.push((key, key_at));
@@ -212,6 +212,17 @@ pub fn read_map(
                         meta.keywords = list;
                     }
                 }
+                None => diags.push(wrong("a text or a list of texts")),
+            },
+            "pdf-standard" => match string_list(&node).map(|l| l.join(",")) {
+                Some(list) => match crate::pdf::Standards::parse(&list) {
+                    Ok(s) => meta.pdf_standard = Some(s),
+                    Err(why) => diags.push(
+                        Diagnostic::error(format!("`pdf-standard`: {why}"))
+                            .at(source, at)
+                            .help(format!("e.g. `pdf-standard: {}`", example(&key))),
+                    ),
+                },
                 None => diags.push(wrong("a text or a list of texts")),
             },
             "date" => match text().and_then(|s| parse_date(s.trim())) {
@@ -290,6 +301,7 @@ fn example(key: &str) -> &'static str {
         "cover" => "images/cover.jpg",
         "fonts" => "../my-fonts",
         "theme" => "book",
+        "pdf-standard" => "a-2u, ua-1",
         "toc" | "number-headings" => "true",
         "date" => "2022-07-05",
         "lang" => "vi",

@@ -75,7 +75,7 @@ fn external(dict: Dict, content: Vec<u8>, width: u32, height: u32) -> XObject {
 }
 
 /// Reads the frame header (SOFn) of a JPEG: (width, height, components, bits).
-fn jpeg_header(data: &[u8]) -> Option<(u32, u32, u8, u8)> {
+pub(super) fn jpeg_header(data: &[u8]) -> Option<(u32, u32, u8, u8)> {
     if data.get(..2)? != [0xFF, 0xD8] {
         return None;
     }

@@ -2,12 +2,13 @@
 //! only from [`DocInfo`] (no clock, no random ids).
 
 use super::fonts::text_string;
+use super::standard::Standards;
 use crate::frame::DocInfo;
 use lopdf::{Dictionary, Object};
 
 /// Civil date and time (UTC) of a Unix timestamp:
 /// (year, month, day, hour, minute, second).
-fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+pub(crate) fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400) as u32;
     // Howard Hinnant's days-from-civil inverse.
@@ -71,8 +72,9 @@ fn rdf_list(kind: &str, items: &[&str], lang: bool) -> String {
     format!("<rdf:{kind}>{lis}</rdf:{kind}>")
 }
 
-/// The XMP metadata packet. `doc_id` is a UUID derived from the content.
-pub(crate) fn xmp(info: &DocInfo, doc_id: &str) -> String {
+/// The XMP metadata packet. `doc_id` is a UUID derived from the content;
+/// `standards` adds the identification of the standards claimed.
+pub(crate) fn xmp(info: &DocInfo, doc_id: &str, standards: &Standards) -> String {
     let date = xmp_date(info.created);
     let mut props = vec!["<dc:format>application/pdf</dc:format>".to_owned()];
     let mut prop = |name: &str, value: String| props.push(format!("<{name}>{value}</{name}>"));
@@ -80,7 +82,15 @@ pub(crate) fn xmp(info: &DocInfo, doc_id: &str) -> String {
         prop("dc:title", rdf_list("Alt", &[&info.title], true));
     }
     if !info.authors.is_empty() {
-        let authors: Vec<&str> = info.authors.iter().map(String::as_str).collect();
+        let joined = info.authors.join(", ");
+        let authors: Vec<&str> = if standards.pdfa.is_some() {
+            // PDF/A: the Info dictionary's `/Author` is one text and
+            // `dc:creator[1]` must equal it (ISO 19005-2 §6.6.3; PDF
+            // Association TN 0003 §3.3).
+            vec![joined.as_str()]
+        } else {
+            info.authors.iter().map(String::as_str).collect()
+        };
         prop("dc:creator", rdf_list("Seq", &authors, false));
     }
     if let Some(subject) = info.subject.as_deref().filter(|s| !s.is_empty()) {
@@ -104,18 +114,76 @@ pub(crate) fn xmp(info: &DocInfo, doc_id: &str) -> String {
     prop("xmpMM:DocumentID", format!("uuid:{doc_id}"));
     prop("xmpMM:InstanceID", format!("uuid:{doc_id}"));
     format!(
-        "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
-         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
-         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
-         <rdf:Description rdf:about=\"\" \
+        "{XMP_HEAD}{}{}{XMP_TAIL}",
+        description(&props),
+        identification(standards)
+    )
+}
+
+/// The packet up to the first description.
+const XMP_HEAD: &str = "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+     <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+     <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n";
+/// The packet after the last description.
+const XMP_TAIL: &str = "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>";
+
+/// The description holding the document's properties.
+fn description(props: &[String]) -> String {
+    format!(
+        "<rdf:Description rdf:about=\"\" \
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
          xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
          xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
          xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\">\n{}\n\
-         </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>",
+         </rdf:Description>\n",
         props.join("\n")
     )
 }
+
+/// The `pdfaid` (ISO 19005-2 §6.6.4) and `pdfuaid` (ISO 14289-1 §5)
+/// identification, and under PDF/A the extension schema that declares
+/// `pdfuaid` (ISO 19005-2 §6.6.2.3.2: `pdfaid` is PDF/A's own, `pdfuaid`
+/// is not in XMP 2004). Empty without a standard.
+fn identification(standards: &Standards) -> String {
+    let mut out = String::new();
+    if let Some(a) = standards.pdfa {
+        out.push_str(&format!(
+            "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n\
+             <pdfaid:part>{}</pdfaid:part>\n<pdfaid:conformance>{}</pdfaid:conformance>\n\
+             </rdf:Description>\n",
+            a.part,
+            a.conformance()
+        ));
+    }
+    if standards.ua1 {
+        out.push_str(
+            "<rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
+             <pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>\n",
+        );
+        if standards.pdfa.is_some() {
+            out.push_str(PDFUAID_SCHEMA);
+        }
+    }
+    out
+}
+
+/// The PDF/A extension schema description of `pdfuaid` (ISO 19005-2
+/// §6.6.2.3; the text of ISO 14289-1's own example).
+const PDFUAID_SCHEMA: &str = "<rdf:Description rdf:about=\"\" \
+xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
+xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n\
+<pdfaProperty:name>part</pdfaProperty:name>\n\
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n\
+<pdfaProperty:category>internal</pdfaProperty:category>\n\
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n\
+</rdf:li></rdf:Seq></pdfaSchema:property>\n\
+</rdf:li></rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n";
 
 #[cfg(test)]
 mod tests {

@@ -41,7 +41,10 @@ mod images;
 mod meta;
 mod nav;
 mod post;
+mod standard;
 mod text;
+
+pub use standard::{PdfA, PdfStandard, Standards, check_document};
 
 use crate::frame::{Image, Item, Layout, LinkTarget};
 use content::Content;
@@ -72,6 +75,9 @@ pub enum PdfError {
     OutlinePage(usize),
     /// Serializing the document failed.
     Write(String),
+    /// The document cannot meet a standard asked for (`--pdf-standard`):
+    /// what breaks it, where, and how to fix it.
+    Standard(String),
 }
 
 impl fmt::Display for PdfError {
@@ -85,6 +91,7 @@ impl fmt::Display for PdfError {
             PdfError::Image(reason) => write!(f, "cannot embed image: {reason}"),
             PdfError::OutlinePage(p) => write!(f, "outline entry points to missing page {}", p + 1),
             PdfError::Write(reason) => write!(f, "cannot write PDF: {reason}"),
+            PdfError::Standard(reason) => write!(f, "{reason}"),
         }
     }
 }
@@ -97,19 +104,29 @@ impl std::error::Error for PdfError {}
 /// byte-identical files.
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     let (saved, links, contents) = pages_and_contents(layout)?;
-    post::finish(saved, layout, &links, contents)
+    post::finish(saved, layout, &links, contents, &Standards::default())
 }
 
 /// [`write_pdf`] for a layout that is not needed afterwards: its glyph runs,
 /// most of its memory, are freed once the page contents are written, before
 /// the file is assembled and serialized. Same bytes as [`write_pdf`].
-pub fn write_pdf_owned(mut layout: Layout) -> Result<Vec<u8>, PdfError> {
+pub fn write_pdf_owned(layout: Layout) -> Result<Vec<u8>, PdfError> {
+    write_pdf_as(layout, &Standards::default())
+}
+
+/// [`write_pdf_owned`] for a PDF that conforms to `standards` (module
+/// `standard`): refuses, with the place, what the standards do not allow.
+pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>, PdfError> {
+    standard::check_layout(&layout, standards)?;
     let (saved, links, contents) = pages_and_contents(&layout)?;
-    for page in &mut layout.pages {
-        page.items.retain(|it| !matches!(it.item, Item::Text(_)));
-        page.items.shrink_to_fit();
+    // The link descriptions of PDF/UA-1 are read from the text.
+    if !standards.ua1 {
+        for page in &mut layout.pages {
+            page.items.retain(|it| !matches!(it.item, Item::Text(_)));
+            page.items.shrink_to_fit();
+        }
     }
-    post::finish(saved, &layout, &links, contents)
+    post::finish(saved, &layout, &links, contents, standards)
 }
 
 /// The document printpdf built (fonts, images, pages with their link

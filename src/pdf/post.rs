@@ -22,6 +22,7 @@
 //! [`DocInfo`]: crate::frame::DocInfo
 
 use super::fonts::text_string;
+use super::standard::{self, Standards};
 use super::{PdfError, meta, nav};
 use crate::frame::{DocInfo, Item, Layout};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
@@ -42,6 +43,7 @@ pub(crate) fn finish(
     layout: &Layout,
     links: &[Vec<Option<String>>],
     contents: Vec<Vec<u8>>,
+    standards: &Standards,
 ) -> Result<Vec<u8>, PdfError> {
     doc.version = "1.7".into();
     let catalog_id = doc
@@ -84,6 +86,7 @@ pub(crate) fn finish(
 
     let mut cat = doc.get_dictionary(catalog_id).map_err(err)?.clone();
     complete_catalog(&mut doc, &mut cat, layout, &pages, &anchors);
+    standard::complete(&mut doc, &mut cat, layout, standards)?;
     doc.set_object(catalog_id, cat);
 
     let info = Object::Dictionary(meta::info_dict(&layout.info));
@@ -103,7 +106,7 @@ pub(crate) fn finish(
         .get(b"Root")
         .and_then(Object::as_reference)
         .map_err(err)?;
-    with_ids(doc, catalog_id, &layout.info)
+    with_ids(doc, catalog_id, &layout.info, standards)
 }
 
 /// Makes the page's link annotations indirect and borderless, and points
@@ -334,7 +337,12 @@ const UUID_PLACEHOLDER: &str = "00000000-0000-0000-0000-000000000000";
 /// theory, also occur inside a compressed stream), the document is
 /// serialized again with the real ids instead, so the result is the same
 /// either way: a function of the content alone.
-fn with_ids(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<Vec<u8>, PdfError> {
+fn with_ids(
+    mut doc: Document,
+    catalog_id: ObjectId,
+    info: &DocInfo,
+    standards: &Standards,
+) -> Result<Vec<u8>, PdfError> {
     let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
     doc.trailer
         .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
@@ -344,7 +352,7 @@ fn with_ids(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<V
     ]);
     let xmp_id = doc.add_object(Stream::new(
         xmp_dict.clone(),
-        meta::xmp(info, UUID_PLACEHOLDER).into_bytes(),
+        meta::xmp(info, UUID_PLACEHOLDER, standards).into_bytes(),
     ));
     doc.get_dictionary_mut(catalog_id)
         .map_err(err)?
@@ -371,7 +379,7 @@ fn with_ids(mut doc: Document, catalog_id: ObjectId, info: &DocInfo) -> Result<V
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     doc.set_object(
         xmp_id,
-        Stream::new(xmp_dict, meta::xmp(info, &uuid).into_bytes()),
+        Stream::new(xmp_dict, meta::xmp(info, &uuid, standards).into_bytes()),
     );
     save(&mut doc)
 }

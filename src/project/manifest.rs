@@ -225,6 +225,33 @@ fn read_options(
                 .filter(|t| !t.is_empty())
                 .map(|t| o.theme = Some(crate::theme::resolve_name(&t, &project.root)))
                 .ok_or("a preset's name or a theme file"),
+            "pdf_standard" => {
+                let joined = match &node.value {
+                    Value::List(items) => Some(
+                        items
+                            .iter()
+                            .filter_map(|i| i.value.text())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
+                    _ => text.clone(),
+                };
+                match joined.as_deref().map(crate::pdf::Standards::parse) {
+                    Some(Ok(s)) => {
+                        o.pdf_standard = Some(s);
+                        Ok(())
+                    }
+                    Some(Err(why)) => {
+                        diags.push(
+                            Diagnostic::error(format!("`pdf_standard` in [trang]: {why}"))
+                                .at(source, Span::new(node.at, node.at))
+                                .help("e.g. `pdf_standard = \"a-2u,ua-1\"`"),
+                        );
+                        Ok(())
+                    }
+                    None => Err("a comma list of ua-1, a-2b, a-2u, a-3u"),
+                }
+            }
             "output" => text
                 .filter(|t| !t.is_empty() && !t.contains(['/', '\\']))
                 .map(|t| o.output = Some(t))
@@ -235,7 +262,7 @@ fn read_options(
                         "unknown book.toml key `{key}` in [trang] is ignored"
                     ))
                     .at(source, Span::new(at, at))
-                    .help("[trang] reads paper, duplex, columns, fonts, theme, output, booklet, sheet, signature, creep, marks"),
+                    .help("[trang] reads paper, duplex, columns, fonts, theme, output, booklet, sheet, signature, creep, marks, pdf_standard"),
                 );
                 Ok(())
             }
@@ -265,6 +292,7 @@ fn example(key: &str) -> &'static str {
         "columns" => "1",
         "fonts" => "\"fonts\"",
         "theme" => "\"book\"",
+        "pdf_standard" => "\"a-2u,ua-1\"",
         _ => "\"ten-sach\"",
     }
 }

@@ -74,6 +74,9 @@ pub struct Options {
     pub marks: Option<bool>,
     /// `theme = "book"` or a TOML file (relative to `book.toml`'s folder).
     pub theme: Option<crate::theme::ThemeName>,
+    /// `pdf_standard = "a-2u,ua-1"` (or a list): the standards the PDF
+    /// conforms to.
+    pub pdf_standard: Option<crate::pdf::Standards>,
 }
 
 /// One chapter file of the book, in reading order.
