@@ -3,7 +3,8 @@
 //! and tracks a little graphics/text state so that redundant operators are
 //! not repeated.
 
-use crate::frame::Rgb;
+use super::tags;
+use crate::frame::{NodeId, Rgb, StructTree, Tag};
 use printpdf::{LinkAnnotation, Op};
 use std::io::Write;
 
@@ -100,6 +101,14 @@ pub(crate) struct Content {
     pub rise: f32,
     /// The character spacing (`Tc`) in force, in points.
     pub char_spacing: f32,
+    /// The tag of the open marked-content sequence (module `tags`), if
+    /// any. A sequence opened in a text object is closed before its `ET`;
+    /// one opened outside (around paths and images) before the next `BT`,
+    /// so sequences and text objects always nest (ISO 32000-1 §14.6).
+    mark: Option<Tag>,
+    /// Per marked-content id of the page (its index), the element whose
+    /// content it marks.
+    pub mcids: Vec<NodeId>,
 }
 
 impl Content {
@@ -124,6 +133,7 @@ impl Content {
     /// Opens a text object unless one is open.
     pub fn begin_text(&mut self) {
         if !self.in_text {
+            self.end_mark();
             self.bytes.extend_from_slice(b"BT\n");
             self.in_text = true;
             self.line = (0, 0);
@@ -133,6 +143,7 @@ impl Content {
     /// Closes the open text object, if any (paths and images need that).
     pub fn end_text(&mut self) {
         if self.in_text {
+            self.end_mark();
             self.bytes.extend_from_slice(b"ET\n");
             self.in_text = false;
         }
@@ -223,6 +234,46 @@ impl Content {
     /// Closes a marked-content sequence (`EMC`).
     pub fn end_marked_content(&mut self) {
         self.bytes.extend_from_slice(b"EMC\n");
+    }
+
+    /// Puts what follows in a marked-content sequence for `tag`, unless the
+    /// open one is already for it: `/P <</MCID n>> BDC` for the content of
+    /// an element (the next marked-content id of the page, recorded in
+    /// [`Content::mcids`]), `/Artifact <</Type /Pagination>> BDC` for an
+    /// artifact (ISO 32000-1 §14.7.4.2, §14.8.2.2). Call it after
+    /// [`Content::begin_text`] for text and after [`Content::end_text`]
+    /// for anything else, so that the sequence nests with the text object.
+    pub fn mark(&mut self, tag: Tag, tree: &StructTree) {
+        if self.mark == Some(tag) {
+            return;
+        }
+        self.end_mark();
+        match tag {
+            Tag::Content(node) => {
+                self.bytes.push(b'/');
+                let role = tree.nodes.get(node.0 as usize).map(|n| n.role);
+                let name = role.map_or("Span", tags::role_name);
+                self.bytes.extend_from_slice(name.as_bytes());
+                self.bytes.extend_from_slice(b"<</MCID ");
+                push_int(&mut self.bytes, self.mcids.len() as i32);
+                self.bytes.extend_from_slice(b">>BDC\n");
+                self.mcids.push(node);
+            }
+            Tag::Artifact(kind) => {
+                self.bytes.extend_from_slice(b"/Artifact<</Type/");
+                self.bytes
+                    .extend_from_slice(tags::artifact_type(kind).as_bytes());
+                self.bytes.extend_from_slice(b">>BDC\n");
+            }
+        }
+        self.mark = Some(tag);
+    }
+
+    /// Closes the open tag's marked-content sequence, if any.
+    pub fn end_mark(&mut self) {
+        if self.mark.take().is_some() {
+            self.end_marked_content();
+        }
     }
 
     /// Strokes a straight line from (`x0`, `y0`) to (`x1`, `y1`).

@@ -13,7 +13,10 @@
 //! * the standard `Adobe-Identity-UCS` header on the ToUnicode CMaps,
 //!   instead of printpdf's longer one (the mappings are printpdf's);
 //! * the pages' content streams, which we write ourselves (module
-//!   `content`) and compress once;
+//!   `content`) and compress once, the first page's (printpdf's glyph
+//!   inventory, untagged) among them;
+//! * the logical structure: structure tree, parent tree, `/MarkInfo`,
+//!   `/StructParents` and `/Tabs` (module `tags`);
 //! * empty resource dictionaries dropped, one `/Resources` shared by all
 //!   pages, unreferenced objects pruned;
 //! * PDF 1.7 with object streams, and an `/ID` and XMP document id that are
@@ -22,8 +25,8 @@
 //! [`DocInfo`]: crate::frame::DocInfo
 
 use super::fonts::text_string;
-use super::{PdfError, meta, nav};
-use crate::frame::{DocInfo, Item, Layout};
+use super::{PdfError, meta, nav, tags};
+use crate::frame::{DocInfo, Item, Layout, NodeId, Tag};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -35,13 +38,14 @@ fn err(e: impl std::fmt::Display) -> PdfError {
 /// Finishes the document printpdf built and serializes it.
 ///
 /// `links` holds, per page, the anchor each of the page's link annotations
-/// goes to (`None` for a URI), in the order of the page's `/Annots`;
-/// `contents`, per page, its compressed content stream.
+/// goes to (`None` for a URI) and its tag, in the order of the page's
+/// `/Annots`; `contents`, per page, its compressed content stream and the
+/// element of each of its marked-content ids (module `tags`).
 pub(crate) fn finish(
     mut doc: Document,
     layout: &Layout,
-    links: &[Vec<Option<String>>],
-    contents: Vec<Vec<u8>>,
+    links: &[Vec<(Option<String>, Tag)>],
+    contents: Vec<(Vec<u8>, Vec<NodeId>)>,
 ) -> Result<Vec<u8>, PdfError> {
     doc.version = "1.7".into();
     let catalog_id = doc
@@ -74,8 +78,18 @@ pub(crate) fn finish(
     }
 
     let mut shared_resources = None;
-    for ((&(page_id, _), page_links), content) in pages.iter().zip(links).zip(contents) {
-        fix_annotations(&mut doc, page_id, page_links)?;
+    let mut annots = Vec::with_capacity(pages.len());
+    let mut mcids = Vec::with_capacity(pages.len());
+    for ((&(page_id, _), page_links), (content, page_mcids)) in
+        pages.iter().zip(links).zip(contents)
+    {
+        let ids = fix_annotations(&mut doc, page_id, page_links)?;
+        annots.push(
+            ids.into_iter()
+                .zip(page_links.iter().map(|l| l.1))
+                .collect(),
+        );
+        mcids.push(page_mcids);
         set_content(&mut doc, page_id, content)?;
         share_resources(&mut doc, page_id, &mut shared_resources)?;
     }
@@ -84,6 +98,15 @@ pub(crate) fn finish(
 
     let mut cat = doc.get_dictionary(catalog_id).map_err(err)?.clone();
     complete_catalog(&mut doc, &mut cat, layout, &pages, &anchors);
+    let page_ids: Vec<ObjectId> = pages.iter().map(|p| p.0).collect();
+    tags::write(
+        &mut doc,
+        &mut cat,
+        &layout.structure,
+        &page_ids,
+        &mcids,
+        &annots,
+    )?;
     doc.set_object(catalog_id, cat);
 
     let info = Object::Dictionary(meta::info_dict(&layout.info));
@@ -107,12 +130,13 @@ pub(crate) fn finish(
 }
 
 /// Makes the page's link annotations indirect and borderless, and points
-/// internal links at their named destination.
+/// internal links at their named destination; returns the annotations'
+/// objects, in order.
 fn fix_annotations(
     doc: &mut Document,
     page_id: ObjectId,
-    targets: &[Option<String>],
-) -> Result<(), PdfError> {
+    targets: &[(Option<String>, Tag)],
+) -> Result<Vec<ObjectId>, PdfError> {
     let page = doc.get_dictionary_mut(page_id).map_err(err)?;
     let annots = match page.remove(b"Annots") {
         Some(Object::Array(a)) => a,
@@ -126,7 +150,7 @@ fn fix_annotations(
         )));
     }
     let mut refs = Vec::new();
-    for (annot, target) in annots.into_iter().zip(targets) {
+    for (annot, (target, _)) in annots.into_iter().zip(targets) {
         let Object::Dictionary(mut d) = annot else {
             return Err(err(
                 "printpdf wrote a link annotation that is not a dictionary",
@@ -146,14 +170,15 @@ fn fix_annotations(
             let dest = Object::String(name.as_bytes().to_vec(), StringFormat::Literal);
             d.set("Dest", dest);
         }
-        refs.push(Object::Reference(doc.add_object(d)));
+        refs.push(doc.add_object(d));
     }
     if !refs.is_empty() {
+        let array = refs.iter().map(|&id| Object::Reference(id)).collect();
         doc.get_dictionary_mut(page_id)
             .map_err(err)?
-            .set("Annots", Object::Array(refs));
+            .set("Annots", Object::Array(array));
     }
-    Ok(())
+    Ok(refs)
 }
 
 /// Compresses every stream still uncompressed (fonts, ToUnicode maps,
