@@ -399,16 +399,14 @@ fn the_reader_finds_what_breaks_the_rules() {
     };
     let first_page = |doc: &lopdf::Document| *doc.get_pages().get(&1).unwrap();
     let elem_of = |doc: &mut lopdf::Document, role: &[u8]| {
-        let id = doc
-            .objects
+        doc.objects
             .iter()
             .find(|(_, o)| {
                 o.as_dict()
                     .is_ok_and(|d| d.get(b"S").and_then(lopdf::Object::as_name).ok() == Some(role))
             })
             .map(|(&id, _)| id)
-            .unwrap();
-        id
+            .unwrap()
     };
     // Text drawn outside any marked content.
     let untagged = edit(&|doc| {

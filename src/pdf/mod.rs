@@ -132,8 +132,12 @@ pub fn write_pdf_owned(mut layout: Layout) -> Result<Vec<u8>, PdfError> {
 type Parts = (
     lopdf::Document,
     Vec<Vec<(Option<String>, crate::frame::Tag)>>,
-    Vec<(Vec<u8>, Vec<crate::frame::NodeId>)>,
+    Vec<PageOut>,
 );
+
+/// A page's compressed content stream and the element of each of its
+/// marked-content ids.
+type PageOut = (Vec<u8>, Vec<crate::frame::NodeId>);
 
 fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
     if let Some(bad) = layout.outline.iter().find(|e| e.page >= layout.pages.len()) {
@@ -383,7 +387,7 @@ fn compressed_contents(
     layout: &Layout,
     fonts: &BTreeMap<usize, FontUse>,
     image_names: &BTreeMap<[u8; 32], String>,
-) -> Result<Vec<(Vec<u8>, Vec<crate::frame::NodeId>)>, PdfError> {
+) -> Result<Vec<PageOut>, PdfError> {
     // A thread and a compressor (about a megabyte of tables) per few pages
     // at most: a short document is written on the calling thread.
     let threads = std::thread::available_parallelism()
@@ -391,7 +395,7 @@ fn compressed_contents(
         .min(layout.pages.len().div_ceil(PAGES_PER_THREAD))
         .max(1);
     let chunk = layout.pages.len().div_ceil(threads).max(1);
-    type Out = Vec<(Vec<u8>, Vec<crate::frame::NodeId>)>;
+    type Out = Vec<PageOut>;
     let one = |pages: &[crate::frame::Page]| -> Result<Out, PdfError> {
         let mut z = Deflater::new(CONTENT_LEVEL)?;
         pages
