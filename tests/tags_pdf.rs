@@ -533,3 +533,22 @@ fn article_is_fully_marked() {
     common::tool("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]);
     assert!(Path::new(&pdf).exists());
 }
+
+/// The cross-reference stream, an entry per object of the structure tree,
+/// is compressed (lopdf writes it raw), and readers still find every object.
+#[test]
+fn cross_reference_stream_is_compressed() {
+    let (bytes, path) = write(&sample(), "tags-xref.pdf");
+    let at = bytes.windows(10).rposition(|w| w == b"/Type/XRef").unwrap();
+    let dict = String::from_utf8_lossy(
+        &bytes[bytes[..at].iter().rposition(|&b| b == b'<').unwrap()..at + 200],
+    );
+    assert!(
+        dict.contains("/Filter/FlateDecode/DecodeParms<</Columns 7/Predictor 12>>"),
+        "{dict}"
+    );
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    assert!(doc.objects.len() > 30);
+    let check = common::tool("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(!check.contains("WARNING"), "{check}");
+}

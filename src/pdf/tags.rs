@@ -9,8 +9,9 @@
 //!   §14.7.4.2), `/Artifact <</Type /Pagination>> BDC … EMC` for decoration
 //!   (§14.8.2.2, Table 330). `/ActualText` spans nest inside. Items that draw
 //!   nothing (anchors, link areas, note references) are not marked.
-//! * Here, in the post-pass: one `/StructElem` per element that has content
-//!   (elements with none are left out, §14.7.2), with `/S`, `/P`, `/K` — its
+//! * Here, in the post-pass: one structure element dictionary per element
+//!   that has content (elements with none are left out, §14.7.2), with `/S`,
+//!   `/P`, `/K` (no `/Type /StructElem`: optional, Table 323) — its
 //!   own marked content (bare MCIDs on the element's `/Pg`, `/MCR`
 //!   dictionaries on other pages) merged with its child elements, each
 //!   child where its first content is; `/OBJR` for the link annotations
@@ -230,7 +231,6 @@ pub(crate) fn write(
             .and_then(|p| obj[p.0 as usize])
             .unwrap_or(root_id);
         let mut d = Dictionary::new();
-        d.set("Type", Object::Name(b"StructElem".to_vec()));
         d.set("S", Object::Name(role_name(node.role).as_bytes().to_vec()));
         d.set("P", Object::Reference(parent));
         let pg = own[i].iter().find_map(|k| match *k {
