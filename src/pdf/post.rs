@@ -391,7 +391,7 @@ fn packed_xref(bytes: &[u8]) -> Option<(std::ops::Range<usize>, Vec<u8>)> {
     let length: usize = dict[length_at..digits_end].parse().ok()?;
     let data = bytes.get(data_at..data_at + length)?;
     let after = data_at + length;
-    if length % COLUMNS != 0 || !bytes.get(after..tail)?.starts_with(b"\nendstream") {
+    if !length.is_multiple_of(COLUMNS) || !bytes.get(after..tail)?.starts_with(b"\nendstream") {
         return None;
     }
     let mut rows = Vec::with_capacity(length + length / COLUMNS);
@@ -409,9 +409,9 @@ fn packed_xref(bytes: &[u8]) -> Option<(std::ops::Range<usize>, Vec<u8>)> {
         .ok()?;
     let mut out = Vec::with_capacity(packed.len() + dict.len() + 128);
     out.extend_from_slice(&bytes[start..dict_at]);
-    out.extend_from_slice(dict[..length_at].as_bytes());
+    out.extend_from_slice(&dict.as_bytes()[..length_at]);
     out.extend_from_slice(packed.len().to_string().as_bytes());
-    out.extend_from_slice(dict[digits_end..].as_bytes());
+    out.extend_from_slice(&dict.as_bytes()[digits_end..]);
     out.extend_from_slice(b"/Filter/FlateDecode/DecodeParms<</Columns 7/Predictor 12>>>>stream\n");
     out.extend_from_slice(&packed);
     out.extend_from_slice(&bytes[after..]);
