@@ -3,7 +3,8 @@
 //! and tracks a little graphics/text state so that redundant operators are
 //! not repeated.
 
-use crate::frame::Rgb;
+use super::tags;
+use crate::frame::{NodeId, Rgb, StructTree, Tag};
 use printpdf::{LinkAnnotation, Op};
 use std::io::Write;
 
@@ -100,6 +101,19 @@ pub(crate) struct Content {
     pub rise: f32,
     /// The character spacing (`Tc`) in force, in points.
     pub char_spacing: f32,
+    /// The tag of the open marked-content sequence (module `tags`), if
+    /// any. A sequence opened in a text object is closed before its `ET`;
+    /// one opened outside (around paths and images) before the next `BT`,
+    /// so sequences and text objects always nest (ISO 32000-1 §14.6).
+    mark: Option<(Tag, &'static str)>,
+    /// The element sequence to open again before the next glyphs, after an
+    /// `/ActualText` sequence of its own ([`Content::begin_actual_text`]).
+    pending: Option<(Tag, &'static str)>,
+    /// The element whose `/ActualText` sequence is open.
+    actual: Option<(Tag, &'static str)>,
+    /// Per marked-content id of the page (its index), the element whose
+    /// content it marks.
+    pub mcids: Vec<NodeId>,
 }
 
 impl Content {
@@ -124,6 +138,7 @@ impl Content {
     /// Opens a text object unless one is open.
     pub fn begin_text(&mut self) {
         if !self.in_text {
+            self.end_mark();
             self.bytes.extend_from_slice(b"BT\n");
             self.in_text = true;
             self.line = (0, 0);
@@ -133,6 +148,7 @@ impl Content {
     /// Closes the open text object, if any (paths and images need that).
     pub fn end_text(&mut self) {
         if self.in_text {
+            self.end_mark();
             self.bytes.extend_from_slice(b"ET\n");
             self.in_text = false;
         }
@@ -206,23 +222,109 @@ impl Content {
 
     /// Shows glyphs: `array` is the inside of a `TJ` array.
     pub fn show(&mut self, array: &[u8]) {
+        self.open_pending();
         self.bytes.push(b'[');
         self.bytes.extend_from_slice(array);
         self.bytes.extend_from_slice(b"] TJ\n");
     }
 
-    /// Opens a `/Span` marked-content sequence whose `/ActualText` is `text`.
+    /// Opens a marked-content sequence whose `/ActualText` is `text`. Inside
+    /// an element's content it is a sequence of its own with the next MCID
+    /// (`/Span <</MCID n /ActualText …>> BDC`), the element's sequence closed
+    /// before and opened again after it with the next glyphs: readers of the
+    /// structure (poppler's among them) take an `EMC` nested in an MCID's
+    /// sequence for the end of it. Elsewhere it is a `/Span` nested in the
+    /// artifact.
     pub fn begin_actual_text(&mut self, text: &str) {
-        self.bytes.extend_from_slice(b"/Span<</ActualText<FEFF");
+        self.open_pending();
+        match self.mark {
+            Some((Tag::Content(node), name)) => {
+                self.end_mark();
+                // Tagged `/Span`: poppler (pdftotext) honours `/ActualText`
+                // only in a `/Span` sequence; the element is the MCID's.
+                self.open_mcid("Span", node);
+                self.bytes.truncate(self.bytes.len() - b">>BDC\n".len());
+                self.actual = Some((Tag::Content(node), name));
+            }
+            _ => self.bytes.extend_from_slice(b"/Span<<"),
+        }
+        self.bytes.extend_from_slice(b"/ActualText<FEFF");
         for unit in text.encode_utf16() {
             push_hex16(&mut self.bytes, unit);
         }
         self.bytes.extend_from_slice(b">>>BDC\n");
     }
 
+    /// Closes the sequence [`Content::begin_actual_text`] opened.
+    pub fn end_actual_text(&mut self) {
+        self.end_marked_content();
+        // The element's own sequence goes on with the next glyphs.
+        self.pending = self.actual.take();
+    }
+
     /// Closes a marked-content sequence (`EMC`).
-    pub fn end_marked_content(&mut self) {
+    fn end_marked_content(&mut self) {
         self.bytes.extend_from_slice(b"EMC\n");
+    }
+
+    /// Puts what follows in a marked-content sequence for `tag`, unless the
+    /// open one is already for it: `/P <</MCID n>> BDC` for the content of
+    /// an element (its standard structure type as the tag, the next
+    /// marked-content id of the page, recorded in [`Content::mcids`]),
+    /// `/Artifact <</Type /Pagination>> BDC` for an artifact (ISO 32000-1
+    /// §14.7.4.2, §14.8.2.2). Call it after [`Content::begin_text`] for
+    /// text and after [`Content::end_text`] for anything else, so that the
+    /// sequence nests with the text object.
+    pub fn mark(&mut self, tag: Tag, tree: &StructTree) {
+        self.pending = None;
+        if self.mark.is_some_and(|m| m.0 == tag) {
+            return;
+        }
+        self.end_mark();
+        let name = match tag {
+            Tag::Content(node) => {
+                let role = tree.nodes.get(node.0 as usize).map(|n| n.role);
+                role.map_or("Span", tags::role_name)
+            }
+            Tag::Artifact(kind) => tags::artifact_type(kind),
+        };
+        self.open(tag, name);
+    }
+
+    fn open(&mut self, tag: Tag, name: &'static str) {
+        match tag {
+            Tag::Content(node) => self.open_mcid(name, node),
+            Tag::Artifact(_) => {
+                self.bytes.extend_from_slice(b"/Artifact<</Type/");
+                self.bytes.extend_from_slice(name.as_bytes());
+                self.bytes.extend_from_slice(b">>BDC\n");
+            }
+        }
+        self.mark = Some((tag, name));
+    }
+
+    fn open_mcid(&mut self, name: &str, node: NodeId) {
+        self.bytes.push(b'/');
+        self.bytes.extend_from_slice(name.as_bytes());
+        self.bytes.extend_from_slice(b"<</MCID ");
+        push_int(&mut self.bytes, self.mcids.len() as i32);
+        self.bytes.extend_from_slice(b">>BDC\n");
+        self.mcids.push(node);
+    }
+
+    /// Opens the sequence that goes on after an `/ActualText` one, if any.
+    fn open_pending(&mut self) {
+        if let Some((tag, name)) = self.pending.take() {
+            self.open(tag, name);
+        }
+    }
+
+    /// Closes the open tag's marked-content sequence, if any.
+    pub fn end_mark(&mut self) {
+        self.pending = None;
+        if self.mark.take().is_some() {
+            self.end_marked_content();
+        }
     }
 
     /// Strokes a straight line from (`x0`, `y0`) to (`x1`, `y1`).

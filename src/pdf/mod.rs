@@ -25,7 +25,13 @@
 //! ToUnicode text from the operations that show it; so the first page
 //! handed to printpdf shows every glyph of every font once with its text (a
 //! glyph inventory), and the codes printpdf writes there are read back and
-//! used in our content streams ([`read_inventory`]).
+//! used in our content streams ([`read_inventory`]). That page's content
+//! is replaced by ours like every other page's, so no untagged content is
+//! left of it.
+//!
+//! Every page item is marked content of its structure element or an
+//! artifact, and the structure tree is written in the post-pass (module
+//! `tags`, ISO 32000-1 §14.7–14.8).
 //!
 //! A lopdf post-pass on the document printpdf produced does what printpdf
 //! cannot (module `post`): a nested outline with `/XYZ` destinations at the
@@ -42,6 +48,7 @@ mod meta;
 mod nav;
 mod post;
 mod standard;
+mod tags;
 mod text;
 
 pub use standard::{PdfA, PdfStandard, Standards, check_document};
@@ -78,6 +85,9 @@ pub enum PdfError {
     /// The document cannot meet a standard asked for (`--pdf-standard`):
     /// what breaks it, where, and how to fix it.
     Standard(String),
+    /// The layout's structure tree is not a tree, or an item is tagged with
+    /// an element it does not have (a typesetter bug).
+    Structure(String),
 }
 
 impl fmt::Display for PdfError {
@@ -92,6 +102,7 @@ impl fmt::Display for PdfError {
             PdfError::OutlinePage(p) => write!(f, "outline entry points to missing page {}", p + 1),
             PdfError::Write(reason) => write!(f, "cannot write PDF: {reason}"),
             PdfError::Standard(reason) => write!(f, "{reason}"),
+            PdfError::Structure(reason) => write!(f, "cannot tag PDF: {reason}"),
         }
     }
 }
@@ -103,6 +114,7 @@ impl std::error::Error for PdfError {}
 /// The output depends only on `layout`: writing the same layout twice gives
 /// byte-identical files.
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
+    tags::check(&layout.structure, &layout.pages)?;
     let (saved, links, contents) = pages_and_contents(layout)?;
     post::finish(saved, layout, &links, contents, &Standards::default())
 }
@@ -117,6 +129,7 @@ pub fn write_pdf_owned(layout: Layout) -> Result<Vec<u8>, PdfError> {
 /// [`write_pdf_owned`] for a PDF that conforms to `standards` (module
 /// `standard`): refuses, with the place, what the standards do not allow.
 pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>, PdfError> {
+    tags::check(&layout.structure, &layout.pages)?;
     standard::check_layout(&layout, standards)?;
     let (saved, links, contents) = pages_and_contents(&layout)?;
     // The link descriptions of PDF/UA-1 are read from the text.
@@ -130,9 +143,18 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
 }
 
 /// The document printpdf built (fonts, images, pages with their link
-/// annotations), the anchor of each link per page, and every page's
-/// compressed content stream.
-type Parts = (lopdf::Document, Vec<Vec<Option<String>>>, Vec<Vec<u8>>);
+/// annotations), the anchor and tag of each link per page, and every
+/// page's compressed content stream with the element of each of its
+/// marked-content ids.
+type Parts = (
+    lopdf::Document,
+    Vec<Vec<(Option<String>, crate::frame::Tag)>>,
+    Vec<PageOut>,
+);
+
+/// A page's compressed content stream and the element of each of its
+/// marked-content ids.
+type PageOut = (Vec<u8>, Vec<crate::frame::NodeId>);
 
 fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
     if let Some(bad) = layout.outline.iter().find(|e| e.page >= layout.pages.len()) {
@@ -180,11 +202,12 @@ fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
             _ => None,
         })
         .collect();
-    // Per page, the anchor each link annotation goes to (None: a URI), in
+    // Per page, the anchor each link annotation goes to (None: a URI) and
+    // its tag, in
     // the order printpdf writes them; and the pages printpdf builds, which
     // hold only the link annotations (the content is written afterwards,
     // see `page_content`), the first page also the glyph inventory.
-    let mut links: Vec<Vec<Option<String>>> = Vec::new();
+    let mut links: Vec<Vec<(Option<String>, crate::frame::Tag)>> = Vec::new();
     for (index, page) in layout.pages.iter().enumerate() {
         let h = page.height;
         let mut c = Content::default();
@@ -224,7 +247,7 @@ fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
                 Some(ColorArray::Transparent),
                 None,
             ));
-            page_links.push(anchor);
+            page_links.push((anchor, it.tag));
         }
         let mut ops = if index == 0 {
             inventory(&fonts)
@@ -381,7 +404,7 @@ fn compressed_contents(
     layout: &Layout,
     fonts: &BTreeMap<usize, FontUse>,
     image_names: &BTreeMap<[u8; 32], String>,
-) -> Result<Vec<Vec<u8>>, PdfError> {
+) -> Result<Vec<PageOut>, PdfError> {
     // A thread and a compressor (about a megabyte of tables) per few pages
     // at most: a short document is written on the calling thread.
     let threads = std::thread::available_parallelism()
@@ -389,17 +412,21 @@ fn compressed_contents(
         .min(layout.pages.len().div_ceil(PAGES_PER_THREAD))
         .max(1);
     let chunk = layout.pages.len().div_ceil(threads).max(1);
-    let one = |pages: &[crate::frame::Page]| -> Result<Vec<Vec<u8>>, PdfError> {
+    type Out = Vec<PageOut>;
+    let one = |pages: &[crate::frame::Page]| -> Result<Out, PdfError> {
         let mut z = Deflater::new(CONTENT_LEVEL)?;
         pages
             .iter()
-            .map(|page| z.zlib(&page_content(page, fonts, image_names)))
+            .map(|page| {
+                let (bytes, mcids) = page_content(page, fonts, image_names, &layout.structure);
+                Ok((z.zlib(&bytes)?, mcids))
+            })
             .collect()
     };
     if threads == 1 {
         return one(&layout.pages);
     }
-    let parts: Vec<Result<Vec<Vec<u8>>, PdfError>> = std::thread::scope(|scope| {
+    let parts: Vec<Result<Out, PdfError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = layout
             .pages
             .chunks(chunk)
@@ -448,42 +475,54 @@ impl Deflater {
     }
 }
 
-/// The content stream of one page.
+/// The content stream of one page, and the element each of its
+/// marked-content ids marks (module `tags`).
 fn page_content(
     page: &crate::frame::Page,
     fonts: &BTreeMap<usize, FontUse>,
     image_names: &BTreeMap<[u8; 32], String>,
-) -> Vec<u8> {
+    tree: &crate::frame::StructTree,
+) -> (Vec<u8>, Vec<crate::frame::NodeId>) {
     let h = page.height;
     let mut c = Content::default();
     for it in &page.items {
         let (x, y) = (it.pos.x, h - it.pos.y);
         match &it.item {
             Item::Text(run) => {
-                if let Some(font) = fonts.get(&run.font.0) {
+                if let Some(font) = fonts.get(&run.font.0)
+                    && !run.glyphs.is_empty()
+                    && run.size > 0.0
+                {
+                    c.begin_text();
+                    c.mark(it.tag, tree);
                     text::write_run(&mut c, run, x, y, font);
                 }
             }
             Item::Line(line) if line.thickness > 0.0 => {
                 c.end_text();
+                c.mark(it.tag, tree);
                 c.set_stroke(line.color);
                 c.set_line_width(line.thickness);
                 c.line(x, y, x + line.to.x, y - line.to.y);
             }
             Item::Fill(fill) => {
                 c.end_text();
+                c.mark(it.tag, tree);
                 c.set_fill(fill.color);
                 c.fill_rect(x, y - fill.height, fill.width, fill.height);
             }
             Item::Image(img) => {
                 let name = &image_names[&image_key(img)];
+                c.end_text();
+                c.mark(it.tag, tree);
                 c.image(name, x, y - img.height, img.width, img.height);
             }
             Item::Line(_) | Item::Anchor(_) | Item::Link(_) | Item::NoteRef(_) => {}
         }
     }
     c.end_text();
-    c.bytes
+    c.end_mark();
+    (c.bytes, c.mcids)
 }
 
 /// The Type0 fonts the layout draws with, with their glyphs and ToUnicode

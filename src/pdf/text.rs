@@ -265,7 +265,7 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
         }
         if actual[i] {
             tj.flush(c);
-            c.end_marked_content();
+            c.end_actual_text();
         }
         i = span.end;
     }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests that read PDFs through poppler.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod structure;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

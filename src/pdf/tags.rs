@@ -1,0 +1,342 @@
+//! Tagged PDF (ISO 32000-1 §14.7–14.8): the layout's structure tree
+//! ([`StructTree`]) and the tags of its items ([`Tag`]) as the PDF's logical
+//! structure.
+//!
+//! * In the content streams (module `content`, [`Content::mark`]) each
+//!   stretch of drawn items with one tag is one marked-content sequence:
+//!   `/P <</MCID n>> BDC … EMC` for the content of an element (its standard
+//!   type as the tag, marked-content ids counted per page from 0,
+//!   §14.7.4.2), `/Artifact <</Type /Pagination>> BDC … EMC` for decoration
+//!   (§14.8.2.2, Table 330). `/ActualText` spans nest inside. Items that draw
+//!   nothing (anchors, link areas, note references) are not marked.
+//! * Here, in the post-pass: one structure element dictionary per element
+//!   that has content (elements with none are left out, §14.7.2), with `/S`,
+//!   `/P`, `/K` (no `/Type /StructElem`: optional, Table 323) — its
+//!   own marked content (bare MCIDs on the element's `/Pg`, `/MCR`
+//!   dictionaries on other pages) merged with its child elements, each
+//!   child where its first content is; `/OBJR` for the link annotations
+//!   tagged with it (§14.7.4.3) — and `/Alt`, `/ActualText`, `/Lang`, and
+//!   `/A <</O /Table /Scope …>>` on header cells (§14.8.5.7);
+//!   the `/ParentTree` (§14.7.4.4: page `i`'s `/StructParents` is `i`, its
+//!   entry the element of each MCID; each tagged annotation's
+//!   `/StructParent` follows the pages'), `/ParentTreeNextKey`, and
+//!   `/MarkInfo <</Marked true>>` on the catalog and `/Tabs /S` on every
+//!   page (ISO 14289-1 §7.18.3).
+//!
+//! An element's own content is ordered as it is drawn (page, then MCID);
+//! its children keep the tree's reading order.
+//!
+//! [`Content::mark`]: super::content::Content::mark
+
+use super::PdfError;
+use super::fonts::text_string;
+use crate::frame::{ArtifactKind, NodeId, Page, Scope, StructRole, StructTree, Tag};
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+/// The standard structure type of `role` (ISO 32000-1 §14.8.4, Tables
+/// 333–338), also the tag of its marked content.
+pub(crate) fn role_name(role: StructRole) -> &'static str {
+    match role {
+        StructRole::Document => "Document",
+        StructRole::Part => "Part",
+        StructRole::Sect => "Sect",
+        StructRole::Div => "Div",
+        StructRole::H(level) => match level {
+            0 | 1 => "H1",
+            2 => "H2",
+            3 => "H3",
+            4 => "H4",
+            5 => "H5",
+            _ => "H6",
+        },
+        StructRole::P => "P",
+        StructRole::BlockQuote => "BlockQuote",
+        StructRole::Caption => "Caption",
+        StructRole::Toc => "TOC",
+        StructRole::Toci => "TOCI",
+        StructRole::L => "L",
+        StructRole::Li => "LI",
+        StructRole::Lbl => "Lbl",
+        StructRole::LBody => "LBody",
+        StructRole::Table => "Table",
+        StructRole::THead => "THead",
+        StructRole::TBody => "TBody",
+        StructRole::TFoot => "TFoot",
+        StructRole::Tr => "TR",
+        StructRole::Th(_) => "TH",
+        StructRole::Td => "TD",
+        StructRole::Figure => "Figure",
+        StructRole::Formula => "Formula",
+        StructRole::Note => "Note",
+        StructRole::Reference => "Reference",
+        StructRole::Link => "Link",
+        StructRole::Code => "Code",
+        StructRole::Quote => "Quote",
+        StructRole::Span => "Span",
+    }
+}
+
+/// The `/Type` of an artifact of `kind` (ISO 32000-1 §14.8.2.2.2, Table 330).
+pub(crate) fn artifact_type(kind: ArtifactKind) -> &'static str {
+    match kind {
+        ArtifactKind::Pagination => "Pagination",
+        ArtifactKind::Layout => "Layout",
+        ArtifactKind::Page => "Page",
+        ArtifactKind::Background => "Background",
+    }
+}
+
+fn bad(why: String) -> PdfError {
+    PdfError::Structure(why)
+}
+
+/// Checks that `tree` is a tree (every element listed once among the
+/// children of its parent, reachable from the root) and that every item of
+/// `pages` tagged as content names one of its elements: the writer relies on
+/// both.
+pub(crate) fn check(tree: &StructTree, pages: &[Page]) -> Result<(), PdfError> {
+    let n = tree.nodes.len();
+    let name = |id: NodeId| {
+        let role = tree
+            .nodes
+            .get(id.0 as usize)
+            .map_or("?", |e| role_name(e.role));
+        format!("structure element #{} ({role})", id.0)
+    };
+    match tree.nodes.first() {
+        Some(root) if root.parent.is_none() => {}
+        _ => return Err(bad("the structure tree has no root element".into())),
+    }
+    let mut seen = vec![false; n];
+    seen[0] = true;
+    let mut stack = vec![StructTree::ROOT];
+    while let Some(id) = stack.pop() {
+        for &child in &tree.nodes[id.0 as usize].children {
+            let Some(node) = tree.nodes.get(child.0 as usize) else {
+                return Err(bad(format!(
+                    "{} lists a child #{} that the tree does not have",
+                    name(id),
+                    child.0
+                )));
+            };
+            if node.parent != Some(id) || std::mem::replace(&mut seen[child.0 as usize], true) {
+                return Err(bad(format!(
+                    "{} is listed as a child of {} but is not its child once",
+                    name(child),
+                    name(id)
+                )));
+            }
+            stack.push(child);
+        }
+    }
+    for (p, page) in pages.iter().enumerate() {
+        for it in &page.items {
+            if let Tag::Content(id) = it.tag
+                && !seen.get(id.0 as usize).copied().unwrap_or(false)
+            {
+                return Err(bad(format!(
+                    "an item on page {} is tagged as content of {}, which is not in the structure tree",
+                    p + 1,
+                    name(id)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A piece of an element's own content: marked content on a page, or an
+/// annotation.
+#[derive(Clone, Copy)]
+enum Kid {
+    Mcid { page: usize, mcid: usize },
+    Objr { page: usize, annot: ObjectId },
+}
+
+impl Kid {
+    /// Where it is drawn: page, then MCID; annotations after the page's
+    /// marked content.
+    fn key(&self) -> (usize, usize) {
+        match *self {
+            Kid::Mcid { page, mcid } => (page, mcid),
+            Kid::Objr { page, .. } => (page, usize::MAX),
+        }
+    }
+}
+
+/// Writes the structure tree and the parent tree, numbers the pages and
+/// tagged annotations into it, and marks the catalog `cat` as tagged.
+///
+/// `pages` are the page objects; `mcids[p]` the element of each marked-content
+/// id of page `p`; `annots[p]` the page's link annotations with their tags.
+pub(crate) fn write(
+    doc: &mut Document,
+    cat: &mut Dictionary,
+    tree: &StructTree,
+    pages: &[ObjectId],
+    mcids: &[Vec<NodeId>],
+    annots: &[Vec<(ObjectId, Tag)>],
+) -> Result<(), PdfError> {
+    let n = tree.nodes.len();
+    let mut own: Vec<Vec<Kid>> = vec![Vec::new(); n];
+    let mut tagged_annots: Vec<(ObjectId, NodeId)> = Vec::new();
+    for (page, (ids, links)) in mcids.iter().zip(annots).enumerate() {
+        for (mcid, node) in ids.iter().enumerate() {
+            own[node.0 as usize].push(Kid::Mcid { page, mcid });
+        }
+        for &(annot, tag) in links {
+            if let Tag::Content(node) = tag {
+                own[node.0 as usize].push(Kid::Objr { page, annot });
+                tagged_annots.push((annot, node));
+            }
+        }
+    }
+
+    // Elements in preorder (the tree is checked: no cycles, all in range).
+    let mut order = Vec::with_capacity(n);
+    let mut stack = vec![StructTree::ROOT];
+    while let Some(id) = stack.pop() {
+        order.push(id);
+        stack.extend(tree.nodes[id.0 as usize].children.iter().rev());
+    }
+    // Where each element's content starts (`None`: it has none).
+    let mut first: Vec<Option<(usize, usize)>> =
+        own.iter().map(|kids| kids.first().map(Kid::key)).collect();
+    for &id in order.iter().rev() {
+        let start = tree.nodes[id.0 as usize]
+            .children
+            .iter()
+            .filter_map(|c| first[c.0 as usize])
+            .min();
+        let slot = &mut first[id.0 as usize];
+        *slot = match (*slot, start) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    let root_id = doc.new_object_id();
+    let mut obj: Vec<Option<ObjectId>> = vec![None; n];
+    for &id in &order {
+        if first[id.0 as usize].is_some() {
+            obj[id.0 as usize] = Some(doc.new_object_id());
+        }
+    }
+    for &id in &order {
+        let i = id.0 as usize;
+        let Some(elem_id) = obj[i] else { continue };
+        let node = &tree.nodes[i];
+        let parent = node
+            .parent
+            .and_then(|p| obj[p.0 as usize])
+            .unwrap_or(root_id);
+        let mut d = Dictionary::new();
+        d.set("S", Object::Name(role_name(node.role).as_bytes().to_vec()));
+        d.set("P", Object::Reference(parent));
+        let pg = own[i].iter().find_map(|k| match *k {
+            Kid::Mcid { page, .. } => Some(page),
+            Kid::Objr { .. } => None,
+        });
+        if let Some(pg) = pg {
+            d.set("Pg", Object::Reference(pages[pg]));
+        }
+        // Own content and children, each child where its content starts.
+        let mut kids = Vec::new();
+        let mut mine = own[i].iter().peekable();
+        for child in node.children.iter().filter(|c| obj[c.0 as usize].is_some()) {
+            let at = first[child.0 as usize];
+            while let Some(k) = mine.next_if(|k| Some(k.key()) < at) {
+                kids.push(kid_object(k, pg, pages));
+            }
+            kids.push(Object::Reference(obj[child.0 as usize].unwrap_or(root_id)));
+        }
+        kids.extend(mine.map(|k| kid_object(k, pg, pages)));
+        d.set(
+            "K",
+            if kids.len() == 1 {
+                kids.remove(0)
+            } else {
+                Object::Array(kids)
+            },
+        );
+        if let StructRole::Th(scope) = node.role {
+            let scope = match scope {
+                Scope::Row => "Row",
+                Scope::Column => "Column",
+                Scope::Both => "Both",
+            };
+            let a = Dictionary::from_iter([
+                ("O", Object::Name(b"Table".to_vec())),
+                ("Scope", Object::Name(scope.as_bytes().to_vec())),
+            ]);
+            d.set("A", Object::Dictionary(a));
+        }
+        for (key, value) in [
+            ("Lang", &node.lang),
+            ("Alt", &node.alt),
+            ("ActualText", &node.actual_text),
+        ] {
+            if let Some(v) = value {
+                d.set(key, text_string(v));
+            }
+        }
+        doc.objects.insert(elem_id, Object::Dictionary(d));
+    }
+
+    // The parent tree: pages first (key = page index), then annotations.
+    let mut nums = Vec::with_capacity(2 * (pages.len() + tagged_annots.len()));
+    for (p, (&page, ids)) in pages.iter().zip(mcids).enumerate() {
+        let parents = ids
+            .iter()
+            .map(|node| Object::Reference(obj[node.0 as usize].unwrap_or(root_id)))
+            .collect();
+        nums.push(Object::Integer(p as i64));
+        nums.push(Object::Array(parents));
+        let dict = doc
+            .get_dictionary_mut(page)
+            .map_err(|e| bad(e.to_string()))?;
+        dict.set("StructParents", Object::Integer(p as i64));
+        dict.set("Tabs", Object::Name(b"S".to_vec()));
+    }
+    let mut key = pages.len() as i64;
+    for (annot, node) in tagged_annots {
+        doc.get_dictionary_mut(annot)
+            .map_err(|e| bad(e.to_string()))?
+            .set("StructParent", Object::Integer(key));
+        nums.push(Object::Integer(key));
+        nums.push(Object::Reference(obj[node.0 as usize].unwrap_or(root_id)));
+        key += 1;
+    }
+    let parent_tree = doc.add_object(Dictionary::from_iter([("Nums", Object::Array(nums))]));
+
+    let mut root = Dictionary::new();
+    root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    if let Some(doc_elem) = obj[0] {
+        root.set("K", Object::Reference(doc_elem));
+    }
+    root.set("ParentTree", Object::Reference(parent_tree));
+    root.set("ParentTreeNextKey", Object::Integer(key));
+    doc.objects.insert(root_id, Object::Dictionary(root));
+    cat.set("StructTreeRoot", Object::Reference(root_id));
+    let mark_info = Dictionary::from_iter([("Marked", Object::Boolean(true))]);
+    cat.set("MarkInfo", Object::Dictionary(mark_info));
+    Ok(())
+}
+
+/// A kid of an element whose `/Pg` is `pg`: a bare MCID on that page, a
+/// marked-content reference on another, an object reference.
+fn kid_object(kid: &Kid, pg: Option<usize>, pages: &[ObjectId]) -> Object {
+    match *kid {
+        Kid::Mcid { page, mcid } if Some(page) == pg => Object::Integer(mcid as i64),
+        Kid::Mcid { page, mcid } => Object::Dictionary(Dictionary::from_iter([
+            ("Type", Object::Name(b"MCR".to_vec())),
+            ("Pg", Object::Reference(pages[page])),
+            ("MCID", Object::Integer(mcid as i64)),
+        ])),
+        Kid::Objr { page, annot } => Object::Dictionary(Dictionary::from_iter([
+            ("Type", Object::Name(b"OBJR".to_vec())),
+            ("Pg", Object::Reference(pages[page])),
+            ("Obj", Object::Reference(annot)),
+        ])),
+    }
+}

@@ -1,0 +1,554 @@
+//! Tagged PDF (issue 17): the writer turns the layout's structure tree and
+//! item tags into the PDF's logical structure (ISO 32000-1 §14.7–14.8).
+//! Layouts are built by hand here, with their tags; the PDF is read back by
+//! the structure reader of `tests/common/structure.rs` and by poppler
+//! (`pdfinfo -struct-text`).
+
+mod common;
+
+use common::structure::{self, Structure};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use trang::frame::*;
+use trang::pdf::write_pdf;
+
+fn face(path: &str, name: &str) -> FontFace {
+    let data = std::fs::read(common::root().join("fonts").join(path)).unwrap();
+    FontFace {
+        name: name.into(),
+        data: Arc::new(data.into()),
+        index: 0,
+    }
+}
+
+/// `text` set glyph by glyph from the font's `cmap` and advances (no
+/// shaping), a combining mark in its base's cluster, centred under it.
+fn set(layout: &Layout, font: usize, text: &str, size: f32) -> GlyphRun {
+    let data = layout.fonts[font].data.to_vec();
+    let f = ttf_parser::Face::parse(&data, 0).unwrap();
+    let scale = size / f32::from(f.units_per_em());
+    let mut glyphs: Vec<Glyph> = Vec::new();
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for (at, c) in text.char_indices() {
+        let id = f.glyph_index(c).unwrap_or_default();
+        let advance = f32::from(f.glyph_hor_advance(id).unwrap_or(0)) * scale;
+        let (at, end, n) = (at as u32, (at + c.len_utf8()) as u32, glyphs.len() as u32);
+        let mark = ('\u{300}'..='\u{36F}').contains(&c);
+        match clusters.last_mut() {
+            Some(last) if mark => {
+                let base = glyphs[last.glyphs.start as usize].x_advance;
+                glyphs.push(Glyph {
+                    id: id.0,
+                    x_advance: 0.0,
+                    x_offset: -base / 2.0,
+                    y_offset: 0.0,
+                });
+                last.text.end = end;
+                last.glyphs.end = n + 1;
+            }
+            _ => {
+                glyphs.push(Glyph {
+                    id: id.0,
+                    x_advance: advance,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                });
+                clusters.push(Cluster {
+                    text: at..end,
+                    glyphs: n..n + 1,
+                });
+            }
+        }
+    }
+    GlyphRun {
+        font: FontId(font),
+        size,
+        color: Rgb::BLACK,
+        glyphs,
+        text: text.into(),
+        clusters,
+        letter_spacing: 0.0,
+    }
+}
+
+fn at(x: f32, y: f32, item: Item, tag: Tag) -> Positioned {
+    Positioned {
+        pos: Point { x, y },
+        item,
+        tag,
+    }
+}
+
+/// A page of items, set by [`Sample::text`] and friends.
+struct Sample {
+    layout: Layout,
+    page: Vec<Positioned>,
+}
+
+const HEAD: Tag = Tag::Artifact(ArtifactKind::Pagination);
+const RULE: Tag = Tag::Artifact(ArtifactKind::Layout);
+
+impl Sample {
+    fn node(&mut self, parent: NodeId, role: StructRole) -> NodeId {
+        self.layout.structure.add(parent, role)
+    }
+
+    /// Sets `text` at (`x`, `y`) as content of `node` (or an artifact) and
+    /// returns where it ends.
+    fn text(&mut self, font: usize, text: &str, x: f32, y: f32, tag: Tag) -> f32 {
+        let run = set(&self.layout, font, text, 11.0);
+        let end = x + run.width();
+        self.page.push(at(x, y, Item::Text(run), tag));
+        end
+    }
+
+    fn line(&mut self, x: f32, y: f32, width: f32) {
+        let line = Line {
+            to: Point { x: width, y: 0.0 },
+            thickness: 0.5,
+            color: Rgb(0.4, 0.4, 0.4),
+        };
+        self.page.push(at(x, y, Item::Line(line), RULE));
+    }
+
+    fn end_page(&mut self) {
+        let items = std::mem::take(&mut self.page);
+        self.layout.pages.push(Page {
+            width: 420.0,
+            height: 595.0,
+            items,
+        });
+    }
+}
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(8, 6, |x, y| {
+        image::Rgb([(x * 30) as u8, (y * 40) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+const ALT: &str = "Biểu đồ cột màu xanh";
+
+/// The tree's text of [`sample`]: blocks and lines on lines of their own.
+const TEXT: &str = "Mở đầu
+Đây là đoạn đầu, có một liên kết ở giữa.
+Dòng hai có dấu q\u{323} ghép.
+Hình 1. Biểu đồ.
+Tên
+Tuổi
+An
+30
+•
+Mục một
+Như câu Hello world trong ngoặc.
+Đoạn này sang
+trang hai rồi hết.¹
+¹ Ghi chú cuối trang.";
+
+/// Two pages with a heading, a paragraph with a link and a mark placed by
+/// GPOS, a figure with its caption, a table, a list, an English span, a
+/// paragraph that runs onto page two and a footnote drawn before the text
+/// it follows in the tree; running heads, folios and rules are artifacts.
+fn sample() -> Layout {
+    let mut s = Sample {
+        layout: Layout {
+            fonts: vec![
+                face(
+                    "source-serif-4/SourceSerif4-Regular.ttf",
+                    "SourceSerif4-Regular",
+                ),
+                face(
+                    "be-vietnam-pro/BeVietnamPro_700Bold.ttf",
+                    "BeVietnamPro-Bold",
+                ),
+            ],
+            info: DocInfo {
+                title: "Thử cấu trúc".into(),
+                lang: "vi".into(),
+                producer: "trang test".into(),
+                ..DocInfo::default()
+            },
+            ..Layout::default()
+        },
+        page: Vec::new(),
+    };
+    let root = StructTree::ROOT;
+    let sect = s.node(root, StructRole::Sect);
+    s.text(0, "Thử cấu trúc", 50.0, 30.0, HEAD);
+    let h1 = s.node(sect, StructRole::H(1));
+    s.text(1, "Mở đầu", 50.0, 80.0, Tag::Content(h1));
+
+    let p = s.node(sect, StructRole::P);
+    let link = s.node(p, StructRole::Link);
+    let x = s.text(0, "Đây là đoạn đầu, có ", 50.0, 110.0, Tag::Content(p));
+    let end = s.text(0, "một liên kết", x, 110.0, Tag::Content(link));
+    let area = LinkArea {
+        width: end - x,
+        height: 13.0,
+        target: LinkTarget::Uri("https://example.org/".into()),
+    };
+    s.page
+        .push(at(x, 100.0, Item::Link(area), Tag::Content(link)));
+    s.text(0, " ở giữa.", end, 110.0, Tag::Content(p));
+    s.text(
+        0,
+        "Dòng hai có dấu q\u{323} ghép.",
+        50.0,
+        124.0,
+        Tag::Content(p),
+    );
+
+    let figure = s.node(sect, StructRole::Figure);
+    s.layout.structure.node_mut(figure).alt = Some(ALT.into());
+    let image = Image {
+        data: Arc::new(png()),
+        format: ImageFormat::Png,
+        pixel_size: (8, 6),
+        width: 80.0,
+        height: 60.0,
+    };
+    s.page
+        .push(at(50.0, 135.0, Item::Image(image), Tag::Content(figure)));
+    let caption = s.node(figure, StructRole::Caption);
+    s.text(0, "Hình 1. Biểu đồ.", 50.0, 210.0, Tag::Content(caption));
+
+    let table = s.node(sect, StructRole::Table);
+    let head = s.node(table, StructRole::THead);
+    let body = s.node(table, StructRole::TBody);
+    for (group, cells, y) in [(head, ["Tên", "Tuổi"], 240.0), (body, ["An", "30"], 256.0)] {
+        let tr = s.node(group, StructRole::Tr);
+        for (i, cell) in cells.into_iter().enumerate() {
+            let role = if group == head {
+                StructRole::Th(Scope::Column)
+            } else {
+                StructRole::Td
+            };
+            let node = s.node(tr, role);
+            s.text(
+                usize::from(group == head),
+                cell,
+                50.0 + 100.0 * i as f32,
+                y,
+                Tag::Content(node),
+            );
+        }
+        s.line(50.0, y + 4.0, 200.0);
+    }
+
+    let list = s.node(sect, StructRole::L);
+    let item = s.node(list, StructRole::Li);
+    let lbl = s.node(item, StructRole::Lbl);
+    let lbody = s.node(item, StructRole::LBody);
+    s.text(0, "•", 50.0, 290.0, Tag::Content(lbl));
+    s.text(0, "Mục một", 62.0, 290.0, Tag::Content(lbody));
+
+    let quote = s.node(sect, StructRole::P);
+    let span = s.node(quote, StructRole::Span);
+    s.layout.structure.node_mut(span).lang = Some("en".into());
+    let x = s.text(0, "Như câu ", 50.0, 320.0, Tag::Content(quote));
+    let x = s.text(0, "Hello world", x, 320.0, Tag::Content(span));
+    s.text(0, " trong ngoặc.", x, 320.0, Tag::Content(quote));
+
+    // An element with no content is left out of the PDF.
+    s.node(sect, StructRole::Sect);
+
+    let long = s.node(sect, StructRole::P);
+    s.text(0, "Đoạn này sang", 50.0, 540.0, Tag::Content(long));
+    s.text(0, "1", 200.0, 570.0, HEAD);
+    s.end_page();
+
+    // Page two draws the note and the folio before the text.
+    let note = s.node(sect, StructRole::Note);
+    s.text(0, "¹ Ghi chú cuối trang.", 50.0, 520.0, Tag::Content(note));
+    s.text(0, "2", 200.0, 570.0, HEAD);
+    s.text(0, "Thử cấu trúc", 50.0, 30.0, HEAD);
+    let x = s.text(0, "trang hai rồi hết.", 50.0, 80.0, Tag::Content(long));
+    let reference = s.node(long, StructRole::Reference);
+    s.text(0, "¹", x, 76.0, Tag::Content(reference));
+    s.end_page();
+    s.layout
+}
+
+fn write(layout: &Layout, name: &str) -> (Vec<u8>, PathBuf) {
+    let bytes = write_pdf(layout).expect("write_pdf");
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, &bytes).unwrap();
+    (bytes, path)
+}
+
+fn assert_clean(s: &Structure) {
+    assert!(s.problems.is_empty(), "{:#?}", s.problems);
+    assert!(s.marked, "no /MarkInfo <</Marked true>>");
+}
+
+#[test]
+fn structure_tree_reads_in_order_with_its_attributes() {
+    let (bytes, _) = write(&sample(), "tags.pdf");
+    let s = structure::read(&bytes);
+    assert_clean(&s);
+    assert_eq!(s.text, TEXT);
+    assert_eq!(
+        s.outline(),
+        "Document
+  Sect
+    H1
+    P
+      Link
+    Figure
+      Caption
+    Table
+      THead
+        TR
+          TH
+          TH
+      TBody
+        TR
+          TD
+          TD
+    L
+      LI
+        Lbl
+        LBody
+    P
+      Span
+    P
+      Reference
+    Note
+"
+    );
+    assert_eq!(s.of("Figure")[0].alt.as_deref(), Some(ALT));
+    assert!(
+        s.of("TH")
+            .iter()
+            .all(|th| th.scope.as_deref() == Some("Column"))
+    );
+    assert_eq!(s.of("Span")[0].lang.as_deref(), Some("en"));
+    // The link's annotation is in the tree, next to its text.
+    assert_eq!(s.of("Link")[0].objrs, 1);
+    assert_eq!(s.untagged_annots, 0);
+    // The paragraph across the page break has content on both pages.
+    let long = s.of("P")[2];
+    assert_eq!(long.mcids, [(0, long.mcids[0].1), (1, 1)], "{long:?}");
+    // Marked-content ids are counted per page.
+    assert_eq!(s.page_mcids[1], [0, 1, 2]);
+    // Running heads and folios are artifacts, never in the tree.
+    assert_eq!(s.artifact_text, ["Thử cấu trúc1", "2Thử cấu trúc"]);
+}
+
+#[test]
+fn same_layout_same_bytes_and_qpdf_is_content() {
+    let (a, path) = write(&sample(), "tags-a.pdf");
+    let (b, _) = write(&sample(), "tags-b.pdf");
+    assert!(a == b, "two writes of one layout differ");
+    let out = std::process::Command::new("qpdf")
+        .args(["--check", path.to_str().unwrap()])
+        .output()
+        .expect("qpdf: install the test tools with `bash .ci/test-deps`");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && !report.contains("WARNING"),
+        "{report}"
+    );
+}
+
+/// poppler reads the same tree: every element's text, in order.
+#[test]
+fn poppler_reads_the_tree() {
+    let (_, path) = write(&sample(), "tags-poppler.pdf");
+    let out = common::tool("pdfinfo", &["-struct-text", path.to_str().unwrap()]);
+    // poppler 22.12 reads a sequence's glyphs in drawing order and leaves
+    // its /ActualText out (`-struct-text` only; pdftotext takes it): the
+    // mark drawn before its base is compared without marks.
+    let unmarked = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !('\u{300}'..='\u{36F}').contains(c))
+            .collect()
+    };
+    // The quoted text of every element, in order, against the tree's text
+    // (poppler puts no space between lines: compared without white space).
+    let quoted: String = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix('"'))
+        .collect();
+    let bare = |s: &str| -> String { unmarked(s).split_whitespace().collect() };
+    assert_eq!(bare(&quoted), bare(TEXT), "pdfinfo -struct-text:\n{out}");
+    for role in ["Figure", "Table", "TH:", "Link", "Note"] {
+        let found = out.lines().any(|l| l.trim_start().starts_with(role));
+        assert!(found, "no {role} in:\n{out}");
+    }
+    assert!(out.contains("/Scope /Column"), "{out}");
+    assert!(
+        !out.contains("Thử cấu trúc"),
+        "a running head read as content:\n{out}"
+    );
+}
+
+/// Each check of the reader finds what it checks for.
+#[test]
+fn the_reader_finds_what_breaks_the_rules() {
+    let (bytes, _) = write(&sample(), "tags-broken.pdf");
+    let edit = |f: &dyn Fn(&mut lopdf::Document)| {
+        let mut doc = lopdf::Document::load_mem(&bytes).unwrap();
+        f(&mut doc);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        structure::read(&out).problems.join("\n")
+    };
+    let first_page = |doc: &lopdf::Document| *doc.get_pages().get(&1).unwrap();
+    let elem_of = |doc: &mut lopdf::Document, role: &[u8]| {
+        doc.objects
+            .iter()
+            .find(|(_, o)| {
+                o.as_dict()
+                    .is_ok_and(|d| d.get(b"S").and_then(lopdf::Object::as_name).ok() == Some(role))
+            })
+            .map(|(&id, _)| id)
+            .unwrap()
+    };
+    // Text drawn outside any marked content.
+    let untagged = edit(&|doc| {
+        let page = first_page(doc);
+        let mut content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+        let first = content
+            .operations
+            .iter()
+            .position(|o| o.operator == "BDC")
+            .unwrap();
+        content.operations.remove(first);
+        let emc = content
+            .operations
+            .iter()
+            .position(|o| o.operator == "EMC")
+            .unwrap();
+        content.operations.remove(emc);
+        doc.change_page_content(page, content.encode().unwrap())
+            .unwrap();
+    });
+    assert!(untagged.contains("inside 0 tagged sequences"), "{untagged}");
+    // A marked-content id missing from the parent tree.
+    let orphan = edit(&|doc| {
+        let root = doc
+            .catalog()
+            .unwrap()
+            .get(b"StructTreeRoot")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let tree = doc
+            .get_dictionary(root)
+            .unwrap()
+            .get(b"ParentTree")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let nums = doc
+            .get_dictionary_mut(tree)
+            .unwrap()
+            .get_mut(b"Nums")
+            .unwrap();
+        nums.as_array_mut().unwrap()[1]
+            .as_array_mut()
+            .unwrap()
+            .pop();
+    });
+    assert!(orphan.contains("is not in the parent tree"), "{orphan}");
+    // An MCID claimed by two elements.
+    let twice = edit(&|doc| {
+        let note = elem_of(doc, b"Note");
+        let page = first_page(doc);
+        let mcr = lopdf::Dictionary::from_iter([
+            ("Type", lopdf::Object::Name(b"MCR".to_vec())),
+            ("Pg", lopdf::Object::Reference(page)),
+            ("MCID", lopdf::Object::Integer(0)),
+        ]);
+        let d = doc.get_dictionary_mut(note).unwrap();
+        let k = d.get(b"K").unwrap().clone();
+        d.set(
+            "K",
+            lopdf::Object::Array(vec![k, lopdf::Object::Dictionary(mcr)]),
+        );
+    });
+    assert!(twice.contains("claimed by 2 elements"), "{twice}");
+    // A figure without its description, a table without header cells.
+    let bare = edit(&|doc| {
+        let figure = elem_of(doc, b"Figure");
+        doc.get_dictionary_mut(figure).unwrap().remove(b"Alt");
+        for _ in 0..2 {
+            let th = elem_of(doc, b"TH");
+            doc.get_dictionary_mut(th)
+                .unwrap()
+                .set("S", lopdf::Object::Name(b"TD".to_vec()));
+        }
+    });
+    assert!(bare.contains("Figure without /Alt"), "{bare}");
+    assert!(bare.contains("Table without TH"), "{bare}");
+}
+
+/// A booklet puts two pages on a sheet side: marked-content ids are
+/// counted per sheet side and the tree reads as the pages did.
+#[test]
+fn booklet_sheets_keep_the_tree() {
+    let theme = trang::theme::Theme::default();
+    let how = trang::impose::Imposition::default();
+    let sheets = trang::impose::impose(sample(), (842.0, 595.0), &how, &theme.booklet);
+    let (bytes, _) = write(&sheets, "tags-booklet.pdf");
+    let s = structure::read(&bytes);
+    assert_clean(&s);
+    assert_eq!(s.text, TEXT);
+    assert!(
+        s.page_mcids
+            .iter()
+            .all(|ids| ids.iter().copied().eq(0..ids.len() as i64))
+    );
+}
+
+/// A tree that is not a tree, or an item tagged with a missing element, is
+/// refused with what is wrong.
+#[test]
+fn broken_trees_are_refused() {
+    let mut missing = sample();
+    missing.pages[0].items[1].tag = Tag::Content(NodeId(999));
+    let err = write_pdf(&missing).unwrap_err().to_string();
+    assert!(err.contains("page 1") && err.contains("#999"), "{err}");
+    let mut twice = sample();
+    let h1 = twice.structure.nodes[1].children[0];
+    twice.structure.nodes[0].children.push(h1);
+    let err = write_pdf(&twice).unwrap_err().to_string();
+    assert!(err.contains("child"), "{err}");
+}
+
+/// The article through the whole program: whatever the typesetter tags,
+/// every piece of every page is tagged or an artifact, every MCID is in the
+/// parent tree once, poppler reads the tree.
+#[test]
+fn article_is_fully_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    common::build_ok(&common::root().join("source/article.md"), dir.path(), &[]);
+    let pdf = dir.path().join("article.pdf");
+    let s = structure::read(&std::fs::read(&pdf).unwrap());
+    assert_clean(&s);
+    common::tool("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]);
+    assert!(Path::new(&pdf).exists());
+}
+
+/// The cross-reference stream, an entry per object of the structure tree,
+/// is compressed (lopdf writes it raw), and readers still find every object.
+#[test]
+fn cross_reference_stream_is_compressed() {
+    let (bytes, path) = write(&sample(), "tags-xref.pdf");
+    let at = bytes.windows(10).rposition(|w| w == b"/Type/XRef").unwrap();
+    let dict = String::from_utf8_lossy(
+        &bytes[bytes[..at].iter().rposition(|&b| b == b'<').unwrap()..at + 200],
+    );
+    assert!(
+        dict.contains("/Filter/FlateDecode/DecodeParms<</Columns 7/Predictor 12>>"),
+        "{dict}"
+    );
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    assert!(doc.objects.len() > 30);
+    let check = common::tool("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(!check.contains("WARNING"), "{check}");
+}
