@@ -10,60 +10,15 @@
 // Prints one JSON line: {"files": N, "elements": N, "fallback": [
 //   {"file", "element", "text", "fonts": [[postScriptName, glyphs], ...]}, ...],
 //   "faces": {postScriptName: glyphs drawn}}
-// Modules as for paginate.cjs (tests/reader/node_modules, or READER_MODULES).
+// Modules: see common.cjs.
 "use strict";
-const path = require("path");
-const fs = require("fs");
-const http = require("http");
-const { createRequire } = require("module");
+const { modules, launch, serveEpub } = require("./common.cjs");
 
-const modules = process.env.READER_MODULES || __dirname;
-if (!fs.existsSync(path.join(modules, "node_modules", "playwright-core"))) {
-  console.error(`no playwright-core in ${modules}/node_modules: run \`bash .ci/test-deps\``);
-  process.exit(2);
-}
-const req = createRequire(path.join(path.resolve(modules), "package.json"));
-const { chromium } = req("playwright-core");
-const JSZip = req("jszip");
-
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-const TYPES = {
-  xhtml: "application/xhtml+xml",
-  css: "text/css",
-  ttf: "font/ttf",
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-};
+const req = modules();
 
 (async () => {
-  const zip = await JSZip.loadAsync(fs.readFileSync(process.argv[2]));
-  const files = {};
-  for (const name of Object.keys(zip.files)) {
-    if (!zip.files[name].dir) files["/" + name] = await zip.files[name].async("nodebuffer");
-  }
-  const server = http.createServer((rq, rs) => {
-    const body = files[decodeURIComponent(rq.url)];
-    if (!body) {
-      rs.writeHead(404);
-      return rs.end();
-    }
-    const ext = rq.url.split(".").pop();
-    rs.writeHead(200, { "content-type": TYPES[ext] || "application/octet-stream" });
-    rs.end(body);
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  const { files, base, server } = await serveEpub(req, process.argv[2]);
+  const browser = await launch(req);
   const out = { files: 0, elements: 0, fallback: [], faces: {} };
   try {
     const page = await browser.newPage();

@@ -4,9 +4,7 @@
 //
 //   node tests/reader/paginate.cjs BOOK.epub OUT_DIR [TABLE_INDEX]
 //
-// Needs playwright-core, epubjs and jszip (the versions of package.json
-// beside this file) in tests/reader/node_modules, which `bash .ci/test-deps`
-// installs (ignored by git), or in READER_MODULES/node_modules. Writes OUT_DIR/page-NN.png for each page of the chapter that
+// Needs the reader's modules (see common.cjs). Writes OUT_DIR/page-NN.png for each page of the chapter that
 // holds the table and prints one JSON line:
 //   {"rows": N, "seen": [row numbers], "pages": [[rows fully visible], ...],
 //    "overflow": px the table is wider than a column, "ms": wall time}
@@ -14,15 +12,9 @@
 const path = require("path");
 const fs = require("fs");
 const http = require("http");
-const { createRequire } = require("module");
+const { modules, launch } = require("./common.cjs");
 
-const modules = process.env.READER_MODULES || __dirname;
-if (!fs.existsSync(path.join(modules, "node_modules", "playwright-core"))) {
-  console.error(`no playwright-core in ${modules}/node_modules: run \`bash .ci/test-deps\``);
-  process.exit(2);
-}
-const req = createRequire(path.join(path.resolve(modules), "package.json"));
-const { chromium } = req("playwright-core");
+const req = modules();
 const epubJs = req.resolve("epubjs/dist/epub.min.js");
 const jszip = req.resolve("jszip/dist/jszip.min.js");
 
@@ -30,17 +22,6 @@ const [book, outDir, tableArg] = process.argv.slice(2);
 const tableIndex = Number(tableArg || 0);
 const WIDTH = 600;
 const HEIGHT = 800;
-// Headless Chromium as root, with no network: no sandbox, GPU or background services.
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
 const PAGE = `<!doctype html><html><head><meta charset="utf-8">
 <script src="/jszip.js"></script><script src="/epub.js"></script>
 <style>body{margin:0} #viewer{width:${WIDTH}px;height:${HEIGHT}px;background:#fff}</style>
@@ -99,7 +80,7 @@ function visibleRows(tableIndex) {
   const started = Date.now();
   fs.mkdirSync(outDir, { recursive: true });
   const server = await serve();
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  const browser = await launch(req);
   try {
     const page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
     page.on("pageerror", (e) => console.error("page error:", e.message));

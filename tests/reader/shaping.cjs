@@ -18,65 +18,21 @@
 // at a font size of 100 px. Widths are the layout advances of a span
 // (`font-kerning: normal` or `none`); glyph counts come from the DevTools
 // protocol's CSS.getPlatformFontsForNode, so a ligature counts once.
-// Modules as for paginate.cjs (tests/reader/node_modules, or READER_MODULES).
+// Modules: see common.cjs.
 "use strict";
 const path = require("path");
 const fs = require("fs");
-const http = require("http");
-const { createRequire } = require("module");
+const { modules, launch, serveEpub } = require("./common.cjs");
 
-const modules = process.env.READER_MODULES || __dirname;
-if (!fs.existsSync(path.join(modules, "node_modules", "playwright-core"))) {
-  console.error(`no playwright-core in ${modules}/node_modules: run \`bash .ci/test-deps\``);
-  process.exit(2);
-}
-const req = createRequire(path.join(path.resolve(modules), "package.json"));
-const { chromium } = req("playwright-core");
-const JSZip = req("jszip");
-
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-const TYPES = {
-  xhtml: "application/xhtml+xml",
-  css: "text/css",
-  ttf: "font/ttf",
-  otf: "font/otf",
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-};
+const req = modules();
 
 (async () => {
   const [epub, doc, full, samplesFile] = process.argv.slice(2);
   const samples = JSON.parse(fs.readFileSync(samplesFile, "utf8"));
-  const zip = await JSZip.loadAsync(fs.readFileSync(epub));
-  const files = {};
-  for (const name of Object.keys(zip.files)) {
-    if (!zip.files[name].dir) files["/" + name] = await zip.files[name].async("nodebuffer");
-  }
-  files["/full-font/" + path.basename(full)] = fs.readFileSync(full);
+  const fullUrl = "/full-font/" + path.basename(full);
+  const { files, base, server } = await serveEpub(req, epub, { [fullUrl]: fs.readFileSync(full) });
   if (!files["/" + doc]) throw new Error(`${doc} is not in ${epub}`);
-  const server = http.createServer((rq, rs) => {
-    const body = files[decodeURIComponent(rq.url)];
-    if (!body) {
-      rs.writeHead(404);
-      return rs.end();
-    }
-    const ext = rq.url.split(".").pop();
-    rs.writeHead(200, { "content-type": TYPES[ext] || "application/octet-stream" });
-    rs.end(body);
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  const browser = await launch(req);
   const out = { family: null, samples: [] };
   try {
     const page = await browser.newPage();
@@ -94,7 +50,7 @@ const TYPES = {
       document.fonts.add(face);
       await document.fonts.load(`100px ${family}`, "x");
       return family;
-    }, "/full-font/" + path.basename(full));
+    }, fullUrl);
     for (const text of samples) {
       const row = { text };
       for (const [key, family] of [
