@@ -14,22 +14,14 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::root;
-use trang::diag::{Diagnostics, SourceFile};
-use trang::epub::{EpubOptions, write_epub};
+use trang::diag::Diagnostics;
 use trang::fonts::FontSet;
 
 /// The browser Ace's puppeteer runner is told to use (`PUPPETEER_EXECUTABLE_PATH`).
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn build(md: &str, path: &Path, fonts: &FontSet) -> Vec<u8> {
-    let mut diags = Diagnostics::default();
-    let doc = trang::markdown::parse(SourceFile::new(path, md), &mut diags);
-    let doc = trang::resolve::resolve(doc, &mut diags);
-    let opts = EpubOptions {
-        modified: 1_656_979_200,
-    };
-    write_epub(&doc, fonts, &opts, &mut diags)
-        .unwrap_or_else(|e| panic!("{} failed:\n{}", path.display(), e.render()))
+    common::epub_from_markdown(md, path, fonts).0
 }
 
 /// Violations of one Ace report: impact → (rule → count), and where.

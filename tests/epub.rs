@@ -49,13 +49,7 @@ fn parse(md: &str, path: &Path) -> (Document, Diagnostics) {
 }
 
 fn build(md: &str, path: &Path, fonts: &FontSet) -> (Vec<u8>, Diagnostics) {
-    let (doc, mut diags) = parse(md, path);
-    let opts = EpubOptions { modified: MODIFIED };
-    let doc = trang::resolve::resolve(doc, &mut diags);
-    match write_epub(&doc, fonts, &opts, &mut diags) {
-        Ok(bytes) => (bytes, diags),
-        Err(e) => panic!("{} failed:\n{}", path.display(), e.render()),
-    }
+    common::epub_from_markdown(md, path, fonts)
 }
 
 fn text_of(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {

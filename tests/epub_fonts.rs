@@ -26,8 +26,7 @@ use harfrust::{
 use read_fonts::TableProvider;
 use read_fonts::types::GlyphId;
 use std::str::FromStr;
-use trang::diag::{Diagnostics, SourceFile};
-use trang::epub::{EpubOptions, write_epub};
+use trang::diag::Diagnostics;
 use trang::fonts::FontSet;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -38,14 +37,7 @@ const SAMPLES_MD: &str = "---\ntitle: Thử chữ\nlang: vi\n---\n\n\
     Và Văn hoá Trường; file office; x\u{302} q\u{303} ŏ.\n";
 
 fn build(md: &str, path: &Path, fonts: &FontSet) -> Vec<u8> {
-    let mut diags = Diagnostics::default();
-    let doc = trang::markdown::parse(SourceFile::new(path, md), &mut diags);
-    let doc = trang::resolve::resolve(doc, &mut diags);
-    let opts = EpubOptions {
-        modified: 1_656_979_200,
-    };
-    write_epub(&doc, fonts, &opts, &mut diags)
-        .unwrap_or_else(|e| panic!("{} failed:\n{}", path.display(), e.render()))
+    common::epub_from_markdown(md, path, fonts).0
 }
 
 fn bundled() -> FontSet {

@@ -5,16 +5,15 @@
 //! (`qpdf --check`), the refusals with their place, and nothing of it when
 //! no standard is asked for.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::{copy_dir, root};
 use lopdf::{Dictionary, Document, Object};
 
 const EPOCH: &str = "1700000000";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `trang build INPUT --format pdf -o OUT ARGS…`: the process output.
 fn build(input: &Path, out: &Path, args: &[&str]) -> std::process::Output {
@@ -360,18 +359,6 @@ fn two_pdf_a_levels_are_a_usage_error() {
         &["--pdf-standard", "a-1b"],
     );
     assert_eq!(out.status.code(), Some(2));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]

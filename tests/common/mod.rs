@@ -234,6 +234,24 @@ pub struct Rendered {
     pub setup: trang::typeset::setup::PageSetup,
 }
 
+/// The EPUB of Markdown `md` read as file `path` (parsed and resolved as
+/// `trang build` does, without front-matter checks), dated [`EPOCH`], with
+/// the diagnostics; panics with the rendered error if the writer fails.
+pub fn epub_from_markdown(
+    md: &str,
+    path: &Path,
+    fonts: &trang::fonts::FontSet,
+) -> (Vec<u8>, trang::diag::Diagnostics) {
+    let mut diags = trang::diag::Diagnostics::default();
+    let doc = trang::markdown::parse(trang::diag::SourceFile::new(path, md), &mut diags);
+    let doc = trang::resolve::resolve(doc, &mut diags);
+    let opts = trang::epub::EpubOptions { modified: EPOCH };
+    match trang::epub::write_epub(&doc, fonts, &opts, &mut diags) {
+        Ok(bytes) => (bytes, diags),
+        Err(e) => panic!("{} failed:\n{}", path.display(), e.render()),
+    }
+}
+
 /// Renders `doc` as an EPUB and an A5 PDF in memory, as `trang build
 /// --paper a5` would (one-sided, one column), dated [`EPOCH`]. An error of
 /// either writer is returned rendered.
