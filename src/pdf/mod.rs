@@ -193,15 +193,7 @@ fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
         }
     }
 
-    let anchors: std::collections::BTreeSet<&str> = layout
-        .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .filter_map(|i| match &i.item {
-            Item::Anchor(name) => Some(name.as_str()),
-            _ => None,
-        })
-        .collect();
+    let anchors = page_anchors(layout);
     // Per page, the anchor each link annotation goes to (None: a URI) and
     // its tag, in
     // the order printpdf writes them; and the pages printpdf builds, which
@@ -291,6 +283,20 @@ fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
     read_inventory(&saved, &mut fonts)?;
     let contents = compressed_contents(layout, &fonts, &image_names)?;
     Ok((saved, links, contents))
+}
+
+/// Every anchor name on the layout's pages: the targets an internal link
+/// may go to (a link to any other is written as text only).
+fn page_anchors(layout: &Layout) -> std::collections::BTreeSet<&str> {
+    layout
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match &i.item {
+            Item::Anchor(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The glyph inventory: printpdf subsets each font to the glyphs its pages

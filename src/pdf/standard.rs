@@ -369,7 +369,7 @@ const SRGB: &str = "sRGB IEC61966-2.1";
 /// page, else its URI or the name of the place it goes to.
 fn describe_links(doc: &mut Document, layout: &Layout) -> Result<(), PdfError> {
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
-    let anchors = page_anchors(layout);
+    let anchors = super::page_anchors(layout);
     for (page, &page_id) in layout.pages.iter().zip(&pages) {
         let descriptions: Vec<String> = page
             .items
@@ -419,19 +419,6 @@ fn describe_links(doc: &mut Document, layout: &Layout) -> Result<(), PdfError> {
         }
     }
     Ok(())
-}
-
-/// Every anchor name of the layout.
-fn page_anchors(layout: &Layout) -> std::collections::BTreeSet<&str> {
-    layout
-        .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .filter_map(|i| match &i.item {
-            Item::Anchor(name) => Some(name.as_str()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The text of the clusters whose middle lies inside the area `width` ×
