@@ -42,6 +42,7 @@
 //! always gives the same bytes.
 
 mod content;
+mod file;
 mod fonts;
 mod images;
 mod meta;
