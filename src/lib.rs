@@ -460,13 +460,29 @@ fn render_timed(
             return None;
         }
     }
-    let pdf_with = |opts: typeset::TypesetOptions, sheet: Option<cli::Sheet>| {
+    // `pages`: where the PDF's page breaks go to, for the EPUB built beside
+    // it; sent as soon as the pages are set, before the PDF is written.
+    let pdf_with = |opts: typeset::TypesetOptions,
+                    sheet: Option<cli::Sheet>,
+                    pages: Option<std::sync::mpsc::Sender<epub::PageList>>| {
         let hook = if sheet.is_some() { &no_hook } else { hook };
         let started = Instant::now();
         let chapters = doc.chapters.len();
-        let (layout, report) = hook.stage(progress::Stage::Typeset { chapters }, || {
+        let (layout, mut report) = hook.stage(progress::Stage::Typeset { chapters }, || {
             typeset::typeset_with(doc, &prepared.fonts, &opts, epoch)
         });
+        if let Some(tx) = pages {
+            let list = epub::PageList {
+                source: format!(
+                    "{stem}.pdf ({:?}, {} pages), typeset by trang from the same source",
+                    opts.paper,
+                    layout.pages.len()
+                ),
+                pages: std::mem::take(&mut report.page_starts),
+            };
+            // The EPUB writer may have failed and gone: then no one needs it.
+            let _ = tx.send(list);
+        }
         let typeset = started.elapsed();
         let writing = Instant::now();
         let layout = match sheet {
@@ -496,16 +512,28 @@ fn render_timed(
         (r, report.diags, typeset, writing.elapsed())
     };
     // Stage 5: the writers share only the document, so they run in parallel.
+    // With the PDF, the EPUB marks its page breaks: the EPUB thread waits
+    // for them (sent once the pages are set, so it still runs while the PDF
+    // is written).
+    let (pages_tx, pages_rx) = match opts.epub && opts.pdf {
+        true => {
+            let (tx, rx) = std::sync::mpsc::channel();
+            (Some(tx), Some(rx))
+        }
+        false => (None, None),
+    };
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
-            scope.spawn(|| {
+            scope.spawn(move || {
+                let pages = pages_rx.and_then(|rx| rx.recv().ok());
                 let started = Instant::now();
                 let mut d = Diagnostics::default();
                 let r = hook.stage(progress::Stage::Epub, || {
-                    epub::write_epub(
+                    epub::write_epub_paged(
                         doc,
                         &prepared.fonts,
                         &epub::EpubOptions { modified: epoch },
+                        pages.as_ref(),
                         &mut d,
                     )
                 });
@@ -518,7 +546,9 @@ fn render_timed(
                 duplex: opts.booklet_duplex,
                 columns: opts.columns,
             };
-            scope.spawn(move || hook.stage(progress::Stage::Booklet, || pdf_with(o, Some(sheet))))
+            scope.spawn(move || {
+                hook.stage(progress::Stage::Booklet, || pdf_with(o, Some(sheet), None))
+            })
         });
         let pdf = opts.pdf.then(|| {
             let (r, d, typeset, pdf) = pdf_with(
@@ -528,6 +558,7 @@ fn render_timed(
                     columns: opts.columns,
                 },
                 None,
+                pages_tx,
             );
             timings.typeset = typeset;
             timings.pdf = pdf;
