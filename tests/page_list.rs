@@ -58,6 +58,15 @@ fn text_after(xhtml: &str, id: &str) -> String {
     decode_entities(&common::strip_tags(rest))
 }
 
+/// Whether the marker `id` is directly followed by another marker: its page
+/// has no body text of its own.
+fn shares_place(xhtml: &str, id: &str) -> bool {
+    let at = xhtml.find(&format!("id=\"{id}\"")).unwrap();
+    let rest = &xhtml[at..];
+    let rest = &rest[rest.find("</span>").unwrap() + "</span>".len()..];
+    rest.starts_with("<span epub:type=\"pagebreak\"")
+}
+
 /// The first `n` letters and digits of `s` (NFC).
 fn letters(s: &str, n: usize) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -73,7 +82,7 @@ fn first_words(s: &str, n: usize) -> String {
 /// (the running head above the text block and the folio below it left
 /// out). A line is a run of words at one height (in two columns, one
 /// column's: poppler reads column by column). Lines that open a page and
-/// were read before on earlier pages are a table's repeated header row (a
+/// were read on the page before are a table's repeated header row (a
 /// pagination artifact; the EPUB's table has its header once): left out.
 fn pdf_page_texts(pdf: &Path, input: &Path, paper: Paper, columns: usize) -> Vec<(String, String)> {
     let mut diags = Diagnostics::default();
@@ -95,14 +104,14 @@ fn pdf_page_texts(pdf: &Path, input: &Path, paper: Paper, columns: usize) -> Vec
             }
         }
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut before: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for page in lines {
         let texts: Vec<String> = page.into_iter().map(|(_, t)| t).collect();
-        let skip = texts.iter().take_while(|t| seen.contains(*t)).count();
+        let skip = texts.iter().take_while(|t| before.contains(*t)).count();
         let first = texts.get(skip).cloned().unwrap_or_default();
         out.push((first, texts[skip..].join(" ")));
-        seen.extend(texts);
+        before = texts;
     }
     out
 }
@@ -151,6 +160,12 @@ fn check(
             pdf: first_words(pdf_text, 6),
             epub: first_words(&after, 6),
         });
+        // A book's front matter (marked at the cover and the top of the
+        // title page) and its pages without body text (blank versos, part
+        // pages: marked where the next page begins) are checked apart.
+        if !file.starts_with("chapter-") || shares_place(xhtml, id) {
+            continue;
+        }
         // The page's first line, whole (a figure floated to the top of a
         // page is followed in the EPUB by the text it stood in, which the
         // PDF set on the page before), and at least a few words.
@@ -256,4 +271,90 @@ fn the_paged_epub_is_reproducible() {
         "built with its PDF, the EPUB has a page list"
     );
     assert!(ea == eb, "two builds of the same input differ");
+}
+
+/// The PDF's page labels as poppler's sibling qpdf reads them
+/// (`/PageLabels`, ISO 32000-1 §12.4.2), one per page.
+fn pdf_page_labels(pdf: &Path, pages: usize) -> Vec<String> {
+    let json = common::tool(
+        "qpdf",
+        &["--json=2", "--json-key=pagelabels", pdf.to_str().unwrap()],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let runs = json["pagelabels"].as_array().cloned().unwrap_or_default();
+    (0..pages)
+        .map(|p| {
+            let Some(run) = runs
+                .iter()
+                .rev()
+                .find(|r| r["index"].as_u64().unwrap() as usize <= p)
+            else {
+                return (p + 1).to_string();
+            };
+            let label = &run["label"];
+            let n = label["/St"].as_u64().unwrap_or(1) as usize + p
+                - run["index"].as_u64().unwrap() as usize;
+            let prefix = label["/P"].as_str().unwrap_or("").trim_start_matches("u:");
+            let number = match label["/S"].as_str() {
+                Some("/D") => n.to_string(),
+                Some("/r") => trang::typeset::paginate::roman(n),
+                None => String::new(),
+                Some(other) => panic!("unexpected label style {other}"),
+            };
+            format!("{prefix}{number}")
+        })
+        .collect()
+}
+
+#[test]
+fn a_books_page_list_carries_the_pdfs_page_labels() {
+    let input = root().join("tests/fixtures/book");
+    let dir = tempfile::tempdir().unwrap();
+    build_ok(&input, dir.path(), &["--format", "all", "--paper", "a5"]);
+    let (epub, pdf) = (
+        dir.path().join("so-tay.epub"),
+        dir.path().join("so-tay.pdf"),
+    );
+    let files = epub_files(&std::fs::read(&epub).unwrap());
+    let list = page_list(&files["OEBPS/nav.xhtml"]);
+    let pages = common::pdf_info(&pdf).0;
+    let labels: Vec<String> = list.iter().map(|(_, l)| l.clone()).collect();
+    assert_eq!(labels, pdf_page_labels(&pdf, pages), "{list:?}");
+    // The cover pages mark the cover; the front matter up to the first
+    // chapter the top of the title page; the chapters their own files.
+    for (href, label) in &list {
+        let file = href.split('#').next().unwrap();
+        let want = if label == "Bìa" {
+            "cover.xhtml"
+        } else if label.chars().all(|c| "ivxlcdm".contains(c)) {
+            "title.xhtml"
+        } else {
+            assert!(
+                file.starts_with("chapter-"),
+                "page {label} marked in {file}"
+            );
+            continue;
+        };
+        assert_eq!(file, want, "page {label}");
+    }
+    // Every body page whose marker is its own begins on the PDF page's words.
+    let texts = pdf_page_texts(&pdf, &input, Paper::A5, 1);
+    let mut compared = 0;
+    for ((href, label), (line, text)) in list.iter().zip(&texts) {
+        let (file, id) = href.split_once('#').unwrap();
+        let xhtml = &files[&format!("OEBPS/{file}")];
+        if !file.starts_with("chapter-") || shares_place(xhtml, id) {
+            continue;
+        }
+        let after = text_after(xhtml, id);
+        let n = letters(line, usize::MAX).chars().count().max(COMPARED);
+        assert_eq!(letters(&after, n), letters(text, n), "page {label}");
+        compared += 1;
+    }
+    eprintln!(
+        "book: {} pages, {compared} body pages compared word for word",
+        list.len()
+    );
+    assert!(compared >= 6, "{compared} body pages compared");
+    epubcheck_silent(&[epub]);
 }
