@@ -169,6 +169,17 @@ fn check(
         // The page's first line, whole (a figure floated to the top of a
         // page is followed in the EPUB by the text it stood in, which the
         // PDF set on the page before), and at least a few words.
+        // The punctuation that ends the line before stays before the marker.
+        assert!(
+            !after
+                .trim_start()
+                .starts_with([',', '.', ';', ':', ')', '»', '”']),
+            "{} page {} ({label}) begins with the punctuation ending page {}: {}",
+            input.display(),
+            i + 1,
+            i,
+            first_words(&after, 6)
+        );
         let n = letters(line, usize::MAX).chars().count().max(COMPARED);
         assert_eq!(
             letters(&after, n),

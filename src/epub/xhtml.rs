@@ -28,13 +28,23 @@ pub struct Writer<'c, 'a> {
     /// Links open around the current inline (a remote image inside a link
     /// is written as its text: HTML forbids `<a>` in `<a>`).
     links: usize,
-    /// The text block being written (its source start and end) and the
-    /// letters and digits of it written so far, while it has page markers
-    /// to place ([`super::pagebreak`]).
-    counting: Option<((usize, usize), usize)>,
+    /// While a text block with page markers to place is written
+    /// ([`super::pagebreak`]): the block (its source start and end).
+    counting: Option<Counting>,
 }
 
 type Res = Result<(), Diagnostic>;
+
+/// How far the text of a block with page markers has been written.
+#[derive(Clone, Copy, Debug)]
+struct Counting {
+    /// The block's source start and end.
+    block: (usize, usize),
+    /// Letters and digits written.
+    letters: usize,
+    /// Whether the last character written was a space (or none was yet).
+    after_space: bool,
+}
 
 impl<'c, 'a> Writer<'c, 'a> {
     /// A writer appending to an empty string.
@@ -58,7 +68,7 @@ impl<'c, 'a> Writer<'c, 'a> {
     /// place; a table, figure or code block whose first line begins a page
     /// gets its marker before it (before its caption or language label).
     /// Returns what to give [`Writer::leave`].
-    fn enter(&mut self, block: &Block) -> Option<((usize, usize), usize)> {
+    fn enter(&mut self, block: &Block) -> Option<Counting> {
         let saved = self.counting.take();
         let key = (block.span.start, block.span.end);
         let file = self.file();
@@ -75,14 +85,18 @@ impl<'c, 'a> Writer<'c, 'a> {
             let m = marks.due(key, Some(0), file);
             self.out.push_str(&m);
         }
-        self.counting = Some((key, 0));
+        self.counting = Some(Counting {
+            block: key,
+            letters: 0,
+            after_space: true,
+        });
         saved
     }
 
     /// Ends the block [`Writer::enter`] started: markers it still holds go
     /// after it.
-    fn leave(&mut self, saved: Option<((usize, usize), usize)>) {
-        if let Some((key, _)) = self.counting.take() {
+    fn leave(&mut self, saved: Option<Counting>) {
+        if let Some(Counting { block: key, .. }) = self.counting.take() {
             let file = self.file();
             if let Some(marks) = self.cx.marks.as_mut() {
                 let m = marks.due(key, None, file);
@@ -93,9 +107,12 @@ impl<'c, 'a> Writer<'c, 'a> {
     }
 
     /// Writes text of the document, escaped; inside a counted block, with
-    /// the page markers that fall in it.
+    /// the page markers that fall in it: once the letters and digits the
+    /// page break follows are written, before the next word (a letter or
+    /// digit, or what follows a space: an opening quote), so that the
+    /// comma ending the line before stays before the marker.
     fn text(&mut self, t: &str) {
-        let Some((key, mut letters)) = self.counting else {
+        let Some(mut at) = self.counting else {
             return xml::push_text(&mut self.out, t);
         };
         let file = self.file();
@@ -104,8 +121,9 @@ impl<'c, 'a> Writer<'c, 'a> {
         };
         let mut from = 0;
         for (i, c) in t.char_indices() {
-            if !c.is_whitespace() && marks.pending(key) {
-                let m = marks.due(key, Some(letters), file);
+            let word_start = c.is_alphanumeric() || (at.after_space && !c.is_whitespace());
+            if word_start && marks.pending(at.block) {
+                let m = marks.due(at.block, Some(at.letters), file);
                 if !m.is_empty() {
                     xml::push_text(&mut self.out, &t[from..i]);
                     self.out.push_str(&m);
@@ -113,11 +131,12 @@ impl<'c, 'a> Writer<'c, 'a> {
                 }
             }
             if c.is_alphanumeric() {
-                letters += 1;
+                at.letters += 1;
             }
+            at.after_space = c.is_whitespace();
         }
         xml::push_text(&mut self.out, &t[from..]);
-        self.counting = Some((key, letters));
+        self.counting = Some(at);
     }
 
     /// Writes blocks; `tight` paragraphs (in tight lists) get no `<p>`.
@@ -561,8 +580,11 @@ impl<'c, 'a> Writer<'c, 'a> {
             }
             InlineKind::FootnoteRef(label) => xml::push_text(&mut self.out, &format!("[^{label}]")),
             InlineKind::NoteRef { number, nth } => self.note_ref(*number, *nth),
-            InlineKind::SoftBreak => self.out.push('\n'),
-            InlineKind::HardBreak => self.out.push_str("<br/>\n"),
+            InlineKind::SoftBreak => self.text("\n"),
+            InlineKind::HardBreak => {
+                self.out.push_str("<br/>");
+                self.text("\n");
+            }
             InlineKind::Underline(c) => self.wrap("u", c)?,
             InlineKind::Superscript(c) => self.wrap("sup", c)?,
             InlineKind::Subscript(c) => self.wrap("sub", c)?,
