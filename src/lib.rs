@@ -61,9 +61,10 @@ pub struct Prepared {
 
 /// Wall time of each stage of one input (`trang build --timings`).
 ///
-/// The EPUB writer runs on its own thread while the PDF is typeset and
-/// written, so `epub` overlaps `typeset` + `pdf`; `total` is the wall time
-/// from reading the input to the last output written.
+/// The EPUB writer runs on its own thread: alone, from the start; with the
+/// PDF, once the PDF's pages are set (it marks their breaks, see
+/// [`typeset::page_starts`]), so `epub` overlaps `pdf`; `total` is the wall
+/// time from reading the input to the last output written.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timings {
     /// Reading the file, front matter and Markdown → document model →
@@ -75,7 +76,8 @@ pub struct Timings {
     pub typeset: Duration,
     /// Layout → PDF bytes.
     pub pdf: Duration,
-    /// Document → EPUB bytes (in parallel with `typeset` and `pdf`).
+    /// Document → EPUB bytes (in parallel with `pdf`, or with `typeset`
+    /// and `pdf` when the EPUB is built without the PDF's page breaks).
     pub epub: Duration,
     /// Typesetting and writing the booklet (in parallel, like `epub`).
     pub booklet: Duration,
