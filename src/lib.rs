@@ -61,9 +61,10 @@ pub struct Prepared {
 
 /// Wall time of each stage of one input (`trang build --timings`).
 ///
-/// The EPUB writer runs on its own thread while the PDF is typeset and
-/// written, so `epub` overlaps `typeset` + `pdf`; `total` is the wall time
-/// from reading the input to the last output written.
+/// The EPUB writer runs on its own thread: alone, from the start; with the
+/// PDF, once the PDF's pages are set (it marks their breaks, see
+/// [`typeset::page_starts`]), so `epub` overlaps `pdf`; `total` is the wall
+/// time from reading the input to the last output written.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timings {
     /// Reading the file, front matter and Markdown → document model →
@@ -75,7 +76,8 @@ pub struct Timings {
     pub typeset: Duration,
     /// Layout → PDF bytes.
     pub pdf: Duration,
-    /// Document → EPUB bytes (in parallel with `typeset` and `pdf`).
+    /// Document → EPUB bytes (in parallel with `pdf`, or with `typeset`
+    /// and `pdf` when the EPUB is built without the PDF's page breaks).
     pub epub: Duration,
     /// Typesetting and writing the booklet (in parallel, like `epub`).
     pub booklet: Duration,
@@ -460,13 +462,29 @@ fn render_timed(
             return None;
         }
     }
-    let pdf_with = |opts: typeset::TypesetOptions, sheet: Option<cli::Sheet>| {
+    // `pages`: where the PDF's page breaks go to, for the EPUB built beside
+    // it; sent as soon as the pages are set, before the PDF is written.
+    let pdf_with = |opts: typeset::TypesetOptions,
+                    sheet: Option<cli::Sheet>,
+                    pages: Option<std::sync::mpsc::Sender<epub::PageList>>| {
         let hook = if sheet.is_some() { &no_hook } else { hook };
         let started = Instant::now();
         let chapters = doc.chapters.len();
-        let (layout, report) = hook.stage(progress::Stage::Typeset { chapters }, || {
+        let (layout, mut report) = hook.stage(progress::Stage::Typeset { chapters }, || {
             typeset::typeset_with(doc, &prepared.fonts, &opts, epoch)
         });
+        if let Some(tx) = pages {
+            let list = epub::PageList {
+                source: format!(
+                    "{stem}.pdf ({:?}, {} pages), typeset by trang from the same source",
+                    opts.paper,
+                    layout.pages.len()
+                ),
+                pages: std::mem::take(&mut report.page_starts),
+            };
+            // The EPUB writer may have failed and gone: then no one needs it.
+            let _ = tx.send(list);
+        }
         let typeset = started.elapsed();
         let writing = Instant::now();
         let layout = match sheet {
@@ -496,16 +514,28 @@ fn render_timed(
         (r, report.diags, typeset, writing.elapsed())
     };
     // Stage 5: the writers share only the document, so they run in parallel.
+    // With the PDF, the EPUB marks its page breaks: the EPUB thread waits
+    // for them (sent once the pages are set, so it still runs while the PDF
+    // is written).
+    let (pages_tx, pages_rx) = match opts.epub && opts.pdf {
+        true => {
+            let (tx, rx) = std::sync::mpsc::channel();
+            (Some(tx), Some(rx))
+        }
+        false => (None, None),
+    };
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
-            scope.spawn(|| {
+            scope.spawn(move || {
+                let pages = pages_rx.and_then(|rx| rx.recv().ok());
                 let started = Instant::now();
                 let mut d = Diagnostics::default();
                 let r = hook.stage(progress::Stage::Epub, || {
-                    epub::write_epub(
+                    epub::write_epub_paged(
                         doc,
                         &prepared.fonts,
                         &epub::EpubOptions { modified: epoch },
+                        pages.as_ref(),
                         &mut d,
                     )
                 });
@@ -518,7 +548,9 @@ fn render_timed(
                 duplex: opts.booklet_duplex,
                 columns: opts.columns,
             };
-            scope.spawn(move || hook.stage(progress::Stage::Booklet, || pdf_with(o, Some(sheet))))
+            scope.spawn(move || {
+                hook.stage(progress::Stage::Booklet, || pdf_with(o, Some(sheet), None))
+            })
         });
         let pdf = opts.pdf.then(|| {
             let (r, d, typeset, pdf) = pdf_with(
@@ -528,6 +560,7 @@ fn render_timed(
                     columns: opts.columns,
                 },
                 None,
+                pages_tx,
             );
             timings.typeset = typeset;
             timings.pdf = pdf;

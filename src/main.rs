@@ -386,9 +386,13 @@ fn print_timings(path: &std::path::Path, t: &trang::Timings, booklet: bool) {
         eprintln!("{:>12} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
     }
     eprintln!(
-        "{:>12} (epub write{} runs in parallel with typeset + pdf write)",
+        "{:>12} (epub write runs in parallel with pdf write, once the pages are set: it marks their breaks{})",
         "",
-        if booklet { " and the booklet" } else { "" }
+        if booklet {
+            "; the booklet in parallel with typeset + pdf write"
+        } else {
+            ""
+        }
     );
 }
 

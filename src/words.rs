@@ -36,6 +36,8 @@ pub struct Words {
     pub colophon: &'static str,
     /// The word before a table's number ("Bảng 1.").
     pub table: &'static str,
+    /// Name of the EPUB's list of the PDF's pages (the `page-list` nav).
+    pub page_list: &'static str,
 }
 
 impl Words {
@@ -58,6 +60,7 @@ impl Words {
                 series: "Tủ sách",
                 colophon: "Dàn trang bằng phần mềm trang",
                 table: "Bảng",
+                page_list: "Danh sách trang",
             }
         } else {
             Words {
@@ -76,6 +79,7 @@ impl Words {
                 series: "Series",
                 colophon: "Made with trang",
                 table: "Table",
+                page_list: "Page list",
             }
         }
     }

@@ -97,20 +97,7 @@ fn epub_words(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
         if !name.ends_with(".xhtml") || name.ends_with("nav.xhtml") {
             continue;
         }
-        let html = String::from_utf8_lossy(data);
-        let mut text = String::new();
-        let mut in_tag = false;
-        for c in html.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => {
-                    in_tag = false;
-                    text.push(' ');
-                }
-                _ if !in_tag => text.push(c),
-                _ => {}
-            }
-        }
+        let text = common::strip_tags(&String::from_utf8_lossy(data));
         words.extend(
             text.split_whitespace()
                 .filter(|w| !w.contains('&'))

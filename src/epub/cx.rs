@@ -33,6 +33,9 @@ pub struct Cx<'a> {
     pub image_without_alt: bool,
     /// Warnings and errors.
     pub diags: &'a mut Diagnostics,
+    /// The PDF's page breaks still to mark (only when the PDF is built in
+    /// the same run).
+    pub marks: Option<super::pagebreak::Marks>,
 }
 
 impl<'a> Cx<'a> {
@@ -46,6 +49,7 @@ impl<'a> Cx<'a> {
             by_path: HashMap::new(),
             image_without_alt: false,
             diags,
+            marks: None,
         }
     }
 

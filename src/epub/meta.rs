@@ -133,6 +133,21 @@ pub fn extra_metadata(
     out
 }
 
+/// The accessibility metadata of a page list (EPUB Accessibility 1.1 §5.3:
+/// `pageBreakSource` names the edition the page breaks come from, and
+/// replaces `dc:source` refined by `source-of`; schema.org's
+/// `accessibilityFeature` `pageNavigation` and `printPageNumbers`).
+pub fn page_list_metadata(source: &str) -> Vec<String> {
+    vec![
+        format!(
+            "<meta property=\"pageBreakSource\">{}</meta>",
+            xml::text(source)
+        ),
+        "<meta property=\"schema:accessibilityFeature\">pageNavigation</meta>".into(),
+        "<meta property=\"schema:accessibilityFeature\">printPageNumbers</meta>".into(),
+    ]
+}
+
 /// The span of `key:` in the front matter, or of `key =` in a book's
 /// `book.toml` (first in a book's source), for errors about a metadata value.
 pub fn front_matter_key(doc: &Document, key: &str) -> Span {

@@ -17,6 +17,7 @@ mod cx;
 mod fallback;
 mod meta;
 mod package;
+mod pagebreak;
 mod subset;
 mod usage;
 mod xhtml;
@@ -34,6 +35,8 @@ pub(crate) use meta::front_matter_key;
 use meta::{extra_metadata, identifier, title_page};
 use package::{Package, Part, Resource};
 use xhtml::Writer;
+
+pub use pagebreak::PageList;
 
 /// Options of the EPUB writer.
 #[derive(Clone, Copy, Debug, Default)]
@@ -53,11 +56,25 @@ pub fn write_epub(
     opts: &EpubOptions,
     diags: &mut Diagnostics,
 ) -> Result<Vec<u8>, Diagnostic> {
+    write_epub_paged(book, fonts, opts, None, diags)
+}
+
+/// [`write_epub`], with the page breaks of the PDF built from the same book
+/// marked in the text and listed in a `page-list` nav when `pages` is given
+/// (see [`pagebreak`]).
+pub fn write_epub_paged(
+    book: &Book,
+    fonts: &FontSet,
+    opts: &EpubOptions,
+    pages: Option<&PageList>,
+    diags: &mut Diagnostics,
+) -> Result<Vec<u8>, Diagnostic> {
     let doc: &Document = book;
     let lang = book.lang.clone();
     let words = &book.words;
     let title = book.title.clone();
     let mut cx = Cx::new(book, diags);
+    cx.marks = pages.map(|p| pagebreak::Marks::new(p, book.cover.is_some()));
 
     // 1. File names: cover, title page, contents, then the chapters.
     let has_cover = book.cover.is_some();
@@ -83,7 +100,12 @@ pub fn write_epub(
         for n in mine {
             w.footnote(n + 1)?;
         }
-        let body = w.out;
+        let mut body = w.out;
+        if i + 1 == book.chapters.len()
+            && let Some(marks) = cx.marks.as_mut()
+        {
+            body.push_str(&marks.end(&chapter.file));
+        }
         // Navigation: the chapter's headings in document order, nested by
         // their depth in the heading tree (the chapter's own opening
         // heading is the chapter's entry).
@@ -172,8 +194,13 @@ pub fn write_epub(
             data,
         });
         let alt = format!("{}: {title}", words.cover);
+        let marks = cx
+            .marks
+            .as_mut()
+            .map(|m| m.cover("cover.xhtml"))
+            .unwrap_or_default();
         let body = format!(
-            "<section epub:type=\"cover\" class=\"cover\"><img src=\"{cover_href}\" alt=\"{}\"/></section>",
+            "{marks}<section epub:type=\"cover\" class=\"cover\"><img src=\"{cover_href}\" alt=\"{}\"/></section>",
             xml::attr(&alt)
         );
         front.push(Part {
@@ -188,7 +215,19 @@ pub fn write_epub(
     front.push(Part {
         file: "title.xhtml".into(),
         title: words.title_page.into(),
-        xhtml: document(&lang, &title, "frontmatter", &title_page(book, &title)),
+        xhtml: document(
+            &lang,
+            &title,
+            "frontmatter",
+            &format!(
+                "{}{}",
+                cx.marks
+                    .as_mut()
+                    .map(|m| m.front("title.xhtml"))
+                    .unwrap_or_default(),
+                title_page(book, &title)
+            ),
+        ),
         reftype: Some(ReferenceType::TitlePage),
         level: 1,
         toc: Vec::new(),
@@ -267,7 +306,14 @@ pub fn write_epub(
         description: doc.meta.description.clone(),
         subjects: doc.meta.keywords.clone(),
         rights: doc.meta.rights.clone(),
-        extra_metadata: extra_metadata(doc, visual, cx.image_without_alt, words),
+        extra_metadata: {
+            let mut m = extra_metadata(doc, visual, cx.image_without_alt, words);
+            if let Some(p) = pages {
+                m.extend(meta::page_list_metadata(&p.source));
+            }
+            m
+        },
+        page_list: cx.marks.as_ref().map(|m| m.nav(words.page_list)),
         modified: opts.modified,
         css,
         resources,

@@ -76,6 +76,8 @@ pub struct Package {
     pub resources: Vec<Resource>,
     /// The cover image, if any.
     pub cover: Option<Resource>,
+    /// The `page-list` nav, when the EPUB marks a PDF's page breaks.
+    pub page_list: Option<String>,
 }
 
 fn builder_error(e: epub_builder::Error) -> Diagnostic {
@@ -250,6 +252,10 @@ fn fix_opf(opf: &str, pkg: &Package) -> String {
 
 fn fix_nav(nav: &str, pkg: &Package) -> String {
     let lang = xml::attr(&pkg.lang);
+    let nav = match &pkg.page_list {
+        Some(list) => nav.replacen("</body>", &format!("  {list}</body>"), 1),
+        None => nav.to_string(),
+    };
     nav.replacen(
         "<html ",
         &format!("<html xml:lang=\"{lang}\" lang=\"{lang}\" "),

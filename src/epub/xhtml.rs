@@ -28,9 +28,23 @@ pub struct Writer<'c, 'a> {
     /// Links open around the current inline (a remote image inside a link
     /// is written as its text: HTML forbids `<a>` in `<a>`).
     links: usize,
+    /// While a text block with page markers to place is written
+    /// ([`super::pagebreak`]): the block (its source start and end).
+    counting: Option<Counting>,
 }
 
 type Res = Result<(), Diagnostic>;
+
+/// How far the text of a block with page markers has been written.
+#[derive(Clone, Copy, Debug)]
+struct Counting {
+    /// The block's source start and end.
+    block: (usize, usize),
+    /// Letters and digits written.
+    letters: usize,
+    /// Whether the last character written was a space (or none was yet).
+    after_space: bool,
+}
 
 impl<'c, 'a> Writer<'c, 'a> {
     /// A writer appending to an empty string.
@@ -40,7 +54,89 @@ impl<'c, 'a> Writer<'c, 'a> {
             out: String::new(),
             depth: 0,
             links: 0,
+            counting: None,
         }
+    }
+
+    /// The file being written (a chapter's; its notes go in it too).
+    fn file(&self) -> &'a str {
+        let doc: &'a crate::resolve::Book = self.cx.doc;
+        &doc.chapters[self.cx.chapter].file
+    }
+
+    /// Starts counting the text of `block` when it has page markers to
+    /// place; a table, figure or code block whose first line begins a page
+    /// gets its marker before it (before its caption or language label).
+    /// Returns what to give [`Writer::leave`].
+    fn enter(&mut self, block: &Block) -> Option<Counting> {
+        let saved = self.counting.take();
+        let key = (block.span.start, block.span.end);
+        let file = self.file();
+        let Some(marks) = self.cx.marks.as_mut() else {
+            return saved;
+        };
+        if !crate::typeset::page_starts::is_text_block(block) || !marks.pending(key) {
+            return saved;
+        }
+        if matches!(
+            block.kind,
+            BlockKind::Table { .. } | BlockKind::Figure { .. } | BlockKind::CodeBlock { .. }
+        ) {
+            let m = marks.due(key, Some(0), file);
+            self.out.push_str(&m);
+        }
+        self.counting = Some(Counting {
+            block: key,
+            letters: 0,
+            after_space: true,
+        });
+        saved
+    }
+
+    /// Ends the block [`Writer::enter`] started: markers it still holds go
+    /// after it.
+    fn leave(&mut self, saved: Option<Counting>) {
+        if let Some(Counting { block: key, .. }) = self.counting.take() {
+            let file = self.file();
+            if let Some(marks) = self.cx.marks.as_mut() {
+                let m = marks.due(key, None, file);
+                self.out.push_str(&m);
+            }
+        }
+        self.counting = saved;
+    }
+
+    /// Writes text of the document, escaped; inside a counted block, with
+    /// the page markers that fall in it: once the letters and digits the
+    /// page break follows are written, before the next word (a letter or
+    /// digit, or what follows a space: an opening quote), so that the
+    /// comma ending the line before stays before the marker.
+    fn text(&mut self, t: &str) {
+        let Some(mut at) = self.counting else {
+            return xml::push_text(&mut self.out, t);
+        };
+        let file = self.file();
+        let Some(marks) = self.cx.marks.as_mut() else {
+            return xml::push_text(&mut self.out, t);
+        };
+        let mut from = 0;
+        for (i, c) in t.char_indices() {
+            let word_start = c.is_alphanumeric() || (at.after_space && !c.is_whitespace());
+            if word_start && marks.pending(at.block) {
+                let m = marks.due(at.block, Some(at.letters), file);
+                if !m.is_empty() {
+                    xml::push_text(&mut self.out, &t[from..i]);
+                    self.out.push_str(&m);
+                    from = i;
+                }
+            }
+            if c.is_alphanumeric() {
+                at.letters += 1;
+            }
+            at.after_space = c.is_whitespace();
+        }
+        xml::push_text(&mut self.out, &t[from..]);
+        self.counting = Some(at);
     }
 
     /// Writes blocks; `tight` paragraphs (in tight lists) get no `<p>`.
@@ -53,6 +149,13 @@ impl<'c, 'a> Writer<'c, 'a> {
 
     /// Writes one block; `prefix` is XHTML put before a paragraph's text.
     pub fn block(&mut self, block: &Block, tight: bool, prefix: Option<&str>) -> Res {
+        let saved = self.enter(block);
+        let done = self.block_kind(block, tight, prefix);
+        self.leave(saved);
+        done
+    }
+
+    fn block_kind(&mut self, block: &Block, tight: bool, prefix: Option<&str>) -> Res {
         match &block.kind {
             BlockKind::Heading {
                 level,
@@ -113,10 +216,10 @@ impl<'c, 'a> Writer<'c, 'a> {
                         match highlight::css_class(class) {
                             Some(name) => {
                                 self.out.push_str(&format!("<span class=\"{name}\">"));
-                                xml::push_text(&mut self.out, piece);
+                                self.text(piece);
                                 self.out.push_str("</span>");
                             }
-                            None => xml::push_text(&mut self.out, piece),
+                            None => self.text(piece),
                         }
                     }
                 }
@@ -262,7 +365,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             self.out.push_str("<caption><span class=\"table-label\">");
             xml::push_text(&mut self.out, &self.cx.doc.table_label(c));
             self.out.push_str("</span> ");
-            self.inlines(&c.content)?;
+            self.uncounted(|w| w.inlines(&c.content))?;
             self.out.push_str("</caption>\n");
         }
         self.out.push_str("<thead><tr>");
@@ -311,11 +414,21 @@ impl<'c, 'a> Writer<'c, 'a> {
         ));
         if !caption.is_empty() {
             self.out.push_str("<figcaption>");
-            self.inlines(caption)?;
+            self.uncounted(|w| w.inlines(caption))?;
             self.out.push_str("</figcaption>");
         }
         self.out.push_str("</figure>\n");
         Ok(())
+    }
+
+    /// Runs `f` with the text it writes left out of the page markers'
+    /// count: captions, which the typesetter does not count either (the
+    /// PDF numbers them, the EPUB labels them apart).
+    fn uncounted(&mut self, f: impl FnOnce(&mut Self) -> Res) -> Res {
+        let counting = self.counting.take();
+        let done = f(self);
+        self.counting = counting;
+        done
     }
 
     /// The package href of a local image, or `None` (with a fallback written)
@@ -406,13 +519,13 @@ impl<'c, 'a> Writer<'c, 'a> {
 
     fn inline(&mut self, inl: &Inline) -> Res {
         match &inl.kind {
-            InlineKind::Text(t) => xml::push_text(&mut self.out, t),
+            InlineKind::Text(t) => self.text(t),
             InlineKind::Emphasis(c) => self.wrap("em", c)?,
             InlineKind::Strong(c) => self.wrap("strong", c)?,
             InlineKind::Strikethrough(c) => self.wrap("del", c)?,
             InlineKind::Code(t) => {
                 self.out.push_str("<code>");
-                xml::push_text(&mut self.out, t);
+                self.text(t);
                 self.out.push_str("</code>");
             }
             InlineKind::Link {
@@ -467,8 +580,11 @@ impl<'c, 'a> Writer<'c, 'a> {
             }
             InlineKind::FootnoteRef(label) => xml::push_text(&mut self.out, &format!("[^{label}]")),
             InlineKind::NoteRef { number, nth } => self.note_ref(*number, *nth),
-            InlineKind::SoftBreak => self.out.push('\n'),
-            InlineKind::HardBreak => self.out.push_str("<br/>\n"),
+            InlineKind::SoftBreak => self.text("\n"),
+            InlineKind::HardBreak => {
+                self.out.push_str("<br/>");
+                self.text("\n");
+            }
             InlineKind::Underline(c) => self.wrap("u", c)?,
             InlineKind::Superscript(c) => self.wrap("sup", c)?,
             InlineKind::Subscript(c) => self.wrap("sub", c)?,

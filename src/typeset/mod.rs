@@ -15,6 +15,7 @@ pub mod codebreak;
 pub mod display;
 pub mod inline;
 pub mod linebreak;
+pub mod page_starts;
 pub mod paginate;
 pub mod setup;
 pub mod shape;
@@ -121,17 +122,17 @@ pub fn typeset_with(
         created,
         producer: format!("trang {}", env!("CARGO_PKG_VERSION")),
     };
-    (
-        Layout {
-            fonts,
-            pages,
-            outline,
-            info,
-            page_labels,
-            structure,
-        },
-        report,
-    )
+    let layout = Layout {
+        fonts,
+        pages,
+        outline,
+        info,
+        page_labels,
+        structure,
+    };
+    let mut report = report;
+    report.page_starts = page_starts::page_starts(doc, &layout, covers);
+    (layout, report)
 }
 
 /// The index of the page holding the anchor `id`.

@@ -28,8 +28,8 @@ use crate::theme::PagesTheme;
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
 use crate::typeset::inline::InlineEngine;
 use crate::typeset::setup::PageSetup;
-pub use furniture::label_runs;
 use furniture::{furniture, page_states};
+pub use furniture::{label_runs, roman};
 
 /// Where a body line ended up, for tests and checks.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +69,10 @@ pub struct Report {
     /// article; for a book, lower-case roman numerals in the front matter
     /// and arabic from 1 at the first part or chapter page (Chicago 1.5).
     pub page_labels: Vec<String>,
+    /// Where each page of the final layout begins in the source, covers
+    /// included (see [`super::page_starts`]); filled by
+    /// [`super::typeset_with`] once the layout is complete.
+    pub page_starts: Vec<super::page_starts::PageStart>,
 }
 
 /// Breaks the flow into pages and adds the page furniture and footnotes.

@@ -328,6 +328,25 @@ pub fn pdftotext(pdf: &[u8], args: &[&str]) -> String {
     tool("pdftotext", &all)
 }
 
+/// The text of XHTML with its tags dropped, each tag read as a space
+/// (entities left as they are).
+pub fn strip_tags(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// The files of an EPUB that are text (UTF-8), by their name in the ZIP.
 pub fn epub_files(epub: &[u8]) -> std::collections::BTreeMap<String, String> {
     use std::io::Read;
