@@ -133,7 +133,7 @@ pub fn theme_css(theme: &Theme, fonts: &FontSet) -> String {
     let _ = writeln!(c, "hr {{ margin: {}em {side}%; }}", num(lead));
     let _ = writeln!(
         c,
-        "section.titlepage h1.title {{ font-size: {}em; line-height: {}; }}",
+        "section.titlepage p.title {{ font-size: {}em; line-height: {}; }}",
         num(h.title),
         num(h.title_leading)
     );

@@ -31,7 +31,7 @@ use crate::resolve::{Book, Cover};
 
 use cx::Cx;
 pub(crate) use meta::front_matter_key;
-use meta::{extra_metadata, identifier, title_page};
+use meta::{A11yFacts, extra_metadata, identifier, title_page};
 use package::{Package, Part, Resource};
 use xhtml::Writer;
 
@@ -115,6 +115,7 @@ pub fn write_epub(
             title: chapter.title.clone(),
             xhtml: document(&lang, &chapter.title, "bodymatter", &section),
             reftype: None,
+            in_toc: true,
             level: book::chapter_level(book, chapter),
             toc,
         });
@@ -181,6 +182,7 @@ pub fn write_epub(
             title: words.cover.into(),
             xhtml: document(&lang, words.cover, "cover", &body),
             reftype: Some(ReferenceType::Cover),
+            in_toc: false,
             level: 1,
             toc: Vec::new(),
         });
@@ -190,6 +192,7 @@ pub fn write_epub(
         title: words.title_page.into(),
         xhtml: document(&lang, &title, "frontmatter", &title_page(book, &title)),
         reftype: Some(ReferenceType::TitlePage),
+        in_toc: false,
         level: 1,
         toc: Vec::new(),
     });
@@ -206,6 +209,7 @@ pub fn write_epub(
                 &book::copyright_page(book, year),
             ),
             reftype: None,
+            in_toc: true,
             level: 1,
             toc: Vec::new(),
         });
@@ -218,6 +222,7 @@ pub fn write_epub(
             // A book's landmarks name its contents page (an article's
             // keep what they had).
             reftype: is_book.then_some(ReferenceType::Toc),
+            in_toc: true,
             level: 1,
             toc: Vec::new(),
         });
@@ -267,7 +272,18 @@ pub fn write_epub(
         description: doc.meta.description.clone(),
         subjects: doc.meta.keywords.clone(),
         rights: doc.meta.rights.clone(),
-        extra_metadata: extra_metadata(doc, visual, cx.image_without_alt, words),
+        extra_metadata: extra_metadata(
+            doc,
+            &A11yFacts {
+                visual,
+                missing_alt: cx.image_without_alt,
+                muted_contrast: crate::cover::contrast(
+                    book.theme.colours.muted.0,
+                    crate::frame::Rgb(1.0, 1.0, 1.0),
+                ),
+            },
+            words,
+        ),
         modified: opts.modified,
         css,
         resources,
@@ -317,7 +333,7 @@ fn contents_page(book: &Book) -> String {
 /// the usage scan: the nav is generated after the fonts are embedded.
 fn nav_outline(toc_name: &str, parts: &[Part]) -> String {
     let mut s = format!("<html><body><nav><h1>{}</h1><ol>", xml::text(toc_name));
-    for p in parts.iter().filter(|p| !p.title.is_empty()) {
+    for p in parts.iter().filter(|p| p.in_toc && !p.title.is_empty()) {
         s.push_str(&format!("<li><a>{}</a><ol>", xml::text(&p.title)));
         for (_, _, text) in &p.toc {
             s.push_str(&format!("<li><a>{}</a></li>", xml::text(text)));
@@ -335,6 +351,7 @@ fn part_page(lang: &str, p: &crate::resolve::Part) -> Part {
         title: p.title.clone(),
         xhtml: document(lang, &p.title, "bodymatter", &book::part_page(p)),
         reftype: None,
+        in_toc: true,
         level: 1,
         toc: Vec::new(),
     }
