@@ -513,9 +513,10 @@ fn a11y_metadata(opf: &str) -> Vec<(String, String)> {
 
 /// EPUB Accessibility 1.1 metadata computed from the book: access modes
 /// from its images, `alternativeText` only when every image has it, the
-/// summary in the book's language saying what is true, and the WCAG 2.2 AA
-/// claim (with its certifier) only without an image lacking alternative
-/// text and without a theme colour below 4.5:1 on white.
+/// summary in the book's language saying what is true, hazards `none` but
+/// for an animated PNG, and the WCAG 2.2 AA claim (with its certifier) only
+/// without an image lacking alternative text, an animated PNG or a theme
+/// colour below 4.5:1 on white.
 #[test]
 fn accessibility_metadata_says_what_is_true_of_the_book() {
     let fonts = fonts();
@@ -613,6 +614,42 @@ fn accessibility_metadata_says_what_is_true_of_the_book() {
     assert!(
         !got.iter()
             .any(|(p, _)| p == "dcterms:conformsTo" || p == "a11y:certifiedBy"),
+        "{got:?}"
+    );
+    // An animated PNG (APNG, two frames): flashing and motion unknown, no claim.
+    let dir = tempfile::tempdir().unwrap();
+    let apng = dir.path().join("moving.png");
+    {
+        let mut enc = png::Encoder::new(std::fs::File::create(&apng).unwrap(), 8, 8);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_animated(2, 0).unwrap();
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&[0u8; 8 * 8 * 4]).unwrap();
+        w.write_image_data(&[255u8; 8 * 8 * 4]).unwrap();
+        w.finish().unwrap();
+    }
+    let (moving, _) = build(
+        "![Đèn nhấp nháy](moving.png)\n",
+        &dir.path().join("x.md"),
+        &fonts,
+    );
+    let got = a11y_metadata(&opf_of(&moving));
+    let hazards: Vec<&str> = got
+        .iter()
+        .filter(|(p, _)| p == "schema:accessibilityHazard")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(
+        hazards,
+        [
+            "unknownFlashingHazard",
+            "unknownMotionSimulationHazard",
+            "noSoundHazard"
+        ]
+    );
+    assert!(
+        !got.iter().any(|(p, _)| p == "dcterms:conformsTo"),
         "{got:?}"
     );
     // A publisher certifies its own book.

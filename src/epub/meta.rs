@@ -117,6 +117,8 @@ pub fn extra_metadata(doc: &Document, facts: &A11yFacts, words: &Words) -> Vec<S
 pub struct A11yFacts {
     /// It has images (a cover counts).
     pub visual: bool,
+    /// Some image moves (an animated PNG).
+    pub animated: bool,
     /// Some image has no alternative text (empty `alt`).
     pub missing_alt: bool,
     /// WCAG 2.2 contrast ratio of the only colour the stylesheet gives text
@@ -158,20 +160,43 @@ pub fn accessibility_features(f: &A11yFacts) -> Vec<&'static str> {
 /// statement), or `None` when it would not be true. The writer meets the
 /// WCAG 2.2 AA success criteria that depend on its markup (language,
 /// headings, reading order, link underlines, table headers, notes' roles);
-/// the author's content can break two: an image without alternative text
-/// (1.1.1 Non-text Content) and a theme colour too light to read (1.4.3
-/// Contrast (Minimum), 4.5:1 for text). Without either the claim is made;
+/// the author's content can break three: an image without alternative text
+/// (1.1.1 Non-text Content), an animated PNG, which plays on its own and
+/// may flash (2.2.2 Pause, Stop, Hide; 2.3.1 Three Flashes: not checked
+/// here), and a theme colour too light to read (1.4.3 Contrast (Minimum),
+/// 4.5:1 for text). Without any of them the claim is made;
 /// the test suite holds it to DAISY Ace reporting no violation at all on
 /// the article, `mixed.md` and the generated book (`tests/a11y.rs`).
 pub fn conformance(f: &A11yFacts) -> Option<&'static str> {
-    (!f.missing_alt && f.muted_contrast >= 4.5)
+    (!f.missing_alt && !f.animated && f.muted_contrast >= 4.5)
         .then_some("EPUB Accessibility 1.1 - WCAG 2.2 Level AA")
+}
+
+/// Whether PNG `data` is an animation: an APNG `acTL` chunk, before the
+/// image data, announcing more than one frame (APNG 1.0 §4.1; PNG files are
+/// copied into the EPUB as they are, while GIFs become their first frame).
+pub fn animated_png(data: &[u8]) -> bool {
+    let mut at = 8; // the signature
+    while let Some(head) = data.get(at..at + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        match &head[4..8] {
+            b"acTL" => {
+                return data
+                    .get(at + 8..at + 12)
+                    .is_some_and(|n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]) > 1);
+            }
+            b"IDAT" | b"IEND" => return false,
+            _ => at += 12 + len,
+        }
+    }
+    false
 }
 
 /// The accessibility metadata (EPUB Accessibility 1.1 §2, schema.org
 /// properties as the DAISY Knowledge Base's "Accessibility metadata" page
 /// describes them): access modes, sufficient access modes, features,
-/// hazards, a summary in the book's language (the summary is prose for a
+/// hazards (`none`, or unknown flashing and motion with an animated PNG),
+/// a summary in the book's language (the summary is prose for a
 /// reader of the book, as the KB advises; a Vietnamese book's is
 /// Vietnamese), and the conformance claim with its certifier when it holds.
 fn accessibility_metadata(f: &A11yFacts, publisher: Option<&str>, words: &Words) -> Vec<String> {
@@ -187,8 +212,20 @@ fn accessibility_metadata(f: &A11yFacts, publisher: Option<&str>, words: &Words)
     for feature in accessibility_features(f) {
         out.push(meta("schema:accessibilityFeature", feature));
     }
-    // Text and still images: nothing flashes, moves or sounds.
-    out.push(meta("schema:accessibilityHazard", "none"));
+    // Text and still images: nothing flashes, moves or sounds. An animated
+    // PNG may flash or simulate motion, which trang cannot tell; it has no
+    // sound.
+    if f.animated {
+        for hazard in [
+            "unknownFlashingHazard",
+            "unknownMotionSimulationHazard",
+            "noSoundHazard",
+        ] {
+            out.push(meta("schema:accessibilityHazard", hazard));
+        }
+    } else {
+        out.push(meta("schema:accessibilityHazard", "none"));
+    }
     let mut summary = vec![words.summary_structure];
     if f.visual {
         summary.push(if f.missing_alt {

@@ -248,6 +248,9 @@ pub fn write_epub(
     let (identifier, uuid) = identifier(doc);
     let images = std::mem::take(&mut cx.images);
     let visual = !images.is_empty() || cover.is_some();
+    let animated = images
+        .iter()
+        .any(|i| i.media_type == "image/png" && meta::animated_png(&i.data));
     let mut resources: Vec<Resource> = embedded
         .into_iter()
         .map(|e| Resource {
@@ -276,6 +279,7 @@ pub fn write_epub(
             doc,
             &A11yFacts {
                 visual,
+                animated,
                 missing_alt: cx.image_without_alt,
                 muted_contrast: crate::cover::contrast(
                     book.theme.colours.muted.0,
