@@ -20,10 +20,17 @@ pub struct Words {
     pub source: &'static str,
     /// Heading of the notes (screen readers' name for the notes section).
     pub notes: &'static str,
-    /// Accessibility summary when every image has alternative text.
-    pub summary: &'static str,
-    /// Accessibility summary when some image lacks it.
+    /// Accessibility summary, its clauses (joined with `; `, see
+    /// `epub::meta`): the structure, always first…
+    pub summary_structure: &'static str,
+    /// … every image has alternative text …
+    pub summary_alt: &'static str,
+    /// … or some image lacks it …
     pub summary_no_alt: &'static str,
+    /// … the reader's fonts and sizes apply …
+    pub summary_display: &'static str,
+    /// … and the conformance claim, when it is made.
+    pub summary_conforms: &'static str,
     /// Titles of the call-outs (GFM alerts): note, tip, important, warning, caution.
     pub callouts: [&'static str; 5],
     /// Copyright page: label of the publication date.
@@ -52,8 +59,11 @@ impl Words {
                 copyright: "Bản quyền",
                 source: "Nguồn",
                 notes: "Chú thích",
-                summary: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; mọi hình ảnh đều có văn bản thay thế; phông chữ và cỡ chữ đổi được.",
-                summary_no_alt: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; có hình ảnh thiếu văn bản thay thế.",
+                summary_structure: "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc",
+                summary_alt: "mọi hình ảnh đều có văn bản thay thế",
+                summary_no_alt: "có hình ảnh thiếu văn bản thay thế",
+                summary_display: "phông chữ và cỡ chữ đổi được",
+                summary_conforms: "đáp ứng EPUB Accessibility 1.1 và WCAG 2.2 mức AA",
                 callouts: ["Ghi chú", "Mẹo", "Quan trọng", "Cảnh báo", "Thận trọng"],
                 published: "Xuất bản",
                 identifier: "Mã định danh",
@@ -71,8 +81,11 @@ impl Words {
                 copyright: "Copyright",
                 source: "Source",
                 notes: "Notes",
-                summary: "Structured text with headings, a table of contents and a logical reading order; every image has a text alternative; fonts and sizes can be changed.",
-                summary_no_alt: "Structured text with headings, a table of contents and a logical reading order; some images lack a text alternative.",
+                summary_structure: "Structured text with headings, a table of contents and a logical reading order",
+                summary_alt: "every image has a text alternative",
+                summary_no_alt: "some images lack a text alternative",
+                summary_display: "fonts and sizes can be changed",
+                summary_conforms: "meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA",
                 callouts: ["Note", "Tip", "Important", "Warning", "Caution"],
                 published: "Published",
                 identifier: "Identifier",

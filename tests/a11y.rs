@@ -3,8 +3,11 @@
 //! and each is checked by one Ace process (its puppeteer runner,
 //! `ace-puppeteer`, driving Debian's Chromium), all three at once. Ace runs
 //! axe-core on every content document plus its own EPUB checks; the test
-//! prints the violations per impact and fails on any `serious` or `critical`
-//! one. `bash .ci/test-deps` installs Chromium and Ace.
+//! prints the violations per impact and fails on any, whatever its impact
+//! (the package claims WCAG 2.2 AA, `src/epub/meta.rs` `conformance`).
+//! The generated book (`cargo run --release --example genbook -- --chapters
+//! 60 --seed 1`) is left to a manual run: Ace takes 50 s on it, against 7 s
+//! on each of these. `bash .ci/test-deps` installs Chromium and Ace.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -88,7 +91,7 @@ fn start_ace(epub: &Path, out: &Path) -> std::process::Child {
 }
 
 #[test]
-fn ace_finds_no_serious_or_critical_violation() {
+fn ace_finds_no_violation() {
     let fonts = FontSet::load(&FontSet::bundled_dir(), &mut Diagnostics::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let fixtures = root().join("tests/fixtures");
@@ -142,13 +145,13 @@ fn ace_finds_no_serious_or_critical_violation() {
             count("minor"),
             f.by_impact
         );
-        if count("critical") + count("serious") > 0 {
+        if !f.places.is_empty() {
             failures.push(format!("{name}:\n  {}", f.places.join("\n  ")));
         }
     }
     assert!(
         failures.is_empty(),
-        "Ace found serious or critical violations:\n{}",
+        "Ace found violations:\n{}",
         failures.join("\n")
     );
 }

@@ -58,23 +58,7 @@ fn text_of(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
 
 /// The text content of XHTML (tags removed, the entities we write decoded).
 fn strip_tags(xhtml: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in xhtml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
+    common::tag_text(xhtml)
 }
 
 fn body_of(xhtml: &str) -> &str {
@@ -511,22 +495,250 @@ fn a_missing_image_is_an_error_at_its_place() {
     assert!(err.message.contains("khong-co.png"), "{}", err.render());
 }
 
+/// The accessibility metadata of a package document, `(property, value)`
+/// in document order (`schema:…`, `dcterms:conformsTo`, `a11y:…`).
+fn a11y_metadata(opf: &str) -> Vec<(String, String)> {
+    opf.split("<meta property=\"")
+        .skip(1)
+        .filter_map(|m| {
+            let prop = &m[..m.find('"')?];
+            let value = &m[m.find('>')? + 1..m.find("</meta>")?];
+            ["schema:", "dcterms:conformsTo", "a11y:"]
+                .iter()
+                .any(|p| prop.starts_with(p))
+                .then(|| (prop.to_string(), common::decode_entities(value)))
+        })
+        .collect()
+}
+
+/// EPUB Accessibility 1.1 metadata computed from the book: access modes
+/// from its images, `alternativeText` only when every image has it, the
+/// summary in the book's language saying what is true, hazards `none` but
+/// for an animated PNG, and the WCAG 2.2 AA claim (with its certifier) only
+/// without an image lacking alternative text, an animated PNG or a theme
+/// colour below 4.5:1 on white.
 #[test]
-fn accessibility_claims_follow_the_content() {
+fn accessibility_metadata_says_what_is_true_of_the_book() {
     let fonts = fonts();
-    let dir = root().join("tests/fixtures/x.md");
-    let (with_alt, _) = build("![Ruộng](images/ruong.png)\n", &dir, &fonts);
-    let opf = text_of(&unzip(&with_alt), "OEBPS/content.opf");
-    assert!(
-        opf.contains("dcterms:conformsTo")
-            && opf.contains("alternativeText")
-            && opf.contains(">visual<"),
-        "{opf}"
+    let at = root().join("tests/fixtures/x.md");
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(p, v)| (p.to_string(), v.to_string()))
+            .collect()
+    };
+    let features = [
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityFeature", "ARIA"),
+        ("schema:accessibilityFeature", "displayTransformability"),
+    ];
+    let claim = [
+        (
+            "dcterms:conformsTo",
+            "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
+        ),
+        ("a11y:certifiedBy", "trang"),
+    ];
+    let opf_of = |epub: &[u8]| text_of(&unzip(epub), "OEBPS/content.opf");
+
+    // Text only (the article): textual, no alternativeText, the claim.
+    let path = root().join("source/article.md");
+    let (article, _) = build(&std::fs::read_to_string(&path).unwrap(), &path, &fonts);
+    let mut want = pairs(&[
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+    ]);
+    want.extend(pairs(&features));
+    want.extend(pairs(&[
+        ("schema:accessibilityHazard", "none"),
+        (
+            "schema:accessibilitySummary",
+            "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; phông chữ và cỡ chữ đổi được; \
+             đáp ứng EPUB Accessibility 1.1 và WCAG 2.2 mức AA.",
+        ),
+    ]));
+    want.extend(pairs(&claim));
+    assert_eq!(a11y_metadata(&opf_of(&article)), want);
+
+    // Every image with alternative text, in English.
+    let (with_alt, _) = build(
+        "---\nlang: en\n---\n\n![Terraces](images/ruong.png)\n",
+        &at,
+        &fonts,
     );
-    let (no_alt, _) = build("![](images/ruong.png)\n", &dir, &fonts);
-    let opf = text_of(&unzip(&no_alt), "OEBPS/content.opf");
+    let mut want = pairs(&[
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual,visual"),
+        ("schema:accessModeSufficient", "textual"),
+    ]);
+    want.extend(pairs(&features));
+    want.extend(pairs(&[
+        ("schema:accessibilityFeature", "alternativeText"),
+        ("schema:accessibilityHazard", "none"),
+        (
+            "schema:accessibilitySummary",
+            "Structured text with headings, a table of contents and a logical reading order; \
+             every image has a text alternative; fonts and sizes can be changed; \
+             meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA.",
+        ),
+    ]));
+    want.extend(pairs(&claim));
+    assert_eq!(a11y_metadata(&opf_of(&with_alt)), want);
+
+    // An image without: visual needed, no alternativeText, no claim.
+    let (no_alt, _) = build("![](images/ruong.png)\n", &at, &fonts);
+    let mut want = pairs(&[
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual,visual"),
+    ]);
+    want.extend(pairs(&features));
+    want.extend(pairs(&[
+        ("schema:accessibilityHazard", "none"),
+        (
+            "schema:accessibilitySummary",
+            "Văn bản có cấu trúc đề mục, mục lục và thứ tự đọc; có hình ảnh thiếu văn bản thay thế; \
+             phông chữ và cỡ chữ đổi được.",
+        ),
+    ]));
+    assert_eq!(a11y_metadata(&opf_of(&no_alt)), want);
+
+    // A theme whose datelines are too light to read (#aaaaaa: 2.3:1): no claim.
+    let (doc, mut diags) = parse(&std::fs::read_to_string(&path).unwrap(), &path);
+    let mut book = trang::resolve::resolve(doc, &mut diags);
+    book.theme.colours.muted = trang::theme::Colour::rgb8(0xaa, 0xaa, 0xaa);
+    let light = write_epub(&book, &fonts, &EpubOptions::default(), &mut diags).unwrap();
+    let got = a11y_metadata(&opf_of(&light));
     assert!(
-        !opf.contains("dcterms:conformsTo") && !opf.contains("alternativeText"),
-        "{opf}"
+        !got.iter()
+            .any(|(p, _)| p == "dcterms:conformsTo" || p == "a11y:certifiedBy"),
+        "{got:?}"
     );
+    // An animated PNG (APNG, two frames): flashing and motion unknown, no claim.
+    let dir = tempfile::tempdir().unwrap();
+    let apng = dir.path().join("moving.png");
+    {
+        let mut enc = png::Encoder::new(std::fs::File::create(&apng).unwrap(), 8, 8);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_animated(2, 0).unwrap();
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&[0u8; 8 * 8 * 4]).unwrap();
+        w.write_image_data(&[255u8; 8 * 8 * 4]).unwrap();
+        w.finish().unwrap();
+    }
+    let (moving, _) = build(
+        "![Đèn nhấp nháy](moving.png)\n",
+        &dir.path().join("x.md"),
+        &fonts,
+    );
+    let got = a11y_metadata(&opf_of(&moving));
+    let hazards: Vec<&str> = got
+        .iter()
+        .filter(|(p, _)| p == "schema:accessibilityHazard")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(
+        hazards,
+        [
+            "unknownFlashingHazard",
+            "unknownMotionSimulationHazard",
+            "noSoundHazard"
+        ]
+    );
+    assert!(
+        !got.iter().any(|(p, _)| p == "dcterms:conformsTo"),
+        "{got:?}"
+    );
+    // A publisher certifies its own book.
+    let md = std::fs::read_to_string(&path).unwrap().replacen(
+        "---\n",
+        "---\npublisher: Nhà xuất bản Thử Nghiệm\n",
+        1,
+    );
+    let (published, _) = build(&md, &path, &fonts);
+    let got = a11y_metadata(&opf_of(&published));
+    assert_eq!(
+        got.last(),
+        Some(&(
+            "a11y:certifiedBy".to_string(),
+            "Nhà xuất bản Thử Nghiệm".to_string()
+        )),
+        "{got:?}"
+    );
+}
+
+/// The nav's table of contents lists the chapters and their headings, not
+/// the cover and the title page (a reader's contents is for finding the
+/// text); the landmarks nav and the OPF guide still name both (EPUB 3.3
+/// §7.4.3 `cover`, `titlepage`; Calibre's MOBI writer reads the guide), and
+/// the NCX lists what the nav lists, in the same order.
+#[test]
+fn the_contents_list_the_chapters_and_the_landmarks_the_front_pages() {
+    let path = root().join("tests/fixtures/mixed.md");
+    let md = std::fs::read_to_string(&path).unwrap().replacen(
+        "lang: vi\n",
+        "lang: vi\ncover: images/ruong.png\n",
+        1,
+    );
+    let (epub, _) = build(&md, &path, &fonts());
+    let files = unzip(&epub);
+    let nav = text_of(&files, "OEBPS/nav.xhtml");
+    let attrs = |s: &str, name: &str| -> Vec<String> {
+        s.split(&format!("{name}=\""))
+            .skip(1)
+            .map(|r| r[..r.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let split = nav.find("epub:type=\"landmarks\"").unwrap();
+    let toc = attrs(&nav[nav.find("epub:type=\"toc\"").unwrap()..split], "href");
+    assert_eq!(
+        toc,
+        [
+            "chapter-01.xhtml",
+            "chapter-01.xhtml#nhung-dieu-can-chuan-bi",
+            "chapter-01.xhtml#so-lieu-cac-tinh",
+            "chapter-01.xhtml#ma-nguon",
+            "chapter-01.xhtml#hinh-anh",
+            "chapter-02.xhtml",
+        ],
+        "{nav}"
+    );
+    let landmarks = &nav[split..];
+    let kinds: Vec<(String, String)> = attrs(landmarks, "epub:type")
+        .into_iter()
+        .skip(1) // the nav's own
+        .zip(attrs(landmarks, "href"))
+        .collect();
+    let pair = |k: &str, h: &str| (k.to_string(), h.to_string());
+    assert_eq!(
+        kinds,
+        [
+            pair("cover", "cover.xhtml"),
+            pair("titlepage", "title.xhtml"),
+            pair("bodymatter", "chapter-01.xhtml"),
+        ],
+        "{landmarks}"
+    );
+    assert!(
+        landmarks.contains(">Bìa</a>") && landmarks.contains(">Trang tên sách</a>"),
+        "{landmarks}"
+    );
+    let opf = text_of(&files, "OEBPS/content.opf");
+    let guide = &opf[opf.find("<guide>").unwrap()..opf.find("</guide>").unwrap()];
+    let types: Vec<(String, String)> = attrs(guide, "type")
+        .into_iter()
+        .zip(attrs(guide, "href"))
+        .collect();
+    for want in [
+        pair("cover", "cover.xhtml"),
+        pair("title-page", "title.xhtml"),
+        pair("text", "chapter-01.xhtml"),
+    ] {
+        assert!(types.contains(&want), "{want:?} not in the guide: {guide}");
+    }
+    let ncx = text_of(&files, "OEBPS/toc.ncx");
+    assert_eq!(attrs(&ncx, "src"), toc, "{ncx}");
 }

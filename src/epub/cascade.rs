@@ -63,7 +63,7 @@ pub const RULES: &[Rule] = &[
         None,
     ),
     rule(
-        "h1, h2, h3, h4, h5, h6, th, b, strong, dt, summary, p.callout-title",
+        "h1, h2, h3, h4, h5, h6, th, b, strong, dt, summary, p.callout-title, section.titlepage p.title",
         None,
         Some(true),
         None,

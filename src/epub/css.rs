@@ -77,6 +77,8 @@ pub fn theme_css(theme: &Theme, fonts: &FontSet) -> String {
     );
     // A paragraph after a paragraph is indented (TeX's \\parindent), as in the PDF.
     let _ = writeln!(c, "p + p {{ text-indent: {}em; }}", em(t.indent));
+    // The title page's lines are centred, never indented.
+    let _ = writeln!(c, "section.titlepage p {{ text-indent: 0; }}");
     for (i, scale) in h.scale.iter().enumerate() {
         let before = if i < 2 {
             h.before_major
@@ -133,7 +135,7 @@ pub fn theme_css(theme: &Theme, fonts: &FontSet) -> String {
     let _ = writeln!(c, "hr {{ margin: {}em {side}%; }}", num(lead));
     let _ = writeln!(
         c,
-        "section.titlepage h1.title {{ font-size: {}em; line-height: {}; }}",
+        "section.titlepage p.title {{ font-size: {}em; line-height: {}; }}",
         num(h.title),
         num(h.title_leading)
     );

@@ -7,7 +7,8 @@ use crate::resolve::Book;
 
 use super::xml;
 
-/// The title page: dateline, title, subtitle, authors, source, publisher.
+/// The title page: dateline, title, subtitle, authors, source, publisher,
+/// in that order in the markup as on the PDF's title page.
 /// A book's has no dateline and no source line, like the PDF's title page
 /// (its date is on the copyright page).
 pub fn title_page(doc: &Book, title: &str) -> String {
@@ -21,7 +22,17 @@ pub fn title_page(doc: &Book, title: &str) -> String {
     {
         s.push_str(&p("dateline", &d));
     }
-    s.push_str(&format!("<h1 class=\"title\">{}</h1>\n", xml::text(title)));
+    // The title is a heading by its ARIA role, not an `h1`: converters
+    // that read an AZW3 or MOBI back (Calibre's MOBI input, whose default
+    // `--page-breaks-before` is every `h1` and `h2`) break the page before
+    // each `h1`, which put the dateline above it on a page of its own.
+    // `role="heading"` + `aria-level` is the same level-1 heading to
+    // assistive technology (WAI-ARIA 1.2 §5.4 `heading`; axe's
+    // page-has-heading-one counts it).
+    s.push_str(&format!(
+        "<p role=\"heading\" aria-level=\"1\" class=\"title\">{}</p>\n",
+        xml::text(title)
+    ));
     if let Some(sub) = &m.subtitle {
         s.push_str(&p("subtitle", sub));
     }
@@ -63,15 +74,9 @@ pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
 }
 
 /// Metadata epub-builder has no key for, and the accessibility metadata.
-pub fn extra_metadata(
-    doc: &Document,
-    visual: bool,
-    missing_alt: bool,
-    words: &Words,
-) -> Vec<String> {
+pub fn extra_metadata(doc: &Document, facts: &A11yFacts, words: &Words) -> Vec<String> {
     let m = &doc.meta;
     let el = |name: &str, v: &str| format!("<{name}>{}</{name}>", xml::text(v));
-    let meta = |prop: &str, v: &str| format!("<meta property=\"{prop}\">{}</meta>", xml::text(v));
     let mut out = Vec::new();
     if let Some(sub) = &m.subtitle {
         out.push(format!(
@@ -98,54 +103,172 @@ pub fn extra_metadata(
     if let Some(s) = &m.source {
         out.push(el("dc:source", s));
     }
-    out.push(meta("schema:accessMode", "textual"));
-    if visual {
-        out.push(meta("schema:accessMode", "visual"));
-        out.push(meta("schema:accessModeSufficient", "textual,visual"));
-    }
-    if !missing_alt {
-        out.push(meta("schema:accessModeSufficient", "textual"));
-    }
-    for f in [
+    out.extend(accessibility_metadata(
+        facts,
+        doc.meta.publisher.as_deref(),
+        words,
+    ));
+    out
+}
+
+/// What the accessibility metadata is computed from: facts of this book,
+/// gathered while its content documents were written.
+#[derive(Clone, Copy, Debug)]
+pub struct A11yFacts {
+    /// It has images (a cover counts).
+    pub visual: bool,
+    /// Some image moves (an animated PNG).
+    pub animated: bool,
+    /// Some image has no alternative text (empty `alt`).
+    pub missing_alt: bool,
+    /// WCAG 2.2 contrast ratio of the only colour the stylesheet gives text
+    /// (the theme's muted colour, of datelines and source lines) against a
+    /// white page.
+    pub muted_contrast: f32,
+    /// It has a page list of the PDF built with it (module `pagebreak`).
+    pub page_list: bool,
+}
+
+/// The `schema:accessibilityFeature` values true of this book (schema.org
+/// vocabulary, as the DAISY Knowledge Base explains each), in a fixed order.
+/// Every book has them all but `alternativeText`, which needs images that
+/// all have alternative text:
+/// - `structuralNavigation`: sections and headings (`h1`–`h6`, the title
+///   page's heading role) follow the document's outline, levels not skipped;
+/// - `tableOfContents`: the nav's toc links every chapter and heading;
+/// - `readingOrder`: the spine and the markup follow the source's order;
+/// - `ARIA`: DPUB-ARIA roles (`doc-chapter`, `doc-toc`, `doc-noteref`,
+///   `doc-footnote`, …) name the parts of the book;
+/// - `displayTransformability`: reflowable, relative units only, no font
+///   size or margins on the body: the reader's settings win.
+///
+/// A feature computed from something else (a page list's
+/// `pageNavigation`/`printPageNumbers`, MathML) is pushed here too.
+pub fn accessibility_features(f: &A11yFacts) -> Vec<&'static str> {
+    let mut out = vec![
         "structuralNavigation",
         "tableOfContents",
         "readingOrder",
+        "ARIA",
         "displayTransformability",
-    ] {
-        out.push(meta("schema:accessibilityFeature", f));
+    ];
+    if f.visual && !f.missing_alt {
+        out.push("alternativeText");
     }
-    if visual && !missing_alt {
-        out.push(meta("schema:accessibilityFeature", "alternativeText"));
-    }
-    out.push(meta("schema:accessibilityHazard", "none"));
-    let summary = if missing_alt {
-        words.summary_no_alt
-    } else {
-        words.summary
-    };
-    out.push(meta("schema:accessibilitySummary", summary));
-    if !missing_alt {
-        out.push(meta(
-            "dcterms:conformsTo",
-            "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
-        ));
+    if f.page_list {
+        out.extend(["pageNavigation", "printPageNumbers"]);
     }
     out
 }
 
-/// The accessibility metadata of a page list (EPUB Accessibility 1.1 §5.3:
-/// `pageBreakSource` names the edition the page breaks come from, and
-/// replaces `dc:source` refined by `source-of`; schema.org's
-/// `accessibilityFeature` `pageNavigation` and `printPageNumbers`).
-pub fn page_list_metadata(source: &str) -> Vec<String> {
-    vec![
-        format!(
-            "<meta property=\"pageBreakSource\">{}</meta>",
-            xml::text(source)
-        ),
-        "<meta property=\"schema:accessibilityFeature\">pageNavigation</meta>".into(),
-        "<meta property=\"schema:accessibilityFeature\">printPageNumbers</meta>".into(),
-    ]
+/// The conformance claim (EPUB Accessibility 1.1 §2.1 conformance
+/// statement), or `None` when it would not be true. The writer meets the
+/// WCAG 2.2 AA success criteria that depend on its markup (language,
+/// headings, reading order, link underlines, table headers, notes' roles);
+/// the author's content can break three: an image without alternative text
+/// (1.1.1 Non-text Content), an animated PNG, which plays on its own and
+/// may flash (2.2.2 Pause, Stop, Hide; 2.3.1 Three Flashes: not checked
+/// here), and a theme colour too light to read (1.4.3 Contrast (Minimum),
+/// 4.5:1 for text). Without any of them the claim is made;
+/// the test suite holds it to DAISY Ace reporting no violation at all on
+/// the article, `mixed.md` and the generated book (`tests/a11y.rs`).
+pub fn conformance(f: &A11yFacts) -> Option<&'static str> {
+    (!f.missing_alt && !f.animated && f.muted_contrast >= 4.5)
+        .then_some("EPUB Accessibility 1.1 - WCAG 2.2 Level AA")
+}
+
+/// Whether PNG `data` is an animation: an APNG `acTL` chunk, before the
+/// image data, announcing more than one frame (APNG 1.0 §4.1; PNG files are
+/// copied into the EPUB as they are, while GIFs become their first frame).
+pub fn animated_png(data: &[u8]) -> bool {
+    let mut at = 8; // the signature
+    while let Some(head) = data.get(at..at + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        match &head[4..8] {
+            b"acTL" => {
+                return data
+                    .get(at + 8..at + 12)
+                    .is_some_and(|n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]) > 1);
+            }
+            b"IDAT" | b"IEND" => return false,
+            _ => at += 12 + len,
+        }
+    }
+    false
+}
+
+/// The accessibility metadata (EPUB Accessibility 1.1 §2, schema.org
+/// properties as the DAISY Knowledge Base's "Accessibility metadata" page
+/// describes them): access modes, sufficient access modes, features,
+/// hazards (`none`, or unknown flashing and motion with an animated PNG),
+/// a summary in the book's language (the summary is prose for a
+/// reader of the book, as the KB advises; a Vietnamese book's is
+/// Vietnamese), and the conformance claim with its certifier when it holds.
+fn accessibility_metadata(f: &A11yFacts, publisher: Option<&str>, words: &Words) -> Vec<String> {
+    let meta = |prop: &str, v: &str| format!("<meta property=\"{prop}\">{}</meta>", xml::text(v));
+    let mut out = vec![meta("schema:accessMode", "textual")];
+    if f.visual {
+        out.push(meta("schema:accessMode", "visual"));
+        out.push(meta("schema:accessModeSufficient", "textual,visual"));
+    }
+    if !f.missing_alt {
+        out.push(meta("schema:accessModeSufficient", "textual"));
+    }
+    for feature in accessibility_features(f) {
+        out.push(meta("schema:accessibilityFeature", feature));
+    }
+    // Text and still images: nothing flashes, moves or sounds. An animated
+    // PNG may flash or simulate motion, which trang cannot tell; it has no
+    // sound.
+    if f.animated {
+        for hazard in [
+            "unknownFlashingHazard",
+            "unknownMotionSimulationHazard",
+            "noSoundHazard",
+        ] {
+            out.push(meta("schema:accessibilityHazard", hazard));
+        }
+    } else {
+        out.push(meta("schema:accessibilityHazard", "none"));
+    }
+    let mut summary = vec![words.summary_structure];
+    if f.visual {
+        summary.push(if f.missing_alt {
+            words.summary_no_alt
+        } else {
+            words.summary_alt
+        });
+    }
+    summary.push(words.summary_display);
+    let claim = conformance(f);
+    if claim.is_some() {
+        summary.push(words.summary_conforms);
+    }
+    out.push(meta(
+        "schema:accessibilitySummary",
+        &format!("{}.", summary.join("; ")),
+    ));
+    if let Some(claim) = claim {
+        out.push(meta("dcterms:conformsTo", claim));
+        // Self-certification: the publisher's, else trang's, the program
+        // that checked the book (EPUB Accessibility 1.1 §2.3 `certifiedBy`).
+        let by = publisher
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or("trang");
+        out.push(meta("a11y:certifiedBy", by));
+    }
+    out
+}
+
+/// The `pageBreakSource` of a page list (EPUB Accessibility 1.1 §5.3): it
+/// names the edition the page breaks come from, and replaces `dc:source`
+/// refined by `source-of`. Its features, `pageNavigation` and
+/// `printPageNumbers`, are in [`accessibility_features`].
+pub fn page_break_source(source: &str) -> String {
+    format!(
+        "<meta property=\"pageBreakSource\">{}</meta>",
+        xml::text(source)
+    )
 }
 
 /// The span of `key:` in the front matter, or of `key =` in a book's

@@ -32,7 +32,7 @@ use crate::resolve::{Book, Cover};
 
 use cx::Cx;
 pub(crate) use meta::front_matter_key;
-use meta::{extra_metadata, identifier, title_page};
+use meta::{A11yFacts, extra_metadata, identifier, title_page};
 use package::{Package, Part, Resource};
 use xhtml::Writer;
 
@@ -137,6 +137,7 @@ pub fn write_epub_paged(
             title: chapter.title.clone(),
             xhtml: document(&lang, &chapter.title, "bodymatter", &section),
             reftype: None,
+            in_toc: true,
             level: book::chapter_level(book, chapter),
             toc,
         });
@@ -208,6 +209,7 @@ pub fn write_epub_paged(
             title: words.cover.into(),
             xhtml: document(&lang, words.cover, "cover", &body),
             reftype: Some(ReferenceType::Cover),
+            in_toc: false,
             level: 1,
             toc: Vec::new(),
         });
@@ -229,6 +231,7 @@ pub fn write_epub_paged(
             ),
         ),
         reftype: Some(ReferenceType::TitlePage),
+        in_toc: false,
         level: 1,
         toc: Vec::new(),
     });
@@ -245,6 +248,7 @@ pub fn write_epub_paged(
                 &book::copyright_page(book, year),
             ),
             reftype: None,
+            in_toc: true,
             level: 1,
             toc: Vec::new(),
         });
@@ -257,6 +261,7 @@ pub fn write_epub_paged(
             // A book's landmarks name its contents page (an article's
             // keep what they had).
             reftype: is_book.then_some(ReferenceType::Toc),
+            in_toc: true,
             level: 1,
             toc: Vec::new(),
         });
@@ -282,6 +287,9 @@ pub fn write_epub_paged(
     let (identifier, uuid) = identifier(doc);
     let images = std::mem::take(&mut cx.images);
     let visual = !images.is_empty() || cover.is_some();
+    let animated = images
+        .iter()
+        .any(|i| i.media_type == "image/png" && meta::animated_png(&i.data));
     let mut resources: Vec<Resource> = embedded
         .into_iter()
         .map(|e| Resource {
@@ -307,9 +315,22 @@ pub fn write_epub_paged(
         subjects: doc.meta.keywords.clone(),
         rights: doc.meta.rights.clone(),
         extra_metadata: {
-            let mut m = extra_metadata(doc, visual, cx.image_without_alt, words);
+            let mut m = extra_metadata(
+                doc,
+                &A11yFacts {
+                    visual,
+                    animated,
+                    missing_alt: cx.image_without_alt,
+                    muted_contrast: crate::cover::contrast(
+                        book.theme.colours.muted.0,
+                        crate::frame::Rgb(1.0, 1.0, 1.0),
+                    ),
+                    page_list: pages.is_some(),
+                },
+                words,
+            );
             if let Some(p) = pages {
-                m.extend(meta::page_list_metadata(&p.source));
+                m.push(meta::page_break_source(&p.source));
             }
             m
         },
@@ -363,7 +384,7 @@ fn contents_page(book: &Book) -> String {
 /// the usage scan: the nav is generated after the fonts are embedded.
 fn nav_outline(toc_name: &str, parts: &[Part]) -> String {
     let mut s = format!("<html><body><nav><h1>{}</h1><ol>", xml::text(toc_name));
-    for p in parts.iter().filter(|p| !p.title.is_empty()) {
+    for p in parts.iter().filter(|p| p.in_toc && !p.title.is_empty()) {
         s.push_str(&format!("<li><a>{}</a><ol>", xml::text(&p.title)));
         for (_, _, text) in &p.toc {
             s.push_str(&format!("<li><a>{}</a></li>", xml::text(text)));
@@ -381,6 +402,7 @@ fn part_page(lang: &str, p: &crate::resolve::Part) -> Part {
         title: p.title.clone(),
         xhtml: document(lang, &p.title, "bodymatter", &book::part_page(p)),
         reftype: None,
+        in_toc: true,
         level: 1,
         toc: Vec::new(),
     }

@@ -20,8 +20,14 @@ use super::xml;
 pub struct Part {
     /// File name in the package, e.g. `chapter-01.xhtml`.
     pub file: String,
-    /// Its title in the table of contents (empty: not listed).
+    /// Its title in the table of contents and the landmarks (empty: in
+    /// neither).
     pub title: String,
+    /// Listed in the table of contents (nav and NCX). The cover and the
+    /// title page are not: a reader's contents lists the chapters, while
+    /// the landmarks nav and the OPF guide still name them (EPUB 3.3
+    /// §7.4.3: `cover`, `titlepage`).
+    pub in_toc: bool,
     /// The whole XHTML document.
     pub xhtml: String,
     /// Landmark type.
@@ -84,6 +90,37 @@ fn builder_error(e: epub_builder::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot build the EPUB: {e}"))
 }
 
+/// Landmarks of the parts left out of the table of contents, which
+/// epub-builder drops from the landmarks nav and leaves untitled in the OPF
+/// guide (it takes both titles from the entry): the `<li>` lines of the
+/// landmarks nav, in spine order, and each guide reference's href and title.
+#[derive(Default)]
+struct Unlisted {
+    landmarks: String,
+    guide: Vec<(String, String)>,
+}
+
+impl Unlisted {
+    fn of(parts: &[Part]) -> Unlisted {
+        let mut u = Unlisted::default();
+        for p in parts.iter().filter(|p| !p.in_toc && !p.title.is_empty()) {
+            let epub_type = match p.reftype {
+                Some(ReferenceType::Cover) => "cover",
+                Some(ReferenceType::TitlePage) => "titlepage",
+                Some(ReferenceType::Copyright) => "copyright-page",
+                _ => continue,
+            };
+            let (href, title) = (xml::attr(&p.file), xml::clean(&p.title));
+            u.landmarks.push_str(&format!(
+                "      <li><a epub:type=\"{epub_type}\" href=\"{href}\">{}</a></li>\n",
+                xml::text(&title)
+            ));
+            u.guide.push((href, xml::attr(&title)));
+        }
+        u
+    }
+}
+
 /// Builds the EPUB file.
 pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
     let zip = ZipLibrary::new().map_err(builder_error)?;
@@ -115,7 +152,7 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
     }
     for part in parts {
         let mut content = EpubContent::new(part.file.clone(), part.xhtml.as_bytes());
-        if !part.title.is_empty() {
+        if part.in_toc && !part.title.is_empty() {
             // epub-builder nests each entry under the last one of a lower
             // level (`Toc::add`), in the nav and in the NCX alike.
             let mut top =
@@ -135,11 +172,11 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
     }
     let mut raw = Vec::new();
     b.generate(&mut raw).map_err(builder_error)?;
-    rezip(&raw, pkg)
+    rezip(&raw, pkg, &Unlisted::of(parts))
 }
 
 /// Completes the generated files and writes the final, reproducible ZIP.
-fn rezip(raw: &[u8], pkg: &Package) -> Result<Vec<u8>, Diagnostic> {
+fn rezip(raw: &[u8], pkg: &Package, unlisted: &Unlisted) -> Result<Vec<u8>, Diagnostic> {
     let zip_err =
         |e: zip::result::ZipError| Diagnostic::error(format!("cannot write the EPUB: {e}"));
     let write_err = |e: std::io::Error| Diagnostic::error(format!("cannot write the EPUB: {e}"));
@@ -160,7 +197,7 @@ fn rezip(raw: &[u8], pkg: &Package) -> Result<Vec<u8>, Diagnostic> {
     for i in 0..archive.len() {
         let mut f = archive.by_index(i).map_err(zip_err)?;
         let name = f.name().to_string();
-        let fix: fn(&str, &Package) -> String = match name.as_str() {
+        let fix: fn(&str, &Package, &Unlisted) -> String = match name.as_str() {
             "mimetype" => continue,
             "OEBPS/content.opf" => fix_opf,
             "OEBPS/nav.xhtml" => fix_nav,
@@ -178,7 +215,7 @@ fn rezip(raw: &[u8], pkg: &Package) -> Result<Vec<u8>, Diagnostic> {
         f.read_to_end(&mut data)
             .map_err(|e| Diagnostic::error(format!("cannot read the EPUB being written: {e}")))?;
         out.start_file(name, deflated).map_err(zip_err)?;
-        out.write_all(fix(&String::from_utf8_lossy(&data), pkg).as_bytes())
+        out.write_all(fix(&String::from_utf8_lossy(&data), pkg, unlisted).as_bytes())
             .map_err(write_err)?;
     }
     Ok(out.finish().map_err(zip_err)?.into_inner())
@@ -221,7 +258,7 @@ fn replace_inner(s: &str, open: &str, close: &str, inner: &str) -> String {
     format!("{}{}{}", &s[..start], inner, &s[start + len..])
 }
 
-fn fix_opf(opf: &str, pkg: &Package) -> String {
+fn fix_opf(opf: &str, pkg: &Package, unlisted: &Unlisted) -> String {
     let mut s = replace_inner(
         opf,
         "<dc:identifier id=\"epub-id-1\">",
@@ -247,14 +284,43 @@ fn fix_opf(opf: &str, pkg: &Package) -> String {
         .iter()
         .map(|m| format!("    {m}\n"))
         .collect();
+    // The guide (what Calibre's MOBI and AZW3 writers read) titles them too.
+    for (href, title) in &unlisted.guide {
+        s = s.replacen(
+            &format!("title=\"\" href=\"{href}\"/>"),
+            &format!("title=\"{title}\" href=\"{href}\"/>"),
+            1,
+        );
+    }
     s.replacen("  </metadata>", &format!("{extra}  </metadata>"), 1)
 }
 
-fn fix_nav(nav: &str, pkg: &Package) -> String {
+fn fix_nav(nav: &str, pkg: &Package, unlisted: &Unlisted) -> String {
     let lang = xml::attr(&pkg.lang);
     let nav = match &pkg.page_list {
         Some(list) => nav.replacen("</body>", &format!("  {list}</body>"), 1),
         None => nav.to_string(),
+    };
+    // The unlisted parts' landmarks go first (they come first in the
+    // spine), into epub-builder's list or a list of their own.
+    const LANDMARKS: &str = "<nav epub:type = \"landmarks\">\n";
+    let nav = match nav.find(LANDMARKS) {
+        Some(at) if !unlisted.landmarks.is_empty() => {
+            let after = at + LANDMARKS.len();
+            let rest = &nav[after..];
+            if rest.trim_start().starts_with("<ol>") {
+                let ol = after + rest.find("<ol>\n").map_or(0, |i| i + "<ol>\n".len());
+                format!("{}{}{}", &nav[..ol], unlisted.landmarks, &nav[ol..])
+            } else {
+                format!(
+                    "{}    <ol>\n{}    </ol>\n{}",
+                    &nav[..after],
+                    unlisted.landmarks,
+                    rest
+                )
+            }
+        }
+        _ => nav.to_string(),
     };
     nav.replacen(
         "<html ",
@@ -282,7 +348,7 @@ fn fix_nav(nav: &str, pkg: &Package) -> String {
     )
 }
 
-fn fix_ncx(ncx: &str, pkg: &Package) -> String {
+fn fix_ncx(ncx: &str, pkg: &Package, _: &Unlisted) -> String {
     // `dtb:depth` is the depth of the deepest navPoint (ANSI/NISO
     // Z39.86-2005, §8.4.1); epub-builder's template always says 1.
     let depth = ncx_depth(ncx);

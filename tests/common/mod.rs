@@ -390,6 +390,24 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_string())
 }
 
+/// The text of XHTML: every tag a space, character references decoded.
+pub fn tag_text(xhtml: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xhtml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    decode_entities(&out)
+}
+
 /// XHTML character references decoded: the five named ones the writer
 /// emits, `&nbsp;`, and numeric references.
 pub fn decode_entities(s: &str) -> String {
