@@ -249,6 +249,12 @@ pub enum ArtifactKind {
     Page,
     /// A page's background (`/Background`).
     Background,
+    /// The hyphen drawn where a line breaks inside a word: an incidental
+    /// artifact of laying the text out (ISO 32000-1 §14.8.2.2.1), written
+    /// as `/Layout`; the word it divides reads whole in the tree. Apart
+    /// from [`ArtifactKind::Layout`], which the typesetter also uses for
+    /// items not yet claimed by an element.
+    Hyphen,
 }
 
 /// Index of a structure element in [`StructTree::nodes`].

@@ -484,3 +484,59 @@ fn the_front_matter_asks_for_a_standard_and_the_command_line_wins() {
         "{said}"
     );
 }
+
+/// PDF/UA-1 (ISO 14289-1) §7.9: every `Note` has an `/ID`, unique, in the
+/// structure tree root's `/IDTree` (the structure reader checks both and
+/// reports a note without one).
+#[test]
+fn every_note_has_an_id_in_the_id_tree() {
+    let (bytes, _dir) = pdf_of(
+        &root().join("tests/fixtures/mixed.md"),
+        &["--pdf-standard", "ua-1"],
+    );
+    let s = common::structure::read(&bytes);
+    assert!(s.problems.is_empty(), "{:#?}", s.problems);
+    let notes = s.of("Note");
+    assert!(notes.len() >= 2, "mixed.md has footnotes: {}", notes.len());
+    let ids: Vec<&str> = notes.iter().filter_map(|n| n.id.as_deref()).collect();
+    let want: Vec<String> = (1..=notes.len()).map(|i| format!("note-{i}")).collect();
+    assert_eq!(ids, want);
+}
+
+/// A table header with a link, repeated on the pages the table continues
+/// on: the repeat is an artifact, so it draws the link's text but holds no
+/// link annotation; every link annotation of the PDF is in the tree as its
+/// `Link`'s `/OBJR` (PDF/UA-1 §7.18.1), the header's first copy keeps its
+/// link.
+#[test]
+fn a_repeated_table_header_has_no_annotation_outside_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("long-table.md");
+    let mut text = String::from(
+        "---\ntitle: Bảng dài\nlang: vi\n---\n\n\
+         | Tỉnh | [Dân số](https://vi.wikipedia.org/wiki/D%C3%A2n_s%E1%BB%91) |\n|---|---|\n",
+    );
+    for i in 1..=120 {
+        text.push_str(&format!("| Tỉnh số {i} | {} |\n", i * 1000));
+    }
+    std::fs::write(&md, text).unwrap();
+    let (bytes, _out) = pdf_of(&md, &["--pdf-standard", "ua-1"]);
+    let s = common::structure::read(&bytes);
+    assert!(s.problems.is_empty(), "{:#?}", s.problems);
+    // The table runs over three pages or more, the header repeated on each.
+    let repeats = s
+        .artifact_text
+        .iter()
+        .filter(|t| t.contains("Dân số"))
+        .count();
+    assert!(repeats >= 2, "no repeated header: {:?}", s.artifact_text);
+    let doc = Document::load_mem(&bytes).unwrap();
+    let annots: usize = doc
+        .get_pages()
+        .values()
+        .map(|&p| doc.get_page_annotations(p).unwrap_or_default().len())
+        .sum();
+    assert_eq!(s.untagged_annots, 0);
+    let in_tree: usize = s.of("Link").iter().map(|l| l.objrs).sum();
+    assert_eq!((annots, in_tree), (1, 1), "the header's link, once");
+}

@@ -6,6 +6,10 @@
 
 mod common;
 
+#[path = "../examples/common/book.rs"]
+#[allow(dead_code)]
+mod book;
+
 use common::structure::{self, Structure};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -290,6 +294,9 @@ fn structure_tree_reads_in_order_with_its_attributes() {
     let s = structure::read(&bytes);
     assert_clean(&s);
     assert_eq!(s.text, TEXT);
+    // The reader adds no space where a line ends: the sample's lines hold
+    // none (the typesetter's do), nor does the tree's content text.
+    assert!(s.content.contains("sangtrang hai"), "{}", s.content);
     assert_eq!(
         s.outline(),
         "Document
@@ -326,6 +333,7 @@ fn structure_tree_reads_in_order_with_its_attributes() {
             .all(|th| th.scope.as_deref() == Some("Column"))
     );
     assert_eq!(s.of("Span")[0].lang.as_deref(), Some("en"));
+    assert_eq!(s.of("Note")[0].id.as_deref(), Some("note-1"));
     // The link's annotation is in the tree, next to its text.
     assert_eq!(s.of("Link")[0].objrs, 1);
     assert_eq!(s.untagged_annots, 0);
@@ -484,6 +492,12 @@ fn the_reader_finds_what_breaks_the_rules() {
         }
     });
     assert!(bare.contains("Figure without /Alt"), "{bare}");
+    // A note without its identifier (PDF/UA-1 7.9).
+    let anonymous = edit(&|doc| {
+        let note = elem_of(doc, b"Note");
+        doc.get_dictionary_mut(note).unwrap().remove(b"ID");
+    });
+    assert!(anonymous.contains("Note without /ID"), "{anonymous}");
     assert!(bare.contains("Table without TH"), "{bare}");
 }
 
@@ -551,4 +565,151 @@ fn cross_reference_stream_is_compressed() {
     assert!(doc.objects.len() > 30);
     let check = common::tool("qpdf", &["--check", path.to_str().unwrap()]);
     assert!(!check.contains("WARNING"), "{check}");
+}
+
+/// Where two texts (as words) first differ: the word with 10 words of
+/// context either side in each, the word in brackets.
+fn word_difference(pdf: &str, epub: &str) -> Option<String> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (pdf.split(' ').collect(), epub.split(' ').collect());
+    let at = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if at == a.len() && at == b.len() {
+        return None;
+    }
+    let context = |w: &[&str]| {
+        let from = at.saturating_sub(10);
+        let to = (at + 11).min(w.len());
+        let mut out: Vec<String> = w[from..at.min(to)].iter().map(|s| s.to_string()).collect();
+        out.push(format!("[{}]", w.get(at).copied().unwrap_or("(end)")));
+        if at < to {
+            out.extend(w[at + 1..to].iter().map(|s| s.to_string()));
+        }
+        out.join(" ")
+    };
+    Some(format!(
+        "word {at}:\n     PDF tree: …{}…\n         EPUB: …{}…",
+        context(&a),
+        context(&b)
+    ))
+}
+
+/// The PDF's structure tree and the EPUB's content documents of `input`,
+/// built in one run, hold the same text, white space runs folded to one
+/// space and nothing else changed: what a screen reader reads from the
+/// tree, with the words of two lines apart only where the PDF's content
+/// holds a space, equals the e-book's text (ISO 32000-1 §14.8.2.5).
+///
+/// Like is compared with like: the EPUB's navigation document is not in its
+/// spine's text (`common::epub_text` leaves it out); the documents compared
+/// have no contents page in the PDF (a `TOC` with page numbers, which the
+/// e-book has no use for: refused here rather than compared); an article's
+/// title block is compared with the EPUB's title block, which holds the
+/// same lines. The footnotes are compared apart: the PDF reads a
+/// note after the block that calls it, the EPUB gathers them at the end of
+/// its chapter. List markers are in both (`Lbl` in the PDF; the stylesheet's
+/// markers, as `common::epub_text` renders them).
+fn assert_tree_reads_as_the_epub(input: &Path, stem: &str, args: &[&str]) -> Structure {
+    let dir = tempfile::tempdir().unwrap();
+    common::build_ok(input, dir.path(), args);
+    let pdf = std::fs::read(dir.path().join(format!("{stem}.pdf"))).unwrap();
+    let epub = std::fs::read(dir.path().join(format!("{stem}.epub"))).unwrap();
+    let s = structure::read(&pdf);
+    assert_clean(&s);
+    assert!(
+        s.of("TOC").is_empty(),
+        "{stem}: a contents page, not compared"
+    );
+    let body = s.content.clone();
+    let (epub_body, epub_notes) = common::epub_text(&epub);
+    // An author's soft hyphen (U+00AD) is a break opportunity, no text: the
+    // EPUB keeps it for the reading system's lines, the PDF has broken
+    // there or not (the hyphen drawn at the break is an artifact).
+    let unsoft = |s: &str| common::fold(&s.replace('\u{AD}', ""));
+    assert!(
+        unsoft(&body).split(' ').count() > 20,
+        "{stem}: the tree holds too little text to compare:\n{body}"
+    );
+    let mut found = Vec::new();
+    for (what, tree, book) in [
+        ("body", body, epub_body),
+        ("notes", s.notes.clone(), epub_notes),
+    ] {
+        if let Some(d) = word_difference(&unsoft(&tree), &unsoft(&book)) {
+            found.push(format!("{stem} {what}: {d}"));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    s
+}
+
+/// English set on A5 breaks long words with a hyphen (Liang's patterns and
+/// an author's soft hyphen) and a line with a hard break: the hyphens are
+/// drawn as artifacts, the words read whole, the hard break reads as a
+/// space.
+#[test]
+fn hyphenated_words_read_whole_in_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("hyphens.md");
+    std::fs::write(
+        &md,
+        "---\ntitle: Hyphenation\nlang: en\n---\n\n# Incidental hyphens\n\n\
+         Characteristically, internationalization requirements notwithstanding, \
+         extraordinarily incomprehensible administrative responsibilities overwhelmed \
+         representatives, who nevertheless demonstrated considerable determination, \
+         understanding, and professionalism throughout; the counter\u{AD}revolutionary \
+         establishment's unquestionably disproportionate bureaucratization \
+         notwithstanding, institutionalization proceeded uninterruptedly, \
+         electroencephalographically monitored, and compartmentalization intensified.\n\n\
+         Line one with a hard break\\\nline two after it.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    common::build_ok(&md, out.path(), &["--paper", "a5"]);
+    let pdf = out.path().join("hyphens.pdf");
+    // pdftotext still sees the hyphenated lines (and joins their words).
+    let plain = common::tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(plain.contains("notwithstanding,"), "{plain}");
+    let s = assert_tree_reads_as_the_epub(&md, "hyphens", &["--paper", "a5"]);
+    let hyphens = s.artifact_text.concat().matches('-').count();
+    assert!(
+        hyphens >= 2,
+        "no hyphen drawn at a break: {:?}",
+        s.artifact_text
+    );
+    assert!(s.content.contains("hard break line two"), "{}", s.content);
+    // poppler reads the words whole too (a marked-content sequence a
+    // quoted line: the hyphen's artifact ends one).
+    let poppler = common::tool("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]);
+    let read: String = poppler
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix('"'))
+        .collect();
+    for word in ["notwithstanding, extra", "bureaucratization notwith"] {
+        assert!(read.contains(word), "{word:?} in:\n{poppler}");
+    }
+}
+
+/// The acceptance test of issue 17: tree text = EPUB text, for the article.
+#[test]
+fn the_article_s_tree_reads_as_its_epub() {
+    assert_tree_reads_as_the_epub(&common::root().join("source/article.md"), "article", &[]);
+}
+
+/// … for `tests/fixtures/mixed.md` (lists, tables, code, notes, links).
+#[test]
+fn mixed_s_tree_reads_as_its_epub() {
+    assert_tree_reads_as_the_epub(
+        &common::root().join("tests/fixtures/mixed.md"),
+        "mixed",
+        &[],
+    );
+}
+
+/// … for the generated book (`genbook --chapters 60 --seed 1`, 326 pages:
+/// 60 chapters of sections, lists, tables, block quotes, 63 notes).
+#[test]
+fn the_book_s_tree_reads_as_its_epub() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("book.md");
+    std::fs::write(&md, book::book(60, 1, false)).unwrap();
+    assert_tree_reads_as_the_epub(&md, "book", &[]);
 }

@@ -16,7 +16,8 @@
 //!   dictionaries on other pages) merged with its child elements, each
 //!   child where its first content is; `/OBJR` for the link annotations
 //!   tagged with it (§14.7.4.3) — and `/Alt`, `/ActualText`, `/Lang`, and
-//!   `/A <</O /Table /Scope …>>` on header cells (§14.8.5.7);
+//!   `/A <</O /Table /Scope …>>` on header cells (§14.8.5.7), `/ID` on
+//!   notes (PDF/UA-1, ISO 14289-1 §7.9) with the root's `/IDTree`;
 //!   the `/ParentTree` (§14.7.4.4: page `i`'s `/StructParents` is `i`, its
 //!   entry the element of each MCID; each tagged annotation's
 //!   `/StructParent` follows the pages'), `/ParentTreeNextKey`, and
@@ -80,7 +81,7 @@ pub(crate) fn role_name(role: StructRole) -> &'static str {
 pub(crate) fn artifact_type(kind: ArtifactKind) -> &'static str {
     match kind {
         ArtifactKind::Pagination => "Pagination",
-        ArtifactKind::Layout => "Layout",
+        ArtifactKind::Layout | ArtifactKind::Hyphen => "Layout",
         ArtifactKind::Page => "Page",
         ArtifactKind::Background => "Background",
     }
@@ -222,6 +223,10 @@ pub(crate) fn write(
             obj[id.0 as usize] = Some(doc.new_object_id());
         }
     }
+    // Element identifiers (§14.7.2, Table 323 `/ID`), which PDF/UA-1
+    // (ISO 14289-1 §7.9) asks of every `Note`: `note-1`, `note-2`… in
+    // reading order, listed in the root's `/IDTree`.
+    let mut ids: Vec<(Vec<u8>, ObjectId)> = Vec::new();
     for &id in &order {
         let i = id.0 as usize;
         let Some(elem_id) = obj[i] else { continue };
@@ -271,6 +276,14 @@ pub(crate) fn write(
             ]);
             d.set("A", Object::Dictionary(a));
         }
+        if node.role == StructRole::Note {
+            let name = format!("note-{}", ids.len() + 1).into_bytes();
+            d.set(
+                "ID",
+                Object::String(name.clone(), lopdf::StringFormat::Literal),
+            );
+            ids.push((name, elem_id));
+        }
         for (key, value) in [
             ("Lang", &node.lang),
             ("Alt", &node.alt),
@@ -316,6 +329,22 @@ pub(crate) fn write(
     }
     root.set("ParentTree", Object::Reference(parent_tree));
     root.set("ParentTreeNextKey", Object::Integer(key));
+    if !ids.is_empty() {
+        // A name tree's keys in byte order (§7.9.6): `note-10` before
+        // `note-2`.
+        ids.sort();
+        let names = ids
+            .into_iter()
+            .flat_map(|(name, elem)| {
+                [
+                    Object::String(name, lopdf::StringFormat::Literal),
+                    Object::Reference(elem),
+                ]
+            })
+            .collect();
+        let id_tree = doc.add_object(Dictionary::from_iter([("Names", Object::Array(names))]));
+        root.set("IDTree", Object::Reference(id_tree));
+    }
     doc.objects.insert(root_id, Object::Dictionary(root));
     cat.set("StructTreeRoot", Object::Reference(root_id));
     let mark_info = Dictionary::from_iter([("Marked", Object::Boolean(true))]);

@@ -224,7 +224,8 @@ fn build_flow_split(
         b.front_matter(toc_pages);
     } else {
         b.title_block();
-        b.tags.container = StructTree::ROOT;
+        // The contents and the body go in the title's section, if any.
+        b.tags.container = b.tags.base.0;
         if doc.meta.toc {
             b.toc(toc_pages);
         }

@@ -365,6 +365,30 @@ impl<'a> InlineEngine<'a> {
             .collect()
     }
 
+    /// Ends `line` with a space glyph of no advance in the font of its last
+    /// text run (the break between two source lines of a code block, which
+    /// draw nothing there): the structure tree's text keeps the words of
+    /// consecutive lines apart, as [`Self::layout`] does at a word space.
+    /// A line without text is left as it is.
+    pub fn end_with_space(&mut self, line: &mut LineBox) {
+        let Some(run) = line
+            .items
+            .iter_mut()
+            .rev()
+            .find_map(|it| match &mut it.item {
+                Item::Text(run) => Some(run),
+                _ => None,
+            })
+        else {
+            return;
+        };
+        let Some(face) = self.font_ids.iter().position(|&f| f == run.font) else {
+            return;
+        };
+        let space = self.shaper.shape(face, " ");
+        append_clusters(run, " ", &space, 1.0, Some(0.0), 0.0);
+    }
+
     /// Scale from font units to points for `face` at `size`.
     pub fn scale(&self, face: usize, size: f32) -> f32 {
         size / f32::from(self.shaper.face(face).metrics.units_per_em)
@@ -1135,7 +1159,7 @@ impl<'a> InlineEngine<'a> {
                 run.letter_spacing = tracking;
             }
             *x += append_clusters(run, text, shaped, scale, space_width, tracking);
-            if st.strike || st.underline || st.mark || st.link.is_some() {
+            if (st.strike || st.underline || st.mark || st.link.is_some()) && *x > start_x {
                 // One rule, one link area per stretch of a style on the line.
                 match decorations.last_mut() {
                     Some(last) if last.2 == si && (last.1 - start_x).abs() < 0.01 => last.1 = *x,
@@ -1215,14 +1239,40 @@ impl<'a> InlineEngine<'a> {
                 _ => {}
             }
         }
-        // A hyphen at a flagged break.
+        // A hyphen at a flagged break: a run of its own, a layout artifact
+        // (ISO 32000-1 §14.8.2.2): it is drawn, and text extraction by
+        // position (pdftotext) still sees a hyphenated line, but it is not
+        // part of the word the structure tree reads ("hy" + "phen").
         if lb.hyphenated
             && let Some(Slot::Hyphen(si)) = slots.get(lb.end)
         {
             let st = &para.styles[*si];
             let face = self.face_for(st);
             let hyphen = self.shaper.shape(face, "-");
+            after_object.set(true);
             push_glyphs(self, &mut x, *si, face, "-", &hyphen, None, 0.0);
+            if let Some((run, _)) = runs.last_mut() {
+                run.tag = Tag::Artifact(ArtifactKind::Hyphen);
+            }
+        } else if let Some(si) = line_end_space(items, slots, lb.end, last).and_then(|si| {
+            // A hard break's space takes the style of the line's last word.
+            si.or_else(|| {
+                (lb.start..end).rev().find_map(|k| match slots[k] {
+                    Slot::Frag(fi) => Some(frags[fi].style),
+                    _ => None,
+                })
+            })
+        }) {
+            // The word space the line breaks at (or a hard line break),
+            // kept as a space glyph of no advance at the line's end: the
+            // structure tree's text then reads "phối hợp Ban", not "phối
+            // hợpBan", as the spaces a line keeps (ISO 32000-1 §14.8.2.5:
+            // word breaks are spaces in the content, not inferred from
+            // positions). It draws nothing and moves no glyph.
+            let st = &para.styles[si];
+            let face = self.face_for(st);
+            let space = self.shaper.shape(face, " ");
+            push_glyphs(self, &mut x, si, face, " ", &space, Some(0.0), 0.0);
         }
         out.width = x;
         let shift = match align {
@@ -1309,6 +1359,28 @@ impl<'a> InlineEngine<'a> {
         }
         out
     }
+}
+
+/// Whether the line ending at break item `end` ends at a word space or a
+/// hard line break inside its paragraph (not after its `last` line): then
+/// `Some` with the space's style (`None` for a hard break, which has none).
+/// The space is the first [`Slot::Space`] among the items the break
+/// discards before the next line's first box.
+fn line_end_space(items: &[Lb], slots: &[Slot], end: usize, last: bool) -> Option<Option<usize>> {
+    if last || end >= items.len() {
+        return None;
+    }
+    for (item, slot) in items[end..].iter().zip(&slots[end..]) {
+        match (item, slot) {
+            (Lb::Box { .. }, _) => return None,
+            (_, Slot::Space(si)) => return Some(Some(*si)),
+            (Lb::Penalty { penalty, .. }, _) if *penalty <= -linebreak::INFINITE_PENALTY => {
+                return Some(None);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The highlight of `<mark>`: a pale yellow that stays light in greyscale

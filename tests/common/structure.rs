@@ -24,6 +24,8 @@ pub struct Elem {
     pub lang: Option<String>,
     /// `/ActualText`.
     pub actual_text: Option<String>,
+    /// `/ID`, the element identifier (Latin-1 read).
+    pub id: Option<String>,
     /// `/Scope` of its `/A` attributes (header cells).
     pub scope: Option<String>,
     /// Its marked-content references, `(page index, MCID)`.
@@ -44,6 +46,16 @@ pub struct Structure {
     /// The tree's text: the elements' marked content in tree order, block
     /// elements and lines separated by a line break.
     pub text: String,
+    /// The tree's text as the PDF states it, which is what a screen reader
+    /// reads: the marked content in tree order with block elements
+    /// separated by a line break, but nothing added where a line of text
+    /// ends (its last word and the next line's first are apart only if the
+    /// content holds a space between them). The `Note` elements' text is
+    /// left out, in [`Structure::notes`].
+    pub content: String,
+    /// The text of the `Note` elements as [`Structure::content`] reads it,
+    /// in tree order, each on a line.
+    pub notes: String,
     /// Per page, the text shown inside artifacts.
     pub artifact_text: Vec<String>,
     /// Per page, the marked-content ids its content stream has.
@@ -336,24 +348,41 @@ fn read_page(doc: &Document, index: usize, page: ObjectId, problems: &mut Vec<St
     out
 }
 
-/// The values of a number tree (ISO 32000-1 §7.9.7), by key.
-fn number_tree(doc: &Document, node: &Dictionary, out: &mut BTreeMap<i64, Object>) {
-    if let Ok(nums) = node.get(b"Nums").and_then(Object::as_array) {
-        for pair in nums.chunks(2) {
-            if let [k, v] = pair
-                && let Ok(k) = k.as_i64()
-            {
-                out.insert(k, v.clone());
+/// The key–value pairs of a number tree (ISO 32000-1 §7.9.7, `/Nums`) or
+/// a name tree (§7.9.6, `/Names`), leaves and `/Kids` alike, in order.
+fn tree_pairs(doc: &Document, node: &Dictionary, leaves: &[u8], out: &mut Vec<(Object, Object)>) {
+    if let Ok(pairs) = node.get(leaves).and_then(Object::as_array) {
+        for pair in pairs.chunks(2) {
+            if let [k, v] = pair {
+                out.push((k.clone(), v.clone()));
             }
         }
     }
     if let Ok(kids) = node.get(b"Kids").and_then(Object::as_array) {
         for kid in kids {
             if let Ok(d) = kid.as_reference().and_then(|id| doc.get_dictionary(id)) {
-                number_tree(doc, d, out);
+                tree_pairs(doc, d, leaves, out);
             }
         }
     }
+}
+
+/// The pairs of the tree `key` of the structure tree root `root`.
+fn root_tree(
+    doc: &Document,
+    root: Option<&Dictionary>,
+    key: &[u8],
+    leaves: &[u8],
+) -> Vec<(Object, Object)> {
+    let mut out = Vec::new();
+    if let Some(t) = root
+        .and_then(|r| r.get(key).ok())
+        .map(|t| deref(doc, t))
+        .and_then(|t| t.as_dict().ok())
+    {
+        tree_pairs(doc, t, leaves, &mut out);
+    }
+    out
 }
 
 fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
@@ -386,29 +415,65 @@ fn inline(role: &str, parent: &str) -> bool {
             ))
 }
 
-/// The tree's text under construction: lines and blocks become line breaks.
+/// The tree's text under construction: lines and blocks become line breaks
+/// in `out`, blocks alone in `content`.
 #[derive(Default)]
 struct Text {
     out: String,
+    content: String,
+    notes: String,
+    /// How many `Note` elements are open: their text goes to `notes`.
+    in_note: usize,
     last: Option<(usize, f32, f32)>,
 }
 
+fn break_line(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(char::is_whitespace) {
+        out.push('\n');
+    }
+}
+
 impl Text {
-    fn newline(&mut self) {
-        if !self.out.is_empty() && !self.out.ends_with(char::is_whitespace) {
-            self.out.push('\n');
-        }
+    /// A block element starts or ends.
+    fn block(&mut self) {
+        break_line(&mut self.out);
+        break_line(self.content_mut());
         self.last = None;
+    }
+
+    /// The content text being written: the notes' inside a `Note`.
+    fn content_mut(&mut self) -> &mut String {
+        if self.in_note > 0 {
+            &mut self.notes
+        } else {
+            &mut self.content
+        }
     }
 
     fn shown(&mut self, s: &Shown) {
         if let Some((page, y, size)) = self.last
             && (page != s.page || (y - s.y).abs() >= 0.6 * size.max(s.size))
         {
-            self.newline();
+            break_line(&mut self.out);
         }
         self.out.push_str(&s.text);
+        self.content_mut().push_str(&s.text);
         self.last = Some((s.page, s.y, s.size));
+    }
+
+    /// Where the text is now, to replace what follows with
+    /// [`Text::replace_from`].
+    fn mark(&mut self) -> (usize, usize) {
+        (self.out.len(), self.content_mut().len())
+    }
+
+    /// Replaces the text since `mark` with `actual` (an `/ActualText`).
+    fn replace_from(&mut self, (out, content): (usize, usize), actual: &str) {
+        self.out.truncate(out);
+        self.out.push_str(actual);
+        let text = self.content_mut();
+        text.truncate(content);
+        text.push_str(actual);
     }
 }
 
@@ -422,6 +487,8 @@ struct Walk<'a> {
     objrs: Vec<(ObjectId, ObjectId)>,
     text: Text,
     elems: Vec<Elem>,
+    /// The elements' `/ID`s, with their element.
+    ids: HashMap<String, ObjectId>,
     problems: Vec<String>,
 }
 
@@ -459,16 +526,22 @@ impl Walk<'_> {
             alt: get_text(b"Alt"),
             lang: get_text(b"Lang"),
             actual_text: get_text(b"ActualText"),
+            id: get_text(b"ID"),
             scope,
             mcids: Vec::new(),
             objrs: 0,
             text: String::new(),
         });
         let block = !inline(&role, parent_role);
-        if block {
-            self.text.newline();
+        let note = role == "Note";
+        if note {
+            self.text.in_note += 1;
         }
-        let start = self.text.out.len();
+        if block {
+            self.text.block();
+        }
+        let mark = self.text.mark();
+        let start = mark.0;
         let actual = self.elems[at].actual_text.clone();
         let kids = match d.get(b"K") {
             Ok(Object::Array(a)) => a.clone(),
@@ -533,12 +606,26 @@ impl Walk<'_> {
             }
         }
         if let Some(actual) = actual {
-            self.text.out.truncate(start);
-            self.text.out.push_str(&actual);
+            self.text.replace_from(mark, &actual);
         }
         self.elems[at].text = self.text.out[start..].trim().to_owned();
         if block {
-            self.text.newline();
+            self.text.block();
+        }
+        if note {
+            self.text.in_note -= 1;
+        }
+        if let Some(ident) = self.elems[at].id.clone()
+            && let Some(other) = self.ids.insert(ident.clone(), id)
+        {
+            self.problems
+                .push(format!("/ID {ident:?} on two elements ({other:?}, {id:?})"));
+        }
+        if role == "Note" && self.elems[at].id.is_none() {
+            self.problems.push(format!(
+                "Note without /ID (PDF/UA-1 7.9): {:?}",
+                self.elems[at].text
+            ));
         }
         if role == "Figure" && self.elems[at].alt.as_deref().is_none_or(str::is_empty) {
             self.problems
@@ -574,14 +661,10 @@ pub fn read(pdf: &[u8]) -> Structure {
         .and_then(Object::as_reference)
         .and_then(|id| doc.get_dictionary(id))
         .ok();
-    let mut parent_tree = BTreeMap::new();
-    if let Some(pt) = root
-        .and_then(|r| r.get(b"ParentTree").ok())
-        .map(|p| deref(&doc, p))
-        .and_then(|p| p.as_dict().ok())
-    {
-        number_tree(&doc, pt, &mut parent_tree);
-    }
+    let parent_tree: BTreeMap<i64, Object> = root_tree(&doc, root, b"ParentTree", b"Nums")
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.as_i64().ok()?, v)))
+        .collect();
     let mut walk = Walk {
         doc: &doc,
         page_index: page_ids
@@ -594,6 +677,7 @@ pub fn read(pdf: &[u8]) -> Structure {
         objrs: Vec::new(),
         text: Text::default(),
         elems: Vec::new(),
+        ids: HashMap::new(),
         problems,
     };
     let root_id = catalog
@@ -616,9 +700,23 @@ pub fn read(pdf: &[u8]) -> Structure {
         objrs,
         text,
         elems,
+        ids,
         mut problems,
         ..
     } = walk;
+    // Every element identifier is in the root's `/IDTree`, naming its
+    // element (ISO 32000-1 §14.7.2, Table 322).
+    let id_tree: BTreeMap<Vec<u8>, ObjectId> = root_tree(&doc, root, b"IDTree", b"Names")
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.as_str().ok()?.to_vec(), v.as_reference().ok()?)))
+        .collect();
+    for (ident, elem) in &ids {
+        if id_tree.get(ident.as_bytes()) != Some(elem) {
+            problems.push(format!(
+                "/ID {ident:?}: not in the /IDTree as its element's"
+            ));
+        }
+    }
     // Every MCID of the content is in the parent tree once, and claimed by
     // the element the parent tree names.
     let mut page_mcids = Vec::new();
@@ -678,6 +776,8 @@ pub fn read(pdf: &[u8]) -> Structure {
         marked,
         elems,
         text: text.out.trim().to_owned(),
+        content: text.content.trim().to_owned(),
+        notes: text.notes.trim().to_owned(),
         artifact_text: pages.into_iter().map(|p| p.artifact).collect(),
         page_mcids,
         untagged_annots,

@@ -91,6 +91,11 @@ impl Builder<'_, '_, '_> {
             if lines.is_empty() {
                 lines.push(LineBox::default());
             }
+            if i + 1 < n
+                && let Some(end) = lines.last_mut()
+            {
+                self.engine.end_with_space(end);
+            }
             let count = lines.len();
             for (k, mut line) in lines.into_iter().enumerate() {
                 let (a, d) = self.engine.extents(&st);

@@ -302,10 +302,15 @@ impl Builder<'_, '_, '_> {
             }
             if let Some(mut line) = line {
                 // The copy repeated on later pages carries no anchors or
-                // note references, and no caption.
+                // note references, and no caption; nor link annotations:
+                // a repeated header is an artifact, and every link
+                // annotation must be in the structure tree as its `Link`'s
+                // (PDF/UA-1, ISO 14289-1 §7.18.1, §7.18.5), which the
+                // header's first copy holds.
                 let mut copy = line.clone();
-                copy.items
-                    .retain(|it| !matches!(it.item, Item::Anchor(_) | Item::NoteRef(_)));
+                copy.items.retain(|it| {
+                    !matches!(it.item, Item::Anchor(_) | Item::NoteRef(_) | Item::Link(_))
+                });
                 // A repeated header is an artifact (PDF/UA-1, ISO 14289-1
                 // §7.5): the header cells are read once, in the `THead`.
                 for it in &mut copy.items {

@@ -15,8 +15,26 @@ impl Builder<'_, '_, '_> {
             list_depth: 0,
         };
         let theme = &s.theme;
-        // The title block: a `Div` of paragraphs.
-        self.tags.container = self.tags.add(StructRole::Div, None);
+        // The title is the document's heading: an `H1` in a `Sect` that
+        // holds the rest of the title block (dateline, subtitle, authors,
+        // source: paragraphs, as Typst tags a title's neighbours and PDF/UA
+        // allows) and then the whole body, whose headings nest under it
+        // from `H2` on (ISO 14289-1 §7.4.2: no skipped level). Without a
+        // title, a `Div` of paragraphs.
+        let title = meta.title.clone().unwrap_or_default();
+        let heading = !title.trim().is_empty();
+        let block = self.tags.add(
+            if heading {
+                StructRole::Sect
+            } else {
+                StructRole::Div
+            },
+            None,
+        );
+        self.tags.container = block;
+        if heading {
+            self.tags.base = (block, 1);
+        }
         let kicker = self.doc.dateline().filter(|_| theme.article.dateline);
         if let Some(kicker) = kicker {
             let mut st = self.style(Role::Body, Style::REGULAR, s.small());
@@ -28,7 +46,6 @@ impl Builder<'_, '_, '_> {
             self.push_lines(lines, &ctx, s.leading, LineKind::Title, true, None, None);
             self.space(s.leading * 0.25);
         }
-        let title = meta.title.clone().unwrap_or_default();
         let size = s.scaled(theme.headings.title);
         let st = self.style(
             Role::Heading,
@@ -41,7 +58,14 @@ impl Builder<'_, '_, '_> {
         let lines =
             self.engine
                 .layout_balanced(&[Piece::Text(title.clone(), st)], s.measure, Align::Left);
-        self.tags.leaf(StructRole::P, None);
+        self.tags.leaf(
+            if heading {
+                StructRole::H(1)
+            } else {
+                StructRole::P
+            },
+            None,
+        );
         self.push_lines(
             lines,
             &ctx,
