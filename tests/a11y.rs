@@ -1,5 +1,6 @@
-//! Accessibility of the EPUB, as DAISY Ace checks it: the article, the mixed
-//! fixture and the mixed fixture with a contents page (`toc: true`) are built
+//! Accessibility of the EPUB, as DAISY Ace checks it: the article and the
+//! mixed fixture built with their PDFs (so with the PDF's page list), and the
+//! mixed fixture with a contents page (`toc: true`), EPUB only, are built
 //! and each is checked by one Ace process (its puppeteer runner,
 //! `ace-puppeteer`, driving Debian's Chromium), all three at once. Ace runs
 //! axe-core on every content document plus its own EPUB checks; the test
@@ -100,16 +101,27 @@ fn ace_finds_no_violation() {
     let mixed = std::fs::read_to_string(&mixed_path).unwrap();
     let with_toc = mixed.replacen("lang: vi\n", "lang: vi\ntoc: true\n", 1);
     assert_ne!(with_toc, mixed, "mixed.md should set `lang: vi`");
+    // The article and mixed.md are built with their PDFs (A5: the article
+    // has two pages), so their EPUBs carry the page list of the PDF
+    // (`pagebreak` markers, the `page-list` nav, `pageBreakSource`).
+    let with_pdf = |input: &Path, stem: &str| {
+        let out = dir.path().join(format!("{stem}-with-pdf"));
+        common::build_ok(input, &out, &["--paper", "a5"]);
+        let epub = std::fs::read(out.join(format!("{stem}.epub"))).unwrap();
+        let nav = common::epub_files(&epub)
+            .into_iter()
+            .find(|(name, _)| name.ends_with("nav.xhtml"))
+            .map(|(_, text)| text)
+            .unwrap_or_default();
+        assert!(
+            nav.contains("epub:type=\"page-list\""),
+            "{stem}: no page list in the EPUB built with its PDF"
+        );
+        epub
+    };
     let books = [
-        (
-            "article",
-            build(
-                &std::fs::read_to_string(&article).unwrap(),
-                &article,
-                &fonts,
-            ),
-        ),
-        ("mixed", build(&mixed, &mixed_path, &fonts)),
+        ("article", with_pdf(&article, "article")),
+        ("mixed", with_pdf(&mixed_path, "mixed")),
         ("mixed-toc", build(&with_toc, &mixed_path, &fonts)),
     ];
     // One Ace process per book, all running at once.

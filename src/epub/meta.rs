@@ -171,7 +171,9 @@ pub fn accessibility_features(f: &A11yFacts) -> Vec<&'static str> {
 /// here), and a theme colour too light to read (1.4.3 Contrast (Minimum),
 /// 4.5:1 for text). Without any of them the claim is made;
 /// the test suite holds it to DAISY Ace reporting no violation at all on
-/// the article, `mixed.md` and the generated book (`tests/a11y.rs`).
+/// the article and `mixed.md`, each with its page list, and `mixed.md` with
+/// a contents page (`tests/a11y.rs`; the generated book, 50 s in Ace, was
+/// checked by hand: 0 violations).
 pub fn conformance(f: &A11yFacts) -> Option<&'static str> {
     (!f.missing_alt && !f.animated && f.muted_contrast >= 4.5)
         .then_some("EPUB Accessibility 1.1 - WCAG 2.2 Level AA")
