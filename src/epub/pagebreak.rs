@@ -12,7 +12,9 @@
 //! [`Marks::due`] to place a marker before the first non-space character
 //! once the count is reached.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::typeset::page_starts::{PageStart, Place};
 
@@ -55,7 +57,7 @@ impl Marks {
             labels: Vec::new(),
             placed: vec![None; list.pages.len()],
         };
-        let mut ids = std::collections::HashSet::new();
+        let mut ids = HashSet::new();
         for (i, p) in list.pages.iter().enumerate() {
             // `page-12`, `page-iv`; a label that is not a plain word or
             // is taken (two cover pages both labelled "Bìa") gets the
@@ -115,6 +117,12 @@ impl Marks {
         }
         pages.sort_unstable();
         self.markers(pages, file)
+    }
+
+    /// The letters and digits of `block` its next marker waits for, if it
+    /// has markers left.
+    pub fn next(&self, block: (usize, usize)) -> Option<usize> {
+        self.text.get(&block)?.front().map(|&(at, _)| at)
     }
 
     /// Whether block `block` has markers left.

@@ -112,6 +112,7 @@ impl<'c, 'a> Writer<'c, 'a> {
     /// digit, or what follows a space: an opening quote), so that the
     /// comma ending the line before stays before the marker.
     fn text(&mut self, t: &str) {
+        use crate::typeset::page_starts::counts;
         let Some(mut at) = self.counting else {
             return xml::push_text(&mut self.out, t);
         };
@@ -119,21 +120,30 @@ impl<'c, 'a> Writer<'c, 'a> {
         let Some(marks) = self.cx.marks.as_mut() else {
             return xml::push_text(&mut self.out, t);
         };
+        // The count the block's next marker waits for; none left, nothing
+        // more to count in this block.
+        let Some(mut due) = marks.next(at.block) else {
+            return xml::push_text(&mut self.out, t);
+        };
         let mut from = 0;
         for (i, c) in t.char_indices() {
-            let word_start = c.is_alphanumeric() || (at.after_space && !c.is_whitespace());
-            if word_start && marks.pending(at.block) {
+            let letter = counts(c);
+            let space = c.is_whitespace();
+            if at.letters >= due && (letter || (at.after_space && !space)) {
                 let m = marks.due(at.block, Some(at.letters), file);
-                if !m.is_empty() {
-                    xml::push_text(&mut self.out, &t[from..i]);
-                    self.out.push_str(&m);
-                    from = i;
+                xml::push_text(&mut self.out, &t[from..i]);
+                self.out.push_str(&m);
+                from = i;
+                match marks.next(at.block) {
+                    Some(n) => due = n,
+                    None => {
+                        at.letters += usize::from(letter);
+                        break;
+                    }
                 }
             }
-            if c.is_alphanumeric() {
-                at.letters += 1;
-            }
-            at.after_space = c.is_whitespace();
+            at.letters += usize::from(letter);
+            at.after_space = space;
         }
         xml::push_text(&mut self.out, &t[from..]);
         self.counting = Some(at);
