@@ -177,7 +177,7 @@ pub struct BuildArgs {
     /// standard does not allow (an image without alternate text under
     /// `ua-1`) [default: front matter `pdf-standard:`, a book's `[trang]
     /// pdf_standard`, else none].
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARD")]
+    #[arg(long, value_delimiter = ',', value_name = "STANDARD", value_parser = pdf_standard)]
     pub pdf_standard: Vec<crate::pdf::PdfStandard>,
 
     /// Print the time each stage took (parse, check, typeset, PDF write,
@@ -292,4 +292,16 @@ impl Sheet {
             Sheet::Tabloid => (1296.0, 864.0),
         }
     }
+}
+
+/// One `--pdf-standard` value; spaces around it are allowed, as in the
+/// front matter's `pdf-standard: a-2u, ua-1`.
+fn pdf_standard(text: &str) -> Result<crate::pdf::PdfStandard, String> {
+    use clap::ValueEnum;
+    crate::pdf::PdfStandard::from_str(text.trim(), true).map_err(|_| {
+        format!(
+            "`{}` is not a PDF standard trang writes (ua-1, a-2b, a-2u, a-3u)",
+            text.trim()
+        )
+    })
 }

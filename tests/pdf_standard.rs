@@ -321,6 +321,20 @@ fn an_image_without_alt_text_is_refused_under_ua_1_at_its_place() {
         .unwrap_or_default();
     assert!(written.is_empty(), "nothing is written: {written:?}");
 
+    // An `<img>` of raw HTML is refused too, and told to use `alt`; a
+    // space after the comma is allowed on the command line as in the
+    // front matter.
+    let (dir2, html) = with_image("---\ntitle: Ảnh HTML\n---\n\nVà <img src=\"ruong.png\"> nữa.\n");
+    let out = build(
+        &html,
+        &dir2.path().join("out"),
+        &["--pdf-standard", "a-2u, ua-1"],
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("bai.md:5:4"), "the tag's line:col: {said}");
+    assert!(said.contains("alt=\"what the image shows\""), "{said}");
+
     // PDF/A alone does not ask for alt text: the same file builds.
     let out = build(&input, &out_dir, &["--pdf-standard", "a-2b"]);
     assert!(

@@ -232,14 +232,25 @@ pub fn check_document(book: &crate::resolve::Book, standards: &Standards, diags:
         walk_block_inlines(block, &mut look);
     }
     for (src, span) in missing {
+        // An `<img>` of raw HTML takes its description in `alt`.
+        let html = doc
+            .source
+            .text
+            .get(span.start..)
+            .is_some_and(|t| t.starts_with('<'));
+        let fix = if html {
+            format!(
+                "add a description in `alt`: `<img src=\"{src}\" alt=\"what the image shows\">`"
+            )
+        } else {
+            format!("add a description between the brackets: `![what the image shows]({src})`")
+        };
         diags.push(
             Diagnostic::error(format!(
                 "image `{src}` has no alternate text, which PDF/UA-1 requires (--pdf-standard ua-1)"
             ))
             .at(&doc.source, span)
-            .help(format!(
-                "add a description between the brackets: `![what the image shows]({src})`"
-            )),
+            .help(fix),
         );
     }
 }

@@ -289,7 +289,9 @@ pub(crate) fn write(
             ("Alt", &node.alt),
             ("ActualText", &node.actual_text),
         ] {
-            if let Some(v) = value {
+            // An empty `/Alt` (an image the author gave no description,
+            // outside PDF/UA) says nothing: left out.
+            if let Some(v) = value.as_ref().filter(|v| !(key == "Alt" && v.is_empty())) {
                 d.set(key, text_string(v));
             }
         }
