@@ -248,3 +248,47 @@ fn a_spanning_figure_that_does_not_fit_floats_to_the_next_page_top() {
     );
     assert_eq!(text_words(&words, &skip), input_words(&paras));
 }
+
+/// A heading with only figures under it, met at a page's foot (`mixed.md`
+/// on A4: section 1.4, two figures, then chapter 2): the figures do not
+/// float away from their heading to under the next chapter's; the heading
+/// goes to the next page with them, and the next chapter follows them.
+#[test]
+fn a_figure_under_a_heading_does_not_leave_it_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf_dir = dir.path();
+    build_ok(
+        &common::root().join("tests/fixtures/mixed.md"),
+        pdf_dir,
+        &["--format", "pdf"],
+    );
+    let pdf = pdf_dir.join("mixed.pdf");
+    let (pages, _, _) = common::pdf_info(&pdf);
+    let page_of = |needle: &str| {
+        (1..=pages)
+            .find(|p| {
+                let s = p.to_string();
+                common::tool(
+                    "pdftotext",
+                    &["-f", &s, "-l", &s, pdf.to_str().unwrap(), "-"],
+                )
+                .contains(needle)
+            })
+            .unwrap_or_else(|| panic!("`{needle}` is on no page"))
+    };
+    let heading = page_of("1.4. Hình ảnh");
+    assert_eq!(page_of("Ruộng bậc thang mùa lúa chín"), heading);
+    assert_eq!(page_of("Phố cổ Hội An về đêm"), heading);
+    let words = common::words(&pdf);
+    let y = |text: &str| {
+        words
+            .iter()
+            .find(|w| w.page + 1 == heading && w.text == text)
+            .map(|w| w.y0)
+            .unwrap_or_else(|| panic!("`{text}` not on p.{heading}"))
+    };
+    // On that page: the heading, its figures, then chapter 2 ("Phố cổ Hội
+    // An nằm bên sông Hoài" begins its text).
+    assert!(y("Hình") < y("Ruộng"), "the heading above its figure");
+    assert!(y("đêm") < y("Hoài,"), "chapter 2 after the figures");
+}

@@ -820,6 +820,13 @@ impl<'a> Pager<'a> {
                 && (has_text || !plan.floats.is_empty())
                 && self.defer(f, &pending, self.height - y - state.height)
             {
+                // A float right under a heading (kept with what follows)
+                // does not leave it behind: the page ends before the
+                // heading, which opens the next page above the float. On a
+                // page the heading opens, the float waits as any does.
+                if keep && has_text && pending.is_empty() && !marks.is_empty() {
+                    return self.candidates(&marks, &plan, &state, &pending, continues);
+                }
                 if seg < j {
                     plan.body.push(seg..j);
                 }
