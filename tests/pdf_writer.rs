@@ -3,8 +3,10 @@
 //! The tools are required: when one is missing the test fails and names the
 //! set-up command, it never skips.
 
-use harfrust::{Buffer, ShapeOptions, ShaperFont};
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::runs::{face, shape};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 use trang::frame::*;
@@ -27,67 +29,6 @@ fn run(tool: &str, args: &[&str]) -> (bool, String) {
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)
-}
-
-fn face(path: &str, name: &str) -> FontFace {
-    let data = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fonts")
-            .join(path),
-    )
-    .unwrap();
-    FontFace {
-        name: name.into(),
-        data: Arc::new(data.into()),
-        index: 0,
-    }
-}
-
-/// Shapes `text` with harfrust and turns the result into a run, widening
-/// every space by `extra_space` points (justification).
-fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f32) -> GlyphRun {
-    let hf = harfrust::Font::new(layout.fonts[font].data.to_vec(), 0).unwrap();
-    let scale = size / f32::from(hf.units_per_em());
-    let shaper = ShaperFont::new(&hf);
-    let mut buf = Buffer::new();
-    buf.push_str(text);
-    buf.guess_segment_properties();
-    harfrust::shape(&shaper, &mut buf, ShapeOptions::new()).unwrap();
-    let (infos, pos) = (buf.glyph_infos(), buf.glyph_positions());
-    let mut glyphs = Vec::new();
-    let mut clusters: Vec<Cluster> = Vec::new();
-    for (i, (info, p)) in infos.iter().zip(pos).enumerate() {
-        let start = info.cluster as usize;
-        let is_space = text[start..].starts_with(' ');
-        glyphs.push(Glyph {
-            id: info.glyph_id as u16,
-            x_advance: p.x_advance as f32 * scale + if is_space { extra_space } else { 0.0 },
-            x_offset: p.x_offset as f32 * scale,
-            y_offset: p.y_offset as f32 * scale,
-        });
-        let (start, i) = (start as u32, i as u32);
-        match clusters.last_mut() {
-            Some(c) if c.text.start == start => c.glyphs.end = i + 1,
-            _ => clusters.push(Cluster {
-                text: start..start,
-                glyphs: i..i + 1,
-            }),
-        }
-    }
-    for i in 0..clusters.len() {
-        clusters[i].text.end = clusters
-            .get(i + 1)
-            .map_or(text.len() as u32, |c| c.text.start);
-    }
-    GlyphRun {
-        font: FontId(font),
-        size,
-        color: Rgb::BLACK,
-        glyphs,
-        text: text.into(),
-        clusters,
-        letter_spacing: 0.0,
-    }
 }
 
 /// `run` letter-spaced: `amount` points after the last glyph of every

@@ -10,70 +10,12 @@ mod common;
 #[allow(dead_code)]
 mod book;
 
+use common::runs::{face, shape};
 use common::structure::{self, Structure};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use trang::frame::*;
 use trang::pdf::write_pdf;
-
-fn face(path: &str, name: &str) -> FontFace {
-    let data = std::fs::read(common::root().join("fonts").join(path)).unwrap();
-    FontFace {
-        name: name.into(),
-        data: Arc::new(data.into()),
-        index: 0,
-    }
-}
-
-/// `text` set glyph by glyph from the font's `cmap` and advances (no
-/// shaping), a combining mark in its base's cluster, centred under it.
-fn set(layout: &Layout, font: usize, text: &str, size: f32) -> GlyphRun {
-    let data = layout.fonts[font].data.to_vec();
-    let f = ttf_parser::Face::parse(&data, 0).unwrap();
-    let scale = size / f32::from(f.units_per_em());
-    let mut glyphs: Vec<Glyph> = Vec::new();
-    let mut clusters: Vec<Cluster> = Vec::new();
-    for (at, c) in text.char_indices() {
-        let id = f.glyph_index(c).unwrap_or_default();
-        let advance = f32::from(f.glyph_hor_advance(id).unwrap_or(0)) * scale;
-        let (at, end, n) = (at as u32, (at + c.len_utf8()) as u32, glyphs.len() as u32);
-        let mark = ('\u{300}'..='\u{36F}').contains(&c);
-        match clusters.last_mut() {
-            Some(last) if mark => {
-                let base = glyphs[last.glyphs.start as usize].x_advance;
-                glyphs.push(Glyph {
-                    id: id.0,
-                    x_advance: 0.0,
-                    x_offset: -base / 2.0,
-                    y_offset: 0.0,
-                });
-                last.text.end = end;
-                last.glyphs.end = n + 1;
-            }
-            _ => {
-                glyphs.push(Glyph {
-                    id: id.0,
-                    x_advance: advance,
-                    x_offset: 0.0,
-                    y_offset: 0.0,
-                });
-                clusters.push(Cluster {
-                    text: at..end,
-                    glyphs: n..n + 1,
-                });
-            }
-        }
-    }
-    GlyphRun {
-        font: FontId(font),
-        size,
-        color: Rgb::BLACK,
-        glyphs,
-        text: text.into(),
-        clusters,
-        letter_spacing: 0.0,
-    }
-}
 
 fn at(x: f32, y: f32, item: Item, tag: Tag) -> Positioned {
     Positioned {
@@ -100,7 +42,7 @@ impl Sample {
     /// Sets `text` at (`x`, `y`) as content of `node` (or an artifact) and
     /// returns where it ends.
     fn text(&mut self, font: usize, text: &str, x: f32, y: f32, tag: Tag) -> f32 {
-        let run = set(&self.layout, font, text, 11.0);
+        let run = shape(&self.layout, font, text, 11.0, 0.0);
         let end = x + run.width();
         self.page.push(at(x, y, Item::Text(run), tag));
         end

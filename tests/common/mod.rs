@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests that read PDFs through poppler.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod runs;
 pub mod structure;
 
 use std::path::{Path, PathBuf};
