@@ -520,7 +520,7 @@ pub fn missing(fonts: &FontSet, role: Role, style: Style, text: &str) -> Vec<(us
 /// The index of `role` in [`System`]'s orders.
 fn genre_index(role: Role) -> usize {
     match role {
-        Role::Body => 0,
+        Role::Body | Role::Math => 0,
         Role::Heading => 1,
         Role::Code => 2,
     }
@@ -535,7 +535,9 @@ fn of_genre(role: Role, family: &str, monospaced: bool) -> bool {
     let mono = monospaced || name.contains("mono");
     let sans = name.contains("sans");
     match role {
-        Role::Body => !mono && !sans && (name.contains("serif") || name.contains("ming")),
+        Role::Body | Role::Math => {
+            !mono && !sans && (name.contains("serif") || name.contains("ming"))
+        }
         Role::Heading => !mono && sans,
         Role::Code => mono,
     }

@@ -29,6 +29,9 @@ pub enum Role {
     Heading,
     /// Inline code and code blocks.
     Code,
+    /// Mathematics: one face with an OpenType `MATH` table (`[math]` in the
+    /// manifest), read on first need.
+    Math,
 }
 
 impl Role {
@@ -38,6 +41,7 @@ impl Role {
             Role::Body => "body",
             Role::Heading => "heading",
             Role::Code => "code",
+            Role::Math => "math",
         }
     }
 }
@@ -157,6 +161,10 @@ pub struct FontSet {
     faces: BTreeMap<(Role, Style), Arc<Face>>,
     /// Faces for what the families lack (see [`crate::fallback`]).
     pub fallback: crate::fallback::Fallback,
+    /// Where the math face is read from, and its entry.
+    math_spec: Option<(Files, MathSpec)>,
+    /// The math face, read on first need ([`FontSet::math`]).
+    math: std::sync::OnceLock<Result<Arc<Face>, Diagnostic>>,
 }
 
 /// The bytes of a font file: borrowed from the binary for the bundled
@@ -280,8 +288,23 @@ struct Manifest {
     body: ManifestFamily,
     heading: Option<ManifestFamily>,
     code: Option<ManifestFamily>,
+    math: Option<MathSpec>,
     #[serde(default)]
     fallback: Vec<crate::fallback::FallbackSpec>,
+}
+
+/// The `[math]` table of a manifest: the face formulas are set in.
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+struct MathSpec {
+    family: String,
+    file: ManifestFace,
+}
+
+/// The `[math]` table of a manifest alone.
+#[derive(Deserialize)]
+struct MathOnly {
+    math: Option<MathSpec>,
 }
 
 /// The `[[fallback]]` list of a manifest alone.
@@ -354,6 +377,7 @@ impl FontSet {
             Role::Body => Some(&manifest.body),
             Role::Heading => manifest.heading.as_ref(),
             Role::Code => manifest.code.as_ref(),
+            Role::Math => None,
         };
         let file_of = |fam: &'_ ManifestFamily, style: Style| match style.key() {
             "italic" => fam.italic.clone(),
@@ -431,13 +455,54 @@ impl FontSet {
                 .unwrap_or_default();
             crate::fallback::Fallback::new(Files::Bundled, specs)
         } else {
-            crate::fallback::Fallback::new(files, manifest.fallback)
+            crate::fallback::Fallback::new(files.clone(), manifest.fallback)
+        };
+        // A folder without a `[math]` table uses the bundled math face.
+        let math_spec = match manifest.math {
+            Some(spec) => Some((files, spec)),
+            None => toml::from_str::<MathOnly>(bundled::MANIFEST)
+                .ok()
+                .and_then(|m| m.math)
+                .map(|spec| (Files::Bundled, spec)),
         };
         Ok(FontSet {
             dir,
             faces,
             fallback,
+            math_spec,
+            math: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The face formulas are set in (`[math]` in the manifest, else the
+    /// bundled STIX Two Math), read on first call; an error when the file
+    /// cannot be read or has no OpenType `MATH` table.
+    pub fn math(&self) -> Result<&Arc<Face>, Diagnostic> {
+        self.math
+            .get_or_init(|| {
+                let Some((files, spec)) = &self.math_spec else {
+                    return Err(Diagnostic::error("no math face: the font manifest has no [math] table")
+                        .help("add `[math]` with `family` and `file` (a font with an OpenType MATH table, e.g. STIX Two Math) to fonts.toml"));
+                };
+                let face = load_face(
+                    files,
+                    &spec.family,
+                    Role::Math,
+                    Style::REGULAR,
+                    spec.file.file(),
+                    spec.file.index(),
+                )?;
+                if face.font_ref().table_data(read_fonts::types::Tag::new(b"MATH")).is_none() {
+                    return Err(Diagnostic::error(format!(
+                        "`{}` has no OpenType MATH table, so formulas cannot be set in it",
+                        face.path.display()
+                    ))
+                    .help("name a math font under [math] in fonts.toml, e.g. STIX Two Math or Libertinus Math"));
+                }
+                Ok(Arc::new(face))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The face drawing `role` text in `style`.

@@ -25,6 +25,7 @@ pub mod impose;
 pub mod init;
 pub mod input;
 pub mod markdown;
+pub mod math;
 pub mod matter;
 pub mod output;
 pub mod pdf;

@@ -103,6 +103,7 @@ pub fn css(fonts: &FontSet, fallback: &[String]) -> String {
                 Role::Body => "serif",
                 Role::Heading => "sans-serif",
                 Role::Code => "monospace",
+                Role::Math => "math",
             };
             let family = &fonts.face(role, Style::REGULAR).family;
             let mut stack = format!("\"{}\"", quote(family));

@@ -1,0 +1,317 @@
+//! TeX math to MathML Core, by the `math-core` crate (pinned `=0.7.0`, the
+//! last release that builds on Rust 1.95).
+//!
+//! One [`Converter`] reads all the formulas of a document in order, so that
+//! numbered environments (`equation`, `align`) count on from one formula to
+//! the next, as in LaTeX. A formula that does not parse is a [`TexError`]
+//! with the byte offset of the fault inside the TeX, which the Markdown
+//! reader turns into `file:line:col`.
+
+use math_core::{LatexToMathML, MathCoreConfig, MathDisplay, PrettyPrint};
+
+use super::{Display, Formula, linear, tree::Element};
+
+/// A fault in a formula.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TexError {
+    /// Byte offset of the fault in the TeX source.
+    pub offset: usize,
+    /// What is wrong (from `math-core`), e.g. `Unknown command "\foo".`
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// Reads the formulas of one document, in order.
+pub struct Converter {
+    inner: LatexToMathML,
+}
+
+impl Default for Converter {
+    fn default() -> Self {
+        Converter::new()
+    }
+}
+
+impl std::fmt::Debug for Converter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Converter")
+    }
+}
+
+/// The environment a displayed formula with `\tag` but no environment of
+/// its own is read in: `math-core` takes `\tag` only inside one, LaTeX
+/// (amsmath) and MathJax take it in `\[…\]` too.
+const TAGGED: (&str, &str) = ("\\begin{equation*}", "\\end{equation*}");
+
+impl Converter {
+    /// A converter with the equation counter at 0.
+    pub fn new() -> Converter {
+        let config = MathCoreConfig {
+            pretty_print: PrettyPrint::Never,
+            ..Default::default()
+        };
+        Converter {
+            inner: LatexToMathML::new(config).expect("no custom macros to parse"),
+        }
+    }
+
+    /// Reads one formula.
+    pub fn convert(&mut self, tex: &str, display: Display) -> Result<Formula, TexError> {
+        let wrap = display == Display::Block && tex.contains("\\tag") && !tex.contains("\\begin");
+        let (source, shift) = if wrap {
+            (format!("{}{tex}{}", TAGGED.0, TAGGED.1), TAGGED.0.len())
+        } else {
+            (tex.to_string(), 0)
+        };
+        let mode = match display {
+            Display::Inline => MathDisplay::Inline,
+            Display::Block => MathDisplay::Block,
+        };
+        let converted = self
+            .inner
+            .convert_with_global_state(&source, mode)
+            .map_err(|e| {
+                let message = e.error_message();
+                TexError {
+                    offset: e.0.start.saturating_sub(shift).min(tex.len()),
+                    help: help(&message, tex),
+                    message,
+                }
+            })?;
+        let root = Element::parse(&converted.mathml).map_err(|e| TexError {
+            offset: 0,
+            message: format!("the MathML written for this formula does not parse: {e}"),
+            help: "report this formula to trang's issue tracker".to_string(),
+        })?;
+        let text = linear::text(&root);
+        let numbers = numbers(&root);
+        Ok(Formula {
+            tex: tex.to_string(),
+            display,
+            root,
+            text,
+            numbers,
+        })
+    }
+}
+
+/// The equation numbers of a formula: the text of each row's label cell,
+/// `(1)` → `1`. `math-core` writes a numbered row as an `<mtr>` whose last
+/// `<mtd>` has `width: 50%` and holds only an `<mtext>`.
+fn numbers(root: &Element) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in root.elements().filter(|e| e.tag == super::Tag::Mtable) {
+        for tr in table.elements() {
+            if let Some(label) = row_label(tr) {
+                out.push(label);
+            }
+        }
+    }
+    out
+}
+
+/// The equation number of one `<mtr>` of a numbered table, without its
+/// parentheses.
+pub fn row_label(tr: &Element) -> Option<String> {
+    let cells: Vec<&Element> = tr.elements().collect();
+    let last = cells.last()?;
+    if cells.len() < 2
+        || !last
+            .attr("style")
+            .is_some_and(|s| s.starts_with("width: 50%"))
+    {
+        return None;
+    }
+    let t = last.text();
+    let t = t.trim();
+    let inner = t.strip_prefix('(').and_then(|t| t.strip_suffix(')'))?;
+    Some(inner.to_string())
+}
+
+/// The hint for a `math-core` message.
+fn help(message: &str, tex: &str) -> String {
+    if let Some(name) = message
+        .strip_prefix("Unknown command \"")
+        .and_then(|m| m.split('"').next())
+    {
+        return match nearest(name) {
+            Some(near) => {
+                format!("did you mean `{near}`? (`{name}` is not a LaTeX math command trang knows)")
+            }
+            None => format!(
+                "`{name}` is not a LaTeX math command trang knows; check its spelling, \
+                 or write the symbol itself (e.g. `≤`); a dollar sign in text is `\\$`"
+            ),
+        };
+    }
+    if message.starts_with("Unknown environment") {
+        return "trang reads the environments cases, matrix, pmatrix, bmatrix, Bmatrix, vmatrix, \
+                Vmatrix, array, aligned, align, align*, gathered, gather, equation, equation*, \
+                alignat and multline"
+            .to_string();
+    }
+    if message.contains("closing token") || message.contains("reached end of input") {
+        return "a group opened with `{` (or `\\left`, `\\begin`) is not closed before the \
+                formula ends: close it, or write `\\{` for a literal brace"
+            .to_string();
+    }
+    if tex.trim().is_empty() {
+        return "the formula is empty: write it between the dollar signs".to_string();
+    }
+    "fix the formula (it is LaTeX math, as in MathJax and KaTeX), or write `\\$` for a dollar sign"
+        .to_string()
+}
+
+/// The common command closest to `name` (edit distance ≤ 2), for "did you
+/// mean".
+fn nearest(name: &str) -> Option<&'static str> {
+    const COMMON: &[&str] = &[
+        "\\frac",
+        "\\dfrac",
+        "\\tfrac",
+        "\\sqrt",
+        "\\sum",
+        "\\prod",
+        "\\int",
+        "\\iint",
+        "\\oint",
+        "\\lim",
+        "\\max",
+        "\\min",
+        "\\left",
+        "\\right",
+        "\\hat",
+        "\\bar",
+        "\\vec",
+        "\\overline",
+        "\\underbrace",
+        "\\overrightarrow",
+        "\\widehat",
+        "\\text",
+        "\\mathbb",
+        "\\mathcal",
+        "\\mathbf",
+        "\\mathrm",
+        "\\alpha",
+        "\\beta",
+        "\\gamma",
+        "\\delta",
+        "\\Delta",
+        "\\epsilon",
+        "\\varepsilon",
+        "\\theta",
+        "\\lambda",
+        "\\mu",
+        "\\pi",
+        "\\sigma",
+        "\\varphi",
+        "\\omega",
+        "\\Omega",
+        "\\infty",
+        "\\pm",
+        "\\cdot",
+        "\\times",
+        "\\le",
+        "\\leq",
+        "\\ge",
+        "\\geq",
+        "\\ne",
+        "\\neq",
+        "\\approx",
+        "\\equiv",
+        "\\in",
+        "\\notin",
+        "\\subset",
+        "\\subseteq",
+        "\\cup",
+        "\\cap",
+        "\\forall",
+        "\\exists",
+        "\\to",
+        "\\rightarrow",
+        "\\Rightarrow",
+        "\\Leftrightarrow",
+        "\\quad",
+        "\\qquad",
+        "\\operatorname",
+        "\\sin",
+        "\\cos",
+        "\\tan",
+        "\\cot",
+        "\\log",
+        "\\ln",
+        "\\binom",
+        "\\begin",
+        "\\end",
+        "\\cdots",
+        "\\ldots",
+        "\\dots",
+        "\\emptyset",
+        "\\partial",
+        "\\nabla",
+        "\\circ",
+        "\\angle",
+        "\\perp",
+        "\\parallel",
+        "\\tag",
+        "\\mathrm",
+        "\\displaystyle",
+    ];
+    COMMON
+        .iter()
+        .map(|c| (distance(name, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance between two short strings.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_has_its_place_and_a_hint() {
+        let mut c = Converter::new();
+        let e = c.convert(r"x + \fracc{1}{2}", Display::Inline).unwrap_err();
+        assert_eq!(e.offset, 4);
+        assert!(e.message.contains("\\fracc"), "{}", e.message);
+        assert!(e.help.contains("`\\frac`"), "{}", e.help);
+        let e = c.convert(r"\frac{1}{2", Display::Inline).unwrap_err();
+        assert_eq!(e.offset, 10);
+        assert!(e.help.contains("not closed"), "{}", e.help);
+    }
+
+    #[test]
+    fn numbers_count_on_and_a_tag_needs_no_environment() {
+        let mut c = Converter::new();
+        let f = c
+            .convert(
+                r"\begin{align} a &= b \\ c &= d \end{align}",
+                Display::Block,
+            )
+            .unwrap();
+        assert_eq!(f.numbers, ["1", "2"]);
+        let f = c.convert(r"x = 1 \tag{*}", Display::Block).unwrap();
+        assert_eq!(f.numbers, ["*"]);
+        let f = c
+            .convert(r"\begin{equation} y \end{equation}", Display::Block)
+            .unwrap();
+        assert_eq!(f.numbers, ["3"]);
+    }
+}
