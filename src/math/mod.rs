@@ -15,6 +15,7 @@
 //! The layout (OpenType MATH, the TeXbook's Appendix G) lives in
 //! `math::layout`; this module decides what a formula *is*, not how it looks.
 
+pub mod boxes;
 pub mod linear;
 pub mod tex;
 pub mod tree;
