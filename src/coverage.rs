@@ -120,6 +120,11 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
         match &block.kind {
             BlockKind::Heading { content, .. } => inlines(content, heading, &mut check_text),
             BlockKind::Paragraph(content) => inlines(content, ctx, &mut check_text),
+            BlockKind::Math(f) => {
+                for t in f.texts() {
+                    check_text(&t, block.span, ctx);
+                }
+            }
             BlockKind::BlockQuote(children) => {
                 blocks.extend(children.iter().rev().map(|b| (b, ctx)))
             }
@@ -297,6 +302,12 @@ fn inlines(content: &[Inline], ctx: Ctx, check: &mut dyn FnMut(&str, Span, Ctx))
         let child = |style: Style| Ctx { style, ..ctx };
         match &inl.kind {
             InlineKind::Text(t) => check(t, inl.span, ctx),
+            // The math face draws the symbols; `\text{…}` is body text.
+            InlineKind::Math(f) => {
+                for t in f.texts() {
+                    check(&t, inl.span, ctx);
+                }
+            }
             InlineKind::Code(t) => check(
                 t,
                 inl.span,

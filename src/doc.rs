@@ -260,6 +260,9 @@ pub enum BlockKind {
     },
     /// A paragraph.
     Paragraph(Vec<Inline>),
+    /// A displayed formula: `$$…$$` (alone, or among a paragraph's text,
+    /// which it then splits as TeX does) or a ```` ```math ```` block.
+    Math(std::sync::Arc<crate::math::Formula>),
     /// A block quote.
     BlockQuote(Vec<Block>),
     /// A fenced or indented code block.
@@ -452,6 +455,10 @@ pub enum InlineKind {
     Strikethrough(Vec<Inline>),
     /// `` `code` ``.
     Code(String),
+    /// A formula in the line: `$…$`, or `$$…$$` inside a table cell, a
+    /// heading or a link (a `$$…$$` among a paragraph's text becomes a
+    /// [`BlockKind::Math`] of its own, see [`crate::markdown`]).
+    Math(std::sync::Arc<crate::math::Formula>),
     /// A link (inline, reference or autolink).
     Link {
         /// Destination URL.
@@ -708,7 +715,7 @@ pub fn shift_spans(blocks: &mut [Block], by: usize) {
                     }
                 }
             }
-            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak => {}
+            BlockKind::CodeBlock { .. } | BlockKind::Math(_) | BlockKind::ThematicBreak => {}
         }
     }
 }
@@ -764,7 +771,7 @@ pub fn walk_block_inlines(block: &Block, f: &mut dyn FnMut(&Inline)) {
                     }
                 }
             }
-            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak => {}
+            BlockKind::CodeBlock { .. } | BlockKind::Math(_) | BlockKind::ThematicBreak => {}
         }
     }
 }
@@ -786,6 +793,7 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
     walk_inlines(inlines, &mut |inl| match &inl.kind {
         InlineKind::Text(t) | InlineKind::Code(t) => out.push_str(t),
+        InlineKind::Math(f) => out.push_str(&f.text),
         InlineKind::SoftBreak | InlineKind::HardBreak => out.push(' '),
         _ => {}
     });

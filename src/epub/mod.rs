@@ -15,6 +15,7 @@ mod cascade;
 mod css;
 mod cx;
 mod fallback;
+mod math;
 mod meta;
 mod package;
 mod pagebreak;

@@ -98,11 +98,22 @@ fn builder_error(e: epub_builder::Error) -> Diagnostic {
 struct Unlisted {
     landmarks: String,
     guide: Vec<(String, String)>,
+    /// The files holding MathML, whose manifest items need
+    /// `properties="mathml"` (EPUB 3.3 §5.6.1.3), which epub-builder does
+    /// not write.
+    mathml: Vec<String>,
 }
 
 impl Unlisted {
     fn of(parts: &[Part]) -> Unlisted {
-        let mut u = Unlisted::default();
+        let mut u = Unlisted {
+            mathml: parts
+                .iter()
+                .filter(|p| p.xhtml.contains("<math "))
+                .map(|p| xml::attr(&p.file))
+                .collect(),
+            ..Unlisted::default()
+        };
         for p in parts.iter().filter(|p| !p.in_toc && !p.title.is_empty()) {
             let epub_type = match p.reftype {
                 Some(ReferenceType::Cover) => "cover",
@@ -291,6 +302,14 @@ fn fix_opf(opf: &str, pkg: &Package, unlisted: &Unlisted) -> String {
             &format!("title=\"{title}\" href=\"{href}\"/>"),
             1,
         );
+    }
+    for href in &unlisted.mathml {
+        let item_end = format!(" href=\"{href}\"/>");
+        if let Some(end) = s.find(&item_end)
+            && let Some(start) = s[..end].rfind("<item ")
+        {
+            s.insert_str(start + "<item ".len(), "properties=\"mathml\" ");
+        }
     }
     s.replacen("  </metadata>", &format!("{extra}  </metadata>"), 1)
 }

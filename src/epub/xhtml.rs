@@ -197,6 +197,11 @@ impl<'c, 'a> Writer<'c, 'a> {
                 };
                 self.container(content, tag, attrs, block.span, prefix)?;
             }
+            BlockKind::Math(f) => {
+                self.out.push_str("<div class=\"math\">");
+                super::math::mathml(f, &mut self.out);
+                self.out.push_str("</div>\n");
+            }
             BlockKind::BlockQuote(children) => {
                 self.out.push_str("<blockquote>");
                 self.depth += 1;
@@ -538,6 +543,7 @@ impl<'c, 'a> Writer<'c, 'a> {
                 self.text(t);
                 self.out.push_str("</code>");
             }
+            InlineKind::Math(f) => super::math::mathml(f, &mut self.out),
             InlineKind::Link {
                 url,
                 title,

@@ -95,6 +95,58 @@ pub fn options() -> Options {
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_SUPERSCRIPT
         | Options::ENABLE_SUBSCRIPT
+        | Options::ENABLE_MATH
+}
+
+/// A paragraph's blocks: the paragraph itself, or, when `$$…$$` formulas
+/// stand among its text, the text before each, the formula as a
+/// [`BlockKind::Math`] and the text after, as TeX sets a display in a
+/// paragraph (the TeXbook, Chapter 19). Line breaks next to a formula go
+/// with it; a formula inside emphasis or a link stays in the line.
+fn split_displays(inlines: Vec<Inline>, span: Span) -> Vec<Block> {
+    let is_display = |i: &Inline| matches!(&i.kind, InlineKind::Math(f) if f.display == crate::math::Display::Block);
+    if !inlines.iter().any(is_display) {
+        return vec![Block {
+            kind: BlockKind::Paragraph(inlines),
+            span,
+        }];
+    }
+    let mut out = Vec::new();
+    let mut text: Vec<Inline> = Vec::new();
+    let flush = |text: &mut Vec<Inline>, out: &mut Vec<Block>| {
+        while text
+            .last()
+            .is_some_and(|i| matches!(i.kind, InlineKind::SoftBreak | InlineKind::HardBreak))
+        {
+            text.pop();
+        }
+        if let (Some(first), Some(last)) = (text.first(), text.last()) {
+            let span = Span::new(first.span.start, last.span.end);
+            out.push(Block {
+                kind: BlockKind::Paragraph(std::mem::take(text)),
+                span,
+            });
+        }
+        text.clear();
+    };
+    for inl in inlines {
+        if is_display(&inl) {
+            flush(&mut text, &mut out);
+            let InlineKind::Math(f) = inl.kind else {
+                unreachable!("is_display matched a formula")
+            };
+            out.push(Block {
+                kind: BlockKind::Math(f),
+                span: inl.span,
+            });
+        } else if !(text.is_empty()
+            && matches!(inl.kind, InlineKind::SoftBreak | InlineKind::HardBreak))
+        {
+            text.push(inl);
+        }
+    }
+    flush(&mut text, &mut out);
+    out
 }
 
 /// Reads a source file (front matter + Markdown) into a document. Errors and
@@ -164,6 +216,9 @@ fn parse_with(source: SourceFile, settle: bool, diags: &mut Diagnostics) -> Docu
         );
     }
     std::mem::take(&mut folder.report).into_diags(&source, diags);
+    for d in std::mem::take(&mut folder.math_errors) {
+        diags.push(d);
+    }
     attach_lone_anchors(&mut blocks);
     for f in &mut footnotes {
         attach_lone_anchors(&mut f.blocks);
@@ -497,6 +552,10 @@ struct Folder<'a> {
     report: html::Report,
     /// The titles of MkDocs admonitions, by the source offset of their call-out.
     titles: std::collections::HashMap<usize, Option<String>>,
+    /// Reads the formulas, in order (equation numbers count on).
+    math: crate::math::tex::Converter,
+    /// Formulas that do not parse, each at its fault.
+    math_errors: Vec<Diagnostic>,
 }
 
 impl<'a> Folder<'a> {
@@ -511,6 +570,8 @@ impl<'a> Folder<'a> {
             footnotes: Vec::new(),
             report: html::Report::default(),
             titles: std::collections::HashMap::new(),
+            math: crate::math::tex::Converter::new(),
+            math_errors: Vec::new(),
         }
     }
 
@@ -524,6 +585,53 @@ impl<'a> Folder<'a> {
         }
         self.stack.push(open);
         Ok(())
+    }
+
+    /// Reads a formula `$…$` (`delim` 1) or `$$…$$` (2) spanning `span`.
+    /// A formula that does not parse is reported at its fault and kept as
+    /// its TeX source in code, so that the other faults are found too.
+    fn math(
+        &mut self,
+        tex: &str,
+        delim: usize,
+        display: crate::math::Display,
+        span: Span,
+    ) -> Result<(), Diagnostic> {
+        let tex = nfc(tex);
+        let kind = match self.formula(&tex, display, span.start + delim, span) {
+            Some(f) => InlineKind::Math(f),
+            None => InlineKind::Code(tex),
+        };
+        self.add_inline(Inline { kind, span })
+    }
+
+    /// Converts one formula whose TeX starts at byte `start` of the source
+    /// (inside `span`), or reports its fault at `file:line:col`.
+    fn formula(
+        &mut self,
+        tex: &str,
+        display: crate::math::Display,
+        start: usize,
+        span: Span,
+    ) -> Option<std::sync::Arc<crate::math::Formula>> {
+        match self.math.convert(tex, display) {
+            Ok(f) => Some(std::sync::Arc::new(f)),
+            Err(e) => {
+                // The fault's place: exact when the source holds the TeX as
+                // read (no NFC change, no admonition indent), else the formula's start.
+                let at = if self.source.text.get(start..start + tex.len()) == Some(tex) {
+                    start + e.offset
+                } else {
+                    span.start
+                };
+                self.math_errors.push(
+                    Diagnostic::error(format!("this formula does not parse: {}", e.message))
+                        .at(self.source, Span::new(at, at))
+                        .help(e.help),
+                );
+                None
+            }
+        }
     }
 
     /// Adds an inline to the innermost inline container, opening an implicit
@@ -620,10 +728,8 @@ impl<'a> Folder<'a> {
                 kind: InlineKind::Code(expand_tabs(&nfc(&t))),
                 span,
             })?,
-            Event::InlineMath(t) | Event::DisplayMath(t) => self.add_inline(Inline {
-                kind: InlineKind::Code(nfc(&t)),
-                span,
-            })?,
+            Event::InlineMath(t) => self.math(&t, 1, crate::math::Display::Inline, span)?,
+            Event::DisplayMath(t) => self.math(&t, 2, crate::math::Display::Block, span)?,
             Event::Html(t) => match self.stack.last_mut() {
                 Some(Open::Html { text, .. }) => text.push_str(&nfc(&t)),
                 _ => {
@@ -999,6 +1105,24 @@ impl<'a> Folder<'a> {
                     }
                 }
             }
+            Open::Code { lang, text, start } if lang.as_deref() == Some("math") => {
+                // GitHub's ```` ```math ```` block: a displayed formula. Its
+                // TeX starts on the line after the fence.
+                let span = Span::new(start, end);
+                let first = self.source.text[start..end]
+                    .find('\n')
+                    .map_or(start, |n| start + n + 1);
+                let kind =
+                    match self.formula(text.trim_end(), crate::math::Display::Block, first, span) {
+                        Some(f) => BlockKind::Math(f),
+                        None => BlockKind::CodeBlock {
+                            lang,
+                            text,
+                            tokens: Vec::new(),
+                        },
+                    };
+                self.add_block(Block { kind, span })
+            }
             Open::Code { lang, text, start } => {
                 let text = expand_tabs(&text);
                 // Highlighted once the document is folded (`parse`).
@@ -1052,10 +1176,9 @@ impl<'a> Folder<'a> {
                         if implicit && inlines.is_empty() {
                             return;
                         }
-                        self.add_block(Block {
-                            kind: BlockKind::Paragraph(inlines),
-                            span,
-                        });
+                        for block in split_displays(inlines, span) {
+                            self.add_block(block);
+                        }
                     }
                     InlinesKind::Heading { level, id, classes } => self.add_block(Block {
                         kind: BlockKind::Heading {

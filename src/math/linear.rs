@@ -95,18 +95,38 @@ fn element(e: &Element, out: &mut String) {
         Tag::Msup | Tag::Mover => scripts(e, &kids, None, Some(1), out),
         Tag::Msubsup | Tag::Munderover => scripts(e, &kids, Some(1), Some(2), out),
         Tag::Mtable => {
-            out.push_str("■(");
+            // A display's rows (`align`, `gathered`, numbered equations,
+            // written by math-core as a table the width of the line) are an
+            // equation array `█(…)` with `#(n)` numbers (UTN 28 §3.19,
+            // §3.21); a matrix or `cases` is `■(…)`.
+            let display = e.attr("style").is_some_and(|s| s.contains("width: 100%"))
+                || e.attr("displaystyle") == Some("true");
+            out.push_str(if display { "█(" } else { "■(" });
             for (r, tr) in kids.iter().enumerate() {
                 if r > 0 {
                     out.push('@');
                 }
-                for (c, td) in tr.elements().enumerate() {
-                    if c > 0 {
+                let label = super::tex::row_label(tr);
+                let mut first = true;
+                for td in tr.elements() {
+                    let spacer = td
+                        .attr("style")
+                        .is_some_and(|s| s.starts_with("width: 50%"));
+                    if spacer {
+                        continue;
+                    }
+                    if !first {
                         out.push('&');
                     }
+                    first = false;
                     let mut cell = String::new();
                     row(td, &mut cell);
                     out.push_str(cell.trim());
+                }
+                if let Some(n) = label {
+                    out.push_str("#(");
+                    out.push_str(&n);
+                    out.push(')');
                 }
             }
             out.push(')');
@@ -298,5 +318,12 @@ mod tests {
             "(■(1&2@3&4))"
         );
         assert_eq!(lin(r"\text{với } x > 0", i), "với x>0");
+        assert_eq!(
+            lin(
+                r"\begin{align} a &= b \\ c &= d \end{align}",
+                Display::Block
+            ),
+            "█(a&=b#(1)@c&=d#(2))"
+        );
     }
 }

@@ -32,6 +32,23 @@ pub enum Display {
     Block,
 }
 
+impl Formula {
+    /// The text of each `<mtext>` (`\text{…}`), which is set in the body
+    /// face, in order.
+    pub fn texts(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![&self.root];
+        while let Some(e) = stack.pop() {
+            if e.tag == Tag::Mtext {
+                out.push(e.text().replace('\u{A0}', " "));
+            } else {
+                stack.extend(e.elements().collect::<Vec<_>>().into_iter().rev());
+            }
+        }
+        out
+    }
+}
+
 /// One formula, read and converted once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Formula {

@@ -163,8 +163,7 @@ fn help(message: &str, tex: &str) -> String {
         .to_string()
 }
 
-/// The common command closest to `name` (edit distance ≤ 2), for "did you
-/// mean".
+/// The common command closest to `name`, for "did you mean".
 fn nearest(name: &str) -> Option<&'static str> {
     const COMMON: &[&str] = &[
         "\\frac",
@@ -261,7 +260,8 @@ fn nearest(name: &str) -> Option<&'static str> {
     COMMON
         .iter()
         .map(|c| (distance(name, c), *c))
-        .filter(|(d, _)| *d <= 2)
+        // One edit for a short name (`\fo` is not `\to`), two for a longer one.
+        .filter(|(d, _)| *d <= if name.chars().count() <= 5 { 1 } else { 2 })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -295,6 +295,8 @@ mod tests {
         let e = c.convert(r"\frac{1}{2", Display::Inline).unwrap_err();
         assert_eq!(e.offset, 10);
         assert!(e.help.contains("not closed"), "{}", e.help);
+        let e = c.convert(r"\foo x", Display::Inline).unwrap_err();
+        assert!(!e.help.contains("did you mean"), "{}", e.help);
     }
 
     #[test]

@@ -847,7 +847,7 @@ pub(crate) fn for_each_inlines_mut(block: &mut Block, f: &mut dyn FnMut(&mut Vec
                 }
             }
         }
-        BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak => {}
+        BlockKind::CodeBlock { .. } | BlockKind::Math(_) | BlockKind::ThematicBreak => {}
     }
 }
 

@@ -914,6 +914,11 @@ impl Builder<'_, '_, '_> {
                 self.code_block(lang.as_deref(), text, tokens, ctx);
                 false
             }
+            // Until the math layout is wired in, a formula prints as its TeX.
+            BlockKind::Math(f) => {
+                self.code_block(None, &format!("{}\n", f.tex), &[], ctx);
+                false
+            }
             BlockKind::Table {
                 aligns,
                 header,

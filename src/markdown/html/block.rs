@@ -375,6 +375,7 @@ impl Conv<'_> {
             let content = match b.kind {
                 BlockKind::Paragraph(c) | BlockKind::Heading { content: c, .. } => c,
                 BlockKind::CodeBlock { text, .. } => vec![self.inl(InlineKind::Code(text))],
+                BlockKind::Math(f) => vec![self.inl(InlineKind::Math(f))],
                 BlockKind::BlockQuote(bs)
                 | BlockKind::Aligned { blocks: bs, .. }
                 | BlockKind::Callout { blocks: bs, .. }

@@ -512,6 +512,6 @@ pub fn first_inlines(block: &mut Block) -> Option<&mut Vec<Inline>> {
         BlockKind::Figure { caption, .. } => Some(caption),
         BlockKind::DefinitionList(defs) => defs.first_mut().map(|d| &mut d.term),
         BlockKind::Table { header, .. } => header.first_mut(),
-        BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak => None,
+        BlockKind::CodeBlock { .. } | BlockKind::Math(_) | BlockKind::ThematicBreak => None,
     }
 }

@@ -26,6 +26,14 @@ impl Builder<'_, '_, '_> {
             let cur = st.clone();
             match &inl.kind {
                 InlineKind::Text(t) => out.push(Piece::Text(t.clone(), cur)),
+                // Until the math layout is wired in, a formula prints as its TeX.
+                InlineKind::Math(f) => {
+                    let code = Inline {
+                        kind: InlineKind::Code(f.tex.clone()),
+                        span: inl.span,
+                    };
+                    self.pieces_into(std::slice::from_ref(&code), &cur, out);
+                }
                 InlineKind::Code(t) => {
                     let size = self.code_size(cur.size);
                     let node = self.inline_node(&cur, StructRole::Code, inl);
