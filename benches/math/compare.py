@@ -180,8 +180,10 @@ TYPST_MENDS = [
 
 # Typst written by hand where pandoc's conversion loses what the comparison
 # is about: `\dfrac`/`\tfrac` (pandoc drops the style), `cases` without `&`
-# (pandoc writes a lone brace) and `\left\{`/`\left[` around `aligned`/
-# `gathered` (Typst's idiom is `cases`, with `delim`). Keyed by the TeX.
+# (pandoc writes a lone brace), `matrix` (pandoc writes `&` alignment, which
+# has no column gaps), `\;` and `\!` (pandoc writes 0 em and −1 em), and
+# `\left\{`/`\left[` around `aligned`/`gathered` (Typst's idiom is `cases`,
+# with `delim`). Keyed by the TeX.
 TYPST_BY_HAND = {
     r"\dfrac{a}{b} + \dfrac{c}{d} = \dfrac{ad + bc}{bd}":
         "display(a/b) + display(c/d) = display((a d + b c)/(b d))",
@@ -196,6 +198,10 @@ TYPST_BY_HAND = {
         "cases(x + y + z = 6, x - y = 0, 2z = 6)",
     r"\left\{ \begin{aligned} x &= 1 + 2t \\ y &= -3t \\ z &= 2 + t \end{aligned} \right.":
         "cases(x &= 1 + 2t, y &= -3t, z &= 2 + t)",
+    r"\begin{matrix} 1 & 2 & 3 \\ 4 & 5 & 6 \end{matrix}": "mat(delim: #none, 1, 2, 3; 4, 5, 6)",
+    r"\begin{matrix} x & -\infty & & 1 & & +\infty \\ f'(x) & & + & 0 & - & \end{matrix}":
+        'mat(delim: #none, x, -oo, , 1, , +oo; f\'(x), , +, 0, -, "")',
+    r"a\,b\;c\:d\!e": "a thin b thick c med d #h(-1em/6) e",
     r"\left[ \begin{gathered} x = \frac{\pi}{6} + k2\pi \\ x = \frac{5\pi}{6} + k2\pi \end{gathered} \right. \quad (k \in \mathbb{Z})":
         'cases(delim: "[", x = pi/6 + k 2 pi, x = (5 pi)/6 + k 2 pi) quad (k in ZZ)',
 }
