@@ -25,6 +25,9 @@ Engines:
   (a document of one paragraph; the title line is cut away), first page
   rendered by pdftoppm.
 
+With --handout, tests/fixtures/math/handout.md is also set whole by each
+engine (A4), OUT/handout-N.png showing page N of each side by side.
+
 Every rendering is cut to its ink and written to OUT/png/ENGINE/NNN.png
 (NNN = the formula's line in the TSV); OUT/CONSTRUCT.png is the montage of
 one construct: one row per formula (its TeX above), one column per engine.
@@ -40,7 +43,7 @@ Setup (once):
 Run:
     /tmp/cmpvenv/bin/python benches/math/compare.py \\
         [--out /work/bench/math-compare] [--trang target/release/trang] \\
-        [--engines xelatex,typst,trang] [--only frac,cases] [--dpi 150]
+        [--engines xelatex,typst,trang] [--only frac,cases] [--dpi 150] [--handout]
 """
 
 import argparse
@@ -120,21 +123,12 @@ def run_xelatex(rows, work, pandoc, dpi, out, notes):
         f"\\AtBeginDocument{{\\fontsize{{{SIZE_PT}pt}}{{{LEADING_PT}pt}}\\selectfont}}\n",
         encoding="utf-8",
     )
-    serif, math = FONTS / "source-serif-4", FONTS / "stix-two-math"
     tex = work / "xelatex.tex"
     subprocess.run(
         [pandoc, str(md), "-s", "-o", str(tex), "-f", "markdown", "-V", "lang=vi",
          "-V", f"geometry:paperwidth={MEASURE_PT + 2 * MARGIN_MM * 72 / 25.4:.1f}pt",
          "-V", "geometry:paperheight=12cm", "-V", f"geometry:margin={MARGIN_MM}mm",
-         "-V", "pagestyle=empty",
-         "-V", "mainfont=SourceSerif4-Regular.ttf",
-         "-V", f"mainfontoptions=Path={serif}/",
-         "-V", "mainfontoptions=ItalicFont=SourceSerif4-It.ttf",
-         "-V", "mainfontoptions=BoldFont=SourceSerif4-Bold.ttf",
-         "-V", "mainfontoptions=BoldItalicFont=SourceSerif4-BoldIt.ttf",
-         "-V", "mathfont=STIXTwoMath-Regular.otf",
-         "-V", f"mathfontoptions=Path={math}/",
-         "-H", str(header)],
+         "-V", "pagestyle=empty", "-H", str(header)] + xelatex_fonts(),
         check=True,
     )
     start = time.perf_counter()
@@ -207,6 +201,17 @@ TYPST_BY_HAND = {
 }
 
 
+def mend(typst_markup):
+    """pandoc's Typst with TYPST_MENDS applied inside its equations (`$…$`)."""
+    def one(m):
+        math = m.group(0)
+        for pattern, replacement in TYPST_MENDS:
+            math = re.sub(pattern, replacement, math)
+        return math
+
+    return re.sub(r"(?<!\\)\$[^$]*\$", one, typst_markup)
+
+
 def typst_source(pandoc, mode, tex):
     """Typst markup of one formula's paragraph (pandoc's conversion, mended) and
     pandoc's warnings. A `\tag{X}` is taken out before pandoc (which drops it)
@@ -224,9 +229,7 @@ def typst_source(pandoc, mode, tex):
         tex = tex[: tag.start()] + tex[tag.end():]
     p = subprocess.run([pandoc, "-f", "markdown", "-t", "typst"], input=markdown(mode, tex),
                        capture_output=True, text=True, check=True)
-    source = p.stdout.strip()
-    for pattern, replacement in TYPST_MENDS:
-        source = re.sub(pattern, replacement, source)
+    source = mend(p.stdout.strip())
     if tag:
         label = tag.group(1).replace("\\", "\\\\").replace('"', '\\"')
         source = f'#[#set math.equation(numbering: _ => "({label})")\n{source}\n]'
@@ -367,6 +370,83 @@ def montage(construct, rows, pngs, engines, path):
     img.save(path)
 
 
+def xelatex_fonts():
+    """pandoc's variables for Source Serif 4 and STIX Two Math from fonts/."""
+    serif, math = FONTS / "source-serif-4", FONTS / "stix-two-math"
+    return ["-V", "mainfont=SourceSerif4-Regular.ttf",
+            "-V", f"mainfontoptions=Path={serif}/",
+            "-V", "mainfontoptions=ItalicFont=SourceSerif4-It.ttf",
+            "-V", "mainfontoptions=BoldFont=SourceSerif4-Bold.ttf",
+            "-V", "mainfontoptions=BoldItalicFont=SourceSerif4-BoldIt.ttf",
+            "-V", "mathfont=STIXTwoMath-Regular.otf",
+            "-V", f"mathfontoptions=Path={math}/"]
+
+
+def handout(md, engines, work, pandoc, trang, out, notes, timings):
+    """The whole handout, A4, by each engine; OUT/handout-N.png holds page N
+    of each side by side (72 dpi). XeLaTeX and Typst get pandoc's defaults
+    (12 pt, 2 cm margins for XeLaTeX) in the same fonts; trang its own theme
+    (the front matter's). pandoc does not read ```` ```math ```` blocks as
+    mathematics (GitHub's syntax): they come out as code there."""
+    pdfs = {}
+    for e in engines:
+        pdf = work / f"handout-{e}.pdf"
+        start = time.perf_counter()
+        if e == "xelatex":
+            p = subprocess.run([pandoc, str(md), "-o", str(pdf), "--pdf-engine=xelatex",
+                                "-V", "geometry:a4paper", "-V", "geometry:margin=2cm",
+                                "-V", "fontsize=12pt"] + xelatex_fonts(),
+                               capture_output=True, text=True, cwd=work)
+        elif e == "typst":
+            import typst
+
+            typ = work / "handout.typ"
+            p = subprocess.run([pandoc, str(md), "-s", "-t", "typst", "-o", str(typ),
+                                "-V", "papersize=a4", "-V", "mainfont=Source Serif 4",
+                                "-V", "fontsize=12pt"], capture_output=True, text=True)
+            if p.returncode == 0:
+                src = mend(typ.read_text(encoding="utf-8"))
+                typ.write_text('#show math.equation: set text(font: "STIX Two Math")\n' + src,
+                               encoding="utf-8")
+                try:
+                    typst.compile(str(typ), output=str(pdf), ignore_system_fonts=True,
+                                  font_paths=[str(FONTS / "source-serif-4"), str(FONTS / "stix-two-math")])
+                except Exception as err:  # typst.TypstError
+                    notes.append(f"handout typst: {' '.join(str(err).split())[:300]}")
+                    continue
+        else:
+            p = subprocess.run([trang, "build", str(md), "-o", str(work), "--format", "pdf",
+                                "--no-system-fonts", "-q"], capture_output=True, text=True,
+                               env=dict(os.environ, SOURCE_DATE_EPOCH="1657000000"))
+            if p.returncode == 0:
+                shutil.move(str(work / f"{md.stem}.pdf"), pdf)
+        wall = time.perf_counter() - start
+        if p.returncode != 0 or not pdf.exists():
+            notes.append(f"handout {e}: exit {p.returncode}: {' '.join(p.stderr.split())[:300]}")
+            continue
+        pdfs[e] = pdf
+        pages = len(pdf_pages(pdf, 72, work / f"handout-{e}"))
+        timings.append(f"handout {e}: {wall:.2f} s, {pages} page(s)")
+        print(timings[-1], flush=True)
+    shown = [e for e in engines if e in pdfs]
+    pages = {e: sorted(work.glob(f"handout-{e}-*.png"), key=lambda q: int(q.stem.rsplit("-", 1)[1]))
+             for e in shown}
+    for old in out.glob("handout-*.png"):
+        old.unlink()
+    head = font(22)
+    for i in range(max((len(v) for v in pages.values()), default=0)):
+        cells = [Image.open(pages[e][i]) if i < len(pages[e]) else None for e in shown]
+        w = max(c.width for c in cells if c)
+        h = max(c.height for c in cells if c)
+        img = Image.new("RGB", (len(shown) * (w + 10) + 10, h + 50), (220, 220, 220))
+        d = ImageDraw.Draw(img)
+        for k, (e, c) in enumerate(zip(shown, cells)):
+            d.text((10 + k * (w + 10), 12), f"{e}, page {i + 1}", fill="black", font=head)
+            if c:
+                img.paste(c, (10 + k * (w + 10), 45))
+        img.save(out / f"handout-{i + 1}.png")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tsv", default=str(ROOT / "tests" / "fixtures" / "math" / "formulas.tsv"))
@@ -375,6 +455,8 @@ def main():
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--only", default="", help="comma list of constructs (default: all)")
     ap.add_argument("--dpi", type=int, default=150)
+    ap.add_argument("--handout", action="store_true",
+                    help="also the whole handout (tests/fixtures/math/handout.md), page by page")
     args = ap.parse_args()
 
     import pypandoc
@@ -409,6 +491,10 @@ def main():
         wall = runners[e](rows, work, tool, args.dpi, pngs / e, notes)
         timings.append(f"{e}: {wall:.2f} s for {len(rows)} formulas")
         print(timings[-1], flush=True)
+
+    if args.handout:
+        md = ROOT / "tests" / "fixtures" / "math" / "handout.md"
+        handout(md, engines, work, pandoc, args.trang, out, notes, timings)
 
     constructs = []
     for _, c, _, _ in rows:
