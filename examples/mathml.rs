@@ -12,9 +12,13 @@ use std::process::ExitCode;
 use trang::math::{Display, tex::Converter};
 
 fn main() -> ExitCode {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "tests/fixtures/math/formulas.tsv".to_string());
+    let path = std::env::args().nth(1).unwrap_or_else(|| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/math/formulas.tsv"
+        )
+        .to_string()
+    });
     let list = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
