@@ -86,6 +86,18 @@ const FORMULAS: &[(&str, bool)] = &[
         true,
     ),
     ("{}^{14}_{6}\\mathrm{C}", false),
+    (
+        "\\left( \\begin{matrix} 1 \\\\ 2 \\\\ 3 \\\\ 4 \\\\ 5 \\\\ 6 \\end{matrix} \\right\\} \\left\\{ \\begin{matrix} a \\\\ b \\\\ c \\\\ d \\end{matrix} \\right| \\left[ \\frac{\\frac{a}{b}}{\\frac{c}{d}} \\right]",
+        true,
+    ),
+    (
+        "\\sqrt{\\begin{matrix} a \\\\ b \\\\ c \\\\ d \\end{matrix}} \\quad \\underbrace{a + b + c + d + e + f + g + h}_{\\text{tám số}}",
+        true,
+    ),
+    (
+        "\\overrightarrow{ABCDEFGHIJ} \\quad \\widehat{ABCDEFG}",
+        true,
+    ),
 ];
 
 fn main() {

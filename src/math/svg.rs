@@ -163,3 +163,47 @@ pub fn svg(b: &MathBox, ctx: &Context, label: &str) -> String {
     out.push_str("</svg>");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontSet;
+    use crate::math::Display;
+    use crate::math::layout::layout;
+    use crate::math::tex::Converter;
+
+    #[test]
+    fn a_fraction_as_svg_sits_on_the_baseline_with_its_glyphs_and_bar() {
+        let mut diags = crate::diag::Diagnostics::default();
+        let fonts = FontSet::load(&FontSet::bundled_dir(), &mut diags).unwrap();
+        let ctx = Context::new(&fonts, 10.0, None).unwrap();
+        let f = Converter::new()
+            .convert(r"\frac{a}{b} < \text{ế}", Display::Inline)
+            .unwrap();
+        let b = layout(&f, &ctx);
+        let out = svg(&b, &ctx, "a/b < \"ế\"");
+        assert!(out.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"math\""));
+        assert!(out.contains("aria-label=\"a/b &lt; &quot;ế&quot;\""));
+        // Lowered by its depth, in em of the text.
+        let valign = format!("vertical-align:{}em", num(-b.depth / 10.0));
+        assert!(out.contains(&valign), "{valign} in {out}");
+        assert!(b.depth > 0.0, "the denominator hangs below the baseline");
+        // One <use> per glyph (a, b, <, and the body face's ế), one <rect>
+        // for the bar, each outline defined once.
+        let glyphs = b
+            .items
+            .iter()
+            .filter(|i| matches!(i, MathItem::Glyph { .. }))
+            .count();
+        assert_eq!(out.matches("<use ").count(), glyphs);
+        assert!(glyphs >= 4);
+        assert_eq!(out.matches("<rect ").count(), 1);
+        assert_eq!(out.matches("<path ").count(), glyphs);
+        assert!(
+            out.matches(" d=\"M").count() == glyphs,
+            "every glyph has an outline"
+        );
+        // The same box gives the same bytes.
+        assert_eq!(out, svg(&layout(&f, &ctx), &ctx, "a/b < \"ế\""));
+    }
+}
