@@ -16,7 +16,9 @@
 //! `math::layout`; this module decides what a formula *is*, not how it looks.
 
 pub mod boxes;
+pub mod layout;
 pub mod linear;
+pub mod svg;
 pub mod tex;
 pub mod tree;
 

@@ -1,0 +1,380 @@
+//! Layout checks a reader would notice, on the bundled STIX Two Math.
+
+use super::font::{K, MathFont};
+use super::*;
+use crate::math::boxes::{MathFace, MathItem};
+use crate::math::tex::Converter;
+
+fn fonts() -> FontSet {
+    let mut diags = crate::diag::Diagnostics::default();
+    FontSet::load(&FontSet::bundled_dir(), &mut diags).expect("bundled fonts")
+}
+
+fn ctx(fonts: &FontSet, display: Option<Placement>) -> Context {
+    Context::new(fonts, 10.0, display).expect("math face")
+}
+
+fn set(tex: &str, display: Display, ctx: &Context) -> MathBox {
+    let f = Converter::new().convert(tex, display).expect("valid TeX");
+    layout(&f, ctx)
+}
+
+/// A constant of the bundled math face at `size` pt.
+fn constant(ctx: &Context, k: K) -> f32 {
+    let font = MathFont::new(&ctx.math).expect("MATH table");
+    font.k(k) * ctx.size / font.data.upem
+}
+
+/// The ink of glyph `gid` of the math face at `size`, placed at (x, y):
+/// (bottom, top), pt.
+fn ink_y(ctx: &Context, gid: u16, size: f32, y: f32) -> (f32, f32) {
+    let face = ttf_parser::Face::parse(&ctx.math.data, ctx.math.index).unwrap();
+    let upem = f32::from(face.units_per_em());
+    let r = face.glyph_bounding_box(ttf_parser::GlyphId(gid)).unwrap();
+    (
+        y + f32::from(r.y_min) * size / upem,
+        y + f32::from(r.y_max) * size / upem,
+    )
+}
+
+fn glyphs(b: &MathBox) -> Vec<(f32, f32, u16, f32)> {
+    b.items
+        .iter()
+        .filter_map(|i| match *i {
+            MathItem::Glyph {
+                x,
+                y,
+                gid,
+                size,
+                face: MathFace::Math,
+                ..
+            } => Some((x, y, gid, size)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn rules(b: &MathBox) -> Vec<(f32, f32, f32, f32)> {
+    b.items
+        .iter()
+        .filter_map(|i| match *i {
+            MathItem::Rule {
+                x,
+                y,
+                width,
+                height,
+            } => Some((x, y, width, height)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn fraction_bar_sits_on_the_axis_and_clears_numerator_and_denominator() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    for display in [Display::Inline, Display::Block] {
+        let b = set(r"\frac{a+b}{y}", display, &ctx);
+        let bars = rules(&b);
+        assert_eq!(bars.len(), 1, "one fraction bar");
+        let (_, y, _, t) = bars[0];
+        let axis = constant(&ctx, K::AxisHeight);
+        assert!(
+            ((y + t / 2.0) - axis).abs() < 0.01,
+            "bar centre {} on axis {axis}",
+            y + t / 2.0
+        );
+        let (gap_num, gap_den) = if display == Display::Block {
+            (
+                K::FractionNumDisplayStyleGapMin,
+                K::FractionDenomDisplayStyleGapMin,
+            )
+        } else {
+            (K::FractionNumeratorGapMin, K::FractionDenominatorGapMin)
+        };
+        for (_, gy, gid, size) in glyphs(&b) {
+            let (bottom, top) = ink_y(&ctx, gid, size, gy);
+            if gy > y {
+                assert!(
+                    bottom - (y + t) >= constant(&ctx, gap_num) - 0.01,
+                    "numerator ink clears the bar"
+                );
+            } else {
+                assert!(
+                    y - top >= constant(&ctx, gap_den) - 0.01,
+                    "denominator ink clears the bar"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn binom_has_no_bar_and_parentheses_cover_it() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let b = set(r"\binom{n}{k}", Display::Block, &ctx);
+    assert!(rules(&b).is_empty(), "\\binom has no bar");
+    let g = glyphs(&b);
+    let paren = g.first().unwrap();
+    let (pb, pt) = ink_y(&ctx, paren.2, paren.3, paren.1);
+    for &(_, y, gid, size) in &g[1..g.len() - 1] {
+        let (bottom, top) = ink_y(&ctx, gid, size, y);
+        assert!(
+            pb <= bottom + 0.5 && pt >= top - 0.5,
+            "the parenthesis covers n and k"
+        );
+    }
+}
+
+#[test]
+fn superscript_is_raised_at_least_superscript_shift_up_and_smaller() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let b = set("x^2", Display::Inline, &ctx);
+    let g = glyphs(&b);
+    assert_eq!(g.len(), 2);
+    assert!(g[1].1 >= constant(&ctx, K::SuperscriptShiftUp) - 0.01);
+    assert!(
+        g[1].3 < g[0].3 && g[1].3 >= 0.6 * g[0].3,
+        "script size from ScriptPercentScaleDown"
+    );
+    // In script style the whole thing is smaller still.
+    let s = set(r"a^{x^2}", Display::Inline, &ctx);
+    let sizes: Vec<f32> = glyphs(&s).iter().map(|g| g.3).collect();
+    assert!(
+        sizes[2] < sizes[1] && sizes[1] < sizes[0],
+        "SS < S < T: {sizes:?}"
+    );
+}
+
+#[test]
+fn subscript_and_superscript_keep_their_gap() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let b = set("x_{y}^{2}", Display::Inline, &ctx);
+    let g = glyphs(&b);
+    let (_, sub_y, sub_gid, sub_size) = *g.iter().find(|g| g.1 < 0.0).expect("a subscript");
+    let (_, sup_y, sup_gid, sup_size) = *g.iter().find(|g| g.1 > 0.0).expect("a superscript");
+    let (_, sub_top) = ink_y(&ctx, sub_gid, sub_size, sub_y);
+    let (sup_bottom, _) = ink_y(&ctx, sup_gid, sup_size, sup_y);
+    assert!(sub_y < 0.0 && sup_y > 0.0);
+    // The gap rule works on the boxes' heights and depths, which for these
+    // glyphs are their ink.
+    assert!(sup_bottom - sub_top >= constant(&ctx, K::SubSuperscriptGapMin) - 0.01);
+}
+
+#[test]
+fn left_right_parenthesis_grows_to_cover_a_fraction() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let plain = set("(x)", Display::Block, &ctx);
+    let fenced = set(r"\left( \frac{a}{b} \right)", Display::Block, &ctx);
+    let p = glyphs(&plain)[0];
+    let f = glyphs(&fenced);
+    let (pb, pt) = ink_y(&ctx, p.2, p.3, p.1);
+    let (fb, ft) = ink_y(&ctx, f[0].2, f[0].3, f[0].1);
+    assert!(ft - fb > 1.5 * (pt - pb), "grown parenthesis is taller");
+    let (_, a_top) = ink_y(&ctx, f[1].2, f[1].3, f[1].1);
+    let (b_bottom, _) = ink_y(&ctx, f[2].2, f[2].3, f[2].1);
+    // TeX's rule 19: at least 901/1000 of the formula, or 5pt short of it.
+    let need = (0.901 * (a_top - b_bottom)).max(a_top - b_bottom - 5.0);
+    assert!(ft - fb >= need, "{} covers {need}", ft - fb);
+    assert!(fb <= b_bottom + 1.0 && ft >= a_top - 1.0);
+}
+
+#[test]
+fn sum_in_display_is_taller_than_inline_with_limits_above_and_below() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let d = set(r"\sum_{i=1}^{n} i", Display::Block, &ctx);
+    let t = set(r"\sum_{i=1}^{n} i", Display::Inline, &ctx);
+    let dg = glyphs(&d)[0];
+    let tg = glyphs(&t)[0];
+    let (db, dt) = ink_y(&ctx, dg.2, dg.3, dg.1);
+    let (tb, tt) = ink_y(&ctx, tg.2, tg.3, tg.1);
+    assert!(dt - db > 1.2 * (tt - tb), "display ∑ is bigger");
+    // DisplayOperatorMinHeight (1800 units in STIX Two Math) is more than
+    // its display ∑ (1325): the largest variant is taken.
+    let font = MathFont::new(&ctx.math).unwrap();
+    let sum = font.data.glyph('∑');
+    let largest = font
+        .variants
+        .and_then(|v| v.vertical_constructions.get(ttf_parser::GlyphId(sum)))
+        .and_then(|c| c.variants.into_iter().last())
+        .map(|v| v.variant_glyph.0);
+    assert_eq!(Some(dg.2), largest);
+    // Display: n above the ∑, i=1 below; inline: to its right.
+    let n_display = glyphs(&d)[1..].iter().find(|g| g.1 > dt - 0.1).copied();
+    assert!(
+        n_display.is_some(),
+        "the upper limit is above the ∑ in display"
+    );
+    let right_of_sum = glyphs(&t)[1..].iter().all(|g| g.0 > tg.0);
+    assert!(right_of_sum);
+    let max_y = glyphs(&t)[1..].iter().map(|g| g.1).fold(f32::MIN, f32::max);
+    assert!(max_y < tt, "inline limits are scripts, not above");
+}
+
+#[test]
+fn cases_brace_covers_its_rows() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let b = set(
+        r"\begin{cases} x^2 & x \ge 0 \\ -x & \text{khác} \end{cases}",
+        Display::Block,
+        &ctx,
+    );
+    let g = glyphs(&b);
+    // The brace is the first glyph or assembly: all math glyphs at x ≈ 0.
+    let brace: Vec<_> = g.iter().filter(|g| g.0 < 0.5).collect();
+    let bottom = brace
+        .iter()
+        .map(|g| ink_y(&ctx, g.2, g.3, g.1).0)
+        .fold(f32::MAX, f32::min);
+    let top = brace
+        .iter()
+        .map(|g| ink_y(&ctx, g.2, g.3, g.1).1)
+        .fold(f32::MIN, f32::max);
+    let rows: Vec<_> = g.iter().filter(|g| g.0 > 1.0).collect();
+    let rows_bottom = rows
+        .iter()
+        .map(|g| ink_y(&ctx, g.2, g.3, g.1).0)
+        .fold(f32::MAX, f32::min);
+    let rows_top = rows
+        .iter()
+        .map(|g| ink_y(&ctx, g.2, g.3, g.1).1)
+        .fold(f32::MIN, f32::max);
+    assert!(
+        top - bottom >= 0.9 * (rows_top - rows_bottom),
+        "brace spans the rows"
+    );
+    // The Vietnamese text is shaped in the body face.
+    assert!(b.items.iter().any(|i| matches!(
+        i,
+        MathItem::Glyph {
+            face: MathFace::Text(_),
+            ..
+        }
+    )));
+}
+
+#[test]
+fn equation_number_ends_at_the_measure_or_drops_below() {
+    let fonts = fonts();
+    let wide = ctx(
+        &fonts,
+        Some(Placement {
+            measure: 300.0,
+            align: Align::Center,
+        }),
+    );
+    let b = set(r"E = mc^2 \tag{3}", Display::Block, &wide);
+    assert_eq!(b.width, 300.0);
+    let text: Vec<_> = b
+        .items
+        .iter()
+        .filter_map(|i| match *i {
+            MathItem::Glyph {
+                x,
+                y,
+                advance,
+                face: MathFace::Text(_),
+                ..
+            } => Some((x, y, advance)),
+            _ => None,
+        })
+        .collect();
+    let right = text.iter().map(|t| t.0 + t.2).fold(0.0, f32::max);
+    assert!((right - 300.0).abs() < 0.01, "number flush right: {right}");
+    assert!(text.iter().all(|t| t.1.abs() < 0.01), "on the baseline");
+    // The formula is centred.
+    let first = glyphs(&b)[0].0;
+    assert!(first > 100.0 && first < 150.0);
+    // A narrow measure: the number goes below, still flush right.
+    let narrow = ctx(
+        &fonts,
+        Some(Placement {
+            measure: 40.0,
+            align: Align::Center,
+        }),
+    );
+    let b = set(r"a + b + c + d = e \tag{3}", Display::Block, &narrow);
+    let below = b
+        .items
+        .iter()
+        .any(|i| matches!(*i, MathItem::Glyph { y, face: MathFace::Text(_), .. } if y < -5.0));
+    assert!(below, "the number is set on a line below");
+}
+
+#[test]
+fn inline_formula_breaks_after_relations_and_binary_operators() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let b = set("a + b = c - -d", Display::Inline, &ctx);
+    let penalties: Vec<i32> = b.breaks.iter().map(|k| k.penalty).collect();
+    assert_eq!(
+        penalties,
+        vec![700, 500, 700],
+        "after +, =, binary −; not the unary −"
+    );
+    for k in &b.breaks {
+        assert!(k.x_resume > k.x_end && k.x_end < b.width);
+    }
+    assert!(set("a = b", Display::Block, &ctx).breaks.is_empty());
+}
+
+#[test]
+fn atom_spacing_follows_rule_20() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    // Thick space around = in text style, none in script style.
+    let b = set("a=b", Display::Inline, &ctx);
+    let g = glyphs(&b);
+    let a_adv = b.items.iter().find_map(|i| match i {
+        MathItem::Glyph { advance, .. } => Some(*advance),
+        _ => None,
+    });
+    let gap = g[1].0 - a_adv.unwrap();
+    assert!(
+        (gap - 5.0 * ctx.size / 18.0).abs() < 0.05,
+        "thick space {gap}"
+    );
+    let s = set("x^{a=b}", Display::Inline, &ctx);
+    let sg = glyphs(&s);
+    let sa = match s.items[1] {
+        MathItem::Glyph { x, advance, .. } => x + advance,
+        _ => unreachable!(),
+    };
+    assert!((sg[2].0 - sa).abs() < 0.05, "no space around = in a script");
+}
+
+#[test]
+fn radical_grows_and_its_bar_clears_the_radicand() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let small = set(r"\sqrt{x}", Display::Block, &ctx);
+    let big = set(r"\sqrt{\frac{a}{b}}", Display::Block, &ctx);
+    let s = glyphs(&small)[0];
+    let g = glyphs(&big)[0];
+    let (sb, st) = ink_y(&ctx, s.2, s.3, s.1);
+    let (gb, gt) = ink_y(&ctx, g.2, g.3, g.1);
+    assert!(gt - gb > 1.5 * (st - sb), "the √ grows for a fraction");
+    let bar = rules(&small)[0];
+    let x = glyphs(&small)[1];
+    let (_, x_top) = ink_y(&ctx, x.2, x.3, x.1);
+    assert!(bar.1 - x_top >= constant(&ctx, K::RadicalDisplayStyleVerticalGap) - 0.01);
+    assert!((st - (bar.1 + bar.3)).abs() < 0.5, "the √ meets its bar");
+}
+
+#[test]
+fn identifiers_are_math_italic_unless_normal() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let math = MathFont::new(&ctx.math).unwrap();
+    let italic_h = math.data.glyph('ℎ');
+    let g = glyphs(&set("h", Display::Inline, &ctx));
+    assert_eq!(g[0].2, italic_h, "h is U+210E");
+    let g = glyphs(&set(r"\mathrm{H}", Display::Inline, &ctx));
+    assert_eq!(g[0].2, math.data.glyph('H'));
+}
