@@ -111,6 +111,12 @@ pub(crate) struct Content {
     pending: Option<(Tag, &'static str)>,
     /// The element whose `/ActualText` sequence is open.
     actual: Option<(Tag, &'static str)>,
+    /// The open sequence is one of an element with an `/ActualText` of its
+    /// own (a formula): what is drawn in it needs none.
+    pub covered: bool,
+    /// Elements with an `/ActualText` already written on this page: their
+    /// further sequences give back nothing, so the text is read once.
+    actual_given: Vec<NodeId>,
     /// Per marked-content id of the page (its index), the element whose
     /// content it marks.
     pub mcids: Vec<NodeId>,
@@ -281,6 +287,30 @@ impl Content {
             return;
         }
         self.end_mark();
+        // An element with its own `/ActualText` (a formula, whose glyphs
+        // would read as scattered symbols): its content in a `/Span` that
+        // carries it — poppler honours `/ActualText` only there — the
+        // first time on the page, an empty one after.
+        if let Tag::Content(node) = tag
+            && let Some(text) = tree
+                .nodes
+                .get(node.0 as usize)
+                .and_then(|n| n.actual_text.as_deref())
+        {
+            self.open_mcid("Span", node);
+            self.bytes.truncate(self.bytes.len() - b">>BDC\n".len());
+            self.bytes.extend_from_slice(b"/ActualText<FEFF");
+            if !self.actual_given.contains(&node) {
+                for unit in text.encode_utf16() {
+                    push_hex16(&mut self.bytes, unit);
+                }
+                self.actual_given.push(node);
+            }
+            self.bytes.extend_from_slice(b">>>BDC\n");
+            self.mark = Some((tag, "Span"));
+            self.covered = true;
+            return;
+        }
         let name = match tag {
             Tag::Content(node) => {
                 let role = tree.nodes.get(node.0 as usize).map(|n| n.role);
@@ -322,6 +352,7 @@ impl Content {
     /// Closes the open tag's marked-content sequence, if any.
     pub fn end_mark(&mut self) {
         self.pending = None;
+        self.covered = false;
         if self.mark.take().is_some() {
             self.end_marked_content();
         }

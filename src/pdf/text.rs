@@ -230,7 +230,10 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
         return;
     }
     let units = units(run);
-    let actual: Vec<bool> = units.iter().map(|u| u.needs_actual_text(font)).collect();
+    let actual: Vec<bool> = units
+        .iter()
+        .map(|u| !c.covered && u.needs_actual_text(font))
+        .collect();
     let mut pen = 0.0f32;
     let mut i = 0;
     while i < units.len() {

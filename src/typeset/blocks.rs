@@ -24,6 +24,7 @@ mod figures;
 mod front;
 mod inlines;
 mod lists;
+mod math;
 mod notes;
 mod tables;
 mod title;
@@ -447,6 +448,9 @@ struct Builder<'a, 'e, 'f> {
     created: i64,
     /// The structure tree being built.
     tags: Tags,
+    /// Per face (shaper index) that drew a formula: glyph id → the
+    /// character it is the glyph of (its `cmap`, read on first need).
+    math_chars: std::collections::HashMap<usize, std::collections::HashMap<u16, char>>,
 }
 
 impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
@@ -466,6 +470,7 @@ impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
                 first_refs: vec![None; doc.notes.len()],
                 ..Tags::default()
             },
+            math_chars: Default::default(),
         }
     }
 }
@@ -715,7 +720,10 @@ impl Builder<'_, '_, '_> {
             let announced = blocks.get(i + 1).is_some_and(|n| {
                 matches!(
                     n.kind,
-                    BlockKind::Table { .. } | BlockKind::CodeBlock { .. } | BlockKind::List { .. }
+                    BlockKind::Table { .. }
+                        | BlockKind::CodeBlock { .. }
+                        | BlockKind::List { .. }
+                        | BlockKind::Math(_)
                 )
             });
             if introduces
@@ -914,9 +922,11 @@ impl Builder<'_, '_, '_> {
                 self.code_block(lang.as_deref(), text, tokens, ctx);
                 false
             }
-            // Until the math layout is wired in, a formula prints as its TeX.
             BlockKind::Math(f) => {
-                self.code_block(None, &format!("{}\n", f.tex), &[], ctx);
+                // Without a math face, the formula prints as its TeX.
+                if !self.display_math(f, block.span, ctx) {
+                    self.code_block(None, &format!("{}\n", f.tex), &[], ctx);
+                }
                 false
             }
             BlockKind::Table {

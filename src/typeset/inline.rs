@@ -105,6 +105,37 @@ pub struct InlineObject {
     pub descent: f32,
     /// What is drawn, relative to the box's left end on the baseline.
     pub items: Vec<Positioned>,
+    /// A piece of an inline formula: set like a letter of a word (no break
+    /// before or after it but at spaces), and followed by this break when
+    /// the formula goes on (its last piece has a [`MathJoin::END`]).
+    pub math: Option<MathJoin>,
+}
+
+/// How a piece of an inline formula joins the next piece of the same
+/// formula: after a relation or a binary operator (TeXbook, Appendix G
+/// rule 20 and Chapter 18), a penalty (`\relpenalty` 500, `\binoppenalty`
+/// 700) then the operator's space as glue (`\thickmuskip` 5mu plus 5mu,
+/// `\medmuskip` 4mu plus 2mu minus 4mu), which a break there drops.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MathJoin {
+    /// The penalty for breaking after the piece.
+    pub penalty: f32,
+    /// The space after the operator, pt.
+    pub width: f32,
+    /// Its stretch, pt.
+    pub stretch: f32,
+    /// Its shrink, pt.
+    pub shrink: f32,
+}
+
+impl MathJoin {
+    /// The last piece of a formula: nothing follows (an infinite width).
+    pub const END: MathJoin = MathJoin {
+        penalty: 0.0,
+        width: f32::INFINITY,
+        stretch: 0.0,
+        shrink: 0.0,
+    };
 }
 
 impl InlineObject {
@@ -143,6 +174,12 @@ const OBJECT_MIN_WIDTH: f32 = 24.0;
 
 /// The character that stands for an inline object in a paragraph's text.
 const OBJECT: char = '\u{FFFC}';
+
+/// The character that stands for a piece of an inline formula: a private
+/// use character, which UAX #14 (rule LB1) takes as a letter, so a formula
+/// breaks from the text around it only at spaces — never between `$x$` and
+/// the comma after it, as U+FFFC's class CB would allow (rule LB20).
+const MATH_OBJECT: char = '\u{E000}';
 
 /// U+00AD SOFT HYPHEN: a discretionary break, as TeX's `\-` (TeXbook ch. 14):
 /// if the line breaks there, a hyphen ends the line; otherwise nothing is
@@ -667,7 +704,11 @@ impl<'a> InlineEngine<'a> {
                 Piece::Object(obj, style) => {
                     let si = para.style_index(style);
                     let start = para.text.len();
-                    para.text.push(OBJECT);
+                    para.text.push(if obj.math.is_some() {
+                        MATH_OBJECT
+                    } else {
+                        OBJECT
+                    });
                     para.spans.push((start..para.text.len(), si));
                     para.objects.push((start, obj.clone()));
                 }
@@ -944,7 +985,12 @@ impl<'a> InlineEngine<'a> {
             }
             prev_style = Some(si);
             if let Some(oi) = para.objects.iter().position(|o| o.0 == range.start) {
-                list.push(Lb::boxed(para.objects[oi].1.width), Slot::Object(oi));
+                let obj = &para.objects[oi].1;
+                list.push(Lb::boxed(obj.width), Slot::Object(oi));
+                if let Some(join) = obj.math.filter(|j| j.width.is_finite()) {
+                    list.push(Lb::penalty(0.0, join.penalty, false), Slot::Other);
+                    list.push(Lb::glue(join.width, join.stretch, join.shrink), Slot::Other);
+                }
                 continue;
             }
             let style = &para.styles[si];
@@ -1094,7 +1140,10 @@ impl<'a> InlineEngine<'a> {
         let mut x = 0.0f32;
         let mut runs: Vec<(Positioned, usize)> = Vec::new(); // run + style index
         let mut decorations: Vec<(f32, f32, usize)> = Vec::new(); // x0, x1, style
-        let mut objects: Vec<Positioned> = Vec::new();
+        // The items of each inline object, by its x: they go among the runs
+        // in reading order, so that a formula's glyphs come between the
+        // words around it in the content stream, as in the structure tree.
+        let mut objects: Vec<(f32, Vec<Positioned>)> = Vec::new();
         let end = lb.end.min(items.len());
         let spacing = LineSpacing::plan(ctx, lb.start..end, ratio, justify, tracking, stats);
         let mut spaces_seen = 0;
@@ -1194,11 +1243,12 @@ impl<'a> InlineEngine<'a> {
                     let obj = &para.objects[oi].1;
                     out.ascent = out.ascent.max(obj.ascent);
                     out.descent = out.descent.max(obj.descent);
-                    for it in &obj.items {
+                    let placed = obj.items.iter().map(|it| {
                         let mut it = it.clone();
                         it.pos.x += x;
-                        objects.push(it);
-                    }
+                        it
+                    });
+                    objects.push((x, placed.collect()));
                     x += w;
                     after_object.set(true);
                 }
@@ -1280,7 +1330,14 @@ impl<'a> InlineEngine<'a> {
             Align::Right => (width - x).max(0.0),
             _ => 0.0,
         };
+        let mut objects = objects.into_iter().peekable();
         for (mut run, si) in runs {
+            while let Some((_, items)) = objects.next_if(|o| o.0 <= run.pos.x) {
+                for mut it in items {
+                    it.pos.x += shift;
+                    out.items.push(it);
+                }
+            }
             if let Item::Text(r) = &mut run.item {
                 // The layout holds every run until the PDF is written.
                 r.glyphs.shrink_to_fit();
@@ -1293,6 +1350,12 @@ impl<'a> InlineEngine<'a> {
             out.descent = out.descent.max(d - st.rise);
             run.pos.x += shift;
             out.items.push(run);
+        }
+        for (_, items) in objects {
+            for mut it in items {
+                it.pos.x += shift;
+                out.items.push(it);
+            }
         }
         for (x0, x1, si) in decorations {
             let st = &para.styles[si];
@@ -1352,10 +1415,6 @@ impl<'a> InlineEngine<'a> {
             if matches!(it.item, Item::Anchor(_) | Item::NoteRef(_)) {
                 it.pos.x += shift;
             }
-        }
-        for mut it in objects {
-            it.pos.x += shift;
-            out.items.push(it);
         }
         out
     }

@@ -80,6 +80,7 @@ impl Builder<'_, '_, '_> {
                 ascent: height,
                 descent: 0.0,
                 items,
+                math: None,
             },
             style.clone(),
         ))

@@ -26,13 +26,15 @@ impl Builder<'_, '_, '_> {
             let cur = st.clone();
             match &inl.kind {
                 InlineKind::Text(t) => out.push(Piece::Text(t.clone(), cur)),
-                // Until the math layout is wired in, a formula prints as its TeX.
                 InlineKind::Math(f) => {
-                    let code = Inline {
-                        kind: InlineKind::Code(f.tex.clone()),
-                        span: inl.span,
-                    };
-                    self.pieces_into(std::slice::from_ref(&code), &cur, out);
+                    // Without a math face, the formula prints as its TeX.
+                    if !self.math_pieces(f, inl.span, &cur, out) {
+                        let code = Inline {
+                            kind: InlineKind::Code(f.tex.clone()),
+                            span: inl.span,
+                        };
+                        self.pieces_into(std::slice::from_ref(&code), &cur, out);
+                    }
                 }
                 InlineKind::Code(t) => {
                     let size = self.code_size(cur.size);

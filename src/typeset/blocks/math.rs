@@ -1,0 +1,284 @@
+//! Formulas in the flow: an inline formula as pieces set like letters of a
+//! word, breakable after its relations and binary operators; a displayed
+//! formula as one slot of its own, centred, with its equation numbers at
+//! the right margin. The layout itself is [`crate::math::layout`]'s.
+//!
+//! Each formula is a `Formula` element of the structure tree with its
+//! Unicode math text as `/Alt` (PDF/UA-1, ISO 14289-1 §7.7) and as
+//! `/ActualText` (ISO 32000-1 §14.9.4), which the PDF writer puts on the
+//! formula's marked content: copying it gives `x=(−b±√Δ)/(2a)`, not its
+//! glyphs in drawing order. Each glyph still maps to its own character in
+//! the font's ToUnicode map (`𝑥`, `=`, nothing for a piece of a grown
+//! delimiter).
+
+use super::{Builder, Ctx, Flow, FlowLine, LineKind};
+use crate::doc::Span;
+use crate::frame::{
+    Cluster, Fill, Glyph, GlyphRun, Item, NodeId, Point, Positioned, Rgb, StructRole, Tag,
+};
+use crate::math::Formula;
+use crate::math::boxes::{MathFace, MathItem};
+use crate::math::layout::{self, Align as MathAlign, Context, Placement};
+use crate::typeset::inline::{InlineObject, MathJoin, Piece, TextStyle};
+
+/// TeX's glue after a relation, per pt of its width: `\thickmuskip` is
+/// 5mu plus 5mu (stretch 1×, no shrink).
+const REL_GLUE: (f32, f32) = (1.0, 0.0);
+/// After a binary operator: `\medmuskip` 4mu plus 2mu minus 4mu.
+const BIN_GLUE: (f32, f32) = (0.5, 1.0);
+/// `\relpenalty`: a break after a relation costs less than after a binary
+/// operator (`\binoppenalty` 700).
+const REL_PENALTY: i32 = 500;
+
+impl Builder<'_, '_, '_> {
+    /// The layout context for formulas at `size` pt, or `None` when the math
+    /// face cannot be read (warned once; the formula then prints as its TeX).
+    fn math_context(&mut self, size: f32, display: Option<Placement>) -> Option<Context> {
+        match Context::new(self.engine.fonts, size, display) {
+            Ok(ctx) => Some(ctx),
+            Err(d) => {
+                if self.warned.insert("<math face>".to_string()) {
+                    self.warnings.push(("<math face>".to_string(), d));
+                }
+                None
+            }
+        }
+    }
+
+    /// An inline formula's pieces, in the style of the text around it.
+    /// Returns false when it could not be set (no math face).
+    pub(super) fn math_pieces(
+        &mut self,
+        f: &Formula,
+        span: Span,
+        st: &TextStyle,
+        out: &mut Vec<Piece>,
+    ) -> bool {
+        let Some(ctx) = self.math_context(st.size, None) else {
+            return false;
+        };
+        let b = layout::layout(f, &ctx);
+        let parent = st.node.unwrap_or(self.tags.node);
+        let node = self.formula_node(f, span, parent);
+        // The pieces between breaks: [start item, end item), x range.
+        let mut cuts: Vec<(usize, f32, f32, Option<MathJoin>)> = Vec::new();
+        let (mut from, mut x0) = (0, 0.0);
+        for br in &b.breaks {
+            let w = (br.x_resume - br.x_end).max(0.0);
+            let (stretch, shrink) = if br.penalty <= REL_PENALTY {
+                REL_GLUE
+            } else {
+                BIN_GLUE
+            };
+            cuts.push((
+                from,
+                x0,
+                br.x_end,
+                Some(MathJoin {
+                    penalty: br.penalty as f32,
+                    width: w,
+                    stretch: w * stretch,
+                    shrink: w * shrink,
+                }),
+            ));
+            (from, x0) = (br.item, br.x_resume);
+        }
+        cuts.push((from, x0, b.width, Some(MathJoin::END)));
+        for (k, &(start, x_from, x_to, join)) in cuts.iter().enumerate() {
+            let end = cuts.get(k + 1).map_or(b.items.len(), |c| c.0);
+            let items = self.math_items(&b.items[start..end], -x_from, 0.0, &ctx, node);
+            out.push(Piece::Object(
+                InlineObject {
+                    width: (x_to - x_from).max(0.0),
+                    ascent: b.height,
+                    descent: b.depth,
+                    items,
+                    math: join,
+                },
+                st.clone(),
+            ));
+        }
+        true
+    }
+
+    /// A displayed formula: one slot the measure wide, centred (TeX's
+    /// `$$…$$`), never broken across pages, with TeX's space above and below
+    /// (`\abovedisplayskip`, `\belowdisplayskip`: 12pt plus 3pt minus 9pt at
+    /// 10pt, about one line). Returns false when it could not be set.
+    pub(super) fn display_math(&mut self, f: &Formula, span: Span, ctx: &Ctx) -> bool {
+        let placement = Placement {
+            measure: ctx.width,
+            align: MathAlign::Center,
+        };
+        let Some(mctx) = self.math_context(ctx.size, Some(placement)) else {
+            return false;
+        };
+        let b = layout::layout(f, &mctx);
+        let s = self.setup;
+        let skip = (s.leading * 0.5).round();
+        // TeX's `\predisplaypenalty` 10000: no page break just before a
+        // display; the line above goes with it.
+        if let Some(Flow::Line(prev)) = self.flow.last_mut() {
+            prev.keep_with_next = true;
+        }
+        self.space(skip);
+        self.para += 1;
+        let node = self.formula_node(f, span, self.tags.container);
+        let height = b.height + b.depth;
+        let items = self.math_items(&b.items, ctx.x, b.height, &mctx, node);
+        self.flow.push(Flow::Line(FlowLine {
+            para: self.para,
+            kind: LineKind::Other,
+            ..FlowLine::unit(items, height.max(s.leading))
+        }));
+        self.space(skip);
+        true
+    }
+
+    /// A `Formula` element for `f` in the element `parent`, with its text
+    /// as `/Alt`.
+    fn formula_node(&mut self, f: &Formula, span: Span, parent: NodeId) -> NodeId {
+        let id = self.tags.tree.add(parent, StructRole::Formula);
+        let n = self.tags.tree.node_mut(id);
+        n.source = Some(span.start..span.end);
+        n.alt = Some(f.text.clone());
+        n.actual_text = Some(f.text.clone());
+        id
+    }
+
+    /// The frame items for `items` of a formula's box, moved by `dx` and
+    /// with the box's baseline `baseline` pt below the items' origin (0 for
+    /// an inline piece, whose origin is on its baseline). Glyphs of one face
+    /// and size in a row make one run.
+    fn math_items(
+        &mut self,
+        items: &[MathItem],
+        dx: f32,
+        baseline: f32,
+        ctx: &Context,
+        node: NodeId,
+    ) -> Vec<Positioned> {
+        let mut out: Vec<Positioned> = Vec::new();
+        // The run being filled: its index in `out`, face, size and pen x.
+        let mut open: Option<(usize, MathFace, f32, f32)> = None;
+        for item in items {
+            match *item {
+                MathItem::Glyph {
+                    x,
+                    y,
+                    face,
+                    size,
+                    gid,
+                    advance,
+                } => {
+                    let (gx, gy) = (x + dx, baseline - y);
+                    let font_face = match face {
+                        MathFace::Math => &ctx.math,
+                        MathFace::Text(style) => ctx.text_face(style),
+                    };
+                    let fi = self.engine.register(font_face);
+                    // What the glyph gives back on its own (its character;
+                    // nothing for a piece of a grown delimiter).
+                    let ch = self
+                        .math_chars
+                        .entry(fi)
+                        .or_insert_with(|| glyph_chars(font_face))
+                        .get(&gid)
+                        .copied();
+                    let mut buf = [0u8; 4];
+                    let ch: &str = ch.map_or("", |c| c.encode_utf8(&mut buf));
+                    if let Some((at, of, os, pen)) = open
+                        && of == face
+                        && os == size
+                        && let Positioned {
+                            pos: origin,
+                            item: Item::Text(run),
+                            ..
+                        } = &mut out[at]
+                    {
+                        run.glyphs.push(Glyph {
+                            id: gid,
+                            x_advance: advance,
+                            x_offset: gx - origin.x - pen,
+                            y_offset: origin.y - gy,
+                        });
+                        let n = run.glyphs.len() as u32;
+                        let t = run.text.len() as u32;
+                        run.text.push_str(ch);
+                        run.clusters.push(Cluster {
+                            text: t..run.text.len() as u32,
+                            glyphs: n - 1..n,
+                        });
+                        open = Some((at, of, os, pen + advance));
+                        continue;
+                    }
+                    let t = ch.to_string();
+                    out.push(Positioned {
+                        pos: Point { x: gx, y: gy },
+                        item: Item::Text(GlyphRun {
+                            font: self.engine.font_ids[fi],
+                            size,
+                            color: Rgb::BLACK,
+                            glyphs: vec![Glyph {
+                                id: gid,
+                                x_advance: advance,
+                                x_offset: 0.0,
+                                y_offset: 0.0,
+                            }],
+                            clusters: vec![Cluster {
+                                text: 0..t.len() as u32,
+                                glyphs: 0..1,
+                            }],
+                            text: t,
+                            letter_spacing: 0.0,
+                        }),
+                        tag: Tag::Content(node),
+                    });
+                    open = Some((out.len() - 1, face, size, advance));
+                }
+                MathItem::Rule {
+                    x,
+                    y,
+                    width,
+                    height,
+                } => {
+                    out.push(Positioned {
+                        pos: Point {
+                            x: x + dx,
+                            y: baseline - y - height,
+                        },
+                        item: Item::Fill(Fill {
+                            width,
+                            height,
+                            color: Rgb::BLACK,
+                        }),
+                        tag: Tag::Content(node),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Glyph id → character, from the face's Unicode `cmap` (the lowest code
+/// point when several map to one glyph).
+fn glyph_chars(face: &crate::fonts::Face) -> std::collections::HashMap<u16, char> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(f) = ttf_parser::Face::parse(&face.data, face.index) else {
+        return out;
+    };
+    let Some(cmap) = f.tables().cmap else {
+        return out;
+    };
+    for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+        sub.codepoints(|cp| {
+            if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) {
+                out.entry(g.0)
+                    .and_modify(|old: &mut char| *old = (*old).min(c))
+                    .or_insert(c);
+            }
+        });
+    }
+    out
+}
