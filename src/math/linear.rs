@@ -14,7 +14,18 @@ use super::tree::{Element, Tag};
 pub fn text(root: &Element) -> String {
     let mut out = String::new();
     row(root, &mut out);
-    out.trim().to_string()
+    let mut settled = String::with_capacity(out.len());
+    let mut chars = out.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == SCRIPT_END {
+            if chars.peek().is_some_and(|n| n.is_alphanumeric()) {
+                settled.push(' ');
+            }
+        } else {
+            settled.push(c);
+        }
+    }
+    settled.trim().to_string()
 }
 
 /// Writes an element's children as a row.
@@ -53,12 +64,18 @@ fn element(e: &Element, out: &mut String) {
         Tag::Mfrac => {
             if let [num, den] = kids[..] {
                 if e.attr("linethickness").is_some_and(|t| t.starts_with('0')) {
-                    // A stack without a bar (`\binom`): UnicodeMath's `¦`.
-                    out.push('(');
+                    // A stack without a bar (`\binom`): UnicodeMath's `¦`,
+                    // in the parentheses around it or its own.
+                    let fenced = out.ends_with('(');
+                    if !fenced {
+                        out.push('(');
+                    }
                     row_of(num, out);
                     out.push('¦');
                     row_of(den, out);
-                    out.push(')');
+                    if !fenced {
+                        out.push(')');
+                    }
                 } else {
                     operand(num, out);
                     out.push('/');
@@ -195,9 +212,15 @@ fn script(s: &Element, mark: char, limits: bool, out: &mut String) {
         _ => {
             out.push(mark);
             wrap(t, out);
+            // UnicodeMath ends a script at a space: `C_n^k a`, not `C_n^ka`.
+            out.push(SCRIPT_END);
         }
     }
 }
+
+/// Marks the end of a `^`/`_` script; a space if a letter or number
+/// follows, else nothing ([`text`] settles it).
+const SCRIPT_END: char = '\u{1}';
 
 /// Writes `e` as a whole (itself if a row, else as one element).
 fn row_of(e: &Element, out: &mut String) {
@@ -213,10 +236,7 @@ fn operand(e: &Element, out: &mut String) {
 
 /// `t` as is when it is a single number, letter or fenced group, else `(t)`.
 fn wrap(t: &str, out: &mut String) {
-    let simple = t.chars().count() == 1
-        || t.chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-        || t.chars().all(char::is_alphabetic) && t.chars().count() <= 1;
+    let simple = t.chars().count() == 1 || t.chars().all(|c| c.is_ascii_digit() || c == '.');
     if simple && !t.is_empty() {
         out.push_str(t);
     } else {
@@ -265,6 +285,8 @@ fn superscript(c: char) -> Option<char> {
         '−' | '-' => '⁻',
         '=' => '⁼',
         '(' => '⁽',
+        // `30^\circ`: the degree sign.
+        '∘' => '°',
         ')' => '⁾',
         _ => return None,
     })
@@ -310,6 +332,8 @@ mod tests {
             "x=(−b±√(b²−4ac))/(2a)"
         );
         assert_eq!(lin(r"\mathrm{H_2O}", i), "H₂O");
+        assert_eq!(lin(r"C_n^k a^{n-k} + x_{1,2}", i), "C_n^k a^(n−k)+x_(1,2)");
+        assert_eq!(lin(r"\binom{n}{k} = \sin 30^\circ", i), "(n¦k)=sin 30°");
         assert_eq!(lin(r"\sum_{i=1}^n i", Display::Block), "∑_(i=1)^n i");
         assert_eq!(lin(r"\sqrt[3]{x}", i), "∛x");
         assert_eq!(lin(r"\vec{v}", i), "v\u{20D7}");

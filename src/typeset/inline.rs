@@ -1330,13 +1330,25 @@ impl<'a> InlineEngine<'a> {
             Align::Right => (width - x).max(0.0),
             _ => 0.0,
         };
+        // An object's filled rectangles (a formula's fraction bars) are
+        // drawn after the line's text: a path ends the text object, and
+        // with it the marked content (and `/ActualText`) of a formula whose
+        // glyphs go on after it.
+        let mut late: Vec<Positioned> = Vec::new();
+        let mut place = |items: Vec<Positioned>, out: &mut LineBox| {
+            for mut it in items {
+                it.pos.x += shift;
+                if matches!(it.item, Item::Fill(_)) {
+                    late.push(it);
+                } else {
+                    out.items.push(it);
+                }
+            }
+        };
         let mut objects = objects.into_iter().peekable();
         for (mut run, si) in runs {
             while let Some((_, items)) = objects.next_if(|o| o.0 <= run.pos.x) {
-                for mut it in items {
-                    it.pos.x += shift;
-                    out.items.push(it);
-                }
+                place(items, &mut out);
             }
             if let Item::Text(r) = &mut run.item {
                 // The layout holds every run until the PDF is written.
@@ -1352,11 +1364,9 @@ impl<'a> InlineEngine<'a> {
             out.items.push(run);
         }
         for (_, items) in objects {
-            for mut it in items {
-                it.pos.x += shift;
-                out.items.push(it);
-            }
+            place(items, &mut out);
         }
+        out.items.append(&mut late);
         for (x0, x1, si) in decorations {
             let st = &para.styles[si];
             let (x0, x1) = (x0 + shift, x1 + shift);

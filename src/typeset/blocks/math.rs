@@ -161,7 +161,47 @@ impl Builder<'_, '_, '_> {
         let mut out: Vec<Positioned> = Vec::new();
         // The run being filled: its index in `out`, face, size and pen x.
         let mut open: Option<(usize, MathFace, f32, f32)> = None;
-        for item in items {
+        // Text extractors (poppler's) place an `/ActualText` span from its
+        // first glyph to its last: a formula starts and ends with a space
+        // glyph of no advance on its baseline, so that the text around it
+        // stays on its line whatever is drawn first and last (a numerator,
+        // a denominator).
+        let ends = self.extent(items).map(|(x0, x1)| {
+            let space = ctx.math.glyph_id(' ').unwrap_or(0);
+            let size = items
+                .iter()
+                .find_map(|i| match i {
+                    MathItem::Glyph { size, .. } => Some(*size),
+                    MathItem::Rule { .. } => None,
+                })
+                .unwrap_or(ctx.size);
+            let end = |x: f32| MathItem::Glyph {
+                x,
+                y: 0.0,
+                face: MathFace::Math,
+                size,
+                gid: space,
+                advance: 0.0,
+            };
+            // The end marker's width as a viewer reads it (`/W`) ends at
+            // the formula's right edge, so that a space after the formula
+            // is still a gap.
+            let w = ttf_parser::Face::parse(&ctx.math.data, ctx.math.index)
+                .ok()
+                .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(space)))
+                .map_or(0.0, |a| {
+                    f32::from(a) * size / f32::from(ctx.math.metrics.units_per_em)
+                });
+            (end(x0), end(x1 - w))
+        });
+        let first = ends.as_ref().map(|e| &e.0);
+        let last = ends.as_ref().map(|e| &e.1);
+        // Glyphs first, rules after: a rule is drawn outside the text
+        // object, which would end the formula's marked content (and its
+        // `/ActualText`) before the glyphs after it.
+        let glyphs = items.iter().filter(|i| matches!(i, MathItem::Glyph { .. }));
+        let rules = items.iter().filter(|i| matches!(i, MathItem::Rule { .. }));
+        for item in first.into_iter().chain(glyphs).chain(last).chain(rules) {
             match *item {
                 MathItem::Glyph {
                     x,
@@ -186,8 +226,13 @@ impl Builder<'_, '_, '_> {
                         .get(&gid)
                         .copied();
                     let mut buf = [0u8; 4];
-                    let ch: &str = ch.map_or("", |c| c.encode_utf8(&mut buf));
+                    let ch: &str = match ch {
+                        // The markers of the formula's ends give back nothing.
+                        Some(' ') | None => "",
+                        Some(c) => c.encode_utf8(&mut buf),
+                    };
                     if let Some((at, of, os, pen)) = open
+                        && at + 1 == out.len()
                         && of == face
                         && os == size
                         && let Positioned {
@@ -258,6 +303,17 @@ impl Builder<'_, '_, '_> {
             }
         }
         out
+    }
+
+    /// The horizontal extent of a formula's glyphs and rules (left, right), pt.
+    fn extent(&self, items: &[MathItem]) -> Option<(f32, f32)> {
+        items
+            .iter()
+            .map(|i| match *i {
+                MathItem::Glyph { x, advance, .. } => (x, x + advance),
+                MathItem::Rule { x, width, .. } => (x, x + width),
+            })
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
     }
 }
 
