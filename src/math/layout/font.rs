@@ -59,16 +59,21 @@ impl<'a> FaceData<'a> {
         self.face.glyph_index(c).map_or(0, |g| g.0)
     }
 
-    /// Shapes `text` (left to right, script and language guessed), with the
-    /// math script-style feature `ssty` at `ssty` (0 = off; 1 in script
-    /// style, 2 in script-script style). Glyphs with their advance and
-    /// offsets, font units.
-    pub fn shape(&self, text: &str, ssty: u32) -> Vec<Shaped> {
+    /// Shapes `text` (left to right, script and language guessed; script
+    /// `math` when `math`), with the math script-style feature `ssty` at
+    /// `ssty` (0 = off; 1 in script style, 2 in script-script style).
+    /// Glyphs with their advance and offsets, font units.
+    pub fn shape(&self, text: &str, ssty: u32, math: bool) -> Vec<Shaped> {
         let shaper = ShaperFont::new(&self.hb);
         let mut buffer = Buffer::new();
         buffer.set_flags(BufferFlags::REMOVE_DEFAULT_IGNORABLES);
         buffer.push_str(text);
         buffer.guess_segment_properties();
+        if math {
+            // The math face's features (`ssty`, and its kerning) are
+            // registered under the script tag `math`.
+            buffer.set_script(Some(harfrust::Script::MATH));
+        }
         let features = [Feature::new(Tag::new(b"ssty"), ssty, ..)];
         let features: &[Feature] = if ssty > 0 { &features } else { &[] };
         if harfrust::shape(&shaper, &mut buffer, ShapeOptions::new().features(features)).is_err() {

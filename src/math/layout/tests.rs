@@ -378,3 +378,27 @@ fn identifiers_are_math_italic_unless_normal() {
     let g = glyphs(&set(r"\mathrm{H}", Display::Inline, &ctx));
     assert_eq!(g[0].2, math.data.glyph('H'));
 }
+
+#[test]
+fn script_glyphs_use_the_fonts_ssty_forms() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let math = MathFont::new(&ctx.math).unwrap();
+    // STIX Two Math has script-style forms (`ssty`, under the script tag
+    // `math`) for letters, digits and the prime, drawn sturdier for small
+    // sizes; the layout must pick them in scripts.
+    let plain = math.data.shape("′", 0, true)[0].gid;
+    let script = math.data.shape("′", 1, true)[0].gid;
+    assert_ne!(plain, script, "the font has an ssty form for ′");
+    let b = set(r"x^{a′}", Display::Inline, &ctx);
+    assert!(
+        glyphs(&b).iter().any(|g| g.2 == script),
+        "ssty applied in the script"
+    );
+    let x = math.data.shape("\u{1D465}", 0, true)[0].gid;
+    let xs = math.data.shape("\u{1D465}", 1, true)[0].gid;
+    let xss = math.data.shape("\u{1D465}", 2, true)[0].gid;
+    assert!(x != xs && xs != xss);
+    let g = glyphs(&set(r"x^{x^{x}}", Display::Inline, &ctx));
+    assert_eq!(g.iter().map(|g| g.2).collect::<Vec<_>>(), vec![x, xs, xss]);
+}
