@@ -9,9 +9,15 @@ use super::stretch::{self, Axis};
 use super::{Bx, Engine, St};
 use crate::math::{Element, Tag};
 
-/// The characters of `\overline`/`\underline` (drawn as rules).
-fn is_bar_accent(text: &str) -> bool {
-    matches!(text, "\u{332}" | "\u{af}" | "\u{203e}" | "_" | "\u{305}")
+/// `\overline`/`\underline`: a stretchy line character, drawn as a rule
+/// (`\bar`'s macron, not stretchy, stays a glyph).
+fn is_bar_accent(e: &Element) -> bool {
+    e.tag == Tag::Mo
+        && e.attr("stretchy") != Some("false")
+        && matches!(
+            e.text().as_str(),
+            "\u{332}" | "\u{af}" | "\u{203e}" | "_" | "\u{305}"
+        )
 }
 
 impl Engine<'_> {
@@ -199,7 +205,7 @@ impl Engine<'_> {
         let slant = if base.largeop { base.italic / 2.0 } else { 0.0 };
         if let Some(o) = &over {
             let o_el = over_el.expect("over box has an element");
-            if is_bar_accent(&o_el.text()) {
+            if is_bar_accent(o_el) {
                 let gap = self.k(st, K::OverbarVerticalGap);
                 let t = self.k(st, K::OverbarRuleThickness);
                 out.rule(base_x, base.h + gap, base.w, t);
@@ -236,7 +242,7 @@ impl Engine<'_> {
         }
         if let Some(u) = &under {
             let u_el = under_el.expect("under box has an element");
-            if is_bar_accent(&u_el.text()) {
+            if is_bar_accent(u_el) {
                 let gap = self.k(st, K::UnderbarVerticalGap);
                 let t = self.k(st, K::UnderbarRuleThickness);
                 out.rule(base_x, -base.d - gap - t, base.w, t);
@@ -274,10 +280,10 @@ impl Engine<'_> {
     /// (`\widehat`, `\overrightarrow`, `\underbrace`) grown to the base's
     /// width, else laid out as is.
     fn script_part(&self, e: &Element, st: St, base: &Bx) -> Bx {
-        let text = e.text();
-        if is_bar_accent(&text) {
+        if is_bar_accent(e) {
             return Bx::default();
         }
+        let text = e.text();
         let mut chars = text.chars();
         if e.tag == Tag::Mo
             && e.attr("stretchy") != Some("false")

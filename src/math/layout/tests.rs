@@ -291,6 +291,17 @@ fn equation_number_ends_at_the_measure_or_drops_below() {
     // The formula is centred.
     let first = glyphs(&b)[0].0;
     assert!(first > 100.0 && first < 150.0);
+    // Flush left: the formula starts at the indent.
+    let left = ctx(
+        &fonts,
+        Some(Placement {
+            measure: 300.0,
+            align: Align::Left { indent: 20.0 },
+        }),
+    );
+    let b = set(r"E = mc^2 \tag{3}", Display::Block, &left);
+    let first = glyphs(&b)[0];
+    assert!((first.0 - 20.0).abs() < 0.01, "at the indent: {}", first.0);
     // A narrow measure: the number goes below, still flush right.
     let narrow = ctx(
         &fonts,
@@ -350,6 +361,19 @@ fn atom_spacing_follows_rule_20() {
 }
 
 #[test]
+fn overline_is_a_rule_and_bar_a_glyph() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let over = set(r"\overline{a+b}", Display::Inline, &ctx);
+    let bar = rules(&over);
+    assert_eq!(bar.len(), 1);
+    assert!(bar[0].2 > 10.0, "the overline spans a+b");
+    let accent = set(r"\bar{x}", Display::Inline, &ctx);
+    assert!(rules(&accent).is_empty());
+    assert_eq!(glyphs(&accent).len(), 2, "x and its macron");
+}
+
+#[test]
 fn radical_grows_and_its_bar_clears_the_radicand() {
     let fonts = fonts();
     let ctx = ctx(&fonts, None);
@@ -401,4 +425,70 @@ fn script_glyphs_use_the_fonts_ssty_forms() {
     assert!(x != xs && xs != xss);
     let g = glyphs(&set(r"x^{x^{x}}", Display::Inline, &ctx));
     assert_eq!(g.iter().map(|g| g.2).collect::<Vec<_>>(), vec![x, xs, xss]);
+}
+
+#[test]
+fn odd_and_empty_constructs_lay_out_with_finite_metrics() {
+    let fonts = fonts();
+    let ctx = ctx(
+        &fonts,
+        Some(Placement {
+            measure: 200.0,
+            align: Align::Left { indent: 15.0 },
+        }),
+    );
+    for tex in [
+        "",
+        "{}",
+        "x^{}",
+        "_{1}",
+        r"\frac{}{}",
+        r"\sqrt{}",
+        r"\sqrt[]{x}",
+        r"\left( \right)",
+        r"\left. x \right|",
+        r"\begin{matrix}\end{matrix}",
+        r"\begin{pmatrix} & \\ & \end{pmatrix}",
+        r"\begin{cases} x \end{cases}",
+        r"\overbrace{}^{n}",
+        r"\widehat{}",
+        r"\text{}",
+        r"\mathrm{}",
+        r"\sum",
+        r"\int\int\int",
+        r"\phantom{x}",
+        r"\begin{align} \end{align}",
+        r"x \tag{a very long tag text that is wider than the measure}",
+    ] {
+        for display in [Display::Inline, Display::Block] {
+            let Ok(f) = Converter::new().convert(tex, display) else {
+                continue;
+            };
+            let b = layout(&f, &ctx);
+            let finite = |v: f32| v.is_finite() && v.abs() < 1e4;
+            assert!(
+                finite(b.width) && finite(b.height) && finite(b.depth),
+                "{tex}: {b:?}"
+            );
+            for i in &b.items {
+                match *i {
+                    MathItem::Glyph { x, y, size, .. } => {
+                        assert!(finite(x) && finite(y) && size > 0.0, "{tex}")
+                    }
+                    MathItem::Rule {
+                        x,
+                        y,
+                        width,
+                        height,
+                    } => assert!(
+                        finite(x) && finite(y) && width >= 0.0 && height >= 0.0,
+                        "{tex}"
+                    ),
+                }
+            }
+            if display == Display::Block {
+                assert!(b.width >= 200.0, "{tex}: a display spans the measure");
+            }
+        }
+    }
 }
