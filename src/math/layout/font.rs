@@ -286,4 +286,45 @@ impl<'a> MathFont<'a> {
             .and_then(|v| v.get(GlyphId(gid)))
             .map(|v| f32::from(v.value))
     }
+
+    /// The math kern of `gid` at `corner` for a script whose edge is at
+    /// `height` (font units, from the glyph's baseline): the `MathKern`
+    /// table's value for the first correction height above `height`, 0
+    /// when the glyph has none (OpenType `MATH`, "MathKernInfo table").
+    pub fn kern(&self, gid: u16, corner: Corner, height: f32) -> f32 {
+        let Some(info) = self
+            .glyph_info
+            .and_then(|g| g.kern_infos)
+            .and_then(|k| k.get(GlyphId(gid)))
+        else {
+            return 0.0;
+        };
+        let kern = match corner {
+            Corner::TopRight => info.top_right,
+            Corner::TopLeft => info.top_left,
+            Corner::BottomRight => info.bottom_right,
+            Corner::BottomLeft => info.bottom_left,
+        };
+        let Some(kern) = kern else {
+            return 0.0;
+        };
+        let count = kern.count();
+        let index = (0..count)
+            .find(|&i| kern.height(i).is_some_and(|h| height < f32::from(h.value)))
+            .unwrap_or(count);
+        kern.kern(index).map_or(0.0, |v| f32::from(v.value))
+    }
+}
+
+/// A corner of a glyph, for math kerning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corner {
+    /// Where a superscript attaches.
+    TopRight,
+    /// Where a pre-superscript attaches.
+    TopLeft,
+    /// Where a subscript attaches.
+    BottomRight,
+    /// Where a pre-subscript attaches.
+    BottomLeft,
 }

@@ -492,3 +492,27 @@ fn odd_and_empty_constructs_lay_out_with_finite_metrics() {
         }
     }
 }
+
+#[test]
+fn math_kerning_tucks_scripts_into_the_base() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    // STIX Two Math's italic F has a bottom-right cut-in (its MathKern):
+    // the subscript moves under the arm; x has none.
+    let f = set("F_n", Display::Inline, &ctx);
+    let advance = |b: &MathBox| match b.items[0] {
+        MathItem::Glyph { advance, .. } => advance,
+        _ => unreachable!(),
+    };
+    let sub_x = glyphs(&f)[1].0;
+    assert!(
+        sub_x < advance(&f) - 0.5,
+        "{sub_x} tucked under F ({})",
+        advance(&f)
+    );
+    let x = set("x_n", Display::Inline, &ctx);
+    assert!(
+        (glyphs(&x)[1].0 - advance(&x)).abs() < 0.01,
+        "no kern for x"
+    );
+}
