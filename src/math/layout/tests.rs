@@ -516,3 +516,34 @@ fn math_kerning_tucks_scripts_into_the_base() {
         "no kern for x"
     );
 }
+
+#[test]
+fn aligned_rows_line_up_at_the_relation() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let b = set(
+        r"\begin{aligned} a &= b + c \\ d + e &= f \end{aligned}",
+        Display::Block,
+        &ctx,
+    );
+    let math = MathFont::new(&ctx.math).unwrap();
+    let equals = math.data.glyph('=');
+    let xs: Vec<f32> = glyphs(&b)
+        .iter()
+        .filter(|g| g.2 == equals)
+        .map(|g| g.0)
+        .collect();
+    assert_eq!(xs.len(), 2);
+    assert!((xs[0] - xs[1]).abs() < 0.01, "= under = : {xs:?}");
+    // A thick space before each = (amsmath's `{}` before `&=`).
+    let a_end = match b.items[0] {
+        MathItem::Glyph { x, advance, .. } => x + advance,
+        _ => unreachable!(),
+    };
+    assert!((xs[0] - a_end - 5.0 * ctx.size / 18.0).abs() < 0.05);
+    // Rows are \baselineskip plus \jot apart at least.
+    let ys: Vec<f32> = glyphs(&b).iter().map(|g| g.1).collect();
+    let spread =
+        ys.iter().fold(f32::MIN, |m, y| m.max(*y)) - ys.iter().fold(f32::MAX, |m, y| m.min(*y));
+    assert!(spread >= 1.5 * ctx.size - 0.01, "rows {spread} pt apart");
+}
