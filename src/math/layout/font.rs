@@ -59,16 +59,21 @@ impl<'a> FaceData<'a> {
         self.face.glyph_index(c).map_or(0, |g| g.0)
     }
 
-    /// Shapes `text` (left to right, script and language guessed), with the
-    /// math script-style feature `ssty` at `ssty` (0 = off; 1 in script
-    /// style, 2 in script-script style). Glyphs with their advance and
-    /// offsets, font units.
-    pub fn shape(&self, text: &str, ssty: u32) -> Vec<Shaped> {
+    /// Shapes `text` (left to right, script and language guessed; script
+    /// `math` when `math`), with the math script-style feature `ssty` at
+    /// `ssty` (0 = off; 1 in script style, 2 in script-script style).
+    /// Glyphs with their advance and offsets, font units.
+    pub fn shape(&self, text: &str, ssty: u32, math: bool) -> Vec<Shaped> {
         let shaper = ShaperFont::new(&self.hb);
         let mut buffer = Buffer::new();
         buffer.set_flags(BufferFlags::REMOVE_DEFAULT_IGNORABLES);
         buffer.push_str(text);
         buffer.guess_segment_properties();
+        if math {
+            // The math face's features (`ssty`, and its kerning) are
+            // registered under the script tag `math`.
+            buffer.set_script(Some(harfrust::Script::MATH));
+        }
         let features = [Feature::new(Tag::new(b"ssty"), ssty, ..)];
         let features: &[Feature] = if ssty > 0 { &features } else { &[] };
         if harfrust::shape(&shaper, &mut buffer, ShapeOptions::new().features(features)).is_err() {
@@ -281,4 +286,45 @@ impl<'a> MathFont<'a> {
             .and_then(|v| v.get(GlyphId(gid)))
             .map(|v| f32::from(v.value))
     }
+
+    /// The math kern of `gid` at `corner` for a script whose edge is at
+    /// `height` (font units, from the glyph's baseline): the `MathKern`
+    /// table's value for the first correction height above `height`, 0
+    /// when the glyph has none (OpenType `MATH`, "MathKernInfo table").
+    pub fn kern(&self, gid: u16, corner: Corner, height: f32) -> f32 {
+        let Some(info) = self
+            .glyph_info
+            .and_then(|g| g.kern_infos)
+            .and_then(|k| k.get(GlyphId(gid)))
+        else {
+            return 0.0;
+        };
+        let kern = match corner {
+            Corner::TopRight => info.top_right,
+            Corner::TopLeft => info.top_left,
+            Corner::BottomRight => info.bottom_right,
+            Corner::BottomLeft => info.bottom_left,
+        };
+        let Some(kern) = kern else {
+            return 0.0;
+        };
+        let count = kern.count();
+        let index = (0..count)
+            .find(|&i| kern.height(i).is_some_and(|h| height < f32::from(h.value)))
+            .unwrap_or(count);
+        kern.kern(index).map_or(0.0, |v| f32::from(v.value))
+    }
+}
+
+/// A corner of a glyph, for math kerning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corner {
+    /// Where a superscript attaches.
+    TopRight,
+    /// Where a pre-superscript attaches.
+    TopLeft,
+    /// Where a subscript attaches.
+    BottomRight,
+    /// Where a pre-subscript attaches.
+    BottomLeft,
 }

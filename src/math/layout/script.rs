@@ -4,14 +4,20 @@
 //! rule 12 for accents, the `MATH` table's limit and stretch-stack gaps),
 //! and stretchy horizontal accents, braces and bars.
 
-use super::font::K;
+use super::font::{Corner, K};
 use super::stretch::{self, Axis};
 use super::{Bx, Engine, St};
 use crate::math::{Element, Tag};
 
-/// The characters of `\overline`/`\underline` (drawn as rules).
-fn is_bar_accent(text: &str) -> bool {
-    matches!(text, "\u{332}" | "\u{af}" | "\u{203e}" | "_" | "\u{305}")
+/// `\overline`/`\underline`: a stretchy line character, drawn as a rule
+/// (`\bar`'s macron, not stretchy, stays a glyph).
+fn is_bar_accent(e: &Element) -> bool {
+    e.tag == Tag::Mo
+        && e.attr("stretchy") != Some("false")
+        && matches!(
+            e.text().as_str(),
+            "\u{332}" | "\u{af}" | "\u{203e}" | "_" | "\u{305}"
+        )
 }
 
 impl Engine<'_> {
@@ -98,6 +104,38 @@ impl Engine<'_> {
         } else {
             (base.w + base.italic, base.w)
         };
+        // Math kerning: the script moved into (or out of) the base's
+        // corner, the smaller of the kerns at the script's near edge and
+        // at the base's far edge (OpenType `MATH`, MathKernInfo).
+        let (mut sup_x, mut sub_x) = (sup_x, sub_x);
+        if let Some(g) = base.glyph.filter(|_| !base.largeop) {
+            if let Some(p) = sup {
+                let bottom = u - p.d;
+                sup_x += self.corner_kern(
+                    g,
+                    st,
+                    Corner::TopRight,
+                    p,
+                    st.sup(),
+                    Corner::BottomLeft,
+                    [bottom, base.h],
+                    u,
+                );
+            }
+            if let Some(b) = sub {
+                let top = b.h - v;
+                sub_x += self.corner_kern(
+                    g,
+                    st,
+                    Corner::BottomRight,
+                    b,
+                    st.sub(),
+                    Corner::TopLeft,
+                    [top, -base.d],
+                    -v,
+                );
+            }
+        }
         let mut out = base.clone();
         out.glyph = None;
         out.accent_x = None;
@@ -114,6 +152,39 @@ impl Engine<'_> {
         out.italic = 0.0;
         out.largeop = false;
         out
+    }
+
+    /// The kern between a base glyph's `corner` and a script's
+    /// `script_corner` (a glyph, else 0), the smaller at the two
+    /// `heights` (pt above the base's baseline); `shift` is the script's
+    /// baseline there. In pt.
+    #[allow(clippy::too_many_arguments)]
+    fn corner_kern(
+        &self,
+        base: u16,
+        st: St,
+        corner: Corner,
+        script: &Bx,
+        script_st: St,
+        script_corner: Corner,
+        heights: [f32; 2],
+        shift: f32,
+    ) -> f32 {
+        let to_units = |pt: f32, s: St| pt * self.font.data.upem / self.size(s);
+        heights
+            .iter()
+            .map(|&h| {
+                let k_base = self.pt(st, self.font.kern(base, corner, to_units(h, st)));
+                let k_script = script.glyph.map_or(0.0, |g| {
+                    self.pt(
+                        script_st,
+                        self.font
+                            .kern(g, script_corner, to_units(h - shift, script_st)),
+                    )
+                });
+                k_base + k_script
+            })
+            .fold(f32::INFINITY, f32::min)
     }
 
     /// `<mmultiscripts>`: the post-scripts as for `<msubsup>` (pairs side
@@ -199,7 +270,7 @@ impl Engine<'_> {
         let slant = if base.largeop { base.italic / 2.0 } else { 0.0 };
         if let Some(o) = &over {
             let o_el = over_el.expect("over box has an element");
-            if is_bar_accent(&o_el.text()) {
+            if is_bar_accent(o_el) {
                 let gap = self.k(st, K::OverbarVerticalGap);
                 let t = self.k(st, K::OverbarRuleThickness);
                 out.rule(base_x, base.h + gap, base.w, t);
@@ -236,7 +307,7 @@ impl Engine<'_> {
         }
         if let Some(u) = &under {
             let u_el = under_el.expect("under box has an element");
-            if is_bar_accent(&u_el.text()) {
+            if is_bar_accent(u_el) {
                 let gap = self.k(st, K::UnderbarVerticalGap);
                 let t = self.k(st, K::UnderbarRuleThickness);
                 out.rule(base_x, -base.d - gap - t, base.w, t);
@@ -274,10 +345,10 @@ impl Engine<'_> {
     /// (`\widehat`, `\overrightarrow`, `\underbrace`) grown to the base's
     /// width, else laid out as is.
     fn script_part(&self, e: &Element, st: St, base: &Bx) -> Bx {
-        let text = e.text();
-        if is_bar_accent(&text) {
+        if is_bar_accent(e) {
             return Bx::default();
         }
+        let text = e.text();
         let mut chars = text.chars();
         if e.tag == Tag::Mo
             && e.attr("stretchy") != Some("false")

@@ -291,6 +291,17 @@ fn equation_number_ends_at_the_measure_or_drops_below() {
     // The formula is centred.
     let first = glyphs(&b)[0].0;
     assert!(first > 100.0 && first < 150.0);
+    // Flush left: the formula starts at the indent.
+    let left = ctx(
+        &fonts,
+        Some(Placement {
+            measure: 300.0,
+            align: Align::Left { indent: 20.0 },
+        }),
+    );
+    let b = set(r"E = mc^2 \tag{3}", Display::Block, &left);
+    let first = glyphs(&b)[0];
+    assert!((first.0 - 20.0).abs() < 0.01, "at the indent: {}", first.0);
     // A narrow measure: the number goes below, still flush right.
     let narrow = ctx(
         &fonts,
@@ -350,6 +361,19 @@ fn atom_spacing_follows_rule_20() {
 }
 
 #[test]
+fn overline_is_a_rule_and_bar_a_glyph() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let over = set(r"\overline{a+b}", Display::Inline, &ctx);
+    let bar = rules(&over);
+    assert_eq!(bar.len(), 1);
+    assert!(bar[0].2 > 10.0, "the overline spans a+b");
+    let accent = set(r"\bar{x}", Display::Inline, &ctx);
+    assert!(rules(&accent).is_empty());
+    assert_eq!(glyphs(&accent).len(), 2, "x and its macron");
+}
+
+#[test]
 fn radical_grows_and_its_bar_clears_the_radicand() {
     let fonts = fonts();
     let ctx = ctx(&fonts, None);
@@ -377,4 +401,149 @@ fn identifiers_are_math_italic_unless_normal() {
     assert_eq!(g[0].2, italic_h, "h is U+210E");
     let g = glyphs(&set(r"\mathrm{H}", Display::Inline, &ctx));
     assert_eq!(g[0].2, math.data.glyph('H'));
+}
+
+#[test]
+fn script_glyphs_use_the_fonts_ssty_forms() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let math = MathFont::new(&ctx.math).unwrap();
+    // STIX Two Math has script-style forms (`ssty`, under the script tag
+    // `math`) for letters, digits and the prime, drawn sturdier for small
+    // sizes; the layout must pick them in scripts.
+    let plain = math.data.shape("′", 0, true)[0].gid;
+    let script = math.data.shape("′", 1, true)[0].gid;
+    assert_ne!(plain, script, "the font has an ssty form for ′");
+    let b = set(r"x^{a′}", Display::Inline, &ctx);
+    assert!(
+        glyphs(&b).iter().any(|g| g.2 == script),
+        "ssty applied in the script"
+    );
+    let x = math.data.shape("\u{1D465}", 0, true)[0].gid;
+    let xs = math.data.shape("\u{1D465}", 1, true)[0].gid;
+    let xss = math.data.shape("\u{1D465}", 2, true)[0].gid;
+    assert!(x != xs && xs != xss);
+    let g = glyphs(&set(r"x^{x^{x}}", Display::Inline, &ctx));
+    assert_eq!(g.iter().map(|g| g.2).collect::<Vec<_>>(), vec![x, xs, xss]);
+}
+
+#[test]
+fn odd_and_empty_constructs_lay_out_with_finite_metrics() {
+    let fonts = fonts();
+    let ctx = ctx(
+        &fonts,
+        Some(Placement {
+            measure: 200.0,
+            align: Align::Left { indent: 15.0 },
+        }),
+    );
+    for tex in [
+        "",
+        "{}",
+        "x^{}",
+        "_{1}",
+        r"\frac{}{}",
+        r"\sqrt{}",
+        r"\sqrt[]{x}",
+        r"\left( \right)",
+        r"\left. x \right|",
+        r"\begin{matrix}\end{matrix}",
+        r"\begin{pmatrix} & \\ & \end{pmatrix}",
+        r"\begin{cases} x \end{cases}",
+        r"\overbrace{}^{n}",
+        r"\widehat{}",
+        r"\text{}",
+        r"\mathrm{}",
+        r"\sum",
+        r"\int\int\int",
+        r"\phantom{x}",
+        r"\begin{align} \end{align}",
+        r"x \tag{a very long tag text that is wider than the measure}",
+    ] {
+        for display in [Display::Inline, Display::Block] {
+            let Ok(f) = Converter::new().convert(tex, display) else {
+                continue;
+            };
+            let b = layout(&f, &ctx);
+            let finite = |v: f32| v.is_finite() && v.abs() < 1e4;
+            assert!(
+                finite(b.width) && finite(b.height) && finite(b.depth),
+                "{tex}: {b:?}"
+            );
+            for i in &b.items {
+                match *i {
+                    MathItem::Glyph { x, y, size, .. } => {
+                        assert!(finite(x) && finite(y) && size > 0.0, "{tex}")
+                    }
+                    MathItem::Rule {
+                        x,
+                        y,
+                        width,
+                        height,
+                    } => assert!(
+                        finite(x) && finite(y) && width >= 0.0 && height >= 0.0,
+                        "{tex}"
+                    ),
+                }
+            }
+            if display == Display::Block {
+                assert!(b.width >= 200.0, "{tex}: a display spans the measure");
+            }
+        }
+    }
+}
+
+#[test]
+fn math_kerning_tucks_scripts_into_the_base() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    // STIX Two Math's italic F has a bottom-right cut-in (its MathKern):
+    // the subscript moves under the arm; x has none.
+    let f = set("F_n", Display::Inline, &ctx);
+    let advance = |b: &MathBox| match b.items[0] {
+        MathItem::Glyph { advance, .. } => advance,
+        _ => unreachable!(),
+    };
+    let sub_x = glyphs(&f)[1].0;
+    assert!(
+        sub_x < advance(&f) - 0.5,
+        "{sub_x} tucked under F ({})",
+        advance(&f)
+    );
+    let x = set("x_n", Display::Inline, &ctx);
+    assert!(
+        (glyphs(&x)[1].0 - advance(&x)).abs() < 0.01,
+        "no kern for x"
+    );
+}
+
+#[test]
+fn aligned_rows_line_up_at_the_relation() {
+    let fonts = fonts();
+    let ctx = ctx(&fonts, None);
+    let b = set(
+        r"\begin{aligned} a &= b + c \\ d + e &= f \end{aligned}",
+        Display::Block,
+        &ctx,
+    );
+    let math = MathFont::new(&ctx.math).unwrap();
+    let equals = math.data.glyph('=');
+    let xs: Vec<f32> = glyphs(&b)
+        .iter()
+        .filter(|g| g.2 == equals)
+        .map(|g| g.0)
+        .collect();
+    assert_eq!(xs.len(), 2);
+    assert!((xs[0] - xs[1]).abs() < 0.01, "= under = : {xs:?}");
+    // A thick space before each = (amsmath's `{}` before `&=`).
+    let a_end = match b.items[0] {
+        MathItem::Glyph { x, advance, .. } => x + advance,
+        _ => unreachable!(),
+    };
+    assert!((xs[0] - a_end - 5.0 * ctx.size / 18.0).abs() < 0.05);
+    // Rows are \baselineskip plus \jot apart at least.
+    let ys: Vec<f32> = glyphs(&b).iter().map(|g| g.1).collect();
+    let spread =
+        ys.iter().fold(f32::MIN, |m, y| m.max(*y)) - ys.iter().fold(f32::MAX, |m, y| m.min(*y));
+    assert!(spread >= 1.5 * ctx.size - 0.01, "rows {spread} pt apart");
 }

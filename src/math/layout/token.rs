@@ -165,7 +165,7 @@ impl Engine<'_> {
 
     /// Text in the math face, shaped (with `ssty` in script styles).
     pub fn math_run(&self, text: &str, st: St) -> Bx {
-        let shaped = self.font.data.shape(text, u32::from(st.script()));
+        let shaped = self.font.data.shape(text, u32::from(st.script()), true);
         let mut b = self.shaped_box(&shaped, st, MathFace::Math, &self.font.data);
         if shaped.len() == 1 {
             let gid = shaped[0].gid;
@@ -187,7 +187,7 @@ impl Engine<'_> {
     pub fn text_run(&self, text: &str, st: St, style: Style) -> Bx {
         let i = Style::ALL.iter().position(|s| *s == style).unwrap_or(0);
         let face = &self.text[i];
-        let shaped = face.shape(text, 0);
+        let shaped = face.shape(text, 0, false);
         let mut b = self.shaped_box(&shaped, st, MathFace::Text(style), face);
         b.accent_x = Some(b.w / 2.0);
         b
