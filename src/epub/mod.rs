@@ -16,6 +16,7 @@ mod css;
 mod cx;
 mod fallback;
 mod math;
+mod mathtable;
 mod meta;
 mod package;
 mod pagebreak;
