@@ -15,6 +15,11 @@
 //! media type `font/otf`), a TrueType face a `.ttf` (`font/ttf`): both are
 //! core media types of EPUB 3.3 (§ 3.2). A member of a collection
 //! (`.ttc`/`.otc`) is cut out of it as a standalone font.
+//!
+//! The math face (`[math]`, STIX Two Math bundled) is embedded only when a
+//! formula draws with it; its subset keeps the `MATH` table, which skera
+//! drops, and the glyphs that table reaches ([`subset_math_face`],
+//! [`super::mathtable`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
