@@ -372,7 +372,6 @@ fn the_display_formula_is_centred_spaced_and_scrolls() {
         css.contains("\nmtext { font-family: \"Source Serif 4\""),
         "{css}"
     );
-    assert!(css.contains("\nmath { line-height: inherit; }"), "{css}");
 }
 
 #[test]
