@@ -92,11 +92,28 @@ pub const RULES: &[Rule] = &[
     rule("ol.contents li.level-0", None, Some(true), None),
 ];
 
-/// The CSS of [`RULES`], family names taken from `fonts`, each followed by
-/// the `fallback` families (see [`super::fallback`]).
-pub fn css(fonts: &FontSet, fallback: &[String]) -> String {
+/// The font rules of formulas (MathML), written only into the stylesheet
+/// of a book with formulas: `<math>` in the math face (MathML Core §3.1.1
+/// names the generic family `math`), and `\text{…}` (`<mtext>`) in the
+/// body face, as the PDF sets it, since a math face may lack the
+/// Vietnamese letters.
+pub const MATH_RULES: &[Rule] = &[
+    rule("math", Some(Role::Math), None, None),
+    rule("mtext", Some(Role::Body), None, None),
+];
+
+/// [`RULES`], then [`MATH_RULES`]: the order of the cascade.
+fn all_rules() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().chain(MATH_RULES)
+}
+
+/// The CSS of [`RULES`] (and of [`MATH_RULES`] when `math` names the math
+/// face's family), family names taken from `fonts`, each followed by the
+/// `fallback` families (see [`super::fallback`]; the math face has none).
+pub fn css(fonts: &FontSet, fallback: &[String], math: Option<&str>) -> String {
     let mut out = String::new();
-    for r in RULES {
+    let math_rules = if math.is_some() { MATH_RULES } else { &[] };
+    for r in RULES.iter().chain(math_rules) {
         let mut decls = Vec::new();
         if let Some(role) = r.family {
             let generic = match role {
@@ -105,9 +122,12 @@ pub fn css(fonts: &FontSet, fallback: &[String]) -> String {
                 Role::Code => "monospace",
                 Role::Math => "math",
             };
-            let family = &fonts.face(role, Style::REGULAR).family;
+            let family = match (role, math) {
+                (Role::Math, Some(family)) => family,
+                _ => &fonts.face(role, Style::REGULAR).family,
+            };
             let mut stack = format!("\"{}\"", quote(family));
-            for f in fallback {
+            for f in fallback.iter().filter(|_| role != Role::Math) {
                 stack.push_str(&format!(", \"{}\"", quote(f)));
             }
             decls.push(format!("font-family: {stack}, {generic};"));
@@ -150,8 +170,7 @@ type Selector = (Vec<Compound>, (u32, u32));
 fn parsed() -> &'static [Vec<Selector>] {
     static PARSED: std::sync::OnceLock<Vec<Vec<Selector>>> = std::sync::OnceLock::new();
     PARSED.get_or_init(|| {
-        RULES
-            .iter()
+        all_rules()
             .map(|r| {
                 r.selectors
                     .split(',')
@@ -182,8 +201,9 @@ pub fn slot(dom: &Dom, id: usize, (mut role, mut style): (Role, Style)) -> (Role
         })
         .collect();
     hits.sort();
+    let rules: Vec<&Rule> = all_rules().collect();
     for (_, i) in hits {
-        let r = &RULES[i];
+        let r = rules[i];
         role = r.family.unwrap_or(role);
         style.bold = r.bold.unwrap_or(style.bold);
         style.italic = r.italic.unwrap_or(style.italic);
@@ -382,8 +402,20 @@ mod tests {
             &mut crate::diag::Diagnostics::default(),
         )
         .unwrap();
-        let css = css(&fonts, &[]);
+        let css = css(&fonts, &[], None);
         assert_eq!(css.lines().count(), RULES.len());
+        assert!(!css.contains("math"), "{css}");
+        let with_math = super::css(&fonts, &["Noto Sans".into()], Some("STIX Two Math"));
+        assert_eq!(with_math.lines().count(), RULES.len() + MATH_RULES.len());
+        assert!(
+            with_math.contains("\nmath { font-family: \"STIX Two Math\", math; }\n"),
+            "{with_math}"
+        );
+        assert!(
+            with_math
+                .contains("\nmtext { font-family: \"Source Serif 4\", \"Noto Sans\", serif; }"),
+            "{with_math}"
+        );
         assert!(
             css.contains("ol.contents li.level-0 { font-weight: bold; }"),
             "{css}"

@@ -26,6 +26,10 @@ pub fn embed(
         BTreeMap::new();
     let mut buf = [0u8; 4];
     for (&(role, style), chars) in usage {
+        // Formulas have no fallback: the math face draws them all.
+        if role == Role::Math {
+            continue;
+        }
         let own = fonts.face(role, style);
         for &c in chars {
             if c.is_whitespace() || c.is_control() || own.covers(c) {

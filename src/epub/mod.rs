@@ -7,7 +7,8 @@
 //!    with its notes and its navigation entries;
 //! 3. write the cover and title pages;
 //! 4. read the characters each face draws back from the XHTML ([`usage`]) and
-//!    embed subsets of those faces ([`subset`]) with `@font-face` rules ([`css`]);
+//!    embed subsets of those faces ([`subset`]; the math face's with its
+//!    `MATH` table, [`mathtable`]) with `@font-face` rules ([`css`]);
 //! 5. package with epub-builder and complete the metadata ([`package`]).
 
 mod book;
@@ -16,6 +17,7 @@ mod css;
 mod cx;
 mod fallback;
 mod math;
+mod mathtable;
 mod meta;
 mod package;
 mod pagebreak;

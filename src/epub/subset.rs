@@ -15,12 +15,17 @@
 //! media type `font/otf`), a TrueType face a `.ttf` (`font/ttf`): both are
 //! core media types of EPUB 3.3 (§ 3.2). A member of a collection
 //! (`.ttc`/`.otc`) is cut out of it as a standalone font.
+//!
+//! The math face (`[math]`, STIX Two Math bundled) is embedded only when a
+//! formula draws with it; its subset keeps the `MATH` table, which skera
+//! drops, and the glyphs that table reaches ([`subset_math_face`],
+//! [`super::mathtable`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use read_fonts::FontRef;
 use read_fonts::collections::IntSet;
-use read_fonts::types::{NameId, Tag};
+use read_fonts::types::{GlyphId, NameId, Tag};
 use skera::{Plan, SubsetFlags};
 use subsetter::GlyphRemapper;
 
@@ -86,14 +91,28 @@ pub fn package_face(
         n += 1;
         href = format!("fonts/{stem}-{n}.{ext}");
     }
-    Ok((href, media_type, subset_face(&face.data, index, chars)?))
+    let data = if face.role == Role::Math {
+        subset_math_face(&face.data, index, chars)?
+    } else {
+        subset_face(&face.data, index, chars)?
+    };
+    Ok((href, media_type, data))
 }
 
 /// Subsets every face that some used slot draws with.
 pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic> {
     // Faces by file (a fallback face can serve several slots).
     let mut groups = Groups::new();
-    for (role, style, face) in fonts.slots() {
+    // The math face only when a formula draws with it (a book without
+    // formulas does not read it).
+    let math = match usage.get(&(Role::Math, Style::REGULAR)) {
+        Some(chars) => Some((fonts.math()?, chars)),
+        None => None,
+    };
+    let slots = fonts
+        .slots()
+        .chain(math.map(|(face, _)| (Role::Math, Style::REGULAR, face)));
+    for (role, style, face) in slots {
         let Some(chars) = usage.get(&(role, style)) else {
             continue;
         };
@@ -103,7 +122,11 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
     }
     let mut out: Vec<Embedded> = Vec::new();
     for ((path, index), (slots, chars)) in groups {
-        let face = fonts.face(slots[0].0, slots[0].1);
+        let face = if slots[0].0 == Role::Math {
+            fonts.math()?
+        } else {
+            fonts.face(slots[0].0, slots[0].1)
+        };
         let (href, media_type, data) = package_face(face, &path, index, &chars, |h| {
             out.iter().any(|e| e.href == h)
         })
@@ -140,7 +163,36 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
 /// `skera` does not subset CFF outlines, so for such a face `subsetter` cuts
 /// the `CFF `/`CFF2` table with the glyph order of skera's plan.
 pub fn subset_face(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
+    subset_with(data, index, chars, false)
+}
+
+/// [`subset_face`] for a math face: the subset keeps the `MATH` table
+/// ([`super::mathtable`]) and the glyphs it reaches from the formulas'
+/// glyphs (size variants and assembly parts of growing brackets, radicals,
+/// large operators and accents), and the math features of `GSUB` a
+/// reading system applies (MathML Core §3.2.1: `ssty` script forms,
+/// `dtls` dotless bases under accents, `flac` flattened accents on tall
+/// bases).
+pub fn subset_math_face(
+    data: &[u8],
+    index: u32,
+    chars: &BTreeSet<char>,
+) -> Result<Vec<u8>, String> {
+    subset_with(data, index, chars, true)
+}
+
+fn subset_with(
+    data: &[u8],
+    index: u32,
+    chars: &BTreeSet<char>,
+    math: bool,
+) -> Result<Vec<u8>, String> {
     let font = FontRef::from_index(data, index).map_err(|e| e.to_string())?;
+    let math = if math {
+        Some(super::mathtable::read(&font).ok_or("the font has no MATH table")??)
+    } else {
+        None
+    };
     let unicodes: IntSet<u32> = chars.iter().map(|&c| u32::from(c)).collect();
     let drop_tables: IntSet<Tag> = skera::DEFAULT_DROP_TABLES.iter().copied().collect();
     let mut scripts = IntSet::<Tag>::empty();
@@ -154,6 +206,12 @@ pub fn subset_face(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Ve
         .iter()
         .copied()
         .filter(|t| fractions || ![*b"frac", *b"numr", *b"dnom"].contains(&t.to_be_bytes()))
+        .chain(
+            [*b"ssty", *b"dtls", *b"flac"]
+                .into_iter()
+                .filter(|_| math.is_some())
+                .map(|t| Tag::new(&t)),
+        )
         .collect();
     // The name records `subsetter` kept before (copyright, names, version,
     // PostScript name, trademark, vendor and designer, licence), in every
@@ -167,17 +225,36 @@ pub fn subset_face(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Ve
     // skera unwraps on some malformed tables: a font it cannot cut is an
     // error of this font (the build names it), not a crash of the build.
     let (plan, sub) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let plan = Plan::new(
-            &IntSet::empty(),
-            &unicodes,
-            &font,
-            SubsetFlags::default(),
-            &drop_tables,
-            &scripts,
-            &features,
-            &name_ids,
-            &languages,
-        );
+        let plan_for = |glyphs: &IntSet<GlyphId>| {
+            Plan::new(
+                glyphs,
+                &unicodes,
+                &font,
+                SubsetFlags::default(),
+                &drop_tables,
+                &scripts,
+                &features,
+                &name_ids,
+                &languages,
+            )
+        };
+        let mut plan = plan_for(&IntSet::empty());
+        // The characters' glyphs closed through `GSUB`, then through
+        // `MATH` (hb-subset's order), planned again with those glyphs
+        // until `GSUB` adds none that `MATH` grows further.
+        while let Some(math) = &math {
+            let mut glyphs: BTreeSet<u16> = plan
+                .old_to_new_glyph_mapping()
+                .filter_map(|(old, _)| u16::try_from(old.to_u32()).ok())
+                .collect();
+            let before = glyphs.len();
+            super::mathtable::closure(math, &mut glyphs);
+            if glyphs.len() == before {
+                break;
+            }
+            let ids: IntSet<GlyphId> = glyphs.iter().map(|&g| GlyphId::from(g)).collect();
+            plan = plan_for(&ids);
+        }
         let sub = skera::subset_font(&font, &plan).map_err(|e| e.to_string());
         sub.map(|sub| (plan, sub))
     }))
@@ -208,6 +285,19 @@ pub fn subset_face(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Ve
             .ok_or("the subset font has no CFF outlines")?;
         tables.retain(|(tag, _)| *tag != cff_tag);
         tables.push(cff);
+    }
+    if let Some(math) = &math {
+        let map: BTreeMap<u16, u16> = plan
+            .old_to_new_glyph_mapping()
+            .filter_map(|(old, new)| {
+                Some((
+                    u16::try_from(old.to_u32()).ok()?,
+                    u16::try_from(new.to_u32()).ok()?,
+                ))
+            })
+            .collect();
+        tables.retain(|(tag, _)| tag != b"MATH");
+        tables.push((*b"MATH", super::mathtable::subset(math, &map)?));
     }
     for need in [*b"cmap", *b"OS/2", *b"head", *b"hmtx", *b"maxp"] {
         if !tables.iter().any(|(tag, _)| *tag == need) {

@@ -77,10 +77,37 @@ pub fn scan(xhtml: &str, usage: &mut Usage) {
         let node = &dom.nodes[id];
         match &node.data {
             Data::Text(t) => add_text(t, inherited, &mut seen, usage),
-            Data::Element(_) => {
+            Data::Element(attrs) => {
+                let name = dom.local(id);
+                // A formula's TeX source is not drawn.
+                if name == "annotation" || name == "annotation-xml" {
+                    continue;
+                }
                 let slot = cascade::slot(&dom, id, inherited);
+                // A radical's sign is drawn by the reading system, not
+                // written (MathML Core §3.3.3: U+221A, grown from `MATH`).
+                if name == "msqrt" || name == "mroot" {
+                    usage.entry(slot).or_default().insert('\u{221A}');
+                }
+                // A one-letter `<mi>` is drawn in its mathematical italic
+                // form (MathML Core §3.2.2 `text-transform: math-auto`).
+                if name == "mi" && !attrs.iter().any(|a| &*a.name.local == "mathvariant") {
+                    let mut text = node
+                        .children
+                        .iter()
+                        .filter_map(|&c| match &dom.nodes[c].data {
+                            Data::Text(t) => Some(t.trim()),
+                            _ => None,
+                        });
+                    let mut letters = text.next().unwrap_or("").chars();
+                    if let (Some(c), None, None) = (letters.next(), letters.next(), text.next())
+                        && let Some(italic) = math_italic(c)
+                    {
+                        usage.entry(slot).or_default().insert(italic);
+                    }
+                }
                 // A list item's marker is drawn in the item's face.
-                if dom.local(id) == "li" {
+                if name == "li" {
                     let parent = node.parent.map(|p| dom.local(p)).unwrap_or("");
                     let markers = match parent {
                         "ol" => NUMBERS,
@@ -101,9 +128,59 @@ pub fn scan(xhtml: &str, usage: &mut Usage) {
     }
 }
 
+/// The mathematical italic form of `c` (Unicode's Mathematical
+/// Alphanumeric Symbols, as MathML Core's `math-auto` transform maps it),
+/// if it has one.
+pub fn math_italic(c: char) -> Option<char> {
+    let n = c as u32;
+    let italic = match c {
+        'h' => 0x210E,
+        'A'..='Z' => 0x1D434 + n - 'A' as u32,
+        'a'..='z' => 0x1D44E + n - 'a' as u32,
+        '\u{131}' => 0x1D6A4,
+        '\u{237}' => 0x1D6A5,
+        '\u{391}'..='\u{3A9}' => 0x1D6E2 + n - 0x391,
+        '\u{3F4}' => 0x1D6F3,
+        '\u{2207}' => 0x1D6FB,
+        '\u{3B1}'..='\u{3C9}' => 0x1D6FC + n - 0x3B1,
+        '\u{2202}' => 0x1D715,
+        '\u{3F5}' => 0x1D716,
+        '\u{3D1}' => 0x1D717,
+        '\u{3F0}' => 0x1D718,
+        '\u{3D5}' => 0x1D719,
+        '\u{3F1}' => 0x1D71A,
+        '\u{3D6}' => 0x1D71B,
+        _ => return None,
+    };
+    char::from_u32(italic)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_formula_draws_its_letters_in_math_italic_and_not_its_tex() {
+        let mut u = Usage::new();
+        scan(
+            "<html><body><p><math><semantics><mrow><mi>x</mi><mi>h</mi><mi>α</mi>\
+             <mi mathvariant=\"normal\">Δ</mi><msqrt><mi>sin</mi></msqrt><mtext>nghiệm</mtext></mrow>\
+             <annotation encoding=\"application/x-tex\">\\frac</annotation></semantics></math></p></body></html>",
+            &mut u,
+        );
+        let math = &u[&(Role::Math, Style::REGULAR)];
+        for c in ['x', '𝑥', 'h', 'ℎ', 'α', '𝛼', 'Δ', 's', '√'] {
+            assert!(math.contains(&c), "{c}: {math:?}");
+        }
+        assert!(!math.contains(&'𝛥') && !math.contains(&'𝑠'), "{math:?}");
+        assert!(!math.contains(&'\\') && !math.contains(&'f'), "{math:?}");
+        assert!(u[&(Role::Body, Style::REGULAR)].contains(&'ệ'));
+        assert!(!math.contains(&'ệ'));
+        assert_eq!(math_italic('Ω'), Some('𝛺'));
+        assert_eq!(math_italic('ω'), Some('𝜔'));
+        assert_eq!(math_italic('Z'), Some('𝑍'));
+        assert_eq!(math_italic('1'), None);
+    }
 
     #[test]
     fn styles_follow_the_elements() {
