@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes the seed corpora of the fuzz targets into fuzz/corpus/ (not committed):
 #   corpus/pipeline/  every CommonMark spec example (../shared/corpus/commonmark-spec.txt),
-#                     source/*.md and tests/fixtures/*.md
+#                     source/*.md, tests/fixtures/*.md, tests/fixtures/math/*.md and
+#                     each formula of tests/fixtures/math/formulas.tsv
 #   corpus/linebreak/ a few byte strings; libFuzzer grows it from coverage
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,9 +18,17 @@ awk -v dir=corpus/pipeline '
   inside { line = $0; gsub(/→/, "\t", line); print line > file }
   END { print n " CommonMark examples" > "/dev/stderr" }
 ' "$spec"
-for f in ../source/*.md ../tests/fixtures/*.md; do
+for f in ../source/*.md ../tests/fixtures/*.md ../tests/fixtures/math/*.md; do
   cp "$f" "corpus/pipeline/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
+# Mathematics: each formula of the list alone, inline and displayed, so that
+# libFuzzer mutates TeX (and the layout) from every construct.
+n=0
+while IFS=$'\t' read -r construct mode tex; do
+  case "$construct" in ''|'#'*) continue ;; esac
+  n=$((n + 1))
+  printf 'Ví dụ $%s$ ở đây.\n\n$$\n%s\n$$\n' "$tex" "$tex" > "corpus/pipeline/math-$(printf %03d $n).md"
+done < ../tests/fixtures/math/formulas.tsv
 # Line-breaker seeds: arbitrary's encoding of a few item lists.
 printf 'words and spaces\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05' > corpus/linebreak/words
 head -c 4096 /dev/zero | tr '\0' '\004' > corpus/linebreak/spaces

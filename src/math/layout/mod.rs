@@ -330,6 +330,10 @@ impl<'a> Engine<'a> {
     pub fn node(&self, e: &Element, st: St) -> Bx {
         let st = self.restyle(e, st);
         match e.tag {
+            // A `\big…` delimiter (`minsize`) wherever it stands, e.g. as
+            // the base of `\Big|_0^1`: grown to its size. (In a row, the
+            // row's stretch pass grows it with the other fences.)
+            Tag::Mo if e.attr("minsize").is_some() => self.stretched_mo(e, st, 0.0),
             Tag::Mi | Tag::Mn | Tag::Mo | Tag::Mtext | Tag::Ms => self.token(e, st),
             Tag::Mspace => {
                 let em = self.em(st);

@@ -258,11 +258,25 @@ impl Engine<'_> {
             over_el.map(|o| self.script_part(o, if over_accent { st } else { st.sup() }, &base));
         let under =
             under_el.map(|u| self.script_part(u, if under_accent { st } else { st.sub() }, &base));
-        let width = [Some(&base), over.as_ref(), under.as_ref()]
+        let mut width = [Some(&base), over.as_ref(), under.as_ref()]
             .into_iter()
             .flatten()
             .map(|b| b.w)
             .fold(0.0, f32::max);
+        // A stretchy operator as the base (`\xrightarrow{t^\circ}`: an
+        // arrow under its label) grows to the width of its scripts
+        // (MathML Core §3.4.2.1: an embellished operator stretches to the
+        // other children of its `munder`/`mover`).
+        let mut base = base;
+        if width > base.w && base_el.tag == Tag::Mo {
+            let wide = self.script_part(base_el, st, &Bx::space(width));
+            if wide.w > base.w {
+                let (lspace, rspace, class) = (base.lspace, base.rspace, base.class);
+                base = wide;
+                (base.lspace, base.rspace, base.class) = (lspace, rspace, class);
+                width = width.max(base.w);
+            }
+        }
         let base_x = (width - base.w) / 2.0;
         let mut out = Bx::default();
         out.put(&base, base_x, 0.0);

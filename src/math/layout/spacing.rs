@@ -68,7 +68,18 @@ pub fn class_of(text: &str) -> Class {
     } else if PUNCTS.contains(c) {
         Class::Punct
     } else {
-        Class::Ord
+        // Any other character: its class in Unicode's MathClass.txt (UTR
+        // #25), e.g. U+27C2 ⟂, which math-core writes for `\perp`.
+        use unicode_math_class::MathClass as U;
+        match unicode_math_class::class(c) {
+            Some(U::Relation) => Class::Rel,
+            Some(U::Binary) => Class::Bin,
+            Some(U::Large) => Class::Op,
+            Some(U::Opening) => Class::Open,
+            Some(U::Closing) => Class::Close,
+            Some(U::Punctuation) => Class::Punct,
+            _ => Class::Ord,
+        }
     }
 }
 

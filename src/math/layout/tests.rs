@@ -547,3 +547,120 @@ fn aligned_rows_line_up_at_the_relation() {
         ys.iter().fold(f32::MIN, |m, y| m.max(*y)) - ys.iter().fold(f32::MAX, |m, y| m.min(*y));
     assert!(spread >= 1.5 * ctx.size - 0.01, "rows {spread} pt apart");
 }
+
+/// Every formula of the list, set as the list says: nothing is drawn to the
+/// left of its box or past its advance width (a glyph's advance, a rule's
+/// width), so the line breaker's widths are what is printed — but for an
+/// accent over a last letter, which may overhang as in TeX (whose accent
+/// box is as wide as its base, TeXbook Appendix G rule 12), by at most
+/// 0.2 em (`\vec{\ell}`: 0.15 em).
+#[test]
+fn no_formula_of_the_list_draws_outside_its_box() {
+    let fonts = fonts();
+    let c = ctx(&fonts, None);
+    let tsv = include_str!("../../../tests/fixtures/math/formulas.tsv");
+    let mut bad = Vec::new();
+    for line in tsv.lines().filter(|l| !l.starts_with('#')) {
+        let mut cols = line.splitn(3, '\t');
+        let (Some(_), Some(mode), Some(tex)) = (cols.next(), cols.next(), cols.next()) else {
+            continue;
+        };
+        let display = if mode == "display" {
+            Display::Block
+        } else {
+            Display::Inline
+        };
+        {
+            let b = set(tex, display, &c);
+            let right = b
+                .items
+                .iter()
+                .map(|i| match *i {
+                    MathItem::Glyph { x, advance, .. } => x + advance,
+                    MathItem::Rule { x, width, .. } => x + width,
+                })
+                .fold(0.0f32, f32::max);
+            let left = b
+                .items
+                .iter()
+                .map(|i| match *i {
+                    MathItem::Glyph { x, .. } | MathItem::Rule { x, .. } => x,
+                })
+                .fold(0.0f32, f32::min);
+            if right > b.width + 0.2 * c.size || left < -0.01 {
+                bad.push(format!(
+                    "{tex} ({display:?}): {left:.2}..{right:.2} in {:.2}",
+                    b.width
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Each glyph's left end, right end (by its advance) and height: (x0, x1, y).
+fn spans(b: &MathBox) -> Vec<(f32, f32, f32)> {
+    b.items
+        .iter()
+        .filter_map(|i| match *i {
+            MathItem::Glyph { x, y, advance, .. } => Some((x, x + advance, y)),
+            MathItem::Rule { .. } => None,
+        })
+        .collect()
+}
+
+/// Glyphs on the baseline (|y| < 1 pt): their left and right ends.
+fn baseline_extent(b: &MathBox) -> (f32, f32) {
+    spans(b)
+        .iter()
+        .filter(|g| g.2.abs() < 1.0)
+        .fold((f32::MAX, f32::MIN), |a, g| (a.0.min(g.0), a.1.max(g.1)))
+}
+
+#[test]
+fn a_big_delimiter_grows_as_the_base_of_scripts() {
+    let fonts = fonts();
+    let c = ctx(&fonts, None);
+    let plain = set(r"x|_0^1", Display::Inline, &c);
+    let big = set(r"x\Big|_0^1", Display::Inline, &c);
+    assert!(
+        big.height + big.depth > (plain.height + plain.depth) * 1.3,
+        "\\Big| {} against | {}",
+        big.height + big.depth,
+        plain.height + plain.depth
+    );
+}
+
+#[test]
+fn an_arrow_under_a_label_stretches_to_it() {
+    let fonts = fonts();
+    let c = ctx(&fonts, None);
+    let arrow = set(r"\xrightarrow{t^\circ}", Display::Inline, &c);
+    let (x0, x1) = baseline_extent(&arrow);
+    // A plain → is 1 em wide; under its label it is about twice that
+    // (math-core asks for 3.5 em of script style; the assembly's pieces
+    // come close).
+    let plain = baseline_extent(&set(r"\to", Display::Inline, &c));
+    assert!(plain.1 - plain.0 < 1.1 * c.size, "{plain:?}");
+    assert!(x1 - x0 >= 1.8 * c.size, "arrow {x0}..{x1}");
+    // And it is the width of the box but for the thick spaces around it.
+    assert!(
+        arrow.width - (x1 - x0) < 0.6 * c.size,
+        "{} box",
+        arrow.width
+    );
+}
+
+#[test]
+fn perp_is_a_relation() {
+    let fonts = fonts();
+    let c = ctx(&fonts, None);
+    let b = set(r"a \perp b", Display::Inline, &c);
+    let g = spans(&b);
+    // a, ⟂, b: a thick space (5/18 em) on each side of ⟂.
+    let (before, after) = (g[1].0 - g[0].1, g[2].0 - g[1].1);
+    assert!(
+        before > 0.25 * c.size && after > 0.25 * c.size,
+        "{before} {after}"
+    );
+}
