@@ -113,7 +113,10 @@ fn parse(bencher: Bencher, name: &str) {
 #[divan::bench(args = INPUTS, sample_count = 5, sample_size = 1)]
 fn epub(bencher: Bencher, name: &str) {
     let p = &input(name).prepared;
-    let opts = epub::EpubOptions { modified: 0 };
+    let opts = epub::EpubOptions {
+        modified: 0,
+        ..Default::default()
+    };
     bencher.bench(|| epub::write_epub(&p.doc, &p.fonts, &opts, &mut Diagnostics::default()));
 }
 

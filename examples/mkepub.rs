@@ -10,6 +10,7 @@ fn main() {
         trang::fonts::FontSet::load(&trang::fonts::FontSet::bundled_dir(), &mut diags).unwrap();
     let opts = trang::epub::EpubOptions {
         modified: 1_700_000_000,
+        ..Default::default()
     };
     match trang::epub::write_epub(&doc, &fonts, &opts, &mut diags) {
         Ok(bytes) => std::fs::write(&output, bytes).unwrap(),

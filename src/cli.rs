@@ -180,6 +180,14 @@ pub struct BuildArgs {
     #[arg(long, value_delimiter = ',', value_name = "STANDARD", value_parser = pdf_standard)]
     pub pdf_standard: Vec<crate::pdf::PdfStandard>,
 
+    /// How the EPUB writes formulas: `mathml` (MathML with the TeX as an
+    /// annotation, for reading systems that draw MathML: Apple Books,
+    /// Thorium, Kobo, browsers) or `svg` (each formula drawn by trang's own
+    /// math layout, as in the PDF, with `role="math"` and its text as
+    /// `aria-label`: for readers without MathML, such as Kindle).
+    #[arg(long, value_enum, value_name = "FORM", default_value = "mathml")]
+    pub epub_math: crate::epub::EpubMath,
+
     /// Print the time each stage took (parse, check, typeset, PDF write,
     /// EPUB write, writing files, total) to stderr.
     #[arg(long)]

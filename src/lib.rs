@@ -321,6 +321,8 @@ pub struct BuildOptions {
     /// The standards the PDF conforms to (`--pdf-standard`); the booklet,
     /// an imposition for the printer, claims only the PDF/A one.
     pub pdf_standards: pdf::Standards,
+    /// How the EPUB writes formulas (`--epub-math`).
+    pub epub_math: epub::EpubMath,
     /// Where to report the stages as they run (none by default).
     pub progress: progress::Progress,
 }
@@ -535,7 +537,10 @@ fn render_timed(
                     epub::write_epub_paged(
                         doc,
                         &prepared.fonts,
-                        &epub::EpubOptions { modified: epoch },
+                        &epub::EpubOptions {
+                            modified: epoch,
+                            math: opts.epub_math,
+                        },
                         pages.as_ref(),
                         &mut d,
                     )

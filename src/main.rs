@@ -123,6 +123,7 @@ fn run(
                         trang::pdf::Standards::from_list(&b.pdf_standard).unwrap_or_default()
                     },
                     progress: hook,
+                    epub_math: b.epub_math,
                 };
                 if opts.booklet.is_none() && (b.signature.is_some() || b.creep.is_some() || b.marks)
                 {

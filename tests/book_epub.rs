@@ -85,7 +85,10 @@ fn epub(book: &Book) -> Vec<u8> {
     let bytes = write_epub(
         book,
         &bundled_fonts(),
-        &EpubOptions { modified: EPOCH },
+        &EpubOptions {
+            modified: EPOCH,
+            ..Default::default()
+        },
         &mut diags,
     )
     .unwrap_or_else(|e| panic!("{}", e.render()));

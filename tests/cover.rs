@@ -41,6 +41,7 @@ fn generated(dir: &Path, duplex: bool) -> (PathBuf, PathBuf) {
         imposition: Default::default(),
         pdf_standards: Default::default(),
         progress: Default::default(),
+        epub_math: Default::default(),
     };
     let out = trang::render(&p, &opts, EPOCH, &mut diags).expect("renders");
     assert!(diags.items.is_empty(), "{diags:?}");

@@ -311,7 +311,10 @@ fn epubcheck_accepts_every_book() {
         let epub = write_epub(
             &doc,
             &fonts,
-            &EpubOptions { modified: MODIFIED },
+            &EpubOptions {
+                modified: MODIFIED,
+                ..Default::default()
+            },
             &mut diags,
         )
         .unwrap_or_else(|e| panic!("example {n} failed:\n{md}\n{}", e.render()));

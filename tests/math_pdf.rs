@@ -219,12 +219,45 @@ fn a_formula_that_does_not_parse_is_refused_at_its_place() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    // Both faults, each at its column inside the formula, with a hint.
-    assert!(err.contains("bai.md:5:21"), "{err}");
+    // Both faults, each at its column inside the formula (one-based, in
+    // characters), with a hint.
+    let line = "Phương trình $x^2 + \\fracc{1}{2} = 0$ và $\\foo$.";
+    let col = |what: &str| line[..line.find(what).unwrap()].chars().count() + 1;
+    assert!(
+        err.contains(&format!("bai.md:5:{}", col("\\fracc"))),
+        "{err}"
+    );
     assert!(err.contains("Unknown command \"\\fracc\""), "{err}");
     assert!(err.contains("did you mean `\\frac`"), "{err}");
-    assert!(err.contains("bai.md:5:44"), "{err}");
+    assert!(err.contains(&format!("bai.md:5:{}", col("\\foo"))), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(!dir.path().join("bai.pdf").exists());
     assert!(!dir.path().join("bai.epub").exists());
+}
+
+#[test]
+fn epub_math_svg_draws_each_formula_with_its_label() {
+    let dir = tempfile::tempdir().unwrap();
+    build_ok(
+        &root().join("tests/fixtures/math/handout.md"),
+        dir.path(),
+        &["--epub-math", "svg"],
+    );
+    let epub = std::fs::read(dir.path().join("handout.epub")).unwrap();
+    let files = common::epub_files(&epub);
+    let chapter = files
+        .iter()
+        .find(|(name, _)| name.ends_with("chapter-01.xhtml"))
+        .map(|(_, x)| x.clone())
+        .expect("a chapter");
+    assert!(!chapter.contains("<math"), "no MathML with --epub-math svg");
+    let svgs = chapter.matches("<svg ").count();
+    let labelled = chapter.matches("role=\"math\" aria-label=\"").count();
+    assert!(svgs > 50, "{svgs} SVGs");
+    assert_eq!(svgs, labelled, "every SVG is a labelled formula");
+    assert!(chapter.contains("aria-label=\"ax²+bx+c=0\""), "{chapter}");
+    let opf = &files["OEBPS/content.opf"];
+    assert!(opf.contains("properties=\"svg\""), "{opf}");
+    assert!(!opf.contains("STIX"), "no math face needed: {opf}");
+    common::epubcheck_silent(&[dir.path().join("handout.epub")]);
 }

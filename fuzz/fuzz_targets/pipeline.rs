@@ -40,7 +40,15 @@ fuzz_target!(|data: &[u8]| {
         columns: 1 + usize::from(variant & 1),
         booklet: (variant & 4 != 0).then_some(Sheet::A4),
         booklet_duplex: true,
+        imposition: Default::default(),
+        pdf_standards: Default::default(),
         progress: Default::default(),
+        // Formulas as MathML, or drawn as SVG by the math layout.
+        epub_math: if variant & 8 != 0 {
+            trang::epub::EpubMath::Svg
+        } else {
+            trang::epub::EpubMath::Mathml
+        },
     };
     match trang::render(&prepared, &opts, EPOCH, &mut diags) {
         Some(outputs) => {

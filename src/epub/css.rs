@@ -208,7 +208,7 @@ pub fn theme_css(theme: &Theme, fonts: &FontSet) -> String {
 pub fn math_css(theme: &Theme, fonts: &FontSet) -> String {
     let lead = derived::leading_ratio(theme, fonts);
     let space = num(theme.blocks.space * lead);
-    let mut c = String::from("\n/* Formulas (MathML). */\n");
+    let mut c = String::from("\n/* Formulas. */\n");
     let _ = writeln!(
         c,
         "div.math {{ margin: {space}em 0; text-align: center; text-indent: 0; overflow-x: auto; overflow-y: hidden; }}"

@@ -36,6 +36,11 @@ pub struct Cx<'a> {
     /// The PDF's page breaks still to mark (only when the PDF is built in
     /// the same run).
     pub marks: Option<super::pagebreak::Marks>,
+    /// With `--epub-math svg`: the math layout's context formulas are drawn
+    /// with (`None`: formulas are MathML).
+    pub math_svg: Option<crate::math::layout::Context>,
+    /// Formulas written so far (numbers the SVGs' ids).
+    pub formulas: usize,
 }
 
 impl<'a> Cx<'a> {
@@ -50,6 +55,8 @@ impl<'a> Cx<'a> {
             image_without_alt: false,
             diags,
             marks: None,
+            math_svg: None,
+            formulas: 0,
         }
     }
 

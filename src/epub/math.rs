@@ -10,6 +10,21 @@ use crate::math::{Element, Formula, Node, Tag};
 /// The MathML namespace, required on `<math>` in XHTML.
 const MATHML_NS: &str = "http://www.w3.org/1998/Math/MathML";
 
+/// Writes `f` as an inline `<svg>` drawn by trang's own math layout (as in
+/// the PDF), `role="math"` with its Unicode math text as `aria-label`
+/// (WAI-ARIA 1.2), sized in em so that it follows the reader's text size;
+/// a displayed formula is set in display style at its own width.
+/// `n` numbers the formula in its document, for unique ids.
+pub fn svg(f: &Formula, ctx: &crate::math::layout::Context, n: usize, out: &mut String) {
+    let b = crate::math::layout::layout(f, ctx);
+    out.push_str(&crate::math::svg::svg_in(
+        &b,
+        ctx,
+        &f.text,
+        &format!("m{n}-"),
+    ));
+}
+
 /// Writes `f` as a `<math>` element.
 pub fn mathml(f: &Formula, out: &mut String) {
     let children = f.root.children.iter().map(mathml3).collect();

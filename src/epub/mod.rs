@@ -46,6 +46,18 @@ pub use pagebreak::PageList;
 pub struct EpubOptions {
     /// Unix seconds for `dcterms:modified` and every ZIP timestamp.
     pub modified: i64,
+    /// How formulas are written.
+    pub math: EpubMath,
+}
+
+/// How the EPUB writes formulas (`--epub-math`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EpubMath {
+    /// MathML Core, with `alttext` and the TeX source as an annotation.
+    #[default]
+    Mathml,
+    /// Inline SVG drawn by trang's math layout (`role="math"`, `aria-label`).
+    Svg,
 }
 
 /// Writes `book` as an EPUB 3 file (the bytes). Warnings go to `diags`; a
@@ -77,6 +89,12 @@ pub fn write_epub_paged(
     let words = &book.words;
     let title = book.title.clone();
     let mut cx = Cx::new(book, diags);
+    if opts.math == EpubMath::Svg {
+        // Drawn at the body size; the SVG is sized in em, so it scales
+        // with the reader's text.
+        let size = book.theme.text.size;
+        cx.math_svg = Some(crate::math::layout::Context::new(fonts, size, None)?);
+    }
     cx.marks = pages.map(|p| pagebreak::Marks::new(p, book.cover.is_some()));
 
     // 1. File names: cover, title page, contents, then the chapters.
@@ -282,6 +300,11 @@ pub fn write_epub_paged(
     let (extra, fallback_families) = fallback::embed(fonts, &used, &embedded)?;
     embedded.extend(extra);
     let mut css = css::stylesheet(fonts, &book.theme, &embedded, &fallback_families);
+    // Formulas drawn as SVG use no math face, but their displays are set
+    // as MathML's are.
+    if cx.math_svg.is_some() && cx.formulas > 0 {
+        css.push_str(&css::math_css(&book.theme, fonts));
+    }
     if is_book {
         css.push_str(book::STYLE);
     }

@@ -98,19 +98,26 @@ fn builder_error(e: epub_builder::Error) -> Diagnostic {
 struct Unlisted {
     landmarks: String,
     guide: Vec<(String, String)>,
-    /// The files holding MathML, whose manifest items need
-    /// `properties="mathml"` (EPUB 3.3 §5.6.1.3), which epub-builder does
-    /// not write.
-    mathml: Vec<String>,
+    /// The files holding MathML or inline SVG (`--epub-math svg`), with
+    /// the manifest properties they need (`mathml`, `svg`; EPUB 3.3
+    /// §5.6.1.3), which epub-builder does not write.
+    scripted: Vec<(String, &'static str)>,
 }
 
 impl Unlisted {
     fn of(parts: &[Part]) -> Unlisted {
         let mut u = Unlisted {
-            mathml: parts
+            scripted: parts
                 .iter()
-                .filter(|p| p.xhtml.contains("<math "))
-                .map(|p| xml::attr(&p.file))
+                .filter_map(|p| {
+                    let props = match (p.xhtml.contains("<math "), p.xhtml.contains("<svg ")) {
+                        (true, true) => "mathml svg",
+                        (true, false) => "mathml",
+                        (false, true) => "svg",
+                        (false, false) => return None,
+                    };
+                    Some((xml::attr(&p.file), props))
+                })
                 .collect(),
             ..Unlisted::default()
         };
@@ -303,12 +310,12 @@ fn fix_opf(opf: &str, pkg: &Package, unlisted: &Unlisted) -> String {
             1,
         );
     }
-    for href in &unlisted.mathml {
+    for (href, props) in &unlisted.scripted {
         let item_end = format!(" href=\"{href}\"/>");
         if let Some(end) = s.find(&item_end)
             && let Some(start) = s[..end].rfind("<item ")
         {
-            s.insert_str(start + "<item ".len(), "properties=\"mathml\" ");
+            s.insert_str(start + "<item ".len(), &format!("properties=\"{props}\" "));
         }
     }
     s.replacen("  </metadata>", &format!("{extra}  </metadata>"), 1)

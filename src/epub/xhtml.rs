@@ -199,7 +199,7 @@ impl<'c, 'a> Writer<'c, 'a> {
             }
             BlockKind::Math(f) => {
                 self.out.push_str("<div class=\"math\">");
-                super::math::mathml(f, &mut self.out);
+                self.formula(f);
                 self.out.push_str("</div>\n");
             }
             BlockKind::BlockQuote(children) => {
@@ -532,6 +532,15 @@ impl<'c, 'a> Writer<'c, 'a> {
         Ok(())
     }
 
+    /// A formula: MathML, or an SVG with `--epub-math svg`.
+    fn formula(&mut self, f: &crate::math::Formula) {
+        self.cx.formulas += 1;
+        match &self.cx.math_svg {
+            Some(ctx) => super::math::svg(f, ctx, self.cx.formulas, &mut self.out),
+            None => super::math::mathml(f, &mut self.out),
+        }
+    }
+
     fn inline(&mut self, inl: &Inline) -> Res {
         match &inl.kind {
             InlineKind::Text(t) => self.text(t),
@@ -543,7 +552,7 @@ impl<'c, 'a> Writer<'c, 'a> {
                 self.text(t);
                 self.out.push_str("</code>");
             }
-            InlineKind::Math(f) => super::math::mathml(f, &mut self.out),
+            InlineKind::Math(f) => self.formula(f),
             InlineKind::Link {
                 url,
                 title,

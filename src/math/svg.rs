@@ -66,6 +66,12 @@ fn num(v: f32) -> String {
 /// height and `vertical-align` in `em` of `ctx.size`, the viewBox in pt
 /// (y down, the baseline at the box's height), `label` as its accessible name.
 pub fn svg(b: &MathBox, ctx: &Context, label: &str) -> String {
+    svg_in(b, ctx, label, "")
+}
+
+/// [`svg`] for a document holding several: the ids of its glyph outlines
+/// start with `prefix` (e.g. `m12-`), so that they are unique in the page.
+pub fn svg_in(b: &MathBox, ctx: &Context, label: &str, prefix: &str) -> String {
     let em = ctx.size;
     let total = b.height + b.depth;
     let mut out = String::new();
@@ -108,7 +114,7 @@ pub fn svg(b: &MathBox, ctx: &Context, label: &str) -> String {
                 .outline_glyph(ttf_parser::GlyphId(*gid), &mut pen)
                 .is_some()
             {
-                let id = format!("g{fi}-{gid}");
+                let id = format!("{prefix}g{fi}-{gid}");
                 let _ = write!(defs, "<path id=\"{id}\" d=\"{}\"/>", pen.0);
                 ids.insert((fi, *gid), id);
             } else {

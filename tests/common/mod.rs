@@ -246,7 +246,10 @@ pub fn epub_from_markdown(
     let mut diags = trang::diag::Diagnostics::default();
     let doc = trang::markdown::parse(trang::diag::SourceFile::new(path, md), &mut diags);
     let doc = trang::resolve::resolve(doc, &mut diags);
-    let opts = trang::epub::EpubOptions { modified: EPOCH };
+    let opts = trang::epub::EpubOptions {
+        modified: EPOCH,
+        ..Default::default()
+    };
     match trang::epub::write_epub(&doc, fonts, &opts, &mut diags) {
         Ok(bytes) => (bytes, diags),
         Err(e) => panic!("{} failed:\n{}", path.display(), e.render()),
@@ -265,7 +268,10 @@ pub fn render_doc(
     let epub = trang::epub::write_epub(
         &doc,
         fonts,
-        &trang::epub::EpubOptions { modified: EPOCH },
+        &trang::epub::EpubOptions {
+            modified: EPOCH,
+            ..Default::default()
+        },
         &mut diags,
     )
     .map_err(|e| e.render())?;

@@ -86,7 +86,8 @@ impl Builder<'_, '_, '_> {
         cuts.push((from, x0, b.width, Some(MathJoin::END)));
         for (k, &(start, x_from, x_to, join)) in cuts.iter().enumerate() {
             let end = cuts.get(k + 1).map_or(b.items.len(), |c| c.0);
-            let items = self.math_items(&b.items[start..end], -x_from, 0.0, &ctx, node);
+            let span = Some((x_from, x_to));
+            let items = self.math_items(&b.items[start..end], span, -x_from, 0.0, &ctx, node);
             out.push(Piece::Object(
                 InlineObject {
                     width: (x_to - x_from).max(0.0),
@@ -125,7 +126,7 @@ impl Builder<'_, '_, '_> {
         self.para += 1;
         let node = self.formula_node(f, span, self.tags.container);
         let height = b.height + b.depth;
-        let items = self.math_items(&b.items, ctx.x, b.height, &mctx, node);
+        let items = self.math_items(&b.items, None, ctx.x, b.height, &mctx, node);
         self.flow.push(Flow::Line(FlowLine {
             para: self.para,
             kind: LineKind::Other,
@@ -146,13 +147,16 @@ impl Builder<'_, '_, '_> {
         id
     }
 
-    /// The frame items for `items` of a formula's box, moved by `dx` and
+    /// The frame items for `items` of a formula's box (an inline piece
+    /// spanning `span`, its left and right ends; a display its ink), moved
+    /// by `dx` and
     /// with the box's baseline `baseline` pt below the items' origin (0 for
     /// an inline piece, whose origin is on its baseline). Glyphs of one face
     /// and size in a row make one run.
     fn math_items(
         &mut self,
         items: &[MathItem],
+        span: Option<(f32, f32)>,
         dx: f32,
         baseline: f32,
         ctx: &Context,
@@ -166,7 +170,7 @@ impl Builder<'_, '_, '_> {
         // glyph of no advance on its baseline, so that the text around it
         // stays on its line whatever is drawn first and last (a numerator,
         // a denominator).
-        let ends = self.extent(items).map(|(x0, x1)| {
+        let ends = span.or_else(|| self.extent(items)).map(|(x0, x1)| {
             let space = ctx.math.glyph_id(' ').unwrap_or(0);
             let size = items
                 .iter()
