@@ -11,6 +11,16 @@ use std::process::Command;
 
 use common::{build_ok, root, tool};
 
+/// `qpdf --check` finds no fault in `pdf`.
+fn qpdf_clean(pdf: &Path) {
+    let check = Command::new("qpdf")
+        .arg("--check")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+}
+
 /// The handout built once per test that needs it, into `dir`.
 fn handout(dir: &Path) -> PathBuf {
     build_ok(&root().join("tests/fixtures/math/handout.md"), dir, &[]);
@@ -147,12 +157,7 @@ fn each_formula_is_a_formula_element_with_its_text() {
         .sum();
     assert!(maths > 50, "{maths} formulas in the EPUB");
     assert_eq!(formulas, maths, "{tree}");
-    let check = Command::new("qpdf")
-        .arg("--check")
-        .arg(&pdf)
-        .output()
-        .unwrap();
-    assert!(check.status.success(), "{check:?}");
+    qpdf_clean(&pdf);
 }
 
 /// The formula list as one document: each inline formula in a sentence,
@@ -193,12 +198,7 @@ fn every_formula_of_the_list_builds_and_is_tagged() {
     let tree = tool("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]);
     let formulas = tree.lines().filter(|l| l.trim() == "Formula").count();
     assert_eq!(formulas, n, "one Formula element per formula");
-    let check = Command::new("qpdf")
-        .arg("--check")
-        .arg(&pdf)
-        .output()
-        .unwrap();
-    assert!(check.status.success(), "{check:?}");
+    qpdf_clean(&pdf);
     common::epubcheck_silent(&[dir.path().join("cong-thuc.epub")]);
 }
 

@@ -552,8 +552,9 @@ struct Folder<'a> {
     report: html::Report,
     /// The titles of MkDocs admonitions, by the source offset of their call-out.
     titles: std::collections::HashMap<usize, Option<String>>,
-    /// Reads the formulas, in order (equation numbers count on).
-    math: crate::math::tex::Converter,
+    /// Reads the formulas, in order (equation numbers count on); made on
+    /// the first formula, so a document without one pays nothing.
+    math: Option<crate::math::tex::Converter>,
     /// Formulas that do not parse, each at its fault.
     math_errors: Vec<Diagnostic>,
 }
@@ -570,7 +571,7 @@ impl<'a> Folder<'a> {
             footnotes: Vec::new(),
             report: html::Report::default(),
             titles: std::collections::HashMap::new(),
-            math: crate::math::tex::Converter::new(),
+            math: None,
             math_errors: Vec::new(),
         }
     }
@@ -614,7 +615,10 @@ impl<'a> Folder<'a> {
         start: usize,
         span: Span,
     ) -> Option<std::sync::Arc<crate::math::Formula>> {
-        match self.math.convert(tex, display) {
+        let converter = self
+            .math
+            .get_or_insert_with(crate::math::tex::Converter::new);
+        match converter.convert(tex, display) {
             Ok(f) => Some(std::sync::Arc::new(f)),
             Err(e) => {
                 // The fault's place: exact when the source holds the TeX as
