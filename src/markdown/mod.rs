@@ -598,6 +598,21 @@ impl<'a> Folder<'a> {
         display: crate::math::Display,
         span: Span,
     ) -> Result<(), Diagnostic> {
+        // Pandoc's rule, which pulldown-cmark lacks: a closing `$` right
+        // before a digit closes nothing, so `$5-$10` is a price range.
+        let before_digit = self
+            .source
+            .text
+            .get(span.end..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_digit());
+        if display == crate::math::Display::Inline && before_digit {
+            let raw = nfc(&self.source.text[span.start..span.end]);
+            return self.add_inline(Inline {
+                kind: InlineKind::Text(raw),
+                span,
+            });
+        }
         let tex = nfc(tex);
         let kind = match self.formula(&tex, display, span.start + delim, span) {
             Some(f) => InlineKind::Math(f),

@@ -382,3 +382,38 @@ fn an_html_container_opened_and_closed_in_two_blocks_wraps_the_markdown_between(
     // A stray end tag closes nothing.
     assert_eq!(blocks("a\n\n</div>\n\nb\n").len(), 2);
 }
+
+#[test]
+fn prices_are_text_and_formulas_are_math() {
+    // A lone `$` after a number, a `$` before a space, and pandoc's rule:
+    // a closing `$` right before a digit closes nothing.
+    for md in [
+        "giá 50$ và 20$ nhé",
+        "hoặc $20 và $30. Hết.",
+        "Giá từ $5-$10 mỗi cuốn.",
+        "Một đô la: \\$1.",
+    ] {
+        let kinds = para(md);
+        assert!(
+            kinds.iter().all(|k| !matches!(k, InlineKind::Math(_))),
+            "{md}: {kinds:?}"
+        );
+        let text: String = kinds
+            .iter()
+            .filter_map(|k| match k {
+                InlineKind::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(text.contains('$'), "{md}: {text}");
+    }
+    let kinds = para("Nghiệm $x = 2$, và $y^2$.");
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| matches!(k, InlineKind::Math(_)))
+            .count(),
+        2,
+        "{kinds:?}"
+    );
+}
