@@ -451,6 +451,9 @@ struct Builder<'a, 'e, 'f> {
     /// Per face (shaper index) that drew a formula: glyph id → the
     /// character it is the glyph of (its `cmap`, read on first need).
     math_chars: std::collections::HashMap<usize, std::collections::HashMap<u16, char>>,
+    /// The math face's space glyph and its advance in em, read on the first
+    /// formula (the marks of a formula's ends).
+    math_space: Option<(u16, f32)>,
 }
 
 impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
@@ -471,6 +474,7 @@ impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
                 ..Tags::default()
             },
             math_chars: Default::default(),
+            math_space: None,
         }
     }
 }

@@ -170,8 +170,8 @@ impl Builder<'_, '_, '_> {
         // glyph of no advance on its baseline, so that the text around it
         // stays on its line whatever is drawn first and last (a numerator,
         // a denominator).
+        let (space, space_em) = *self.math_space.get_or_insert_with(|| space_of(&ctx.math));
         let ends = span.or_else(|| self.extent(items)).map(|(x0, x1)| {
-            let space = ctx.math.glyph_id(' ').unwrap_or(0);
             let size = items
                 .iter()
                 .find_map(|i| match i {
@@ -190,13 +190,7 @@ impl Builder<'_, '_, '_> {
             // The end marker's width as a viewer reads it (`/W`) ends at
             // the formula's right edge, so that a space after the formula
             // is still a gap.
-            let w = ttf_parser::Face::parse(&ctx.math.data, ctx.math.index)
-                .ok()
-                .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(space)))
-                .map_or(0.0, |a| {
-                    f32::from(a) * size / f32::from(ctx.math.metrics.units_per_em)
-                });
-            (end(x0), end(x1 - w))
+            (end(x0), end(x1 - space_em * size))
         });
         let first = ends.as_ref().map(|e| &e.0);
         let last = ends.as_ref().map(|e| &e.1);
@@ -319,6 +313,16 @@ impl Builder<'_, '_, '_> {
             })
             .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
     }
+}
+
+/// The face's space glyph and its advance in em (read once per document).
+fn space_of(face: &crate::fonts::Face) -> (u16, f32) {
+    let gid = face.glyph_id(' ').unwrap_or(0);
+    let em = ttf_parser::Face::parse(&face.data, face.index)
+        .ok()
+        .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(gid)))
+        .map_or(0.0, |a| f32::from(a) / f32::from(face.metrics.units_per_em));
+    (gid, em)
 }
 
 /// Glyph id → character, from the face's Unicode `cmap` (the lowest code
