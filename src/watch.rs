@@ -15,7 +15,11 @@
 //!
 //! Saves are debounced ([`notify_debouncer_full`], [`DEBOUNCE`]): the events
 //! of one save (an editor's write, rename and attribute change) make one
-//! build. Saves that arrive while a build runs are queued and all make one
+//! build. The debouncer lets each event go on its own once it is
+//! [`DEBOUNCE`] old, checking a quarter of that apart, so a save whose write
+//! and close straddle one of its checks (a loaded machine) comes in two
+//! batches: batches that follow each other within [`SETTLE`] are one
+//! change. Saves that arrive while a build runs are queued and all make one
 //! more build after it.
 
 use std::collections::BTreeSet;
@@ -32,6 +36,10 @@ use crate::diag::Diagnostic;
 /// How long a file must stay quiet after an event before a build starts:
 /// long enough to gather one save's events, short enough not to be felt.
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// How long after one batch of events the next still belongs to the same
+/// change: two of the debouncer's checks (`DEBOUNCE / 4` apart).
+pub const SETTLE: Duration = Duration::from_millis(75);
 
 /// What the watcher asks its caller to do.
 #[derive(Debug)]
@@ -230,7 +238,13 @@ pub fn watch(
         // Everything queued while the last build ran makes one build.
         let mut changed = BTreeSet::new();
         let mut problems = changes(watched, first, &mut changed);
-        while let Ok(more) = rx.try_recv() {
+        // and so does a batch that follows within SETTLE (for at most a
+        // second, so that a file written without pause still gets built).
+        let since = std::time::Instant::now();
+        while since.elapsed() < Duration::from_secs(1) {
+            let Ok(more) = rx.recv_timeout(SETTLE) else {
+                break;
+            };
             problems.extend(changes(watched, more, &mut changed));
         }
         for p in problems {
