@@ -8,6 +8,8 @@
 //!   becomes a diagnostic at its `file:line:col`.
 //! - [`tree`] is that MathML as an owned tree ([`Element`], [`Node`]); the
 //!   EPUB writes it back as MathML, the typesetter lays it out.
+//! - [`amend`] mends what `math-core` reads differently from amsmath
+//!   (`\dots`, `\pmod`, the extensible arrows), once, for both writers.
 //! - [`linear`] gives a formula's text as Unicode math in reading order
 //!   (UnicodeMath, Unicode Technical Note 28): the EPUB's `alttext` and the
 //!   PDF's `/ActualText`.
@@ -15,6 +17,7 @@
 //! The layout (OpenType MATH, the TeXbook's Appendix G) lives in
 //! `math::layout`; this module decides what a formula *is*, not how it looks.
 
+pub mod amend;
 pub mod boxes;
 pub mod layout;
 pub mod linear;

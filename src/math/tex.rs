@@ -79,11 +79,12 @@ impl Converter {
                     message,
                 }
             })?;
-        let root = Element::parse(&converted.mathml).map_err(|e| TexError {
+        let mut root = Element::parse(&converted.mathml).map_err(|e| TexError {
             offset: 0,
             message: format!("the MathML written for this formula does not parse: {e}"),
             help: "report this formula to trang's issue tracker".to_string(),
         })?;
+        super::amend::apply(&mut root, tex, display);
         let text = linear::text(&root);
         let numbers = numbers(&root);
         Ok(Formula {

@@ -15,7 +15,7 @@
 mod font;
 mod frac;
 mod script;
-mod spacing;
+pub mod spacing;
 mod stretch;
 mod table;
 mod token;

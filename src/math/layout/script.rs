@@ -42,8 +42,18 @@ impl Engine<'_> {
             // `f'`: the prime glyph is drawn raised, at the base's size
             // (TeX's `\prime` is a superscript of a large glyph).
             let prime = self.node(p, st);
+            // On a box (`\left(…\right)'`, `\Big)'`) the prime rises as a
+            // superscript would above a character (rule 18a).
+            let raise = if base.glyph.is_some() && !base.largeop {
+                0.0
+            } else {
+                (base.h
+                    - self.k(st.sup(), K::SuperscriptBaselineDropMax)
+                    - self.k(st, K::SuperscriptShiftUp))
+                .max(0.0)
+            };
             let mut out = base.clone();
-            out.put(&prime, base.w + base.italic, 0.0);
+            out.put(&prime, base.w + base.italic, raise);
             out.w = base.w + base.italic + prime.w;
             out.glyph = None;
             out.accent_x = None;

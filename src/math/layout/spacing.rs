@@ -43,6 +43,9 @@ const CLOSES: &str = ")]}⟩⌉⌋⟧⟫⦄⦆〉!?";
 const BARS: &str = "|‖∣∥";
 /// Punctuation.
 const PUNCTS: &str = ",;";
+/// Ellipses: TeX's `\ldots` and `\cdots` are `\mathinner` (thin space
+/// beside punctuation, medium beside a binary operator).
+const INNERS: &str = "…⋯⋮⋱";
 
 /// The class of an operator's text (before rules 5 and 6).
 pub fn class_of(text: &str) -> Class {
@@ -67,6 +70,8 @@ pub fn class_of(text: &str) -> Class {
         Class::Close
     } else if PUNCTS.contains(c) {
         Class::Punct
+    } else if INNERS.contains(c) {
+        Class::Inner
     } else {
         // Any other character: its class in Unicode's MathClass.txt (UTR
         // #25), e.g. U+27C2 ⟂, which math-core writes for `\perp`.

@@ -637,12 +637,20 @@ fn an_arrow_under_a_label_stretches_to_it() {
     let c = ctx(&fonts, None);
     let arrow = set(r"\xrightarrow{t^\circ}", Display::Inline, &c);
     let (x0, x1) = baseline_extent(&arrow);
-    // A plain → is 1 em wide; under its label it is about twice that
-    // (math-core asks for 3.5 em of script style; the assembly's pieces
-    // come close).
+    // A plain → is 1 em wide; under its label it is as wide as the label
+    // with its padding (amsmath's \ext@arrow: t° is about 1.2 em so), and
+    // never shorter than the plain arrow.
     let plain = baseline_extent(&set(r"\to", Display::Inline, &c));
     assert!(plain.1 - plain.0 < 1.1 * c.size, "{plain:?}");
-    assert!(x1 - x0 >= 1.8 * c.size, "arrow {x0}..{x1}");
+    assert!(x1 - x0 >= plain.1 - plain.0, "arrow {x0}..{x1}");
+    assert!(x1 - x0 <= 1.6 * c.size, "arrow {x0}..{x1}");
+    let long = set(
+        r"\xrightarrow{t^\circ t^\circ t^\circ}",
+        Display::Inline,
+        &c,
+    );
+    let (l0, l1) = baseline_extent(&long);
+    assert!(l1 - l0 > 1.8 * c.size, "a long label's arrow {l0}..{l1}");
     // And it is the width of the box but for the thick spaces around it.
     assert!(
         arrow.width - (x1 - x0) < 0.6 * c.size,
@@ -662,5 +670,49 @@ fn perp_is_a_relation() {
     assert!(
         before > 0.25 * c.size && after > 0.25 * c.size,
         "{before} {after}"
+    );
+}
+
+/// The y of the rightmost glyph (a formula's last script or prime).
+fn last_glyph_y(b: &MathBox) -> f32 {
+    glyphs(b)
+        .into_iter()
+        .fold(
+            (f32::MIN, 0.0),
+            |a, g| if g.0 > a.0 { (g.0, g.1) } else { a },
+        )
+        .1
+}
+
+#[test]
+fn scripts_and_primes_on_a_grown_delimiter_hang_from_its_top() {
+    let fonts = fonts();
+    let c = ctx(&fonts, None);
+    let em = c.size;
+    // A prime on a letter is drawn on the baseline (the glyph is raised);
+    // on `\left(…\right)` around a fraction it rises with the box (rule 18a).
+    let letter = set(r"f'", Display::Block, &c);
+    assert!(
+        last_glyph_y(&letter).abs() < 0.01,
+        "{}",
+        last_glyph_y(&letter)
+    );
+    let fenced = set(r"\left(\frac{u}{v}\right)'", Display::Block, &c);
+    assert!(
+        last_glyph_y(&fenced) > 0.4 * em,
+        "{}",
+        last_glyph_y(&fenced)
+    );
+    // `(x^n)'`: a box only as tall as its parentheses, the prime stays low.
+    let low = set(r"(x^n)'", Display::Inline, &c);
+    assert!(last_glyph_y(&low) < 0.25 * em, "{}", last_glyph_y(&low));
+    // `\Bigg)^2`: the exponent at the delimiter's top, not at a letter's.
+    let plain = set(r"(a)^2", Display::Block, &c);
+    let big = set(r"\Bigg(a\Bigg)^2", Display::Block, &c);
+    assert!(
+        last_glyph_y(&big) > last_glyph_y(&plain) + 0.5 * em,
+        "{} against {}",
+        last_glyph_y(&big),
+        last_glyph_y(&plain)
     );
 }

@@ -256,6 +256,11 @@ impl Engine<'_> {
         let grown = stretch::grow(&self.font, gid, units, Axis::Vertical);
         // Centred on the axis (rule 19).
         let mut b = self.on_axis(self.grown_box(&grown, st, Axis::Vertical), st);
+        if e.attr("minsize").is_some() || !matches!(grown, Grown::Glyph(g) if g == gid) {
+            // `\big)` or a grown fence is a box, not a character: scripts
+            // hang from its top and bottom (rule 18a).
+            b.glyph = None;
+        }
         b.op = true;
         b.class = spacing::class_of(&text);
         b.lspace = length(e.attr("lspace"), em);
