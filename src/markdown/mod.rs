@@ -98,6 +98,50 @@ pub fn options() -> Options {
         | Options::ENABLE_MATH
 }
 
+/// The `$$…$$` and `$…$` spans of a text as pulldown-cmark's math option
+/// would open them (a `$` not escaped; an inline one not followed by a
+/// space, closed by a `$` not after a space): (byte offset of the TeX,
+/// the TeX, display or inline).
+fn dollar_spans(raw: &str) -> Vec<(usize, &str, crate::math::Display)> {
+    let b = raw.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = raw[i..].find('$') {
+        i += k;
+        if i > 0 && b[i - 1] == b'\\' {
+            i += 1;
+            continue;
+        }
+        let double = b.get(i + 1) == Some(&b'$');
+        let open = if double { i + 2 } else { i + 1 };
+        let close = if double {
+            raw[open..].find("$$").map(|k| open + k)
+        } else if b.get(open).is_some_and(|c| !c.is_ascii_whitespace()) {
+            raw[open..]
+                .char_indices()
+                .find(|&(k, c)| {
+                    c == '$' && b[open + k - 1] != b'\\' && !b[open + k - 1].is_ascii_whitespace()
+                })
+                .map(|(k, _)| open + k)
+        } else {
+            None
+        };
+        match close {
+            Some(end) => {
+                let display = if double {
+                    crate::math::Display::Block
+                } else {
+                    crate::math::Display::Inline
+                };
+                out.push((open, &raw[open..end], display));
+                i = end + if double { 2 } else { 1 };
+            }
+            None => i = open,
+        }
+    }
+    out
+}
+
 /// A paragraph's blocks: the paragraph itself, or, when `$$…$$` formulas
 /// stand among its text, the text before each, the formula as a
 /// [`BlockKind::Math`] and the text after, as TeX sets a display in a
@@ -653,6 +697,95 @@ impl<'a> Folder<'a> {
         }
     }
 
+    /// A paragraph that is one LaTeX display environment written bare,
+    /// `\begin{align} … \end{align}` without `$$`, as pandoc reads it (its
+    /// `raw_tex` extension): a displayed formula, read from the source (the
+    /// Markdown reading would have turned `\\` into `\`). Not inside a
+    /// block quote or callout, whose `>` markers are in the source.
+    fn bare_environment(&mut self, span: Span) -> Option<Block> {
+        const ENVIRONMENTS: &[&str] = &[
+            "equation",
+            "equation*",
+            "align",
+            "align*",
+            "gather",
+            "gather*",
+            "multline",
+            "multline*",
+            "alignat",
+            "alignat*",
+        ];
+        let slice = self.source.text.get(span.start..span.end)?;
+        let raw = slice.trim();
+        let rest = raw.strip_prefix("\\begin{")?;
+        let name = &rest[..rest.find('}')?];
+        if !ENVIRONMENTS.contains(&name) || !raw.ends_with(&format!("\\end{{{name}}}")) {
+            return None;
+        }
+        let quoted = self.stack.iter().any(|o| {
+            matches!(
+                o,
+                Open::Blocks {
+                    kind: BlocksKind::Quote | BlocksKind::Callout(..),
+                    ..
+                }
+            )
+        });
+        if quoted {
+            return None;
+        }
+        let start = span.start + (slice.len() - slice.trim_start().len());
+        let raw = raw.to_string();
+        let kind = match self.formula(&raw, crate::math::Display::Block, start, span) {
+            Some(f) => BlockKind::Math(f),
+            None => BlockKind::CodeBlock {
+                lang: None,
+                text: raw,
+                tokens: Vec::new(),
+            },
+        };
+        Some(Block { kind, span })
+    }
+
+    /// A `$…$` or `$$…$$` that pulldown-cmark left as text because its TeX
+    /// leaves a brace or an environment open (`$\sqrt{2$`): the reader
+    /// would see the TeX printed, so it is reported as the formula's fault,
+    /// at its place. Only a span holding a TeX command (`\frac`) counts, so
+    /// prices (`giá 50$`, `$5-$10`) stay text.
+    fn unread_formulas(&mut self, inlines: &[Inline]) {
+        // Runs of text and line breaks: a `$$…$$` may span lines.
+        let mut runs: Vec<Span> = Vec::new();
+        let mut joined = false;
+        for inline in inlines {
+            match inline.kind {
+                InlineKind::Text(_) | InlineKind::SoftBreak | InlineKind::HardBreak => {
+                    match runs.last_mut() {
+                        Some(run) if joined => run.end = inline.span.end,
+                        _ => runs.push(inline.span),
+                    }
+                    joined = true;
+                }
+                _ => joined = false,
+            }
+        }
+        for run in runs {
+            let Some(raw) = self.source.text.get(run.start..run.end) else {
+                continue;
+            };
+            for (at, tex, display) in dollar_spans(raw) {
+                let command = tex
+                    .as_bytes()
+                    .windows(2)
+                    .any(|w| w[0] == b'\\' && w[1].is_ascii_alphabetic());
+                if command && crate::math::tex::leaves_open(tex) {
+                    let start = run.start + at;
+                    let tex = tex.to_string();
+                    self.formula(&tex, display, start, Span::new(start, start + tex.len()));
+                }
+            }
+        }
+    }
+
     /// Adds an inline to the innermost inline container, opening an implicit
     /// paragraph in a tight list item.
     fn add_inline(&mut self, inline: Inline) -> Result<(), Diagnostic> {
@@ -1190,9 +1323,14 @@ impl<'a> Folder<'a> {
                 start,
             } => {
                 let span = Span::new(start, end);
+                self.unread_formulas(&inlines);
                 match kind {
                     InlinesKind::Paragraph { implicit } => {
                         if implicit && inlines.is_empty() {
+                            return;
+                        }
+                        if let Some(block) = self.bare_environment(span) {
+                            self.add_block(block);
                             return;
                         }
                         for block in split_displays(inlines, span) {

@@ -407,6 +407,9 @@ fn prices_are_text_and_formulas_are_math() {
             .collect();
         assert!(text.contains('$'), "{md}: {text}");
     }
+    // Prices stay text without a word of warning.
+    let (_, diags) = read("Giá 50$ và $5-$10, cả \\$3 và `$\\frac{1$`.");
+    assert!(diags.is_empty(), "{diags:?}");
     let kinds = para("Nghiệm $x = 2$, và $y^2$.");
     assert_eq!(
         kinds
@@ -416,4 +419,45 @@ fn prices_are_text_and_formulas_are_math() {
         2,
         "{kinds:?}"
     );
+}
+
+/// A `$…$` or `$$…$$` whose TeX leaves a brace or an environment open is
+/// not opened as a formula by pulldown-cmark; it is an error at the open
+/// group, as for a ```` ```math ```` block, not TeX printed as text.
+#[test]
+fn a_formula_left_open_is_an_error_at_its_place() {
+    let (_, diags) = read(
+        "Có $\\sqrt{2$ ở đây.\n\n$$\nx = \\frac{1}{2 + y\n$$\n\n\
+         $$f = \\begin{cases} 1 & x > 0$$\n",
+    );
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{d:?}"))
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(errors[0].contains("not closed"), "{}", errors[0]);
+    assert!(errors[2].contains("cases"), "{}", errors[2]);
+}
+
+/// `\begin{align}…\end{align}` written without `$$` is a displayed formula,
+/// as pandoc reads it, with its `\\` row breaks; not in a block quote.
+#[test]
+fn a_bare_display_environment_is_a_formula() {
+    let kinds = blocks("Ta có\n\n\\begin{align}\nf(x) &= (x+1)^2 \\\\\n&= x^2 + 1\n\\end{align}\n");
+    let [BlockKind::Paragraph(_), BlockKind::Math(f)] = kinds.as_slice() else {
+        panic!("{kinds:?}");
+    };
+    assert_eq!(f.numbers, ["1", "2"], "{}", f.text);
+    // Not a display environment, or quoted: text as before.
+    for md in [
+        "\\begin{itemize} x \\end{itemize}\n",
+        "> \\begin{align} a &= b \\end{align}\n",
+    ] {
+        let kinds = blocks(md);
+        assert!(
+            !kinds.iter().any(|k| matches!(k, BlockKind::Math(_))),
+            "{md}: {kinds:?}"
+        );
+    }
 }

@@ -219,6 +219,6 @@ mod tests {
         let f = Converter::new()
             .convert(r"\mathrm{A \xrightarrow{t^\circ} B}", Display::Inline)
             .unwrap();
-        assert_eq!(f.text, "A→^(t°) B");
+        assert_eq!(f.text, "A →^(t°) B");
     }
 }

@@ -57,7 +57,14 @@ fn element(e: &Element, out: &mut String) {
             }
         }
         Tag::Mspace => {
-            if e.attr("width").is_some_and(|w| !w.starts_with('0')) && !out.ends_with(' ') {
+            // A space a reader sees (`\,` and wider, `\pmod`'s 6 mu) is a
+            // space in the text; a negative or zero one (`\!`) is not.
+            let seen = e.attr("width").is_some_and(|w| {
+                w.strip_suffix("em")
+                    .and_then(|n| n.parse::<f32>().ok())
+                    .map_or(!w.starts_with('0') && !w.starts_with('-'), |n| n >= 0.16)
+            });
+            if seen && !out.ends_with(' ') {
                 out.push(' ');
             }
         }

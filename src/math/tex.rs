@@ -73,10 +73,27 @@ impl Converter {
             .convert_with_global_state(&source, mode)
             .map_err(|e| {
                 let message = e.error_message();
-                TexError {
-                    offset: e.0.start.saturating_sub(shift).min(tex.len()),
-                    help: help(&message, tex),
-                    message,
+                let at_end = message.contains("reached end of input");
+                match unclosed(tex).filter(|_| at_end) {
+                    // The place to fix is where the group opens, not where
+                    // the formula ends.
+                    Some(Unclosed::Environment(offset, name)) => TexError {
+                        offset,
+                        message: format!("`\\begin{{{name}}}` is not closed."),
+                        help: format!("add `\\end{{{name}}}` before the formula ends"),
+                    },
+                    Some(Unclosed::Brace(offset)) => TexError {
+                        offset,
+                        message: "this `{` is not closed.".to_string(),
+                        help: "close it with `}` before the formula ends, or write `\\{` for \
+                               a literal brace"
+                            .to_string(),
+                    },
+                    None => TexError {
+                        offset: e.0.start.saturating_sub(shift).min(tex.len()),
+                        help: help(&message, tex),
+                        message,
+                    },
                 }
             })?;
         let mut root = Element::parse(&converted.mathml).map_err(|e| TexError {
@@ -142,7 +159,7 @@ fn help(message: &str, tex: &str) -> String {
             }
             None => format!(
                 "`{name}` is not a LaTeX math command trang knows; check its spelling, \
-                 or write the symbol itself (e.g. `≤`); a dollar sign in text is `\\$`"
+                 or write the symbol itself (e.g. `≤`)"
             ),
         };
     }
@@ -162,6 +179,74 @@ fn help(message: &str, tex: &str) -> String {
     }
     "fix the formula (it is LaTeX math, as in MathJax and KaTeX), or write `\\$` for a dollar sign"
         .to_string()
+}
+
+/// A group left open at the end of a formula.
+#[derive(Debug, PartialEq)]
+enum Unclosed {
+    /// `\begin{name}` at this byte offset, with no `\end{name}`.
+    Environment(usize, String),
+    /// A `{` at this byte offset with no `}`.
+    Brace(usize),
+}
+
+/// The innermost group still open at the end of `tex`: an environment or
+/// a brace (`\{` and `\}` are characters, not groups).
+fn unclosed(tex: &str) -> Option<Unclosed> {
+    open_groups(tex)
+}
+
+/// Whether `tex` leaves a brace or an environment open: the Markdown reader
+/// asks it of a `$…$` that pulldown-cmark left as text.
+pub fn leaves_open(tex: &str) -> bool {
+    unclosed(tex).is_some()
+}
+
+fn open_groups(tex: &str) -> Option<Unclosed> {
+    let mut open: Vec<Unclosed> = Vec::new();
+    let mut i = 0;
+    let bytes = tex.as_bytes();
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                let rest = &tex[i + 1..];
+                let name_len = rest
+                    .find(|c: char| !c.is_ascii_alphabetic())
+                    .unwrap_or(rest.len());
+                let name = &rest[..name_len];
+                if name == "begin" || name == "end" {
+                    let after = &rest[name_len..];
+                    if let Some(env) = after
+                        .strip_prefix('{')
+                        .and_then(|a| a.find('}').map(|e| &a[..e]))
+                    {
+                        if name == "begin" {
+                            open.push(Unclosed::Environment(i, env.to_string()));
+                        } else if let Some(k) = open
+                            .iter()
+                            .rposition(|o| matches!(o, Unclosed::Environment(_, n) if n == env))
+                        {
+                            open.truncate(k);
+                        }
+                        i += 1 + name_len + env.len() + 2;
+                        continue;
+                    }
+                }
+                // A command, or an escaped character (`\{`, `\\`).
+                i += 1 + name_len.max(rest.chars().next().map_or(0, char::len_utf8));
+                continue;
+            }
+            b'{' => open.push(Unclosed::Brace(i)),
+            b'}' => {
+                if let Some(k) = open.iter().rposition(|o| matches!(o, Unclosed::Brace(_))) {
+                    open.truncate(k);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.pop()
 }
 
 /// The common command closest to `name`, for "did you mean".
@@ -267,19 +352,33 @@ fn nearest(name: &str) -> Option<&'static str> {
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance between two short strings.
+/// Edit distance between two short strings, a swap of two neighbouring
+/// letters counting as one edit (`\sqtr` is one from `\sqrt`): the
+/// optimal string alignment distance (Damerau–Levenshtein without
+/// repeated edits of one substring).
 fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -293,9 +392,23 @@ mod tests {
         assert_eq!(e.offset, 4);
         assert!(e.message.contains("\\fracc"), "{}", e.message);
         assert!(e.help.contains("`\\frac`"), "{}", e.help);
+        // An unclosed group is shown where it opens, named.
         let e = c.convert(r"\frac{1}{2", Display::Inline).unwrap_err();
-        assert_eq!(e.offset, 10);
-        assert!(e.help.contains("not closed"), "{}", e.help);
+        assert_eq!(e.offset, 8);
+        assert!(e.message.contains("not closed"), "{}", e.message);
+        let e = c
+            .convert(r"f = \begin{cases} 1 & x > 0 \\ 0", Display::Block)
+            .unwrap_err();
+        assert_eq!(e.offset, 4);
+        assert!(e.help.contains("\\end{cases}"), "{}", e.help);
+        // `\{` is a brace character, not a group: the open `{` is the other.
+        let e = c
+            .convert(r"\{ x \} \cup \sqrt{2", Display::Inline)
+            .unwrap_err();
+        assert_eq!(e.offset, 18);
+        // A swap of two letters is one edit.
+        let e = c.convert(r"\sqtr{2}", Display::Inline).unwrap_err();
+        assert!(e.help.contains("`\\sqrt`"), "{}", e.help);
         let e = c.convert(r"\foo x", Display::Inline).unwrap_err();
         assert!(!e.help.contains("did you mean"), "{}", e.help);
     }
