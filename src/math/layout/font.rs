@@ -5,9 +5,12 @@
 //!
 //! Every length this module returns is in points at the size asked for.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
-use harfrust::{Buffer, BufferFlags, Feature, ShapeOptions, ShaperFont, Tag};
+use harfrust::{
+    Buffer, BufferFlags, Direction, Feature, Script, ShapeOptions, ShapePlan, ShaperFont, Tag,
+};
 use ttf_parser::GlyphId;
 use ttf_parser::math::{Constants, GlyphInfo, Variants};
 
@@ -22,7 +25,14 @@ pub struct FaceData<'a> {
     pub hb: harfrust::Font,
     /// Units per em.
     pub upem: f32,
+    /// Shape plans made so far, by (script, direction, `ssty`): making a
+    /// plan costs far more than shaping a token with it.
+    plans: RefCell<Vec<(PlanKey, ShapePlan)>>,
 }
+
+/// What a shape plan is made for: the text's script and direction, and the
+/// `ssty` level.
+type PlanKey = (Option<Script>, Direction, u32);
 
 impl<'a> FaceData<'a> {
     /// Parses `face` (cheap: reads the table directory).
@@ -36,6 +46,7 @@ impl<'a> FaceData<'a> {
             face: parsed,
             hb,
             upem,
+            plans: RefCell::new(Vec::new()),
         }
     }
 
@@ -76,7 +87,18 @@ impl<'a> FaceData<'a> {
         }
         let features = [Feature::new(Tag::new(b"ssty"), ssty, ..)];
         let features: &[Feature] = if ssty > 0 { &features } else { &[] };
-        if harfrust::shape(&shaper, &mut buffer, ShapeOptions::new().features(features)).is_err() {
+        let key = (buffer.script(), buffer.direction(), ssty);
+        let mut plans = self.plans.borrow_mut();
+        let at = match plans.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let plan = ShapePlan::new(&self.hb, key.1, key.0, None, features);
+                plans.push((key, plan));
+                plans.len() - 1
+            }
+        };
+        let options = ShapeOptions::new().plan(Some(&plans[at].1));
+        if harfrust::shape(&shaper, &mut buffer, options).is_err() {
             return text
                 .chars()
                 .map(|c| {
