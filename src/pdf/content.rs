@@ -248,8 +248,7 @@ impl Content {
                 self.end_mark();
                 // Tagged `/Span`: poppler (pdftotext) honours `/ActualText`
                 // only in a `/Span` sequence; the element is the MCID's.
-                self.open_mcid("Span", node);
-                self.bytes.truncate(self.bytes.len() - b">>BDC\n".len());
+                self.open_mcid_dict("Span", node);
                 self.actual = Some((Tag::Content(node), name));
             }
             _ => self.bytes.extend_from_slice(b"/Span<<"),
@@ -297,8 +296,7 @@ impl Content {
                 .get(node.0 as usize)
                 .and_then(|n| n.actual_text.as_deref())
         {
-            self.open_mcid("Span", node);
-            self.bytes.truncate(self.bytes.len() - b">>BDC\n".len());
+            self.open_mcid_dict("Span", node);
             self.bytes.extend_from_slice(b"/ActualText<FEFF");
             if !self.actual_given.contains(&node) {
                 for unit in text.encode_utf16() {
@@ -334,11 +332,18 @@ impl Content {
     }
 
     fn open_mcid(&mut self, name: &str, node: NodeId) {
+        self.open_mcid_dict(name, node);
+        self.bytes.extend_from_slice(b">>BDC\n");
+    }
+
+    /// The start of [`open_mcid`](Self::open_mcid)'s sequence, its property
+    /// list left open for more entries (`/ActualText`); the caller ends it
+    /// with `>>BDC`.
+    fn open_mcid_dict(&mut self, name: &str, node: NodeId) {
         self.bytes.push(b'/');
         self.bytes.extend_from_slice(name.as_bytes());
         self.bytes.extend_from_slice(b"<</MCID ");
         push_int(&mut self.bytes, self.mcids.len() as i32);
-        self.bytes.extend_from_slice(b">>BDC\n");
         self.mcids.push(node);
     }
 
