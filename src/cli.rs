@@ -104,9 +104,64 @@ pub struct InputArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// List every place of a repeated warning (by default: the count and the first five).
+    /// List every place of a repeated warning (by default: the count and the
+    /// first five); over many inputs, also every file written and each
+    /// input's warnings in full.
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Each Markdown file under a folder INPUT is an article of its own
+    /// (an archive), not a chapter of one book: every `*.md` below it,
+    /// in path order, its outputs in the same sub-folders of --out-dir.
+    #[arg(long)]
+    pub each: bool,
+
+    /// Inputs built at once when there are several [default: one per core].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Build only share K of N of the inputs (K from 1 to N): those at
+    /// positions K, K+N, K+2N… of the inputs in path order, so that N
+    /// runs, on one machine or many, build every input once.
+    #[arg(long, value_name = "K/N", value_parser = <Shard as FromStr>::from_str)]
+    pub shard: Option<Shard>,
+}
+
+/// One share of the inputs (`--shard K/N`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// Which share, from 1.
+    pub k: usize,
+    /// How many shares.
+    pub n: usize,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    /// Parses `K/N` with 1 ≤ K ≤ N.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (k, n) = s.split_once('/').ok_or_else(|| {
+            format!("`{s}` is not K/N, e.g. `2/8` for the second of eight shares")
+        })?;
+        let num = |t: &str| {
+            t.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("`{t}` in `{s}` is not a whole number"))
+        };
+        let (k, n) = (num(k)?, num(n)?);
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("`{s}`: K must be from 1 to N, and N at least 1"));
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+impl Shard {
+    /// Whether the input at `index` (from 0, in path order) is in this share.
+    pub fn has(&self, index: usize) -> bool {
+        index % self.n == self.k - 1
+    }
 }
 
 /// `trang build`.

@@ -72,12 +72,14 @@ type CoverageCache = HashMap<(usize, char), bool, foldhash::fast::FixedState>;
 pub struct Fallback {
     files: Files,
     specs: Vec<FallbackSpec>,
-    /// The bundled fallback faces, read on first need.
-    bundled: OnceLock<Vec<FallbackFace>>,
+    /// The bundled fallback faces, read on first need (shared by the
+    /// forks of a font set, [`Fallback::fork`]), and the notes on those
+    /// that could not be read.
+    bundled: Arc<OnceLock<(Vec<FallbackFace>, Vec<String>)>>,
     /// Whether the machine's fonts may be used.
     system_allowed: bool,
-    /// The machine's fonts, scanned on first need.
-    system: OnceLock<System>,
+    /// The machine's fonts, scanned on first need (shared by the forks).
+    system: Arc<OnceLock<System>>,
     state: Mutex<State>,
 }
 
@@ -130,9 +132,23 @@ impl Fallback {
         Fallback {
             files,
             specs,
-            bundled: OnceLock::new(),
+            bundled: Arc::default(),
             system_allowed: true,
-            system: OnceLock::new(),
+            system: Arc::default(),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// The same fallback for another document: the faces read so far (and
+    /// the machine's scanned fonts) are shared, what was decided with them
+    /// starts afresh. An archive build reads them once for all documents.
+    pub fn fork(&self) -> Fallback {
+        Fallback {
+            files: self.files.clone(),
+            specs: self.specs.clone(),
+            bundled: Arc::clone(&self.bundled),
+            system_allowed: self.system_allowed,
+            system: Arc::clone(&self.system),
             state: Mutex::new(State::default()),
         }
     }
@@ -150,12 +166,10 @@ impl Fallback {
     /// Fallback faces of the manifest that could not be loaded (when the
     /// text needed them), one message each.
     pub fn problems(&self) -> Vec<String> {
-        self.lock()
-            .skipped
-            .iter()
-            .filter(|s| s.starts_with("fallback face"))
-            .cloned()
-            .collect()
+        self.bundled
+            .get()
+            .map(|(_, left_out)| left_out.clone())
+            .unwrap_or_default()
     }
 
     /// How many installed faces covered a missing cluster but could not be
@@ -171,32 +185,34 @@ impl Fallback {
     /// The bundled fallback faces, loading them on first call. A face that
     /// fails to load is left out (and named by [`Fallback::notes`]).
     pub fn bundled(&self) -> &[FallbackFace] {
-        self.bundled.get_or_init(|| {
-            let mut out = Vec::new();
-            for spec in &self.specs {
-                match crate::fonts::load_face(
-                    &self.files,
-                    &spec.family,
-                    Role::Body,
-                    Style::REGULAR,
-                    &spec.file,
-                    0,
-                ) {
-                    Ok(face) => out.push(FallbackFace {
-                        face: Arc::new(face),
-                        emoji: spec.emoji,
-                        system: false,
-                    }),
-                    Err(e) => {
-                        self.lock().skipped.insert(format!(
+        &self
+            .bundled
+            .get_or_init(|| {
+                let mut out = Vec::new();
+                let mut left_out = Vec::new();
+                for spec in &self.specs {
+                    match crate::fonts::load_face(
+                        &self.files,
+                        &spec.family,
+                        Role::Body,
+                        Style::REGULAR,
+                        &spec.file,
+                        0,
+                    ) {
+                        Ok(face) => out.push(FallbackFace {
+                            face: Arc::new(face),
+                            emoji: spec.emoji,
+                            system: false,
+                        }),
+                        Err(e) => left_out.push(format!(
                             "fallback face `{}` left out: {}",
                             spec.family, e.message
-                        ));
+                        )),
                     }
                 }
-            }
-            out
-        })
+                (out, left_out)
+            })
+            .0
     }
 
     /// Whether `face` is a bundled emoji face (never reads the bundled
@@ -205,7 +221,7 @@ impl Fallback {
         self.bundled
             .get()
             .into_iter()
-            .flatten()
+            .flat_map(|(faces, _)| faces)
             .any(|f| f.emoji && Arc::ptr_eq(&f.face, face))
     }
 

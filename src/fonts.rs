@@ -163,8 +163,9 @@ pub struct FontSet {
     pub fallback: crate::fallback::Fallback,
     /// Where the math face is read from, and its entry.
     math_spec: Option<(Files, MathSpec)>,
-    /// The math face, read on first need ([`FontSet::math`]).
-    math: std::sync::OnceLock<Result<Arc<Face>, Diagnostic>>,
+    /// The math face, read on first need ([`FontSet::math`]; shared by
+    /// the forks).
+    math: Arc<std::sync::OnceLock<Result<Arc<Face>, Diagnostic>>>,
 }
 
 /// The bytes of a font file: borrowed from the binary for the bundled
@@ -470,8 +471,21 @@ impl FontSet {
             faces,
             fallback,
             math_spec,
-            math: std::sync::OnceLock::new(),
+            math: Arc::default(),
         })
+    }
+
+    /// The same font set for another document, without reading anything
+    /// again: the faces (and those read on first need so far) are shared,
+    /// the fallback's decisions start afresh ([`Fallback::fork`](crate::fallback::Fallback::fork)).
+    pub fn fork(&self) -> FontSet {
+        FontSet {
+            dir: self.dir.clone(),
+            faces: self.faces.clone(),
+            fallback: self.fallback.fork(),
+            math_spec: self.math_spec.clone(),
+            math: Arc::clone(&self.math),
+        }
     }
 
     /// The face formulas are set in (`[math]` in the manifest, else the

@@ -10,9 +10,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod cli;
 pub mod cover;
 pub mod coverage;
+pub mod deflate;
 pub mod diag;
 pub mod doc;
 pub mod epub;
@@ -120,6 +122,41 @@ pub struct PrepareOptions {
     pub theme: Option<theme::ThemeName>,
     /// Colours for screens (`--for screen`): links in colour.
     pub screen: bool,
+    /// Font sets already read, shared by the inputs of one command (an
+    /// archive build reads each set once); none: each input reads its own.
+    pub font_cache: Option<std::sync::Arc<FontCache>>,
+}
+
+/// Font sets read once and shared by many inputs: by folder (`None`: the
+/// bundled set). Each input gets a [`FontSet::fork`] of the loaded set, so
+/// what its fallback decides stays its own.
+#[derive(Debug, Default)]
+pub struct FontCache(
+    std::sync::Mutex<std::collections::HashMap<Option<PathBuf>, std::sync::Arc<FontSet>>>,
+);
+
+impl FontCache {
+    /// The set in `dir` (`None`: bundled), read on first call; an error is
+    /// not kept, so each input needing the set reports it.
+    pub fn load(&self, dir: Option<&Path>, diags: &mut Diagnostics) -> Result<FontSet, Diagnostic> {
+        let mut sets = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let key = dir.map(Path::to_path_buf);
+        if let Some(set) = sets.get(&key) {
+            return Ok(set.fork());
+        }
+        let set = std::sync::Arc::new(load_fonts(dir, diags)?);
+        let fork = set.fork();
+        sets.insert(key, set);
+        Ok(fork)
+    }
+}
+
+/// The font set in `dir`, else the bundled one.
+fn load_fonts(dir: Option<&Path>, diags: &mut Diagnostics) -> Result<FontSet, Diagnostic> {
+    match dir {
+        Some(dir) => FontSet::load(dir, diags),
+        None => FontSet::load_bundled(diags),
+    }
 }
 
 /// Reads, parses and checks one input with the bundled defaults; see [`prepare_with`].
@@ -131,6 +168,7 @@ pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -
         resource_paths: Vec::new(),
         theme: None,
         screen: false,
+        font_cache: None,
     };
     prepare_with(path, &opts, diags)
 }
@@ -245,10 +283,14 @@ fn check(
     }
     // Stage 3: fonts: --fonts, else front matter `fonts:`, else the bundled set.
     // The bundled set is the copy compiled into the binary.
-    let loaded = match (&opts.fonts, &doc.meta.fonts) {
-        (Some(dir), _) => FontSet::load(dir, diags),
-        (None, Some(dir)) => FontSet::load(&input::base_dir(&doc).join(dir), diags),
-        (None, None) => FontSet::load_bundled(diags),
+    let dir = match (&opts.fonts, &doc.meta.fonts) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, Some(dir)) => Some(input::base_dir(&doc).join(dir)),
+        (None, None) => None,
+    };
+    let loaded = match &opts.font_cache {
+        Some(cache) => cache.load(dir.as_deref(), diags),
+        None => load_fonts(dir.as_deref(), diags),
     };
     let mut fonts = match loaded {
         Ok(f) => f,

@@ -50,9 +50,192 @@ fn main() -> ExitCode {
         Ok(i) => i,
         Err(code) => return code,
     };
-    match build {
-        Some(b) if watching => watch(b, &inputs),
-        _ => run(args, build, &inputs, &mut Vec::new()),
+    if watching || (inputs.len() < 2 && !args.each && args.jobs.is_none() && args.shard.is_none()) {
+        return match build {
+            Some(b) if watching => watch(b, &inputs),
+            _ => run(args, build, &inputs, &mut Vec::new()),
+        };
+    }
+    let out_dir = build.map_or(Path::new("out"), |b| b.out_dir.as_path());
+    match trang::archive::jobs(&inputs, args.each, out_dir, args.shard) {
+        Ok(jobs) => run_archive(args, build, &jobs),
+        Err(d) => {
+            eprint!("{}", d.render());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Many inputs (`--each`, `--jobs`, `--shard`, or more than one INPUT):
+/// built on every core by [`trang::archive::run`], the fonts read once.
+/// Prints a progress bar on a terminal, the errors of the first failed
+/// inputs in full as they come, the warnings grouped across inputs, and a
+/// summary: what was built, each failed input with its first error.
+/// Exits with 0 when every input was built, else 1.
+fn run_archive(
+    args: &InputArgs,
+    build: Option<&BuildArgs>,
+    jobs: &[trang::archive::Job],
+) -> ExitCode {
+    use std::collections::BTreeMap;
+    use std::io::IsTerminal;
+    /// Failed inputs whose errors are printed in full; the summary lists all.
+    const SHOWN_IN_FULL: usize = 10;
+    let started = Instant::now();
+    let workers = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(jobs.len())
+        .max(1);
+    let cache = std::sync::Arc::new(trang::FontCache::default());
+    let prepare = prepare_options(args, Some(cache));
+    let bar = (!args.quiet && std::io::stderr().is_terminal() && !jobs.is_empty()).then(|| {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{prefix:>12.cyan.bold} [{bar:30}] {pos}/{len} inputs · {per_sec} · {elapsed} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_prefix(if build.is_some() { "Building" } else { "Checking" });
+        bar
+    });
+    let say = |text: &str| match &bar {
+        Some(bar) => bar.suspend(|| eprint!("{text}")),
+        None => eprint!("{text}"),
+    };
+    let (mut built, mut files, mut bytes) = (0usize, 0usize, 0usize);
+    let mut failed: Vec<(usize, String)> = Vec::new();
+    // Warning message → the inputs it came from.
+    let mut warnings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    trang::archive::run(
+        jobs,
+        workers,
+        |job| {
+            let mut diags = Diagnostics::default();
+            let prepared = trang::prepare_with(&job.input, &prepare, &mut diags);
+            let written = match (prepared, build) {
+                (Some(p), Some(b)) => {
+                    let opts = build_options(&p, b, Default::default(), &job.out_dir, &mut diags);
+                    trang::build(&p, &opts, &mut diags)
+                }
+                (Some(_), None) => Some(Vec::new()),
+                (None, _) => None,
+            };
+            trang::archive::Outcome { diags, written }
+        },
+        |i, outcome| {
+            let job = &jobs[i];
+            match &outcome.written {
+                Some(written) => {
+                    built += 1;
+                    files += written.len();
+                    bytes += written.iter().map(|w| w.size).sum::<usize>();
+                    if args.verbose {
+                        for w in written {
+                            say(&format!(
+                                "{:>12} {} ({})\n",
+                                "Wrote",
+                                w.path.display(),
+                                human_size(w.size)
+                            ));
+                        }
+                    }
+                }
+                None => {
+                    let first = outcome
+                        .diags
+                        .items
+                        .iter()
+                        .find(|d| d.is_error())
+                        .map(|d| one_line(d, &job.input))
+                        .unwrap_or_else(|| format!("{}: not built", job.input.display()));
+                    if failed.len() < SHOWN_IN_FULL || args.verbose {
+                        let full: String = outcome
+                            .diags
+                            .items
+                            .iter()
+                            .filter(|d| d.is_error())
+                            .map(|d| d.render())
+                            .collect();
+                        say(&full);
+                    }
+                    failed.push((i, first));
+                    if let Some(bar) = &bar {
+                        bar.set_message(format!("· {} failed", failed.len()));
+                    }
+                }
+            }
+            for d in outcome.diags.items.iter().filter(|d| !d.is_error()) {
+                if args.verbose {
+                    say(&d.render_verbose());
+                } else {
+                    warnings.entry(d.message.clone()).or_default().push(i);
+                }
+            }
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+        },
+    );
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if !args.verbose {
+        for (message, inputs) in &warnings {
+            let mut names: Vec<String> = inputs
+                .iter()
+                .take(5)
+                .map(|&i| jobs[i].input.display().to_string())
+                .collect();
+            if inputs.len() > 5 {
+                names.push(format!("and {} more", inputs.len() - 5));
+            }
+            eprintln!(
+                "warning: {message}\n  = in {} input(s): {}\n  = help: `--verbose` prints each with its places and hints",
+                inputs.len(),
+                names.join(", ")
+            );
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let verb = if build.is_some() { "Built" } else { "Checked" };
+    if !args.quiet || !failed.is_empty() {
+        let written = if build.is_some() {
+            format!(" ({files} files, {})", human_size(bytes))
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "{verb:>12} {built} of {} input(s){written} in {secs:.2}s: {:.1} inputs/s, {workers} at once",
+            jobs.len(),
+            jobs.len() as f64 / secs.max(1e-9)
+        );
+    }
+    if failed.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    failed.sort();
+    eprintln!(
+        "{:>12} {} input(s), each with its first error:",
+        "Failed",
+        failed.len()
+    );
+    for (_, line) in &failed {
+        eprintln!("             {line}");
+    }
+    ExitCode::from(1)
+}
+
+/// `path:line:col: message` of a diagnostic (its file, else `input`).
+fn one_line(d: &trang::diag::Diagnostic, input: &Path) -> String {
+    let message = d.message.lines().next().unwrap_or_default();
+    match (d.locations.first(), &d.file) {
+        (Some(l), _) => format!("{}:{}:{}: {message}", l.path.display(), l.line, l.col),
+        (None, Some(f)) => format!("{}: {message}", f.display()),
+        (None, None) => format!("{}: {message}", input.display()),
     }
 }
 
@@ -78,62 +261,12 @@ fn run(
         };
         let hook = spinner.as_ref().map(Spinner::progress).unwrap_or_default();
         hook.report(Event::Start(Stage::Parse));
-        let prepare = trang::PrepareOptions {
-            fonts: args.fonts.clone(),
-            allow_outside: args.allow_outside.clone(),
-            no_system_fonts: args.no_system_fonts,
-            resource_paths: args.resource_path.clone(),
-            theme: args
-                .theme
-                .as_deref()
-                .map(|t| trang::theme::resolve_name(t, Path::new("."))),
-            screen: args.medium == Some(trang::cli::Medium::Screen),
-        };
+        let prepare = prepare_options(args, None);
         let prepared = trang::prepare_with(path, &prepare, &mut diags);
         hook.report(Event::End(Stage::Parse));
         let written = match (prepared, build) {
             (Some(p), Some(b)) => {
-                // The command line wins over a book's `[trang]` options.
-                let o = &p.options;
-                let book = p.doc.form == trang::resolve::Form::Book;
-                let opts = BuildOptions {
-                    out_dir: b.out_dir.clone(),
-                    epub: b.wants(Format::Epub),
-                    pdf: b.wants(Format::Pdf),
-                    paper: b.paper.or(o.paper).unwrap_or(trang::cli::Paper::A4),
-                    duplex: match (b.duplex, b.no_duplex) {
-                        (true, _) => true,
-                        (_, true) => false,
-                        _ => o.duplex.unwrap_or(book),
-                    },
-                    columns: usize::from(b.columns.or(o.columns).unwrap_or(1)),
-                    booklet: (b.wants(Format::Booklet) || o.booklet == Some(true))
-                        .then_some(b.sheet.or(o.sheet).unwrap_or(trang::cli::Sheet::A4)),
-                    booklet_duplex: !b.no_duplex,
-                    imposition: trang::impose::Imposition {
-                        signature: b.signature.or(o.signature).unwrap_or_default(),
-                        creep: b.creep.or(o.creep).unwrap_or(0.0),
-                        marks: b.marks || o.marks == Some(true),
-                    },
-                    pdf_standards: if b.pdf_standard.is_empty() {
-                        o.pdf_standard
-                            .or(p.doc.meta.pdf_standard)
-                            .unwrap_or_default()
-                    } else {
-                        trang::pdf::Standards::from_list(&b.pdf_standard).unwrap_or_default()
-                    },
-                    progress: hook,
-                    epub_math: b.epub_math,
-                };
-                if opts.booklet.is_none() && (b.signature.is_some() || b.creep.is_some() || b.marks)
-                {
-                    diags.push(
-                        trang::diag::Diagnostic::warning(
-                            "--signature, --creep and --marks shape the booklet, and no booklet is built",
-                        )
-                        .help("add --booklet (or `booklet` to --format)"),
-                    );
-                }
+                let opts = build_options(&p, b, hook, &b.out_dir, &mut diags);
                 let (written, timings) = trang::build_timed(&p, &opts, &mut diags);
                 if b.timings {
                     print_timings(path, &timings, opts.booklet.is_some());
@@ -187,6 +320,77 @@ fn run(
         );
     }
     ExitCode::SUCCESS
+}
+
+/// What preparing an input may use, from the command line; `font_cache`
+/// shares the font sets between the inputs of an archive build.
+fn prepare_options(
+    args: &InputArgs,
+    font_cache: Option<std::sync::Arc<trang::FontCache>>,
+) -> trang::PrepareOptions {
+    trang::PrepareOptions {
+        fonts: args.fonts.clone(),
+        allow_outside: args.allow_outside.clone(),
+        no_system_fonts: args.no_system_fonts,
+        resource_paths: args.resource_path.clone(),
+        theme: args
+            .theme
+            .as_deref()
+            .map(|t| trang::theme::resolve_name(t, Path::new("."))),
+        screen: args.medium == Some(trang::cli::Medium::Screen),
+        font_cache,
+    }
+}
+
+/// How to build `p` into `out_dir`: the command line wins over a book's
+/// `[trang]` options.
+fn build_options(
+    p: &trang::Prepared,
+    b: &BuildArgs,
+    hook: trang::progress::Progress,
+    out_dir: &Path,
+    diags: &mut Diagnostics,
+) -> BuildOptions {
+    let o = &p.options;
+    let book = p.doc.form == trang::resolve::Form::Book;
+    let opts = BuildOptions {
+        out_dir: out_dir.to_path_buf(),
+        epub: b.wants(Format::Epub),
+        pdf: b.wants(Format::Pdf),
+        paper: b.paper.or(o.paper).unwrap_or(trang::cli::Paper::A4),
+        duplex: match (b.duplex, b.no_duplex) {
+            (true, _) => true,
+            (_, true) => false,
+            _ => o.duplex.unwrap_or(book),
+        },
+        columns: usize::from(b.columns.or(o.columns).unwrap_or(1)),
+        booklet: (b.wants(Format::Booklet) || o.booklet == Some(true))
+            .then_some(b.sheet.or(o.sheet).unwrap_or(trang::cli::Sheet::A4)),
+        booklet_duplex: !b.no_duplex,
+        imposition: trang::impose::Imposition {
+            signature: b.signature.or(o.signature).unwrap_or_default(),
+            creep: b.creep.or(o.creep).unwrap_or(0.0),
+            marks: b.marks || o.marks == Some(true),
+        },
+        pdf_standards: if b.pdf_standard.is_empty() {
+            o.pdf_standard
+                .or(p.doc.meta.pdf_standard)
+                .unwrap_or_default()
+        } else {
+            trang::pdf::Standards::from_list(&b.pdf_standard).unwrap_or_default()
+        },
+        progress: hook,
+        epub_math: b.epub_math,
+    };
+    if opts.booklet.is_none() && (b.signature.is_some() || b.creep.is_some() || b.marks) {
+        diags.push(
+            trang::diag::Diagnostic::warning(
+                "--signature, --creep and --marks shape the booklet, and no booklet is built",
+            )
+            .help("add --booklet (or `booklet` to --format)"),
+        );
+    }
+    opts
 }
 
 /// `trang watch`: builds `inputs` now and after every save (see
@@ -354,6 +558,10 @@ fn handle_signals(watching: bool) {
 fn resolve_inputs(args: &InputArgs) -> Result<Vec<PathBuf>, ExitCode> {
     if !args.inputs.is_empty() {
         return Ok(args.inputs.clone());
+    }
+    if args.each {
+        eprintln!("error: --each needs a folder INPUT, e.g. `trang build --each archive/`");
+        return Err(ExitCode::from(2));
     }
     if std::path::Path::new(trang::project::MANIFEST).is_file() {
         return Ok(vec![PathBuf::from(".")]);

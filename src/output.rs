@@ -41,7 +41,7 @@ pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path
     let mut failure = None;
     for &(path, bytes) in files {
         let (dir, name) = split(path);
-        remove_stale_temp_files(dir, &name);
+        remove_stale_temp_files(dir);
         let tmp = dir.join(temp_name(&name, std::process::id()));
         in_flight().push(tmp.clone());
         temps.push((tmp.clone(), path));
@@ -73,8 +73,14 @@ pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path
         return Err(f);
     }
     // The renames are durable only once the folders' entries are on disk.
+    let mut synced: Vec<&Path> = Vec::new();
     for &(path, _) in files {
-        std::fs::File::open(split(path).0)
+        let dir = split(path).0;
+        if synced.contains(&dir) {
+            continue;
+        }
+        synced.push(dir);
+        std::fs::File::open(dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| (path, e))?;
     }
@@ -105,29 +111,43 @@ pub fn remove_temp_files() -> MutexGuard<'static, Vec<PathBuf>> {
     registry
 }
 
-/// Deletes `.NAME.PID.tmp` files in `dir` left by builds that were killed
-/// outright: only those whose process no longer runs (checked in `/proc`;
-/// where there is no `/proc`, nothing is deleted).
-fn remove_stale_temp_files(dir: &Path, name: &str) {
+/// Deletes the `.NAME.PID.tmp` files (NAME an output: `*.pdf`, `*.epub`)
+/// in `dir` left by builds that were killed outright: only those whose
+/// process no longer runs (checked in `/proc`; where there is no `/proc`,
+/// nothing is deleted). Each folder is looked through once per process,
+/// so that writing many outputs into one folder (an archive) does not list
+/// it again for each.
+fn remove_stale_temp_files(dir: &Path) {
+    static SCANNED: Mutex<Option<std::collections::HashSet<PathBuf>>> = Mutex::new(None);
     let proc = Path::new("/proc/self");
     if !proc.exists() {
+        return;
+    }
+    let first = SCANNED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(Default::default)
+        .insert(dir.to_path_buf());
+    if !first {
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let prefix = format!(".{name}.");
     for entry in entries.flatten() {
         let file = entry.file_name();
-        let Some(pid) = file
+        let Some((name, pid)) = file
             .to_str()
-            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_prefix('.'))
             .and_then(|f| f.strip_suffix(".tmp"))
-            .and_then(|p| p.parse::<u32>().ok())
+            .and_then(|f| f.rsplit_once('.'))
+            .and_then(|(name, pid)| Some((name, pid.parse::<u32>().ok()?)))
         else {
             continue;
         };
-        if pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists() {
+        let output = name.ends_with(".pdf") || name.ends_with(".epub");
+        if output && pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists()
+        {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -143,14 +163,16 @@ mod tests {
         // Pid numbers above the kernel's maximum (4194304) never run.
         let dead = dir.path().join(temp_name("a.pdf", 4_194_305));
         let live = dir.path().join(temp_name("a.pdf", 1));
-        let other = dir.path().join(temp_name("b.pdf", 4_194_305));
-        for p in [&dead, &live, &other] {
+        let other = dir.path().join(temp_name("b.epub", 4_194_305));
+        let foreign = dir.path().join(temp_name("notes.txt", 4_194_305));
+        for p in [&dead, &live, &other, &foreign] {
             std::fs::write(p, b"partial").unwrap();
         }
         write_atomic(&dir.path().join("a.pdf"), b"new").unwrap();
         assert!(!dead.exists(), "a dead build's temporary file is removed");
+        assert!(!other.exists(), "so is one of another output");
         assert!(live.exists(), "a running process's file is kept");
-        assert!(other.exists(), "only the output being written is cleaned");
+        assert!(foreign.exists(), "only temporary outputs are cleaned");
         assert_eq!(std::fs::read(dir.path().join("a.pdf")).unwrap(), b"new");
     }
 

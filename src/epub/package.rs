@@ -1,13 +1,19 @@
 //! Packaging: epub-builder writes the OPF manifest and spine, the NCX and the
 //! navigation document; this module then completes what it cannot express
 //! (metadata it has no key for, `xml:lang` and `role="doc-toc"` on the nav, the NCX `dtb:uid`, a
-//! fixed `dcterms:modified`) and rewrites the ZIP so that every entry has the
-//! timestamp given by the caller: `mimetype` first and stored, the rest
-//! deflated, in a fixed order — the same input gives the same bytes.
+//! fixed `dcterms:modified`) and writes the OCF ZIP container (EPUB 3.3
+//! §6.3) with every entry compressed at once by one reused libdeflate
+//! compressor ([`crate::deflate`]). Every entry has the timestamp given by
+//! the caller: `mimetype` first and stored (without an extra field), the
+//! rest deflated unless that does not make them smaller, in epub-builder's
+//! order — the same input gives the same bytes.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+use rawzip::{DataDescriptorOutput, ZipArchiveWriter};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
@@ -140,6 +146,13 @@ impl Unlisted {
 }
 
 /// Builds the EPUB file.
+///
+/// epub-builder writes the package document, the NCX and the navigation
+/// document from the names, media types and table of contents it is
+/// given; the bodies it is given are empty, since its ZIP writer
+/// deflates each entry with a new zlib compressor at zlib's default level
+/// and its [`epub_builder::EpubBuilder`] takes no other writer. The
+/// archive is then written here ([`archive`]) with the real bodies.
 pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
     let zip = ZipLibrary::new().map_err(builder_error)?;
     let mut b = EpubBuilder::new(zip).map_err(builder_error)?;
@@ -159,17 +172,24 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
         b.set_license(xml::clean(r));
     }
     b.set_uuid(pkg.uuid);
-    b.stylesheet(pkg.css.as_bytes()).map_err(builder_error)?;
+    // The bodies by their names in the archive.
+    let mut bodies: HashMap<String, &[u8]> = HashMap::new();
+    let none: &[u8] = &[];
+    b.stylesheet(none).map_err(builder_error)?;
+    bodies.insert("OEBPS/stylesheet.css".into(), pkg.css.as_bytes());
     if let Some(c) = &pkg.cover {
-        b.add_cover_image(&c.href, c.data.as_slice(), c.media_type.clone())
+        b.add_cover_image(&c.href, none, c.media_type.clone())
             .map_err(builder_error)?;
+        bodies.insert(format!("OEBPS/{}", c.href), &c.data);
     }
     for r in &pkg.resources {
-        b.add_resource(&r.href, r.data.as_slice(), r.media_type.clone())
+        b.add_resource(&r.href, none, r.media_type.clone())
             .map_err(builder_error)?;
+        bodies.insert(format!("OEBPS/{}", r.href), &r.data);
     }
     for part in parts {
-        let mut content = EpubContent::new(part.file.clone(), part.xhtml.as_bytes());
+        let mut content = EpubContent::new(part.file.clone(), none);
+        bodies.insert(format!("OEBPS/{}", part.file), part.xhtml.as_bytes());
         if part.in_toc && !part.title.is_empty() {
             // epub-builder nests each entry under the last one of a lower
             // level (`Toc::add`), in the nav and in the NCX alike.
@@ -190,51 +210,96 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
     }
     let mut raw = Vec::new();
     b.generate(&mut raw).map_err(builder_error)?;
-    rezip(&raw, pkg, &Unlisted::of(parts))
+    archive(&raw, &bodies, pkg, &Unlisted::of(parts))
+        .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))
 }
 
-/// Completes the generated files and writes the final, reproducible ZIP.
-fn rezip(raw: &[u8], pkg: &Package, unlisted: &Unlisted) -> Result<Vec<u8>, Diagnostic> {
-    let zip_err =
-        |e: zip::result::ZipError| Diagnostic::error(format!("cannot write the EPUB: {e}"));
-    let write_err = |e: std::io::Error| Diagnostic::error(format!("cannot write the EPUB: {e}"));
-    let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(zip_err)?;
+/// The final, reproducible ZIP: `mimetype` first and stored, then
+/// epub-builder's entries in its order, each with its body from `bodies`
+/// (the generated ones, completed, from `raw`), deflated by one
+/// libdeflate compressor unless that does not make it smaller.
+///
+/// rawzip writes the compressed bodies into an intermediate archive, since
+/// it takes data compressed elsewhere; the `zip` crate then copies them
+/// into the final one, since rawzip always follows an entry with a data
+/// descriptor, which Java's `ZipInputStream` (and so epublib-based
+/// readers) refuses on a stored entry, and some readers on `mimetype`.
+fn archive(
+    raw: &[u8],
+    bodies: &HashMap<String, &[u8]>,
+    pkg: &Package,
+    unlisted: &Unlisted,
+) -> Result<Vec<u8>, String> {
+    let zip_err = |e: zip::result::ZipError| e.to_string();
+    let raw_err = |e: rawzip::Error| e.to_string();
+    let mut generated = ZipArchive::new(Cursor::new(raw)).map_err(zip_err)?;
+    let mut entries: Vec<(String, Cow<[u8]>)> = Vec::with_capacity(generated.len());
+    for i in 0..generated.len() {
+        let mut f = generated.by_index(i).map_err(zip_err)?;
+        let name = f.name().to_string();
+        let fix: Option<fn(&str, &Package, &Unlisted) -> String> = match name.as_str() {
+            "mimetype" => continue,
+            "OEBPS/content.opf" => Some(fix_opf),
+            "OEBPS/nav.xhtml" => Some(fix_nav),
+            "OEBPS/toc.ncx" => Some(fix_ncx),
+            _ => None,
+        };
+        let body = match (bodies.get(&name), fix) {
+            (Some(body), _) => Cow::Borrowed(*body),
+            (None, fix) => {
+                let mut data = Vec::new();
+                f.read_to_end(&mut data).map_err(|e| e.to_string())?;
+                match fix {
+                    Some(fix) => fix(&String::from_utf8_lossy(&data), pkg, unlisted)
+                        .into_bytes()
+                        .into(),
+                    None => data.into(),
+                }
+            }
+        };
+        entries.push((name, body));
+    }
+    // The bodies, compressed, in an archive of their own.
+    let size: usize = entries.iter().map(|(_, b)| b.len()).sum();
+    let mut packed = ZipArchiveWriter::new(Vec::with_capacity(size / 2 + 1024));
+    let mut z = crate::deflate::Deflater::new(crate::deflate::LEVEL)?;
+    let mut buf = Vec::new();
+    for (name, body) in &entries {
+        buf.clear();
+        let deflated = z.deflate_into(body, &mut buf)? < body.len();
+        let (method, data) = match deflated {
+            true => (rawzip::CompressionMethod::DEFLATE, buf.as_slice()),
+            false => (rawzip::CompressionMethod::STORE, &body[..]),
+        };
+        let (mut entry, _) = packed
+            .new_file(name.as_str())
+            .compression_method(method)
+            .start()
+            .map_err(raw_err)?;
+        entry.write_all(data).map_err(|e| e.to_string())?;
+        entry
+            .finish(DataDescriptorOutput::new(
+                rawzip::crc32(body),
+                body.len() as u64,
+            ))
+            .map_err(raw_err)?;
+    }
+    let packed = packed.finish().map_err(raw_err)?;
+    // The final archive, every entry stamped with the book's time.
+    let mut packed = ZipArchive::new(Cursor::new(packed)).map_err(zip_err)?;
     let time = zip_time(pkg.modified);
-    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(packed.offset() as usize)));
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(time)
         .unix_permissions(0o644);
-    let deflated = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(9))
-        .last_modified_time(time)
-        .unix_permissions(0o644);
     out.start_file("mimetype", stored).map_err(zip_err)?;
-    out.write_all(b"application/epub+zip").map_err(write_err)?;
-    for i in 0..archive.len() {
-        let mut f = archive.by_index(i).map_err(zip_err)?;
-        let name = f.name().to_string();
-        let fix: fn(&str, &Package, &Unlisted) -> String = match name.as_str() {
-            "mimetype" => continue,
-            "OEBPS/content.opf" => fix_opf,
-            "OEBPS/nav.xhtml" => fix_nav,
-            "OEBPS/toc.ncx" => fix_ncx,
-            _ => {
-                // Unchanged (chapters, fonts, styles, images): the
-                // compressed bytes are copied as they are, stamped with
-                // the book's time, instead of inflated and deflated again.
-                out.raw_copy_file_touch(f, time, Some(0o644))
-                    .map_err(zip_err)?;
-                continue;
-            }
-        };
-        let mut data = Vec::new();
-        f.read_to_end(&mut data)
-            .map_err(|e| Diagnostic::error(format!("cannot read the EPUB being written: {e}")))?;
-        out.start_file(name, deflated).map_err(zip_err)?;
-        out.write_all(fix(&String::from_utf8_lossy(&data), pkg, unlisted).as_bytes())
-            .map_err(write_err)?;
+    out.write_all(b"application/epub+zip")
+        .map_err(|e| e.to_string())?;
+    for i in 0..packed.len() {
+        let f = packed.by_index_raw(i).map_err(zip_err)?;
+        out.raw_copy_file_touch(f, time, Some(0o644))
+            .map_err(zip_err)?;
     }
     Ok(out.finish().map_err(zip_err)?.into_inner())
 }
@@ -440,7 +505,7 @@ mod tests {
 
     #[test]
     fn times() {
-        assert_eq!(w3c_time(1_656_979_200 + 3_723), "2022-07-05T01:02:03Z");
         assert_eq!(zip_time(0), DateTime::default());
+        assert_eq!(w3c_time(1_656_979_200 + 3_723), "2022-07-05T01:02:03Z");
     }
 }

@@ -398,10 +398,8 @@ fn read_inventory(
     Ok(())
 }
 
-/// How hard streams are compressed. libdeflate's level 9
-/// takes about the time zlib needs at level 6 and writes 5 % less; the
-/// levels above 9 (its near-optimal parser) cost 5–10× more for 3 %.
-pub(crate) const CONTENT_LEVEL: i32 = 9;
+/// How hard streams are compressed (see [`crate::deflate::LEVEL`]).
+pub(crate) const CONTENT_LEVEL: i32 = crate::deflate::LEVEL;
 
 /// Every page's content stream, zlib-compressed. Writing and compressing
 /// the pages is most of the PDF writer's work and each page is independent,
@@ -457,28 +455,20 @@ fn compressed_contents(
 /// Pages below which splitting the page writing between threads does not pay.
 const PAGES_PER_THREAD: usize = 8;
 
-/// A zlib compressor (libdeflate) reused for many streams.
-pub(crate) struct Deflater(libdeflater::Compressor);
+/// A zlib compressor (libdeflate, kept per thread: [`crate::deflate`])
+/// reused for many streams.
+pub(crate) struct Deflater(crate::deflate::Deflater);
 
 impl Deflater {
     pub(crate) fn new(level: i32) -> Result<Self, PdfError> {
-        let level = libdeflater::CompressionLvl::new(level)
-            .map_err(|e| PdfError::Write(format!("compression level {level}: {e:?}")))?;
-        Ok(Deflater(libdeflater::Compressor::new(level)))
+        crate::deflate::Deflater::new(level)
+            .map(Deflater)
+            .map_err(PdfError::Write)
     }
 
     /// `data` as a zlib stream.
     pub(crate) fn zlib(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
-        let mut out = vec![0; self.0.zlib_compress_bound(data.len())];
-        let n = self
-            .0
-            .zlib_compress(data, &mut out)
-            .map_err(|e| PdfError::Write(format!("compressing a stream: {e:?}")))?;
-        out.truncate(n);
-        // The bound is about the input's size, five times the output's:
-        // every page's stream is held until the file is written.
-        out.shrink_to_fit();
-        Ok(out)
+        self.0.zlib(data).map_err(PdfError::Write)
     }
 }
 
