@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Per-stage instruction counts from callgrind profiles, as the tables of
+benches/README.md show them.
+
+    SOURCE_DATE_EPOCH=1700000000 valgrind --tool=callgrind \
+        --callgrind-out-file=after.cg target/release/trang build -q book.md
+    python3 benches/cgstages.py before.cg after.cg
+
+Each stage is the inclusive count of the function that runs it (the
+largest, when it is named more than once); the first file is the
+reference of the change columns. Instruction counts do not depend on the
+machine's load, unlike times.
+"""
+import re
+import subprocess
+import sys
+
+STAGES = {
+    'parse': r'trang::markdown::parse_with$',
+    'epub': r'trang::epub::write_epub(_paged)?$',
+    'epub subset': r'trang::epub::subset::embed$',
+    'epub package': r'trang::epub::package::build$',
+    'shape': r'trang::typeset::shape::Shaper::shape$',
+    'linebreak': r'trang::typeset::linebreak::break_lines$',
+    'flow': r'trang::typeset::blocks::build_flow$',
+    'paginate': r'trang::typeset::paginate::paginate$',
+    'typeset': r'trang::typeset::typeset_with$',
+    'pdf': r'trang::pdf::write_pdf_(owned|as)$',
+}
+
+
+def load(path):
+    out = subprocess.run(['callgrind_annotate', '--threshold=100', '--inclusive=yes', path],
+                         capture_output=True, text=True, check=True).stdout
+    total = int(re.search(r'([\d,]+) \(100.0%\)\s+PROGRAM TOTALS', out).group(1).replace(',', ''))
+    counts = {'total': total}
+    for line in out.splitlines():
+        m = re.match(r'^\s*([\d,]+)\s+\([^)]*\)\s+\S+?:(.*?)(\s\[.*\])?$', line)
+        if not m or not m.group(3):
+            continue
+        for stage, pattern in STAGES.items():
+            if re.search(pattern, m.group(2)):
+                counts[stage] = max(counts.get(stage, 0), int(m.group(1).replace(',', '')))
+    return counts
+
+
+def main():
+    profiles = [load(p) for p in sys.argv[1:]]
+    if not profiles:
+        sys.exit(__doc__)
+    for stage in [*STAGES, 'total']:
+        v = [p.get(stage, 0) / 1e6 for p in profiles]
+        change = [f"{(x / v[0] - 1) * 100:+.1f} %" if v[0] else "–" for x in v[1:]]
+        print(f"| {stage} | " + " | ".join(f"{x:,.1f} M" for x in v) + " | " + " | ".join(change) + " |")
+
+
+if __name__ == '__main__':
+    main()
