@@ -262,7 +262,7 @@ fn archive(
     // The bodies, compressed, in an archive of their own.
     let size: usize = entries.iter().map(|(_, b)| b.len()).sum();
     let mut packed = ZipArchiveWriter::new(Vec::with_capacity(size / 2 + 1024));
-    let mut z = crate::deflate::Deflater::new(crate::deflate::LEVEL)?;
+    let mut z = crate::deflate::Deflater::new(EPUB_LEVEL)?;
     let mut buf = Vec::new();
     for (name, body) in &entries {
         buf.clear();
@@ -303,6 +303,12 @@ fn archive(
     }
     Ok(out.finish().map_err(zip_err)?.into_inner())
 }
+
+/// How hard the EPUB's entries are compressed: libdeflate's level 6 (its
+/// lazy matcher, about zlib's 9 in size). On the generated book, packaging
+/// takes 112.3 M instructions at 6 against 124.6 M at 9, for an EPUB of
+/// 190,060 bytes against 189,292 (+0.4 %).
+const EPUB_LEVEL: i32 = 6;
 
 /// The ZIP timestamp for Unix seconds (clamped to the years ZIP can hold).
 fn zip_time(secs: i64) -> DateTime {
