@@ -33,8 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+CPU = {}
+
+
 def run(cmd, cwd, env=None):
-    """Runs cmd; returns (wall seconds, peak RSS in MiB, stdout)."""
+    """Runs cmd; returns (wall seconds, peak RSS in MiB, stdout). Its CPU
+    seconds (user + system, all threads) are appended to CPU[cmd[0]]."""
     start = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out = p.stdout.read()
@@ -44,6 +48,7 @@ def run(cmd, cwd, env=None):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{err.decode(errors='replace')}")
+    CPU.setdefault(cmd[0], []).append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024.0, out.decode(errors="replace")
 
 
@@ -85,10 +90,11 @@ def main():
         "typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]])\n"
         "print(time.perf_counter() - t)\n"
     )
-    print(f"machine: {os.cpu_count()} CPUs, {os.uname().release}; runs: {args.runs}; work dir {work}")
+    print(f"machine: {os.cpu_count()} CPUs, {os.uname().release}, load {os.getloadavg()[0]:.2f}; runs: {args.runs}; work dir {work}")
     print(f"{'input':8} {'md KB':>7} {'tool':14} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9} {'out KB':>8}")
     for name, (md, typ) in inputs.items():
         res = {k: ([], []) for k in ("trang", "typst process", "typst compile", "pandoc epub")}
+        CPU.clear()
         for _ in range(args.runs):
             w, m, _ = run([trang, "build", "-q", "--paper", "a5", "-o", str(work / "out"), str(md)], work, env)
             res["trang"][0].append(w)
@@ -110,6 +116,11 @@ def main():
         for tool, (walls, mems) in res.items():
             print(f"{name:8} {md.stat().st_size / 1000:7.0f} {tool:14} {statistics.median(walls):9.3f} "
                   f"{min(walls):7.3f} {max(walls):7.3f} {statistics.median(mems):9.1f} {sizes[tool] / 1000:8.0f}")
+        cpu = {k: statistics.median(v) for k, v in CPU.items()}
+        t_wall, y_wall = statistics.median(res["trang"][0]), statistics.median(res["typst compile"][0])
+        print(f"{name:8} CPU s (median): trang {cpu[trang]:.3f}, typst process {cpu[py]:.3f}, "
+              f"pandoc {cpu[pandoc]:.3f}; Typst compile / trang: wall {y_wall / t_wall:.1f}x, "
+              f"CPU (Typst process) {cpu[py] / cpu[trang]:.1f}x; load {os.getloadavg()[0]:.2f}")
         pages = subprocess.run(["pdfinfo", str(work / "out" / f"{name}.pdf")], capture_output=True, text=True).stdout
         tpages = subprocess.run(["pdfinfo", str(work / f"{name}-typst.pdf")], capture_output=True, text=True).stdout
         pick = lambda s: next((l.split()[-1] for l in s.splitlines() if l.startswith("Pages:")), "?")

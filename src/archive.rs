@@ -38,6 +38,13 @@ pub fn jobs(
 ) -> Result<Vec<Job>, Diagnostic> {
     let mut jobs = Vec::new();
     for input in inputs {
+        if each && !input.exists() {
+            return Err(
+                Diagnostic::error(format!("no folder `{}`", input.display())).help(
+                    "--each takes the folder of an archive, e.g. `trang build --each archive/`",
+                ),
+            );
+        }
         if each && input.is_dir() {
             let mut files = Vec::new();
             markdown_under(input, &mut files).map_err(|e| {

@@ -82,24 +82,34 @@ fn run_archive(
     /// Failed inputs whose errors are printed in full; the summary lists all.
     const SHOWN_IN_FULL: usize = 10;
     let started = Instant::now();
+    if build.is_some_and(|b| b.timings) {
+        eprintln!(
+            "warning: --timings times one input; over many inputs only the summary's rate is printed"
+        );
+    }
     let workers = args
         .jobs
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(jobs.len())
         .max(1);
+    ARCHIVE_TOTAL.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
     let cache = std::sync::Arc::new(trang::FontCache::default());
     let prepare = prepare_options(args, Some(cache));
     let bar = (!args.quiet && std::io::stderr().is_terminal() && !jobs.is_empty()).then(|| {
         let bar = indicatif::ProgressBar::new(jobs.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{prefix:>12.cyan.bold} [{bar:30}] {pos}/{len} inputs · {per_sec} · {elapsed} {msg}",
+                "{prefix:>12.cyan.bold} [{bar:20}] {pos}/{len} inputs · {elapsed}{msg}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
-        bar.set_prefix(if build.is_some() { "Building" } else { "Checking" });
+        bar.set_prefix(if build.is_some() {
+            "Building"
+        } else {
+            "Checking"
+        });
         bar
     });
     let say = |text: &str| match &bar {
@@ -163,9 +173,6 @@ fn run_archive(
                         say(&full);
                     }
                     failed.push((i, first));
-                    if let Some(bar) = &bar {
-                        bar.set_message(format!("· {} failed", failed.len()));
-                    }
                 }
             }
             for d in outcome.diags.items.iter().filter(|d| !d.is_error()) {
@@ -175,7 +182,14 @@ fn run_archive(
                     warnings.entry(d.message.clone()).or_default().push(i);
                 }
             }
+            let done = ARCHIVE_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(bar) = &bar {
+                let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                let failures = match failed.len() {
+                    0 => String::new(),
+                    n => format!(" · {n} failed"),
+                };
+                bar.set_message(format!(" · {rate:.1} inputs/s{failures}"));
                 bar.inc(1);
             }
         },
@@ -208,8 +222,12 @@ fn run_archive(
         } else {
             String::new()
         };
+        let shard = args
+            .shard
+            .map(|s| format!(" of shard {}/{}", s.k, s.n))
+            .unwrap_or_default();
         eprintln!(
-            "{verb:>12} {built} of {} input(s){written} in {secs:.2}s: {:.1} inputs/s, {workers} at once",
+            "{verb:>12} {built} of {} input(s){shard}{written} in {secs:.2}s: {:.1} inputs/s, {workers} at once",
             jobs.len(),
             jobs.len() as f64 / secs.max(1e-9)
         );
@@ -228,6 +246,11 @@ fn run_archive(
     }
     ExitCode::from(1)
 }
+
+/// Inputs of an archive build finished so far, and in all: what an
+/// interrupted archive build says it leaves.
+static ARCHIVE_DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static ARCHIVE_TOTAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// `path:line:col: message` of a diagnostic (its file, else `input`).
 fn one_line(d: &trang::diag::Diagnostic, input: &Path) -> String {
@@ -549,7 +572,15 @@ fn handle_signals(watching: bool) {
                 );
                 std::process::exit(0);
             }
-            eprintln!("error: interrupted by {name}; the previous outputs are unchanged");
+            let total = ARCHIVE_TOTAL.load(std::sync::atomic::Ordering::Relaxed);
+            if total > 0 {
+                let done = ARCHIVE_DONE.load(std::sync::atomic::Ordering::Relaxed);
+                eprintln!(
+                    "error: interrupted by {name} after {done} of {total} inputs; their outputs are written, and those being built are unchanged"
+                );
+            } else {
+                eprintln!("error: interrupted by {name}; the previous outputs are unchanged");
+            }
             std::process::exit(128 + signal);
         }
     });
