@@ -450,16 +450,12 @@ fn structure_outline_links_content() {
         .skip_while(|l| *l != "0.137 Tc")
         .find(|l| l.ends_with("TJ"))
         .unwrap_or_else(|| panic!("no `0.137 Tc` before a TJ in\n{content}"));
-    // The numbers between the strings of the array.
-    let op = &lopdf::content::Content::decode(spaced.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}: {spaced}"))
-        .operations[0];
-    let array = op.operands[0].as_array().unwrap();
-    assert!(
-        array.iter().any(|o| o.as_str().is_ok()),
-        "glyphs in {spaced}"
-    );
-    let numbers = array.iter().filter(|o| o.as_float().is_ok()).count();
+    // What lies between the hex strings `<…>`.
+    let numbers = spaced
+        .split('<')
+        .filter_map(|part| part.split_once('>'))
+        .filter(|(_, after)| after.trim().trim_end_matches("] TJ").parse::<i32>().is_ok())
+        .count();
     let spaces = BODY.matches(' ').count();
     // (Kerned pairs add 3 in this line; without `Tc` nearly every one of
     // its 26 letters would carry one.)
@@ -470,10 +466,7 @@ fn structure_outline_links_content() {
 }
 
 /// Where the viewer puts each glyph of a page: (baseline y, x) in content
-/// order, interpreting `Tc`, `Tw`, `Tf`, `Td`, `Tm` and `TJ` with the
-/// fonts' `/W`. Codes are two bytes (Identity-H), but for a font whose
-/// `/Encoding` is an embedded CMap the byte 32 alone is the space, CID 32,
-/// which `Tw` widens (ISO 32000-1 §9.3.3).
+/// order, interpreting `Tc`, `Tf`, `Td`, `Tm` and `TJ` with the fonts' `/W`.
 fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f32)> {
     use lopdf::Object;
     let num = |o: &Object| o.as_float().unwrap();
@@ -508,25 +501,16 @@ fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f3
         }
         map
     };
-    let one_byte_space = |name: &[u8]| {
-        let font = doc
-            .get_dictionary(fonts.get(name).unwrap().as_reference().unwrap())
-            .unwrap();
-        matches!(font.get(b"Encoding"), Ok(Object::Reference(_)))
-    };
     let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
     let (mut w, mut size, mut spacing) = (Default::default(), 0.0, 0.0);
-    let (mut word_spacing, mut space_byte) = (0.0, false);
     let (mut line, mut x) = ((0.0f32, 0.0f32), 0.0f32);
     let mut out = Vec::new();
     for op in content.operations {
         match op.operator.as_str() {
             "BT" => (line, x) = ((0.0, 0.0), 0.0),
             "Tc" => spacing = num(&op.operands[0]),
-            "Tw" => word_spacing = num(&op.operands[0]),
             "Tf" => {
                 w = widths(op.operands[0].as_name().unwrap());
-                space_byte = one_byte_space(op.operands[0].as_name().unwrap());
                 size = num(&op.operands[1]);
             }
             "Td" => {
@@ -541,19 +525,10 @@ fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f3
                 for item in op.operands[0].as_array().unwrap() {
                     match item {
                         Object::String(bytes, _) => {
-                            let mut i = 0;
-                            while i < bytes.len() {
+                            for code in bytes.chunks(2) {
                                 out.push((line.1, x));
-                                let (cid, tw) = if space_byte && bytes[i] == 0x20 {
-                                    i += 1;
-                                    (32, word_spacing)
-                                } else {
-                                    i += 2;
-                                    (u16::from_be_bytes([bytes[i - 2], bytes[i - 1]]), 0.0)
-                                };
-                                x += w.get(&cid).copied().unwrap_or(0.0) * size / 1000.0
-                                    + spacing
-                                    + tw;
+                                let cid = u16::from_be_bytes([code[0], code[1]]);
+                                x += w.get(&cid).copied().unwrap_or(0.0) * size / 1000.0 + spacing;
                             }
                         }
                         n => x -= num(n) * size / 1000.0,

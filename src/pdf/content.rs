@@ -101,10 +101,6 @@ pub(crate) struct Content {
     pub rise: f32,
     /// The character spacing (`Tc`) in force, in points.
     pub char_spacing: f32,
-    /// The word spacing (`Tw`) in force, in points: added to each
-    /// one-byte code 32 (ISO 32000-1 §9.3.3), which is the space glyph of
-    /// a font written with a space code ([`super::fonts::FontUse::space`]).
-    pub word_spacing: f32,
     /// The tag of the open marked-content sequence (module `tags`), if
     /// any. A sequence opened in a text object is closed before its `ET`;
     /// one opened outside (around paths and images) before the next `BT`,
@@ -211,14 +207,6 @@ impl Content {
         if self.char_spacing != spacing {
             self.op(&[(spacing, CHAR_SPACING_DECIMALS)], "Tc");
             self.char_spacing = spacing;
-        }
-    }
-
-    /// Sets the word spacing (`Tw`), unless it is already in force.
-    pub fn set_word_spacing(&mut self, spacing: f32) {
-        if self.word_spacing != spacing {
-            self.op(&[(spacing, CHAR_SPACING_DECIMALS)], "Tw");
-            self.word_spacing = spacing;
         }
     }
 
@@ -411,8 +399,7 @@ impl Content {
     }
 }
 
-/// The inside of one `TJ` array: glyph codes (two bytes each; one, 32, for
-/// the space of a font written with a space code),
+/// The inside of one `TJ` array: glyph codes (two bytes each, Identity-H),
 /// grouped into literal strings between adjustments. A literal string holds
 /// the codes as bytes, with `\`, `(`, `)` and the two end-of-line bytes
 /// escaped (ISO 32000-1 §7.3.4.2: a reader turns an unescaped CR into LF);
@@ -440,17 +427,6 @@ impl TjArray {
                 _ => self.bytes.push(b),
             }
         }
-        self.glyphs += 1;
-    }
-
-    /// Appends the one-byte code 32 of a font written with a space code
-    /// (its space glyph, widened by `Tw`).
-    pub fn space(&mut self) {
-        if !self.open {
-            self.bytes.push(b'(');
-            self.open = true;
-        }
-        self.bytes.push(b' ');
         self.glyphs += 1;
     }
 

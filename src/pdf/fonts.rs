@@ -76,12 +76,6 @@ pub(crate) struct FontUse {
     /// Original glyph id → the code printpdf gave it in the subset (index:
     /// original id), read back from the glyph inventory (module docs).
     pub codes: Vec<u16>,
-    /// The two-byte code of the space glyph (the glyph giving back U+0020),
-    /// written as the one-byte code 32 so that `Tw` widens it: the font's
-    /// `/Encoding` is then an embedded CMap instead of Identity-H (module
-    /// `post`). None when the font draws no space, has CFF outlines, fewer
-    /// than 33 glyphs or codes from `<2000>` on ([`Self::choose_space`]).
-    pub space: Option<u16>,
 }
 
 impl FontUse {
@@ -139,40 +133,6 @@ impl FontUse {
         self.codes.get(usize::from(gid)).copied().unwrap_or(0)
     }
 
-    /// Chooses [`Self::space`] once the codes are known, for a TrueType
-    /// face (`cff` false) of at least 33 glyphs; returns what the font's
-    /// dictionaries need ([`SpaceCodes`]).
-    ///
-    /// The space glyph is drawn as the one-byte code 32, mapped to CID 32,
-    /// and so `Tw` widens it (ISO 32000-1 §9.3.3). poppler's text
-    /// extraction takes `Tw` off every glyph whose CID is 32, so the space
-    /// must be CID 32: it swaps CIDs with the glyph that had 32 (the
-    /// CIDToGIDMap, `/W` and ToUnicode follow, module `post`), and that
-    /// glyph is written with the space's former code. The two-byte code
-    /// 32 is then never written: readers key ToUnicode by the code's value,
-    /// and `<0020>` beside `<20>` would read as one.
-    pub fn choose_space(&mut self, cff: bool) -> Option<SpaceCodes> {
-        let max = self
-            .glyphs
-            .iter()
-            .map(|&g| self.code_of(g))
-            .max()
-            .unwrap_or(0);
-        if cff || !(0x20..0x2000).contains(&max) {
-            return None;
-        }
-        let space_gid = *self.glyphs.iter().find(|&&g| self.unicode_of(g) == " ")?;
-        let old = self.code_of(space_gid);
-        for code in &mut self.codes {
-            if *code == 0x20 {
-                *code = old;
-            }
-        }
-        self.codes[usize::from(space_gid)] = 0x20;
-        self.space = Some(0x20);
-        Some(SpaceCodes { old, max })
-    }
-
     /// Parses `face` for printpdf, works out the `/W` widths printpdf will
     /// write and the font's id (its subset tag). The face's own name becomes
     /// the PDF base font name.
@@ -210,23 +170,6 @@ impl FontUse {
             .map(|b| char::from(b'A' + b % 26))
             .collect()
     }
-}
-
-/// The codes of a font written with a one-byte space
-/// ([`FontUse::choose_space`]).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SpaceCodes {
-    /// The space glyph's former CID, now the CID (and code) of the glyph
-    /// that had CID 32 (the same when the space had 32).
-    pub old: u16,
-    /// The largest CID of the subset (from 32 to `<1FFF>`).
-    pub max: u16,
-}
-
-/// Whether the face has CFF outlines (a CIDFontType0 in the PDF).
-pub(crate) fn has_cff(face: &FontFace) -> bool {
-    table(&face.data, face.index, b"CFF ").is_some()
-        || table(&face.data, face.index, b"CFF2").is_some()
 }
 
 /// A text string object: PDFDocEncoding-compatible ASCII as a literal,

@@ -116,15 +116,8 @@ impl std::error::Error for PdfError {}
 /// byte-identical files.
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
-    let (saved, links, contents, spaces) = pages_and_contents(layout)?;
-    post::finish(
-        saved,
-        layout,
-        &links,
-        contents,
-        &spaces,
-        &Standards::default(),
-    )
+    let (saved, links, contents) = pages_and_contents(layout)?;
+    post::finish(saved, layout, &links, contents, &Standards::default())
 }
 
 /// [`write_pdf`] for a layout that is not needed afterwards: its glyph runs,
@@ -139,7 +132,7 @@ pub fn write_pdf_owned(layout: Layout) -> Result<Vec<u8>, PdfError> {
 pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
     standard::check_layout(&layout, standards)?;
-    let (saved, links, contents, spaces) = pages_and_contents(&layout)?;
+    let (saved, links, contents) = pages_and_contents(&layout)?;
     // The link descriptions of PDF/UA-1 are read from the text.
     if !standards.ua1 {
         for page in &mut layout.pages {
@@ -147,7 +140,7 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
             page.items.shrink_to_fit();
         }
     }
-    post::finish(saved, &layout, &links, contents, &spaces, standards)
+    post::finish(saved, &layout, &links, contents, standards)
 }
 
 /// The document printpdf built (fonts, images, pages with their link
@@ -158,7 +151,6 @@ type Parts = (
     lopdf::Document,
     Vec<Vec<(Option<String>, crate::frame::Tag)>>,
     Vec<PageOut>,
-    BTreeMap<String, fonts::SpaceCodes>,
 );
 
 /// A page's compressed content stream and the element of each of its
@@ -290,14 +282,8 @@ fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
         });
     }
     read_inventory(&saved, &mut fonts)?;
-    let mut spaces = BTreeMap::new();
-    for (&index, font) in fonts.iter_mut() {
-        if let Some(space) = font.choose_space(fonts::has_cff(&layout.fonts[index])) {
-            spaces.insert(font.res_name.clone(), space);
-        }
-    }
     let contents = compressed_contents(layout, &fonts, &image_names)?;
-    Ok((saved, links, contents, spaces))
+    Ok((saved, links, contents))
 }
 
 /// Every anchor name on the layout's pages: the targets an internal link

@@ -47,7 +47,6 @@ pub(crate) fn finish(
     layout: &Layout,
     links: &[Vec<(Option<String>, Tag)>],
     contents: Vec<(Vec<u8>, Vec<NodeId>)>,
-    spaces: &BTreeMap<String, super::fonts::SpaceCodes>,
     standards: &Standards,
 ) -> Result<Vec<u8>, PdfError> {
     doc.version = "1.7".into();
@@ -97,7 +96,7 @@ pub(crate) fn finish(
         share_resources(&mut doc, page_id, &mut shared_resources)?;
     }
 
-    compact_to_unicode(&mut doc, spaces)?;
+    compact_to_unicode(&mut doc)?;
 
     let mut cat = doc.get_dictionary(catalog_id).map_err(err)?.clone();
     complete_catalog(&mut doc, &mut cat, layout, &pages, &anchors);
@@ -299,260 +298,31 @@ const CMAP_HEADER: &[u8] = b"/CIDInit /ProcSet findresource begin\n12 dict begin
 /// `Adobe-Identity-UCS` one. printpdf's header (PostScript resource
 /// comments, a `FontSpecific` system info, `/CMapVersion`, `/WMode`) says
 /// nothing a text extractor uses and costs about 90 compressed bytes per
-/// font; the `bfchar` entries are kept as printpdf wrote them. A font with
-/// a space code (`spaces`, by subset tag) gets the code space of its
-/// encoding ([`space_cmap`]) and the entry `<20> <0020>`.
-fn compact_to_unicode(
-    doc: &mut Document,
-    spaces: &BTreeMap<String, super::fonts::SpaceCodes>,
-) -> Result<(), PdfError> {
-    let fonts: Vec<(ObjectId, ObjectId, Option<super::fonts::SpaceCodes>)> = doc
+/// font; the code space and the `bfchar` entries are kept as printpdf wrote
+/// them.
+fn compact_to_unicode(doc: &mut Document) -> Result<(), PdfError> {
+    let cmaps: Vec<ObjectId> = doc
         .objects
-        .iter()
-        .filter_map(|(&id, o)| Some((id, o.as_dict().ok()?)))
-        .filter(|(_, d)| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0"))
-        .filter_map(|(id, d)| {
-            let cmap = d.get(b"ToUnicode").and_then(Object::as_reference).ok()?;
-            let tag = d
-                .get(b"BaseFont")
-                .and_then(Object::as_name)
-                .ok()
-                .and_then(|n| n.split(|&b| b == b'+').next())
-                .map(|t| String::from_utf8_lossy(t).into_owned());
-            Some((id, cmap, tag.and_then(|t| spaces.get(&t).copied())))
-        })
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0"))
+        .filter_map(|d| d.get(b"ToUnicode").and_then(Object::as_reference).ok())
         .collect();
-    for (font_id, to_unicode, space) in fonts {
+    for id in cmaps {
         let stream = doc
-            .get_object_mut(to_unicode)
+            .get_object_mut(id)
             .and_then(Object::as_stream_mut)
             .map_err(err)?;
         let data = stream.decompressed_content().map_err(err)?;
         let start = b"1 begincodespacerange";
-        let Some(at) = data.windows(start.len()).position(|w| w == start) else {
-            continue;
-        };
-        let mut out = CMAP_HEADER.to_vec();
-        let rest = &data[at..];
-        match space {
-            None => out.extend_from_slice(rest),
-            Some(codes) => {
-                let end = b"endcodespacerange\n";
-                let Some(after) = rest.windows(end.len()).position(|w| w == end) else {
-                    return Err(err("a ToUnicode CMap without its code space"));
-                };
-                out.extend_from_slice(SPACE_CODESPACE);
-                let body = &rest[after + end.len()..];
-                let tail = b"endcmap";
-                let cut = body
-                    .windows(tail.len())
-                    .position(|w| w == tail)
-                    .ok_or_else(|| err("a ToUnicode CMap without endcmap"))?;
-                // The space is CID 32, written as the one-byte code 32;
-                // the glyph that had CID 32 took the space's former CID.
-                let entries = swap_unicode(&String::from_utf8_lossy(&body[..cut]), codes.old);
-                out.extend_from_slice(entries.as_bytes());
-                out.extend_from_slice(b"1 beginbfchar\n<20> <0020>\nendbfchar\n");
-                out.extend_from_slice(&body[cut..]);
-            }
-        }
-        stream.dict.remove(b"Filter");
-        stream.set_content(out);
-        if let Some(codes) = space {
-            let cmap = space_cmap(doc, font_id, codes)?;
-            let id = doc.add_object(cmap);
-            doc.get_dictionary_mut(font_id)
-                .map_err(err)?
-                .set("Encoding", Object::Reference(id));
-            if codes.old != 0x20 {
-                swap_cids(doc, font_id, codes)?;
-            }
+        if let Some(at) = data.windows(start.len()).position(|w| w == start) {
+            let mut out = CMAP_HEADER.to_vec();
+            out.extend_from_slice(&data[at..]);
+            stream.dict.remove(b"Filter");
+            stream.set_content(out);
         }
     }
     Ok(())
-}
-
-/// The ToUnicode entries (`bfchar` blocks as printpdf writes them, one
-/// `<CODE> <TEXT>` a line) after the space (CID `old`) and the glyph with
-/// CID 32 swapped: `old` gives that glyph's text, `<0020>` is dropped (the
-/// space is written as the one-byte `<20>`, added by the caller), and each
-/// block's count follows.
-fn swap_unicode(entries: &str, old: u16) -> String {
-    let old_code = format!("<{old:04X}> ");
-    let text_of = |code: &str| {
-        entries
-            .lines()
-            .find_map(|l| l.strip_prefix(code))
-            .unwrap_or("<0020>")
-            .to_owned()
-    };
-    let moved = text_of("<0020> ");
-    let mut out = String::new();
-    let mut block: Vec<String> = Vec::new();
-    for line in entries.lines() {
-        if line.ends_with("beginbfchar") {
-            block.clear();
-        } else if line == "endbfchar" {
-            out.push_str(&format!("{} beginbfchar\n", block.len()));
-            for l in &block {
-                out.push_str(l);
-                out.push('\n');
-            }
-            out.push_str("endbfchar\n");
-        } else if line.starts_with("<0020> ") {
-            continue;
-        } else if line.starts_with(&old_code) {
-            block.push(format!("{old_code}{moved}"));
-        } else if line.starts_with('<') {
-            block.push(line.to_owned());
-        } else {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// Swaps CIDs 32 and `codes.old` in the descendant CIDFontType2 of
-/// `font_id`: a CIDToGIDMap stream instead of Identity (§9.7.4.2, Table
-/// 117), so that each CID still draws its glyph, and the two `/W` widths.
-fn swap_cids(
-    doc: &mut Document,
-    font_id: ObjectId,
-    codes: super::fonts::SpaceCodes,
-) -> Result<(), PdfError> {
-    let bad = |why: &str| err(format!("swapping the space's CID: {why}"));
-    let descendant = doc
-        .get_dictionary(font_id)
-        .and_then(|d| d.get(b"DescendantFonts"))
-        .and_then(Object::as_array)
-        .map_err(err)?
-        .first()
-        .cloned()
-        .ok_or_else(|| bad("no descendant font"))?;
-    let (a, b) = (usize::from(codes.old), 0x20usize);
-    let mut map = Vec::with_capacity(2 * (usize::from(codes.max) + 1));
-    for cid in 0..=usize::from(codes.max) {
-        let gid = if cid == a {
-            b
-        } else if cid == b {
-            a
-        } else {
-            cid
-        } as u16;
-        map.extend_from_slice(&gid.to_be_bytes());
-    }
-    let map_id = doc.add_object(Stream::new(Dictionary::new(), map));
-    // printpdf writes the descendant font inline.
-    let cid_font = match descendant {
-        Object::Reference(id) => doc.get_dictionary_mut(id).map_err(err)?,
-        _ => doc
-            .get_dictionary_mut(font_id)
-            .and_then(|d| d.get_mut(b"DescendantFonts"))
-            .and_then(Object::as_array_mut)
-            .map_err(err)?
-            .first_mut()
-            .and_then(|o| o.as_dict_mut().ok())
-            .ok_or_else(|| bad("no descendant font dictionary"))?,
-    };
-    if cid_font.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"CIDFontType2") {
-        return Err(bad("not a CIDFontType2"));
-    }
-    cid_font.set("CIDToGIDMap", Object::Reference(map_id));
-    // `/W [first [w w …] …]` as printpdf writes it.
-    let mut w = cid_font
-        .get(b"W")
-        .and_then(Object::as_array)
-        .map_err(err)?
-        .clone();
-    let mut at: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    for (i, pair) in w.chunks(2).enumerate() {
-        let (Some(Ok(first)), Some(Object::Array(list))) =
-            (pair.first().map(Object::as_i64), pair.get(1))
-        else {
-            return Err(bad("a /W entry not of the form `first [widths]`"));
-        };
-        for j in 0..list.len() {
-            at.insert(first as usize + j, (2 * i + 1, j));
-        }
-    }
-    let (Some(&(ia, ja)), Some(&(ib, jb))) = (at.get(&a), at.get(&b)) else {
-        return Err(bad("a width missing from /W"));
-    };
-    let width = |w: &Vec<Object>, i: usize, j: usize| -> Result<Object, PdfError> {
-        w[i].as_array()
-            .map_err(err)?
-            .get(j)
-            .cloned()
-            .ok_or_else(|| bad("/W"))
-    };
-    let (wa, wb) = (width(&w, ia, ja)?, width(&w, ib, jb)?);
-    if let Object::Array(list) = &mut w[ia] {
-        list[ja] = wb;
-    }
-    if let Object::Array(list) = &mut w[ib] {
-        list[jb] = wa;
-    }
-    cid_font.set("W", Object::Array(w));
-    Ok(())
-}
-
-/// The code space of a font with a space code: the one-byte code 32 and
-/// every two-byte code whose first byte is not 32 (ISO 32000-1 §9.7.6.2).
-const SPACE_CODESPACE: &[u8] =
-    b"3 begincodespacerange\n<20> <20>\n<0000> <1FFF>\n<2100> <FFFF>\nendcodespacerange\n";
-
-/// The embedded CMap (ISO 32000-1 §9.7.5.3) of the Type0 font `font_id`
-/// whose space glyph is written as the one-byte code 32: Identity-H's
-/// mapping (code = CID) for the two-byte codes, and the one-byte 32 → CID
-/// 32, the space ([`swap_cids`]). Word spacing (`Tw`) applies to that
-/// one-byte code only (§9.3.3), so a justified line's spaces need no
-/// adjustment each.
-fn space_cmap(
-    doc: &Document,
-    font_id: ObjectId,
-    codes: super::fonts::SpaceCodes,
-) -> Result<Stream, PdfError> {
-    let name = format!(
-        "{}-Space-H",
-        doc.get_dictionary(font_id)
-            .and_then(|d| d.get(b"BaseFont"))
-            .and_then(Object::as_name)
-            .map(
-                |n| String::from_utf8_lossy(n.split(|&b| b == b'+').next().unwrap_or(n))
-                    .into_owned()
-            )
-            .map_err(err)?
-    );
-    let mut text = format!(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-/CIDSystemInfo 3 dict dup begin /Registry (Adobe) def /Ordering (Identity) def /Supplement 0 def end def\n\
-/CMapName /{name} def\n/CMapType 1 def\n/WMode 0 def\n"
-    )
-    .into_bytes();
-    text.extend_from_slice(SPACE_CODESPACE);
-    // Identity for the two-byte codes the font uses (up to `max`), a range
-    // per first byte (a range may differ in its last byte only, §9.7.6.2).
-    let high = codes.max >> 8;
-    text.extend_from_slice(format!("{} begincidrange\n", high + 1).as_bytes());
-    for h in 0..=high {
-        let last = if h == high { codes.max & 0xFF } else { 0xFF };
-        text.extend_from_slice(
-            format!("<{h:02X}00> <{h:02X}{last:02X}> {}\n", u32::from(h) * 256).as_bytes(),
-        );
-    }
-    text.extend_from_slice(b"endcidrange\n1 begincidchar\n<20> 32\nendcidchar\n");
-    text.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    let mut info = Dictionary::new();
-    info.set("Registry", Object::string_literal("Adobe"));
-    info.set("Ordering", Object::string_literal("Identity"));
-    info.set("Supplement", 0);
-    let mut dict = Dictionary::new();
-    dict.set("Type", Object::Name(b"CMap".to_vec()));
-    dict.set("CMapName", Object::Name(name.into_bytes()));
-    dict.set("CIDSystemInfo", Object::Dictionary(info));
-    dict.set("WMode", 0);
-    Ok(Stream::new(dict, text))
 }
 
 /// Puts the resource category dictionaries inline, drops the empty ones

@@ -131,30 +131,6 @@ fn char_spacing(run: &GlyphRun) -> f32 {
     super::content::round(run.letter_spacing, CHAR_SPACING_DECIMALS)
 }
 
-/// The word spacing (`Tw`, points, rounded as `Tc` is) that puts most of
-/// `run`'s spaces (glyphs written as the font's one-byte `space` code)
-/// where the layout has them: the stretch of a justified line's spaces,
-/// which then need no adjustment each in the `TJ` array. The most common
-/// stretch wins (the others keep an adjustment); `None` when the run has
-/// no space, so that the `Tw` in force stays.
-fn word_spacing(run: &GlyphRun, font: &FontUse, space: u16, tc: f32) -> Option<f32> {
-    let scale = 10f32.powi(CHAR_SPACING_DECIMALS as i32);
-    let mut stretches: Vec<i32> = run
-        .glyphs
-        .iter()
-        .filter(|g| font.code_of(g.id) == space)
-        .map(|g| round_i32((g.x_advance - font.width(g.id) * run.size / 1000.0 - tc) * scale))
-        .collect();
-    stretches.sort_unstable();
-    let mut best: Option<(usize, i32)> = None;
-    for same in stretches.chunk_by(|a, b| a == b) {
-        if best.is_none_or(|(n, _)| same.len() > n) {
-            best = Some((same.len(), same[0]));
-        }
-    }
-    best.map(|(_, v)| v as f32 / scale)
-}
-
 /// Whether every cluster of `run` is one glyph standing for one character
 /// (the common case for Vietnamese text in NFC): such a run needs no units
 /// to be worked out.
@@ -205,8 +181,6 @@ struct Placer<'f> {
     font: &'f FontUse,
     size: f32,
     spacing: f32,
-    /// `Tw`, added after the font's one-byte space (0 for a font without).
-    word_spacing: f32,
     pdf_x: f32,
 }
 
@@ -221,14 +195,8 @@ impl Placer<'_> {
             tj.adjust(adj);
             self.pdf_x -= adj as f32 * self.size / 1000.0;
         }
-        let code = self.font.code_of(g.id);
-        if self.font.space == Some(code) {
-            tj.space();
-            self.pdf_x += self.width(g) + self.spacing + self.word_spacing;
-        } else {
-            tj.glyph(code);
-            self.pdf_x += self.width(g) + self.spacing;
-        }
+        tj.glyph(self.font.code_of(g.id));
+        self.pdf_x += self.width(g) + self.spacing;
     }
 }
 
@@ -247,17 +215,10 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
         font,
         size: run.size,
         spacing: 0.0,
-        word_spacing: 0.0,
         pdf_x: 0.0,
     };
     placer.spacing = char_spacing(run);
     c.set_char_spacing(placer.spacing);
-    if let Some(space) = font.space {
-        if let Some(tw) = word_spacing(run, font, space, placer.spacing) {
-            c.set_word_spacing(tw);
-        }
-        placer.word_spacing = c.word_spacing;
-    }
     let mut tj = TjArray::default();
     if plain(run, font) {
         let mut pen = 0.0f32;

@@ -134,24 +134,13 @@ fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-/// A one-byte code's key in a [`parse_cmap`] map (two-byte codes are
-/// their value).
-const ONE_BYTE: u32 = 0x1_0000;
-
-/// A ToUnicode CMap's `bfchar` and `bfrange` entries: two-byte codes by
-/// their value, one-byte codes (the space of a font written with `Tw`,
-/// `<20>`) by `ONE_BYTE` + their value.
-fn parse_cmap(data: &[u8]) -> HashMap<u32, String> {
+/// A ToUnicode CMap's `bfchar` and `bfrange` entries, for two-byte codes.
+fn parse_cmap(data: &[u8]) -> HashMap<u16, String> {
     let text = String::from_utf8_lossy(data);
     let mut map = HashMap::new();
     let code = |s: &str| {
         let b = hex(s);
-        let value = b.iter().fold(0u32, |acc, &x| (acc << 8) | u32::from(x));
-        if b.len() == 1 {
-            ONE_BYTE + value
-        } else {
-            value
-        }
+        b.iter().fold(0u16, |acc, &x| (acc << 8) | u16::from(x))
     };
     let tokens: Vec<&str> = text
         .split(|c: char| c.is_whitespace())
@@ -205,7 +194,7 @@ fn parse_cmap(data: &[u8]) -> HashMap<u32, String> {
 }
 
 /// The fonts of a page by resource name, as code → text maps.
-fn page_fonts(doc: &Document, page: ObjectId) -> HashMap<Vec<u8>, HashMap<u32, String>> {
+fn page_fonts(doc: &Document, page: ObjectId) -> HashMap<Vec<u8>, HashMap<u16, String>> {
     let mut out = HashMap::new();
     for (res, font) in doc.get_page_fonts(page).unwrap_or_default() {
         let map = font
@@ -221,25 +210,12 @@ fn page_fonts(doc: &Document, page: ObjectId) -> HashMap<Vec<u8>, HashMap<u32, S
     out
 }
 
-/// The text of a string shown with the font of `map`: two-byte codes, but
-/// a byte that is a one-byte code of the map on its own.
-fn decode(map: &HashMap<u32, String>, bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let code = if map.contains_key(&(ONE_BYTE + u32::from(bytes[i]))) {
-            i += 1;
-            ONE_BYTE + u32::from(bytes[i - 1])
-        } else {
-            i += 2;
-            u32::from(u16::from_be_bytes([
-                bytes[i - 2],
-                bytes.get(i - 1).copied().unwrap_or(0),
-            ]))
-        };
-        out.push_str(map.get(&code).map_or("\u{FFFD}", String::as_str));
-    }
-    out
+fn decode(map: &HashMap<u16, String>, bytes: &[u8]) -> String {
+    bytes
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]))
+        .map(|code| map.get(&code).cloned().unwrap_or_else(|| "\u{FFFD}".into()))
+        .collect()
 }
 
 /// Operators that show text or paint (ISO 32000-1 §8.5.3, §8.7–8.9, §9.4.3).
@@ -271,7 +247,7 @@ fn read_page(doc: &Document, index: usize, page: ObjectId, problems: &mut Vec<St
     };
     let mut stack: Vec<Mark> = Vec::new();
     let (mut y, mut size) = (0.0f32, 0.0f32);
-    let mut font: Option<&HashMap<u32, String>> = None;
+    let mut font: Option<&HashMap<u16, String>> = None;
     let owner = |stack: &[Mark]| {
         stack
             .iter()
