@@ -450,12 +450,13 @@ fn structure_outline_links_content() {
         .skip_while(|l| *l != "0.137 Tc")
         .find(|l| l.ends_with("TJ"))
         .unwrap_or_else(|| panic!("no `0.137 Tc` before a TJ in\n{content}"));
-    // What lies between the hex strings `<…>`.
-    let numbers = spaced
-        .split('<')
-        .filter_map(|part| part.split_once('>'))
-        .filter(|(_, after)| after.trim().trim_end_matches("] TJ").parse::<i32>().is_ok())
-        .count();
+    // The numbers between the strings of the array.
+    let op = &lopdf::content::Content::decode(spaced.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}: {spaced}"))
+        .operations[0];
+    let array = op.operands[0].as_array().unwrap();
+    assert!(array.iter().any(|o| o.as_str().is_ok()), "glyphs in {spaced}");
+    let numbers = array.iter().filter(|o| o.as_float().is_ok()).count();
     let spaces = BODY.matches(' ').count();
     // (Kerned pairs add 3 in this line; without `Tc` nearly every one of
     // its 26 letters would carry one.)
