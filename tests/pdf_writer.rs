@@ -455,7 +455,10 @@ fn structure_outline_links_content() {
         .unwrap_or_else(|e| panic!("{e}: {spaced}"))
         .operations[0];
     let array = op.operands[0].as_array().unwrap();
-    assert!(array.iter().any(|o| o.as_str().is_ok()), "glyphs in {spaced}");
+    assert!(
+        array.iter().any(|o| o.as_str().is_ok()),
+        "glyphs in {spaced}"
+    );
     let numbers = array.iter().filter(|o| o.as_float().is_ok()).count();
     let spaces = BODY.matches(' ').count();
     // (Kerned pairs add 3 in this line; without `Tc` nearly every one of
