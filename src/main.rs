@@ -45,6 +45,12 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let watching = matches!(cli.command, Command::Watch(_));
+    if watching && (args.each || args.jobs.is_some() || args.shard.is_some()) {
+        eprintln!(
+            "error: `trang watch` builds one book or article at a time; --each, --jobs and --shard are for `trang build`"
+        );
+        return ExitCode::from(2);
+    }
     handle_signals(watching);
     let inputs = match resolve_inputs(args) {
         Ok(i) => i,

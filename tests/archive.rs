@@ -195,3 +195,22 @@ fn two_inputs_that_would_write_the_same_file_are_refused_before_building() {
     assert!(err.contains("would both write"), "{err}");
     assert!(!out.exists(), "nothing is written");
 }
+
+#[test]
+fn watch_refuses_the_archive_options() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [["--each"], ["--shard=1/2"], ["--jobs=2"]] {
+        let run = trang()
+            .arg("watch")
+            .args(args)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        assert!(
+            stderr(&run).contains("are for `trang build`"),
+            "{}",
+            stderr(&run)
+        );
+    }
+}
