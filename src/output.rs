@@ -118,7 +118,8 @@ pub fn remove_temp_files() -> MutexGuard<'static, Vec<PathBuf>> {
 /// so that writing many outputs into one folder (an archive) does not list
 /// it again for each.
 fn remove_stale_temp_files(dir: &Path) {
-    static SCANNED: Mutex<Option<std::collections::HashSet<PathBuf>>> = Mutex::new(None);
+    static SCANNED: Mutex<std::collections::BTreeSet<PathBuf>> =
+        Mutex::new(std::collections::BTreeSet::new());
     let proc = Path::new("/proc/self");
     if !proc.exists() {
         return;
@@ -126,7 +127,6 @@ fn remove_stale_temp_files(dir: &Path) {
     let first = SCANNED
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .get_or_insert_with(Default::default)
         .insert(dir.to_path_buf());
     if !first {
         return;

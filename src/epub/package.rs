@@ -244,17 +244,16 @@ fn archive(
             "OEBPS/toc.ncx" => Some(fix_ncx),
             _ => None,
         };
-        let body = match (bodies.get(&name), fix) {
-            (Some(body), _) => Cow::Borrowed(*body),
-            (None, fix) => {
+        let body = match bodies.get(&name) {
+            Some(body) => Cow::Borrowed(*body),
+            None => {
                 let mut data = Vec::new();
                 f.read_to_end(&mut data).map_err(|e| e.to_string())?;
                 match fix {
-                    Some(fix) => fix(&String::from_utf8_lossy(&data), pkg, unlisted)
-                        .into_bytes()
-                        .into(),
-                    None => data.into(),
+                    Some(fix) => fix(&String::from_utf8_lossy(&data), pkg, unlisted).into_bytes(),
+                    None => data,
                 }
+                .into()
             }
         };
         entries.push((name, body));
