@@ -149,3 +149,28 @@ fn floats_keep_their_order_and_their_chapter() {
     assert_eq!(page_of(&pages, "Dòng b3 "), 0);
     assert!(fig < page_of(&pages, "Chương hai"), "{pages:#?}");
 }
+
+#[test]
+fn a_chapter_never_ends_with_a_runt_on_its_last_page_two_sided() {
+    // The theme's runt rule (`pages.runt_lines`): a chapter's last page,
+    // when the chapter began on an earlier one, holds more than two lines.
+    // The break after a chapter's last line was also weighed as a page
+    // ending inside the chapter, which escaped the rule (and was paired
+    // with the next chapter's opening page as a spread): two-sided, 27,
+    // 28, 60 and 61 lines left one or two on the last page.
+    for k in 20..70 {
+        let md = format!(
+            "{FRONT}# Chương một\n\n{}# Chương hai\n\n{}",
+            filler("a", k),
+            filler("c", 10)
+        );
+        let pages = build_pages(&md, &["--paper", "a5", "--duplex"]);
+        let chapter: Vec<&String> = pages.iter().filter(|p| p.contains("Dòng a")).collect();
+        let last = chapter.last().unwrap().matches("Dòng a").count();
+        assert!(
+            chapter.len() == 1 || last > 2,
+            "{k} lines: {last} on the last of {} pages",
+            chapter.len()
+        );
+    }
+}

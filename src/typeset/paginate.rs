@@ -813,7 +813,7 @@ impl<'a> Pager<'a> {
                 Flow::Line(l) => l,
             };
             if self.starts[j] != Start::Flow && (has_text || !plan.floats.is_empty()) {
-                marks.push(mark!(j, chapter_end(&pending), false));
+                end_chapter(&mut marks, body, j, mark!(j, chapter_end(&pending), false));
                 return self.candidates(&marks, &plan, &state, &pending, continues);
             }
             if let Some(f) = self.float_at[j]
@@ -868,7 +868,7 @@ impl<'a> Pager<'a> {
                 marks.push(mark!(j, Ends::Flow, false));
             }
         }
-        marks.push(mark!(n, chapter_end(&pending), false));
+        end_chapter(&mut marks, body, n, mark!(n, chapter_end(&pending), false));
         self.candidates(&marks, &plan, &state, &pending, continues)
     }
 
@@ -985,6 +985,27 @@ fn chapter_end(pending: &[usize]) -> Ends {
         Ends::Chapter
     } else {
         Ends::Flow
+    }
+}
+
+/// Adds the mark of a page that ends where its chapter's text does (before
+/// slot `end`, which starts a page, or at the flow's end): `last`. When the
+/// mark before it already ends the page after the chapter's last line (only
+/// spaces between), that is the same break, and it becomes the chapter's
+/// end instead: one break is weighed once, as what it is. Weighed as a page
+/// ending inside the chapter as well, it escaped the runt rule and was
+/// planned as a spread with the next chapter's opening page, which was
+/// stretched to end level with it.
+fn end_chapter(marks: &mut Vec<Mark>, body: &[Flow], end: usize, last: Mark) {
+    match marks.last_mut() {
+        Some(m)
+            if !m.forced
+                && m.end <= end
+                && body[m.end..end].iter().all(|f| matches!(f, Flow::Space(_))) =>
+        {
+            m.ends = last.ends;
+        }
+        _ => marks.push(last),
     }
 }
 
