@@ -581,3 +581,70 @@ fn han_nom_builds_from_the_installed_cjk_font_with_the_default_fallback() {
         "{fonts}"
     );
 }
+
+/// The `/Encoding` of each font of a PDF, by base font name without the
+/// subset tag: `Identity-H`, or the `/CMapName` of an embedded CMap.
+fn encodings(pdf: &[u8]) -> std::collections::BTreeMap<String, String> {
+    use lopdf::Object;
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for object in doc.objects.values() {
+        let Ok(font) = object.as_dict() else { continue };
+        if font.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Type0") {
+            continue;
+        }
+        let base = String::from_utf8_lossy(font.get(b"BaseFont").unwrap().as_name().unwrap());
+        let name = base.split_once('+').map_or(&*base, |(_, n)| n).to_owned();
+        let encoding = match font.get(b"Encoding").unwrap() {
+            Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+            Object::Reference(id) => {
+                let cmap = doc.get_object(*id).unwrap().as_stream().unwrap();
+                let named = cmap.dict.get(b"CMapName").unwrap().as_name().unwrap();
+                String::from_utf8_lossy(named).into_owned()
+            }
+            other => panic!("{name}: unexpected /Encoding {other:?}"),
+        };
+        out.insert(name, encoding);
+    }
+    out
+}
+
+/// A face the document draws at most 256 glyphs of is shown with one byte
+/// a glyph (an embedded one-byte identity CMap); a face with more keeps
+/// Identity-H's two bytes. Both give every character back to a reader.
+#[test]
+fn a_face_with_more_than_256_glyphs_keeps_two_byte_codes_and_both_copy_back() {
+    let dir = tempfile::tempdir().unwrap();
+    // Latin-1, Latin Extended-A and -B, Greek and Cyrillic: over 300
+    // glyphs of Source Serif 4 (the body face), in words of eight.
+    let many: Vec<char> = (0xC0u32..0x250)
+        .chain(0x391..0x3CA)
+        .chain(0x410..0x450)
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    let words: Vec<String> = many.chunks(8).map(|w| w.iter().collect()).collect();
+    let heading = "Tiếng Việt có đủ dấu";
+    let source = format!("# {heading}\n\n{}\n", words.join(" "));
+    let input = dir.path().join("many.md");
+    std::fs::write(&input, &source).unwrap();
+    build_ok(
+        &input,
+        dir.path(),
+        &["--format", "pdf", "--no-system-fonts"],
+    );
+    let pdf = std::fs::read(dir.path().join("many.pdf")).unwrap();
+
+    let enc = encodings(&pdf);
+    assert_eq!(enc["SourceSerif4-Regular"], "Identity-H", "{enc:?}");
+    assert_eq!(enc["BeVietnamPro-Bold"], "OneByteIdentityH", "{enc:?}");
+
+    let text = tool(
+        "pdftotext",
+        &[dir.path().join("many.pdf").to_str().unwrap(), "-"],
+    );
+    let text = fold(&text);
+    assert!(text.contains(heading), "{text}");
+    let missing: String = many.iter().filter(|c| !text.contains(**c)).collect();
+    assert!(missing.is_empty(), "not given back: {missing}\n{text}");
+}

@@ -495,6 +495,24 @@ fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f3
             Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
             other => other.as_dict().unwrap(),
         };
+        // Identity-H: two bytes a code; an embedded CMap (the one-byte
+        // identity map): as its code space says.
+        let bytes = match font.get(b"Encoding").unwrap() {
+            Object::Name(n) => {
+                assert_eq!(n, b"Identity-H");
+                2
+            }
+            Object::Reference(id) => {
+                let cmap = doc.get_object(*id).unwrap().as_stream().unwrap();
+                let text = String::from_utf8(cmap.decompressed_content().unwrap()).unwrap();
+                if text.contains("begincodespacerange\n<00> <FF>") {
+                    1
+                } else {
+                    2
+                }
+            }
+            other => panic!("unexpected /Encoding {other:?}"),
+        };
         let w = cid_font.get(b"W").unwrap().as_array().unwrap();
         let mut map = std::collections::HashMap::new();
         for pair in w.chunks(2) {
@@ -503,7 +521,7 @@ fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f3
                 map.insert(first + i as u16, num(v));
             }
         }
-        map
+        (bytes, map)
     };
     let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
     let (mut w, mut size, mut spacing) = (Default::default(), 0.0, 0.0);
@@ -529,10 +547,11 @@ fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f3
                 for item in op.operands[0].as_array().unwrap() {
                     match item {
                         Object::String(bytes, _) => {
-                            for code in bytes.chunks(2) {
+                            for code in bytes.chunks(w.0) {
                                 out.push((line.1, x));
-                                let cid = u16::from_be_bytes([code[0], code[1]]);
-                                x += w.get(&cid).copied().unwrap_or(0.0) * size / 1000.0 + spacing;
+                                let cid = code.iter().fold(0u16, |a, &b| (a << 8) | u16::from(b));
+                                x +=
+                                    w.1.get(&cid).copied().unwrap_or(0.0) * size / 1000.0 + spacing;
                             }
                         }
                         n => x -= num(n) * size / 1000.0,

@@ -399,8 +399,9 @@ impl Content {
     }
 }
 
-/// The inside of one `TJ` array: glyph codes (two bytes each, Identity-H),
-/// grouped into literal strings between adjustments. A literal string holds
+/// The inside of one `TJ` array: glyph codes (one byte each for a font
+/// with a one-byte CMap, two for Identity-H), grouped into literal strings
+/// between adjustments. A literal string holds
 /// the codes as bytes, with `\`, `(`, `)` and the two end-of-line bytes
 /// escaped (ISO 32000-1 §7.3.4.2: a reader turns an unescaped CR into LF);
 /// after deflate it is about 5 % smaller than the same codes in hex.
@@ -413,13 +414,16 @@ pub(crate) struct TjArray {
 }
 
 impl TjArray {
-    /// Appends a glyph code.
-    pub fn glyph(&mut self, code: u16) {
+    /// Appends a glyph code: its low byte alone when `one_byte` (the code
+    /// is then below 256), else both bytes, high first.
+    pub fn glyph(&mut self, code: u16, one_byte: bool) {
         if !self.open {
             self.bytes.push(b'(');
             self.open = true;
         }
-        for b in code.to_be_bytes() {
+        let bytes = code.to_be_bytes();
+        let bytes = if one_byte { &bytes[1..] } else { &bytes[..] };
+        for &b in bytes {
             match b {
                 b'\\' | b'(' | b')' => self.bytes.extend_from_slice(&[b'\\', b]),
                 b'\r' => self.bytes.extend_from_slice(b"\\r"),
@@ -517,10 +521,10 @@ mod tests {
     fn glyphs_are_grouped_between_adjustments() {
         let mut tj = TjArray::default();
         tj.adjust(-5);
-        tj.glyph(1);
-        tj.glyph(0xAB);
+        tj.glyph(1, false);
+        tj.glyph(0xAB, false);
         tj.adjust(12);
-        tj.glyph(2);
+        tj.glyph(2, false);
         let mut c = Content::default();
         tj.flush(&mut c);
         tj.adjust(3);
@@ -529,10 +533,30 @@ mod tests {
     }
 
     #[test]
+    fn one_byte_codes_are_one_byte_and_escaped() {
+        let mut tj = TjArray::default();
+        for code in [0x41, 0x28, 0x0D, 0x5C, 0x0A, 0xFF] {
+            tj.glyph(code, true);
+        }
+        tj.adjust(-40);
+        tj.glyph(0x20, true);
+        let mut c = Content::default();
+        tj.flush(&mut c);
+        assert_eq!(c.bytes, b"[(A\\(\\r\\\\\\n\xFF) -40( )] TJ\n");
+        let ops = lopdf::content::Content::decode(&c.bytes)
+            .unwrap()
+            .operations;
+        let lopdf::Object::String(bytes, _) = &ops[0].operands[0].as_array().unwrap()[0] else {
+            panic!("{:?}", ops[0]);
+        };
+        assert_eq!(bytes, &[0x41, 0x28, 0x0D, 0x5C, 0x0A, 0xFF]);
+    }
+
+    #[test]
     fn codes_that_are_delimiters_or_line_ends_are_escaped() {
         let mut tj = TjArray::default();
         for code in [0x285C, 0x0D29, 0x0A41] {
-            tj.glyph(code);
+            tj.glyph(code, false);
         }
         let mut c = Content::default();
         tj.flush(&mut c);

@@ -1,7 +1,9 @@
 //! PDF output: turns a [`Layout`] into a compact, deterministic PDF 1.7.
 //!
 //! printpdf builds the document: fonts (`ParsedFont`s that printpdf subsets
-//! and embeds as Type0 fonts, Identity-H, with `/W` and a ToUnicode CMap:
+//! and embeds as Type0 fonts, Identity-H, with `/W` and a ToUnicode CMap —
+//! the post-pass makes every subset of at most 256 glyphs one byte a code,
+//! see below —
 //! a TrueType face as CIDFontType2 with `/FontFile2`, a CFF face as
 //! CIDFontType0 with `/FontFile3` — the bare CID-keyed CFF table as
 //! `/CIDFontType0C`, a name-keyed one inside its OpenType file as
@@ -13,7 +15,9 @@
 //! per glyph twice over (printpdf's `Op`s, then lopdf's content objects) and
 //! most of the writer's time:
 //!
-//! * text: one `TJ` per stretch of glyphs, codes grouped into hex strings,
+//! * text: one `TJ` per stretch of glyphs, codes grouped into literal
+//!   strings, one byte a glyph in a font whose subset has at most 256
+//!   glyphs (nearly all: [`FontUse::one_byte`]) and two otherwise,
 //!   adjustments in whole thousandths of an em; a line's letter-spacing as
 //!   one `Tc`, so that only word spaces and kerned pairs carry a number;
 //!   `Ts` for marks raised or lowered by GPOS, `/ActualText` spans where the
@@ -116,8 +120,8 @@ impl std::error::Error for PdfError {}
 /// byte-identical files.
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
-    let (saved, links, contents) = pages_and_contents(layout)?;
-    post::finish(saved, layout, &links, contents, &Standards::default())
+    let parts = pages_and_contents(layout)?;
+    post::finish(parts, layout, &Standards::default())
 }
 
 /// [`write_pdf`] for a layout that is not needed afterwards: its glyph runs,
@@ -132,7 +136,7 @@ pub fn write_pdf_owned(layout: Layout) -> Result<Vec<u8>, PdfError> {
 pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
     standard::check_layout(&layout, standards)?;
-    let (saved, links, contents) = pages_and_contents(&layout)?;
+    let parts = pages_and_contents(&layout)?;
     // The link descriptions of PDF/UA-1 are read from the text.
     if !standards.ua1 {
         for page in &mut layout.pages {
@@ -140,18 +144,24 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
             page.items.shrink_to_fit();
         }
     }
-    post::finish(saved, &layout, &links, contents, standards)
+    post::finish(parts, &layout, standards)
 }
 
-/// The document printpdf built (fonts, images, pages with their link
-/// annotations), the anchor and tag of each link per page, and every
-/// page's compressed content stream with the element of each of its
-/// marked-content ids.
-type Parts = (
-    lopdf::Document,
-    Vec<Vec<(Option<String>, crate::frame::Tag)>>,
-    Vec<PageOut>,
-);
+/// What the first half of the writer hands the post-pass (module `post`).
+pub(crate) struct Parts {
+    /// The document printpdf built: fonts, images, pages with their link
+    /// annotations.
+    pub doc: lopdf::Document,
+    /// Per page, the anchor each link annotation goes to (`None`: a URI)
+    /// and its tag, in the order of the page's `/Annots`.
+    pub links: Vec<Vec<(Option<String>, crate::frame::Tag)>>,
+    /// Every page's compressed content stream and the element of each of
+    /// its marked-content ids.
+    pub contents: Vec<PageOut>,
+    /// The subset tags (resource names) of the fonts whose content codes
+    /// are one byte ([`FontUse::one_byte`]).
+    pub one_byte: std::collections::BTreeSet<String>,
+}
 
 /// A page's compressed content stream and the element of each of its
 /// marked-content ids.
@@ -283,7 +293,17 @@ fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
     }
     read_inventory(&saved, &mut fonts)?;
     let contents = compressed_contents(layout, &fonts, &image_names)?;
-    Ok((saved, links, contents))
+    let one_byte = fonts
+        .values()
+        .filter(|f| f.one_byte)
+        .map(|f| f.res_name.clone())
+        .collect();
+    Ok(Parts {
+        doc: saved,
+        links,
+        contents,
+        one_byte,
+    })
 }
 
 /// Every anchor name on the layout's pages: the targets an internal link
@@ -383,6 +403,7 @@ fn read_inventory(
                     return Err(fail("printpdf wrote a different number of glyphs"));
                 }
                 let max = font.glyphs.last().map_or(0, |&g| usize::from(g) + 1);
+                font.one_byte = codes.iter().all(|&c| c <= 0xFF);
                 font.codes = vec![0; max];
                 for (&gid, code) in font.glyphs.iter().zip(codes) {
                     font.codes[usize::from(gid)] = code;

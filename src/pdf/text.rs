@@ -195,7 +195,7 @@ impl Placer<'_> {
             tj.adjust(adj);
             self.pdf_x -= adj as f32 * self.size / 1000.0;
         }
-        tj.glyph(self.font.code_of(g.id));
+        tj.glyph(self.font.code_of(g.id), self.font.one_byte);
         self.pdf_x += self.width(g) + self.spacing;
     }
 }

@@ -134,10 +134,29 @@ fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-/// A ToUnicode CMap's `bfchar` and `bfrange` entries, for two-byte codes.
-fn parse_cmap(data: &[u8]) -> HashMap<u16, String> {
+/// A font's ToUnicode map as a reader uses it: how many bytes a code has
+/// (from the CMap's code space range: `<00> <FF>` one, `<0000> <FFFF>`
+/// two) and what text each code gives back.
+#[derive(Clone)]
+struct CodeMap {
+    bytes: usize,
+    map: HashMap<u16, String>,
+}
+
+impl Default for CodeMap {
+    fn default() -> Self {
+        CodeMap {
+            bytes: 2,
+            map: HashMap::new(),
+        }
+    }
+}
+
+/// A ToUnicode CMap's code length and its `bfchar` and `bfrange` entries.
+fn parse_cmap(data: &[u8]) -> CodeMap {
     let text = String::from_utf8_lossy(data);
     let mut map = HashMap::new();
+    let mut bytes = 2;
     let code = |s: &str| {
         let b = hex(s);
         b.iter().fold(0u16, |acc, &x| (acc << 8) | u16::from(x))
@@ -149,6 +168,12 @@ fn parse_cmap(data: &[u8]) -> HashMap<u16, String> {
     let mut i = 0;
     while i < tokens.len() {
         match tokens[i] {
+            "begincodespacerange" => {
+                i += 1;
+                if let Some(low) = tokens.get(i) {
+                    bytes = hex(low).len().max(1);
+                }
+            }
             "beginbfchar" => {
                 i += 1;
                 while i + 1 < tokens.len() && tokens[i] != "endbfchar" {
@@ -190,11 +215,11 @@ fn parse_cmap(data: &[u8]) -> HashMap<u16, String> {
             _ => i += 1,
         }
     }
-    map
+    CodeMap { bytes, map }
 }
 
 /// The fonts of a page by resource name, as code → text maps.
-fn page_fonts(doc: &Document, page: ObjectId) -> HashMap<Vec<u8>, HashMap<u16, String>> {
+fn page_fonts(doc: &Document, page: ObjectId) -> HashMap<Vec<u8>, CodeMap> {
     let mut out = HashMap::new();
     for (res, font) in doc.get_page_fonts(page).unwrap_or_default() {
         let map = font
@@ -210,11 +235,16 @@ fn page_fonts(doc: &Document, page: ObjectId) -> HashMap<Vec<u8>, HashMap<u16, S
     out
 }
 
-fn decode(map: &HashMap<u16, String>, bytes: &[u8]) -> String {
+fn decode(map: &CodeMap, bytes: &[u8]) -> String {
     bytes
-        .chunks(2)
-        .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]))
-        .map(|code| map.get(&code).cloned().unwrap_or_else(|| "\u{FFFD}".into()))
+        .chunks(map.bytes)
+        .map(|c| c.iter().fold(0u16, |acc, &b| (acc << 8) | u16::from(b)))
+        .map(|code| {
+            map.map
+                .get(&code)
+                .cloned()
+                .unwrap_or_else(|| "\u{FFFD}".into())
+        })
         .collect()
 }
 
@@ -247,7 +277,7 @@ fn read_page(doc: &Document, index: usize, page: ObjectId, problems: &mut Vec<St
     };
     let mut stack: Vec<Mark> = Vec::new();
     let (mut y, mut size) = (0.0f32, 0.0f32);
-    let mut font: Option<&HashMap<u16, String>> = None;
+    let mut font: Option<&CodeMap> = None;
     let owner = |stack: &[Mark]| {
         stack
             .iter()
