@@ -227,10 +227,11 @@ impl Files {
     pub fn read(&self, file: &Path) -> std::io::Result<FontBytes> {
         match self {
             Files::Disk(dir) => std::fs::read(dir.join(file)).map(FontBytes::Read),
-            Files::Bundled => bundled::FILES
-                .iter()
-                .find(|(name, _)| Path::new(name) == file)
-                .map(|(_, bytes)| FontBytes::Bundled(bytes))
+            Files::Bundled => bundled::NAMES
+                .lines()
+                .position(|name| Path::new(name) == file)
+                .and_then(|i| bundled::DATA.get(i))
+                .map(|bytes| FontBytes::Bundled(bytes))
                 .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
         }
     }
