@@ -68,6 +68,8 @@ pub(crate) struct FontUse {
     /// Original glyph id -> the text its ToUnicode entry gives back (empty:
     /// none).
     unicode: Vec<Box<str>>,
+    /// How many glyphs drawn with this font have no ToUnicode text yet.
+    open: usize,
     /// Original glyph id -> advance in thousandths of an em, as in /W.
     widths: Vec<f32>,
     /// The resource name, which is also printpdf's font id: the six-letter
@@ -103,6 +105,13 @@ impl FontUse {
             .map(|i| i as u16)
             .collect();
         self.unicode = vec![Box::from(""); self.used.len()];
+        self.open = self.glyphs.len();
+    }
+
+    /// Whether every glyph drawn with this font has its ToUnicode text, so
+    /// that no proposal can change anything any more.
+    pub fn complete(&self) -> bool {
+        self.open == 0
     }
 
     /// Records the ToUnicode mapping a glyph should have, unless it already
@@ -113,6 +122,9 @@ impl FontUse {
             && !text.is_empty()
         {
             *slot = Box::from(text);
+            if self.used.get(usize::from(gid)) == Some(&true) {
+                self.open -= 1;
+            }
         }
     }
 

@@ -532,8 +532,8 @@ fn save(doc: &Document) -> Result<Vec<u8>, PdfError> {
 /// | 12 | 719,588 B | 728.5 M |
 ///
 /// Level 6 keeps all but 0.3 % of level 9's saving at a fifth of its cost.
-/// The content streams stay at [`CONTENT_LEVEL`](super::CONTENT_LEVEL),
-/// where level 6 would cost 5.6 % of the file.
+/// The content streams are compressed at the same level
+/// ([`CONTENT_LEVEL`](super::CONTENT_LEVEL)), for the same reason.
 const OBJECT_LEVEL: i32 = 6;
 
 /// What stands for the `/ID` while the file is hashed: 16 bytes written
