@@ -25,6 +25,10 @@
 //! * every number is rounded (no float noise), text is placed with `Td`;
 //! * pages are written and compressed (libdeflate) on all cores.
 //!
+//! Before printpdf parses a TrueType face, skera cuts it down to the glyphs
+//! drawn, keeping their ids (`fonts::pre_subset`): printpdf parses and
+//! clones each face whole, which cost more than the rest of an article's PDF.
+//!
 //! printpdf renumbers glyphs when it subsets a font, and takes each glyph's
 //! ToUnicode text from the operations that show it; so the first page
 //! handed to printpdf shows every glyph of every font once with its text (a
