@@ -10,10 +10,15 @@ Runs, alternately and N times each (default 5), for every input:
            reported;
 * pandoc:  `pandoc book.md -o book.epub` (pandoc 3 from pypandoc-binary).
 
-and prints the median wall time and the median peak RSS (from wait4) of
-each, plus output sizes. Nothing in the test suite depends on this script.
+and prints the median wall time, the peak RSS and the output sizes of
+each. The peak RSS comes from one more run of each under GNU time
+(`/usr/bin/time -f %M`): `ru_maxrss` from `wait4` on a child of this
+Python process counts this process's own peak too (Linux folds the
+parent's high-water mark into the child's when it `exec`s after `vfork`),
+which made the article look like 27 MiB. Nothing in the test suite
+depends on this script.
 
-Setup (once):
+Setup (once; GNU time from Debian's `time` package):
     python3 -m venv /tmp/cmpvenv
     /tmp/cmpvenv/bin/pip install typst==0.15.2 pypandoc-binary
     cargo build --release --bin trang --example genbook
@@ -50,6 +55,13 @@ def run(cmd, cwd, env=None):
         sys.exit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{err.decode(errors='replace')}")
     CPU.setdefault(cmd[0], []).append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024.0, out.decode(errors="replace")
+
+
+def peak(cmd, cwd, env=None):
+    """The peak RSS in MiB of one run of cmd, from GNU time."""
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=cwd, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    return int(p.stderr.decode().strip().splitlines()[-1]) / 1024.0
 
 
 def main():
@@ -107,15 +119,21 @@ def main():
             w, m, _ = run([pandoc, str(md), "-o", str(work / f"{name}-pandoc.epub")], work)
             res["pandoc epub"][0].append(w)
             res["pandoc epub"][1].append(m)
+        trang_cmd = [trang, "build", "-q", "--paper", "a5", "-o", str(work / "out"), str(md)]
+        typst_cmd = [py, "-c", compile_snippet, str(typ), str(work / f"{name}-typst.pdf"), fonts]
+        pandoc_cmd = [pandoc, str(md), "-o", str(work / f"{name}-pandoc.epub")]
+        peaks = {"trang": peak(trang_cmd, work, env), "typst process": peak(typst_cmd, work),
+                 "pandoc epub": peak(pandoc_cmd, work)}
+        peaks["typst compile"] = peaks["typst process"]
         sizes = {
             "trang": (work / "out" / f"{name}.pdf").stat().st_size,
             "typst process": (work / f"{name}-typst.pdf").stat().st_size,
             "typst compile": (work / f"{name}-typst.pdf").stat().st_size,
             "pandoc epub": (work / f"{name}-pandoc.epub").stat().st_size,
         }
-        for tool, (walls, mems) in res.items():
+        for tool, (walls, _) in res.items():
             print(f"{name:8} {md.stat().st_size / 1000:7.0f} {tool:14} {statistics.median(walls):9.3f} "
-                  f"{min(walls):7.3f} {max(walls):7.3f} {statistics.median(mems):9.1f} {sizes[tool] / 1000:8.0f}")
+                  f"{min(walls):7.3f} {max(walls):7.3f} {peaks[tool]:9.1f} {sizes[tool] / 1000:8.0f}")
         cpu = {k: statistics.median(v) for k, v in CPU.items()}
         t_wall, y_wall = statistics.median(res["trang"][0]), statistics.median(res["typst compile"][0])
         print(f"{name:8} CPU s (median): trang {cpu[trang]:.3f}, typst process {cpu[py]:.3f}, "
