@@ -36,40 +36,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// that (the target became a folder); the files renamed before it stay new.
 /// The error names the file that failed.
 pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path, std::io::Error)> {
+    use std::io::Write;
     let mut temps: Vec<(PathBuf, &'a Path)> = Vec::new();
-    for &(path, _) in files {
+    let mut failure = None;
+    for &(path, bytes) in files {
         let (dir, name) = split(path);
         remove_stale_temp_files(dir);
         let tmp = dir.join(temp_name(&name, std::process::id()));
         in_flight().push(tmp.clone());
-        temps.push((tmp, path));
+        temps.push((tmp.clone(), path));
+        let written = (|| {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        })();
+        if let Err(e) = written {
+            failure = Some((path, e));
+            break;
+        }
     }
-    // Each file is written and synced on a thread of its own: the syncs
-    // wait for the disk together (one journal commit on ext4) instead of
-    // one after the other. The first failure, in the order given, is told.
-    let written: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
-        let others: Vec<_> = temps
-            .iter()
-            .zip(files)
-            .skip(1)
-            .map(|((tmp, _), &(_, bytes))| scope.spawn(move || write_synced(tmp, bytes)))
-            .collect();
-        let first = temps
-            .first()
-            .zip(files.first())
-            .map(|((tmp, _), &(_, bytes))| write_synced(tmp, bytes));
-        first
-            .into_iter()
-            .chain(others.into_iter().map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(std::io::Error::other("the writing thread panicked")))
-            }))
-            .collect()
-    });
-    let mut failure = files
-        .iter()
-        .zip(written)
-        .find_map(|(&(path, _), r)| r.err().map(|e| (path, e)));
     let mut registry = in_flight();
     registry.retain(|p| !temps.iter().any(|(t, _)| t == p));
     if failure.is_none() {
@@ -100,14 +85,6 @@ pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path
             .map_err(|e| (path, e))?;
     }
     Ok(())
-}
-
-/// Creates `tmp` with `bytes` and syncs it to the disk.
-fn write_synced(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::File::create(tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }
 
 /// The folder of `path` and its file name.

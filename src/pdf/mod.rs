@@ -423,15 +423,9 @@ fn read_inventory(
     Ok(())
 }
 
-/// How hard the content streams (and the fonts and other streams, in the
-/// post-pass) are compressed: libdeflate's level 6, its lazy matcher.
-/// With one byte a glyph ([`FontUse::one_byte`]) the content has fewer
-/// long repeats for level 9's second lazy step to find: on the book's
-/// 1.96 MB of content (A5, 307 pages), level 6 writes 620,322 bytes in
-/// 20 ms, level 9 619,229 bytes in 31 ms (+0.2 % for a third less time),
-/// levels 10 and 12 597,747 and 595,188 bytes in 122 and 226 ms. With two
-/// bytes a glyph, level 6 had cost 5.6 % of the file.
-pub(crate) const CONTENT_LEVEL: i32 = 6;
+/// How hard the content streams (and, in the post-pass, the fonts and
+/// other streams) are compressed (see [`crate::deflate::LEVEL`]).
+pub(crate) const CONTENT_LEVEL: i32 = crate::deflate::LEVEL;
 
 /// Every page's content stream, zlib-compressed. Writing and compressing
 /// the pages is most of the PDF writer's work and each page is independent,
