@@ -106,8 +106,9 @@ pub struct GlyphRun {
     pub glyphs: Vec<Glyph>,
     /// The source text the run stands for (NFC).
     pub text: String,
-    /// Clusters in order, covering all of `text` and all of `glyphs`.
-    pub clusters: Vec<Cluster>,
+    /// Which glyphs draw which text: clusters in order, covering all of
+    /// `text` and all of `glyphs` (see [`GlyphRun::clusters`]).
+    pub clusters: Clusters,
     /// The letter-spacing of the run's line, in points: what the layout
     /// added to the advance of every letter cluster (already included in
     /// the glyphs' `x_advance`). The PDF writer sets it as the character
@@ -116,10 +117,119 @@ pub struct GlyphRun {
     pub letter_spacing: f32,
 }
 
+/// How a run's text maps to its glyphs.
+///
+/// Nearly every run of a document is one glyph per character (Vietnamese in
+/// NFC, Latin, digits): for those the clusters are implied and nothing is
+/// stored. A layout holds a run for every line until the PDF is written, and
+/// listing each letter's cluster (16 bytes) was a third of its memory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Clusters {
+    /// Each character (Unicode scalar value) of the text is one cluster,
+    /// drawn by one glyph, in order: glyph `i` draws character `i`.
+    #[default]
+    OnePerChar,
+    /// Clusters listed in order (ligatures, marks drawn apart, text that
+    /// draws nothing, decomposed sequences).
+    Listed(Vec<Cluster>),
+}
+
 impl GlyphRun {
     /// Total advance width of the run in points.
     pub fn width(&self) -> f32 {
         self.glyphs.iter().map(|g| g.x_advance).sum()
+    }
+
+    /// The run's clusters in order, implied ones included.
+    pub fn clusters(&self) -> ClusterIter<'_> {
+        match &self.clusters {
+            Clusters::OnePerChar => ClusterIter::Implied {
+                chars: self.text.char_indices(),
+                glyph: 0,
+            },
+            Clusters::Listed(list) => ClusterIter::Listed(list.iter()),
+        }
+    }
+
+    /// How many clusters the run has.
+    pub fn cluster_count(&self) -> usize {
+        match &self.clusters {
+            Clusters::OnePerChar => self.glyphs.len(),
+            Clusters::Listed(list) => list.len(),
+        }
+    }
+
+    /// Whether every cluster is one glyph standing for one character.
+    pub fn one_glyph_per_char(&self) -> bool {
+        match &self.clusters {
+            // (Counting the characters is cheap, and keeps a run built
+            // wrongly from being written as if it were right.)
+            Clusters::OnePerChar => self.text.chars().count() == self.glyphs.len(),
+            Clusters::Listed(list) => {
+                self.glyphs.len() == list.len()
+                    && list.iter().enumerate().all(|(i, c)| {
+                        c.glyph_range() == (i..i + 1)
+                            && self.text.get(c.text_range()).is_some_and(|t| {
+                                let mut chars = t.chars();
+                                chars.next().is_some() && chars.next().is_none()
+                            })
+                    })
+            }
+        }
+    }
+
+    /// The clusters as a list to add to: implied ones are written out
+    /// first, for the text and glyphs the run holds up to `text_len`
+    /// bytes and `glyph_len` glyphs (what it held before the caller's
+    /// additions).
+    pub fn listed_clusters(&mut self, text_len: usize, glyph_len: usize) -> &mut Vec<Cluster> {
+        if let Clusters::OnePerChar = self.clusters {
+            let list = self.text[..text_len]
+                .char_indices()
+                .zip(0..glyph_len as u32)
+                .map(|((at, c), g)| Cluster {
+                    text: at as u32..(at + c.len_utf8()) as u32,
+                    glyphs: g..g + 1,
+                })
+                .collect();
+            self.clusters = Clusters::Listed(list);
+        }
+        match &mut self.clusters {
+            Clusters::Listed(list) => list,
+            Clusters::OnePerChar => unreachable!("just listed"),
+        }
+    }
+}
+
+/// The clusters of a run in order ([`GlyphRun::clusters`]).
+pub enum ClusterIter<'a> {
+    /// One glyph per character.
+    Implied {
+        /// The characters not yet visited, with their byte offsets.
+        chars: std::str::CharIndices<'a>,
+        /// The next glyph.
+        glyph: u32,
+    },
+    /// Listed clusters.
+    Listed(std::slice::Iter<'a, Cluster>),
+}
+
+impl Iterator for ClusterIter<'_> {
+    type Item = Cluster;
+
+    fn next(&mut self) -> Option<Cluster> {
+        match self {
+            ClusterIter::Implied { chars, glyph } => {
+                let (at, c) = chars.next()?;
+                let g = *glyph;
+                *glyph += 1;
+                Some(Cluster {
+                    text: at as u32..(at + c.len_utf8()) as u32,
+                    glyphs: g..g + 1,
+                })
+            }
+            ClusterIter::Listed(list) => list.next().cloned(),
+        }
     }
 }
 
@@ -497,4 +607,92 @@ pub enum NumberStyle {
     Decimal,
     /// i, ii, iii…
     LowerRoman,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, glyphs: usize, clusters: Clusters) -> GlyphRun {
+        GlyphRun {
+            font: FontId(0),
+            size: 10.0,
+            color: Rgb::BLACK,
+            glyphs: (0..glyphs)
+                .map(|i| Glyph {
+                    id: i as u16 + 1,
+                    x_advance: 5.0,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                })
+                .collect(),
+            text: text.into(),
+            clusters,
+            letter_spacing: 0.0,
+        }
+    }
+
+    fn ranges(r: &GlyphRun) -> Vec<(Range<u32>, Range<u32>)> {
+        r.clusters().map(|c| (c.text, c.glyphs)).collect()
+    }
+
+    /// Implied clusters are one per character, whatever its UTF-8 length.
+    #[test]
+    fn implied_clusters_are_one_glyph_per_character() {
+        let r = run("Việt a", 6, Clusters::OnePerChar);
+        assert_eq!(
+            ranges(&r),
+            [
+                (0..1, 0..1),
+                (1..2, 1..2),
+                (2..5, 2..3),
+                (5..6, 3..4),
+                (6..7, 4..5),
+                (7..8, 5..6)
+            ]
+        );
+        assert_eq!(r.cluster_count(), 6);
+        assert!(r.one_glyph_per_char());
+        // A run whose glyph count does not match its characters is not
+        // taken as one glyph per character.
+        assert!(!run("Việt", 3, Clusters::OnePerChar).one_glyph_per_char());
+    }
+
+    /// Listing the clusters writes out the implied ones for what the run
+    /// held, then takes additions: a ligature after two plain letters.
+    #[test]
+    fn listing_writes_out_the_implied_clusters_first() {
+        let mut r = run("ệafi", 4, Clusters::OnePerChar);
+        r.glyphs.pop();
+        r.listed_clusters(4, 2).push(Cluster {
+            text: 4..6,
+            glyphs: 2..3,
+        });
+        assert_eq!(
+            r.clusters,
+            Clusters::Listed(vec![
+                Cluster {
+                    text: 0..3,
+                    glyphs: 0..1
+                },
+                Cluster {
+                    text: 3..4,
+                    glyphs: 1..2
+                },
+                Cluster {
+                    text: 4..6,
+                    glyphs: 2..3
+                },
+            ])
+        );
+        assert_eq!(r.cluster_count(), 3);
+        assert!(!r.one_glyph_per_char());
+        // Listed clusters that happen to be one per character still count.
+        let listed = run("ab", 2, Clusters::Listed(r.clusters().take(0).collect()));
+        assert!(!listed.one_glyph_per_char());
+        let mut plain = run("ab", 2, Clusters::OnePerChar);
+        plain.listed_clusters(2, 2);
+        assert!(plain.one_glyph_per_char());
+        assert_eq!(ranges(&plain), [(0..1, 0..1), (1..2, 1..2)]);
+    }
 }

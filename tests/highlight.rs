@@ -204,7 +204,7 @@ fn tabs_expand_to_stops_in_the_model_and_both_outputs() {
                 .or_insert((Vec::new(), true));
             line.1 &= code;
             let mut x = it.pos.x;
-            for c in &run.clusters {
+            for c in run.clusters() {
                 let ch = run.text[c.text_range()].chars().next().unwrap();
                 let advance: f32 = run.glyphs[c.glyph_range()]
                     .iter()

@@ -34,7 +34,7 @@ fn run(tool: &str, args: &[&str]) -> (bool, String) {
 /// `run` letter-spaced: `amount` points after the last glyph of every
 /// cluster that is not a space.
 fn letter_spaced(mut run: GlyphRun, amount: f32) -> GlyphRun {
-    for c in &run.clusters {
+    for c in run.clusters().collect::<Vec<_>>() {
         if !run.text[c.text_range()].starts_with(' ') {
             run.glyphs[c.glyph_range().end - 1].x_advance += amount;
         }
@@ -673,7 +673,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
         color: Rgb::BLACK,
         glyphs: vec![e, marks[0], marks[1], a],
         text: "ệa".into(),
-        clusters: vec![
+        clusters: Clusters::Listed(vec![
             Cluster {
                 text: 0..3,
                 glyphs: 0..3,
@@ -682,7 +682,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 text: 3..4,
                 glyphs: 3..4,
             },
-        ],
+        ]),
         letter_spacing: 0.0,
     };
     // The glyph "a" standing for "à" here, "a" elsewhere: one CMap entry
@@ -690,7 +690,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     let conflicting = GlyphRun {
         glyphs: vec![a, a],
         text: "aà".into(),
-        clusters: vec![
+        clusters: Clusters::Listed(vec![
             Cluster {
                 text: 0..1,
                 glyphs: 0..1,
@@ -699,14 +699,14 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 text: 1..3,
                 glyphs: 1..2,
             },
-        ],
+        ]),
         ..decomposed.clone()
     };
     // Inconsistent clusters: the whole run is extracted through ActualText.
     let broken = GlyphRun {
         glyphs: vec![a, e],
         text: "ae".into(),
-        clusters: vec![
+        clusters: Clusters::Listed(vec![
             Cluster {
                 text: 0..1,
                 glyphs: 0..2,
@@ -715,7 +715,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 text: 1..2,
                 glyphs: 0..1,
             },
-        ],
+        ]),
         ..decomposed.clone()
     };
     // One character drawn with two glyphs, no offsets: the first glyph gives
@@ -723,7 +723,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     let two_glyphs = GlyphRun {
         glyphs: vec![g("o"), g("§"), g("k")],
         text: "ok".into(),
-        clusters: vec![
+        clusters: Clusters::Listed(vec![
             Cluster {
                 text: 0..1,
                 glyphs: 0..2,
@@ -732,7 +732,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 text: 1..2,
                 glyphs: 2..3,
             },
-        ],
+        ]),
         ..decomposed.clone()
     };
     let layout = one_page(vec![decomposed, conflicting, broken, two_glyphs]);

@@ -9,7 +9,7 @@ mod common;
 use common::{build_ok, fold, root, tool, words};
 use trang::cli::Paper;
 use trang::diag::Diagnostics;
-use trang::frame::Item;
+use trang::frame::{Clusters, GlyphRun, Item};
 use trang::typeset::setup::PageSetup;
 
 /// Builds `input` as a PDF on `paper` into a temp dir; returns the PDF path.
@@ -198,11 +198,12 @@ fn twenty_page_fixture_is_set_like_a_book() {
                 let space_gid = font.cmap().unwrap().map_codepoint(' ').unwrap();
                 let normal =
                     f32::from(font.hmtx().unwrap().advance(space_gid).unwrap()) * run.size / upem;
-                for (i, c) in run.clusters.iter().enumerate() {
+                let count = run.cluster_count();
+                for (i, c) in run.clusters().enumerate() {
                     let advance = run.glyphs[c.glyph_range().start].x_advance;
                     // The space a line breaks at stays at its end with no
                     // advance (for the structure tree's text): no word space.
-                    let line_end = i + 1 == run.clusters.len() && advance == 0.0;
+                    let line_end = i + 1 == count && advance == 0.0;
                     if &run.text[c.text_range()] == " " && !line_end {
                         ratios.push(advance / normal);
                     }
@@ -532,6 +533,52 @@ fn soft_hyphens_break_with_a_hyphen_and_copy_back_without_one() {
     assert!(xhtml.contains(&long) && xhtml.contains(short), "{xhtml}");
 }
 
+/// Runs of plain letters store no clusters (one glyph per character is
+/// implied: most of a layout's memory was those lists); a run with a
+/// character that draws nothing lists them. Either way the clusters cover
+/// the run's text and glyphs in order, which is what extraction reads.
+#[test]
+fn clusters_are_listed_only_where_a_character_is_not_one_glyph() {
+    let md = "---\ntitle: Cụm\nlang: vi\n---\n\nTiếng Việt có dấu chồng: ệ ặ ở ữ.\n\n\
+        một\u{200B}hai ba.\n";
+    let layout = typeset_text(md);
+    let runs: Vec<&GlyphRun> = layout
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|it| match &it.item {
+            Item::Text(run) if !run.glyphs.is_empty() => Some(run),
+            _ => None,
+        })
+        .collect();
+    let plain = runs.iter().find(|r| r.text.contains("chồng")).unwrap();
+    assert_eq!(plain.clusters, Clusters::OnePerChar);
+    let zw = runs.iter().find(|r| r.text.contains('\u{200B}')).unwrap();
+    assert!(
+        matches!(zw.clusters, Clusters::Listed(_)),
+        "{:?}",
+        zw.clusters
+    );
+    for run in runs {
+        let (mut text, mut glyphs) = (0, 0);
+        for c in run.clusters() {
+            assert_eq!(
+                (c.text.start, c.glyphs.start),
+                (text, glyphs),
+                "{}",
+                run.text
+            );
+            (text, glyphs) = (c.text.end, c.glyphs.end);
+        }
+        assert_eq!(
+            (text as usize, glyphs as usize),
+            (run.text.len(), run.glyphs.len()),
+            "{}",
+            run.text
+        );
+    }
+}
+
 #[test]
 fn spaces_next_to_zero_width_characters_are_copied_back() {
     // Default-ignorable characters beside spaces, before and after them:
@@ -597,10 +644,9 @@ fn a_space_that_is_no_break_stretches_like_the_others() {
             }
             // Not the space the line breaks at, kept at its end with no
             // advance (for the structure tree's text).
-            let last = run.clusters.len() - 1;
+            let last = run.cluster_count() - 1;
             let spaces: Vec<f32> = run
-                .clusters
-                .iter()
+                .clusters()
                 .enumerate()
                 .filter(|(_, c)| run.text[c.text_range()].starts_with(' '))
                 .flat_map(|(i, c)| {

@@ -585,9 +585,9 @@ fn collect_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> 
         if font.complete() {
             continue;
         }
-        if text::one_glyph_per_char(run) {
-            for (i, g) in run.glyphs.iter().enumerate() {
-                font.propose(g.id, text::cluster_text(run, i));
+        if run.one_glyph_per_char() {
+            for (g, t) in text::glyph_chars(run) {
+                font.propose(g.id, t);
             }
             continue;
         }

@@ -280,8 +280,7 @@ pub(crate) fn check_layout(layout: &Layout, standards: &Standards) -> Result<(),
                     }
                     if let Some(i) = run.glyphs.iter().position(|g| g.id == 0) {
                         let text = run
-                            .clusters
-                            .iter()
+                            .clusters()
                             .find(|c| c.glyph_range().contains(&i))
                             .and_then(|c| run.text.get(c.text_range()))
                             .unwrap_or("");
@@ -444,7 +443,7 @@ fn covered_text(page: &crate::frame::Page, top_left: Point, width: f32, height: 
             continue;
         }
         let mut x = it.pos.x;
-        for c in &run.clusters {
+        for c in run.clusters() {
             let advance: f32 = run
                 .glyphs
                 .get(c.glyph_range())

@@ -69,7 +69,7 @@ impl Unit<'_> {
 
 fn valid_clusters(run: &GlyphRun) -> bool {
     let mut next_glyph = 0;
-    run.clusters.iter().all(|c| {
+    run.clusters().all(|c| {
         let glyphs = c.glyph_range();
         let ok = glyphs.start == next_glyph
             && glyphs.end >= glyphs.start
@@ -97,7 +97,7 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
     }
     let mut out: Vec<Unit> = Vec::new();
     let mut pending = String::new();
-    for c in &run.clusters {
+    for c in run.clusters() {
         let text = &run.text[c.text_range()];
         if c.glyphs.is_empty() {
             match out.last_mut() {
@@ -131,34 +131,24 @@ fn char_spacing(run: &GlyphRun) -> f32 {
     super::content::round(run.letter_spacing, CHAR_SPACING_DECIMALS)
 }
 
-/// Whether every cluster of `run` is one glyph standing for one character
-/// (the common case for Vietnamese text in NFC): such a run needs no units
-/// to be worked out.
-pub(crate) fn one_glyph_per_char(run: &GlyphRun) -> bool {
-    run.glyphs.len() == run.clusters.len()
-        && run.clusters.iter().enumerate().all(|(i, c)| {
-            c.glyph_range() == (i..i + 1)
-                && run.text.get(c.text_range()).is_some_and(|t| {
-                    let mut chars = t.chars();
-                    chars.next().is_some() && chars.next().is_none()
-                })
-        })
-}
-
-/// The text of `run`'s `i`-th cluster (valid indices only).
-pub(crate) fn cluster_text(run: &GlyphRun, i: usize) -> &str {
-    &run.text[run.clusters[i].text_range()]
+/// Each glyph of a run that is one glyph per character
+/// ([`GlyphRun::one_glyph_per_char`], the common case for Vietnamese text in
+/// NFC: such a run needs no units to be worked out) with its character.
+pub(crate) fn glyph_chars(run: &GlyphRun) -> impl Iterator<Item = (&Glyph, &str)> {
+    let text = run.text.as_str();
+    run.glyphs.iter().zip(
+        text.char_indices()
+            .map(|(at, c)| &text[at..at + c.len_utf8()]),
+    )
 }
 
 /// Whether `run` can be written glyph by glyph: one glyph per character,
 /// each at its pen position, each giving its own character back through
 /// the font's ToUnicode map (so no `/ActualText` is needed).
 fn plain(run: &GlyphRun, font: &FontUse) -> bool {
-    one_glyph_per_char(run)
-        && run.glyphs.iter().enumerate().all(|(i, g)| {
-            g.x_offset.abs() <= EPS
-                && g.y_offset.abs() <= EPS
-                && font.maps_to(g.id, cluster_text(run, i))
+    run.one_glyph_per_char()
+        && glyph_chars(run).all(|(g, t)| {
+            g.x_offset.abs() <= EPS && g.y_offset.abs() <= EPS && font.maps_to(g.id, t)
         })
 }
 

@@ -24,7 +24,7 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 use crate::fonts::{Face, FontSet, Role, Style};
 use crate::frame::{
-    Cluster, FontId, Glyph, GlyphRun, Item, LinkArea, LinkTarget, Point, Positioned, Rgb,
+    Cluster, Clusters, FontId, Glyph, GlyphRun, Item, LinkArea, LinkTarget, Point, Positioned, Rgb,
 };
 use crate::typeset::linebreak::{self, Item as Lb, Params};
 use crate::typeset::shape::{Shaped, Shaper};
@@ -1181,7 +1181,7 @@ impl<'a> InlineEngine<'a> {
                             // vectors were the typesetter's main cost.
                             glyphs: Vec::with_capacity(RUN_CAPACITY),
                             text: String::with_capacity(2 * RUN_CAPACITY),
-                            clusters: Vec::with_capacity(RUN_CAPACITY),
+                            clusters: Clusters::OnePerChar,
                             letter_spacing: 0.0,
                         }),
                         tag: st
@@ -1353,7 +1353,9 @@ impl<'a> InlineEngine<'a> {
             if let Item::Text(r) = &mut run.item {
                 // The layout holds every run until the PDF is written.
                 r.glyphs.shrink_to_fit();
-                r.clusters.shrink_to_fit();
+                if let Clusters::Listed(list) = &mut r.clusters {
+                    list.shrink_to_fit();
+                }
                 r.text.shrink_to_fit();
             }
             let st = &para.styles[si];
@@ -1742,7 +1744,7 @@ fn append_clusters(
         // cluster without glyphs, whose text the PDF writer gives to a
         // neighbouring glyph so that it is still extracted.
         if !text.is_empty() {
-            run.clusters.push(Cluster {
+            run.listed_clusters(base, first_glyph).push(Cluster {
                 text: base as u32..(base + text.len()) as u32,
                 glyphs: first_glyph as u32..first_glyph as u32,
             });
@@ -1773,11 +1775,21 @@ fn append_clusters(
         // The first cluster also takes any text before it (removed
         // default-ignorable characters at the start).
         let text_start = if i == 0 { 0 } else { c as usize };
-        // Offsets within a run, which is at most one line: far below 4 GiB.
-        run.clusters.push(Cluster {
-            text: (base + text_start) as u32..(base + text_end) as u32,
-            glyphs: (first_glyph + i) as u32..(first_glyph + j) as u32,
-        });
+        // A cluster of one glyph for one character stays implied while
+        // all of the run's are (`Clusters::OnePerChar`).
+        let single = j == i + 1
+            && text[text_start..]
+                .chars()
+                .next()
+                .is_some_and(|ch| text_start + ch.len_utf8() == text_end);
+        if !(single && run.clusters == Clusters::OnePerChar) {
+            // Offsets within a run, which is at most one line: far below 4 GiB.
+            run.listed_clusters(base + text_start, first_glyph + i)
+                .push(Cluster {
+                    text: (base + text_start) as u32..(base + text_end) as u32,
+                    glyphs: (first_glyph + i) as u32..(first_glyph + j) as u32,
+                });
+        }
         if tracking != 0.0 {
             run.glyphs[first_glyph + j - 1].x_advance += tracking;
         }

@@ -63,7 +63,7 @@ pub fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f
         color: Rgb::BLACK,
         glyphs,
         text: text.into(),
-        clusters,
+        clusters: Clusters::Listed(clusters),
         letter_spacing: 0.0,
     }
 }

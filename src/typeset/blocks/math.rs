@@ -14,7 +14,7 @@
 use super::{Builder, Ctx, Flow, FlowLine, LineKind};
 use crate::doc::Span;
 use crate::frame::{
-    Cluster, Fill, Glyph, GlyphRun, Item, NodeId, Point, Positioned, Rgb, StructRole, Tag,
+    Cluster, Clusters, Fill, Glyph, GlyphRun, Item, NodeId, Point, Positioned, Rgb, StructRole, Tag,
 };
 use crate::math::Formula;
 use crate::math::boxes::{MathFace, MathItem};
@@ -245,13 +245,19 @@ impl Builder<'_, '_, '_> {
                             x_offset: gx - origin.x - pen,
                             y_offset: origin.y - gy,
                         });
+                        // One glyph for `ch`, one character as a rule:
+                        // the cluster is implied while all of the run's are.
                         let n = run.glyphs.len() as u32;
                         let t = run.text.len() as u32;
                         run.text.push_str(ch);
-                        run.clusters.push(Cluster {
-                            text: t..run.text.len() as u32,
-                            glyphs: n - 1..n,
-                        });
+                        let end = run.text.len() as u32;
+                        if ch.chars().count() != 1 || run.clusters != Clusters::OnePerChar {
+                            run.listed_clusters(t as usize, n as usize - 1)
+                                .push(Cluster {
+                                    text: t..end,
+                                    glyphs: n - 1..n,
+                                });
+                        }
                         open = Some((at, of, os, pen + advance));
                         continue;
                     }
@@ -268,10 +274,14 @@ impl Builder<'_, '_, '_> {
                                 x_offset: 0.0,
                                 y_offset: 0.0,
                             }],
-                            clusters: vec![Cluster {
-                                text: 0..t.len() as u32,
-                                glyphs: 0..1,
-                            }],
+                            clusters: if t.chars().count() == 1 {
+                                Clusters::OnePerChar
+                            } else {
+                                Clusters::Listed(vec![Cluster {
+                                    text: 0..t.len() as u32,
+                                    glyphs: 0..1,
+                                }])
+                            },
                             text: t,
                             letter_spacing: 0.0,
                         }),
