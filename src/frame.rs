@@ -56,17 +56,34 @@ pub struct FontFace {
     pub index: u32,
 }
 
-/// One glyph of a run: its id in the font and its placement.
+/// One glyph of a run: its id in the font and its advance. Where GPOS
+/// moves it off its pen position is [`GlyphRun::offset`]: few glyphs are
+/// moved (marks drawn apart, math), and a layout holds a glyph for every
+/// letter until the PDF is written, so the offsets are kept apart (8 bytes
+/// a glyph instead of 16).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Glyph {
     /// Glyph id in the run's font.
     pub id: u16,
     /// Horizontal advance in points, after justification.
     pub x_advance: f32,
-    /// Horizontal offset from the pen position, in points (GPOS).
-    pub x_offset: f32,
-    /// Vertical offset from the baseline, in points, positive **up** (GPOS).
-    pub y_offset: f32,
+}
+
+/// Where a glyph is drawn relative to its pen position on the baseline
+/// (GPOS), in points.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GlyphOffset {
+    /// Horizontal offset, in points.
+    pub x: f32,
+    /// Vertical offset, in points, positive **up**.
+    pub y: f32,
+}
+
+impl GlyphOffset {
+    /// Whether the glyph is moved at all.
+    pub fn is_zero(&self) -> bool {
+        self.x == 0.0 && self.y == 0.0
+    }
 }
 
 /// A cluster: the smallest unit of source text that maps to whole glyphs.
@@ -104,6 +121,10 @@ pub struct GlyphRun {
     pub color: Rgb,
     /// The glyphs in visual (= logical, for Latin) order.
     pub glyphs: Vec<Glyph>,
+    /// Each glyph's offset, parallel to `glyphs`; empty when no glyph of
+    /// the run is moved (nearly every run). Read it with
+    /// [`GlyphRun::offset`], add glyphs with [`GlyphRun::push_glyph`].
+    pub offsets: Vec<GlyphOffset>,
     /// The source text the run stands for (NFC).
     pub text: String,
     /// Which glyphs draw which text: clusters in order, covering all of
@@ -138,6 +159,24 @@ impl GlyphRun {
     /// Total advance width of the run in points.
     pub fn width(&self) -> f32 {
         self.glyphs.iter().map(|g| g.x_advance).sum()
+    }
+
+    /// Where glyph `i` is moved from its pen position (zero for most).
+    pub fn offset(&self, i: usize) -> GlyphOffset {
+        self.offsets.get(i).copied().unwrap_or_default()
+    }
+
+    /// Adds a glyph moved by `offset`; the offsets are listed from the
+    /// first glyph that is moved on.
+    pub fn push_glyph(&mut self, glyph: Glyph, offset: GlyphOffset) {
+        if !offset.is_zero() && self.offsets.is_empty() {
+            self.offsets
+                .resize(self.glyphs.len(), GlyphOffset::default());
+        }
+        if !self.offsets.is_empty() {
+            self.offsets.push(offset);
+        }
+        self.glyphs.push(glyph);
     }
 
     /// The run's clusters in order, implied ones included.
@@ -622,10 +661,9 @@ mod tests {
                 .map(|i| Glyph {
                     id: i as u16 + 1,
                     x_advance: 5.0,
-                    x_offset: 0.0,
-                    y_offset: 0.0,
                 })
                 .collect(),
+            offsets: Vec::new(),
             text: text.into(),
             clusters,
             letter_spacing: 0.0,
@@ -694,5 +732,32 @@ mod tests {
         plain.listed_clusters(2, 2);
         assert!(plain.one_glyph_per_char());
         assert_eq!(ranges(&plain), [(0..1, 0..1), (1..2, 1..2)]);
+    }
+
+    /// Offsets are stored only once a glyph is moved, then for every glyph.
+    #[test]
+    fn offsets_are_listed_from_the_first_moved_glyph() {
+        let mut r = run("", 0, Clusters::OnePerChar);
+        let g = Glyph {
+            id: 3,
+            x_advance: 2.0,
+        };
+        r.push_glyph(g, GlyphOffset::default());
+        r.push_glyph(g, GlyphOffset::default());
+        assert!(r.offsets.is_empty());
+        let up = GlyphOffset { x: -1.5, y: 2.0 };
+        r.push_glyph(g, up);
+        r.push_glyph(g, GlyphOffset::default());
+        assert_eq!(r.offsets.len(), 4);
+        assert_eq!(
+            (0..5).map(|i| r.offset(i)).collect::<Vec<_>>(),
+            [
+                GlyphOffset::default(),
+                GlyphOffset::default(),
+                up,
+                GlyphOffset::default(),
+                GlyphOffset::default()
+            ]
+        );
     }
 }

@@ -588,8 +588,9 @@ fn glyphs_land_where_the_layout_put_them() {
         let want: Vec<f32> = run
             .glyphs
             .iter()
-            .map(|g| {
-                let at = pen + g.x_offset;
+            .enumerate()
+            .map(|(i, g)| {
+                let at = pen + run.offset(i).x;
                 pen += g.x_advance;
                 at
             })
@@ -664,14 +665,24 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     // "ệ" (one character) drawn as e + combining dot below + circumflex, the
     // marks moved back over the e: extraction must give one "ệ".
     let mut marks = [dot, hat];
-    for (m, dy) in marks.iter_mut().zip([0.0, 1.5]) {
-        (m.x_offset, m.y_offset, m.x_advance) = (-e.x_advance * 0.8, dy, 0.0);
+    for m in &mut marks {
+        m.x_advance = 0.0;
     }
+    let moved = |dy| GlyphOffset {
+        x: -e.x_advance * 0.8,
+        y: dy,
+    };
     let decomposed = GlyphRun {
         font: FontId(0),
         size: 14.0,
         color: Rgb::BLACK,
         glyphs: vec![e, marks[0], marks[1], a],
+        offsets: vec![
+            GlyphOffset::default(),
+            moved(0.0),
+            moved(1.5),
+            GlyphOffset::default(),
+        ],
         text: "ệa".into(),
         clusters: Clusters::Listed(vec![
             Cluster {
@@ -689,6 +700,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     // cannot say both.
     let conflicting = GlyphRun {
         glyphs: vec![a, a],
+        offsets: Vec::new(),
         text: "aà".into(),
         clusters: Clusters::Listed(vec![
             Cluster {
@@ -705,6 +717,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     // Inconsistent clusters: the whole run is extracted through ActualText.
     let broken = GlyphRun {
         glyphs: vec![a, e],
+        offsets: Vec::new(),
         text: "ae".into(),
         clusters: Clusters::Listed(vec![
             Cluster {
@@ -722,6 +735,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     // the text back, the second (used nowhere else) gives nothing.
     let two_glyphs = GlyphRun {
         glyphs: vec![g("o"), g("§"), g("k")],
+        offsets: Vec::new(),
         text: "ok".into(),
         clusters: Clusters::Listed(vec![
             Cluster {

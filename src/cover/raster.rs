@@ -82,11 +82,12 @@ fn glyphs(
     let units = run.size / f32::from(face.units_per_em().max(1));
     let mut pb = PathBuilder::new();
     let mut pen = at.x;
-    for g in &run.glyphs {
+    for (i, g) in run.glyphs.iter().enumerate() {
+        let offset = run.offset(i);
         let mut out = Outline {
             pb: &mut pb,
-            x: (pen + g.x_offset) * sx,
-            y: (at.y - g.y_offset) * sy,
+            x: (pen + offset.x) * sx,
+            y: (at.y - offset.y) * sy,
             kx: units * sx,
             ky: units * sy,
         };

@@ -3,7 +3,7 @@
 
 use super::content::{CHAR_SPACING_DECIMALS, Content, TjArray};
 use super::fonts::FontUse;
-use crate::frame::{Glyph, GlyphRun};
+use crate::frame::{Glyph, GlyphOffset, GlyphRun};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -15,6 +15,8 @@ const EPS: f32 = 0.005;
 pub(crate) struct Unit<'a> {
     text: Cow<'a, str>,
     glyphs: &'a [Glyph],
+    /// The glyphs' offsets: empty if none is moved, else one each.
+    offsets: &'a [GlyphOffset],
     /// The whole run had to be taken as one unit (inconsistent clusters).
     fallback: bool,
 }
@@ -45,12 +47,7 @@ impl Unit<'_> {
     /// Whether extraction needs an `/ActualText` span for this unit, given
     /// the font's final ToUnicode map.
     fn needs_actual_text(&self, font: &FontUse) -> bool {
-        if self.fallback
-            || self
-                .glyphs
-                .iter()
-                .any(|g| g.x_offset.abs() > EPS || g.y_offset.abs() > EPS)
-        {
+        if self.fallback || self.offsets.iter().any(moved) {
             return true;
         }
         // The common case: one glyph for one character.
@@ -81,6 +78,16 @@ fn valid_clusters(run: &GlyphRun) -> bool {
     }) && next_glyph == run.glyphs.len()
 }
 
+/// Whether an offset moves a glyph visibly.
+fn moved(o: &GlyphOffset) -> bool {
+    o.x.abs() > EPS || o.y.abs() > EPS
+}
+
+/// The offsets of the glyphs `range` of `run` (empty: none moved).
+fn offsets_of(run: &GlyphRun, range: Range<usize>) -> &[GlyphOffset] {
+    run.offsets.get(range).unwrap_or(&[])
+}
+
 /// Splits a run into units. Clusters without glyphs give their text to the
 /// previous unit (or the next one); inconsistent cluster data makes the
 /// whole run one unit that is always extracted through `/ActualText`.
@@ -92,6 +99,7 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
         return vec![Unit {
             text: Cow::Borrowed(&run.text),
             glyphs: &run.glyphs,
+            offsets: &run.offsets,
             fallback: true,
         }];
     }
@@ -114,6 +122,7 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
         out.push(Unit {
             text,
             glyphs: &run.glyphs[c.glyph_range()],
+            offsets: offsets_of(run, c.glyph_range()),
             fallback: false,
         });
     }
@@ -147,9 +156,8 @@ pub(crate) fn glyph_chars(run: &GlyphRun) -> impl Iterator<Item = (&Glyph, &str)
 /// the font's ToUnicode map (so no `/ActualText` is needed).
 fn plain(run: &GlyphRun, font: &FontUse) -> bool {
     run.one_glyph_per_char()
-        && glyph_chars(run).all(|(g, t)| {
-            g.x_offset.abs() <= EPS && g.y_offset.abs() <= EPS && font.maps_to(g.id, t)
-        })
+        && !run.offsets.iter().any(moved)
+        && glyph_chars(run).all(|(g, t)| font.maps_to(g.id, t))
 }
 
 /// `v` rounded half away from zero, as `f32::round` does, without the call
@@ -238,10 +246,13 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
         }
         // Where each glyph goes, and where its advance (as the viewer
         // knows it, from /W) ends.
-        let mut placed: Vec<(f32, &Glyph)> = Vec::new();
-        for g in units[span.clone()].iter().flat_map(|u| u.glyphs) {
-            placed.push((pen + g.x_offset, g));
-            pen += g.x_advance;
+        let mut placed: Vec<(f32, &Glyph, f32)> = Vec::new();
+        for u in &units[span.clone()] {
+            for (k, g) in u.glyphs.iter().enumerate() {
+                let offset = u.offsets.get(k).copied().unwrap_or_default();
+                placed.push((pen + offset.x, g, offset.y));
+                pen += g.x_advance;
+            }
         }
         if actual[i] {
             // Extractors take an ActualText span's extent from its last
@@ -249,10 +260,10 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
             // mark moved back over its base does not open a word gap.
             placed.sort_by(|a, b| (a.0 + placer.width(a.1)).total_cmp(&(b.0 + placer.width(b.1))));
         }
-        for (target, g) in placed {
-            if (g.y_offset - c.rise).abs() > EPS {
+        for (target, g, rise) in placed {
+            if (rise - c.rise).abs() > EPS {
                 tj.flush(c);
-                c.set_rise(g.y_offset);
+                c.set_rise(rise);
             }
             placer.place(&mut tj, target, g);
         }

@@ -24,7 +24,8 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 use crate::fonts::{Face, FontSet, Role, Style};
 use crate::frame::{
-    Cluster, Clusters, FontId, Glyph, GlyphRun, Item, LinkArea, LinkTarget, Point, Positioned, Rgb,
+    Cluster, Clusters, FontId, Glyph, GlyphOffset, GlyphRun, Item, LinkArea, LinkTarget, Point,
+    Positioned, Rgb,
 };
 use crate::typeset::linebreak::{self, Item as Lb, Params};
 use crate::typeset::shape::{Shaped, Shaper};
@@ -1180,6 +1181,7 @@ impl<'a> InlineEngine<'a> {
                             // line is done: grown a glyph at a time, these
                             // vectors were the typesetter's main cost.
                             glyphs: Vec::with_capacity(RUN_CAPACITY),
+                            offsets: Vec::new(),
                             text: String::with_capacity(2 * RUN_CAPACITY),
                             clusters: Clusters::OnePerChar,
                             letter_spacing: 0.0,
@@ -1353,6 +1355,7 @@ impl<'a> InlineEngine<'a> {
             if let Item::Text(r) = &mut run.item {
                 // The layout holds every run until the PDF is written.
                 r.glyphs.shrink_to_fit();
+                r.offsets.shrink_to_fit();
                 if let Clusters::Listed(list) = &mut r.clusters {
                     list.shrink_to_fit();
                 }
@@ -1752,12 +1755,16 @@ fn append_clusters(
         return 0.0;
     }
     for g in &shaped.glyphs {
-        run.glyphs.push(Glyph {
-            id: g.id,
-            x_advance: space_width.unwrap_or(g.advance as f32 * scale),
-            x_offset: g.x_offset as f32 * scale,
-            y_offset: g.y_offset as f32 * scale,
-        });
+        run.push_glyph(
+            Glyph {
+                id: g.id,
+                x_advance: space_width.unwrap_or(g.advance as f32 * scale),
+            },
+            GlyphOffset {
+                x: g.x_offset as f32 * scale,
+                y: g.y_offset as f32 * scale,
+            },
+        );
     }
     let glyphs = &shaped.glyphs;
     let mut added = 0.0;

@@ -33,6 +33,7 @@ pub fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f
     harfrust::shape(&shaper, &mut buf, ShapeOptions::new()).unwrap();
     let (infos, pos) = (buf.glyph_infos(), buf.glyph_positions());
     let mut glyphs = Vec::new();
+    let mut offsets = Vec::new();
     let mut clusters: Vec<Cluster> = Vec::new();
     for (i, (info, p)) in infos.iter().zip(pos).enumerate() {
         let start = info.cluster as usize;
@@ -40,8 +41,10 @@ pub fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f
         glyphs.push(Glyph {
             id: info.glyph_id as u16,
             x_advance: p.x_advance as f32 * scale + if is_space { extra_space } else { 0.0 },
-            x_offset: p.x_offset as f32 * scale,
-            y_offset: p.y_offset as f32 * scale,
+        });
+        offsets.push(GlyphOffset {
+            x: p.x_offset as f32 * scale,
+            y: p.y_offset as f32 * scale,
         });
         let (start, i) = (start as u32, i as u32);
         match clusters.last_mut() {
@@ -62,6 +65,12 @@ pub fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f
         size,
         color: Rgb::BLACK,
         glyphs,
+        // Listed only if a glyph is moved, as the typesetter does.
+        offsets: if offsets.iter().all(GlyphOffset::is_zero) {
+            Vec::new()
+        } else {
+            offsets
+        },
         text: text.into(),
         clusters: Clusters::Listed(clusters),
         letter_spacing: 0.0,

@@ -14,7 +14,8 @@
 use super::{Builder, Ctx, Flow, FlowLine, LineKind};
 use crate::doc::Span;
 use crate::frame::{
-    Cluster, Clusters, Fill, Glyph, GlyphRun, Item, NodeId, Point, Positioned, Rgb, StructRole, Tag,
+    Cluster, Clusters, Fill, Glyph, GlyphOffset, GlyphRun, Item, NodeId, Point, Positioned, Rgb,
+    StructRole, Tag,
 };
 use crate::math::Formula;
 use crate::math::boxes::{MathFace, MathItem};
@@ -239,12 +240,16 @@ impl Builder<'_, '_, '_> {
                             ..
                         } = &mut out[at]
                     {
-                        run.glyphs.push(Glyph {
-                            id: gid,
-                            x_advance: advance,
-                            x_offset: gx - origin.x - pen,
-                            y_offset: origin.y - gy,
-                        });
+                        run.push_glyph(
+                            Glyph {
+                                id: gid,
+                                x_advance: advance,
+                            },
+                            GlyphOffset {
+                                x: gx - origin.x - pen,
+                                y: origin.y - gy,
+                            },
+                        );
                         // One glyph for `ch`, one character as a rule:
                         // the cluster is implied while all of the run's are.
                         let n = run.glyphs.len() as u32;
@@ -271,9 +276,8 @@ impl Builder<'_, '_, '_> {
                             glyphs: vec![Glyph {
                                 id: gid,
                                 x_advance: advance,
-                                x_offset: 0.0,
-                                y_offset: 0.0,
                             }],
+                            offsets: Vec::new(),
                             clusters: if t.chars().count() == 1 {
                                 Clusters::OnePerChar
                             } else {
