@@ -144,6 +144,7 @@ pub fn paginate(
         pages.push(page);
     }
     report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
+    trim(&mut pages);
     measure_report(&mut report);
     (pages, outline, report)
 }
@@ -250,8 +251,18 @@ fn paginate_columns(
         pages.push(page);
     }
     report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
+    trim(&mut pages);
     measure_report(&mut report);
     (pages, outline, report)
+}
+
+/// Gives back what each page's item list grew by beyond its items: the
+/// pages are held until the PDF is written, and a list grown an item at a
+/// time is up to twice its length (a third of the pages' memory).
+fn trim(pages: &mut [Page]) {
+    for page in pages {
+        page.items.shrink_to_fit();
+    }
 }
 
 /// The flow's parts: a report holding its warnings, the notes, and the body
