@@ -364,6 +364,57 @@ fn a_cover_image_is_the_epub_cover_and_the_pdf_first_page_full_bleed() {
     }
 }
 
+/// The EPUB's files whose names start with `prefix`.
+fn epub_files(epub: &Path, prefix: &str) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().to_string())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+/// The cover image is packed once as the cover; a body that shows the same
+/// picture keeps its own copy (its `<img>` points at it), and one that does
+/// not leaves no second copy behind.
+#[test]
+fn a_cover_image_the_body_also_shows_is_kept_for_the_body() {
+    let original = two_tone_cover();
+    let dir = tempfile::tempdir().unwrap();
+    let md = article_with_cover(dir.path(), "bia.jpg", &original);
+    let out = dir.path().join("out");
+    build_ok(&md, &out, &[]);
+    assert_eq!(
+        epub_files(&out.join("bai.epub"), "OEBPS/images/"),
+        ["OEBPS/images/cover.jpg"]
+    );
+    std::fs::write(
+        &md,
+        "---\ntitle: Hội An\nlang: vi\ncover: images/bia.jpg\n---\nPhố cổ về đêm.\n\n![Phố cổ](images/bia.jpg)\n",
+    )
+    .unwrap();
+    build_ok(&md, &out, &[]);
+    let epub = out.join("bai.epub");
+    let images = epub_files(&epub, "OEBPS/images/");
+    assert_eq!(images.len(), 2, "{images:?}");
+    assert!(images.contains(&"OEBPS/images/cover.jpg".to_string()), "{images:?}");
+    let body = images.iter().find(|n| !n.ends_with("cover.jpg")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let mut data = Vec::new();
+    zip.by_name(body).unwrap().read_to_end(&mut data).unwrap();
+    assert!(data == original);
+    let name = body.trim_start_matches("OEBPS/");
+    let chapters: Vec<String> = epub_files(&epub, "OEBPS/")
+        .into_iter()
+        .filter(|n| n.ends_with(".xhtml") && !n.ends_with("cover.xhtml"))
+        .collect();
+    let shows = chapters.iter().any(|c| {
+        let mut text = String::new();
+        zip.by_name(c).unwrap().read_to_string(&mut text).unwrap();
+        text.contains(&format!("src=\"{name}\""))
+    });
+    assert!(shows, "no chapter shows {name}");
+}
+
 #[test]
 fn an_svg_cover_is_refused_at_the_cover_key() {
     let dir = tempfile::tempdir().unwrap();

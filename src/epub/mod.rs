@@ -103,11 +103,16 @@ pub fn write_epub_paged(
 
     // 2. Chapter XHTML, each with the notes first referenced in it.
     //    A book's part pages go before their first chapters.
+    //    Each is packed as it is written (`Packer`): the XHTML of the
+    //    whole book is never held at once.
+    let mut packer = Packer::new()?;
     let mut parts = Vec::new();
     let is_book = book.form == crate::resolve::Form::Book;
     let single = book.chapters.len() == 1 && !is_book;
     for (i, chapter) in book.chapters.iter().enumerate() {
-        parts.extend(book::parts_before(book, i).map(|p| part_page(&lang, p)));
+        for p in book::parts_before(book, i) {
+            parts.push(part_page(&lang, p, &mut packer)?);
+        }
         cx.file = first_chapter + i;
         cx.chapter = i;
         let mut w = Writer::new(&mut cx);
@@ -156,14 +161,16 @@ pub fn write_epub_paged(
         parts.push(Part {
             file: chapter.file.clone(),
             title: chapter.title.clone(),
-            xhtml: document(&lang, &chapter.title, "bodymatter", &section),
+            body: packer.pack(document(&lang, &chapter.title, "bodymatter", &section))?,
             reftype: None,
             in_toc: true,
             level: book::chapter_level(book, chapter),
             toc,
         });
     }
-    parts.extend(book::parts_before(book, book.chapters.len()).map(|p| part_page(&lang, p)));
+    for p in book::parts_before(book, book.chapters.len()) {
+        parts.push(part_page(&lang, p, &mut packer)?);
+    }
     // The body starts with the first chapter, or the page of its part.
     if let Some(first) = parts.first_mut() {
         first.reftype = Some(ReferenceType::Text);
@@ -177,6 +184,7 @@ pub fn write_epub_paged(
         // design as a JPEG ([`crate::cover`]); both take the same path.
         let (data, media_type, ext) = match kind {
             Cover::Image(src) => {
+                let known = cx.images.len();
                 let href = cx.image(src).map_err(|why| {
                     Diagnostic::error(why)
                         .at(&doc.source, front_matter_key(doc, "cover"))
@@ -192,11 +200,10 @@ pub fn write_epub_paged(
                     img.media_type,
                     href.rsplit('.').next().unwrap_or("jpg").to_string(),
                 );
-                // Only the cover copy is kept unless the body uses the image too.
-                if !parts
-                    .iter()
-                    .any(|p| p.xhtml.contains(&format!("\"{href}\"")))
-                {
+                // Only the cover copy is kept unless the body uses the
+                // image too: then the body's writing added it, and it was
+                // known before the cover asked for it.
+                if cx.images.len() > known {
                     cx.images.retain(|i| i.href != href);
                 }
                 found
@@ -228,7 +235,7 @@ pub fn write_epub_paged(
         front.push(Part {
             file: "cover.xhtml".into(),
             title: words.cover.into(),
-            xhtml: document(&lang, words.cover, "cover", &body),
+            body: packer.pack(document(&lang, words.cover, "cover", &body))?,
             reftype: Some(ReferenceType::Cover),
             in_toc: false,
             level: 1,
@@ -238,7 +245,7 @@ pub fn write_epub_paged(
     front.push(Part {
         file: "title.xhtml".into(),
         title: words.title_page.into(),
-        xhtml: document(
+        body: packer.pack(document(
             &lang,
             &title,
             "frontmatter",
@@ -250,7 +257,7 @@ pub fn write_epub_paged(
                     .unwrap_or_default(),
                 title_page(book, &title)
             ),
-        ),
+        ))?,
         reftype: Some(ReferenceType::TitlePage),
         in_toc: false,
         level: 1,
@@ -262,12 +269,12 @@ pub fn write_epub_paged(
         front.push(Part {
             file: "copyright.xhtml".into(),
             title: name.into(),
-            xhtml: document(
+            body: packer.pack(document(
                 &lang,
                 name,
                 "frontmatter",
                 &book::copyright_page(book, year),
-            ),
+            ))?,
             reftype: None,
             in_toc: true,
             level: 1,
@@ -278,7 +285,12 @@ pub fn write_epub_paged(
         front.push(Part {
             file: "contents.xhtml".into(),
             title: words.toc.into(),
-            xhtml: document(&lang, words.toc, "frontmatter", &contents_page(book)),
+            body: packer.pack(document(
+                &lang,
+                words.toc,
+                "frontmatter",
+                &contents_page(book),
+            ))?,
             // A book's landmarks name its contents page (an article's
             // keep what they had).
             reftype: is_book.then_some(ReferenceType::Toc),
@@ -291,10 +303,7 @@ pub fn write_epub_paged(
     let parts = front;
 
     // 4. Fonts.
-    let mut used = usage::Usage::new();
-    for p in &parts {
-        usage::scan(&p.xhtml, &mut used);
-    }
+    let mut used = packer.used;
     usage::scan(&nav_outline(words.toc, &parts), &mut used);
     let mut embedded = subset::embed(fonts, &used)?;
     let (extra, fallback_families) = fallback::embed(fonts, &used, &embedded)?;
@@ -422,15 +431,41 @@ fn nav_outline(toc_name: &str, parts: &[Part]) -> String {
 }
 
 /// A book's part page.
-fn part_page(lang: &str, p: &crate::resolve::Part) -> Part {
-    Part {
+fn part_page(
+    lang: &str,
+    p: &crate::resolve::Part,
+    packer: &mut Packer,
+) -> Result<Part, Diagnostic> {
+    Ok(Part {
         file: p.file.clone(),
         title: p.title.clone(),
-        xhtml: document(lang, &p.title, "bodymatter", &book::part_page(p)),
+        body: packer.pack(document(lang, &p.title, "bodymatter", &book::part_page(p)))?,
         reftype: None,
         in_toc: true,
         level: 1,
         toc: Vec::new(),
+    })
+}
+
+/// Takes each content document as it is written: its characters go into
+/// the fonts' usage (which glyphs the subsets keep), its bytes are deflated
+/// ([`package::Body`]) and the XHTML is dropped.
+struct Packer {
+    z: crate::deflate::Deflater,
+    used: usage::Usage,
+}
+
+impl Packer {
+    fn new() -> Result<Packer, Diagnostic> {
+        Ok(Packer {
+            z: package::body_packer()?,
+            used: usage::Usage::new(),
+        })
+    }
+
+    fn pack(&mut self, xhtml: String) -> Result<package::Body, Diagnostic> {
+        usage::scan(&xhtml, &mut self.used);
+        package::Body::pack(&xhtml, &mut self.z)
     }
 }
 

@@ -34,8 +34,8 @@ pub struct Part {
     /// the landmarks nav and the OPF guide still name them (EPUB 3.3
     /// §7.4.3: `cover`, `titlepage`).
     pub in_toc: bool,
-    /// The whole XHTML document.
-    pub xhtml: String,
+    /// The whole XHTML document, deflated as soon as it was written.
+    pub body: Body,
     /// Landmark type.
     pub reftype: Option<ReferenceType>,
     /// Its level in the table of contents (1 = top; a book's chapters in
@@ -97,6 +97,58 @@ fn builder_error(e: epub_builder::Error) -> Diagnostic {
 }
 
 /// Landmarks of the parts left out of the table of contents, which
+/// A content document as it goes into the archive: deflated (unless that
+/// does not make it smaller) as soon as it is written, so that the EPUB
+/// writer holds one chapter's XHTML at a time, not the book's (on a 50 MB
+/// document, some 110 MB of markup), and what the package needs to know
+/// of its markup.
+pub struct Body {
+    /// The entry's data: the raw deflate stream, or the document itself.
+    data: Vec<u8>,
+    /// Whether `data` is deflated (else stored).
+    deflated: bool,
+    /// CRC-32 of the document.
+    crc: u32,
+    /// Length of the document in bytes.
+    len: u64,
+    /// It holds MathML (`<math `).
+    mathml: bool,
+    /// It holds inline SVG (`<svg `).
+    svg: bool,
+}
+
+impl Body {
+    /// Deflates `xhtml` with `z` (at [`EPUB_LEVEL`]), the same bytes as
+    /// deflating it with the other entries at the end would give.
+    pub fn pack(xhtml: &str, z: &mut crate::deflate::Deflater) -> Result<Body, Diagnostic> {
+        let bytes = xhtml.as_bytes();
+        let mut data = Vec::new();
+        let deflated = z
+            .deflate_into(bytes, &mut data)
+            .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))?
+            < bytes.len();
+        if !deflated {
+            data = bytes.to_vec();
+        }
+        data.shrink_to_fit();
+        Ok(Body {
+            data,
+            deflated,
+            crc: rawzip::crc32(bytes),
+            len: bytes.len() as u64,
+            mathml: xhtml.contains("<math "),
+            svg: xhtml.contains("<svg "),
+        })
+    }
+}
+
+/// A compressor for [`Body::pack`], at the level of the archive's other
+/// entries.
+pub fn body_packer() -> Result<crate::deflate::Deflater, Diagnostic> {
+    crate::deflate::Deflater::new(EPUB_LEVEL)
+        .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))
+}
+
 /// epub-builder drops from the landmarks nav and leaves untitled in the OPF
 /// guide (it takes both titles from the entry): the `<li>` lines of the
 /// landmarks nav, in spine order, and each guide reference's href and title.
@@ -116,7 +168,7 @@ impl Unlisted {
             scripted: parts
                 .iter()
                 .filter_map(|p| {
-                    let props = match (p.xhtml.contains("<math "), p.xhtml.contains("<svg ")) {
+                    let props = match (p.body.mathml, p.body.svg) {
                         (true, true) => "mathml svg",
                         (true, false) => "mathml",
                         (false, true) => "svg",
@@ -173,23 +225,26 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
     }
     b.set_uuid(pkg.uuid);
     // The bodies by their names in the archive.
-    let mut bodies: HashMap<String, &[u8]> = HashMap::new();
+    let mut bodies: HashMap<String, Entry> = HashMap::new();
     let none: &[u8] = &[];
     b.stylesheet(none).map_err(builder_error)?;
-    bodies.insert("OEBPS/stylesheet.css".into(), pkg.css.as_bytes());
+    bodies.insert(
+        "OEBPS/stylesheet.css".into(),
+        Entry::Raw(pkg.css.as_bytes()),
+    );
     if let Some(c) = &pkg.cover {
         b.add_cover_image(&c.href, none, c.media_type.clone())
             .map_err(builder_error)?;
-        bodies.insert(format!("OEBPS/{}", c.href), &c.data);
+        bodies.insert(format!("OEBPS/{}", c.href), Entry::Raw(&c.data));
     }
     for r in &pkg.resources {
         b.add_resource(&r.href, none, r.media_type.clone())
             .map_err(builder_error)?;
-        bodies.insert(format!("OEBPS/{}", r.href), &r.data);
+        bodies.insert(format!("OEBPS/{}", r.href), Entry::Raw(&r.data));
     }
     for part in parts {
         let mut content = EpubContent::new(part.file.clone(), none);
-        bodies.insert(format!("OEBPS/{}", part.file), part.xhtml.as_bytes());
+        bodies.insert(format!("OEBPS/{}", part.file), Entry::Packed(&part.body));
         if part.in_toc && !part.title.is_empty() {
             // epub-builder nests each entry under the last one of a lower
             // level (`Toc::add`), in the nav and in the NCX alike.
@@ -224,16 +279,28 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
 /// into the final one, since rawzip always follows an entry with a data
 /// descriptor, which Java's `ZipInputStream` (and so epublib-based
 /// readers) refuses on a stored entry, and some readers on `mimetype`.
+/// An entry's body: as it is, or already packed.
+enum Entry<'a> {
+    Raw(&'a [u8]),
+    Packed(&'a Body),
+}
+
+/// An entry's body on its way into the archive.
+enum Out<'a> {
+    Raw(Cow<'a, [u8]>),
+    Packed(&'a Body),
+}
+
 fn archive(
     raw: &[u8],
-    bodies: &HashMap<String, &[u8]>,
+    bodies: &HashMap<String, Entry>,
     pkg: &Package,
     unlisted: &Unlisted,
 ) -> Result<Vec<u8>, String> {
     let zip_err = |e: zip::result::ZipError| e.to_string();
     let raw_err = |e: rawzip::Error| e.to_string();
     let mut generated = ZipArchive::new(Cursor::new(raw)).map_err(zip_err)?;
-    let mut entries: Vec<(String, Cow<[u8]>)> = Vec::with_capacity(generated.len());
+    let mut entries: Vec<(String, Out)> = Vec::with_capacity(generated.len());
     for i in 0..generated.len() {
         let mut f = generated.by_index(i).map_err(zip_err)?;
         let name = f.name().to_string();
@@ -245,30 +312,48 @@ fn archive(
             _ => None,
         };
         let body = match bodies.get(&name) {
-            Some(body) => Cow::Borrowed(*body),
+            Some(Entry::Raw(body)) => Out::Raw(Cow::Borrowed(*body)),
+            Some(Entry::Packed(body)) => Out::Packed(body),
             None => {
                 let mut data = Vec::new();
                 f.read_to_end(&mut data).map_err(|e| e.to_string())?;
-                match fix {
-                    Some(fix) => fix(&String::from_utf8_lossy(&data), pkg, unlisted).into_bytes(),
-                    None => data,
-                }
-                .into()
+                Out::Raw(
+                    match fix {
+                        Some(fix) => {
+                            fix(&String::from_utf8_lossy(&data), pkg, unlisted).into_bytes()
+                        }
+                        None => data,
+                    }
+                    .into(),
+                )
             }
         };
         entries.push((name, body));
     }
     // The bodies, compressed, in an archive of their own.
-    let size: usize = entries.iter().map(|(_, b)| b.len()).sum();
-    let mut packed = ZipArchiveWriter::new(Vec::with_capacity(size / 2 + 1024));
+    let size: usize = entries
+        .iter()
+        .map(|(_, b)| match b {
+            Out::Raw(b) => b.len() / 2,
+            Out::Packed(b) => b.data.len(),
+        })
+        .sum();
+    let mut packed = ZipArchiveWriter::new(Vec::with_capacity(size + 1024));
     let mut z = crate::deflate::Deflater::new(EPUB_LEVEL)?;
     let mut buf = Vec::new();
     for (name, body) in &entries {
         buf.clear();
-        let deflated = z.deflate_into(body, &mut buf)? < body.len();
-        let (method, data) = match deflated {
-            true => (rawzip::CompressionMethod::DEFLATE, buf.as_slice()),
-            false => (rawzip::CompressionMethod::STORE, &body[..]),
+        let (deflated, data, crc, len) = match body {
+            Out::Raw(body) => {
+                let deflated = z.deflate_into(body, &mut buf)? < body.len();
+                let data = if deflated { buf.as_slice() } else { &body[..] };
+                (deflated, data, rawzip::crc32(body), body.len() as u64)
+            }
+            Out::Packed(b) => (b.deflated, b.data.as_slice(), b.crc, b.len),
+        };
+        let method = match deflated {
+            true => rawzip::CompressionMethod::DEFLATE,
+            false => rawzip::CompressionMethod::STORE,
         };
         let (mut entry, _) = packed
             .new_file(name.as_str())
@@ -277,10 +362,7 @@ fn archive(
             .map_err(raw_err)?;
         entry.write_all(data).map_err(|e| e.to_string())?;
         entry
-            .finish(DataDescriptorOutput::new(
-                rawzip::crc32(body),
-                body.len() as u64,
-            ))
+            .finish(DataDescriptorOutput::new(crc, len))
             .map_err(raw_err)?;
     }
     let packed = packed.finish().map_err(raw_err)?;
