@@ -396,7 +396,10 @@ fn a_cover_image_the_body_also_shows_is_kept_for_the_body() {
     let epub = out.join("bai.epub");
     let images = epub_files(&epub, "OEBPS/images/");
     assert_eq!(images.len(), 2, "{images:?}");
-    assert!(images.contains(&"OEBPS/images/cover.jpg".to_string()), "{images:?}");
+    assert!(
+        images.contains(&"OEBPS/images/cover.jpg".to_string()),
+        "{images:?}"
+    );
     let body = images.iter().find(|n| !n.ends_with("cover.jpg")).unwrap();
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
     let mut data = Vec::new();

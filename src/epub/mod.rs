@@ -303,7 +303,7 @@ pub fn write_epub_paged(
     let parts = front;
 
     // 4. Fonts.
-    let mut used = packer.used;
+    let mut used = std::mem::take(&mut packer.used);
     usage::scan(&nav_outline(words.toc, &parts), &mut used);
     let mut embedded = subset::embed(fonts, &used)?;
     let (extra, fallback_families) = fallback::embed(fonts, &used, &embedded)?;
@@ -375,7 +375,7 @@ pub fn write_epub_paged(
         resources,
         cover,
     };
-    package::build(&pkg, &parts)
+    package::build(&pkg, &parts, &mut packer.z)
 }
 
 /// The visible contents page (`toc: true`): the headings of the two highest

@@ -205,7 +205,14 @@ impl Unlisted {
 /// deflates each entry with a new zlib compressor at zlib's default level
 /// and its [`epub_builder::EpubBuilder`] takes no other writer. The
 /// archive is then written here ([`archive`]) with the real bodies.
-pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
+///
+/// `z` is the compressor the parts were packed with ([`body_packer`]),
+/// reused for the other entries.
+pub fn build(
+    pkg: &Package,
+    parts: &[Part],
+    z: &mut crate::deflate::Deflater,
+) -> Result<Vec<u8>, Diagnostic> {
     let zip = ZipLibrary::new().map_err(builder_error)?;
     let mut b = EpubBuilder::new(zip).map_err(builder_error)?;
     b.epub_version(EpubVersion::V30);
@@ -265,7 +272,7 @@ pub fn build(pkg: &Package, parts: &[Part]) -> Result<Vec<u8>, Diagnostic> {
     }
     let mut raw = Vec::new();
     b.generate(&mut raw).map_err(builder_error)?;
-    archive(&raw, &bodies, pkg, &Unlisted::of(parts))
+    archive(&raw, &bodies, pkg, &Unlisted::of(parts), z)
         .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))
 }
 
@@ -296,6 +303,7 @@ fn archive(
     bodies: &HashMap<String, Entry>,
     pkg: &Package,
     unlisted: &Unlisted,
+    z: &mut crate::deflate::Deflater,
 ) -> Result<Vec<u8>, String> {
     let zip_err = |e: zip::result::ZipError| e.to_string();
     let raw_err = |e: rawzip::Error| e.to_string();
@@ -339,7 +347,6 @@ fn archive(
         })
         .sum();
     let mut packed = ZipArchiveWriter::new(Vec::with_capacity(size + 1024));
-    let mut z = crate::deflate::Deflater::new(EPUB_LEVEL)?;
     let mut buf = Vec::new();
     for (name, body) in &entries {
         buf.clear();
