@@ -217,12 +217,18 @@ impl GlyphRun {
         }
     }
 
-    /// The clusters as a list to add to: implied ones are written out
-    /// first, for the text and glyphs the run holds up to `text_len`
-    /// bytes and `glyph_len` glyphs (what it held before the caller's
-    /// additions).
+    /// The clusters as a list to add to. If they are still implied, they
+    /// are written out first for the part of the run they cover: its
+    /// first `text_len` bytes and `glyph_len` glyphs, which must hold as
+    /// many characters as glyphs (a caller that has already pushed more
+    /// text and glyphs passes where the implied clusters end).
+    ///
+    /// Implied clusters assume text and glyphs in the same order, as the
+    /// typesetter shapes them today (left to right, `typeset::shape`);
+    /// right-to-left shaping would have to list its clusters.
     pub fn listed_clusters(&mut self, text_len: usize, glyph_len: usize) -> &mut Vec<Cluster> {
         if let Clusters::OnePerChar = self.clusters {
+            debug_assert_eq!(self.text[..text_len].chars().count(), glyph_len);
             let list = self.text[..text_len]
                 .char_indices()
                 .zip(0..glyph_len as u32)
@@ -725,9 +731,10 @@ mod tests {
         );
         assert_eq!(r.cluster_count(), 3);
         assert!(!r.one_glyph_per_char());
-        // Listed clusters that happen to be one per character still count.
+        // An empty list for two glyphs is not one per character.
         let listed = run("ab", 2, Clusters::Listed(r.clusters().take(0).collect()));
         assert!(!listed.one_glyph_per_char());
+        // Listed clusters that happen to be one per character still count.
         let mut plain = run("ab", 2, Clusters::OnePerChar);
         plain.listed_clusters(2, 2);
         assert!(plain.one_glyph_per_char());

@@ -6,8 +6,11 @@
 //! 2. write each chapter's XHTML ([`xhtml`], raw HTML through [`html`]),
 //!    with its notes and its navigation entries;
 //! 3. write the cover and title pages;
-//! 4. read the characters each face draws back from the XHTML ([`usage`]) and
-//!    embed subsets of those faces ([`subset`]; the math face's with its
+//!
+//!    each document, as soon as it is written, has the characters each face
+//!    draws read back from it ([`usage`]) and is deflated and dropped
+//!    (`Packer`, `package::Body`): the book's markup is never held at once;
+//! 4. embed subsets of the faces the documents used ([`subset`]; the math face's with its
 //!    `MATH` table, [`mathtable`]) with `@font-face` rules ([`css`]);
 //! 5. package with epub-builder and complete the metadata ([`package`]).
 

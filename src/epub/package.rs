@@ -96,7 +96,6 @@ fn builder_error(e: epub_builder::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot build the EPUB: {e}"))
 }
 
-/// Landmarks of the parts left out of the table of contents, which
 /// A content document as it goes into the archive: deflated (unless that
 /// does not make it smaller) as soon as it is written, so that the EPUB
 /// writer holds one chapter's XHTML at a time, not the book's (on a 50 MB
@@ -149,6 +148,7 @@ pub fn body_packer() -> Result<crate::deflate::Deflater, Diagnostic> {
         .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))
 }
 
+/// Landmarks of the parts left out of the table of contents, which
 /// epub-builder drops from the landmarks nav and leaves untitled in the OPF
 /// guide (it takes both titles from the entry): the `<li>` lines of the
 /// landmarks nav, in spine order, and each guide reference's href and title.
@@ -276,16 +276,6 @@ pub fn build(
         .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))
 }
 
-/// The final, reproducible ZIP: `mimetype` first and stored, then
-/// epub-builder's entries in its order, each with its body from `bodies`
-/// (the generated ones, completed, from `raw`), deflated by one
-/// libdeflate compressor unless that does not make it smaller.
-///
-/// rawzip writes the compressed bodies into an intermediate archive, since
-/// it takes data compressed elsewhere; the `zip` crate then copies them
-/// into the final one, since rawzip always follows an entry with a data
-/// descriptor, which Java's `ZipInputStream` (and so epublib-based
-/// readers) refuses on a stored entry, and some readers on `mimetype`.
 /// An entry's body: as it is, or already packed.
 enum Entry<'a> {
     Raw(&'a [u8]),
@@ -298,6 +288,16 @@ enum Out<'a> {
     Packed(&'a Body),
 }
 
+/// The final, reproducible ZIP: `mimetype` first and stored, then
+/// epub-builder's entries in its order, each with its body from `bodies`
+/// (the generated ones, completed, from `raw`), deflated by one
+/// libdeflate compressor unless that does not make it smaller.
+///
+/// rawzip writes the compressed bodies into an intermediate archive, since
+/// it takes data compressed elsewhere; the `zip` crate then copies them
+/// into the final one, since rawzip always follows an entry with a data
+/// descriptor, which Java's `ZipInputStream` (and so epublib-based
+/// readers) refuses on a stored entry, and some readers on `mimetype`.
 fn archive(
     raw: &[u8],
     bodies: &HashMap<String, Entry>,
