@@ -229,14 +229,11 @@ impl GlyphRun {
     pub fn listed_clusters(&mut self, text_len: usize, glyph_len: usize) -> &mut Vec<Cluster> {
         if let Clusters::OnePerChar = self.clusters {
             debug_assert_eq!(self.text[..text_len].chars().count(), glyph_len);
-            let list = self.text[..text_len]
-                .char_indices()
-                .zip(0..glyph_len as u32)
-                .map(|((at, c), g)| Cluster {
-                    text: at as u32..(at + c.len_utf8()) as u32,
-                    glyphs: g..g + 1,
-                })
-                .collect();
+            let implied = ClusterIter::Implied {
+                chars: self.text[..text_len].char_indices(),
+                glyph: 0,
+            };
+            let list = implied.take(glyph_len).collect();
             self.clusters = Clusters::Listed(list);
         }
         match &mut self.clusters {

@@ -33,8 +33,7 @@ impl Unit<'_> {
     pub fn for_each_proposal<'s>(&'s self, mut f: impl FnMut(u16, &'s str)) {
         let text: &'s str = &self.text;
         if self.one_to_one() {
-            let chars = text.char_indices().map(|(i, c)| &text[i..i + c.len_utf8()]);
-            for (g, t) in self.glyphs.iter().zip(chars) {
+            for (g, t) in self.glyphs.iter().zip(char_strs(text)) {
                 f(g.id, t);
             }
         } else {
@@ -144,11 +143,13 @@ fn char_spacing(run: &GlyphRun) -> f32 {
 /// ([`GlyphRun::one_glyph_per_char`], the common case for Vietnamese text in
 /// NFC: such a run needs no units to be worked out) with its character.
 pub(crate) fn glyph_chars(run: &GlyphRun) -> impl Iterator<Item = (&Glyph, &str)> {
-    let text = run.text.as_str();
-    run.glyphs.iter().zip(
-        text.char_indices()
-            .map(|(at, c)| &text[at..at + c.len_utf8()]),
-    )
+    run.glyphs.iter().zip(char_strs(&run.text))
+}
+
+/// Each character of `text` as the string slice that holds it.
+fn char_strs(text: &str) -> impl Iterator<Item = &str> {
+    text.char_indices()
+        .map(|(at, c)| &text[at..at + c.len_utf8()])
 }
 
 /// Whether `run` can be written glyph by glyph: one glyph per character,
