@@ -96,20 +96,44 @@ fn builder_error(e: epub_builder::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot build the EPUB: {e}"))
 }
 
-/// A content document as it goes into the archive: deflated (unless that
-/// does not make it smaller) as soon as it is written, so that the EPUB
-/// writer holds one chapter's XHTML at a time, not the book's (on a 50 MB
-/// document, some 110 MB of markup), and what the package needs to know
-/// of its markup.
-pub struct Body {
-    /// The entry's data: the raw deflate stream, or the document itself.
+/// An entry's data as it goes into the archive: deflated by libdeflate
+/// unless that does not make it smaller, then stored.
+#[derive(Clone)]
+struct Packed {
+    /// The raw deflate stream, or the bytes themselves.
     data: Vec<u8>,
     /// Whether `data` is deflated (else stored).
     deflated: bool,
-    /// CRC-32 of the document.
+    /// CRC-32 of the bytes.
     crc: u32,
-    /// Length of the document in bytes.
+    /// Length of the bytes.
     len: u64,
+}
+
+impl Packed {
+    /// `bytes` packed with `z` (at [`EPUB_LEVEL`]).
+    fn new(bytes: &[u8], z: &mut crate::deflate::Deflater) -> Result<Packed, String> {
+        let mut data = Vec::new();
+        let deflated = z.deflate_into(bytes, &mut data)? < bytes.len();
+        if !deflated {
+            data = bytes.to_vec();
+        }
+        data.shrink_to_fit();
+        Ok(Packed {
+            data,
+            deflated,
+            crc: rawzip::crc32(bytes),
+            len: bytes.len() as u64,
+        })
+    }
+}
+
+/// A content document as it goes into the archive: packed as soon as it
+/// is written, so that the EPUB writer holds one chapter's XHTML at a
+/// time, not the book's (on a 50 MB document, some 110 MB of markup), and
+/// what the package needs to know of its markup.
+pub struct Body {
+    packed: Packed,
     /// It holds MathML (`<math `).
     mathml: bool,
     /// It holds inline SVG (`<svg `).
@@ -117,24 +141,12 @@ pub struct Body {
 }
 
 impl Body {
-    /// Deflates `xhtml` with `z` (at [`EPUB_LEVEL`]), the same bytes as
-    /// deflating it with the other entries at the end would give.
+    /// Packs `xhtml` with `z`: the same bytes as packing it with the other
+    /// entries at the end would give.
     pub fn pack(xhtml: &str, z: &mut crate::deflate::Deflater) -> Result<Body, Diagnostic> {
-        let bytes = xhtml.as_bytes();
-        let mut data = Vec::new();
-        let deflated = z
-            .deflate_into(bytes, &mut data)
-            .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))?
-            < bytes.len();
-        if !deflated {
-            data = bytes.to_vec();
-        }
-        data.shrink_to_fit();
         Ok(Body {
-            data,
-            deflated,
-            crc: rawzip::crc32(bytes),
-            len: bytes.len() as u64,
+            packed: Packed::new(xhtml.as_bytes(), z)
+                .map_err(|e| Diagnostic::error(format!("cannot write the EPUB: {e}")))?,
             mathml: xhtml.contains("<math "),
             svg: xhtml.contains("<svg "),
         })
@@ -282,12 +294,6 @@ enum Entry<'a> {
     Packed(&'a Body),
 }
 
-/// An entry's body on its way into the archive.
-enum Out<'a> {
-    Raw(Cow<'a, [u8]>),
-    Packed(&'a Body),
-}
-
 /// The final, reproducible ZIP: `mimetype` first and stored, then
 /// epub-builder's entries in its order, each with its body from `bodies`
 /// (the generated ones, completed, from `raw`), deflated by one
@@ -308,7 +314,7 @@ fn archive(
     let zip_err = |e: zip::result::ZipError| e.to_string();
     let raw_err = |e: rawzip::Error| e.to_string();
     let mut generated = ZipArchive::new(Cursor::new(raw)).map_err(zip_err)?;
-    let mut entries: Vec<(String, Out)> = Vec::with_capacity(generated.len());
+    let mut entries: Vec<(String, Cow<Packed>)> = Vec::with_capacity(generated.len());
     for i in 0..generated.len() {
         let mut f = generated.by_index(i).map_err(zip_err)?;
         let name = f.name().to_string();
@@ -320,45 +326,24 @@ fn archive(
             _ => None,
         };
         let body = match bodies.get(&name) {
-            Some(Entry::Raw(body)) => Out::Raw(Cow::Borrowed(*body)),
-            Some(Entry::Packed(body)) => Out::Packed(body),
+            Some(Entry::Raw(body)) => Cow::Owned(Packed::new(body, z)?),
+            Some(Entry::Packed(body)) => Cow::Borrowed(&body.packed),
             None => {
                 let mut data = Vec::new();
                 f.read_to_end(&mut data).map_err(|e| e.to_string())?;
-                Out::Raw(
-                    match fix {
-                        Some(fix) => {
-                            fix(&String::from_utf8_lossy(&data), pkg, unlisted).into_bytes()
-                        }
-                        None => data,
-                    }
-                    .into(),
-                )
+                if let Some(fix) = fix {
+                    data = fix(&String::from_utf8_lossy(&data), pkg, unlisted).into_bytes();
+                }
+                Cow::Owned(Packed::new(&data, z)?)
             }
         };
         entries.push((name, body));
     }
     // The bodies, compressed, in an archive of their own.
-    let size: usize = entries
-        .iter()
-        .map(|(_, b)| match b {
-            Out::Raw(b) => b.len() / 2,
-            Out::Packed(b) => b.data.len(),
-        })
-        .sum();
+    let size: usize = entries.iter().map(|(_, b)| b.data.len()).sum();
     let mut packed = ZipArchiveWriter::new(Vec::with_capacity(size + 1024));
-    let mut buf = Vec::new();
     for (name, body) in &entries {
-        buf.clear();
-        let (deflated, data, crc, len) = match body {
-            Out::Raw(body) => {
-                let deflated = z.deflate_into(body, &mut buf)? < body.len();
-                let data = if deflated { buf.as_slice() } else { &body[..] };
-                (deflated, data, rawzip::crc32(body), body.len() as u64)
-            }
-            Out::Packed(b) => (b.deflated, b.data.as_slice(), b.crc, b.len),
-        };
-        let method = match deflated {
+        let method = match body.deflated {
             true => rawzip::CompressionMethod::DEFLATE,
             false => rawzip::CompressionMethod::STORE,
         };
@@ -367,9 +352,9 @@ fn archive(
             .compression_method(method)
             .start()
             .map_err(raw_err)?;
-        entry.write_all(data).map_err(|e| e.to_string())?;
+        entry.write_all(&body.data).map_err(|e| e.to_string())?;
         entry
-            .finish(DataDescriptorOutput::new(crc, len))
+            .finish(DataDescriptorOutput::new(body.crc, body.len))
             .map_err(raw_err)?;
     }
     let packed = packed.finish().map_err(raw_err)?;
