@@ -104,7 +104,7 @@ pub(crate) fn finish(
         share_resources(&mut doc, page_id, &mut shared_resources)?;
     }
 
-    compact_to_unicode(&mut doc, &one_byte)?;
+    font_cmaps(&mut doc, &one_byte)?;
 
     let mut cat = doc.get_dictionary(catalog_id).map_err(err)?.clone();
     complete_catalog(&mut doc, &mut cat, layout, &pages, &anchors);
@@ -331,7 +331,7 @@ fn one_byte_cmap() -> Stream {
     Stream::new(dict, ONE_BYTE_CMAP.to_vec())
 }
 
-/// Replaces the header of every ToUnicode CMap with the standard
+/// The fonts' CMaps. Replaces the header of every ToUnicode CMap with the standard
 /// `Adobe-Identity-UCS` one. printpdf's header (PostScript resource
 /// comments, a `FontSpecific` system info, `/CMapVersion`, `/WMode`) says
 /// nothing a text extractor uses and costs about 90 compressed bytes per
@@ -339,7 +339,7 @@ fn one_byte_cmap() -> Stream {
 /// them, except in a font of `one_byte` (by subset tag): there every code
 /// becomes one byte ([`one_byte_codes`]) and the font's `/Encoding` the
 /// shared [`ONE_BYTE_CMAP`] instead of Identity-H.
-fn compact_to_unicode(
+fn font_cmaps(
     doc: &mut Document,
     one_byte: &std::collections::BTreeSet<String>,
 ) -> Result<(), PdfError> {
