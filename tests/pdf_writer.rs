@@ -495,24 +495,7 @@ fn glyph_positions(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(f32, f3
             Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
             other => other.as_dict().unwrap(),
         };
-        // Identity-H: two bytes a code; an embedded CMap (the one-byte
-        // identity map): as its code space says.
-        let bytes = match font.get(b"Encoding").unwrap() {
-            Object::Name(n) => {
-                assert_eq!(n, b"Identity-H");
-                2
-            }
-            Object::Reference(id) => {
-                let cmap = doc.get_object(*id).unwrap().as_stream().unwrap();
-                let text = String::from_utf8(cmap.decompressed_content().unwrap()).unwrap();
-                if text.contains("begincodespacerange\n<00> <FF>") {
-                    1
-                } else {
-                    2
-                }
-            }
-            other => panic!("unexpected /Encoding {other:?}"),
-        };
+        let bytes = common::structure::code_bytes(doc, font);
         let w = cid_font.get(b"W").unwrap().as_array().unwrap();
         let mut map = std::collections::HashMap::new();
         for pair in w.chunks(2) {

@@ -135,14 +135,15 @@ fn hex(s: &str) -> Vec<u8> {
 }
 
 /// A font's ToUnicode map as a reader uses it: how many bytes a code has
-/// (from the CMap's code space range: `<00> <FF>` one, `<0000> <FFFF>`
-/// two) and what text each code gives back.
+/// (from the font's `/Encoding`, [`code_bytes`]) and what text each code
+/// gives back.
 #[derive(Clone)]
 struct CodeMap {
     bytes: usize,
     map: HashMap<u16, String>,
 }
 
+/// A font with no map: two-byte codes that give back nothing known.
 impl Default for CodeMap {
     fn default() -> Self {
         CodeMap {
@@ -152,11 +153,38 @@ impl Default for CodeMap {
     }
 }
 
-/// A ToUnicode CMap's code length and its `bfchar` and `bfrange` entries.
-fn parse_cmap(data: &[u8]) -> CodeMap {
+/// How many bytes a code of the Type0 font `font` has, as a reader takes
+/// it from the font's `/Encoding` (ISO 32000-1 §9.7.6.2): two for
+/// Identity-H; for an embedded CMap (trang's one-byte identity map), the
+/// length of its code space range's codes (`<00> <FF>`: one).
+pub fn code_bytes(doc: &Document, font: &Dictionary) -> usize {
+    match font
+        .get(b"Encoding")
+        .expect("a Type0 font has an /Encoding")
+    {
+        Object::Name(n) => {
+            assert_eq!(n, b"Identity-H");
+            2
+        }
+        Object::Reference(id) => {
+            let cmap = doc.get_object(*id).unwrap().as_stream().unwrap();
+            let text = String::from_utf8(cmap.decompressed_content().unwrap()).unwrap();
+            let mut tokens = text.split_whitespace();
+            tokens
+                .by_ref()
+                .find(|t| *t == "begincodespacerange")
+                .expect("an embedded CMap has a code space range");
+            hex(tokens.next().expect("a code space range")).len()
+        }
+        other => panic!("unexpected /Encoding {other:?}"),
+    }
+}
+
+/// A ToUnicode CMap's `bfchar` and `bfrange` entries (the code length is
+/// the font's, [`code_bytes`]).
+fn parse_cmap(data: &[u8]) -> HashMap<u16, String> {
     let text = String::from_utf8_lossy(data);
     let mut map = HashMap::new();
-    let mut bytes = 2;
     let code = |s: &str| {
         let b = hex(s);
         b.iter().fold(0u16, |acc, &x| (acc << 8) | u16::from(x))
@@ -168,12 +196,6 @@ fn parse_cmap(data: &[u8]) -> CodeMap {
     let mut i = 0;
     while i < tokens.len() {
         match tokens[i] {
-            "begincodespacerange" => {
-                i += 1;
-                if let Some(low) = tokens.get(i) {
-                    bytes = hex(low).len().max(1);
-                }
-            }
             "beginbfchar" => {
                 i += 1;
                 while i + 1 < tokens.len() && tokens[i] != "endbfchar" {
@@ -215,7 +237,7 @@ fn parse_cmap(data: &[u8]) -> CodeMap {
             _ => i += 1,
         }
     }
-    CodeMap { bytes, map }
+    map
 }
 
 /// The fonts of a page by resource name, as code → text maps.
@@ -230,7 +252,13 @@ fn page_fonts(doc: &Document, page: ObjectId) -> HashMap<Vec<u8>, CodeMap> {
             .and_then(|s| s.decompressed_content())
             .map(|d| parse_cmap(&d))
             .unwrap_or_default();
-        out.insert(res, map);
+        out.insert(
+            res,
+            CodeMap {
+                bytes: code_bytes(doc, font),
+                map,
+            },
+        );
     }
     out
 }
