@@ -530,6 +530,11 @@ fn render_timed(
             // The EPUB writer may have failed and gone: then no one needs it.
             let _ = tx.send(list);
         }
+        // Of the report, only the warnings are wanted from here on: its
+        // record of every line (48 bytes a line, for tests) is let go before
+        // the writer, which otherwise holds it beside the PDF's objects.
+        let layout_warnings = std::mem::take(&mut report.diags);
+        drop(report);
         let typeset = started.elapsed();
         let writing = Instant::now();
         let layout = match sheet {
@@ -556,7 +561,7 @@ fn render_timed(
                 Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
             })
         });
-        (r, report.diags, typeset, writing.elapsed())
+        (r, layout_warnings, typeset, writing.elapsed())
     };
     // Stage 5: the writers share only the document, so they run in parallel.
     // With the PDF, the EPUB marks its page breaks: the EPUB thread waits

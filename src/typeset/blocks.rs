@@ -665,7 +665,10 @@ impl Builder<'_, '_, '_> {
         for (index, line) in lines.into_iter().enumerate() {
             let h = height.max(line.ascent + line.descent);
             let baseline = (h + line.ascent - line.descent) / 2.0;
-            let mut items: Vec<Positioned> = Vec::with_capacity(line.items.len() + 2);
+            // Exactly the items the slot gets: a line is held until its page
+            // is set, and a spare slot or two is 144 bytes each.
+            let extra = marker.as_ref().map_or(0, Vec::len) + ctx.quote_rules.len();
+            let mut items: Vec<Positioned> = Vec::with_capacity(line.items.len() + extra);
             for mut it in line.items {
                 it.pos.x += ctx.x;
                 it.pos.y += baseline;
