@@ -63,6 +63,18 @@ pub fn package_face(
     chars: &BTreeSet<char>,
     taken: impl Fn(&str) -> bool,
 ) -> Result<(String, &'static str, Vec<u8>), String> {
+    let data = face_subset(face, index, chars)?;
+    let (href, media_type) = face_href(face, path, index, taken);
+    Ok((href, media_type, data))
+}
+
+/// The href and media type [`package_face`] gives face `index` of `path`.
+fn face_href(
+    face: &crate::fonts::Face,
+    path: &std::path::Path,
+    index: u32,
+    taken: impl Fn(&str) -> bool,
+) -> (String, &'static str) {
     let mut stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -91,15 +103,29 @@ pub fn package_face(
         n += 1;
         href = format!("fonts/{stem}-{n}.{ext}");
     }
-    let data = if face.role == Role::Math {
-        subset_math_face(&face.data, index, chars)?
+    (href, media_type)
+}
+
+/// The bytes [`package_face`] gives face `index` subset to `chars`.
+fn face_subset(
+    face: &crate::fonts::Face,
+    index: u32,
+    chars: &BTreeSet<char>,
+) -> Result<Vec<u8>, String> {
+    if face.role == Role::Math {
+        subset_math_face(&face.data, index, chars)
     } else {
-        subset_face(&face.data, index, chars)?
-    };
-    Ok((href, media_type, data))
+        subset_face(&face.data, index, chars)
+    }
 }
 
 /// Subsets every face that some used slot draws with.
+///
+/// The faces are independent, so with two or more cores they are subset
+/// on two threads (every other face on a second one): the EPUB writer is
+/// the longer of the two writers of a short document, and by the time it
+/// subsets, the PDF writer has usually finished and left its core idle.
+/// The files and their order do not depend on the threads.
 pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic> {
     // Faces by file (a fallback face can serve several slots).
     let mut groups = Groups::new();
@@ -120,26 +146,58 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
         g.0.push((role, style));
         g.1.extend(chars.iter().copied());
     }
-    let mut out: Vec<Embedded> = Vec::new();
+    let mut faces = Vec::with_capacity(groups.len());
     for ((path, index), (slots, chars)) in groups {
         let face = if slots[0].0 == Role::Math {
             fonts.math()?
         } else {
             fonts.face(slots[0].0, slots[0].1)
         };
-        let (href, media_type, data) = package_face(face, &path, index, &chars, |h| {
-            out.iter().any(|e| e.href == h)
-        })
-        .map_err(|why| {
+        faces.push((face, path, index, slots, chars));
+    }
+    let subset = |k: usize| {
+        let (face, _, index, _, chars) = &faces[k];
+        face_subset(face, *index, chars)
+    };
+    let parallel =
+        faces.len() > 1 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let mut data: Vec<Option<Result<Vec<u8>, String>>> = (0..faces.len()).map(|_| None).collect();
+    if parallel {
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| {
+                (1..faces.len())
+                    .step_by(2)
+                    .map(|k| (k, subset(k)))
+                    .collect::<Vec<_>>()
+            });
+            for k in (0..faces.len()).step_by(2) {
+                data[k] = Some(subset(k));
+            }
+            let theirs = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (k, d) in theirs {
+                data[k] = Some(d);
+            }
+        });
+    }
+    let mut out: Vec<Embedded> = Vec::new();
+    for (k, (face, path, index, slots, chars)) in faces.iter().enumerate() {
+        let bytes = match data[k].take() {
+            Some(d) => d,
+            None => face_subset(face, *index, chars),
+        };
+        let bytes = bytes.map_err(|why| {
             Diagnostic::error(format!("cannot subset font `{}`: {why}", path.display()))
                 .help("use another TrueType or OpenType/CFF font for this role in fonts.toml")
         })?;
+        let (href, media_type) = face_href(face, path, *index, |h| out.iter().any(|e| e.href == h));
         out.push(Embedded {
             href,
             media_type,
-            data,
+            data: bytes,
             family: face.family.clone(),
-            slots,
+            slots: slots.clone(),
         });
     }
     Ok(out)
