@@ -9,7 +9,7 @@ others were built). With --alone K it also builds the first K articles one
 process each, the way a shell loop would, for comparison.
 
     cargo build --release --bin trang --example genarchive
-    python3 benches/archive.py --articles 1000 10000 [--jobs N] [--alone 100]
+    python3 benches/archive.py --articles 1000 10000 [--jobs N] [--alone 100] [--bin PATH]
 """
 import argparse
 import os

@@ -63,9 +63,9 @@ pub struct FontFace {
 ///
 /// 6 bytes a glyph: packed to 2-byte alignment, without the 2 bytes of
 /// padding an `f32` after a `u16` would take (a quarter of the glyphs'
-/// memory, 150 MB of the 50 MB benchmark document's layout). Fields are read
-/// and written by value (`g.x_advance`, `+=`); taking a reference to
-/// `x_advance` is refused by the compiler (E0793). No `unsafe` is involved.
+/// memory). Fields are read and written by value (`g.x_advance`, `+=`);
+/// taking a reference to `x_advance` is refused by the compiler (E0793).
+/// No `unsafe` is involved.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[repr(C, packed(2))]
 pub struct Glyph {

@@ -182,22 +182,19 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
         });
     }
     let mut out: Vec<Embedded> = Vec::new();
-    for (k, (face, path, index, slots, chars)) in faces.iter().enumerate() {
-        let bytes = match data[k].take() {
-            Some(d) => d,
-            None => face_subset(face, *index, chars),
-        };
+    for ((face, path, index, slots, chars), bytes) in faces.into_iter().zip(data) {
+        let bytes = bytes.unwrap_or_else(|| face_subset(face, index, &chars));
         let bytes = bytes.map_err(|why| {
             Diagnostic::error(format!("cannot subset font `{}`: {why}", path.display()))
                 .help("use another TrueType or OpenType/CFF font for this role in fonts.toml")
         })?;
-        let (href, media_type) = face_href(face, path, *index, |h| out.iter().any(|e| e.href == h));
+        let (href, media_type) = face_href(face, &path, index, |h| out.iter().any(|e| e.href == h));
         out.push(Embedded {
             href,
             media_type,
             data: bytes,
             family: face.family.clone(),
-            slots: slots.clone(),
+            slots,
         });
     }
     Ok(out)

@@ -665,8 +665,9 @@ impl Builder<'_, '_, '_> {
         for (index, line) in lines.into_iter().enumerate() {
             let h = height.max(line.ascent + line.descent);
             let baseline = (h + line.ascent - line.descent) / 2.0;
-            // Exactly the items the slot gets: a line is held until its page
-            // is set, and a spare slot or two is 144 bytes each.
+            // Room for exactly the items below: a line is held until its page
+            // is set, and a spare item is 144 bytes. A caller that adds more
+            // (the contents' link) reserves its own.
             let extra = marker.as_ref().map_or(0, Vec::len) + ctx.quote_rules.len();
             let mut items: Vec<Positioned> = Vec::with_capacity(line.items.len() + extra);
             for mut it in line.items {

@@ -198,6 +198,8 @@ impl Builder<'_, '_, '_> {
             // The whole entry is one link to its heading.
             for (k, f) in self.flow[before..].iter_mut().enumerate() {
                 if let Flow::Line(l) = f {
+                    // `push_lines` gave the slot room for its own items only.
+                    l.items.reserve_exact(1);
                     l.items.push(Positioned {
                         pos: Point { x: 0.0, y: 0.0 },
                         item: Item::Link(crate::frame::LinkArea {
