@@ -43,7 +43,17 @@ enum Entry {
 
 /// The serialized file of `doc`. Object streams are compressed with
 /// libdeflate at `level` (1–12).
-pub(crate) fn write(doc: &Document, level: i32) -> Result<Vec<u8>, PdfError> {
+///
+/// The structure `elements` (module `tags`) stand in the document as
+/// placeholders: each is written from its [`Elements::dictionary`], made
+/// and dropped one at a time.
+///
+/// [`Elements::dictionary`]: super::tags::Elements::dictionary
+pub(crate) fn write(
+    doc: &Document,
+    level: i32,
+    elements: Option<&super::tags::Elements>,
+) -> Result<Vec<u8>, PdfError> {
     let mut z = Deflater::new(level)?;
     let mut out = Vec::with_capacity(1 << 16);
     let version = if doc.version.as_str() < "1.5" {
@@ -67,6 +77,7 @@ pub(crate) fn write(doc: &Document, level: i32) -> Result<Vec<u8>, PdfError> {
             packed.push((id.0, object));
             continue;
         }
+        debug_assert!(elements.is_none_or(|e| e.element_at(id).is_none()));
         entries[id.0 as usize] = Entry::At(out.len(), id.1);
         int(&mut out, id.0.into());
         out.push(b' ');
@@ -89,7 +100,12 @@ pub(crate) fn write(doc: &Document, level: i32) -> Result<Vec<u8>, PdfError> {
             offsets.push(b' ');
             offsets.extend_from_slice(body.len().to_string().as_bytes());
             offsets.push(b' ');
-            object_bytes(&mut body, object);
+            match elements {
+                Some(e) if let Some(element) = e.element_at((id, 0)) => {
+                    object_bytes(&mut body, &Object::Dictionary(e.dictionary(element)))
+                }
+                _ => object_bytes(&mut body, object),
+            }
             body.push(b'\n');
             entries[id as usize] = Entry::Packed(container, index as u16);
         }
@@ -341,7 +357,7 @@ mod tests {
         ]));
         doc.trailer.set("Root", catalog);
         doc.trailer.set("Info", info);
-        let bytes = write(&doc, 9).unwrap();
+        let bytes = write(&doc, 9, None).unwrap();
         assert!(bytes.starts_with(b"%PDF-1.7\n%\xBB\xAD\xC0\xDE\n"));
         assert!(bytes.ends_with(b"%%EOF\n"));
         let back = Document::load_mem(&bytes).unwrap();

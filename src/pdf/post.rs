@@ -109,7 +109,7 @@ pub(crate) fn finish(
     let mut cat = doc.get_dictionary(catalog_id).map_err(err)?.clone();
     complete_catalog(&mut doc, &mut cat, layout, &pages, &anchors);
     let page_ids: Vec<ObjectId> = pages.iter().map(|p| p.0).collect();
-    tags::write(
+    let elements = tags::write(
         &mut doc,
         &mut cat,
         &layout.structure,
@@ -130,13 +130,13 @@ pub(crate) fn finish(
     }
 
     compress_streams(&mut doc)?;
-    prune_and_renumber(&mut doc);
+    let elements = prune_and_renumber(&mut doc, elements);
     let catalog_id = doc
         .trailer
         .get(b"Root")
         .and_then(Object::as_reference)
         .map_err(err)?;
-    with_ids(doc, catalog_id, &layout.info, standards)
+    with_ids(doc, catalog_id, &layout.info, standards, elements.as_ref())
 }
 
 /// Drops the objects nothing refers to and numbers the rest 1, 2, 3… in
@@ -146,8 +146,13 @@ pub(crate) fn finish(
 /// met (`traverse_objects`), which grows with the square of the objects:
 /// 362 M instructions on the book once its structure tree added some 5,000.
 /// A document whose pages are not numbered in page order, or that holds
-/// lopdf bookmarks, is left to lopdf (it reorders them; ours never are).
-fn prune_and_renumber(doc: &mut Document) {
+/// lopdf bookmarks, is left to lopdf (it reorders them; ours never are):
+/// then the structure elements are put in the document first, and `None`
+/// is returned; otherwise the elements, told the new numbers.
+fn prune_and_renumber<'t>(
+    doc: &mut Document,
+    mut elements: tags::Elements<'t>,
+) -> Option<tags::Elements<'t>> {
     fn refs(object: &Object, out: &mut Vec<ObjectId>) {
         match object {
             Object::Reference(id) => out.push(*id),
@@ -175,17 +180,21 @@ fn prune_and_renumber(doc: &mut Document) {
     let mut pending = Vec::new();
     doc.trailer.iter().for_each(|(_, o)| refs(o, &mut pending));
     while let Some(id) = pending.pop() {
-        if seen.insert(id)
-            && let Some(object) = doc.objects.get(&id)
-        {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(element) = elements.element_at(id) {
+            elements.refs(element, &mut pending);
+        } else if let Some(object) = doc.objects.get(&id) {
             refs(object, &mut pending);
         }
     }
     doc.objects.retain(|id, _| seen.contains(id));
     let pages: Vec<ObjectId> = doc.page_iter().collect();
     if pages.windows(2).any(|w| w[0] > w[1]) || !doc.bookmarks.is_empty() {
+        elements.materialize(doc);
         doc.renumber_objects();
-        return;
+        return None;
     }
     let new: BTreeMap<ObjectId, ObjectId> = doc
         .objects
@@ -203,6 +212,8 @@ fn prune_and_renumber(doc: &mut Document) {
         .collect();
     doc.trailer.iter_mut().for_each(|(_, o)| renumber(o, &new));
     doc.max_id = doc.objects.len() as u32;
+    elements.renumbered(new);
+    Some(elements)
 }
 
 /// Makes the page's link annotations indirect and borderless, and points
@@ -517,8 +528,8 @@ fn complete_catalog(
 
 /// Serializes with object streams and a cross-reference stream (module
 /// `file`).
-fn save(doc: &Document) -> Result<Vec<u8>, PdfError> {
-    super::file::write(doc, OBJECT_LEVEL)
+fn save(doc: &Document, elements: Option<&tags::Elements>) -> Result<Vec<u8>, PdfError> {
+    super::file::write(doc, OBJECT_LEVEL, elements)
 }
 
 /// The libdeflate level of the object streams. On the generated book
@@ -559,6 +570,7 @@ fn with_ids(
     catalog_id: ObjectId,
     info: &DocInfo,
     standards: &Standards,
+    elements: Option<&tags::Elements>,
 ) -> Result<Vec<u8>, PdfError> {
     let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
     doc.trailer
@@ -574,7 +586,7 @@ fn with_ids(
     doc.get_dictionary_mut(catalog_id)
         .map_err(err)?
         .set("Metadata", Object::Reference(xmp_id));
-    let mut bytes = save(&doc)?;
+    let mut bytes = save(&doc, elements)?;
     let digest = Md5::digest(&bytes);
     let id_hex: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
     let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &digest).to_string();
@@ -595,7 +607,7 @@ fn with_ids(
         xmp_id,
         Stream::new(xmp_dict, meta::xmp(info, &uuid, standards).into_bytes()),
     );
-    save(&doc)
+    save(&doc, elements)
 }
 
 /// Where `needle` starts in `haystack`, every occurrence.

@@ -27,6 +27,10 @@
 //! An element's own content is ordered as it is drawn (page, then MCID);
 //! its children keep the tree's reading order.
 //!
+//! The elements are numbered here but their dictionaries are made only as
+//! the file is written, one at a time ([`Elements`]): a large document has
+//! one for nearly every paragraph.
+//!
 //! [`Content::mark`]: super::content::Content::mark
 
 use super::PdfError;
@@ -170,14 +174,14 @@ impl Kid {
 ///
 /// `pages` are the page objects; `mcids[p]` the element of each marked-content
 /// id of page `p`; `annots[p]` the page's link annotations with their tags.
-pub(crate) fn write(
+pub(crate) fn write<'t>(
     doc: &mut Document,
     cat: &mut Dictionary,
-    tree: &StructTree,
+    tree: &'t StructTree,
     pages: &[ObjectId],
     mcids: &[Vec<NodeId>],
     annots: &[Vec<(ObjectId, Tag)>],
-) -> Result<(), PdfError> {
+) -> Result<Elements<'t>, PdfError> {
     let n = tree.nodes.len();
     let mut own: Vec<Vec<Kid>> = vec![Vec::new(); n];
     let mut tagged_annots: Vec<(ObjectId, NodeId)> = Vec::new();
@@ -225,77 +229,20 @@ pub(crate) fn write(
     }
     // Element identifiers (§14.7.2, Table 323 `/ID`), which PDF/UA-1
     // (ISO 14289-1 §7.9) asks of every `Note`: `note-1`, `note-2`… in
-    // reading order, listed in the root's `/IDTree`.
+    // reading order, listed in the root's `/IDTree`. Each element's object
+    // is a placeholder until the file is written (see [`Elements`]).
     let mut ids: Vec<(Vec<u8>, ObjectId)> = Vec::new();
+    let mut note = vec![0u32; n];
+    let mut count = 0;
     for &id in &order {
         let i = id.0 as usize;
         let Some(elem_id) = obj[i] else { continue };
-        let node = &tree.nodes[i];
-        let parent = node
-            .parent
-            .and_then(|p| obj[p.0 as usize])
-            .unwrap_or(root_id);
-        let mut d = Dictionary::new();
-        d.set("S", Object::Name(role_name(node.role).as_bytes().to_vec()));
-        d.set("P", Object::Reference(parent));
-        let pg = own[i].iter().find_map(|k| match *k {
-            Kid::Mcid { page, .. } => Some(page),
-            Kid::Objr { .. } => None,
-        });
-        if let Some(pg) = pg {
-            d.set("Pg", Object::Reference(pages[pg]));
+        count += 1;
+        if tree.nodes[i].role == StructRole::Note {
+            note[i] = ids.len() as u32 + 1;
+            ids.push((format!("note-{}", ids.len() + 1).into_bytes(), elem_id));
         }
-        // Own content and children, each child where its content starts.
-        let mut kids = Vec::new();
-        let mut mine = own[i].iter().peekable();
-        for child in node.children.iter().filter(|c| obj[c.0 as usize].is_some()) {
-            let at = first[child.0 as usize];
-            while let Some(k) = mine.next_if(|k| Some(k.key()) < at) {
-                kids.push(kid_object(k, pg, pages));
-            }
-            kids.push(Object::Reference(obj[child.0 as usize].unwrap_or(root_id)));
-        }
-        kids.extend(mine.map(|k| kid_object(k, pg, pages)));
-        d.set(
-            "K",
-            if kids.len() == 1 {
-                kids.remove(0)
-            } else {
-                Object::Array(kids)
-            },
-        );
-        if let StructRole::Th(scope) = node.role {
-            let scope = match scope {
-                Scope::Row => "Row",
-                Scope::Column => "Column",
-                Scope::Both => "Both",
-            };
-            let a = Dictionary::from_iter([
-                ("O", Object::Name(b"Table".to_vec())),
-                ("Scope", Object::Name(scope.as_bytes().to_vec())),
-            ]);
-            d.set("A", Object::Dictionary(a));
-        }
-        if node.role == StructRole::Note {
-            let name = format!("note-{}", ids.len() + 1).into_bytes();
-            d.set(
-                "ID",
-                Object::String(name.clone(), lopdf::StringFormat::Literal),
-            );
-            ids.push((name, elem_id));
-        }
-        for (key, value) in [
-            ("Lang", &node.lang),
-            ("Alt", &node.alt),
-            ("ActualText", &node.actual_text),
-        ] {
-            // An empty `/Alt` (an image the author gave no description,
-            // outside PDF/UA) says nothing: left out.
-            if let Some(v) = value.as_ref().filter(|v| !(key == "Alt" && v.is_empty())) {
-                d.set(key, text_string(v));
-            }
-        }
-        doc.objects.insert(elem_id, Object::Dictionary(d));
+        doc.objects.insert(elem_id, Object::Null);
     }
 
     // The parent tree: pages first (key = page index), then annotations.
@@ -351,23 +298,215 @@ pub(crate) fn write(
     cat.set("StructTreeRoot", Object::Reference(root_id));
     let mark_info = Dictionary::from_iter([("Marked", Object::Boolean(true))]);
     cat.set("MarkInfo", Object::Dictionary(mark_info));
-    Ok(())
+    let by_object: Vec<u32> = order
+        .iter()
+        .filter(|id| obj[id.0 as usize].is_some())
+        .map(|id| id.0)
+        .collect();
+    debug_assert_eq!(by_object.len(), count);
+    let first_id = by_object
+        .first()
+        .and_then(|&i| obj[i as usize])
+        .unwrap_or(root_id);
+    Ok(Elements {
+        tree,
+        own,
+        first,
+        obj,
+        note,
+        pages: pages.to_vec(),
+        root_id,
+        first_id,
+        by_object,
+        renumbered: None,
+    })
+}
+
+/// The structure elements [`write`] numbered: their objects are
+/// placeholders (`null`) in the document, and each element's dictionary is
+/// made when the file is written ([`Elements::dictionary`], called by
+/// `file::write`) and dropped once serialized. A large document has an
+/// element for nearly every paragraph, and as `lopdf` dictionaries they
+/// were the largest thing the PDF writer held (about 700 bytes each, some
+/// 130 MB for a 50 MB document); what is kept here to make them is a
+/// tenth of that.
+///
+/// The elements' objects are numbered consecutively, in reading order
+/// (preorder), from `first_id`; they stay consecutive when the document's
+/// objects are renumbered, since all of them are kept.
+pub(crate) struct Elements<'t> {
+    tree: &'t StructTree,
+    /// Each element's own content (MCIDs, link annotations).
+    own: Vec<Vec<Kid>>,
+    /// Where each element's content starts (itself or its descendants).
+    first: Vec<Option<(usize, usize)>>,
+    /// Each element's object, if it has content.
+    obj: Vec<Option<ObjectId>>,
+    /// Each `Note` element's number in its `/ID` (`note-N`), else 0.
+    note: Vec<u32>,
+    /// The page objects.
+    pages: Vec<ObjectId>,
+    /// The structure tree root.
+    root_id: ObjectId,
+    /// The first element's object, as numbered by [`write`].
+    first_id: ObjectId,
+    /// The element (node index) of each element object, in object order.
+    by_object: Vec<u32>,
+    /// Old object ids to new, once the document is renumbered
+    /// ([`Elements::renumbered`]).
+    renumbered: Option<std::collections::BTreeMap<ObjectId, ObjectId>>,
+}
+
+impl Elements<'_> {
+    /// An object id as the document numbers it now.
+    fn map(&self, id: ObjectId) -> ObjectId {
+        match &self.renumbered {
+            Some(new) => new.get(&id).copied().unwrap_or(id),
+            None => id,
+        }
+    }
+
+    /// The element (node index) whose object is `id`, as the document
+    /// numbers it now.
+    pub(crate) fn element_at(&self, id: ObjectId) -> Option<usize> {
+        let first = self.map(self.first_id);
+        if id.1 != 0 || id.0 < first.0 {
+            return None;
+        }
+        self.by_object
+            .get((id.0 - first.0) as usize)
+            .map(|&i| i as usize)
+    }
+
+    /// The objects element `i`'s dictionary refers to, numbered as [`write`]
+    /// numbered them (for the walk that keeps what the file refers to).
+    pub(crate) fn refs(&self, i: usize, out: &mut Vec<ObjectId>) {
+        let node = &self.tree.nodes[i];
+        out.push(
+            node.parent
+                .and_then(|p| self.obj[p.0 as usize])
+                .unwrap_or(self.root_id),
+        );
+        for kid in &self.own[i] {
+            match *kid {
+                Kid::Mcid { page, .. } => out.push(self.pages[page]),
+                Kid::Objr { page, annot } => out.extend([self.pages[page], annot]),
+            }
+        }
+        out.extend(node.children.iter().filter_map(|c| self.obj[c.0 as usize]));
+    }
+
+    /// Tells the elements the document's objects were renumbered `old → new`.
+    pub(crate) fn renumbered(&mut self, new: std::collections::BTreeMap<ObjectId, ObjectId>) {
+        self.renumbered = Some(new);
+    }
+
+    /// Puts every element's dictionary in place of its placeholder, as
+    /// numbered by [`write`] (for a document `lopdf` renumbers itself).
+    pub(crate) fn materialize(self, doc: &mut Document) {
+        for k in 0..self.by_object.len() {
+            let id = (self.first_id.0 + k as u32, 0);
+            let i = self.by_object[k] as usize;
+            doc.objects
+                .insert(id, Object::Dictionary(self.dictionary(i)));
+        }
+    }
+
+    /// Element `i`'s dictionary, its references numbered as the document
+    /// numbers them now.
+    pub(crate) fn dictionary(&self, i: usize) -> Dictionary {
+        let map = |id: ObjectId| self.map(id);
+        let node = &self.tree.nodes[i];
+        let parent = node
+            .parent
+            .and_then(|p| self.obj[p.0 as usize])
+            .unwrap_or(self.root_id);
+        let mut d = Dictionary::new();
+        d.set("S", Object::Name(role_name(node.role).as_bytes().to_vec()));
+        d.set("P", Object::Reference(map(parent)));
+        let pg = self.own[i].iter().find_map(|k| match *k {
+            Kid::Mcid { page, .. } => Some(page),
+            Kid::Objr { .. } => None,
+        });
+        if let Some(pg) = pg {
+            d.set("Pg", Object::Reference(map(self.pages[pg])));
+        }
+        // Own content and children, each child where its content starts.
+        let mut kids = Vec::new();
+        let mut mine = self.own[i].iter().peekable();
+        for child in node
+            .children
+            .iter()
+            .filter(|c| self.obj[c.0 as usize].is_some())
+        {
+            let at = self.first[child.0 as usize];
+            while let Some(k) = mine.next_if(|k| Some(k.key()) < at) {
+                kids.push(kid_object(k, pg, &self.pages, &map));
+            }
+            kids.push(Object::Reference(map(
+                self.obj[child.0 as usize].unwrap_or(self.root_id)
+            )));
+        }
+        kids.extend(mine.map(|k| kid_object(k, pg, &self.pages, &map)));
+        d.set(
+            "K",
+            if kids.len() == 1 {
+                kids.remove(0)
+            } else {
+                Object::Array(kids)
+            },
+        );
+        if let StructRole::Th(scope) = node.role {
+            let scope = match scope {
+                Scope::Row => "Row",
+                Scope::Column => "Column",
+                Scope::Both => "Both",
+            };
+            let a = Dictionary::from_iter([
+                ("O", Object::Name(b"Table".to_vec())),
+                ("Scope", Object::Name(scope.as_bytes().to_vec())),
+            ]);
+            d.set("A", Object::Dictionary(a));
+        }
+        if self.note[i] > 0 {
+            let name = format!("note-{}", self.note[i]).into_bytes();
+            d.set("ID", Object::String(name, lopdf::StringFormat::Literal));
+        }
+        for (key, value) in [
+            ("Lang", &node.lang),
+            ("Alt", &node.alt),
+            ("ActualText", &node.actual_text),
+        ] {
+            // An empty `/Alt` (an image the author gave no description,
+            // outside PDF/UA) says nothing: left out.
+            if let Some(v) = value.as_ref().filter(|v| !(key == "Alt" && v.is_empty())) {
+                d.set(key, text_string(v));
+            }
+        }
+        d
+    }
 }
 
 /// A kid of an element whose `/Pg` is `pg`: a bare MCID on that page, a
 /// marked-content reference on another, an object reference.
-fn kid_object(kid: &Kid, pg: Option<usize>, pages: &[ObjectId]) -> Object {
+/// `map` numbers an object as the document does now.
+fn kid_object(
+    kid: &Kid,
+    pg: Option<usize>,
+    pages: &[ObjectId],
+    map: &impl Fn(ObjectId) -> ObjectId,
+) -> Object {
     match *kid {
         Kid::Mcid { page, mcid } if Some(page) == pg => Object::Integer(mcid as i64),
         Kid::Mcid { page, mcid } => Object::Dictionary(Dictionary::from_iter([
             ("Type", Object::Name(b"MCR".to_vec())),
-            ("Pg", Object::Reference(pages[page])),
+            ("Pg", Object::Reference(map(pages[page]))),
             ("MCID", Object::Integer(mcid as i64)),
         ])),
         Kid::Objr { page, annot } => Object::Dictionary(Dictionary::from_iter([
             ("Type", Object::Name(b"OBJR".to_vec())),
-            ("Pg", Object::Reference(pages[page])),
-            ("Obj", Object::Reference(annot)),
+            ("Pg", Object::Reference(map(pages[page]))),
+            ("Obj", Object::Reference(map(annot))),
         ])),
     }
 }
