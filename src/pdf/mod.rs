@@ -62,7 +62,7 @@ mod text;
 
 pub use standard::{PdfA, PdfStandard, Standards, check_document};
 
-use crate::frame::{Image, Item, Layout, LinkTarget};
+use crate::frame::{Image, Item, Layout, LinkTarget, Page};
 use content::Content;
 use fonts::FontUse;
 use printpdf::{
@@ -124,7 +124,8 @@ impl std::error::Error for PdfError {}
 /// byte-identical files.
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
-    let parts = pages_and_contents(layout)?;
+    let mut parts = pages_and_contents(layout)?;
+    parts.contents = compressed_contents(layout.pages.iter().collect(), layout, &parts)?;
     post::finish(parts, layout, &Standards::default())
 }
 
@@ -140,14 +141,17 @@ pub fn write_pdf_owned(layout: Layout) -> Result<Vec<u8>, PdfError> {
 pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
     standard::check_layout(&layout, standards)?;
-    let parts = pages_and_contents(&layout)?;
-    // The link descriptions of PDF/UA-1 are read from the text.
-    if !standards.ua1 {
-        for page in &mut layout.pages {
-            page.items.retain(|it| !matches!(it.item, Item::Text(_)));
-            page.items.shrink_to_fit();
-        }
-    }
+    let mut parts = pages_and_contents(&layout)?;
+    // The link descriptions of PDF/UA-1 are read from the text later;
+    // otherwise each page's glyph runs, most of the layout, are freed as
+    // soon as its content stream is written ([`Freed`]).
+    let mut pages = std::mem::take(&mut layout.pages);
+    parts.contents = if standards.ua1 {
+        compressed_contents(pages.iter().collect(), &layout, &parts)?
+    } else {
+        compressed_contents(pages.iter_mut().map(Freed).collect(), &layout, &parts)?
+    };
+    layout.pages = pages;
     post::finish(parts, &layout, standards)
 }
 
@@ -160,8 +164,13 @@ pub(crate) struct Parts {
     /// and its tag, in the order of the page's `/Annots`.
     pub links: Vec<Vec<(Option<String>, crate::frame::Tag)>>,
     /// Every page's compressed content stream and the element of each of
-    /// its marked-content ids.
+    /// its marked-content ids ([`compressed_contents`], once the rest of
+    /// `Parts` is made).
     pub contents: Vec<PageOut>,
+    /// The fonts, with the glyph codes the content streams use.
+    pub fonts: BTreeMap<usize, FontUse>,
+    /// Each image's resource name, by the hash of its data.
+    pub image_names: BTreeMap<[u8; 32], String>,
     /// The subset tags (resource names) of the fonts whose content codes
     /// are one byte ([`FontUse::one_byte`]).
     pub one_byte: std::collections::BTreeSet<String>,
@@ -296,7 +305,6 @@ fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
         });
     }
     read_inventory(&saved, &mut fonts)?;
-    let contents = compressed_contents(layout, &fonts, &image_names)?;
     let one_byte = fonts
         .values()
         .filter(|f| f.one_byte)
@@ -305,8 +313,10 @@ fn pages_and_contents(layout: &Layout) -> Result<Parts, PdfError> {
     Ok(Parts {
         doc: saved,
         links,
-        contents,
+        contents: Vec::new(),
         one_byte,
+        fonts,
+        image_names,
     })
 }
 
@@ -431,36 +441,38 @@ pub(crate) const CONTENT_LEVEL: i32 = crate::deflate::LEVEL;
 /// the pages is most of the PDF writer's work and each page is independent,
 /// so the pages are split between the available cores (the result does not
 /// depend on how many there are).
-fn compressed_contents(
+fn compressed_contents<P: PageSlot>(
+    mut pages: Vec<P>,
     layout: &Layout,
-    fonts: &BTreeMap<usize, FontUse>,
-    image_names: &BTreeMap<[u8; 32], String>,
+    parts: &Parts,
 ) -> Result<Vec<PageOut>, PdfError> {
+    let (fonts, image_names) = (&parts.fonts, &parts.image_names);
     // A thread and a compressor (about a megabyte of tables) per few pages
     // at most: a short document is written on the calling thread.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(layout.pages.len().div_ceil(PAGES_PER_THREAD))
+        .min(pages.len().div_ceil(PAGES_PER_THREAD))
         .max(1);
-    let chunk = layout.pages.len().div_ceil(threads).max(1);
+    let chunk = pages.len().div_ceil(threads).max(1);
     type Out = Vec<PageOut>;
-    let one = |pages: &[crate::frame::Page]| -> Result<Out, PdfError> {
+    let one = |pages: &mut [P]| -> Result<Out, PdfError> {
         let mut z = Deflater::new(CONTENT_LEVEL)?;
         pages
-            .iter()
+            .iter_mut()
             .map(|page| {
-                let (bytes, mcids) = page_content(page, fonts, image_names, &layout.structure);
+                let (bytes, mcids) =
+                    page_content(page.page(), fonts, image_names, &layout.structure);
+                page.written();
                 Ok((z.zlib(&bytes)?, mcids))
             })
             .collect()
     };
     if threads == 1 {
-        return one(&layout.pages);
+        return one(&mut pages);
     }
     let parts: Vec<Result<Out, PdfError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = layout
-            .pages
-            .chunks(chunk)
+        let handles: Vec<_> = pages
+            .chunks_mut(chunk)
             .map(|pages| scope.spawn(move || one(pages)))
             .collect();
         handles
@@ -471,11 +483,42 @@ fn compressed_contents(
             })
             .collect()
     });
-    let mut out = Vec::with_capacity(layout.pages.len());
+    let mut out = Vec::with_capacity(pages.len());
     for part in parts {
         out.extend(part?);
     }
     Ok(out)
+}
+
+/// A page handed to [`compressed_contents`]: read, then told its content
+/// stream is written.
+trait PageSlot: Send {
+    fn page(&self) -> &Page;
+    fn written(&mut self);
+}
+
+/// A page of a layout the caller keeps ([`write_pdf`]).
+impl PageSlot for &Page {
+    fn page(&self) -> &Page {
+        self
+    }
+    fn written(&mut self) {}
+}
+
+/// A page of a layout given up to the writer ([`write_pdf_as`]), outside
+/// PDF/UA-1: its glyph runs, most of a layout's memory, are freed as soon
+/// as its content stream is written, so that the layout and the
+/// compressed streams are never all held at once.
+struct Freed<'a>(&'a mut Page);
+
+impl PageSlot for Freed<'_> {
+    fn page(&self) -> &Page {
+        self.0
+    }
+    fn written(&mut self) {
+        self.0.items.retain(|it| !matches!(it.item, Item::Text(_)));
+        self.0.items.shrink_to_fit();
+    }
 }
 
 /// Pages below which splitting the page writing between threads does not pay.

@@ -55,6 +55,7 @@ pub(crate) fn finish(
         links,
         contents,
         one_byte,
+        ..
     } = parts;
     let links = &links[..];
     doc.version = "1.7".into();
