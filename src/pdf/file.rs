@@ -100,11 +100,11 @@ pub(crate) fn write(
             offsets.push(b' ');
             offsets.extend_from_slice(body.len().to_string().as_bytes());
             offsets.push(b' ');
-            match elements {
-                Some(e) if let Some(element) = e.element_at((id, 0)) => {
+            match elements.and_then(|e| Some((e, e.element_at((id, 0))?))) {
+                Some((e, element)) => {
                     object_bytes(&mut body, &Object::Dictionary(e.dictionary(element)))
                 }
-                _ => object_bytes(&mut body, object),
+                None => object_bytes(&mut body, object),
             }
             body.push(b'\n');
             entries[id as usize] = Entry::Packed(container, index as u16);

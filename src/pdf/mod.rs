@@ -125,7 +125,7 @@ impl std::error::Error for PdfError {}
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
     let mut parts = pages_and_contents(layout)?;
-    parts.contents = compressed_contents(layout.pages.iter().collect(), layout, &parts)?;
+    parts.contents = compressed_contents(layout.pages.iter().collect(), &layout.structure, &parts)?;
     post::finish(parts, layout, &Standards::default())
 }
 
@@ -147,9 +147,13 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
     // soon as its content stream is written ([`Freed`]).
     let mut pages = std::mem::take(&mut layout.pages);
     parts.contents = if standards.ua1 {
-        compressed_contents(pages.iter().collect(), &layout, &parts)?
+        compressed_contents(pages.iter().collect(), &layout.structure, &parts)?
     } else {
-        compressed_contents(pages.iter_mut().map(Freed).collect(), &layout, &parts)?
+        compressed_contents(
+            pages.iter_mut().map(Freed).collect(),
+            &layout.structure,
+            &parts,
+        )?
     };
     layout.pages = pages;
     post::finish(parts, &layout, standards)
@@ -443,7 +447,7 @@ pub(crate) const CONTENT_LEVEL: i32 = crate::deflate::LEVEL;
 /// depend on how many there are).
 fn compressed_contents<P: PageSlot>(
     mut pages: Vec<P>,
-    layout: &Layout,
+    structure: &crate::frame::StructTree,
     parts: &Parts,
 ) -> Result<Vec<PageOut>, PdfError> {
     let (fonts, image_names) = (&parts.fonts, &parts.image_names);
@@ -460,8 +464,7 @@ fn compressed_contents<P: PageSlot>(
         pages
             .iter_mut()
             .map(|page| {
-                let (bytes, mcids) =
-                    page_content(page.page(), fonts, image_names, &layout.structure);
+                let (bytes, mcids) = page_content(page.page(), fonts, image_names, structure);
                 page.written();
                 Ok((z.zlib(&bytes)?, mcids))
             })

@@ -55,8 +55,11 @@ pub(crate) fn finish(
         links,
         contents,
         one_byte,
-        ..
+        fonts,
+        image_names,
     } = parts;
+    // Needed only to write the content streams, which are written.
+    drop((fonts, image_names));
     let links = &links[..];
     doc.version = "1.7".into();
     let catalog_id = doc

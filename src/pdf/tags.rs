@@ -379,7 +379,8 @@ impl Elements<'_> {
     }
 
     /// The objects element `i`'s dictionary refers to, numbered as [`write`]
-    /// numbered them (for the walk that keeps what the file refers to).
+    /// numbered them (for the walk that keeps what the file refers to,
+    /// before the document is renumbered).
     pub(crate) fn refs(&self, i: usize, out: &mut Vec<ObjectId>) {
         let node = &self.tree.nodes[i];
         out.push(
@@ -398,6 +399,11 @@ impl Elements<'_> {
 
     /// Tells the elements the document's objects were renumbered `old → new`.
     pub(crate) fn renumbered(&mut self, new: std::collections::BTreeMap<ObjectId, ObjectId>) {
+        // `element_at` counts on the elements staying consecutive.
+        debug_assert!((0..self.by_object.len() as u32).all(|k| {
+            new.get(&(self.first_id.0 + k, 0)).map(|id| id.0)
+                == new.get(&self.first_id).map(|id| id.0 + k)
+        }));
         self.renumbered = Some(new);
     }
 
