@@ -161,29 +161,25 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
     };
     let parallel =
         faces.len() > 1 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let mut data: Vec<Option<Result<Vec<u8>, String>>> = (0..faces.len()).map(|_| None).collect();
-    if parallel {
+    let data: Vec<Result<Vec<u8>, String>> = if parallel {
         std::thread::scope(|scope| {
-            let worker = scope.spawn(|| {
-                (1..faces.len())
-                    .step_by(2)
-                    .map(|k| (k, subset(k)))
-                    .collect::<Vec<_>>()
-            });
-            for k in (0..faces.len()).step_by(2) {
-                data[k] = Some(subset(k));
-            }
+            let worker =
+                scope.spawn(|| (1..faces.len()).step_by(2).map(subset).collect::<Vec<_>>());
+            let mine: Vec<_> = (0..faces.len()).step_by(2).map(subset).collect();
             let theirs = worker
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            for (k, d) in theirs {
-                data[k] = Some(d);
-            }
-        });
-    }
+            // Even faces were subset here, odd ones by the worker.
+            let mut theirs = theirs.into_iter();
+            mine.into_iter()
+                .flat_map(|m| std::iter::once(m).chain(theirs.next()))
+                .collect()
+        })
+    } else {
+        (0..faces.len()).map(subset).collect()
+    };
     let mut out: Vec<Embedded> = Vec::new();
-    for ((face, path, index, slots, chars), bytes) in faces.into_iter().zip(data) {
-        let bytes = bytes.unwrap_or_else(|| face_subset(face, index, &chars));
+    for ((face, path, index, slots, _), bytes) in faces.into_iter().zip(data) {
         let bytes = bytes.map_err(|why| {
             Diagnostic::error(format!("cannot subset font `{}`: {why}", path.display()))
                 .help("use another TrueType or OpenType/CFF font for this role in fonts.toml")

@@ -233,14 +233,15 @@ pub(crate) fn write<'t>(
     // is a placeholder until the file is written (see [`Elements`]).
     let mut ids: Vec<(Vec<u8>, ObjectId)> = Vec::new();
     let mut note = vec![0u32; n];
-    let mut count = 0;
+    // The element of each element object, in object order.
+    let mut by_object: Vec<u32> = Vec::new();
     for &id in &order {
         let i = id.0 as usize;
         let Some(elem_id) = obj[i] else { continue };
-        count += 1;
+        by_object.push(id.0);
         if tree.nodes[i].role == StructRole::Note {
             note[i] = ids.len() as u32 + 1;
-            ids.push((format!("note-{}", ids.len() + 1).into_bytes(), elem_id));
+            ids.push((note_id(note[i]), elem_id));
         }
         doc.objects.insert(elem_id, Object::Null);
     }
@@ -298,12 +299,6 @@ pub(crate) fn write<'t>(
     cat.set("StructTreeRoot", Object::Reference(root_id));
     let mark_info = Dictionary::from_iter([("Marked", Object::Boolean(true))]);
     cat.set("MarkInfo", Object::Dictionary(mark_info));
-    let by_object: Vec<u32> = order
-        .iter()
-        .filter(|id| obj[id.0 as usize].is_some())
-        .map(|id| id.0)
-        .collect();
-    debug_assert_eq!(by_object.len(), count);
     let first_id = by_object
         .first()
         .and_then(|&i| obj[i as usize])
@@ -475,7 +470,7 @@ impl Elements<'_> {
             d.set("A", Object::Dictionary(a));
         }
         if self.note[i] > 0 {
-            let name = format!("note-{}", self.note[i]).into_bytes();
+            let name = note_id(self.note[i]);
             d.set("ID", Object::String(name, lopdf::StringFormat::Literal));
         }
         for (key, value) in [
@@ -495,6 +490,11 @@ impl Elements<'_> {
 
 /// A kid of an element whose `/Pg` is `pg`: a bare MCID on that page, a
 /// marked-content reference on another, an object reference.
+/// The `/ID` of the `n`th note element (from 1).
+fn note_id(n: u32) -> Vec<u8> {
+    format!("note-{n}").into_bytes()
+}
+
 /// `map` numbers an object as the document does now.
 fn kid_object(
     kid: &Kid,
