@@ -14,6 +14,18 @@ use trang::progress::{Event, Spinner, Stage};
 use trang::watch::{Trigger, Watched};
 use trang::{BuildOptions, input};
 
+/// jemalloc in place of the C library's allocator. A build frees much of
+/// what it allocates on other threads than the ones that allocated it (the
+/// flow is set on two threads, its pages written on others). glibc keeps
+/// freed memory in the arena it came from and returns it to the system only
+/// from the top of a heap; jemalloc purges freed pages, so the resident set
+/// falls while the pages are written. Measured in benches/README.md
+/// ("Session 18"): the book about 15 % faster, the 50 MB document's peak
+/// 1,047 → 893 MiB; the article's start-up 0.7 ms and 2.3 MiB more.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 // Messages go to stderr, which may be a pipe closed early (`trang build 2>&1
 // | head`): std's `eprintln!` panics then. These print what they can and
 // carry on, so the exit code stays the build's.
