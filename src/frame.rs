@@ -8,7 +8,9 @@
 //! copy, search and extraction.
 
 use std::ops::Range;
+
 use std::sync::Arc;
+pub use thin_vec::ThinVec;
 
 /// A point on a page, in points from the top-left corner (y grows downwards).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -133,7 +135,7 @@ pub struct GlyphRun {
     /// Each glyph's offset, parallel to `glyphs`; empty when no glyph of
     /// the run is moved (nearly every run). Read it with
     /// [`GlyphRun::offset`], add glyphs with [`GlyphRun::push_glyph`].
-    pub offsets: Vec<GlyphOffset>,
+    pub offsets: ThinVec<GlyphOffset>,
     /// The source text the run stands for (NFC).
     pub text: String,
     /// Which glyphs draw which text: clusters in order, covering all of
@@ -161,7 +163,7 @@ pub enum Clusters {
     OnePerChar,
     /// Clusters listed in order (ligatures, marks drawn apart, text that
     /// draws nothing, decomposed sequences).
-    Listed(Vec<Cluster>),
+    Listed(ThinVec<Cluster>),
 }
 
 impl GlyphRun {
@@ -235,7 +237,7 @@ impl GlyphRun {
     /// Implied clusters assume text and glyphs in the same order, as the
     /// typesetter shapes them today (left to right, `typeset::shape`);
     /// right-to-left shaping would have to list its clusters.
-    pub fn listed_clusters(&mut self, text_len: usize, glyph_len: usize) -> &mut Vec<Cluster> {
+    pub fn listed_clusters(&mut self, text_len: usize, glyph_len: usize) -> &mut ThinVec<Cluster> {
         if let Clusters::OnePerChar = self.clusters {
             debug_assert_eq!(self.text[..text_len].chars().count(), glyph_len);
             let implied = ClusterIter::Implied {
@@ -372,6 +374,12 @@ pub enum Item {
     /// paginator sets the note at the foot of this page. Draws nothing.
     NoteRef(usize),
 }
+
+// The run's offsets and listed clusters are `ThinVec`s, one pointer each
+// (not a `Vec`'s three words), since nearly every run leaves both empty: a
+// layout holds an item for every run of every line until the PDF is
+// written. Checked when compiling.
+const _: () = assert!(std::mem::size_of::<Positioned>() == 112);
 
 /// An item and its position on the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -675,7 +683,7 @@ mod tests {
                     x_advance: 5.0,
                 })
                 .collect(),
-            offsets: Vec::new(),
+            offsets: ThinVec::new(),
             text: text.into(),
             clusters,
             letter_spacing: 0.0,
@@ -720,7 +728,7 @@ mod tests {
         });
         assert_eq!(
             r.clusters,
-            Clusters::Listed(vec![
+            Clusters::Listed(ThinVec::from(vec![
                 Cluster {
                     text: 0..3,
                     glyphs: 0..1
@@ -733,12 +741,12 @@ mod tests {
                     text: 4..6,
                     glyphs: 2..3
                 },
-            ])
+            ]))
         );
         assert_eq!(r.cluster_count(), 3);
         assert!(!r.one_glyph_per_char());
         // An empty list for two glyphs is not one per character.
-        let listed = run("ab", 2, Clusters::Listed(r.clusters().take(0).collect()));
+        let listed = run("ab", 2, Clusters::Listed(ThinVec::new()));
         assert!(!listed.one_glyph_per_char());
         // Listed clusters that happen to be one per character still count.
         let mut plain = run("ab", 2, Clusters::OnePerChar);

@@ -665,9 +665,10 @@ fn actual_text_for_split_and_conflicting_glyphs() {
             moved(0.0),
             moved(1.5),
             GlyphOffset::default(),
-        ],
+        ]
+        .into(),
         text: "ệa".into(),
-        clusters: Clusters::Listed(vec![
+        clusters: Clusters::Listed(trang::frame::ThinVec::from(vec![
             Cluster {
                 text: 0..3,
                 glyphs: 0..3,
@@ -676,16 +677,16 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 text: 3..4,
                 glyphs: 3..4,
             },
-        ]),
+        ])),
         letter_spacing: 0.0,
     };
     // The glyph "a" standing for "à" here, "a" elsewhere: one CMap entry
     // cannot say both.
     let conflicting = GlyphRun {
         glyphs: vec![a, a],
-        offsets: Vec::new(),
+        offsets: trang::frame::ThinVec::new(),
         text: "aà".into(),
-        clusters: Clusters::Listed(vec![
+        clusters: Clusters::Listed(trang::frame::ThinVec::from(vec![
             Cluster {
                 text: 0..1,
                 glyphs: 0..1,
@@ -694,15 +695,15 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 text: 1..3,
                 glyphs: 1..2,
             },
-        ]),
+        ])),
         ..decomposed.clone()
     };
     // Inconsistent clusters: the whole run is extracted through ActualText.
     let broken = GlyphRun {
         glyphs: vec![a, e],
-        offsets: Vec::new(),
+        offsets: trang::frame::ThinVec::new(),
         text: "ae".into(),
-        clusters: Clusters::Listed(vec![
+        clusters: Clusters::Listed(trang::frame::ThinVec::from(vec![
             Cluster {
                 text: 0..1,
                 glyphs: 0..2,
@@ -711,16 +712,16 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 text: 1..2,
                 glyphs: 0..1,
             },
-        ]),
+        ])),
         ..decomposed.clone()
     };
     // One character drawn with two glyphs, no offsets: the first glyph gives
     // the text back, the second (used nowhere else) gives nothing.
     let two_glyphs = GlyphRun {
         glyphs: vec![g("o"), g("§"), g("k")],
-        offsets: Vec::new(),
+        offsets: trang::frame::ThinVec::new(),
         text: "ok".into(),
-        clusters: Clusters::Listed(vec![
+        clusters: Clusters::Listed(trang::frame::ThinVec::from(vec![
             Cluster {
                 text: 0..1,
                 glyphs: 0..2,
@@ -729,7 +730,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
                 text: 1..2,
                 glyphs: 2..3,
             },
-        ]),
+        ])),
         ..decomposed.clone()
     };
     let layout = one_page(vec![decomposed, conflicting, broken, two_glyphs]);

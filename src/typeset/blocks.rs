@@ -74,21 +74,24 @@ pub struct FlowLine {
     pub height: f32,
     /// Do not break the page after this slot.
     pub keep_with_next: bool,
-    /// Paragraph number (unique per paragraph).
-    pub para: usize,
+    /// Paragraph number (unique per paragraph). This and the next two are
+    /// 32-bit ([`n32`]): a flow slot is 12 bytes smaller.
+    pub para: u32,
     /// Index of the line in its paragraph.
-    pub index: usize,
+    pub index: u32,
     /// Lines in the paragraph.
-    pub count: usize,
+    pub count: u32,
     /// What the line is.
     pub kind: LineKind,
     /// Whether the text was justified to the full measure.
     pub justified: bool,
     /// An outline entry (heading text and level) starting at this slot.
-    pub outline: Option<(String, u8)>,
+    /// Boxed: few lines start one, and a large document's flow holds
+    /// hundreds of thousands of slots (8 bytes each, not 32).
+    pub outline: Option<Box<(String, u8)>>,
     /// Footnotes (zero-based numbers) first referenced on this line: they go
     /// to the foot of the page that holds the line.
-    pub notes: Vec<usize>,
+    pub notes: Box<[usize]>,
     /// For a table body row: the header row, repeated at the top of a page
     /// that starts inside the table.
     pub header: Option<Box<FlowLine>>,
@@ -119,10 +122,33 @@ pub enum Opener {
     /// The contents, recto.
     Contents,
     /// A part's title page (index into `Book::parts`), recto.
-    Part(usize),
+    Part(u32),
     /// A chapter's first page (index into `Book::chapters`).
-    Chapter(usize),
+    Chapter(u32),
 }
+
+/// `x` as a flow line's 32-bit paragraph number, index or count
+/// ([`FlowLine::para`]); a document has far fewer than 2³² paragraphs.
+pub fn n32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+/// 32-bit indices keep an `Option<Opener>` in each flow slot at 8 bytes.
+impl Opener {
+    /// Part `p`'s title page.
+    pub fn part(p: usize) -> Opener {
+        Opener::Part(u32::try_from(p).expect("fewer than 2³² parts"))
+    }
+
+    /// Chapter `c`'s first page.
+    pub fn chapter(c: usize) -> Opener {
+        Opener::Chapter(u32::try_from(c).expect("fewer than 2³² chapters"))
+    }
+}
+
+// What the boxed outline and the 32-bit openers are for: checked when
+// compiling.
+const _: () = assert!(std::mem::size_of::<Flow>() == 88);
 
 /// The typeset flow: body slots and, per footnote, its lines.
 pub struct FlowDoc {
@@ -151,7 +177,7 @@ impl FlowLine {
             kind: LineKind::Other,
             justified: false,
             outline: None,
-            notes: Vec::new(),
+            notes: Box::default(),
             header: None,
             span: false,
             chapter: false,
@@ -499,7 +525,7 @@ impl Builder<'_, '_, '_> {
         let renumber = |line: &mut FlowLine| {
             // 0 is no paragraph (a rule, a unit slot).
             if line.para != 0 {
-                line.para += offset;
+                line.para += n32(offset);
             }
             for it in &mut line.items {
                 if let Item::Text(run) = &mut it.item {
@@ -701,13 +727,17 @@ impl Builder<'_, '_, '_> {
                 items,
                 height: h,
                 keep_with_next: keep || (keep_all && index + 1 == count),
-                para: self.para,
-                index,
-                count,
+                para: n32(self.para),
+                index: n32(index),
+                count: n32(count),
                 kind,
                 justified: line.justified,
-                outline: if index == 0 { outline.clone() } else { None },
-                notes,
+                outline: if index == 0 {
+                    outline.clone().map(Box::new)
+                } else {
+                    None
+                },
+                notes: notes.into(),
                 header: None,
                 span: false,
                 chapter: false,

@@ -1181,7 +1181,7 @@ impl<'a> InlineEngine<'a> {
                             // line is done: grown a glyph at a time, these
                             // vectors were the typesetter's main cost.
                             glyphs: Vec::with_capacity(RUN_CAPACITY),
-                            offsets: Vec::new(),
+                            offsets: crate::frame::ThinVec::new(),
                             text: String::with_capacity(2 * RUN_CAPACITY),
                             clusters: Clusters::OnePerChar,
                             letter_spacing: 0.0,

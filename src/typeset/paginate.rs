@@ -289,7 +289,7 @@ fn empty_page(setup: &PageSetup) -> Page {
 
 /// Adds the outline entry `line` starts, if any, at `y` on page `p`.
 fn record_outline(outline: &mut Vec<OutlineEntry>, line: &FlowLine, p: usize, y: f32) {
-    if let Some((title, level)) = &line.outline {
+    if let Some((title, level)) = line.outline.as_deref() {
         outline.push(OutlineEntry {
             title: title.clone(),
             level: *level,
@@ -310,9 +310,9 @@ fn place_line(
 ) -> f32 {
     report.lines.push(LineRecord {
         page: p,
-        para: line.para,
-        index: line.index,
-        count: line.count,
+        para: line.para as usize,
+        index: line.index as usize,
+        count: line.count as usize,
         kind: line.kind,
         justified: line.justified,
         top: y,

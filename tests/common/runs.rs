@@ -67,12 +67,12 @@ pub fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f
         glyphs,
         // Listed only if a glyph is moved, as the typesetter does.
         offsets: if offsets.iter().all(GlyphOffset::is_zero) {
-            Vec::new()
+            Vec::new().into()
         } else {
-            offsets
+            offsets.into()
         },
         text: text.into(),
-        clusters: Clusters::Listed(clusters),
+        clusters: Clusters::Listed(clusters.into()),
         letter_spacing: 0.0,
     }
 }

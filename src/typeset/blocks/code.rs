@@ -132,7 +132,7 @@ impl Builder<'_, '_, '_> {
                     keep_with_next: (first && (n > 1 || count > 1))
                         || (i + 2 == n && k + 1 == count)
                         || k + 1 < count,
-                    para: self.para + 1,
+                    para: super::n32(self.para + 1),
                     ..FlowLine::unit(items, h)
                 }));
             }
@@ -176,7 +176,7 @@ impl Builder<'_, '_, '_> {
             claim(&mut items, self.tags.node);
             self.flow.push(Flow::Line(FlowLine {
                 keep_with_next: true,
-                para: self.para + 1,
+                para: super::n32(self.para + 1),
                 ..FlowLine::unit(items, h)
             }));
         }

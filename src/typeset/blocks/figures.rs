@@ -145,7 +145,7 @@ impl Builder<'_, '_, '_> {
         }
         self.flow.push(Flow::Line(FlowLine {
             keep_with_next: true,
-            para: self.para,
+            para: super::n32(self.para),
             kind: LineKind::Figure,
             ..FlowLine::unit(
                 vec![Positioned {

@@ -129,7 +129,7 @@ impl Builder<'_, '_, '_> {
         let height = b.height + b.depth;
         let items = self.math_items(&b.items, None, ctx.x, b.height, &mctx, node);
         self.flow.push(Flow::Line(FlowLine {
-            para: self.para,
+            para: super::n32(self.para),
             kind: LineKind::Other,
             ..FlowLine::unit(items, height.max(s.leading))
         }));
@@ -277,14 +277,14 @@ impl Builder<'_, '_, '_> {
                                 id: gid,
                                 x_advance: advance,
                             }],
-                            offsets: Vec::new(),
+                            offsets: crate::frame::ThinVec::new(),
                             clusters: if t.chars().count() == 1 {
                                 Clusters::OnePerChar
                             } else {
-                                Clusters::Listed(vec![Cluster {
+                                Clusters::Listed(crate::frame::ThinVec::from(vec![Cluster {
                                     text: 0..t.len() as u32,
                                     glyphs: 0..1,
-                                }])
+                                }]))
                             },
                             text: t,
                             letter_spacing: 0.0,

@@ -86,7 +86,7 @@ impl Builder<'_, '_, '_> {
                 out[n].extend(moved);
             }
             for line in &mut out[n] {
-                line.notes.clear();
+                line.notes = Box::default();
             }
         }
         self.flow = body_flow;

@@ -282,13 +282,13 @@ impl Builder<'_, '_, '_> {
                     items: slot_items,
                     height: bottom - top,
                     keep_with_next: (is_head || r + 2 == n_rows) && b + 1 == n_bands,
-                    para: self.para,
-                    index: b,
-                    count: n_bands,
+                    para: super::n32(self.para),
+                    index: super::n32(b),
+                    count: super::n32(n_bands),
                     kind: LineKind::Other,
                     justified: false,
                     outline: None,
-                    notes,
+                    notes: notes.into(),
                     header: header_row.clone().map(Box::new),
                     span: wide.is_some(),
                     chapter: false,
@@ -318,7 +318,7 @@ impl Builder<'_, '_, '_> {
                         it.tag = Tag::Artifact(ArtifactKind::Pagination);
                     }
                 }
-                copy.notes.clear();
+                copy.notes = Box::default();
                 header_row = Some(copy);
                 // The caption stands above the table in the header's slot:
                 // it floats with the table and never stays alone at a
@@ -329,7 +329,7 @@ impl Builder<'_, '_, '_> {
                     }
                     line.items.splice(0..0, cap_items.iter().cloned());
                     line.height += cap_h;
-                    line.notes = note_refs(&line.items);
+                    line.notes = note_refs(&line.items).into();
                 }
                 self.flow.push(Flow::Line(line));
             }

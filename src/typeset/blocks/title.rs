@@ -158,7 +158,7 @@ impl Builder<'_, '_, '_> {
             kind: LineKind::Title,
             justified: false,
             outline: None,
-            notes: Vec::new(),
+            notes: Box::default(),
             header: None,
             span: false,
             chapter: false,

@@ -226,9 +226,9 @@ fn book_head(book: &Book, state: PageState, verso: bool) -> Option<String> {
     match state.kind? {
         Opener::HalfTitle | Opener::Title | Opener::Copyright => None,
         Opener::Contents => Some(book.words.toc.to_string()),
-        Opener::Part(p) => book.parts.get(p).map(|p| p.title.clone()),
+        Opener::Part(p) => book.parts.get(p as usize).map(|p| p.title.clone()),
         Opener::Chapter(_) if verso => Some(book.title.clone()),
-        Opener::Chapter(c) => book.chapters.get(c).map(|c| c.title.clone()),
+        Opener::Chapter(c) => book.chapters.get(c as usize).map(|c| c.title.clone()),
     }
 }
 
