@@ -8,8 +8,8 @@
 //! copy, search and extraction.
 
 use std::ops::Range;
-
 use std::sync::Arc;
+
 pub use thin_vec::ThinVec;
 
 /// A point on a page, in points from the top-left corner (y grows downwards).
@@ -180,11 +180,12 @@ impl GlyphRun {
     /// Adds a glyph moved by `offset`; the offsets are listed from the
     /// first glyph that is moved on.
     pub fn push_glyph(&mut self, glyph: Glyph, offset: GlyphOffset) {
-        if !offset.is_zero() && self.offsets.is_empty() {
+        // (Deciding by `offset` as well as by the list: when the run's
+        // first glyph is the first moved, the list is still empty after
+        // the resize, and its offset must be listed all the same.)
+        if !offset.is_zero() || !self.offsets.is_empty() {
             self.offsets
                 .resize(self.glyphs.len(), GlyphOffset::default());
-        }
-        if !self.offsets.is_empty() {
             self.offsets.push(offset);
         }
         self.glyphs.push(glyph);
@@ -379,7 +380,8 @@ pub enum Item {
 // (not a `Vec`'s three words), since nearly every run leaves both empty: a
 // layout holds an item for every run of every line until the PDF is
 // written. Checked when compiling.
-const _: () = assert!(std::mem::size_of::<Positioned>() == 112);
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Positioned>() <= 112);
 
 /// An item and its position on the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -755,14 +757,17 @@ mod tests {
         assert_eq!(ranges(&plain), [(0..1, 0..1), (1..2, 1..2)]);
     }
 
+    /// A glyph for the offset tests.
+    const GLYPH: Glyph = Glyph {
+        id: 3,
+        x_advance: 2.0,
+    };
+
     /// Offsets are stored only once a glyph is moved, then for every glyph.
     #[test]
     fn offsets_are_listed_from_the_first_moved_glyph() {
         let mut r = run("", 0, Clusters::OnePerChar);
-        let g = Glyph {
-            id: 3,
-            x_advance: 2.0,
-        };
+        let g = GLYPH;
         r.push_glyph(g, GlyphOffset::default());
         r.push_glyph(g, GlyphOffset::default());
         assert!(r.offsets.is_empty());
@@ -780,5 +785,19 @@ mod tests {
                 GlyphOffset::default()
             ]
         );
+    }
+
+    /// A run whose very first glyph is moved keeps that glyph's offset (it
+    /// was dropped: the list, resized to the zero glyphs before it, stayed
+    /// empty).
+    #[test]
+    fn a_run_whose_first_glyph_is_moved_keeps_its_offset() {
+        let mut r = run("", 0, Clusters::OnePerChar);
+        let g = GLYPH;
+        let up = GlyphOffset { x: 0.5, y: 3.0 };
+        r.push_glyph(g, up);
+        r.push_glyph(g, GlyphOffset::default());
+        assert_eq!(r.offsets.len(), 2);
+        assert_eq!((r.offset(0), r.offset(1)), (up, GlyphOffset::default()));
     }
 }

@@ -22,7 +22,7 @@ use trang::{BuildOptions, input};
 /// falls while the pages are written. Measured in benches/README.md
 /// ("Session 18"): the book about 15 % faster, the 50 MB document's peak
 /// 1,047 → 893 MiB; the article's start-up 0.7 ms and 2.3 MiB more.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(unix)]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

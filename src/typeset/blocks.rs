@@ -148,7 +148,8 @@ impl Opener {
 
 // What the boxed outline and the 32-bit openers are for: checked when
 // compiling.
-const _: () = assert!(std::mem::size_of::<Flow>() == 88);
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Flow>() <= 88);
 
 /// The typeset flow: body slots and, per footnote, its lines.
 pub struct FlowDoc {
@@ -525,7 +526,7 @@ impl Builder<'_, '_, '_> {
         let renumber = |line: &mut FlowLine| {
             // 0 is no paragraph (a rule, a unit slot).
             if line.para != 0 {
-                line.para += n32(offset);
+                line.para = n32(line.para as usize + offset);
             }
             for it in &mut line.items {
                 if let Item::Text(run) = &mut it.item {
