@@ -45,7 +45,7 @@ def main():
     ap.add_argument("--bin", default=str(ROOT / "target" / "release" / "trang"))
     ap.add_argument("--target", default=os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target")))
     ap.add_argument("--every", type=float, default=0.1)
-    ap.add_argument("--rows", type=int, default=20, help="timeline rows printed")
+    ap.add_argument("--rows", type=int, default=20, help="timeline rows printed (0: none)")
     ap.add_argument("--out", help="output folder, kept (default: a temporary one, deleted)")
     ap.add_argument("--reference", help="folder with the same outputs from another binary")
     args = ap.parse_args()
@@ -87,7 +87,7 @@ def main():
     code = os.waitstatus_to_exitcode(status)
     print(f"exit {code}, wall {wall:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MiB")
     print(log.read_text().strip())
-    if samples:
+    if samples and args.rows > 0:
         step = max(1, len(samples) // args.rows)
         print("timeline (s, MiB):")
         print("  " + "  ".join(f"{t:5.1f}:{r / 1024:5.0f}" for t, r in samples[::step]))
