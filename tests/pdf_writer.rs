@@ -292,6 +292,25 @@ fn file_is_valid_and_deterministic() {
     assert!(bytes.starts_with(b"%PDF-1.7"));
 }
 
+/// From `CONTENTS_FIRST_PAGES` pages, the writer that frees the layout writes
+/// the content streams before printpdf makes the page tree (with the glyph
+/// codes of a one-page document): the same bytes as the borrowed writer,
+/// which makes the page tree first.
+#[test]
+fn a_long_document_written_contents_first_has_the_same_bytes() {
+    let mut l = sample_layout();
+    let two = l.pages.clone();
+    while l.pages.len() < trang::pdf::CONTENTS_FIRST_PAGES {
+        l.pages.extend(two.iter().cloned());
+    }
+    let bytes = write_pdf(&l).unwrap();
+    assert_eq!(
+        trang::pdf::write_pdf_owned(l).unwrap(),
+        bytes,
+        "written contents first, the PDF has other bytes"
+    );
+}
+
 #[test]
 fn metadata() {
     let (_, path) = write_sample("meta.pdf");

@@ -59,7 +59,7 @@ fn pdf_widths(data: &[u8], index: u32, glyphs: &[u16]) -> Option<Vec<f32>> {
 /// One font as used by the document: the glyphs drawn with it and what each
 /// glyph stands for in the ToUnicode map. Per-glyph data is held in vectors
 /// indexed by glyph id: the writer looks them up for every glyph it draws.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct FontUse {
     /// Whether each original glyph id is drawn with this font (index: id).
     used: Vec<bool>,

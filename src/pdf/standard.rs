@@ -381,7 +381,7 @@ const SRGB: &str = "sRGB IEC61966-2.1";
 /// page, else its URI or the name of the place it goes to.
 fn describe_links(doc: &mut Document, layout: &Layout) -> Result<(), PdfError> {
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
-    let anchors = super::page_anchors(layout);
+    let anchors = super::page_anchors(&layout.pages);
     for (page, &page_id) in layout.pages.iter().zip(&pages) {
         let descriptions: Vec<String> = page
             .items
