@@ -124,6 +124,7 @@ impl std::error::Error for PdfError {}
 /// byte-identical files.
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
+    check_outline(layout)?;
     let mut parts = pages_and_contents(layout, collect_fonts(layout)?)?;
     parts.contents = compressed_contents(
         layout.pages.iter().collect(),
@@ -146,6 +147,7 @@ pub fn write_pdf_owned(layout: Layout) -> Result<Vec<u8>, PdfError> {
 pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
     standard::check_layout(&layout, standards)?;
+    check_outline(&layout)?;
     let fonts = collect_fonts(&layout)?;
     // The link descriptions of PDF/UA-1 are read from the text later;
     // otherwise each page's glyph runs, most of the layout, are freed as
@@ -180,7 +182,9 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
         &names,
     )?;
     let mut parts = pages_and_contents_of(&layout, &pages, fonts)?;
-    let same = |a: &FontUse, b: &FontUse| a.codes == b.codes && a.one_byte == b.one_byte;
+    let same = |a: &FontUse, b: &FontUse| {
+        a.codes == b.codes && a.one_byte == b.one_byte && a.res_name == b.res_name
+    };
     if parts.fonts.len() != coded.len()
         || !parts
             .fonts
@@ -214,8 +218,9 @@ pub(crate) struct Parts {
     /// and its tag, in the order of the page's `/Annots`.
     pub links: Vec<Vec<(Option<String>, crate::frame::Tag)>>,
     /// Every page's compressed content stream and the element of each of
-    /// its marked-content ids ([`compressed_contents`], once the rest of
-    /// `Parts` is made).
+    /// its marked-content ids ([`compressed_contents`]: once the rest of
+    /// `Parts` is made, or before it for a long document, see
+    /// [`write_pdf_as`]).
     pub contents: Vec<PageOut>,
     /// The fonts, with the glyph codes the content streams use.
     pub fonts: BTreeMap<usize, FontUse>,
@@ -232,6 +237,14 @@ type PageOut = (Vec<u8>, Vec<crate::frame::NodeId>);
 
 fn pages_and_contents(layout: &Layout, fonts: BTreeMap<usize, FontUse>) -> Result<Parts, PdfError> {
     pages_and_contents_of(layout, &layout.pages, fonts)
+}
+
+/// Refuses an outline entry that points past the last page.
+fn check_outline(layout: &Layout) -> Result<(), PdfError> {
+    match layout.outline.iter().find(|e| e.page >= layout.pages.len()) {
+        Some(bad) => Err(PdfError::OutlinePage(bad.page)),
+        None => Ok(()),
+    }
 }
 
 /// A document that prepares `fonts` (with their glyphs and texts, from
@@ -303,15 +316,13 @@ fn font_codes(
     Ok(fonts)
 }
 
-/// [`pages_and_contents`] for `pages`, which are `layout`'s (taken out of it).
+/// [`pages_and_contents`] for `pages`: `layout.pages`, or the pages taken
+/// out of `layout` by [`write_pdf_as`] (which may have freed their text).
 fn pages_and_contents_of(
     layout: &Layout,
     pages: &[Page],
     mut fonts: BTreeMap<usize, FontUse>,
 ) -> Result<Parts, PdfError> {
-    if let Some(bad) = layout.outline.iter().find(|e| e.page >= pages.len()) {
-        return Err(PdfError::OutlinePage(bad.page));
-    }
     let mut doc = font_document(layout, &mut fonts)?;
 
     let mut image_names: BTreeMap<[u8; 32], String> = BTreeMap::new();
@@ -326,10 +337,9 @@ fn pages_and_contents_of(
 
     let anchors = page_anchors(pages);
     // Per page, the anchor each link annotation goes to (None: a URI) and
-    // its tag, in
-    // the order printpdf writes them; and the pages printpdf builds, which
-    // hold only the link annotations (the content is written afterwards,
-    // see `page_content`), the first page also the glyph inventory.
+    // its tag, in the order printpdf writes them; and the pages printpdf
+    // builds, which hold only the link annotations (the content is written
+    // apart, see `page_content`), the first page also the glyph inventory.
     let mut links: Vec<Vec<(Option<String>, crate::frame::Tag)>> = Vec::new();
     for (index, page) in pages.iter().enumerate() {
         let h = page.height;
