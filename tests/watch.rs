@@ -376,8 +376,10 @@ fn a_book_project_rebuilds_when_a_chapter_is_saved() {
 fn a_save_during_a_build_makes_one_more_build() {
     let dir = tempfile::tempdir().unwrap();
     let long = std::fs::read_to_string(common::root().join("tests/fixtures/long.md")).unwrap();
-    // About 0.9 MB: a build long enough (about a second) to save during it.
-    let text = [long.as_str(); 12].join("\n");
+    // About 3.4 MB: a build long enough to save during it (0.4 s on the
+    // development machine in session 18, eight times the wait below; 12
+    // copies had become 0.12 s, and the second save sometimes came after).
+    let text = [long.as_str(); 48].join("\n");
     let md = dir.path().join("dai.md");
     std::fs::write(&md, &text).unwrap();
     let mut w = Watch::start(dir.path(), &["dai.md"]);
@@ -385,7 +387,7 @@ fn a_save_during_a_build_makes_one_more_build() {
     save(&md, &format!("{text}\nLần một.\n"));
     w.wait_for("Changed dai.md", REBUILT_WITHIN);
     // The build has started: save again while it runs.
-    std::thread::sleep(Duration::from_millis(100));
+    std::thread::sleep(Duration::from_millis(50));
     let second = save(&md, &format!("{text}\nLần hai.\n"));
     let first = w.wait_for("Finished", Duration::from_secs(30));
     assert!(
