@@ -98,6 +98,8 @@ pub fn paginate(
     let (mut report, notes, mut slots) = unpack(flow);
     for (p, plan) in plans.iter().enumerate() {
         let mut page = empty_page(setup);
+        page.items
+            .reserve_exact(page_items(&slots, &notes, plan) + FURNITURE_ITEMS);
         let left = setup.left_on(p);
         let mut y = setup.top;
         for range in &plan.floats {
@@ -147,6 +149,45 @@ pub fn paginate(
     trim(&mut pages);
     measure_report(&mut report);
     (pages, outline, report)
+}
+
+/// Room kept in a page's item list for its running head and folio, added
+/// once every page is set ([`furniture`]).
+const FURNITURE_ITEMS: usize = 4;
+
+/// How many items `plan` puts on its page: its lines', its continued table
+/// header's, its note lines' and the rule above the notes. A page's list
+/// is made this size at once, not grown an item at a time: grown, it held
+/// up to twice its items until [`trim`] ran after the last page, at the
+/// moment a long document's build peaks (14 MiB of the 50 MB document's
+/// 803, benches/README.md session 18).
+fn page_items(slots: &[Option<Flow>], notes: &[Vec<FlowLine>], plan: &PagePlan) -> usize {
+    let items = |slot: &Option<Flow>| match slot {
+        Some(Flow::Line(l)) => l.items.len(),
+        _ => 0,
+    };
+    let lines: usize = plan
+        .floats
+        .iter()
+        .chain(&plan.body)
+        .flat_map(|r| &slots[r.clone()])
+        .map(items)
+        .sum();
+    let header = match plan.body.first().and_then(|r| slots.get(r.start)) {
+        Some(Some(Flow::Line(l))) => l.header.as_ref().map_or(0, |h| h.items.len()),
+        _ => 0,
+    };
+    let note_lines: usize = plan
+        .notes
+        .iter()
+        .map(|(n, r)| {
+            notes[*n][r.clone()]
+                .iter()
+                .map(|l| l.items.len())
+                .sum::<usize>()
+        })
+        .sum();
+    lines + header + note_lines + usize::from(!plan.notes.is_empty())
 }
 
 /// Footnotes stand at the foot of the text block (across both columns when
