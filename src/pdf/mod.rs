@@ -125,7 +125,7 @@ impl std::error::Error for PdfError {}
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
     check_outline(layout)?;
-    let mut parts = pages_and_contents(layout, collect_fonts(layout)?)?;
+    let mut parts = pages_and_contents(layout, &layout.pages, collect_fonts(layout)?)?;
     parts.contents = compressed_contents(
         layout.pages.iter().collect(),
         &layout.structure,
@@ -154,7 +154,7 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
     // soon as its content stream is written ([`Freed`]).
     let mut pages = std::mem::take(&mut layout.pages);
     if standards.ua1 || pages.len() < CONTENTS_FIRST_PAGES {
-        let mut parts = pages_and_contents_of(&layout, &pages, fonts)?;
+        let mut parts = pages_and_contents(&layout, &pages, fonts)?;
         let (fonts, names) = (&parts.fonts, &parts.image_names);
         parts.contents = if standards.ua1 {
             compressed_contents(pages.iter().collect(), &layout.structure, fonts, names)?
@@ -181,17 +181,12 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
         &coded,
         &names,
     )?;
-    let mut parts = pages_and_contents_of(&layout, &pages, fonts)?;
-    let same = |a: &FontUse, b: &FontUse| {
-        a.codes == b.codes && a.one_byte == b.one_byte && a.res_name == b.res_name
-    };
-    if parts.fonts.len() != coded.len()
-        || !parts
-            .fonts
-            .values()
-            .zip(coded.values())
-            .all(|(a, b)| same(a, b))
-    {
+    let mut parts = pages_and_contents(&layout, &pages, fonts)?;
+    // What the content streams took from the one-page document, per font.
+    fn codes<'a>((i, f): (&usize, &'a FontUse)) -> (usize, &'a [u16], bool, &'a str) {
+        (*i, &f.codes, f.one_byte, &f.res_name)
+    }
+    if !parts.fonts.iter().map(codes).eq(coded.iter().map(codes)) {
         return Err(PdfError::Write(
             "the fonts' glyph codes differ between the two passes".into(),
         ));
@@ -234,10 +229,6 @@ pub(crate) struct Parts {
 /// A page's compressed content stream and the element of each of its
 /// marked-content ids.
 type PageOut = (Vec<u8>, Vec<crate::frame::NodeId>);
-
-fn pages_and_contents(layout: &Layout, fonts: BTreeMap<usize, FontUse>) -> Result<Parts, PdfError> {
-    pages_and_contents_of(layout, &layout.pages, fonts)
-}
 
 /// Refuses an outline entry that points past the last page.
 fn check_outline(layout: &Layout) -> Result<(), PdfError> {
@@ -293,7 +284,7 @@ fn image_names(pages: &[Page]) -> BTreeMap<[u8; 32], String> {
         .collect()
 }
 
-/// The fonts' glyph codes, as [`pages_and_contents_of`] gives them, from a
+/// The fonts' glyph codes, as [`pages_and_contents`] gives them, from a
 /// document of one page that holds the glyph inventory alone (see
 /// [`write_pdf_as`]).
 fn font_codes(
@@ -316,9 +307,10 @@ fn font_codes(
     Ok(fonts)
 }
 
-/// [`pages_and_contents`] for `pages`: `layout.pages`, or the pages taken
-/// out of `layout` by [`write_pdf_as`] (which may have freed their text).
-fn pages_and_contents_of(
+/// printpdf's document for `pages` (`layout.pages`, or the pages taken out
+/// of `layout` by [`write_pdf_as`], which may have freed their text): the
+/// fonts, the images, and pages holding only their link annotations.
+fn pages_and_contents(
     layout: &Layout,
     pages: &[Page],
     mut fonts: BTreeMap<usize, FontUse>,

@@ -488,14 +488,14 @@ impl Elements<'_> {
     }
 }
 
-/// A kid of an element whose `/Pg` is `pg`: a bare MCID on that page, a
-/// marked-content reference on another, an object reference.
 /// The `/ID` of the `n`th note element (from 1).
 fn note_id(n: u32) -> Vec<u8> {
     format!("note-{n}").into_bytes()
 }
 
-/// `map` numbers an object as the document does now.
+/// A kid of an element whose `/Pg` is `pg`: a bare MCID on that page, a
+/// marked-content reference on another, an object reference. `map`
+/// numbers an object as the document does now.
 fn kid_object(
     kid: &Kid,
     pg: Option<usize>,

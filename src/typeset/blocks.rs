@@ -121,7 +121,8 @@ pub enum Opener {
     Copyright,
     /// The contents, recto.
     Contents,
-    /// A part's title page (index into `Book::parts`), recto.
+    /// A part's title page (index into `Book::parts`, 32-bit as [`n32`]
+    /// gives it, to keep an `Option<Opener>` at 8 bytes), recto.
     Part(u32),
     /// A chapter's first page (index into `Book::chapters`).
     Chapter(u32),
@@ -131,19 +132,6 @@ pub enum Opener {
 /// ([`FlowLine::para`]); a document has far fewer than 2³² paragraphs.
 pub fn n32(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
-}
-
-/// 32-bit indices keep an `Option<Opener>` in each flow slot at 8 bytes.
-impl Opener {
-    /// Part `p`'s title page.
-    pub fn part(p: usize) -> Opener {
-        Opener::Part(u32::try_from(p).expect("fewer than 2³² parts"))
-    }
-
-    /// Chapter `c`'s first page.
-    pub fn chapter(c: usize) -> Opener {
-        Opener::Chapter(u32::try_from(c).expect("fewer than 2³² chapters"))
-    }
 }
 
 // What the boxed outline and the 32-bit openers are for: checked when

@@ -81,7 +81,7 @@ impl Builder<'_, '_, '_> {
         let mut strut = FlowLine::unit(Vec::new(), sink.max(1.0));
         strut.keep_with_next = true;
         self.flow.push(Flow::Line(strut));
-        self.mark_opener(before, Opener::chapter(c), true);
+        self.mark_opener(before, Opener::Chapter(super::n32(c)), true);
         // In two columns the sink spans both, as the heading under it does
         // (the column paginator breaks pages at spanning slots).
         self.span_from(before);
@@ -104,7 +104,7 @@ impl Builder<'_, '_, '_> {
             ],
             self.setup.theme.headings.leading,
             Some((part.title.clone(), 1)),
-            Opener::part(p),
+            Opener::Part(super::n32(p)),
         );
         self.span_from(before);
     }
