@@ -174,3 +174,50 @@ fn a_chapter_never_ends_with_a_runt_on_its_last_page_two_sided() {
         );
     }
 }
+
+#[test]
+fn a_footnote_runs_on_across_a_chapter_start_two_sided() {
+    // Chapter one ends with a reference to a note too long for the foot of
+    // its page: the rest of the note goes on at the foot of the next pages,
+    // chapter two's opening page first, with nothing lost. (The pager sets a
+    // book's chapters one piece at a time and hands the note lines still
+    // waiting from one piece to the next.)
+    let fill: String = (1..=36)
+        .map(|i| format!("Dòng a{i} của đoạn văn.\n\n"))
+        .collect();
+    let note: Vec<String> = (1..=129)
+        .map(|i| format!("chú{i} thích dài để chạy sang trang sau của chương."))
+        .collect();
+    let md = format!(
+        "---\ntitle: Thử\n---\n\n# Một\n\n{fill}Câu có chú thích.[^1]\n\n# Hai\n\n\
+         Đoạn đầu của chương hai.\n\n[^1]: ĐẦU-CHÚ {} ĐUÔI-CHÚ\n",
+        note.join(" ")
+    );
+    let pages = build_pages(&md, &["--duplex"]);
+    let head = page_of(&pages, "ĐẦU-CHÚ");
+    let two = page_of(&pages, "Đoạn đầu của chương hai");
+    let tail = page_of(&pages, "ĐUÔI-CHÚ");
+    assert_eq!(
+        two,
+        head + 1,
+        "chapter two opens on the page after the note's first"
+    );
+    assert!(tail > two, "the note runs on past chapter two's first page");
+    let text: String = pages
+        .concat()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut at = 0;
+    for i in 1..=129 {
+        let word = format!("chú{i} ");
+        let found = text[at..]
+            .find(&word)
+            .unwrap_or_else(|| panic!("`chú{i}` lost"));
+        at += found + word.len();
+    }
+    assert!(
+        pages[two].contains("chú"),
+        "the note goes on at the foot of chapter two's first page"
+    );
+}

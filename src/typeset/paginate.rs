@@ -28,7 +28,7 @@ use crate::theme::PagesTheme;
 use crate::typeset::blocks::{Flow, FlowDoc, FlowLine, LineKind};
 use crate::typeset::inline::InlineEngine;
 use crate::typeset::setup::PageSetup;
-use furniture::{furniture, page_states};
+use furniture::{StateScan, furniture, page_states};
 pub use furniture::{label_runs, roman};
 
 /// Where a body line ended up, for tests and checks.
@@ -86,69 +86,109 @@ pub fn paginate(
         return paginate_columns(flow, doc, setup, engine);
     }
     let separator = (setup.leading * 1.0).round();
-    let starts = page_starts(&flow.body, setup.duplex);
-    let plans = Pager::new(&flow, setup, separator, &starts).pages();
-    let states = page_states(
-        &flow.body,
-        &plans.iter().map(PagePlan::first).collect::<Vec<_>>(),
-        &plans.iter().map(|p| p.blank).collect::<Vec<_>>(),
-    );
-    let mut pages = Vec::with_capacity(plans.len());
+    let top_level = top_level(&flow.body);
+    let (mut report, notes, mut pieces) = unpack_pieces(flow, setup.duplex, top_level);
+    let mut pages: Vec<Page> = Vec::new();
     let mut outline = Vec::new();
-    let (mut report, notes, mut slots) = unpack(flow);
-    for (p, plan) in plans.iter().enumerate() {
-        let mut page = empty_page(setup);
-        page.items
-            .reserve_exact(page_items(&slots, &notes, plan) + FURNITURE_ITEMS);
-        let left = setup.left_on(p);
-        let mut y = setup.top;
-        for range in &plan.floats {
-            let top = y;
-            for slot in &mut slots[range.clone()] {
-                if let Some(Flow::Line(line)) = slot.take() {
-                    record_outline(&mut outline, &line, p, y);
-                    y += place_line(&mut page, &mut report, line, p, y, left);
-                }
-            }
-            y += float_gap(y - top, setup.leading, setup.theme.pages.float_gap_lines);
-        }
-        let mut started = false;
-        if let Some(Some(Flow::Line(FlowLine {
-            header: Some(h), ..
-        }))) = plan.body.first().and_then(|r| slots.get(r.start))
-        {
-            let header = (**h).clone();
-            y += place_line(&mut page, &mut report, header, p, y, left);
-            started = true;
-        }
-        for range in &plan.body {
-            for slot in &mut slots[range.clone()] {
-                match slot.take() {
-                    Some(Flow::Space(h)) if started => y += h * (1.0 + plan.stretch),
-                    Some(Flow::Line(line)) => {
-                        started = true;
-                        record_outline(&mut outline, &line, p, y);
-                        y += place_line(&mut page, &mut report, line, p, y, left);
-                    }
-                    Some(Flow::Space(_)) | None => {}
-                }
-            }
-        }
-        place_notes(
-            &mut page,
-            &mut report,
+    let mut states = Vec::new();
+    let mut scan = StateScan::default();
+    let mut cur = Cursor::default();
+    let mut last_empty = false;
+    let count = pieces.len();
+    let opens_top = std::mem::take(&mut pieces.opens_top);
+    for (k, piece) in pieces.enumerate() {
+        let starts = page_starts(&piece, setup.duplex);
+        let pager = Pager::new(
+            &piece,
             &notes,
-            &plan.notes,
-            p,
             setup,
-            plan.extra,
+            separator,
+            &starts,
+            top_level,
+            opens_top.get(k).copied().unwrap_or(false),
         );
-        pages.push(page);
+        let mut plans = pager.pages(&mut cur, pages.len(), k + 1 == count, &mut last_empty);
+        if k + 1 == count && pages.is_empty() && plans.is_empty() {
+            plans.push(PagePlan::default());
+        }
+        states.extend(scan.states(
+            &piece,
+            &plans.iter().map(PagePlan::first).collect::<Vec<_>>(),
+            &plans.iter().map(|p| p.blank).collect::<Vec<_>>(),
+        ));
+        pages.reserve(plans.len());
+        // The piece's slots, each taken when placed; the piece is freed
+        // once its pages are filled.
+        let mut slots: Vec<Option<Flow>> = piece.into_iter().map(Some).collect();
+        for plan in &plans {
+            let p = pages.len();
+            pages.push(fill_page(
+                &mut slots,
+                &notes,
+                plan,
+                p,
+                setup,
+                &mut report,
+                &mut outline,
+            ));
+        }
     }
     report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
     trim(&mut pages);
     measure_report(&mut report);
     (pages, outline, report)
+}
+
+/// Sets one planned page (page `p`): its floats, its text (a continued
+/// table's header first), its notes; takes each placed line from `slots`.
+fn fill_page(
+    slots: &mut [Option<Flow>],
+    notes: &[Vec<FlowLine>],
+    plan: &PagePlan,
+    p: usize,
+    setup: &PageSetup,
+    report: &mut Report,
+    outline: &mut Vec<OutlineEntry>,
+) -> Page {
+    let mut page = empty_page(setup);
+    page.items
+        .reserve_exact(page_items(slots, notes, plan) + FURNITURE_ITEMS);
+    let left = setup.left_on(p);
+    let mut y = setup.top;
+    for range in &plan.floats {
+        let top = y;
+        for slot in &mut slots[range.clone()] {
+            if let Some(Flow::Line(line)) = slot.take() {
+                record_outline(outline, &line, p, y);
+                y += place_line(&mut page, report, line, p, y, left);
+            }
+        }
+        y += float_gap(y - top, setup.leading, setup.theme.pages.float_gap_lines);
+    }
+    let mut started = false;
+    if let Some(Some(Flow::Line(FlowLine {
+        header: Some(h), ..
+    }))) = plan.body.first().and_then(|r| slots.get(r.start))
+    {
+        let header = (**h).clone();
+        y += place_line(&mut page, report, header, p, y, left);
+        started = true;
+    }
+    for range in &plan.body {
+        for slot in &mut slots[range.clone()] {
+            match slot.take() {
+                Some(Flow::Space(h)) if started => y += h * (1.0 + plan.stretch),
+                Some(Flow::Line(line)) => {
+                    started = true;
+                    record_outline(outline, &line, p, y);
+                    y += place_line(&mut page, report, line, p, y, left);
+                }
+                Some(Flow::Space(_)) | None => {}
+            }
+        }
+    }
+    place_notes(&mut page, report, notes, &plan.notes, p, setup, plan.extra);
+    page
 }
 
 /// Room kept in a page's item list for its running head and folio, added
@@ -317,6 +357,114 @@ fn unpack(flow: FlowDoc) -> (Report, Vec<Vec<FlowLine>>, Vec<Option<Flow>>) {
         ..Report::default()
     };
     (report, notes, body.into_iter().map(Some).collect())
+}
+
+/// The flow's parts, its body cut into pieces before every slot that
+/// starts a page (see [`Start`]): a report holding its warnings, the
+/// notes, and the pieces (at least one). No page runs across such a slot,
+/// so each piece is paginated in turn with what crosses the cut carried
+/// ([`Cursor`]'s note lines, the page count, [`StateScan`]), and freed
+/// once its pages are set: the slots of a long document are not all held
+/// alongside all its pages (benches/README.md, session 19).
+fn unpack_pieces(
+    flow: FlowDoc,
+    duplex: bool,
+    top_level: u8,
+) -> (Report, Vec<Vec<FlowLine>>, Pieces) {
+    let FlowDoc {
+        mut body,
+        notes,
+        diags,
+        ..
+    } = flow;
+    let report = Report {
+        diags,
+        ..Report::default()
+    };
+    let mut cuts: Vec<usize> = page_starts(&body, duplex)
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|&(_, s)| *s != Start::Flow)
+        .map(|(j, _)| j)
+        .collect();
+    let opens_top = cuts
+        .iter()
+        .map(|&cut| heading_at(&body, cut, top_level))
+        .collect();
+    cuts.push(body.len());
+    let lens: Vec<usize> = cuts
+        .iter()
+        .scan(0, |start, &end| Some(end - std::mem::replace(start, end)))
+        .collect();
+    body.reverse();
+    let pieces = Pieces {
+        rev: body,
+        lens: lens.into_iter(),
+        opens_top,
+    };
+    (report, notes, pieces)
+}
+
+/// The pieces of a body, in order, each taken off the body as it is asked
+/// for. The body is held reversed, so that the next piece is at its end:
+/// taking it copies only the piece, and the body's allocation shrinks as
+/// it goes (by a size class at a time, so that a shrink that moves it
+/// costs, over all pieces, a few copies of the body at most).
+struct Pieces {
+    rev: Vec<Flow>,
+    lens: std::vec::IntoIter<usize>,
+    /// Per piece after the first, whether it opens with a heading of the
+    /// document's top level.
+    opens_top: Vec<bool>,
+}
+
+impl Pieces {
+    fn len(&self) -> usize {
+        self.lens.len()
+    }
+}
+
+impl Iterator for Pieces {
+    type Item = Vec<Flow>;
+
+    fn next(&mut self) -> Option<Vec<Flow>> {
+        let n = self.lens.next()?;
+        let mut piece = self.rev.split_off(self.rev.len() - n);
+        piece.reverse();
+        if self.rev.capacity() - self.rev.len() >= self.rev.capacity() / 8 {
+            self.rev.shrink_to_fit();
+        }
+        Some(piece)
+    }
+}
+
+/// The highest (smallest) outline level of the body's headings (1 when
+/// there are none).
+fn top_level(body: &[Flow]) -> u8 {
+    body.iter()
+        .filter_map(|f| match f {
+            Flow::Line(l) if l.kind == LineKind::Heading => l.outline.as_ref().map(|o| o.1),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1)
+}
+
+/// Whether the first line at or after slot `i` of `body` starts a heading
+/// of outline level `level` (`None`: `body` has no line from `i` on).
+fn heading_at_or_none(body: &[Flow], i: usize, level: u8) -> Option<bool> {
+    body[i.min(body.len())..].iter().find_map(|f| match f {
+        Flow::Line(l) => {
+            Some(l.kind == LineKind::Heading && l.outline.as_ref().map(|o| o.1) == Some(level))
+        }
+        Flow::Space(_) => None,
+    })
+}
+
+/// [`heading_at_or_none`], false when there is no line.
+fn heading_at(body: &[Flow], i: usize, level: u8) -> bool {
+    heading_at_or_none(body, i, level).unwrap_or(false)
 }
 
 /// A page of the setup's size with nothing on it yet.
@@ -578,7 +726,10 @@ impl Candidate {
 /// their order and never pass the end of their chapter (where they are
 /// flushed, as `\clearpage` does).
 struct Pager<'a> {
-    flow: &'a FlowDoc,
+    /// The piece of the body being paginated (see [`unpack_pieces`]).
+    body: &'a [Flow],
+    /// Every footnote's lines.
+    notes: &'a [Vec<FlowLine>],
     starts: &'a [Start],
     keeps: Vec<bool>,
     floats: Vec<Float>,
@@ -588,23 +739,33 @@ struct Pager<'a> {
     leading: f32,
     separator: f32,
     duplex: bool,
-    /// The highest (smallest) outline level of the body's headings.
+    /// The highest (smallest) outline level of the whole body's headings.
     top_level: u8,
+    /// Whether the piece after this one opens with a heading of that level.
+    next_opens_top: bool,
     /// The theme's design numbers for filling pages (all names above).
     pages: &'a PagesTheme,
 }
 
 impl<'a> Pager<'a> {
-    fn new(flow: &'a FlowDoc, setup: &'a PageSetup, separator: f32, starts: &'a [Start]) -> Self {
+    fn new(
+        body: &'a [Flow],
+        notes: &'a [Vec<FlowLine>],
+        setup: &'a PageSetup,
+        separator: f32,
+        starts: &'a [Start],
+        top_level: u8,
+        next_opens_top: bool,
+    ) -> Self {
         let pages = &setup.theme.pages;
-        let body = &flow.body;
         let floats = floats(body);
         let mut float_at = vec![None; body.len()];
         for (k, f) in floats.iter().enumerate() {
             float_at[f.slots.start] = Some(k);
         }
         Pager {
-            flow,
+            body,
+            notes,
             starts,
             keeps: keeps(body, pages.heading_keep_lines, pages.code_keep_lines),
             floats,
@@ -613,33 +774,37 @@ impl<'a> Pager<'a> {
             leading: setup.leading,
             separator,
             duplex: setup.duplex,
-            top_level: body
-                .iter()
-                .filter_map(|f| match f {
-                    Flow::Line(l) if l.kind == LineKind::Heading => l.outline.as_ref().map(|o| o.1),
-                    _ => None,
-                })
-                .min()
-                .unwrap_or(1),
+            top_level,
+            next_opens_top,
             pages,
         }
     }
 
-    /// Plans every page.
-    fn pages(&self) -> Vec<PagePlan> {
-        let body = &self.flow.body;
+    /// Plans the piece's pages, from `cur` (what the piece before left:
+    /// note lines carried), after `placed` pages of the document. Stops at
+    /// the piece's end once no float waits; the note lines still carried
+    /// are left in `cur` for the next piece, unless this one is the `last`.
+    /// `last_empty` is whether the last page planned so far holds nothing.
+    fn pages(
+        &self,
+        cur: &mut Cursor,
+        placed: usize,
+        last: bool,
+        last_empty: &mut bool,
+    ) -> Vec<PagePlan> {
+        let body = self.body;
         let n = body.len();
         let mut pages = Vec::new();
-        let mut cur = Cursor::default();
+        cur.i = 0;
         loop {
             while cur.i < n && matches!(body[cur.i], Flow::Space(_)) {
                 cur.i += 1;
             }
-            if cur.i >= n && cur.carry.is_empty() && cur.pending.is_empty() {
+            if cur.i >= n && cur.pending.is_empty() && (cur.carry.is_empty() || !last) {
                 break;
             }
             if cur.i < n
-                && pages.len() % 2 == 1
+                && (placed + pages.len()) % 2 == 1
                 && self.starts[cur.i] == Start::Recto
                 && cur.pending.is_empty()
             {
@@ -647,20 +812,17 @@ impl<'a> Pager<'a> {
                     blank: true,
                     ..PagePlan::default()
                 });
+                *last_empty = true;
             }
             let before = (cur.i, cur.carry.len(), cur.pending.len());
-            for c in self.choose(&cur, pages.len()) {
+            for c in self.choose(cur, placed + pages.len()) {
+                *last_empty = c.plan.is_empty();
                 pages.push(c.plan);
-                cur = c.next;
+                *cur = c.next;
             }
-            if (cur.i, cur.carry.len(), cur.pending.len()) == before
-                && pages.last().is_some_and(PagePlan::is_empty)
-            {
+            if (cur.i, cur.carry.len(), cur.pending.len()) == before && *last_empty {
                 break;
             }
-        }
-        if pages.is_empty() {
-            pages.push(PagePlan::default());
         }
         pages
     }
@@ -784,8 +946,8 @@ impl<'a> Pager<'a> {
     /// [`LOOKAHEAD`] places it may end (or the forced one, when no break is
     /// allowed), in order.
     fn fill(&self, cur: &Cursor) -> Vec<Candidate> {
-        let body = &self.flow.body;
-        let notes = &self.flow.notes;
+        let body = self.body;
+        let notes = self.notes;
         let n = body.len();
         let capacity = self.height + self.pages.long_page_lines * self.leading;
         let mut i = cur.i;
@@ -970,16 +1132,7 @@ impl<'a> Pager<'a> {
     /// Whether the first line at or after slot `i` starts a heading of the
     /// document's highest outline level.
     fn chapter_heading_at(&self, i: usize) -> bool {
-        self.flow.body[i.min(self.flow.body.len())..]
-            .iter()
-            .find_map(|f| match f {
-                Flow::Line(l) => Some(
-                    l.kind == LineKind::Heading
-                        && l.outline.as_ref().map(|o| o.1) == Some(self.top_level),
-                ),
-                Flow::Space(_) => None,
-            })
-            .unwrap_or(false)
+        heading_at_or_none(self.body, i, self.top_level).unwrap_or(self.next_opens_top)
     }
 
     /// Whether float `f`, met with `room` left on the page, waits for the
@@ -997,7 +1150,7 @@ impl<'a> Pager<'a> {
         if fl.table {
             let mut used = 0.0;
             let rows = fl.slots.clone().take_while(|&s| {
-                used += slot_height(&self.flow.body[s]);
+                used += slot_height(&self.body[s]);
                 used <= room + 0.01
             });
             // The header row is not counted.
@@ -1009,9 +1162,9 @@ impl<'a> Pager<'a> {
     /// Adds the notes a float's lines refer to; those that do not fit in
     /// `room` continue on the next page.
     fn float_notes(&self, state: &mut NoteState, fl: &Float, room: f32) {
-        let notes = &self.flow.notes;
+        let notes = self.notes;
         for s in fl.slots.clone() {
-            if let Flow::Line(l) = &self.flow.body[s] {
+            if let Flow::Line(l) = &self.body[s] {
                 for &note in &l.notes {
                     if !state.add(notes, note, 0, room, self.separator) {
                         state.carry.push((note, 0..notes[note].len()));

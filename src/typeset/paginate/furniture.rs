@@ -50,53 +50,74 @@ pub(super) fn page_states(
     firsts: &[Option<usize>],
     blank: &[bool],
 ) -> Vec<PageState> {
-    let mut current = None;
-    // An article's chapters after the first are marked on their first line.
-    let mut section = 0;
-    let mut scanned = 0;
-    firsts
-        .iter()
-        .enumerate()
-        .zip(blank)
-        .map(|((p, first), &blank)| {
-            let opens = match first.and_then(|f| body.get(f)) {
-                Some(Flow::Line(l)) if !blank => l.opens,
-                _ => None,
-            };
-            if opens.is_some() {
-                current = opens;
-            }
-            // The page's slots: from its first to the next page's first.
-            let end = firsts[p + 1..]
-                .iter()
-                .flatten()
-                .next()
-                .copied()
-                .unwrap_or(body.len());
-            let (mut shown, mut section_opens) = (None, false);
-            if let Some(f) = first.filter(|_| !blank) {
-                for (j, slot) in body.iter().enumerate().take(end).skip(scanned) {
-                    if let Flow::Line(l) = slot
-                        && l.chapter
-                    {
-                        section += 1;
-                        if j >= f && shown.is_none() {
-                            shown = Some(section);
-                            section_opens = body[f..j].iter().all(|s| matches!(s, Flow::Space(_)));
+    StateScan::default().states(body, firsts, blank)
+}
+
+/// What the page states carry from one piece of the body to the next (see
+/// `super::unpack_pieces`): the kind of page the last opener began, and
+/// how many chapters have begun.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct StateScan {
+    current: Option<Opener>,
+    /// An article's chapters after the first are marked on their first line.
+    section: usize,
+}
+
+impl StateScan {
+    /// [`page_states`] of the pages of one piece of the body (`firsts` index
+    /// into `body`), after the pieces before it.
+    pub(super) fn states(
+        &mut self,
+        body: &[Flow],
+        firsts: &[Option<usize>],
+        blank: &[bool],
+    ) -> Vec<PageState> {
+        let mut scanned = 0;
+        firsts
+            .iter()
+            .enumerate()
+            .zip(blank)
+            .map(|((p, first), &blank)| {
+                let opens = match first.and_then(|f| body.get(f)) {
+                    Some(Flow::Line(l)) if !blank => l.opens,
+                    _ => None,
+                };
+                if opens.is_some() {
+                    self.current = opens;
+                }
+                // The page's slots: from its first to the next page's first.
+                let end = firsts[p + 1..]
+                    .iter()
+                    .flatten()
+                    .next()
+                    .copied()
+                    .unwrap_or(body.len());
+                let (mut shown, mut section_opens) = (None, false);
+                if let Some(f) = first.filter(|_| !blank) {
+                    for (j, slot) in body.iter().enumerate().take(end).skip(scanned) {
+                        if let Flow::Line(l) = slot
+                            && l.chapter
+                        {
+                            self.section += 1;
+                            if j >= f && shown.is_none() {
+                                shown = Some(self.section);
+                                section_opens =
+                                    body[f..j].iter().all(|s| matches!(s, Flow::Space(_)));
+                            }
                         }
                     }
+                    scanned = scanned.max(end);
                 }
-                scanned = scanned.max(end);
-            }
-            PageState {
-                kind: current,
-                opener: opens.is_some(),
-                blank,
-                section: Some(shown.unwrap_or(section)),
-                section_opens,
-            }
-        })
-        .collect()
+                PageState {
+                    kind: self.current,
+                    opener: opens.is_some(),
+                    blank,
+                    section: Some(shown.unwrap_or(self.section)),
+                    section_opens,
+                }
+            })
+            .collect()
+    }
 }
 
 /// Sets the running heads and folios on `pages`; returns the folio each
