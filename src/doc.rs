@@ -645,10 +645,17 @@ impl Document {
             }
         };
         collect(&self.blocks, &mut order);
-        // References inside footnotes come after, in the order those notes appear.
+        // References inside footnotes come after, in the order those notes
+        // appear. (The first definition of a label is the one, as in
+        // [`Document::footnote`]; looked up in a map, not a list, so that
+        // the order takes time linear in the notes.)
+        let mut defined = std::collections::HashMap::new();
+        for f in &self.footnotes {
+            defined.entry(f.label.as_str()).or_insert(f);
+        }
         let mut i = 0;
         while i < order.len() {
-            if let Some(f) = self.footnote(&order[i]) {
+            if let Some(f) = defined.get(order[i].as_str()) {
                 collect(&f.blocks, &mut order);
             }
             i += 1;

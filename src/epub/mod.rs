@@ -112,6 +112,21 @@ pub fn write_epub_paged(
     let mut parts = Vec::new();
     let is_book = book.form == crate::resolve::Form::Book;
     let single = book.chapters.len() == 1 && !is_book;
+    // Each chapter's notes and headings, in order, gathered once (looked
+    // for in every chapter, they took time in the product of the chapters
+    // and the notes or headings: 2.2 s of a 32,000-chapter article).
+    let mut notes_of = vec![Vec::new(); book.chapters.len()];
+    for (n, note) in book.notes.iter().enumerate() {
+        if let Some(list) = notes_of.get_mut(note.chapter) {
+            list.push(n);
+        }
+    }
+    let mut headings_of: Vec<Vec<&crate::resolve::Heading>> = vec![Vec::new(); book.chapters.len()];
+    for h in &book.headings {
+        if let Some(list) = headings_of.get_mut(h.chapter) {
+            list.push(h);
+        }
+    }
     for (i, chapter) in book.chapters.iter().enumerate() {
         for p in book::parts_before(book, i) {
             parts.push(part_page(&lang, p, &mut packer)?);
@@ -120,9 +135,7 @@ pub fn write_epub_paged(
         cx.chapter = i;
         let mut w = Writer::new(&mut cx);
         w.blocks(&doc.blocks[chapter.blocks.clone()], false)?;
-        let mine: Vec<usize> = (0..book.notes.len())
-            .filter(|&n| book.notes[n].chapter == i)
-            .collect();
+        let mine = std::mem::take(&mut notes_of[i]);
         if !mine.is_empty() {
             w.out.push_str("<hr class=\"footnotes\"/>\n");
         }
@@ -138,16 +151,10 @@ pub fn write_epub_paged(
         // Navigation: the chapter's headings in document order, nested by
         // their depth in the heading tree (the chapter's own opening
         // heading is the chapter's entry).
-        let toc = book
-            .headings
+        let toc = headings_of[i]
             .iter()
-            .enumerate()
-            .filter(|(k, h)| {
-                h.chapter == i
-                    && !(chapter.titled_by_heading
-                        && book.headings[..*k].iter().all(|e| e.chapter != i))
-            })
-            .map(|(_, h)| {
+            .skip(usize::from(chapter.titled_by_heading))
+            .map(|h| {
                 let text = if h.text.is_empty() {
                     h.id.clone()
                 } else {

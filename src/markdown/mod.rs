@@ -593,6 +593,8 @@ struct Folder<'a> {
     source: &'a SourceFile,
     stack: Vec<Open>,
     footnotes: Vec<Footnote>,
+    /// The labels of `footnotes` (the first definition of a label wins).
+    footnote_labels: std::collections::HashSet<String>,
     report: html::Report,
     /// The titles of MkDocs admonitions, by the source offset of their call-out.
     titles: std::collections::HashMap<usize, Option<String>>,
@@ -613,6 +615,7 @@ impl<'a> Folder<'a> {
                 start: body_start,
             }],
             footnotes: Vec::new(),
+            footnote_labels: std::collections::HashSet::new(),
             report: html::Report::default(),
             titles: std::collections::HashMap::new(),
             math: None,
@@ -1203,7 +1206,7 @@ impl<'a> Folder<'a> {
                         }
                     }
                     BlocksKind::Footnote { label } => {
-                        if !self.footnotes.iter().any(|f| f.label == label) {
+                        if self.footnote_labels.insert(label.clone()) {
                             self.footnotes.push(Footnote {
                                 label,
                                 blocks,

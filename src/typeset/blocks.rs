@@ -447,6 +447,11 @@ fn shift_id(n: NodeId, offset: u32, root: NodeId) -> NodeId {
 
 struct Builder<'a, 'e, 'f> {
     doc: &'a Book,
+    /// The first block of each chapter after the first, by address, in
+    /// order: a heading that is one opens its chapter. (Found by comparing
+    /// each heading with every chapter, it took time in the product of the
+    /// two: 2.9 s of a 32,000-chapter article.)
+    chapter_starts: Vec<*const Block>,
     setup: &'a PageSetup,
     engine: &'e mut InlineEngine<'f>,
     flow: Vec<Flow>,
@@ -473,8 +478,16 @@ struct Builder<'a, 'e, 'f> {
 
 impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
     fn new(doc: &'a Book, setup: &'a PageSetup, engine: &'e mut InlineEngine<'f>) -> Self {
+        let mut chapter_starts: Vec<*const Block> = doc
+            .chapters
+            .iter()
+            .skip(1)
+            .filter_map(|c| doc.blocks.get(c.blocks.start).map(std::ptr::from_ref))
+            .collect();
+        chapter_starts.sort_unstable();
         Builder {
             doc,
+            chapter_starts,
             setup,
             engine,
             flow: Vec::new(),
@@ -869,11 +882,9 @@ impl Builder<'_, '_, '_> {
                 let book = self.doc.form == crate::resolve::Form::Book;
                 let opens_chapter = !book
                     && self
-                        .doc
-                        .chapters
-                        .iter()
-                        .skip(1)
-                        .any(|c| std::ptr::eq(block, &self.doc.blocks[c.blocks.start]));
+                        .chapter_starts
+                        .binary_search(&std::ptr::from_ref(block))
+                        .is_ok();
                 // In the outline, an article's headings stand under its
                 // title; a book's chapters under their part, if any, and
                 // sub-chapters (mdBook's nested entries) under theirs.
