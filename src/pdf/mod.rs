@@ -624,9 +624,10 @@ impl PageSlot for &Page {
 }
 
 /// A page of a layout given up to the writer ([`write_pdf_as`]), outside
-/// PDF/UA-1: its glyph runs, most of a layout's memory, are freed as soon
-/// as its content stream is written, so that the layout and the
-/// compressed streams are never all held at once.
+/// PDF/UA-1: its glyph runs, most of a layout's memory, and everything else
+/// drawn in its content stream are freed as soon as the stream is written,
+/// so that the layout and the compressed streams are never all held at
+/// once.
 struct Freed<'a>(&'a mut Page);
 
 impl PageSlot for Freed<'_> {
@@ -634,7 +635,12 @@ impl PageSlot for Freed<'_> {
         self.0
     }
     fn written(&mut self) {
-        self.0.items.retain(|it| !matches!(it.item, Item::Text(_)));
+        // What the rest of the writer reads: the link areas (annotations),
+        // the anchors (destinations) and the images (XObjects). Text,
+        // rules, fills and note references are in the content stream.
+        self.0
+            .items
+            .retain(|it| matches!(it.item, Item::Link(_) | Item::Anchor(_) | Item::Image(_)));
         self.0.items.shrink_to_fit();
     }
 }

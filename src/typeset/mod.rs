@@ -69,7 +69,15 @@ pub fn typeset_with(
         pass += 1;
         let mut flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
         let tree = std::mem::take(&mut flow.structure);
-        let (pages, outline, report) = paginate::paginate(flow, doc, &setup, &mut engine);
+        // Without the contents' folios (the first pass) the pass is never
+        // the last: only where the anchors land is wanted of its pages.
+        let keep = if doc.meta.toc && toc_pages.is_none() {
+            paginate::Keep::Anchors
+        } else {
+            paginate::Keep::All
+        };
+        let (pages, outline, report) =
+            paginate::paginate_keeping(flow, doc, &setup, &mut engine, keep);
         structure = tree;
         if !doc.meta.toc {
             break (pages, outline, report);

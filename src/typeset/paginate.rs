@@ -82,8 +82,33 @@ pub fn paginate(
     setup: &PageSetup,
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
+    paginate_keeping(flow, doc, setup, engine, Keep::All)
+}
+
+/// What a paginated page keeps of its lines' items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything: the pages to print.
+    All,
+    /// Only the anchors (and the furniture): a pass that only finds the
+    /// page each anchor lands on and the pages' folios, such as the first
+    /// pass of a document with a table of contents, whose folios are not
+    /// known yet (see [`crate::typeset::typeset_with`]). The lines' items
+    /// are freed as the pages are set, so the next pass does not start
+    /// with a whole layout held.
+    Anchors,
+}
+
+/// [`paginate`], keeping of each line's items what `keep` says.
+pub fn paginate_keeping(
+    flow: FlowDoc,
+    doc: &Book,
+    setup: &PageSetup,
+    engine: &mut InlineEngine,
+    keep: Keep,
+) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
     if setup.columns == 2 {
-        return paginate_columns(flow, doc, setup, engine);
+        return paginate_columns(flow, doc, setup, engine, keep);
     }
     let separator = (setup.leading * 1.0).round();
     let top_level = top_level(&flow.body);
@@ -122,13 +147,17 @@ pub fn paginate(
         let mut slots: Vec<Option<Flow>> = piece.into_iter().map(Some).collect();
         for plan in &plans {
             let p = pages.len();
+            let mut to = Placing {
+                report: &mut report,
+                keep,
+            };
             pages.push(fill_page(
                 &mut slots,
                 &notes,
                 plan,
                 p,
                 setup,
-                &mut report,
+                &mut to,
                 &mut outline,
             ));
         }
@@ -147,12 +176,14 @@ fn fill_page(
     plan: &PagePlan,
     p: usize,
     setup: &PageSetup,
-    report: &mut Report,
+    to: &mut Placing,
     outline: &mut Vec<OutlineEntry>,
 ) -> Page {
     let mut page = empty_page(setup);
-    page.items
-        .reserve_exact(page_items(slots, notes, plan) + FURNITURE_ITEMS);
+    if to.keep == Keep::All {
+        page.items
+            .reserve_exact(page_items(slots, notes, plan) + FURNITURE_ITEMS);
+    }
     let left = setup.left_on(p);
     let mut y = setup.top;
     for range in &plan.floats {
@@ -160,7 +191,7 @@ fn fill_page(
         for slot in &mut slots[range.clone()] {
             if let Some(Flow::Line(line)) = slot.take() {
                 record_outline(outline, &line, p, y);
-                y += place_line(&mut page, report, line, p, y, left);
+                y += place_line(&mut page, to, line, p, y, left);
             }
         }
         y += float_gap(y - top, setup.leading, setup.theme.pages.float_gap_lines);
@@ -171,7 +202,7 @@ fn fill_page(
     }))) = plan.body.first().and_then(|r| slots.get(r.start))
     {
         let header = (**h).clone();
-        y += place_line(&mut page, report, header, p, y, left);
+        y += place_line(&mut page, to, header, p, y, left);
         started = true;
     }
     for range in &plan.body {
@@ -181,13 +212,13 @@ fn fill_page(
                 Some(Flow::Line(line)) => {
                     started = true;
                     record_outline(outline, &line, p, y);
-                    y += place_line(&mut page, report, line, p, y, left);
+                    y += place_line(&mut page, to, line, p, y, left);
                 }
                 Some(Flow::Space(_)) | None => {}
             }
         }
     }
-    place_notes(&mut page, report, notes, &plan.notes, p, setup, plan.extra);
+    place_notes(&mut page, to, notes, &plan.notes, p, setup, plan.extra);
     page
 }
 
@@ -234,7 +265,7 @@ fn page_items(slots: &[Option<Flow>], notes: &[Vec<FlowLine>], plan: &PagePlan) 
 /// there are two), under a short rule.
 fn place_notes(
     page: &mut Page,
-    report: &mut Report,
+    to: &mut Placing,
     notes: &[Vec<FlowLine>],
     placed: &[(usize, Range<usize>)],
     p: usize,
@@ -270,7 +301,7 @@ fn place_notes(
     y += separator;
     for (n, range) in placed {
         for line in &notes[*n][range.clone()] {
-            y += place_line(page, report, line.clone(), p, y, left);
+            y += place_line(page, to, line.clone(), p, y, left);
         }
     }
 }
@@ -281,6 +312,7 @@ fn paginate_columns(
     doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
+    keep: Keep,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
     let separator = (setup.leading * 1.0).round();
     let starts = page_starts(&flow.body, setup.duplex);
@@ -326,9 +358,17 @@ fn paginate_columns(
                 }
             };
             record_outline(&mut outline, &line, p, y);
-            place_line(&mut page, &mut report, line, p, y, left);
+            let mut to = Placing {
+                report: &mut report,
+                keep,
+            };
+            place_line(&mut page, &mut to, line, p, y, left);
         }
-        place_notes(&mut page, &mut report, &notes, &plan.notes, p, setup, 0.0);
+        let mut to = Placing {
+            report: &mut report,
+            keep,
+        };
+        place_notes(&mut page, &mut to, &notes, &plan.notes, p, setup, 0.0);
         pages.push(page);
     }
     report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
@@ -488,16 +528,22 @@ fn record_outline(outline: &mut Vec<OutlineEntry>, line: &FlowLine, p: usize, y:
     }
 }
 
+/// Where placed lines are recorded, and what the pages keep of them.
+struct Placing<'r> {
+    report: &'r mut Report,
+    keep: Keep,
+}
+
 /// Puts a flow line on a page at `y`, records it, and returns its height.
 fn place_line(
     page: &mut Page,
-    report: &mut Report,
+    to: &mut Placing,
     line: FlowLine,
     p: usize,
     y: f32,
     left: f32,
 ) -> f32 {
-    report.lines.push(LineRecord {
+    to.report.lines.push(LineRecord {
         page: p,
         para: line.para as usize,
         index: line.index as usize,
@@ -508,6 +554,9 @@ fn place_line(
         height: line.height,
     });
     for mut it in line.items {
+        if to.keep == Keep::Anchors && !matches!(it.item, Item::Anchor(_)) {
+            continue;
+        }
         it.pos.x += left;
         it.pos.y += y;
         page.items.push(it);
