@@ -28,7 +28,7 @@ STAGES = {
     'shape': r'trang::typeset::shape::Shaper::shape$',
     'linebreak': r'trang::typeset::linebreak::break_lines$',
     'flow': r'trang::typeset::blocks::build_flow$',
-    'paginate': r'trang::typeset::paginate::paginate$',
+    'paginate': r'trang::typeset::paginate::paginate(_keeping)?$',
     'typeset': r'trang::typeset::typeset_with$',
     'pdf': r'trang::pdf::write_pdf_(owned|as)$',
 }

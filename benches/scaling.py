@@ -10,9 +10,9 @@ best of --runs) and prints both wall times, their ratio and the stage that
 grew most (`--timings`). Linear cost gives a ratio near 4; a ratio above
 --limit (default 5.5) is marked `SUPERLINEAR`: some stage does work in
 the product of two counts that both grow with the document (session 19
-found four such: the contents' folios, the chapter of each block, each
-chapter's notes and headings in the EPUB, the notes' order and their
-structure elements).
+found six such: the contents' folios, the chapter of each block, whether a
+heading opens a chapter, each chapter's notes and headings in the EPUB, each
+note's definition, and each note's structure element).
 
 Timing, not a test: run it on an idle machine, by hand.
 
