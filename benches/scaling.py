@@ -18,6 +18,7 @@ Timing, not a test: run it on an idle machine, by hand.
 
     cargo build --release --bin trang --example genbook
     python3 benches/scaling.py [--n 2000] [--runs 2] [--bin PATH] [--only notes,links]
+        [--args '--columns 2 --duplex --booklet a4']
 """
 import argparse
 import os
@@ -94,13 +95,13 @@ def source(work, shape, n, target):
     return path
 
 
-def build(binary, src, out, runs):
+def build(binary, src, out, runs, extra):
     """Best wall time of `runs` builds, and the stage times of the last."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     best, stages = None, {}
     for _ in range(runs):
         start = time.perf_counter()
-        p = subprocess.run([binary, "build", "--timings", "--no-system-fonts", "-o", str(out), str(src)],
+        p = subprocess.run([binary, "build", "--timings", "--no-system-fonts", "-o", str(out), str(src)] + extra,
                            env=env, capture_output=True, text=True)
         took = time.perf_counter() - start
         if p.returncode != 0:
@@ -116,6 +117,7 @@ def main():
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--limit", type=float, default=5.5)
     ap.add_argument("--only", help="a comma list of shapes")
+    ap.add_argument("--args", default="", help="more `trang build` options, e.g. '--columns 2 --duplex'")
     ap.add_argument("--bin", default=str(ROOT / "target" / "release" / "trang"))
     ap.add_argument("--target", default=os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target")))
     args = ap.parse_args()
@@ -126,7 +128,8 @@ def main():
         print(f"{'shape':10} {'N':>7} {'4N':>7}  ratio  stage grown most")
         for shape in shapes:
             small, large = (source(work, shape, n, args.target) for n in (args.n, 4 * args.n))
-            (t1, s1), (t4, s4) = (build(args.bin, src, work / "out", args.runs) for src in (small, large))
+            (t1, s1), (t4, s4) = (build(args.bin, src, work / "out", args.runs, args.args.split())
+                                  for src in (small, large))
             ratio = t4 / t1
             grown = max((k for k in s4 if k != "total" and s1.get(k)), key=lambda k: s4[k] / s1[k], default="")
             note = f"{grown} ×{s4[grown] / s1[grown]:.1f}" if grown else ""

@@ -630,6 +630,26 @@ fn fill(cx: &Cx, run: Range<usize>, y0: f32, state: &NoteState, pending: &[usize
     let (flow, frame) = (cx.flow, cx.frame);
     let body = &flow.body;
     let room = frame.body_height - y0;
+    // Balanced columns need the run's lines to fit two columns: a column
+    // is at least as tall as the heights of its lines (spaces and the grid
+    // only add, a shrink of at most the whole space only takes back part
+    // of one, `Frame::shrink` ≤ 1), so a run whose lines
+    // add up to more than two columns above the notes already placed
+    // (which only grow) has no balanced split. Then the run is not
+    // stacked whole, nor split at every break (each split stacks both
+    // sides: the square of the run, for every page of a long run).
+    let mut lines_height = 0.0;
+    let within = run
+        .clone()
+        .filter(|&j| !cx.skip[j])
+        .filter_map(|j| line(&body[j]))
+        .all(|l| {
+            lines_height += l.height;
+            lines_height <= 2.0 * (room - state.height) + 0.02
+        });
+    if !within && frame.shrink <= 1.0 {
+        return fill_greedily(cx, run, y0, state, pending);
+    }
     // Notes of the whole run, if all of it were on this page.
     let mut all = state.clone();
     let mut notes_fit = true;
@@ -683,6 +703,19 @@ fn fill(cx: &Cx, run: Range<usize>, y0: f32, state: &NoteState, pending: &[usize
             };
         }
     }
+    fill_greedily(cx, run, y0, state, pending)
+}
+
+/// [`fill`] when the run is not balanced: the left column as full as the
+/// page allows, then the right.
+fn fill_greedily(
+    cx: &Cx,
+    run: Range<usize>,
+    y0: f32,
+    state: &NoteState,
+    pending: &[usize],
+) -> Filled {
+    let frame = cx.frame;
     // Greedy: the left column as full as the page allows, then the right.
     // When a column cannot end at an allowed break, or the right one would
     // hold a single line, or it stops short beside the full left column
