@@ -121,6 +121,10 @@ pub fn paginate_keeping(
     let mut last_empty = false;
     let count = pieces.len();
     let opens_top = std::mem::take(&mut pieces.opens_top);
+    let mut to = Placing {
+        report: &mut report,
+        keep,
+    };
     for (k, piece) in pieces.enumerate() {
         let starts = page_starts(&piece, setup.duplex);
         let pager = Pager::new(
@@ -147,10 +151,6 @@ pub fn paginate_keeping(
         let mut slots: Vec<Option<Flow>> = piece.into_iter().map(Some).collect();
         for plan in &plans {
             let p = pages.len();
-            let mut to = Placing {
-                report: &mut report,
-                keep,
-            };
             pages.push(fill_page(
                 &mut slots,
                 &notes,
@@ -335,6 +335,10 @@ fn paginate_columns(
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let (mut report, notes, mut slots) = unpack(flow);
+    let mut to = Placing {
+        report: &mut report,
+        keep,
+    };
     for (p, plan) in plans.iter().enumerate() {
         let mut page = empty_page(setup);
         for placed in &plan.placed {
@@ -358,16 +362,8 @@ fn paginate_columns(
                 }
             };
             record_outline(&mut outline, &line, p, y);
-            let mut to = Placing {
-                report: &mut report,
-                keep,
-            };
             place_line(&mut page, &mut to, line, p, y, left);
         }
-        let mut to = Placing {
-            report: &mut report,
-            keep,
-        };
         place_notes(&mut page, &mut to, &notes, &plan.notes, p, setup, 0.0);
         pages.push(page);
     }
