@@ -184,7 +184,7 @@ fn twenty_page_fixture_is_set_like_a_book() {
         // Spaces of justified lines, from the layout.
         let (mut lines, mut good) = (0usize, 0usize);
         for rec in report.lines.iter().filter(|l| l.justified) {
-            let page = &layout.pages[rec.page];
+            let page = &layout.pages[rec.page as usize];
             let mut ratios = Vec::new();
             for it in &page.items {
                 let Item::Text(run) = &it.item else { continue };
@@ -281,7 +281,9 @@ fn twenty_page_fixture_is_set_like_a_book() {
         for rec in report.lines.iter().filter(|l| l.justified) {
             let last = words
                 .iter()
-                .filter(|w| w.page == rec.page && w.y1 > rec.top && w.y0 < rec.top + rec.height)
+                .filter(|w| {
+                    w.page == rec.page as usize && w.y1 > rec.top && w.y0 < rec.top + rec.height
+                })
                 .max_by(|a, b| a.x1.total_cmp(&b.x1));
             let Some(last) = last else { continue };
             let line_right = last.x1;

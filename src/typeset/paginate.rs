@@ -31,17 +31,21 @@ use crate::typeset::setup::PageSetup;
 use furniture::{StateScan, furniture, page_states};
 pub use furniture::{label_runs, roman};
 
-/// Where a body line ended up, for tests and checks.
+/// Where a body line ended up, for tests and checks. 28 bytes: a record is
+/// kept for every line of the document until the layout is handed to the
+/// writer, at the moment a long document's build peaks (with `usize`
+/// numbers, 48 bytes: 13 of the 50 MB document's MiB, benches/README.md
+/// session 20).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineRecord {
     /// Zero-based page.
-    pub page: usize,
+    pub page: u32,
     /// Paragraph number.
-    pub para: usize,
+    pub para: u32,
     /// Index in the paragraph.
-    pub index: usize,
+    pub index: u32,
     /// Lines in the paragraph.
-    pub count: usize,
+    pub count: u32,
     /// What the line is.
     pub kind: LineKind,
     /// Whether it was justified to the full measure.
@@ -51,6 +55,9 @@ pub struct LineRecord {
     /// Height of the slot.
     pub height: f32,
 }
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<LineRecord>() <= 28);
 
 /// What the paginator did: measured from the final placement.
 #[derive(Clone, Debug, Default)]
@@ -146,10 +153,20 @@ pub fn paginate_keeping(
             &plans.iter().map(|p| p.blank).collect::<Vec<_>>(),
         ));
         pages.reserve(plans.len());
-        // The piece's slots, each taken when placed; the piece is freed
-        // once its pages are filled.
-        let mut slots: Vec<Option<Flow>> = piece.into_iter().map(Some).collect();
-        for plan in &plans {
+        // The piece's slots, each taken when placed, in chunks freed as
+        // soon as no page still to be filled takes from them.
+        let mut slots = Slots::new(piece);
+        let mut needed: Vec<usize> = plans
+            .iter()
+            .rev()
+            .scan(usize::MAX, |low, plan| {
+                *low = plan.first().map_or(*low, |f| f.min(*low));
+                Some(*low)
+            })
+            .collect();
+        needed.reverse();
+        for (plan, &low) in plans.iter().zip(&needed) {
+            slots.release_below(low);
             let p = pages.len();
             pages.push(fill_page(
                 &mut slots,
@@ -171,7 +188,7 @@ pub fn paginate_keeping(
 /// Sets one planned page (page `p`): its floats, its text (a continued
 /// table's header first), its notes; takes each placed line from `slots`.
 fn fill_page(
-    slots: &mut [Option<Flow>],
+    slots: &mut Slots,
     notes: &[Vec<FlowLine>],
     plan: &PagePlan,
     p: usize,
@@ -188,8 +205,8 @@ fn fill_page(
     let mut y = setup.top;
     for range in &plan.floats {
         let top = y;
-        for slot in &mut slots[range.clone()] {
-            if let Some(Flow::Line(line)) = slot.take() {
+        for i in range.clone() {
+            if let Some(Flow::Line(line)) = slots.take(i) {
                 record_outline(outline, &line, p, y);
                 y += place_line(&mut page, to, line, p, y, left);
             }
@@ -197,17 +214,17 @@ fn fill_page(
         y += float_gap(y - top, setup.leading, setup.theme.pages.float_gap_lines);
     }
     let mut started = false;
-    if let Some(Some(Flow::Line(FlowLine {
+    if let Some(Flow::Line(FlowLine {
         header: Some(h), ..
-    }))) = plan.body.first().and_then(|r| slots.get(r.start))
+    })) = plan.body.first().and_then(|r| slots.get(r.start))
     {
         let header = (**h).clone();
         y += place_line(&mut page, to, header, p, y, left);
         started = true;
     }
     for range in &plan.body {
-        for slot in &mut slots[range.clone()] {
-            match slot.take() {
+        for i in range.clone() {
+            match slots.take(i) {
                 Some(Flow::Space(h)) if started => y += h * (1.0 + plan.stretch),
                 Some(Flow::Line(line)) => {
                     started = true;
@@ -232,8 +249,8 @@ const FURNITURE_ITEMS: usize = 4;
 /// up to twice its items until [`trim`] ran after the last page, at the
 /// moment a long document's build peaks (14 MiB of the 50 MB document's
 /// 803, benches/README.md session 18).
-fn page_items(slots: &[Option<Flow>], notes: &[Vec<FlowLine>], plan: &PagePlan) -> usize {
-    let items = |slot: &Option<Flow>| match slot {
+fn page_items(slots: &Slots, notes: &[Vec<FlowLine>], plan: &PagePlan) -> usize {
+    let items = |slot: Option<&Flow>| match slot {
         Some(Flow::Line(l)) => l.items.len(),
         _ => 0,
     };
@@ -241,11 +258,11 @@ fn page_items(slots: &[Option<Flow>], notes: &[Vec<FlowLine>], plan: &PagePlan) 
         .floats
         .iter()
         .chain(&plan.body)
-        .flat_map(|r| &slots[r.clone()])
-        .map(items)
+        .flat_map(|r| r.clone())
+        .map(|i| items(slots.get(i)))
         .sum();
     let header = match plan.body.first().and_then(|r| slots.get(r.start)) {
-        Some(Some(Flow::Line(l))) => l.header.as_ref().map_or(0, |h| h.items.len()),
+        Some(Flow::Line(l)) => l.header.as_ref().map_or(0, |h| h.items.len()),
         _ => 0,
     };
     let note_lines: usize = plan
@@ -466,12 +483,77 @@ impl Iterator for Pieces {
 
     fn next(&mut self) -> Option<Vec<Flow>> {
         let n = self.lens.next()?;
-        let mut piece = self.rev.split_off(self.rev.len() - n);
+        // The last piece (the whole body, when nothing in it starts a
+        // page) is the body itself, not a copy of it beside it.
+        let mut piece = match self.lens.len() {
+            0 => std::mem::take(&mut self.rev),
+            _ => self.rev.split_off(self.rev.len() - n),
+        };
         piece.reverse();
         if self.rev.capacity() - self.rev.len() >= self.rev.capacity() / 8 {
             self.rev.shrink_to_fit();
         }
         Some(piece)
+    }
+}
+
+/// A piece's slots while its pages are filled, in chunks of [`SLOT_CHUNK`]
+/// (chunk `k` holds slots `k * SLOT_CHUNK ..`), each slot taken when its
+/// line is placed and each chunk freed once no page still to be filled
+/// takes from it ([`Slots::release_below`]). A piece that runs on for the
+/// whole document (no chapter starts a page) held all its slots until its
+/// last page was set, beside all the pages: 50 MiB of the 50 MB
+/// document's peak (benches/README.md, session 20).
+struct Slots {
+    chunks: Vec<Vec<Option<Flow>>>,
+    /// The chunks before this one are freed.
+    freed: usize,
+}
+
+/// Slots a chunk of [`Slots`] holds.
+const SLOT_CHUNK: usize = 4096;
+
+impl Slots {
+    /// The slots of `piece`, split into chunks from its end, so that the
+    /// piece gives back its room as the chunks are made (a large
+    /// allocation shrinks in place) rather than being held beside them.
+    fn new(mut piece: Vec<Flow>) -> Self {
+        let count = piece.len().div_ceil(SLOT_CHUNK);
+        let mut chunks = Vec::with_capacity(count);
+        for k in (0..count).rev() {
+            let chunk = piece.split_off(k * SLOT_CHUNK);
+            if piece.capacity() - piece.len() >= piece.capacity() / 8 {
+                piece.shrink_to_fit();
+            }
+            chunks.push(chunk.into_iter().map(Some).collect());
+        }
+        chunks.reverse();
+        Slots { chunks, freed: 0 }
+    }
+
+    /// Slot `i`, unless it is taken, freed or past the end.
+    fn get(&self, i: usize) -> Option<&Flow> {
+        self.chunks
+            .get(i / SLOT_CHUNK)?
+            .get(i % SLOT_CHUNK)?
+            .as_ref()
+    }
+
+    /// Takes slot `i` (`None` if it is taken, freed or past the end).
+    fn take(&mut self, i: usize) -> Option<Flow> {
+        self.chunks
+            .get_mut(i / SLOT_CHUNK)?
+            .get_mut(i % SLOT_CHUNK)?
+            .take()
+    }
+
+    /// Frees the chunks that hold only slots before `low`.
+    fn release_below(&mut self, low: usize) {
+        let end = (low / SLOT_CHUNK).min(self.chunks.len());
+        for chunk in self.chunks.get_mut(self.freed..end).unwrap_or_default() {
+            *chunk = Vec::new();
+        }
+        self.freed = self.freed.max(end);
     }
 }
 
@@ -540,10 +622,10 @@ fn place_line(
     left: f32,
 ) -> f32 {
     to.report.lines.push(LineRecord {
-        page: p,
-        para: line.para as usize,
-        index: line.index as usize,
-        count: line.count as usize,
+        page: u32::try_from(p).unwrap_or(u32::MAX),
+        para: line.para,
+        index: line.index,
+        count: line.count,
         kind: line.kind,
         justified: line.justified,
         top: y,
