@@ -34,7 +34,7 @@ pub use furniture::{label_runs, roman};
 /// Where a body line ended up, for tests and checks. 28 bytes: a record is
 /// kept for every line of the document until the layout is handed to the
 /// writer, at the moment a long document's build peaks (with `usize`
-/// numbers, 48 bytes: 13 of the 50 MB document's MiB, benches/README.md
+/// numbers, 48 bytes: about 12 more MiB on the 50 MB document, benches/README.md
 /// session 20).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineRecord {
