@@ -155,7 +155,7 @@ pub fn paginate_keeping(
         pages.reserve(plans.len());
         // The piece's slots, each taken when placed, in chunks freed as
         // soon as no page still to be filled takes from them.
-        let mut slots = Slots::new(piece);
+        let mut slots = Slots::new(piece, slot_chunk());
         let mut needed: Vec<usize> = plans
             .iter()
             .rev()
@@ -498,7 +498,7 @@ impl Iterator for Pieces {
 }
 
 /// A piece's slots while its pages are filled, in chunks of [`SLOT_CHUNK`]
-/// (chunk `k` holds slots `k * SLOT_CHUNK ..`), each slot taken when its
+/// (chunk `k` holds slots `k * chunk ..`), each slot taken when its
 /// line is placed and each chunk freed once no page still to be filled
 /// takes from it ([`Slots::release_below`]). A piece that runs on for the
 /// whole document (no chapter starts a page) held all its slots until its
@@ -506,6 +506,8 @@ impl Iterator for Pieces {
 /// document's peak (benches/README.md, session 20).
 struct Slots {
     chunks: Vec<Vec<Option<Flow>>>,
+    /// Slots a chunk holds.
+    chunk: usize,
     /// The chunks before this one are freed.
     freed: usize,
 }
@@ -513,45 +515,71 @@ struct Slots {
 /// Slots a chunk of [`Slots`] holds.
 const SLOT_CHUNK: usize = 4096;
 
+/// [`SLOT_CHUNK`], or in the crate's tests what [`tests::with_slot_chunk`]
+/// sets, so that a short document frees its slots as a long one does.
+fn slot_chunk() -> usize {
+    #[cfg(test)]
+    if let Some(chunk) = tests::SLOT_CHUNK_FOR_TEST.get() {
+        return chunk;
+    }
+    SLOT_CHUNK
+}
+
 impl Slots {
-    /// The slots of `piece`, split into chunks from its end, so that the
-    /// piece gives back its room as the chunks are made (a large
+    /// The slots of `piece`, in chunks of `chunk`, split from its end, so
+    /// that the piece gives back its room as the chunks are made (a large
     /// allocation shrinks in place) rather than being held beside them.
-    fn new(mut piece: Vec<Flow>) -> Self {
-        let count = piece.len().div_ceil(SLOT_CHUNK);
+    fn new(mut piece: Vec<Flow>, chunk: usize) -> Self {
+        let chunk = chunk.max(1);
+        let count = piece.len().div_ceil(chunk);
         let mut chunks = Vec::with_capacity(count);
         for k in (0..count).rev() {
-            let chunk = piece.split_off(k * SLOT_CHUNK);
+            let tail = piece.split_off(k * chunk);
             if piece.capacity() - piece.len() >= piece.capacity() / 8 {
                 piece.shrink_to_fit();
             }
-            chunks.push(chunk.into_iter().map(Some).collect());
+            chunks.push(tail.into_iter().map(Some).collect());
         }
         chunks.reverse();
-        Slots { chunks, freed: 0 }
+        Slots {
+            chunks,
+            chunk,
+            freed: 0,
+        }
     }
 
-    /// Slot `i`, unless it is taken, freed or past the end.
+    /// Slot `i`, unless it is taken or past the end. Reading a freed
+    /// chunk is a bug of the caller's plans ([`Slots::release_below`]).
     fn get(&self, i: usize) -> Option<&Flow> {
+        debug_assert!(
+            i / self.chunk >= self.freed,
+            "slot {i} read after it was freed"
+        );
         self.chunks
-            .get(i / SLOT_CHUNK)?
-            .get(i % SLOT_CHUNK)?
+            .get(i / self.chunk)?
+            .get(i % self.chunk)?
             .as_ref()
     }
 
-    /// Takes slot `i` (`None` if it is taken, freed or past the end).
+    /// Takes slot `i` (`None` if it is taken or past the end).
     fn take(&mut self, i: usize) -> Option<Flow> {
+        debug_assert!(
+            i / self.chunk >= self.freed,
+            "slot {i} taken after it was freed"
+        );
         self.chunks
-            .get_mut(i / SLOT_CHUNK)?
-            .get_mut(i % SLOT_CHUNK)?
+            .get_mut(i / self.chunk)?
+            .get_mut(i % self.chunk)?
             .take()
     }
 
     /// Frees the chunks that hold only slots before `low`.
     fn release_below(&mut self, low: usize) {
-        let end = (low / SLOT_CHUNK).min(self.chunks.len());
+        let end = (low / self.chunk).min(self.chunks.len());
         for chunk in self.chunks.get_mut(self.freed..end).unwrap_or_default() {
             *chunk = Vec::new();
+            #[cfg(test)]
+            tests::RELEASED.set(tests::RELEASED.get() + 1);
         }
         self.freed = self.freed.max(end);
     }
@@ -1498,5 +1526,100 @@ fn measure_report(report: &mut Report) {
             report.headings_at_foot += 1;
         }
         i = j;
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use crate::frame::{Item, Layout};
+    use std::cell::Cell;
+
+    thread_local! {
+        /// The chunk size the pager's [`super::Slots`] use on this thread.
+        pub(super) static SLOT_CHUNK_FOR_TEST: Cell<Option<usize>> = const { Cell::new(None) };
+        /// Chunks freed on this thread.
+        pub(super) static RELEASED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    const SECTIONS: usize = 40;
+
+    /// Sections of text of different lengths, five to a chapter, each with a table of four
+    /// rows that cannot split (so it floats to the next page when it does
+    /// not fit) and a paragraph after it with a footnote.
+    fn document() -> String {
+        let mut md = String::from("---\ntitle: Khối\n---\n\n");
+        let sentence = "Ngày 28/11, tại tỉnh Yên Bái đã diễn ra hội nghị sơ kết năm năm thực hiện quy chế phối hợp. ";
+        for i in 0..SECTIONS {
+            let level = if i % 5 == 0 { "#" } else { "##" };
+            md.push_str(&format!("{level} Mục {i}\n\n"));
+            for p in 0..(i % 3 + 1) {
+                md.push_str(&sentence.repeat(1 + (i * 7 + p) % 11));
+                md.push_str("\n\n");
+            }
+            md.push_str("| Cột | Giá trị |\n|---|---|\n");
+            for r in 0..4 {
+                md.push_str(&format!("| BẢNG{i} hàng {r} | {r} |\n"));
+            }
+            md.push_str(&format!("\nSAU{i} {}[^n{i}]\n\n", sentence.repeat(2)));
+            md.push_str(&format!("[^n{i}]: {}\n\n", sentence.repeat(1 + i % 3)));
+        }
+        md
+    }
+
+    fn layout(md: &str, duplex: bool, chunk: Option<usize>) -> Layout {
+        let mut diags = crate::diag::Diagnostics::default();
+        let source = crate::diag::SourceFile::new("chunks.md", md.to_string());
+        let prepared = crate::prepare_source(source, &Default::default(), &mut diags)
+            .unwrap_or_else(|| panic!("{diags:?}"));
+        let opts = crate::typeset::TypesetOptions {
+            paper: crate::cli::Paper::A5,
+            duplex,
+            columns: 1,
+        };
+        SLOT_CHUNK_FOR_TEST.set(chunk);
+        let (layout, _) = crate::typeset::typeset_with(&prepared.doc, &prepared.fonts, &opts, 0);
+        SLOT_CHUNK_FOR_TEST.set(None);
+        layout
+    }
+
+    /// The first page whose text holds `needle`.
+    fn page_of(layout: &Layout, needle: &str) -> usize {
+        layout
+            .pages
+            .iter()
+            .position(|p| {
+                p.items
+                    .iter()
+                    .any(|it| matches!(&it.item, Item::Text(r) if r.text.contains(needle)))
+            })
+            .unwrap_or_else(|| panic!("{needle} is on no page"))
+    }
+
+    /// Freeing the slots behind the pages set changes nothing on them:
+    /// with chunks of one slot (every slot freed as soon as no later page
+    /// reads it), the pages are those of chunks larger than the document,
+    /// one-sided (one piece) and two-sided (a piece a chapter), with
+    /// tables waiting for the next page while the text goes on.
+    #[test]
+    fn freeing_the_slots_behind_the_pages_changes_no_page() {
+        let md = document();
+        for duplex in [false, true] {
+            let whole = layout(&md, duplex, Some(usize::MAX));
+            RELEASED.set(0);
+            let freed = layout(&md, duplex, Some(1));
+            assert!(RELEASED.get() > 100, "{} chunks freed", RELEASED.get());
+            assert!(whole.pages.len() > SECTIONS, "{} pages", whole.pages.len());
+            let waited = (0..SECTIONS)
+                .filter(|i| {
+                    page_of(&whole, &format!("BẢNG{i}")) > page_of(&whole, &format!("SAU{i}"))
+                })
+                .count();
+            assert!(
+                waited > 0,
+                "no table waited for the next page (two-sided: {duplex})"
+            );
+            assert!(whole.pages == freed.pages, "two-sided: {duplex}");
+            assert!(whole.outline == freed.outline, "two-sided: {duplex}");
+        }
     }
 }
