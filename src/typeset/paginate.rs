@@ -1543,9 +1543,10 @@ pub(super) mod tests {
 
     const SECTIONS: usize = 40;
 
-    /// Sections of text of different lengths, five to a chapter, each with a table of four
-    /// rows that cannot split (so it floats to the next page when it does
-    /// not fit) and a paragraph after it with a footnote.
+    /// Sections of text of different lengths, five to a chapter, each with
+    /// a table of four rows that cannot split (so it waits for the next
+    /// page when fewer than three rows fit) and a paragraph after it with a
+    /// footnote.
     fn document() -> String {
         let mut md = String::from("---\ntitle: Khối\n---\n\n");
         let sentence = "Ngày 28/11, tại tỉnh Yên Bái đã diễn ra hội nghị sơ kết năm năm thực hiện quy chế phối hợp. ";
