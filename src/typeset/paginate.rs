@@ -490,10 +490,19 @@ impl Iterator for Pieces {
             _ => self.rev.split_off(self.rev.len() - n),
         };
         piece.reverse();
-        if self.rev.capacity() - self.rev.len() >= self.rev.capacity() / 8 {
-            self.rev.shrink_to_fit();
-        }
+        give_back_room(&mut self.rev);
         Some(piece)
+    }
+}
+
+/// Shrinks `slots`, once an eighth or more of its room is unused, to its
+/// length: taken off its end a piece or a chunk at a time, it gives its room
+/// back as it goes, and shrinking only by a size class at a time costs, over
+/// the whole, a few copies at most (none when a large allocation shrinks in
+/// place).
+fn give_back_room(slots: &mut Vec<Flow>) {
+    if slots.capacity() - slots.len() >= slots.capacity() / 8 {
+        slots.shrink_to_fit();
     }
 }
 
@@ -535,9 +544,7 @@ impl Slots {
         let mut chunks = Vec::with_capacity(count);
         for k in (0..count).rev() {
             let tail = piece.split_off(k * chunk);
-            if piece.capacity() - piece.len() >= piece.capacity() / 8 {
-                piece.shrink_to_fit();
-            }
+            give_back_room(&mut piece);
             chunks.push(tail.into_iter().map(Some).collect());
         }
         chunks.reverse();
@@ -548,29 +555,27 @@ impl Slots {
         }
     }
 
-    /// Slot `i`, unless it is taken or past the end. Reading a freed
-    /// chunk is a bug of the caller's plans ([`Slots::release_below`]).
-    fn get(&self, i: usize) -> Option<&Flow> {
+    /// Where slot `i` is: its chunk, and its place in the chunk. Asking
+    /// for a slot of a freed chunk is a bug of the caller's plans
+    /// ([`Slots::release_below`]).
+    fn place(&self, i: usize) -> (usize, usize) {
         debug_assert!(
             i / self.chunk >= self.freed,
-            "slot {i} read after it was freed"
+            "slot {i} asked for after it was freed"
         );
-        self.chunks
-            .get(i / self.chunk)?
-            .get(i % self.chunk)?
-            .as_ref()
+        (i / self.chunk, i % self.chunk)
+    }
+
+    /// Slot `i`, unless it is taken or past the end.
+    fn get(&self, i: usize) -> Option<&Flow> {
+        let (c, k) = self.place(i);
+        self.chunks.get(c)?.get(k)?.as_ref()
     }
 
     /// Takes slot `i` (`None` if it is taken or past the end).
     fn take(&mut self, i: usize) -> Option<Flow> {
-        debug_assert!(
-            i / self.chunk >= self.freed,
-            "slot {i} taken after it was freed"
-        );
-        self.chunks
-            .get_mut(i / self.chunk)?
-            .get_mut(i % self.chunk)?
-            .take()
+        let (c, k) = self.place(i);
+        self.chunks.get_mut(c)?.get_mut(k)?.take()
     }
 
     /// Frees the chunks that hold only slots before `low`.
