@@ -380,8 +380,11 @@ pub struct Written {
 
 /// Produces the outputs of one prepared document in memory, then writes them
 /// atomically. Nothing is written when any output fails.
+///
+/// `prepared` is taken: its document is let go as soon as the last output
+/// that reads it is made (see [`render`]).
 pub fn build(
-    prepared: &Prepared,
+    prepared: Prepared,
     opts: &BuildOptions,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Written>> {
@@ -392,7 +395,7 @@ pub fn build(
 /// `check` times come from [`Prepared::timings`]; `total` adds them to the
 /// time spent here).
 pub fn build_timed(
-    prepared: &Prepared,
+    prepared: Prepared,
     opts: &BuildOptions,
     diags: &mut Diagnostics,
 ) -> (Option<Vec<Written>>, Timings) {
@@ -415,8 +418,14 @@ pub struct Rendered {
 /// Produces the outputs `opts` asks for (its `out_dir` is not used) in
 /// memory, dated `epoch` (Unix seconds). Returns `None` when an error was
 /// reported to `diags`; nothing is written anywhere.
+///
+/// `prepared` is taken so that its document, most of the memory of a long
+/// one, is freed as soon as no output still reads it: the PDF lets go of
+/// it once its pages are set, the EPUB once it is written, so that the
+/// PDF writer's peak (its page tree and the file's bytes) is not reached
+/// with the document still held beside it (benches/README.md, session 21).
 pub fn render(
-    prepared: &Prepared,
+    prepared: Prepared,
     opts: &BuildOptions,
     epoch: i64,
     diags: &mut Diagnostics,
@@ -425,7 +434,7 @@ pub fn render(
 }
 
 fn build_outputs(
-    prepared: &Prepared,
+    prepared: Prepared,
     opts: &BuildOptions,
     diags: &mut Diagnostics,
     timings: &mut Timings,
@@ -485,15 +494,17 @@ fn write_outputs(
 
 /// [`render`], recording the stages' times in `timings`.
 fn render_timed(
-    prepared: &Prepared,
+    prepared: Prepared,
     opts: &BuildOptions,
     epoch: i64,
     diags: &mut Diagnostics,
     timings: &mut Timings,
 ) -> Option<Vec<Rendered>> {
-    let doc = &prepared.doc;
+    let Prepared {
+        doc, fonts, stem, ..
+    } = prepared;
+    let (fonts, stem) = (&fonts, &stem);
     let hook = &opts.progress;
-    let stem = &prepared.stem;
     // Typesets and writes one PDF; the booklet is the same layout imposed.
     // Returns the PDF, its warnings and the typeset and write times. The
     // booklet reports itself as one stage (see its spawn below), so only the
@@ -502,22 +513,30 @@ fn render_timed(
     let how = &opts.imposition;
     let standards = opts.pdf_standards;
     if opts.pdf || opts.booklet.is_some() {
-        pdf::check_document(doc, &opts.pdf_standards, diags);
+        pdf::check_document(&doc, &opts.pdf_standards, diags);
         if diags.has_errors() {
             return None;
         }
     }
+    // Each output holds the document only while it reads it; the last to
+    // let go frees it (see [`render`]).
+    let doc = std::sync::Arc::new(doc);
+    let path = doc.source.path.clone();
+    let booklet_theme = doc.theme.booklet.clone();
     // `pages`: where the PDF's page breaks go to, for the EPUB built beside
     // it; sent as soon as the pages are set, before the PDF is written.
-    let pdf_with = |opts: typeset::TypesetOptions,
+    let pdf_with = |doc: std::sync::Arc<resolve::Book>,
+                    opts: typeset::TypesetOptions,
                     sheet: Option<cli::Sheet>,
                     pages: Option<std::sync::mpsc::Sender<epub::PageList>>| {
         let hook = if sheet.is_some() { &no_hook } else { hook };
         let started = Instant::now();
         let chapters = doc.chapters.len();
         let (layout, mut report) = hook.stage(progress::Stage::Typeset { chapters }, || {
-            typeset::typeset_with(doc, &prepared.fonts, &opts, epoch)
+            typeset::typeset_with(&doc, fonts, &opts, epoch)
         });
+        // The layout holds all the PDF needs of the document.
+        drop(doc);
         if let Some(tx) = pages {
             let list = epub::PageList {
                 source: format!(
@@ -544,7 +563,7 @@ fn render_timed(
                 } else {
                     sheet.size_pt()
                 };
-                impose::impose(layout, size, how, &doc.theme.booklet)
+                impose::impose(layout, size, how, &booklet_theme)
             }
             None => layout,
         };
@@ -557,9 +576,8 @@ fn render_timed(
             None => standards,
         };
         let r = hook.stage(progress::Stage::Pdf { pages }, || {
-            pdf::write_pdf_as(layout, &standards).map_err(|e| {
-                Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&doc.source.path)
-            })
+            pdf::write_pdf_as(layout, &standards)
+                .map_err(|e| Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&path))
         });
         (r, layout_warnings, typeset, writing.elapsed())
     };
@@ -576,14 +594,15 @@ fn render_timed(
     };
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
         let epub = opts.epub.then(|| {
+            let doc = std::sync::Arc::clone(&doc);
             scope.spawn(move || {
                 let pages = pages_rx.and_then(|rx| rx.recv().ok());
                 let started = Instant::now();
                 let mut d = Diagnostics::default();
                 let r = hook.stage(progress::Stage::Epub, || {
                     epub::write_epub_paged(
-                        doc,
-                        &prepared.fonts,
+                        &doc,
+                        fonts,
                         &epub::EpubOptions {
                             modified: epoch,
                             math: opts.epub_math,
@@ -592,6 +611,7 @@ fn render_timed(
                         &mut d,
                     )
                 });
+                drop(doc);
                 (r, d, started.elapsed())
             })
         });
@@ -601,12 +621,17 @@ fn render_timed(
                 duplex: opts.booklet_duplex,
                 columns: opts.columns,
             };
+            let doc = std::sync::Arc::clone(&doc);
             scope.spawn(move || {
-                hook.stage(progress::Stage::Booklet, || pdf_with(o, Some(sheet), None))
+                hook.stage(progress::Stage::Booklet, || {
+                    pdf_with(doc, o, Some(sheet), None)
+                })
             })
         });
+        // The PDF takes this thread's hold on the document (let go without one).
         let pdf = opts.pdf.then(|| {
             let (r, d, typeset, pdf) = pdf_with(
+                doc,
                 typeset::TypesetOptions {
                     paper: opts.paper,
                     duplex: opts.duplex,

@@ -147,7 +147,7 @@ fn run_archive(
             let written = match (prepared, build) {
                 (Some(p), Some(b)) => {
                     let opts = build_options(&p, b, Default::default(), &job.out_dir, &mut diags);
-                    trang::build(&p, &opts, &mut diags)
+                    trang::build(p, &opts, &mut diags)
                 }
                 (Some(_), None) => Some(Vec::new()),
                 (None, _) => None,
@@ -308,7 +308,7 @@ fn run(
         let written = match (prepared, build) {
             (Some(p), Some(b)) => {
                 let opts = build_options(&p, b, hook, &b.out_dir, &mut diags);
-                let (written, timings) = trang::build_timed(&p, &opts, &mut diags);
+                let (written, timings) = trang::build_timed(p, &opts, &mut diags);
                 if b.timings {
                     print_timings(path, &timings, opts.booklet.is_some());
                 }

@@ -43,7 +43,7 @@ fn generated(dir: &Path, duplex: bool) -> (PathBuf, PathBuf) {
         progress: Default::default(),
         epub_math: Default::default(),
     };
-    let out = trang::render(&p, &opts, EPOCH, &mut diags).expect("renders");
+    let out = trang::render(p, &opts, EPOCH, &mut diags).expect("renders");
     assert!(diags.items.is_empty(), "{diags:?}");
     // TRANG_KEEP_COVERS=DIR keeps the outputs to look at.
     let keep = std::env::var_os("TRANG_KEEP_COVERS").map(PathBuf::from);

@@ -152,6 +152,12 @@ pub fn paginate_keeping(
             &plans.iter().map(PagePlan::first).collect::<Vec<_>>(),
             &plans.iter().map(|p| p.blank).collect::<Vec<_>>(),
         ));
+        // What the plans were made from (a few bytes a slot: the float
+        // each slot starts, 16 of them, the keeps, the starts) is not
+        // held while the pages are filled: 20 MiB of the 50 MB document's
+        // peak (benches/README.md, session 21).
+        drop(pager);
+        drop(starts);
         pages.reserve(plans.len());
         // The piece's slots, each taken when placed, in chunks freed as
         // soon as no page still to be filled takes from them.
@@ -392,10 +398,14 @@ fn paginate_columns(
 
 /// Gives back what each page's item list grew by beyond its items: the
 /// pages are held until the PDF is written, and a list grown an item at a
-/// time is up to twice its length (a third of the pages' memory).
+/// time is up to twice its length (a third of the pages' memory). A list
+/// made its size at once ([`page_items`]) keeps the few spare places of its
+/// furniture ([`give_back_room`]): shrinking it moved every page's list to
+/// a smaller one at the moment the build peaks, 10 MiB more on the 50 MB
+/// document (benches/README.md, session 21).
 fn trim(pages: &mut [Page]) {
     for page in pages {
-        page.items.shrink_to_fit();
+        give_back_room(&mut page.items);
     }
 }
 
@@ -495,14 +505,14 @@ impl Iterator for Pieces {
     }
 }
 
-/// Shrinks `slots`, once an eighth or more of its room is unused, to its
-/// length: taken off its end a piece or a chunk at a time, it gives its room
-/// back as it goes, and shrinking only by a size class at a time costs, over
-/// the whole, a few copies at most (none when a large allocation shrinks in
-/// place).
-fn give_back_room(slots: &mut Vec<Flow>) {
-    if slots.capacity() - slots.len() >= slots.capacity() / 8 {
-        slots.shrink_to_fit();
+/// Shrinks `list`, once an eighth or more of its room is unused, to its
+/// length. Slots taken off a list's end a piece or a chunk at a time give
+/// their room back as they go, and shrinking only by a size class at a time
+/// costs, over the whole, a few copies at most (none when a large
+/// allocation shrinks in place); a page's items keep a spare place or two.
+fn give_back_room<T>(list: &mut Vec<T>) {
+    if list.capacity() - list.len() >= list.capacity() / 8 {
+        list.shrink_to_fit();
     }
 }
 
