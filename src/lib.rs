@@ -620,6 +620,7 @@ fn render_timed(
                 paper: sheet.page(),
                 duplex: opts.booklet_duplex,
                 columns: opts.columns,
+                line_records: false,
             };
             let doc = std::sync::Arc::clone(&doc);
             scope.spawn(move || {
@@ -636,6 +637,7 @@ fn render_timed(
                     paper: opts.paper,
                     duplex: opts.duplex,
                     columns: opts.columns,
+                    line_records: false,
                 },
                 None,
                 pages_tx,

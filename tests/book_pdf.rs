@@ -87,6 +87,7 @@ fn build(book: &Book, duplex: bool) -> Built {
         paper: Paper::A5,
         duplex,
         columns: 1,
+        line_records: false,
     };
     let (layout, _) = trang::typeset::typeset_with(book, &fonts, &opts, EPOCH);
     let bytes = trang::pdf::write_pdf(&layout).unwrap();

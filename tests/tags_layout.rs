@@ -24,6 +24,7 @@ fn layout_file(path: &Path, columns: usize, paper: Paper) -> Layout {
         paper,
         duplex: false,
         columns,
+        line_records: false,
     };
     trang::typeset::typeset_with(&p.doc, &p.fonts, &opts, 0).0
 }

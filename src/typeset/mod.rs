@@ -38,14 +38,20 @@ pub struct TypesetOptions {
     pub duplex: bool,
     /// Columns of body text (1 or 2).
     pub columns: usize,
+    /// Whether the report keeps a record of every placed line
+    /// ([`Report::lines`], 28 bytes a line: for tests and checks of the
+    /// placement; a build does without).
+    pub line_records: bool,
 }
 
-/// Typesets `doc` on `paper`, one-sided, one column; see [`typeset_with`].
+/// Typesets `doc` on `paper`, one-sided, one column, every line recorded;
+/// see [`typeset_with`].
 pub fn typeset(doc: &Book, fonts: &FontSet, paper: Paper, created: i64) -> (Layout, Report) {
     let opts = TypesetOptions {
         paper,
         duplex: false,
         columns: 1,
+        line_records: true,
     };
     typeset_with(doc, fonts, &opts, created)
 }
@@ -77,7 +83,7 @@ pub fn typeset_with(
             paginate::Keep::All
         };
         let (pages, outline, report) =
-            paginate::paginate_keeping(flow, doc, &setup, &mut engine, keep);
+            paginate::paginate_keeping(flow, doc, &setup, &mut engine, keep, opts.line_records);
         structure = tree;
         if !doc.meta.toc {
             break (pages, outline, report);

@@ -31,12 +31,12 @@ use crate::typeset::setup::PageSetup;
 use furniture::{StateScan, furniture, page_states};
 pub use furniture::{label_runs, roman};
 
-/// Where a body line ended up, for tests and checks. 28 bytes: a record is
-/// kept for every line of the document until the layout is handed to the
-/// writer, at the moment a long document's build peaks (with `usize`
-/// numbers, 48 bytes: about 12 more MiB on the 50 MB document, benches/README.md
-/// session 20).
-#[derive(Clone, Debug, PartialEq)]
+/// Where a body line ended up, for tests and checks ([`Report::lines`],
+/// kept only when asked for). 28 bytes: the records of a long document are
+/// held until its last page is set, when its build peaks (with `usize`
+/// numbers, 48 bytes: about 12 more MiB on the 50 MB document,
+/// benches/README.md session 20).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LineRecord {
     /// Zero-based page.
     pub page: u32,
@@ -62,7 +62,8 @@ const _: () = assert!(std::mem::size_of::<LineRecord>() <= 28);
 /// What the paginator did: measured from the final placement.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// Every slot in order with its page.
+    /// Every slot in order with its page, when asked for
+    /// ([`crate::typeset::TypesetOptions::line_records`]); else empty.
     pub lines: Vec<LineRecord>,
     /// Pages whose first line is the last line of a paragraph of 2+ lines.
     pub widows: usize,
@@ -89,7 +90,7 @@ pub fn paginate(
     setup: &PageSetup,
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
-    paginate_keeping(flow, doc, setup, engine, Keep::All)
+    paginate_keeping(flow, doc, setup, engine, Keep::All, true)
 }
 
 /// What a paginated page keeps of its lines' items.
@@ -106,16 +107,20 @@ pub enum Keep {
     Anchors,
 }
 
-/// [`paginate`], keeping of each line's items what `keep` says.
+/// [`paginate`], keeping of each line's items what `keep` says, and a
+/// record of every placed line in [`Report::lines`] when `records` is set
+/// (the widows, orphans and headings at a page's foot are counted either
+/// way).
 pub fn paginate_keeping(
     flow: FlowDoc,
     doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
     keep: Keep,
+    records: bool,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
     if setup.columns == 2 {
-        return paginate_columns(flow, doc, setup, engine, keep);
+        return paginate_columns(flow, doc, setup, engine, keep, records);
     }
     let separator = (setup.leading * 1.0).round();
     let top_level = top_level(&flow.body);
@@ -128,10 +133,7 @@ pub fn paginate_keeping(
     let mut last_empty = false;
     let count = pieces.len();
     let opens_top = std::mem::take(&mut pieces.opens_top);
-    let mut to = Placing {
-        report: &mut report,
-        keep,
-    };
+    let mut to = Placing::new(&mut report, keep, records);
     for (k, piece) in pieces.enumerate() {
         let starts = page_starts(&piece, setup.duplex);
         let pager = Pager::new(
@@ -187,7 +189,6 @@ pub fn paginate_keeping(
     }
     report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
     trim(&mut pages);
-    measure_report(&mut report);
     (pages, outline, report)
 }
 
@@ -336,6 +337,7 @@ fn paginate_columns(
     setup: &PageSetup,
     engine: &mut InlineEngine,
     keep: Keep,
+    records: bool,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
     let separator = (setup.leading * 1.0).round();
     let starts = page_starts(&flow.body, setup.duplex);
@@ -358,10 +360,7 @@ fn paginate_columns(
     let mut pages = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
     let (mut report, notes, mut slots) = unpack(flow);
-    let mut to = Placing {
-        report: &mut report,
-        keep,
-    };
+    let mut to = Placing::new(&mut report, keep, records);
     for (p, plan) in plans.iter().enumerate() {
         let mut page = empty_page(setup);
         for placed in &plan.placed {
@@ -392,7 +391,6 @@ fn paginate_columns(
     }
     report.page_labels = furniture(&mut pages, &states, doc, setup, engine);
     trim(&mut pages);
-    measure_report(&mut report);
     (pages, outline, report)
 }
 
@@ -649,10 +647,59 @@ fn record_outline(outline: &mut Vec<OutlineEntry>, line: &FlowLine, p: usize, y:
     }
 }
 
-/// Where placed lines are recorded, and what the pages keep of them.
+/// Where placed lines are counted and recorded, and what the pages keep of
+/// them.
 struct Placing<'r> {
     report: &'r mut Report,
     keep: Keep,
+    /// Whether every line is recorded ([`Report::lines`]).
+    records: bool,
+    /// The line placed last.
+    last: Option<LineRecord>,
+}
+
+impl<'r> Placing<'r> {
+    fn new(report: &'r mut Report, keep: Keep, records: bool) -> Self {
+        Placing {
+            report,
+            keep,
+            records,
+            last: None,
+        }
+    }
+
+    /// Counts a placed line, lines being placed in page order: where a page
+    /// begins (a widow is the last line of a paragraph of two or more at
+    /// the top of a page after the first) and where the one before it ended
+    /// with more to follow (an orphan is such a paragraph's first line at a
+    /// page's foot; a heading there is counted too). Records it when asked.
+    /// The counts were made from the records after the last page: a record
+    /// of every line, 16 MiB on the 50 MB document, held at its build's
+    /// peak (benches/README.md, session 21).
+    fn record(&mut self, line: LineRecord) {
+        let report = &mut *self.report;
+        if self.last.is_none_or(|l| l.page != line.page) {
+            if let Some(last) = self.last {
+                if last.kind == LineKind::Body && last.count >= 2 && last.index == 0 {
+                    report.orphans += 1;
+                }
+                if matches!(last.kind, LineKind::Heading | LineKind::Title) {
+                    report.headings_at_foot += 1;
+                }
+            }
+            if line.page > 0
+                && line.kind == LineKind::Body
+                && line.count >= 2
+                && line.index + 1 == line.count
+            {
+                report.widows += 1;
+            }
+        }
+        if self.records {
+            report.lines.push(line);
+        }
+        self.last = Some(line);
+    }
 }
 
 /// Puts a flow line on a page at `y`, records it, and returns its height.
@@ -664,7 +711,7 @@ fn place_line(
     y: f32,
     left: f32,
 ) -> f32 {
-    to.report.lines.push(LineRecord {
+    to.record(LineRecord {
         page: u32::try_from(p).unwrap_or(u32::MAX),
         para: line.para,
         index: line.index,
@@ -1515,35 +1562,6 @@ fn code_like(l: &FlowLine) -> bool {
     l.kind == LineKind::Other && l.header.is_none() && l.count == 1
 }
 
-/// Counts widows, orphans and headings at a page foot from the placement
-/// (one pass: the records are in page order).
-fn measure_report(report: &mut Report) {
-    let lines = &report.lines;
-    let mut i = 0;
-    while i < lines.len() {
-        let p = lines[i].page;
-        let mut j = i;
-        while j < lines.len() && lines[j].page == p {
-            j += 1;
-        }
-        let (first, last, more_follows) = (&lines[i], &lines[j - 1], j < lines.len());
-        if p > 0
-            && first.kind == LineKind::Body
-            && first.count >= 2
-            && first.index + 1 == first.count
-        {
-            report.widows += 1;
-        }
-        if more_follows && last.kind == LineKind::Body && last.count >= 2 && last.index == 0 {
-            report.orphans += 1;
-        }
-        if more_follows && matches!(last.kind, LineKind::Heading | LineKind::Title) {
-            report.headings_at_foot += 1;
-        }
-        i = j;
-    }
-}
-
 #[cfg(test)]
 pub(super) mod tests {
     use crate::frame::{Item, Layout};
@@ -1591,6 +1609,7 @@ pub(super) mod tests {
             paper: crate::cli::Paper::A5,
             duplex,
             columns: 1,
+            line_records: false,
         };
         SLOT_CHUNK_FOR_TEST.set(chunk);
         let (layout, _) = crate::typeset::typeset_with(&prepared.doc, &prepared.fonts, &opts, 0);
@@ -1636,6 +1655,53 @@ pub(super) mod tests {
             );
             assert!(whole.pages == freed.pages, "two-sided: {duplex}");
             assert!(whole.outline == freed.outline, "two-sided: {duplex}");
+        }
+    }
+
+    /// Lines placed on three pages, counted as they come: page 0 ends with
+    /// the first line of a paragraph (an orphan); page 1 begins with the
+    /// last line of another (a widow) and ends with a heading; page 2
+    /// begins with a paragraph's last line (a widow) and ends with a heading
+    /// and a paragraph's first line, neither counted (nothing follows the
+    /// last page's foot). A one-line paragraph is neither. Recorded or not,
+    /// the counts are the same; unrecorded, no line is kept.
+    #[test]
+    fn widows_orphans_and_heads_at_the_foot_are_counted_as_lines_are_placed() {
+        use super::{Keep, LineRecord, Placing, Report};
+        use crate::typeset::blocks::LineKind;
+        let line = |page: u32, kind: LineKind, index: u32, count: u32| LineRecord {
+            page,
+            para: 0,
+            index,
+            count,
+            kind,
+            justified: false,
+            top: 0.0,
+            height: 12.0,
+        };
+        let body = LineKind::Body;
+        let placed = [
+            line(0, body, 0, 1),
+            line(0, body, 0, 3),
+            line(1, body, 2, 3),
+            line(1, body, 0, 1),
+            line(1, LineKind::Heading, 0, 1),
+            line(2, body, 1, 2),
+            line(2, LineKind::Heading, 0, 1),
+            line(2, body, 0, 4),
+        ];
+        for records in [true, false] {
+            let mut report = Report::default();
+            let mut to = Placing::new(&mut report, Keep::All, records);
+            for l in placed {
+                to.record(l);
+            }
+            assert_eq!(
+                (report.widows, report.orphans, report.headings_at_foot),
+                (2, 1, 1),
+                "recorded: {records}"
+            );
+            assert_eq!(report.lines.len(), if records { placed.len() } else { 0 });
         }
     }
 }
