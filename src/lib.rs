@@ -381,8 +381,8 @@ pub struct Written {
 /// Produces the outputs of one prepared document in memory, then writes them
 /// atomically. Nothing is written when any output fails.
 ///
-/// `prepared` is taken: its document is let go as soon as the last output
-/// that reads it is made (see [`render`]).
+/// `prepared` is taken: its document is freed once no output reads it
+/// any more (see [`render`]).
 pub fn build(
     prepared: Prepared,
     opts: &BuildOptions,
@@ -420,10 +420,12 @@ pub struct Rendered {
 /// reported to `diags`; nothing is written anywhere.
 ///
 /// `prepared` is taken so that its document, most of the memory of a long
-/// one, is freed as soon as no output still reads it: the PDF lets go of
-/// it once its pages are set, the EPUB once it is written, so that the
-/// PDF writer's peak (its page tree and the file's bytes) is not reached
-/// with the document still held beside it (benches/README.md, session 21).
+/// one, is freed as soon as no output reads it any more: the PDF and the
+/// booklet let go of it once their pages are set, the EPUB once it is
+/// written. Built alone, the PDF is written without it; built with the
+/// EPUB, it is freed when the EPUB is done, which on a long document comes
+/// before the PDF writer's own peak (its page tree, outline and parent
+/// tree, the file's bytes): benches/README.md, session 21.
 pub fn render(
     prepared: Prepared,
     opts: &BuildOptions,
@@ -535,8 +537,6 @@ fn render_timed(
         let (layout, mut report) = hook.stage(progress::Stage::Typeset { chapters }, || {
             typeset::typeset_with(&doc, fonts, &opts, epoch)
         });
-        // The layout holds all the PDF needs of the document.
-        drop(doc);
         if let Some(tx) = pages {
             let list = epub::PageList {
                 source: format!(
@@ -549,12 +549,14 @@ fn render_timed(
             // The EPUB writer may have failed and gone: then no one needs it.
             let _ = tx.send(list);
         }
-        // Of the report, only the warnings are wanted from here on: its
-        // record of every line (48 bytes a line, for tests) is let go before
-        // the writer, which otherwise holds it beside the PDF's objects.
+        // Of the report, only the warnings are wanted from here on (its
+        // folios and page starts are let go before the writer).
         let layout_warnings = std::mem::take(&mut report.diags);
         drop(report);
         let typeset = started.elapsed();
+        // The layout holds all the PDF needs of the document (freed here if
+        // this is the last output reading it, outside the stages' times).
+        drop(doc);
         let writing = Instant::now();
         let layout = match sheet {
             Some(sheet) => {
@@ -611,8 +613,9 @@ fn render_timed(
                         &mut d,
                     )
                 });
+                let took = started.elapsed();
                 drop(doc);
-                (r, d, started.elapsed())
+                (r, d, took)
             })
         });
         let booklet = opts.booklet.map(|sheet| {
@@ -629,7 +632,8 @@ fn render_timed(
                 })
             })
         });
-        // The PDF takes this thread's hold on the document (let go without one).
+        // The PDF takes this thread's hold on the document; without a PDF,
+        // the closure not called drops it.
         let pdf = opts.pdf.then(|| {
             let (r, d, typeset, pdf) = pdf_with(
                 doc,

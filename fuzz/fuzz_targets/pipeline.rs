@@ -50,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
             trang::epub::EpubMath::Mathml
         },
     };
-    match trang::render(&prepared, &opts, EPOCH, &mut diags) {
+    match trang::render(prepared, &opts, EPOCH, &mut diags) {
         Some(outputs) => {
             assert_eq!(outputs.len(), 2 + usize::from(opts.booklet.is_some()));
             for out in outputs {

@@ -31,11 +31,9 @@ use crate::typeset::setup::PageSetup;
 use furniture::{StateScan, furniture, page_states};
 pub use furniture::{label_runs, roman};
 
-/// Where a body line ended up, for tests and checks ([`Report::lines`],
-/// kept only when asked for). 28 bytes: the records of a long document are
-/// held until its last page is set, when its build peaks (with `usize`
-/// numbers, 48 bytes: about 12 more MiB on the 50 MB document,
-/// benches/README.md session 20).
+/// Where a placed line ended up, for tests and checks ([`Report::lines`],
+/// kept only when asked for). 28 bytes (`u32` numbers): kept for every line,
+/// the records are held until the last page is set.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LineRecord {
     /// Zero-based page.
@@ -62,8 +60,9 @@ const _: () = assert!(std::mem::size_of::<LineRecord>() <= 28);
 /// What the paginator did: measured from the final placement.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// Every slot in order with its page, when asked for
-    /// ([`crate::typeset::TypesetOptions::line_records`]); else empty.
+    /// Every placed line in order with its page, when asked for
+    /// ([`crate::typeset::TypesetOptions::line_records`], [`paginate`]);
+    /// else empty.
     pub lines: Vec<LineRecord>,
     /// Pages whose first line is the last line of a paragraph of 2+ lines.
     pub widows: usize,
@@ -83,7 +82,8 @@ pub struct Report {
     pub page_starts: Vec<super::page_starts::PageStart>,
 }
 
-/// Breaks the flow into pages and adds the page furniture and footnotes.
+/// Breaks the flow into pages and adds the page furniture and footnotes;
+/// the report records every placed line.
 pub fn paginate(
     flow: FlowDoc,
     doc: &Book,
@@ -154,10 +154,9 @@ pub fn paginate_keeping(
             &plans.iter().map(PagePlan::first).collect::<Vec<_>>(),
             &plans.iter().map(|p| p.blank).collect::<Vec<_>>(),
         ));
-        // What the plans were made from (a few bytes a slot: the float
-        // each slot starts, 16 of them, the keeps, the starts) is not
-        // held while the pages are filled: 20 MiB of the 50 MB document's
-        // peak (benches/README.md, session 21).
+        // What the plans were made from (per slot, the float it starts in
+        // 16 bytes, its keep and its start: about 20 MB allocated on the
+        // 50 MB document) is not held while the pages are filled.
         drop(pager);
         drop(starts);
         pages.reserve(plans.len());
@@ -396,11 +395,12 @@ fn paginate_columns(
 
 /// Gives back what each page's item list grew by beyond its items: the
 /// pages are held until the PDF is written, and a list grown an item at a
-/// time is up to twice its length (a third of the pages' memory). A list
-/// made its size at once ([`page_items`]) keeps the few spare places of its
-/// furniture ([`give_back_room`]): shrinking it moved every page's list to
-/// a smaller one at the moment the build peaks, 10 MiB more on the 50 MB
-/// document (benches/README.md, session 21).
+/// time (two columns) is up to twice its length. A list keeps at most an
+/// eighth of its room unused ([`give_back_room`]), so one made its size at
+/// once ([`page_items`]) keeps the spare places of its furniture: shrunk to
+/// its length, every page's list moved to a smaller one at the moment the
+/// build peaks, 10 MiB more resident then on the 50 MB document
+/// (benches/README.md, session 21).
 fn trim(pages: &mut [Page]) {
     for page in pages {
         give_back_room(&mut page.items);
@@ -1658,13 +1658,15 @@ pub(super) mod tests {
         }
     }
 
-    /// Lines placed on three pages, counted as they come: page 0 ends with
-    /// the first line of a paragraph (an orphan); page 1 begins with the
-    /// last line of another (a widow) and ends with a heading; page 2
-    /// begins with a paragraph's last line (a widow) and ends with a heading
-    /// and a paragraph's first line, neither counted (nothing follows the
-    /// last page's foot). A one-line paragraph is neither. Recorded or not,
-    /// the counts are the same; unrecorded, no line is kept.
+    /// Lines placed on four pages, counted as they come: page 0 begins with
+    /// a paragraph's last line (not a widow on the first page) and ends
+    /// with the first line of another (an orphan); page 1 begins with the
+    /// last line of that one (a widow) and ends with a heading; page 3 (no
+    /// line on page 2) begins with a paragraph's last line (a widow) and
+    /// ends with a title line; page 4 ends with a paragraph's first line,
+    /// not counted: nothing follows the last page's foot. A one-line
+    /// paragraph is neither. Recorded or not, the counts are the same;
+    /// unrecorded, no line is kept.
     #[test]
     fn widows_orphans_and_heads_at_the_foot_are_counted_as_lines_are_placed() {
         use super::{Keep, LineRecord, Placing, Report};
@@ -1681,14 +1683,15 @@ pub(super) mod tests {
         };
         let body = LineKind::Body;
         let placed = [
+            line(0, body, 1, 2),
             line(0, body, 0, 1),
             line(0, body, 0, 3),
             line(1, body, 2, 3),
             line(1, body, 0, 1),
             line(1, LineKind::Heading, 0, 1),
-            line(2, body, 1, 2),
-            line(2, LineKind::Heading, 0, 1),
-            line(2, body, 0, 4),
+            line(3, body, 1, 2),
+            line(3, LineKind::Title, 0, 1),
+            line(4, body, 0, 4),
         ];
         for records in [true, false] {
             let mut report = Report::default();
@@ -1698,7 +1701,7 @@ pub(super) mod tests {
             }
             assert_eq!(
                 (report.widows, report.orphans, report.headings_at_foot),
-                (2, 1, 1),
+                (2, 1, 2),
                 "recorded: {records}"
             );
             assert_eq!(report.lines.len(), if records { placed.len() } else { 0 });
