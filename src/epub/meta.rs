@@ -54,10 +54,7 @@ pub fn title_page(doc: &Book, title: &str) -> String {
 /// (RFC 4122, RFC 3187: EPUB 3.3 §5.5.3.1 recommends a URN, and Calibre
 /// and the stores read the ISBN from it); anything else as given.
 pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
-    let derived = uuid::Uuid::new_v5(
-        &uuid::Uuid::NAMESPACE_URL,
-        format!("trang:{}", doc.source.text).as_bytes(),
-    );
+    let derived = derived_uuid(&doc.source.text);
     match &doc.meta.identifier {
         Some(id) => {
             let bare = id.trim().trim_start_matches("urn:uuid:");
@@ -71,6 +68,21 @@ pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
         }
         None => (format!("urn:uuid:{derived}"), derived),
     }
+}
+
+/// The v5 UUID (RFC 4122 §4.3, SHA-1) of the name `trang:` + `source` in the
+/// URL namespace: `Uuid::new_v5`'s, hashed from the source where it lies
+/// rather than from a copy of it with the prefix (a 50 MB document's copy
+/// was 50 MB more while the EPUB was written).
+fn derived_uuid(source: &str) -> uuid::Uuid {
+    let mut sha1 = sha1_smol::Sha1::new();
+    sha1.update(uuid::Uuid::NAMESPACE_URL.as_bytes());
+    sha1.update(b"trang:");
+    sha1.update(source.as_bytes());
+    let digest = sha1.digest().bytes();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_sha1_bytes(bytes).into_uuid()
 }
 
 /// Metadata epub-builder has no key for, and the accessibility metadata.

@@ -132,6 +132,12 @@ fn identifiers_are_derived_from_the_content() {
     assert!(a.0.starts_with("urn:uuid:"));
     let d = doc("---\ntitle: t\nidentifier: isbn:978-0\n---\n");
     assert_eq!(identifier(&d).0, "isbn:978-0");
+    // The UUID `uuid` makes of the prefixed source, hashed without a copy.
+    for text in ["x", "", "Tiếng Việt\n\n# Một\n"] {
+        let name = format!("trang:{}", doc(text).source.text);
+        let made = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes());
+        assert_eq!(identifier(&doc(text)).1, made, "{text:?}");
+    }
 }
 
 #[test]
