@@ -2,9 +2,14 @@
 """Per-stage instruction counts from callgrind profiles, as the tables of
 benches/README.md show them.
 
+    cargo build --profile profiling
     SOURCE_DATE_EPOCH=1700000000 valgrind --tool=callgrind \
-        --callgrind-out-file=after.cg target/release/trang build -q book.md
+        --callgrind-out-file=after.cg target/profiling/trang build -q book.md
     python3 benches/cgstages.py before.cg after.cg
+
+The `profiling` profile is the release build with line tables, which
+callgrind_annotate needs to name each function's source file; release
+builds carry no debug info (Cargo.toml).
 
 Each stage is the inclusive count of the function that runs it, from
 callgrind_annotate's entry for the function in its own source file (the
