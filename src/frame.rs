@@ -80,6 +80,255 @@ pub struct Glyph {
 // What the packing is for: checked when compiling.
 const _: () = assert!(std::mem::size_of::<Glyph>() == 6);
 
+/// A run's glyphs. As a run is built they are listed in full
+/// ([`Glyphs::Plain`]); once it is finished ([`Glyphs::pack`]) each
+/// distinct glyph (id and advance) is kept once and every glyph is a byte
+/// naming it ([`Glyphs::Packed`]). A line of text draws 60–100 glyphs from
+/// some 30–45 distinct ones (a justified line's word spaces are all one),
+/// so a finished run's glyphs take about half of their 6 bytes each, and a
+/// layout holds a glyph for every letter of the document until the PDF is
+/// written: on a 50 MB document they were the largest part of its memory.
+/// The glyphs read back are exactly those pushed, bit for bit.
+#[derive(Clone, Debug)]
+pub enum Glyphs {
+    /// Every glyph in full: a run being built, or one with more than 256
+    /// distinct glyphs.
+    Plain(Vec<Glyph>),
+    /// Each distinct glyph once, in order of first use, and for each glyph
+    /// of the run the index of its own among them.
+    Packed {
+        /// The distinct glyphs (at most 256).
+        distinct: ThinVec<Glyph>,
+        /// Per glyph, its index in `distinct`.
+        index: ThinVec<u8>,
+    },
+}
+
+impl Default for Glyphs {
+    fn default() -> Self {
+        Glyphs::Plain(Vec::new())
+    }
+}
+
+impl PartialEq for Glyphs {
+    /// The same glyphs in the same order, however they are stored.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl From<Vec<Glyph>> for Glyphs {
+    fn from(v: Vec<Glyph>) -> Self {
+        Glyphs::Plain(v)
+    }
+}
+
+impl FromIterator<Glyph> for Glyphs {
+    fn from_iter<I: IntoIterator<Item = Glyph>>(iter: I) -> Self {
+        Glyphs::Plain(iter.into_iter().collect())
+    }
+}
+
+impl std::ops::Index<usize> for Glyphs {
+    type Output = Glyph;
+    #[inline]
+    fn index(&self, i: usize) -> &Glyph {
+        match self {
+            Glyphs::Plain(v) => &v[i],
+            Glyphs::Packed { distinct, index } => &distinct[usize::from(index[i])],
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Glyphs {
+    type Item = &'a Glyph;
+    type IntoIter = GlyphIter<'a>;
+    #[inline]
+    fn into_iter(self) -> GlyphIter<'a> {
+        self.iter()
+    }
+}
+
+/// The glyphs of a run in order ([`Glyphs::iter`]).
+pub enum GlyphIter<'a> {
+    /// Of a [`Glyphs::Plain`].
+    Plain(std::slice::Iter<'a, Glyph>),
+    /// Of a [`Glyphs::Packed`].
+    Packed {
+        /// The distinct glyphs.
+        distinct: &'a [Glyph],
+        /// The indices not yet visited.
+        index: std::slice::Iter<'a, u8>,
+    },
+}
+
+impl<'a> Iterator for GlyphIter<'a> {
+    type Item = &'a Glyph;
+    #[inline]
+    fn next(&mut self) -> Option<&'a Glyph> {
+        match self {
+            GlyphIter::Plain(it) => it.next(),
+            GlyphIter::Packed { distinct, index } => {
+                index.next().map(|&k| &distinct[usize::from(k)])
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = match self {
+            GlyphIter::Plain(it) => it.len(),
+            GlyphIter::Packed { index, .. } => index.len(),
+        };
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for GlyphIter<'_> {}
+
+impl Glyphs {
+    /// How many glyphs.
+    #[inline]
+    pub fn len(&self) -> usize {
+        match self {
+            Glyphs::Plain(v) => v.len(),
+            Glyphs::Packed { index, .. } => index.len(),
+        }
+    }
+
+    /// Whether there are none.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The glyphs in order.
+    #[inline]
+    pub fn iter(&self) -> GlyphIter<'_> {
+        match self {
+            Glyphs::Plain(v) => GlyphIter::Plain(v.iter()),
+            Glyphs::Packed { distinct, index } => GlyphIter::Packed {
+                distinct,
+                index: index.iter(),
+            },
+        }
+    }
+
+    /// Every glyph drawn, each at least once (a packed run's distinct
+    /// glyphs once each): for what only asks which glyphs are used.
+    pub fn each_distinct(&self) -> std::slice::Iter<'_, Glyph> {
+        match self {
+            Glyphs::Plain(v) => v.iter(),
+            Glyphs::Packed { distinct, .. } => distinct.iter(),
+        }
+    }
+
+    /// Glyph `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&Glyph> {
+        (i < self.len()).then(|| &self[i])
+    }
+
+    /// The last glyph.
+    pub fn last(&self) -> Option<&Glyph> {
+        self.len().checked_sub(1).map(|i| &self[i])
+    }
+
+    /// The glyphs as a slice: borrowed when listed in full, else copied.
+    pub fn as_slice(&self) -> std::borrow::Cow<'_, [Glyph]> {
+        match self {
+            Glyphs::Plain(v) => std::borrow::Cow::Borrowed(v),
+            Glyphs::Packed { distinct, index } => {
+                std::borrow::Cow::Owned(index.iter().map(|&k| distinct[usize::from(k)]).collect())
+            }
+        }
+    }
+
+    /// Glyphs `r`, if the run has them: borrowed when listed in full,
+    /// else copied.
+    pub fn range(&self, r: Range<usize>) -> Option<std::borrow::Cow<'_, [Glyph]>> {
+        if r.start > r.end || r.end > self.len() {
+            return None;
+        }
+        Some(match self {
+            Glyphs::Plain(v) => std::borrow::Cow::Borrowed(&v[r]),
+            Glyphs::Packed { .. } => std::borrow::Cow::Owned(r.map(|i| self[i]).collect()),
+        })
+    }
+
+    /// The glyphs listed in full, to change: a packed run is unpacked.
+    #[inline]
+    pub fn make_mut(&mut self) -> &mut Vec<Glyph> {
+        if let Glyphs::Packed { .. } = self {
+            *self = Glyphs::Plain(self.iter().copied().collect());
+        }
+        match self {
+            Glyphs::Plain(v) => v,
+            Glyphs::Packed { .. } => unreachable!("just unpacked"),
+        }
+    }
+
+    /// Adds a glyph at the end.
+    #[inline]
+    pub fn push(&mut self, g: Glyph) {
+        self.make_mut().push(g);
+    }
+
+    /// Removes the last glyph.
+    pub fn pop(&mut self) -> Option<Glyph> {
+        self.make_mut().pop()
+    }
+
+    /// Stores finished glyphs in as little room as they take: each
+    /// distinct one once and a byte per glyph when there are at most 256
+    /// distinct ones, else listed in full without spare capacity.
+    /// Distinct means bit for bit (`to_bits`), so that every glyph reads
+    /// back exactly as it was pushed.
+    pub fn pack(&mut self) {
+        let Glyphs::Plain(v) = self else {
+            return;
+        };
+        // The distinct glyphs found so far, and an open-addressing table
+        // of them (a slot holds an index + 1; 0 is empty), twice as large
+        // as the most it can hold so that a probe ends at an empty slot.
+        let mut distinct = [(0u16, 0u32); 256];
+        let mut count = 0usize;
+        let mut table = [0u16; 512];
+        let mut index: Vec<u8> = Vec::with_capacity(v.len());
+        for g in v.iter() {
+            let k = (g.id, g.x_advance.to_bits());
+            let mut h =
+                ((u32::from(k.0) ^ k.1.rotate_left(7)).wrapping_mul(0x9E37_79B1) >> 23) as usize;
+            let i = loop {
+                match table[h] {
+                    0 => {
+                        if count == distinct.len() {
+                            v.shrink_to_fit();
+                            return;
+                        }
+                        distinct[count] = k;
+                        count += 1;
+                        table[h] = count as u16;
+                        break count - 1;
+                    }
+                    t if distinct[usize::from(t) - 1] == k => break usize::from(t) - 1,
+                    _ => h = (h + 1) % table.len(),
+                }
+            };
+            // At most 256 distinct glyphs: the index fits a byte.
+            index.push(i as u8);
+        }
+        let index: ThinVec<u8> = index.iter().copied().collect();
+        let mut glyphs: ThinVec<Glyph> = ThinVec::with_capacity(count);
+        glyphs.extend(distinct[..count].iter().map(|&(id, bits)| Glyph {
+            id,
+            x_advance: f32::from_bits(bits),
+        }));
+        *self = Glyphs::Packed {
+            distinct: glyphs,
+            index,
+        };
+    }
+}
+
 /// Where a glyph is drawn relative to its pen position on the baseline
 /// (GPOS), in points.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -131,7 +380,7 @@ pub struct GlyphRun {
     /// Fill colour.
     pub color: Rgb,
     /// The glyphs in visual (= logical, for Latin) order.
-    pub glyphs: Vec<Glyph>,
+    pub glyphs: Glyphs,
     /// Each glyph's offset, parallel to `glyphs`; empty when no glyph of
     /// the run is moved (nearly every run). Read it with
     /// [`GlyphRun::offset`], add glyphs with [`GlyphRun::push_glyph`].
@@ -690,6 +939,72 @@ mod tests {
             clusters,
             letter_spacing: 0.0,
         }
+    }
+
+    fn g(id: u16, x_advance: f32) -> Glyph {
+        Glyph { id, x_advance }
+    }
+
+    /// Packing keeps every glyph bit for bit (a kerned letter, a justified
+    /// space, −0 and +0 are different glyphs), in order, and stores each
+    /// distinct one once.
+    #[test]
+    fn packed_glyphs_read_back_exactly_as_pushed() {
+        let line: Vec<Glyph> = [
+            g(40, 5.5),
+            g(41, 4.25),
+            g(3, 2.618_034),
+            g(40, 5.5),
+            g(40, 5.4),
+            g(3, 2.618_034),
+            g(7, 0.0),
+            g(7, -0.0),
+            g(296, 5.5),
+            g(41, 4.25),
+        ]
+        .to_vec();
+        let mut glyphs = Glyphs::from(line.clone());
+        glyphs.pack();
+        let Glyphs::Packed { distinct, index } = &glyphs else {
+            panic!("a line of 10 glyphs is packed");
+        };
+        assert_eq!(distinct.len(), 7);
+        assert_eq!(index.as_slice(), [0, 1, 2, 0, 3, 2, 4, 5, 6, 1]);
+        let bits = |v: &[Glyph]| -> Vec<(u16, u32)> {
+            v.iter().map(|g| (g.id, g.x_advance.to_bits())).collect()
+        };
+        assert_eq!(bits(&glyphs.as_slice()), bits(&line));
+        assert_eq!(
+            bits(&glyphs.iter().copied().collect::<Vec<_>>()),
+            bits(&line)
+        );
+        assert_eq!(glyphs.len(), 10);
+        assert_eq!({ glyphs[4].x_advance }, 5.4);
+        assert_eq!(glyphs.last().map(|g| g.id), Some(41));
+        assert_eq!(glyphs.get(10), None);
+        assert_eq!(bits(&glyphs.range(3..6).unwrap()), bits(&line[3..6]));
+        assert!(glyphs.range(8..11).is_none());
+        assert_eq!(glyphs, Glyphs::from(line.clone()));
+        // Changing a packed run lists it in full again.
+        glyphs.make_mut()[0].x_advance = 1.0;
+        assert!(matches!(glyphs, Glyphs::Plain(_)));
+        assert_eq!({ glyphs[0].x_advance }, 1.0);
+        assert_eq!(bits(&glyphs.as_slice()[1..]), bits(&line[1..]));
+    }
+
+    /// A run with more distinct glyphs than a byte can name stays listed
+    /// in full, unchanged.
+    #[test]
+    fn more_than_256_distinct_glyphs_stay_listed_in_full() {
+        let many: Vec<Glyph> = (0..300).map(|i| g(i, 1.0)).collect();
+        let mut glyphs = Glyphs::from(many.clone());
+        glyphs.pack();
+        assert!(matches!(&glyphs, Glyphs::Plain(v) if *v == many));
+        let mut exactly: Glyphs = (0..256).map(|i| g(i, 1.0)).chain([g(0, 1.0)]).collect();
+        exactly.pack();
+        assert!(matches!(exactly, Glyphs::Packed { .. }));
+        assert_eq!({ exactly[256].id }, 0);
+        assert_eq!({ exactly[255].id }, 255);
     }
 
     fn ranges(r: &GlyphRun) -> Vec<(Range<u32>, Range<u32>)> {

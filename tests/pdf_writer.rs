@@ -36,7 +36,7 @@ fn run(tool: &str, args: &[&str]) -> (bool, String) {
 fn letter_spaced(mut run: GlyphRun, amount: f32) -> GlyphRun {
     for c in run.clusters().collect::<Vec<_>>() {
         if !run.text[c.text_range()].starts_with(' ') {
-            run.glyphs[c.glyph_range().end - 1].x_advance += amount;
+            run.glyphs.make_mut()[c.glyph_range().end - 1].x_advance += amount;
         }
     }
     run.letter_spacing = amount;
@@ -678,7 +678,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
         font: FontId(0),
         size: 14.0,
         color: Rgb::BLACK,
-        glyphs: vec![e, marks[0], marks[1], a],
+        glyphs: vec![e, marks[0], marks[1], a].into(),
         offsets: vec![
             GlyphOffset::default(),
             moved(0.0),
@@ -702,7 +702,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     // The glyph "a" standing for "à" here, "a" elsewhere: one CMap entry
     // cannot say both.
     let conflicting = GlyphRun {
-        glyphs: vec![a, a],
+        glyphs: vec![a, a].into(),
         offsets: trang::frame::ThinVec::new(),
         text: "aà".into(),
         clusters: Clusters::Listed(trang::frame::ThinVec::from(vec![
@@ -719,7 +719,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     };
     // Inconsistent clusters: the whole run is extracted through ActualText.
     let broken = GlyphRun {
-        glyphs: vec![a, e],
+        glyphs: vec![a, e].into(),
         offsets: trang::frame::ThinVec::new(),
         text: "ae".into(),
         clusters: Clusters::Listed(trang::frame::ThinVec::from(vec![
@@ -737,7 +737,7 @@ fn actual_text_for_split_and_conflicting_glyphs() {
     // One character drawn with two glyphs, no offsets: the first glyph gives
     // the text back, the second (used nowhere else) gives nothing.
     let two_glyphs = GlyphRun {
-        glyphs: vec![g("o"), g("§"), g("k")],
+        glyphs: vec![g("o"), g("§"), g("k")].into(),
         offsets: trang::frame::ThinVec::new(),
         text: "ok".into(),
         clusters: Clusters::Listed(trang::frame::ThinVec::from(vec![

@@ -651,11 +651,7 @@ fn a_space_that_is_no_break_stretches_like_the_others() {
                 .clusters()
                 .enumerate()
                 .filter(|(_, c)| run.text[c.text_range()].starts_with(' '))
-                .flat_map(|(i, c)| {
-                    run.glyphs[c.glyph_range()]
-                        .iter()
-                        .map(move |g| (i, g.x_advance))
-                })
+                .flat_map(|(i, c)| c.glyph_range().map(move |k| (i, run.glyphs[k].x_advance)))
                 .filter(|&(i, w)| i != last || w > 0.0)
                 .map(|(_, w)| w)
                 .collect();

@@ -735,7 +735,7 @@ fn collect_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> 
             return Err(PdfError::UnknownFont(run.font.0));
         }
         let font = fonts.entry(run.font.0).or_default();
-        for g in &run.glyphs {
+        for g in run.glyphs.each_distinct() {
             font.use_glyph(g.id);
         }
     }
@@ -752,13 +752,14 @@ fn collect_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> 
         if font.complete() {
             continue;
         }
+        let glyphs = run.glyphs.as_slice();
         if run.one_glyph_per_char() {
-            for (g, t) in text::glyph_chars(run) {
+            for (g, t) in text::glyph_chars(&glyphs, &run.text) {
                 font.propose(g.id, t);
             }
             continue;
         }
-        for unit in text::units(run) {
+        for unit in text::units(run, &glyphs) {
             if unit.one_to_one() {
                 unit.for_each_proposal(|gid, text| font.propose(gid, text));
             } else {

@@ -446,7 +446,7 @@ fn covered_text(page: &crate::frame::Page, top_left: Point, width: f32, height: 
         for c in run.clusters() {
             let advance: f32 = run
                 .glyphs
-                .get(c.glyph_range())
+                .range(c.glyph_range())
                 .map_or(0.0, |g| g.iter().map(|g| g.x_advance).sum());
             let mid = x + advance / 2.0;
             x += advance;

@@ -63,18 +63,18 @@ impl Unit<'_> {
     }
 }
 
-fn valid_clusters(run: &GlyphRun) -> bool {
+fn valid_clusters(run: &GlyphRun, glyph_count: usize) -> bool {
     let mut next_glyph = 0;
     run.clusters().all(|c| {
         let glyphs = c.glyph_range();
         let ok = glyphs.start == next_glyph
             && glyphs.end >= glyphs.start
-            && glyphs.end <= run.glyphs.len()
+            && glyphs.end <= glyph_count
             && c.text.start <= c.text.end
             && run.text.get(c.text_range()).is_some();
         next_glyph = glyphs.end;
         ok
-    }) && next_glyph == run.glyphs.len()
+    }) && next_glyph == glyph_count
 }
 
 /// Whether an offset moves a glyph visibly.
@@ -90,14 +90,15 @@ fn offsets_of(run: &GlyphRun, range: Range<usize>) -> &[GlyphOffset] {
 /// Splits a run into units. Clusters without glyphs give their text to the
 /// previous unit (or the next one); inconsistent cluster data makes the
 /// whole run one unit that is always extracted through `/ActualText`.
-pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
-    if run.glyphs.is_empty() {
+/// `glyphs` are the run's, listed in full ([`crate::frame::Glyphs::as_slice`]).
+pub(crate) fn units<'a>(run: &'a GlyphRun, glyphs: &'a [Glyph]) -> Vec<Unit<'a>> {
+    if glyphs.is_empty() {
         return Vec::new();
     }
-    if !valid_clusters(run) {
+    if !valid_clusters(run, glyphs.len()) {
         return vec![Unit {
             text: Cow::Borrowed(&run.text),
-            glyphs: &run.glyphs,
+            glyphs,
             offsets: &run.offsets,
             fallback: true,
         }];
@@ -120,7 +121,7 @@ pub(crate) fn units(run: &GlyphRun) -> Vec<Unit<'_>> {
         };
         out.push(Unit {
             text,
-            glyphs: &run.glyphs[c.glyph_range()],
+            glyphs: &glyphs[c.glyph_range()],
             offsets: offsets_of(run, c.glyph_range()),
             fallback: false,
         });
@@ -141,9 +142,13 @@ fn char_spacing(run: &GlyphRun) -> f32 {
 
 /// Each glyph of a run that is one glyph per character
 /// ([`GlyphRun::one_glyph_per_char`], the common case for Vietnamese text in
-/// NFC: such a run needs no units to be worked out) with its character.
-pub(crate) fn glyph_chars(run: &GlyphRun) -> impl Iterator<Item = (&Glyph, &str)> {
-    run.glyphs.iter().zip(char_strs(&run.text))
+/// NFC: such a run needs no units to be worked out) with its character:
+/// `glyphs` are the run's, listed in full, and `text` its text.
+pub(crate) fn glyph_chars<'a>(
+    glyphs: &'a [Glyph],
+    text: &'a str,
+) -> impl Iterator<Item = (&'a Glyph, &'a str)> {
+    glyphs.iter().zip(char_strs(text))
 }
 
 /// Each character of `text` as the string slice that holds it.
@@ -155,10 +160,10 @@ fn char_strs(text: &str) -> impl Iterator<Item = &str> {
 /// Whether `run` can be written glyph by glyph: one glyph per character,
 /// each at its pen position, each giving its own character back through
 /// the font's ToUnicode map (so no `/ActualText` is needed).
-fn plain(run: &GlyphRun, font: &FontUse) -> bool {
+fn plain(run: &GlyphRun, glyphs: &[Glyph], font: &FontUse) -> bool {
     run.one_glyph_per_char()
         && !run.offsets.iter().any(moved)
-        && glyph_chars(run).all(|(g, t)| font.maps_to(g.id, t))
+        && glyph_chars(glyphs, &run.text).all(|(g, t)| font.maps_to(g.id, t))
 }
 
 /// `v` rounded half away from zero, as `f32::round` does, without the call
@@ -219,16 +224,18 @@ pub(crate) fn write_run(c: &mut Content, run: &GlyphRun, x: f32, y: f32, font: &
     placer.spacing = char_spacing(run);
     c.set_char_spacing(placer.spacing);
     let mut tj = TjArray::default();
-    if plain(run, font) {
+    // Listed in full once (a finished run stores them packed).
+    let glyphs = run.glyphs.as_slice();
+    if plain(run, &glyphs, font) {
         let mut pen = 0.0f32;
-        for g in &run.glyphs {
+        for g in glyphs.iter() {
             placer.place(&mut tj, pen, g);
             pen += g.x_advance;
         }
         tj.flush(c);
         return;
     }
-    let units = units(run);
+    let units = units(run, &glyphs);
     let actual: Vec<bool> = units
         .iter()
         .map(|u| !c.covered && u.needs_actual_text(font))

@@ -335,6 +335,11 @@ pub struct InlineEngine<'a> {
     /// Setting a display line: words and names are tied
     /// ([`super::display::is_display_tie`]).
     display: bool,
+    /// Finished runs store their glyphs packed ([`crate::frame::Glyphs::pack`]):
+    /// off for a pass whose pages are thrown away (a book's first pass, set
+    /// only to learn the contents' folios), where it would be time spent
+    /// for nothing.
+    pub pack_runs: bool,
 }
 
 /// One call of the line breaker: a paragraph's items, its measure and the
@@ -370,6 +375,7 @@ impl<'a> InlineEngine<'a> {
             font_ids: Vec::new(),
             recorded_breaks: None,
             display: false,
+            pack_runs: true,
         }
     }
 
@@ -1180,7 +1186,7 @@ impl<'a> InlineEngine<'a> {
                             // Room for a typical line, trimmed when the
                             // line is done: grown a glyph at a time, these
                             // vectors were the typesetter's main cost.
-                            glyphs: Vec::with_capacity(RUN_CAPACITY),
+                            glyphs: crate::frame::Glyphs::Plain(Vec::with_capacity(RUN_CAPACITY)),
                             offsets: crate::frame::ThinVec::new(),
                             text: String::with_capacity(2 * RUN_CAPACITY),
                             clusters: Clusters::OnePerChar,
@@ -1354,7 +1360,11 @@ impl<'a> InlineEngine<'a> {
             }
             if let Item::Text(r) = &mut run.item {
                 // The layout holds every run until the PDF is written.
-                r.glyphs.shrink_to_fit();
+                if self.pack_runs {
+                    r.glyphs.pack();
+                } else {
+                    r.glyphs.make_mut().shrink_to_fit();
+                }
                 r.offsets.shrink_to_fit();
                 if let Clusters::Listed(list) = &mut r.clusters {
                     list.shrink_to_fit();
@@ -1798,11 +1808,11 @@ fn append_clusters(
                 });
         }
         if tracking != 0.0 {
-            run.glyphs[first_glyph + j - 1].x_advance += tracking;
+            run.glyphs.make_mut()[first_glyph + j - 1].x_advance += tracking;
         }
         i = j;
     }
-    for g in &run.glyphs[first_glyph..] {
+    for g in &run.glyphs.make_mut()[first_glyph..] {
         added += g.x_advance;
     }
     added

@@ -73,8 +73,6 @@ pub fn typeset_with(
     let mut structure;
     let (pages, outline, report) = loop {
         pass += 1;
-        let mut flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
-        let tree = std::mem::take(&mut flow.structure);
         // Without the contents' folios (the first pass) the pass is never
         // the last: only where the anchors land is wanted of its pages.
         let keep = if doc.meta.toc && toc_pages.is_none() {
@@ -82,6 +80,9 @@ pub fn typeset_with(
         } else {
             paginate::Keep::All
         };
+        engine.pack_runs = matches!(keep, paginate::Keep::All);
+        let mut flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
+        let tree = std::mem::take(&mut flow.structure);
         let (pages, outline, report) =
             paginate::paginate_keeping(flow, doc, &setup, &mut engine, keep, opts.line_records);
         structure = tree;

@@ -64,7 +64,7 @@ pub fn shape(layout: &Layout, font: usize, text: &str, size: f32, extra_space: f
         font: FontId(font),
         size,
         color: Rgb::BLACK,
-        glyphs,
+        glyphs: glyphs.into(),
         // Listed only if a glyph is moved, as the typesetter does.
         offsets: if offsets.iter().all(GlyphOffset::is_zero) {
             Vec::new().into()

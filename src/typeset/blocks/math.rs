@@ -276,7 +276,8 @@ impl Builder<'_, '_, '_> {
                             glyphs: vec![Glyph {
                                 id: gid,
                                 x_advance: advance,
-                            }],
+                            }]
+                            .into(),
                             offsets: crate::frame::ThinVec::new(),
                             clusters: if t.chars().count() == 1 {
                                 Clusters::OnePerChar
