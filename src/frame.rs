@@ -770,15 +770,52 @@ pub struct StructNode {
     /// order: a child (a link, a code span in a paragraph) stands where its
     /// first item is drawn, among the element's own items.
     pub children: Vec<NodeId>,
+    /// Its language, alternate description and replacement text, for the
+    /// few elements that have any ([`StructNode::texts_mut`]); boxed apart,
+    /// since a layout holds an element for every paragraph, link and
+    /// emphasis until the PDF is written (72 bytes each, not 136).
+    pub texts: Option<Box<NodeTexts>>,
+    /// Byte range of the Markdown the element comes from, in its file.
+    pub source: Option<Range<usize>>,
+}
+
+/// The texts a structure element may carry (ISO 32000-1 §14.9: `/Lang`,
+/// `/Alt`, `/ActualText`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeTexts {
     /// BCP 47 language, only where it differs from the document's (`/Lang`).
     pub lang: Option<String>,
     /// Alternate description of a figure or formula (`/Alt`).
     pub alt: Option<String>,
     /// Replacement text for the element's content (`/ActualText`).
     pub actual_text: Option<String>,
-    /// Byte range of the Markdown the element comes from, in its file.
-    pub source: Option<Range<usize>>,
 }
+
+impl StructNode {
+    /// Its language (`/Lang`), where it differs from the document's.
+    pub fn lang(&self) -> Option<&str> {
+        self.texts.as_ref()?.lang.as_deref()
+    }
+
+    /// Its alternate description (`/Alt`).
+    pub fn alt(&self) -> Option<&str> {
+        self.texts.as_ref()?.alt.as_deref()
+    }
+
+    /// Its replacement text (`/ActualText`).
+    pub fn actual_text(&self) -> Option<&str> {
+        self.texts.as_ref()?.actual_text.as_deref()
+    }
+
+    /// Its texts, to set one.
+    pub fn texts_mut(&mut self) -> &mut NodeTexts {
+        self.texts.get_or_insert_with(Box::default)
+    }
+}
+
+// What boxing the texts is for: checked when compiling.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<StructNode>() <= 72);
 
 /// The logical structure of a layout: a tree of [`StructNode`]s in reading
 /// order, rooted at [`StructTree::ROOT`] (a `Document`).
@@ -795,9 +832,7 @@ impl Default for StructTree {
                 role: StructRole::Document,
                 parent: None,
                 children: Vec::new(),
-                lang: None,
-                alt: None,
-                actual_text: None,
+                texts: None,
                 source: None,
             }],
         }
@@ -815,9 +850,7 @@ impl StructTree {
             role,
             parent: Some(parent),
             children: Vec::new(),
-            lang: None,
-            alt: None,
-            actual_text: None,
+            texts: None,
             source: None,
         });
         self.nodes[parent.0 as usize].children.push(id);

@@ -465,7 +465,7 @@ fn a_figure_has_its_alt_and_caption() {
     let own = own_items(&layout);
     let alts: Vec<&str> = figures
         .iter()
-        .map(|&f| tree.node(f).alt.as_deref().unwrap_or(""))
+        .map(|&f| tree.node(f).alt().unwrap_or(""))
         .collect();
     assert_eq!(alts, ["Ruộng bậc thang mùa lúa chín", "ruộng"]);
     for &f in &figures {

@@ -148,7 +148,7 @@ fn sample() -> Layout {
     );
 
     let figure = s.node(sect, StructRole::Figure);
-    s.layout.structure.node_mut(figure).alt = Some(ALT.into());
+    s.layout.structure.node_mut(figure).texts_mut().alt = Some(ALT.into());
     let image = Image {
         data: Arc::new(png()),
         format: ImageFormat::Png,
@@ -193,7 +193,7 @@ fn sample() -> Layout {
 
     let quote = s.node(sect, StructRole::P);
     let span = s.node(quote, StructRole::Span);
-    s.layout.structure.node_mut(span).lang = Some("en".into());
+    s.layout.structure.node_mut(span).texts_mut().lang = Some("en".into());
     let x = s.text(0, "Như câu ", 50.0, 320.0, Tag::Content(quote));
     let x = s.text(0, "Hello world", x, 320.0, Tag::Content(span));
     s.text(0, " trong ngoặc.", x, 320.0, Tag::Content(quote));

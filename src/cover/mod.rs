@@ -204,7 +204,7 @@ pub fn insert(
     let root = StructTree::ROOT;
     let (outer, inner) = if matches!(book.cover, Some(Cover::Image(_))) {
         let fig = structure.add(root, StructRole::Figure);
-        structure.node_mut(fig).alt = Some(book.title.clone());
+        structure.node_mut(fig).texts_mut().alt = Some(book.title.clone());
         (fig, fig)
     } else {
         let div = structure.add(root, StructRole::Div);

@@ -294,7 +294,7 @@ impl Content {
             && let Some(text) = tree
                 .nodes
                 .get(node.0 as usize)
-                .and_then(|n| n.actual_text.as_deref())
+                .and_then(|n| n.actual_text())
         {
             self.open_mcid_dict("Span", node);
             self.bytes.extend_from_slice(b"/ActualText<FEFF");

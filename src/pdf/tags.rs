@@ -474,13 +474,13 @@ impl Elements<'_> {
             d.set("ID", Object::String(name, lopdf::StringFormat::Literal));
         }
         for (key, value) in [
-            ("Lang", &node.lang),
-            ("Alt", &node.alt),
-            ("ActualText", &node.actual_text),
+            ("Lang", node.lang()),
+            ("Alt", node.alt()),
+            ("ActualText", node.actual_text()),
         ] {
             // An empty `/Alt` (an image the author gave no description,
             // outside PDF/UA) says nothing: left out.
-            if let Some(v) = value.as_ref().filter(|v| !(key == "Alt" && v.is_empty())) {
+            if let Some(v) = value.filter(|v| !(key == "Alt" && v.is_empty())) {
                 d.set(key, text_string(v));
             }
         }

@@ -141,7 +141,7 @@ impl Builder<'_, '_, '_> {
         let outer = self.tags.container;
         let fig = self.tags.add(StructRole::Figure, None);
         if let InlineKind::Image { alt, .. } = &image.kind {
-            self.tags.tree.node_mut(fig).alt = Some(plain_text(alt));
+            self.tags.tree.node_mut(fig).texts_mut().alt = Some(plain_text(alt));
         }
         self.flow.push(Flow::Line(FlowLine {
             keep_with_next: true,

@@ -98,7 +98,7 @@ impl Builder<'_, '_, '_> {
                     if let Some(mut piece) = self.inline_image(inl, &cur) {
                         // A figure in the line, with its alternative text.
                         let fig = self.inline_node(&cur, StructRole::Figure, inl);
-                        self.tags.tree.node_mut(fig).alt = Some(plain_text(alt));
+                        self.tags.tree.node_mut(fig).texts_mut().alt = Some(plain_text(alt));
                         if let Piece::Object(obj, _) = &mut piece {
                             for it in &mut obj.items {
                                 it.tag = match (&it.item, cur.node) {
@@ -198,7 +198,7 @@ impl Builder<'_, '_, '_> {
                     // A `Span` with its `/Lang` where it is not the document's.
                     let node = if !lang.eq_ignore_ascii_case(&self.doc.meta.lang) {
                         let span = self.inline_node(&cur, StructRole::Span, inl);
-                        self.tags.tree.node_mut(span).lang = Some(lang.clone());
+                        self.tags.tree.node_mut(span).texts_mut().lang = Some(lang.clone());
                         Some(span)
                     } else {
                         cur.node

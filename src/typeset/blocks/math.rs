@@ -143,8 +143,9 @@ impl Builder<'_, '_, '_> {
         let id = self.tags.tree.add(parent, StructRole::Formula);
         let n = self.tags.tree.node_mut(id);
         n.source = Some(span.start..span.end);
-        n.alt = Some(f.text.clone());
-        n.actual_text = Some(f.text.clone());
+        let texts = n.texts_mut();
+        texts.alt = Some(f.text.clone());
+        texts.actual_text = Some(f.text.clone());
         id
     }
 
