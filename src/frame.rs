@@ -83,16 +83,21 @@ const _: () = assert!(std::mem::size_of::<Glyph>() == 6);
 /// A run's glyphs. As a run is built they are listed in full
 /// ([`Glyphs::Plain`]); once it is finished ([`Glyphs::pack`]) each
 /// distinct glyph (id and advance) is kept once and every glyph is a byte
-/// naming it ([`Glyphs::Packed`]). A line of text draws 60–100 glyphs from
-/// some 30–45 distinct ones (a justified line's word spaces are all one),
-/// so a finished run's glyphs take about half of their 6 bytes each, and a
-/// layout holds a glyph for every letter of the document until the PDF is
-/// written: on a 50 MB document they were the largest part of its memory.
+/// naming it ([`Glyphs::Packed`]), when that takes less room. A line of
+/// Vietnamese text draws each distinct glyph about twice (a justified
+/// line's word spaces are all one): on the generated 50 MB document's
+/// first 420 chapters, 3.66 M glyphs held 1.85 M distinct ones, and their
+/// memory went from 22.0 to 16.7 MB (`valgrind --tool=massif`). A layout
+/// holds a glyph for every letter of the document until the PDF is
+/// written: they were the largest part of a large document's memory.
 /// The glyphs read back are exactly those pushed, bit for bit.
 #[derive(Clone, Debug)]
 pub enum Glyphs {
-    /// Every glyph in full: a run being built, or one with more than 256
-    /// distinct glyphs.
+    /// Every glyph in full: a run being built, one that packing would not
+    /// make smaller or that has more than 256 distinct glyphs, and runs
+    /// never packed (a formula's glyphs, a book's first pass, which
+    /// [`crate::typeset::inline::InlineEngine::pack_runs`] leaves unpacked,
+    /// runs made by hand).
     Plain(Vec<Glyph>),
     /// Each distinct glyph once, in order of first use, and for each glyph
     /// of the run the index of its own among them.
@@ -279,7 +284,8 @@ impl Glyphs {
 
     /// Stores finished glyphs in as little room as they take: each
     /// distinct one once and a byte per glyph when there are at most 256
-    /// distinct ones, else listed in full without spare capacity.
+    /// distinct ones and that is smaller (two allocations of 16 bytes of
+    /// header each), else listed in full without spare capacity.
     /// Distinct means bit for bit (`to_bits`), so that every glyph reads
     /// back exactly as it was pushed.
     pub fn pack(&mut self) {
@@ -315,6 +321,11 @@ impl Glyphs {
             };
             // At most 256 distinct glyphs: the index fits a byte.
             index.push(i as u8);
+        }
+        // Packed: 6 bytes a distinct glyph, 1 a glyph, two ThinVec headers.
+        if 6 * count + index.len() + 32 >= 6 * v.len() {
+            v.shrink_to_fit();
+            return;
         }
         let index: ThinVec<u8> = index.iter().copied().collect();
         let mut glyphs: ThinVec<Glyph> = ThinVec::with_capacity(count);
@@ -363,7 +374,8 @@ impl Cluster {
         self.text.start as usize..self.text.end as usize
     }
 
-    /// [`Cluster::glyphs`] as a range to slice [`GlyphRun::glyphs`] with.
+    /// [`Cluster::glyphs`] as a range of [`GlyphRun::glyphs`] (to index, or
+    /// to take with [`Glyphs::range`]).
     pub fn glyph_range(&self) -> Range<usize> {
         self.glyphs.start as usize..self.glyphs.end as usize
     }
@@ -807,7 +819,9 @@ impl StructNode {
         self.texts.as_ref()?.actual_text.as_deref()
     }
 
-    /// Its texts, to set one.
+    /// Its texts, to set one (created empty if it had none: an element
+    /// given an empty set no longer compares equal to one never given
+    /// any, so call it only to set a text).
     pub fn texts_mut(&mut self) -> &mut NodeTexts {
         self.texts.get_or_insert_with(Box::default)
     }
@@ -983,7 +997,7 @@ mod tests {
     /// distinct one once.
     #[test]
     fn packed_glyphs_read_back_exactly_as_pushed() {
-        let line: Vec<Glyph> = [
+        let words = [
             g(40, 5.5),
             g(41, 4.25),
             g(3, 2.618_034),
@@ -994,15 +1008,17 @@ mod tests {
             g(7, -0.0),
             g(296, 5.5),
             g(41, 4.25),
-        ]
-        .to_vec();
+        ];
+        // A line of 40 glyphs, 7 distinct: 42 + 40 + 32 bytes packed
+        // against 240.
+        let line: Vec<Glyph> = words.iter().cycle().take(40).copied().collect();
         let mut glyphs = Glyphs::from(line.clone());
         glyphs.pack();
         let Glyphs::Packed { distinct, index } = &glyphs else {
-            panic!("a line of 10 glyphs is packed");
+            panic!("a line of 40 glyphs, 7 distinct, is packed");
         };
         assert_eq!(distinct.len(), 7);
-        assert_eq!(index.as_slice(), [0, 1, 2, 0, 3, 2, 4, 5, 6, 1]);
+        assert_eq!(index[..10], [0, 1, 2, 0, 3, 2, 4, 5, 6, 1]);
         let bits = |v: &[Glyph]| -> Vec<(u16, u32)> {
             v.iter().map(|g| (g.id, g.x_advance.to_bits())).collect()
         };
@@ -1011,32 +1027,37 @@ mod tests {
             bits(&glyphs.iter().copied().collect::<Vec<_>>()),
             bits(&line)
         );
-        assert_eq!(glyphs.len(), 10);
-        assert_eq!({ glyphs[4].x_advance }, 5.4);
+        assert_eq!(glyphs.len(), 40);
+        assert_eq!({ glyphs[14].x_advance }, 5.4);
         assert_eq!(glyphs.last().map(|g| g.id), Some(41));
-        assert_eq!(glyphs.get(10), None);
-        assert_eq!(bits(&glyphs.range(3..6).unwrap()), bits(&line[3..6]));
-        assert!(glyphs.range(8..11).is_none());
+        assert_eq!(glyphs.get(40), None);
+        assert_eq!(bits(&glyphs.range(13..26).unwrap()), bits(&line[13..26]));
+        assert!(glyphs.range(38..41).is_none());
         assert_eq!(glyphs, Glyphs::from(line.clone()));
         // Changing a packed run lists it in full again.
         glyphs.make_mut()[0].x_advance = 1.0;
         assert!(matches!(glyphs, Glyphs::Plain(_)));
         assert_eq!({ glyphs[0].x_advance }, 1.0);
         assert_eq!(bits(&glyphs.as_slice()[1..]), bits(&line[1..]));
+        // Ten glyphs, seven distinct, would take more room packed (84
+        // bytes against 60): listed in full.
+        let mut short = Glyphs::from(words.to_vec());
+        short.pack();
+        assert!(matches!(&short, Glyphs::Plain(v) if bits(v) == bits(&words)));
     }
 
     /// A run with more distinct glyphs than a byte can name stays listed
-    /// in full, unchanged.
+    /// in full, unchanged; 256 are packed.
     #[test]
     fn more_than_256_distinct_glyphs_stay_listed_in_full() {
-        let many: Vec<Glyph> = (0..300).map(|i| g(i, 1.0)).collect();
+        let many: Vec<Glyph> = (0..300).chain(0..300).map(|i| g(i, 1.0)).collect();
         let mut glyphs = Glyphs::from(many.clone());
         glyphs.pack();
         assert!(matches!(&glyphs, Glyphs::Plain(v) if *v == many));
-        let mut exactly: Glyphs = (0..256).map(|i| g(i, 1.0)).chain([g(0, 1.0)]).collect();
+        let mut exactly: Glyphs = (0..256).chain([0; 100]).map(|i| g(i, 1.0)).collect();
         exactly.pack();
-        assert!(matches!(exactly, Glyphs::Packed { .. }));
-        assert_eq!({ exactly[256].id }, 0);
+        assert!(matches!(&exactly, Glyphs::Packed { distinct, .. } if distinct.len() == 256));
+        assert_eq!({ exactly[355].id }, 0);
         assert_eq!({ exactly[255].id }, 255);
     }
 

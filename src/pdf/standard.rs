@@ -444,10 +444,12 @@ fn covered_text(page: &crate::frame::Page, top_left: Point, width: f32, height: 
         }
         let mut x = it.pos.x;
         for c in run.clusters() {
-            let advance: f32 = run
-                .glyphs
-                .range(c.glyph_range())
-                .map_or(0.0, |g| g.iter().map(|g| g.x_advance).sum());
+            let r = c.glyph_range();
+            let advance: f32 = if r.start <= r.end && r.end <= run.glyphs.len() {
+                r.map(|k| run.glyphs[k].x_advance).sum()
+            } else {
+                0.0
+            };
             let mid = x + advance / 2.0;
             x += advance;
             if mid >= top_left.x && mid <= top_left.x + width {
