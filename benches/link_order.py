@@ -16,6 +16,20 @@ longer exists is skipped by the linker (`--no-warn-symbol-ordering`) and a new
 one is placed as if the list did not exist. Re-run after large changes:
 
     cargo build --release && python3 benches/link_order.py && cargo build --release
+
+The names carry a hash of the crate's build settings, so a list goes stale all
+at once, silently, when those change: a new profile setting (session 22's
+`debug = false` left 9 % of the names matching and took the article's peak
+from 14.0 to 21.0 MiB), a dependency's version or features, or the compiler.
+`--check` counts how many of the list's names the binary defines (`nm`), and
+exits 1 below 80 %:
+
+    python3 benches/link_order.py --check [BINARY]
+
+Only `cargo build --release` makes the binary the list is for: `cargo test
+--release` builds `target/release/trang` again with the dev-dependencies'
+features, which changes the hash of about half the names (about 49 % match);
+build again before measuring memory.
 """
 
 import os
@@ -62,8 +76,28 @@ def executed(binary, args, work):
     return [n for n in seen if re.match(r"^[A-Za-z_.$][\w.$]*$", n)]
 
 
+def check(binary):
+    """Exit status 1 when fewer than 80 % of the list's names are in `binary`."""
+    listed = [n for n in (ROOT / "src" / "link-order.txt").read_text().splitlines()
+              if n and not n.startswith("#")]
+    nm = subprocess.run(["nm", "--defined-only", binary], check=True,
+                        capture_output=True, text=True).stdout
+    defined = {line.split()[-1] for line in nm.splitlines() if line.strip()}
+    found = sum(n in defined for n in listed)
+    share = found / max(len(listed), 1)
+    print(f"{binary}: {found} of the {len(listed)} names of src/link-order.txt "
+          f"defined ({share:.0%})")
+    if share < 0.8:
+        print("stale: cargo build --release && python3 benches/link_order.py", file=sys.stderr)
+        sys.exit(1)
+
+
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "target" / "release" / "trang")
+    args = sys.argv[1:]
+    if args[:1] == ["--check"]:
+        check(args[1] if len(args) > 1 else str(ROOT / "target" / "release" / "trang"))
+        return
+    binary = args[0] if args else str(ROOT / "target" / "release" / "trang")
     order, known = [], set()
     with tempfile.TemporaryDirectory() as work:
         for args in INPUTS:
