@@ -21,7 +21,10 @@ depends on this script.
 Setup (once; GNU time from Debian's `time` package):
     python3 -m venv /tmp/cmpvenv
     /tmp/cmpvenv/bin/pip install typst==0.15.2 pypandoc-binary
-    cargo build --release --bin trang --example genbook
+    cargo build --release --example genbook && cargo build --release --bin trang
+    (two commands: built with an example, the binary gets the dev-dependencies'
+    features, its symbols other hashes, and src/link-order.txt no longer
+    applies; `python3 benches/link_order.py --check` tells)
 Run:
     /tmp/cmpvenv/bin/python benches/compare.py [--runs 5] [--target DIR]
 """

@@ -10,7 +10,10 @@ stage holds what), `qpdf --check` of the PDF, and with --reference DIR
 whether the outputs are byte-identical to the ones in DIR (the same input
 built by another binary, e.g. before a change).
 
-    cargo build --release --bin trang --example genbook
+    cargo build --release --example genbook && cargo build --release --bin trang
+    (two commands: built with an example, the binary gets the dev-dependencies'
+    features, its symbols other hashes, and src/link-order.txt no longer
+    applies; `python3 benches/link_order.py --check` tells)
     python3 benches/memory.py --chapters 4200 [--bin PATH] [--reference DIR]
 """
 import argparse

@@ -16,7 +16,10 @@ note's definition, and each note's structure element).
 
 Timing, not a test: run it on an idle machine, by hand.
 
-    cargo build --release --bin trang --example genbook
+    cargo build --release --example genbook && cargo build --release --bin trang
+    (two commands: built with an example, the binary gets the dev-dependencies'
+    features, its symbols other hashes, and src/link-order.txt no longer
+    applies; `python3 benches/link_order.py --check` tells)
     python3 benches/scaling.py [--n 2000] [--runs 2] [--bin PATH] [--only notes,links]
         [--args '--columns 2 --duplex --booklet a4']
 """
