@@ -8,7 +8,8 @@ threads included) and the exit code (1: the corrupt article failed, the
 others were built). With --alone K it also builds the first K articles one
 process each, the way a shell loop would, for comparison.
 
-    cargo build --release --bin trang --example genarchive
+    cargo build --release --example genarchive && cargo build --release --bin trang
+    (two commands: see benches/link_order.py --check)
     python3 benches/archive.py --articles 1000 10000 [--jobs N] [--alone 100] [--bin PATH]
 """
 import argparse
