@@ -118,7 +118,7 @@ impl Default for Glyphs {
 impl PartialEq for Glyphs {
     /// The same glyphs in the same order, however they are stored.
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+        self.iter().eq(other.iter())
     }
 }
 
@@ -227,16 +227,6 @@ impl Glyphs {
         }
     }
 
-    /// Glyph `i`, if there is one.
-    pub fn get(&self, i: usize) -> Option<&Glyph> {
-        (i < self.len()).then(|| &self[i])
-    }
-
-    /// The last glyph.
-    pub fn last(&self) -> Option<&Glyph> {
-        self.len().checked_sub(1).map(|i| &self[i])
-    }
-
     /// The glyphs as a slice: borrowed when listed in full, else copied.
     pub fn as_slice(&self) -> std::borrow::Cow<'_, [Glyph]> {
         match self {
@@ -247,15 +237,15 @@ impl Glyphs {
         }
     }
 
-    /// Glyphs `r`, if the run has them: borrowed when listed in full,
-    /// else copied.
-    pub fn range(&self, r: Range<usize>) -> Option<std::borrow::Cow<'_, [Glyph]>> {
-        if r.start > r.end || r.end > self.len() {
-            return None;
-        }
+    /// Glyphs `r` in order, if the run has them (none when `r` is
+    /// reversed or runs past the end).
+    pub fn range(&self, r: Range<usize>) -> Option<GlyphIter<'_>> {
         Some(match self {
-            Glyphs::Plain(v) => std::borrow::Cow::Borrowed(&v[r]),
-            Glyphs::Packed { .. } => std::borrow::Cow::Owned(r.map(|i| self[i]).collect()),
+            Glyphs::Plain(v) => GlyphIter::Plain(v.get(r)?.iter()),
+            Glyphs::Packed { distinct, index } => GlyphIter::Packed {
+                distinct,
+                index: index.get(r)?.iter(),
+            },
         })
     }
 
@@ -298,7 +288,7 @@ impl Glyphs {
         let mut distinct = [(0u16, 0u32); 256];
         let mut count = 0usize;
         let mut table = [0u16; 512];
-        let mut index: Vec<u8> = Vec::with_capacity(v.len());
+        let mut index: ThinVec<u8> = ThinVec::with_capacity(v.len());
         for g in v.iter() {
             let k = (g.id, g.x_advance.to_bits());
             let mut h =
@@ -327,7 +317,6 @@ impl Glyphs {
             v.shrink_to_fit();
             return;
         }
-        let index: ThinVec<u8> = index.iter().copied().collect();
         let mut glyphs: ThinVec<Glyph> = ThinVec::with_capacity(count);
         glyphs.extend(distinct[..count].iter().map(|&(id, bits)| Glyph {
             id,
@@ -1029,10 +1018,14 @@ mod tests {
         );
         assert_eq!(glyphs.len(), 40);
         assert_eq!({ glyphs[14].x_advance }, 5.4);
-        assert_eq!(glyphs.last().map(|g| g.id), Some(41));
-        assert_eq!(glyphs.get(40), None);
-        assert_eq!(bits(&glyphs.range(13..26).unwrap()), bits(&line[13..26]));
+        assert_eq!({ glyphs[39].id }, 41);
+        let taken: Vec<Glyph> = glyphs.range(13..26).unwrap().copied().collect();
+        assert_eq!(bits(&taken), bits(&line[13..26]));
         assert!(glyphs.range(38..41).is_none());
+        assert!(glyphs.range(40..41).is_none());
+        #[allow(clippy::reversed_empty_ranges)]
+        let reversed = glyphs.range(5..4);
+        assert!(reversed.is_none());
         assert_eq!(glyphs, Glyphs::from(line.clone()));
         // Changing a packed run lists it in full again.
         glyphs.make_mut()[0].x_advance = 1.0;

@@ -444,12 +444,10 @@ fn covered_text(page: &crate::frame::Page, top_left: Point, width: f32, height: 
         }
         let mut x = it.pos.x;
         for c in run.clusters() {
-            let r = c.glyph_range();
-            let advance: f32 = if r.start <= r.end && r.end <= run.glyphs.len() {
-                r.map(|k| run.glyphs[k].x_advance).sum()
-            } else {
-                0.0
-            };
+            let advance: f32 = run
+                .glyphs
+                .range(c.glyph_range())
+                .map_or(0.0, |g| g.map(|g| g.x_advance).sum());
             let mid = x + advance / 2.0;
             x += advance;
             if mid >= top_left.x && mid <= top_left.x + width {

@@ -1812,7 +1812,7 @@ fn append_clusters(
         }
         i = j;
     }
-    for g in &run.glyphs.make_mut()[first_glyph..] {
+    for g in &run.glyphs.as_slice()[first_glyph..] {
         added += g.x_advance;
     }
     added
