@@ -549,10 +549,7 @@ fn load_faces(files_of: &Files, jobs: &[Job]) -> Vec<Result<Face, Diagnostic>> {
             files.push(entry.file());
         }
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(2)
-        .min(files.len());
+    let threads = crate::cores().min(2).min(files.len());
     let bytes: Vec<Result<Arc<FontBytes>, String>> = if threads <= 1 {
         files.iter().map(|f| read(f)).collect()
     } else {

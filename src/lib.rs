@@ -159,6 +159,15 @@ fn load_fonts(dir: Option<&Path>, diags: &mut Diagnostics) -> Result<FontSet, Di
     }
 }
 
+/// The cores this process may use (`std::thread::available_parallelism`,
+/// which honours CPU affinity and cgroup quotas; 1 if it cannot tell),
+/// asked once: each asking reads the cgroup files again, and a build asks
+/// in every stage that decides whether to use a second thread.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// Reads, parses and checks one input with the bundled defaults; see [`prepare_with`].
 pub fn prepare(path: &Path, fonts_dir: Option<&Path>, diags: &mut Diagnostics) -> Option<Prepared> {
     let opts = PrepareOptions {
@@ -432,7 +441,32 @@ pub fn render(
     epoch: i64,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Rendered>> {
-    render_timed(prepared, opts, epoch, diags, &mut Timings::default())
+    let made = render_timed(prepared, opts, epoch, None, diags, &mut Timings::default())?;
+    let rendered = made.into_iter().map(|(file, made)| match made {
+        Made::Bytes(bytes) => Rendered { file, bytes },
+        // Nothing is staged without a folder to stage in.
+        Made::Staged(..) => unreachable!("render stages nothing"),
+    });
+    Some(rendered.collect())
+}
+
+/// An output made by [`render_timed`]: its bytes, or, built into a folder
+/// that exists, the bytes staged beside their target already
+/// ([`output::stage`]) and their length.
+enum Made {
+    Bytes(Vec<u8>),
+    Staged(output::Staged, usize),
+}
+
+impl Made {
+    /// `bytes`, staged as `dir/file` when there is a `dir` to stage in;
+    /// kept in memory if that fails (the final write reports why).
+    fn of(bytes: Vec<u8>, dir: Option<&Path>, file: &str) -> Made {
+        match dir.map(|d| output::stage(&d.join(file), &bytes)) {
+            Some(Ok(staged)) => Made::Staged(staged, bytes.len()),
+            _ => Made::Bytes(bytes),
+        }
+    }
 }
 
 fn build_outputs(
@@ -442,21 +476,27 @@ fn build_outputs(
     timings: &mut Timings,
 ) -> Option<Vec<Written>> {
     let epoch = input::build_epoch(&prepared.doc, diags);
-    let outputs = render_timed(prepared, opts, epoch, diags, timings)?;
+    // Into a folder that is there already, each output is staged as soon as
+    // it is made (its temporary file written and synced while the others
+    // are still being made); into a new one, all at the end, so that a
+    // failed build creates no folder.
+    let stage_in = opts.out_dir.is_dir().then_some(opts.out_dir.as_path());
+    let outputs = render_timed(prepared, opts, epoch, stage_in, diags, timings)?;
     let writing = Instant::now();
     let stage = progress::Stage::Write {
         files: outputs.len(),
     };
     opts.progress.report(progress::Event::Start(stage));
-    let written = write_outputs(&outputs, &opts.out_dir, diags);
+    let written = write_outputs(outputs, &opts.out_dir, diags);
     opts.progress.report(progress::Event::End(stage));
     timings.write = writing.elapsed();
     written
 }
 
-/// Writes `outputs` into `out_dir` atomically, all or none.
+/// Writes `outputs` into `out_dir` atomically, all or none: those not
+/// staged yet are staged, then all are renamed over their targets.
 fn write_outputs(
-    outputs: &[Rendered],
+    outputs: Vec<(String, Made)>,
     out_dir: &Path,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Written>> {
@@ -470,27 +510,32 @@ fn write_outputs(
         );
         return None;
     }
-    let paths: Vec<PathBuf> = outputs.iter().map(|r| out_dir.join(&r.file)).collect();
-    let files: Vec<(&Path, &[u8])> = paths
-        .iter()
-        .zip(outputs)
-        .map(|(p, r)| (p.as_path(), r.bytes.as_slice()))
-        .collect();
-    if let Err((path, e)) = output::write_all_atomic(&files) {
-        diags.push(
-            Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
-                .help("check that the output folder is writable and the disk has space; the previous files are unchanged"),
-        );
+    let cannot = |path: &Path, e: std::io::Error| {
+        Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
+            .help("check that the output folder is writable and the disk has space; the previous files are unchanged")
+    };
+    let mut staged = Vec::with_capacity(outputs.len());
+    let mut written = Vec::with_capacity(outputs.len());
+    for (file, made) in outputs {
+        let path = out_dir.join(&file);
+        let (s, size) = match made {
+            Made::Staged(s, size) => (s, size),
+            // The ones staged already are deleted as they drop.
+            Made::Bytes(bytes) => match output::stage(&path, &bytes) {
+                Ok(s) => (s, bytes.len()),
+                Err(e) => {
+                    diags.push(cannot(&path, e));
+                    return None;
+                }
+            },
+        };
+        staged.push(s);
+        written.push(Written { path, size });
+    }
+    if let Err((path, e)) = output::commit(staged) {
+        diags.push(cannot(&path, e));
         return None;
     }
-    let written = paths
-        .into_iter()
-        .zip(outputs)
-        .map(|(path, r)| Written {
-            path,
-            size: r.bytes.len(),
-        })
-        .collect();
     Some(written)
 }
 
@@ -499,9 +544,10 @@ fn render_timed(
     prepared: Prepared,
     opts: &BuildOptions,
     epoch: i64,
+    stage_in: Option<&Path>,
     diags: &mut Diagnostics,
     timings: &mut Timings,
-) -> Option<Vec<Rendered>> {
+) -> Option<Vec<(String, Made)>> {
     let Prepared {
         doc, fonts, stem, ..
     } = prepared;
@@ -581,12 +627,19 @@ fn render_timed(
             pdf::write_pdf_as(layout, &standards)
                 .map_err(|e| Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&path))
         });
-        (r, layout_warnings, typeset, writing.elapsed())
+        let pdf = writing.elapsed();
+        let file = match sheet {
+            Some(_) => format!("{stem}-booklet.pdf"),
+            None => format!("{stem}.pdf"),
+        };
+        let r = r.map(|bytes| Made::of(bytes, stage_in, &file));
+        (r, layout_warnings, typeset, pdf)
     };
     // Stage 5: the writers share only the document, so they run in parallel.
-    // With the PDF, the EPUB marks its page breaks: the EPUB thread waits
-    // for them (sent once the pages are set, so it still runs while the PDF
-    // is written).
+    // With the PDF, the EPUB marks its page breaks: the EPUB thread makes
+    // its fonts while the pages are set (`epub::prepare_fonts`), then waits
+    // for the breaks (sent once the pages are set) and writes its
+    // documents and package while the PDF is written.
     let (pages_tx, pages_rx) = match opts.epub && opts.pdf {
         true => {
             let (tx, rx) = std::sync::mpsc::channel();
@@ -598,23 +651,38 @@ fn render_timed(
         let epub = opts.epub.then(|| {
             let doc = std::sync::Arc::clone(&doc);
             scope.spawn(move || {
+                let eopts = epub::EpubOptions {
+                    modified: epoch,
+                    math: opts.epub_math,
+                };
+                // While the PDF's pages are set, the fonts are made (they
+                // do not depend on the page breaks), when the typesetter
+                // leaves a core to it: a body set on two threads would only
+                // be slowed, and the memory this thread freed would still be
+                // held (jemalloc keeps a thread's freed pages for seconds)
+                // at typesetting's peak.
+                let started = Instant::now();
+                let prepared = (pages_rx.is_some() && !typeset::blocks::sets_in_parallel(&doc))
+                    .then(|| epub::prepare_fonts(&doc, fonts, &eopts));
+                let mut took = started.elapsed();
                 let pages = pages_rx.and_then(|rx| rx.recv().ok());
                 let started = Instant::now();
                 let mut d = Diagnostics::default();
-                let r = hook.stage(progress::Stage::Epub, || {
-                    epub::write_epub_paged(
+                let r = hook.stage(progress::Stage::Epub, || match prepared {
+                    Some(Ok(prepared)) => epub::write_epub_prepared(
                         &doc,
                         fonts,
-                        &epub::EpubOptions {
-                            modified: epoch,
-                            math: opts.epub_math,
-                        },
+                        &eopts,
                         pages.as_ref(),
+                        prepared,
                         &mut d,
-                    )
+                    ),
+                    Some(Err(e)) => Err(e),
+                    None => epub::write_epub_paged(&doc, fonts, &eopts, pages.as_ref(), &mut d),
                 });
-                let took = started.elapsed();
+                took += started.elapsed();
                 drop(doc);
+                let r = r.map(|bytes| Made::of(bytes, stage_in, &format!("{stem}.epub")));
                 (r, d, took)
             })
         });
@@ -678,7 +746,7 @@ fn render_timed(
             }
         }
         match result {
-            Ok(bytes) => outputs.push(Rendered { file, bytes }),
+            Ok(made) => outputs.push((file, made)),
             Err(e) => diags.push(e),
         }
     }

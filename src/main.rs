@@ -108,7 +108,7 @@ fn run_archive(
     let workers = args
         .jobs
         .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(trang::cores)
         .min(jobs.len())
         .max(1);
     ARCHIVE_TOTAL.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
@@ -644,7 +644,7 @@ fn print_timings(path: &std::path::Path, t: &trang::Timings, booklet: bool) {
         eprintln!("{:>12} {:>9.1} ms", name, d.as_secs_f64() * 1e3);
     }
     eprintln!(
-        "{:>12} (epub write runs in parallel with pdf write, once the pages are set: it marks their breaks{})",
+        "{:>12} (epub write runs in parallel: its fonts while the pages are set, the rest with pdf write, once it has the page breaks to mark{})",
         "",
         if booklet {
             "; the booklet in parallel with typeset + pdf write"

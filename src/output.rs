@@ -1,7 +1,10 @@
 //! Writing outputs atomically: each file goes to a temporary file beside the
 //! target (`.NAME.PID.tmp`), is synced, renamed over the target, and the
 //! folder is synced, so a failed or interrupted build never leaves a
-//! half-written file or destroys the previous one.
+//! half-written file or destroys the previous one. A build stages each of
+//! its outputs ([`stage`]: written and synced under the temporary name) as
+//! soon as it is made, and renames them all once every one is staged
+//! ([`commit`]).
 //!
 //! Temporary files in flight are registered here: [`remove_temp_files`] (run
 //! by the `trang` binary on SIGINT, SIGTERM and SIGHUP) deletes them before
@@ -36,45 +39,88 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// that (the target became a folder); the files renamed before it stay new.
 /// The error names the file that failed.
 pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path, std::io::Error)> {
-    use std::io::Write;
-    let mut temps: Vec<(PathBuf, &'a Path)> = Vec::new();
-    let mut failure = None;
+    let mut staged = Vec::with_capacity(files.len());
     for &(path, bytes) in files {
-        let (dir, name) = split(path);
-        remove_stale_temp_files(dir);
-        let tmp = dir.join(temp_name(&name, std::process::id()));
-        in_flight().push(tmp.clone());
-        temps.push((tmp.clone(), path));
-        let written = (|| {
-            let mut file = std::fs::File::create(&tmp)?;
-            file.write_all(bytes)?;
-            file.sync_all()
-        })();
-        if let Err(e) = written {
-            failure = Some((path, e));
-            break;
-        }
+        // On failure, the files staged before are deleted as they drop.
+        staged.push(stage(path, bytes).map_err(|e| (path, e))?);
     }
-    let mut registry = in_flight();
-    registry.retain(|p| !temps.iter().any(|(t, _)| t == p));
-    if failure.is_none() {
-        for (tmp, path) in &temps {
-            if let Err(e) = std::fs::rename(tmp, path) {
-                failure = Some((*path, e));
+    commit(staged).map_err(|(failed, e)| {
+        let path = files.iter().map(|f| f.0).find(|p| *p == failed);
+        (path.unwrap_or(files[0].0), e)
+    })
+}
+
+/// A file written in full and synced under its temporary name beside its
+/// target, not yet renamed over it ([`commit`]). Dropped uncommitted (a
+/// build that failed, or another file of the build that could not be
+/// written), its temporary file is deleted and the target is unchanged.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// The file it will be.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let mut registry = in_flight();
+        registry.retain(|p| p != &self.tmp);
+        // Renamed already: nothing there.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path` (`.NAME.PID.tmp`) and
+/// syncs it; the folder must exist. A build stages each output as soon as
+/// it is made (the EPUB while the PDF is still being written) and commits
+/// them together.
+pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+    use std::io::Write;
+    let (dir, name) = split(path);
+    remove_stale_temp_files(dir);
+    let tmp = dir.join(temp_name(&name, std::process::id()));
+    in_flight().push(tmp.clone());
+    let staged = Staged {
+        tmp,
+        path: path.to_path_buf(),
+    };
+    let mut file = std::fs::File::create(&staged.tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(staged)
+}
+
+/// Renames every staged file over its target, then syncs their folders (a
+/// rename is durable only once the folder's entry is on disk). A rename
+/// that fails stops there: the files renamed before it stay new, the
+/// others keep their previous contents.
+pub fn commit(staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> {
+    let mut failure = None;
+    {
+        // Held while renaming: a signal's clean-up waits (see
+        // [`remove_temp_files`]), so no rename is cut off half way.
+        let mut registry = in_flight();
+        registry.retain(|p| !staged.iter().any(|s| &s.tmp == p));
+        for s in &staged {
+            if let Err(e) = std::fs::rename(&s.tmp, &s.path) {
+                failure = Some((s.path.clone(), e));
                 break;
             }
         }
     }
-    for (tmp, _) in &temps {
-        let _ = std::fs::remove_file(tmp);
-    }
-    drop(registry);
+    let paths: Vec<PathBuf> = staged.iter().map(|s| s.path.clone()).collect();
+    drop(staged);
     if let Some(f) = failure {
         return Err(f);
     }
-    // The renames are durable only once the folders' entries are on disk.
     let mut synced: Vec<&Path> = Vec::new();
-    for &(path, _) in files {
+    for path in &paths {
         let dir = split(path).0;
         if synced.contains(&dir) {
             continue;
@@ -82,7 +128,7 @@ pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path
         synced.push(dir);
         std::fs::File::open(dir)
             .and_then(|d| d.sync_all())
-            .map_err(|e| (path, e))?;
+            .map_err(|e| (path.clone(), e))?;
     }
     Ok(())
 }
@@ -201,6 +247,38 @@ mod tests {
         assert_eq!(names.len(), 1, "only the folder remains: {names:?}");
         // Only this test's entries are looked at: other tests write in
         // parallel, and draining the registry would delete their files.
+        assert!(!in_flight().iter().any(|p| p.starts_with(dir.path())));
+    }
+
+    #[test]
+    fn a_staged_file_replaces_nothing_until_committed_and_is_gone_if_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (epub, pdf) = (dir.path().join("a.epub"), dir.path().join("a.pdf"));
+        std::fs::write(&epub, b"old epub").unwrap();
+        std::fs::write(&pdf, b"old pdf").unwrap();
+        let tmp = dir.path().join(temp_name("a.epub", std::process::id()));
+        // Staged early (the EPUB while the PDF is written), then the build
+        // fails: the staged file is dropped.
+        let staged = stage(&epub, b"new epub").unwrap();
+        assert_eq!(staged.path(), epub.as_path());
+        assert_eq!(std::fs::read(&tmp).unwrap(), b"new epub", "written in full");
+        assert!(
+            in_flight().contains(&tmp),
+            "registered for a signal's clean-up"
+        );
+        assert_eq!(std::fs::read(&epub).unwrap(), b"old epub");
+        drop(staged);
+        assert!(!tmp.exists(), "the temporary file is deleted");
+        assert!(!in_flight().contains(&tmp));
+        assert_eq!(std::fs::read(&epub).unwrap(), b"old epub");
+        // Staged at different times, committed together.
+        let first = stage(&epub, b"new epub").unwrap();
+        let second = stage(&pdf, b"new pdf").unwrap();
+        commit(vec![first, second]).unwrap();
+        assert_eq!(std::fs::read(&epub).unwrap(), b"new epub");
+        assert_eq!(std::fs::read(&pdf).unwrap(), b"new pdf");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
         assert!(!in_flight().iter().any(|p| p.starts_with(dir.path())));
     }
 }

@@ -284,6 +284,70 @@ fn the_paged_epub_is_reproducible() {
     assert!(ea == eb, "two builds of the same input differ");
 }
 
+/// Built beside its PDF, the EPUB's fonts are made while the PDF's pages
+/// are set, from its documents written once without the page markers
+/// (`epub::prepare_fonts`). The EPUB must be the one written in one pass
+/// once the page breaks are known: the same subsets (a character missing
+/// from one would fall back to a reader's font), the same documents and
+/// markers, the same warnings given once. Inputs: the article (fallback
+/// faces for its symbols), a book folder (generated cover, parts, notes),
+/// a formula handout with MathML and with SVG formulas, emoji.
+#[test]
+fn the_epub_made_beside_the_pdf_is_the_one_made_after_it() {
+    use trang::epub::{EpubMath, EpubOptions, PageList};
+    let inputs = [
+        ("source/article.md", EpubMath::Mathml),
+        ("tests/fixtures/book", EpubMath::Mathml),
+        ("tests/fixtures/math/handout.md", EpubMath::Mathml),
+        ("tests/fixtures/math/handout.md", EpubMath::Svg),
+        ("tests/fixtures/real-docs/emoji.md", EpubMath::Mathml),
+    ];
+    for (input, math) in inputs {
+        let mut diags = Diagnostics::default();
+        let p = trang::prepare(&root().join(input), None, &mut diags)
+            .unwrap_or_else(|| panic!("{input}: {diags:?}"));
+        let opts = trang::typeset::TypesetOptions {
+            paper: Paper::A5,
+            duplex: false,
+            columns: 1,
+            line_records: false,
+        };
+        let (layout, report) = trang::typeset::typeset_with(&p.doc, &p.fonts, &opts, 0);
+        let pages = PageList {
+            source: "t.pdf".into(),
+            pages: report.page_starts,
+        };
+        assert_eq!(pages.pages.len(), layout.pages.len(), "{input}");
+        let eopts = EpubOptions { modified: 0, math };
+        let mut one = Diagnostics::default();
+        let after = trang::epub::write_epub_paged(&p.doc, &p.fonts, &eopts, Some(&pages), &mut one)
+            .unwrap_or_else(|e| panic!("{input}: {e:?}"));
+        let prepared = trang::epub::prepare_fonts(&p.doc, &p.fonts, &eopts).unwrap();
+        let mut two = Diagnostics::default();
+        let beside = trang::epub::write_epub_prepared(
+            &p.doc,
+            &p.fonts,
+            &eopts,
+            Some(&pages),
+            prepared,
+            &mut two,
+        )
+        .unwrap();
+        let files = epub_files(&beside);
+        let markers: usize = files
+            .values()
+            .map(|t| t.matches("epub:type=\"pagebreak\"").count())
+            .sum();
+        assert_eq!(markers, layout.pages.len(), "{input}: a marker per page");
+        assert!(
+            files["OEBPS/stylesheet.css"].contains("url(fonts/"),
+            "{input}: fonts embedded"
+        );
+        assert!(after == beside, "{input} ({math:?}): the EPUBs differ");
+        assert_eq!(one.items, two.items, "{input}: the warnings differ");
+    }
+}
+
 /// The PDF's page labels as poppler's sibling qpdf reads them
 /// (`/PageLabels`, ISO 32000-1 §12.4.2), one per page.
 fn pdf_page_labels(pdf: &Path, pages: usize) -> Vec<String> {

@@ -54,6 +54,9 @@ pub struct Resource {
     pub media_type: String,
     /// Bytes.
     pub data: Vec<u8>,
+    /// The bytes packed already (the EPUB's fonts, packed while the PDF's
+    /// pages were set): the same as packing `data` here.
+    pub packed: Option<Packed>,
 }
 
 /// Everything that goes into the package besides the content documents.
@@ -98,8 +101,8 @@ fn builder_error(e: epub_builder::Error) -> Diagnostic {
 
 /// An entry's data as it goes into the archive: deflated by libdeflate
 /// unless that does not make it smaller, then stored.
-#[derive(Clone)]
-struct Packed {
+#[derive(Clone, Default)]
+pub struct Packed {
     /// The raw deflate stream, or the bytes themselves.
     data: Vec<u8>,
     /// Whether `data` is deflated (else stored).
@@ -112,7 +115,7 @@ struct Packed {
 
 impl Packed {
     /// `bytes` packed with `z` (at [`EPUB_LEVEL`]).
-    fn new(bytes: &[u8], z: &mut crate::deflate::Deflater) -> Result<Packed, String> {
+    pub fn new(bytes: &[u8], z: &mut crate::deflate::Deflater) -> Result<Packed, String> {
         let mut data = Vec::new();
         let deflated = z.deflate_into(bytes, &mut data)? < bytes.len();
         if !deflated {
@@ -131,7 +134,9 @@ impl Packed {
 /// A content document as it goes into the archive: packed as soon as it
 /// is written, so that the EPUB writer holds one chapter's XHTML at a
 /// time, not the book's (on a 50 MB document, some 110 MB of markup), and
-/// what the package needs to know of its markup.
+/// what the package needs to know of its markup. (`Body::default()` is no
+/// document: a stand-in for one only read, never packaged.)
+#[derive(Default)]
 pub struct Body {
     packed: Packed,
     /// It holds MathML (`<math `).
@@ -259,7 +264,11 @@ pub fn build(
     for r in &pkg.resources {
         b.add_resource(&r.href, none, r.media_type.clone())
             .map_err(builder_error)?;
-        bodies.insert(format!("OEBPS/{}", r.href), Entry::Raw(&r.data));
+        let body = match &r.packed {
+            Some(p) => Entry::Ready(p),
+            None => Entry::Raw(&r.data),
+        };
+        bodies.insert(format!("OEBPS/{}", r.href), body);
     }
     for part in parts {
         let mut content = EpubContent::new(part.file.clone(), none);
@@ -292,6 +301,7 @@ pub fn build(
 enum Entry<'a> {
     Raw(&'a [u8]),
     Packed(&'a Body),
+    Ready(&'a Packed),
 }
 
 /// The final, reproducible ZIP: `mimetype` first and stored, then
@@ -328,6 +338,7 @@ fn archive(
         let body = match bodies.get(&name) {
             Some(Entry::Raw(body)) => Cow::Owned(Packed::new(body, z)?),
             Some(Entry::Packed(body)) => Cow::Borrowed(&body.packed),
+            Some(Entry::Ready(packed)) => Cow::Borrowed(*packed),
             None => {
                 let mut data = Vec::new();
                 f.read_to_end(&mut data).map_err(|e| e.to_string())?;

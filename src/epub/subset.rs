@@ -159,8 +159,7 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
         let (face, _, index, _, chars) = &faces[k];
         face_subset(face, *index, chars)
     };
-    let parallel =
-        faces.len() > 1 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let parallel = faces.len() > 1 && crate::cores() > 1;
     let data: Vec<Result<Vec<u8>, String>> = if parallel {
         std::thread::scope(|scope| {
             let worker =

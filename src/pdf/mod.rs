@@ -568,8 +568,7 @@ fn compressed_contents<P: PageSlot>(
 ) -> Result<Vec<PageOut>, PdfError> {
     // A thread and a compressor (about a megabyte of tables) per few pages
     // at most: a short document is written on the calling thread.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    let threads = crate::cores()
         .min(pages.len().div_ceil(PAGES_PER_THREAD))
         .max(1);
     let chunk = pages.len().div_ceil(threads).max(1);

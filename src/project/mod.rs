@@ -428,8 +428,7 @@ impl Project {
 
 /// Parses the chapter sources, on two threads when there are many.
 fn parse_all(sources: Vec<SourceFile>, diags: &mut Diagnostics) -> Vec<Document> {
-    let parallel =
-        sources.len() >= 8 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let parallel = sources.len() >= 8 && crate::cores() > 1;
     if !parallel {
         return sources
             .into_iter()

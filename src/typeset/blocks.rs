@@ -315,7 +315,7 @@ const SPLIT_MIN_BYTES: usize = 64 * 1024;
 /// indent carried over, no paragraph announcing it), which is what lets the
 /// halves be set apart.
 fn split_point(doc: &Document) -> Option<usize> {
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let parallel = crate::cores() > 1;
     let (first, last) = (doc.blocks.first()?, doc.blocks.last()?);
     let total = last.span.end.saturating_sub(first.span.start);
     if !parallel || total < SPLIT_MIN_BYTES {
@@ -329,6 +329,13 @@ fn split_point(doc: &Document) -> Option<usize> {
         .filter(|(_, b)| matches!(b.kind, BlockKind::Heading { level, .. } if level <= 2))
         .min_by_key(|(_, b)| b.span.start.abs_diff(middle))
         .map(|(k, _)| k)
+}
+
+/// Whether the body of `doc` is set on two threads (see [`split_point`]):
+/// then typesetting keeps both cores of a two-core machine busy, and other
+/// work started beside it only slows it.
+pub fn sets_in_parallel(doc: &Document) -> bool {
+    split_point(doc).is_some()
 }
 
 /// A space no block asks for: marks the start of a second half's flow.
