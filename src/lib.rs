@@ -387,8 +387,10 @@ pub struct Written {
     pub size: usize,
 }
 
-/// Produces the outputs of one prepared document in memory, then writes them
-/// atomically. Nothing is written when any output fails.
+/// Produces the outputs of one prepared document and writes them
+/// atomically: each is staged under a temporary name as soon as it is made
+/// (into a folder that exists), and all are renamed over their targets once
+/// every one is made. No output is replaced when any fails.
 ///
 /// `prepared` is taken: its document is freed once no output reads it
 /// any more (see [`render`]).
@@ -627,13 +629,12 @@ fn render_timed(
             pdf::write_pdf_as(layout, &standards)
                 .map_err(|e| Diagnostic::error(format!("cannot write the PDF: {e}")).in_file(&path))
         });
-        let pdf = writing.elapsed();
         let file = match sheet {
             Some(_) => format!("{stem}-booklet.pdf"),
             None => format!("{stem}.pdf"),
         };
         let r = r.map(|bytes| Made::of(bytes, stage_in, &file));
-        (r, layout_warnings, typeset, pdf)
+        (r, layout_warnings, typeset, writing.elapsed())
     };
     // Stage 5: the writers share only the document, so they run in parallel.
     // With the PDF, the EPUB marks its page breaks: the EPUB thread makes
@@ -656,13 +657,18 @@ fn render_timed(
                     math: opts.epub_math,
                 };
                 // While the PDF's pages are set, the fonts are made (they
-                // do not depend on the page breaks), when the typesetter
-                // leaves a core to it: a body set on two threads would only
-                // be slowed, and the memory this thread freed would still be
-                // held (jemalloc keeps a thread's freed pages for seconds)
-                // at typesetting's peak.
+                // do not depend on the page breaks), when typesetting
+                // leaves a core to it: else they would only slow it (a
+                // body set on two threads, on two cores: benches/README.md,
+                // sessions 14 and 23), and the memory this thread freed
+                // would still be held at typesetting's peak (jemalloc keeps
+                // a thread's freed pages for seconds).
                 let started = Instant::now();
-                let prepared = (pages_rx.is_some() && !typeset::blocks::sets_in_parallel(&doc))
+                let typesetting = match typeset::blocks::sets_in_parallel(&doc) {
+                    true => 2,
+                    false => 1,
+                } + usize::from(opts.booklet.is_some());
+                let prepared = (pages_rx.is_some() && typesetting < cores())
                     .then(|| epub::prepare_fonts(&doc, fonts, &eopts));
                 let mut took = started.elapsed();
                 let pages = pages_rx.and_then(|rx| rx.recv().ok());
@@ -677,12 +683,15 @@ fn render_timed(
                         prepared,
                         &mut d,
                     ),
-                    Some(Err(e)) => Err(e),
-                    None => epub::write_epub_paged(&doc, fonts, &eopts, pages.as_ref(), &mut d),
+                    // In one pass, as without the early fonts: its warnings
+                    // come before the error, as they would have.
+                    Some(Err(_)) | None => {
+                        epub::write_epub_paged(&doc, fonts, &eopts, pages.as_ref(), &mut d)
+                    }
                 });
-                took += started.elapsed();
                 drop(doc);
                 let r = r.map(|bytes| Made::of(bytes, stage_in, &format!("{stem}.epub")));
+                took += started.elapsed();
                 (r, d, took)
             })
         });

@@ -108,9 +108,13 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> {
         let mut registry = in_flight();
         registry.retain(|p| !staged.iter().any(|s| &s.tmp == p));
         for s in &staged {
-            if let Err(e) = std::fs::rename(&s.tmp, &s.path) {
+            if failure.is_some() {
+                // Not renamed: deleted before a signal could find it
+                // deregistered.
+                let _ = std::fs::remove_file(&s.tmp);
+            } else if let Err(e) = std::fs::rename(&s.tmp, &s.path) {
+                let _ = std::fs::remove_file(&s.tmp);
                 failure = Some((s.path.clone(), e));
-                break;
             }
         }
     }
