@@ -20,6 +20,15 @@ from build to build: a stage whose count moves with no change to its code
 `total` is the whole program. The first file is the reference of the
 change columns. Instruction counts do not depend on the
 machine's load, unlike times.
+
+Run it from outside the repository (`cd /tmp`): inside it, callgrind_annotate
+names the files of a profile made there relative to it and counts their
+functions apart from the same functions under other paths (session 23: the
+typeset stage read 53.3 M instead of 458.1 M).
+
+The EPUB built beside a PDF makes its fonts first, while the pages are set
+(session 23): `epub fonts early` is that part, `epub` the rest (both run on
+the EPUB's thread, beside the PDF's).
 """
 import re
 import subprocess
@@ -27,12 +36,13 @@ import sys
 
 STAGES = {
     'parse': r'trang::markdown::parse_with$',
-    'epub': r'trang::epub::write_epub(_paged)?$',
+    'epub': r'trang::epub::write_epub(_paged|_with)?$',
+    'epub fonts early': r'trang::epub::prepare_fonts$',
     'epub subset': r'trang::epub::subset::embed$',
     'epub package': r'trang::epub::package::build$',
     'shape': r'trang::typeset::shape::Shaper::shape$',
     'linebreak': r'trang::typeset::linebreak::break_lines$',
-    'flow': r'trang::typeset::blocks::build_flow$',
+    'flow': r'trang::typeset::blocks::build_flow(_split)?$',
     'paginate': r'trang::typeset::paginate::paginate(_keeping)?$',
     'typeset': r'trang::typeset::typeset_with$',
     'pdf': r'trang::pdf::write_pdf_(owned|as)$',
