@@ -69,9 +69,12 @@ impl Staged {
 
 impl Drop for Staged {
     fn drop(&mut self) {
+        // Committed: renamed or deleted already, and deregistered.
+        if self.tmp.as_os_str().is_empty() {
+            return;
+        }
         let mut registry = in_flight();
         registry.retain(|p| p != &self.tmp);
-        // Renamed already: nothing there.
         let _ = std::fs::remove_file(&self.tmp);
     }
 }
@@ -100,14 +103,14 @@ pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
 /// rename is durable only once the folder's entry is on disk). A rename
 /// that fails stops there: the files renamed before it stay new, the
 /// others keep their previous contents.
-pub fn commit(staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> {
+pub fn commit(mut staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> {
     let mut failure = None;
     {
         // Held while renaming: a signal's clean-up waits (see
         // [`remove_temp_files`]), so no rename is cut off half way.
         let mut registry = in_flight();
         registry.retain(|p| !staged.iter().any(|s| &s.tmp == p));
-        for s in &staged {
+        for s in &mut staged {
             if failure.is_some() {
                 // Not renamed: deleted before a signal could find it
                 // deregistered.
@@ -116,15 +119,15 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> {
                 let _ = std::fs::remove_file(&s.tmp);
                 failure = Some((s.path.clone(), e));
             }
+            // Done with: its drop has nothing left to do.
+            s.tmp = PathBuf::new();
         }
     }
-    let paths: Vec<PathBuf> = staged.iter().map(|s| s.path.clone()).collect();
-    drop(staged);
     if let Some(f) = failure {
         return Err(f);
     }
     let mut synced: Vec<&Path> = Vec::new();
-    for path in &paths {
+    for path in staged.iter().map(|s| s.path.as_path()) {
         let dir = split(path).0;
         if synced.contains(&dir) {
             continue;
@@ -132,7 +135,7 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> {
         synced.push(dir);
         std::fs::File::open(dir)
             .and_then(|d| d.sync_all())
-            .map_err(|e| (path.clone(), e))?;
+            .map_err(|e| (path.to_path_buf(), e))?;
     }
     Ok(())
 }

@@ -54,8 +54,9 @@ pub struct Resource {
     pub media_type: String,
     /// Bytes.
     pub data: Vec<u8>,
-    /// The bytes packed already (the EPUB's fonts, packed while the PDF's
-    /// pages were set): the same as packing `data` here.
+    /// The bytes packed already (the EPUB's fonts, packed when they are
+    /// subset, which may be while the PDF's pages are set): the same as
+    /// packing `data` here.
     pub packed: Option<Packed>,
 }
 
