@@ -508,7 +508,7 @@ impl Iterator for Pieces {
 /// their room back as they go, and shrinking only by a size class at a time
 /// costs, over the whole, a few copies at most (none when a large
 /// allocation shrinks in place); a page's items keep a spare place or two.
-fn give_back_room<T>(list: &mut Vec<T>) {
+pub(super) fn give_back_room<T>(list: &mut Vec<T>) {
     if list.capacity() - list.len() >= list.capacity() / 8 {
         list.shrink_to_fit();
     }
