@@ -30,6 +30,17 @@ use lopdf::{Dictionary, Document, Object, StringFormat};
 /// looking for one object does not inflate the whole file's.
 pub(crate) const OBJECTS_PER_STREAM: usize = 400;
 
+/// Objects that stand in the document as placeholders (`null`) and are
+/// written, one at a time, from what their maker kept: as `lopdf` objects
+/// (120 bytes each, an array's every item one) they were most of what the
+/// PDF writer held after the pages (benches/README.md, sessions 21, 24).
+pub(crate) trait Deferred {
+    /// Appends object `id` (numbered as the document numbers it now) and
+    /// returns `true` if it is one of these; else appends nothing and
+    /// returns `false`.
+    fn write(&self, id: lopdf::ObjectId, out: &mut Vec<u8>) -> bool;
+}
+
 /// Where an object is, for the cross-reference stream (§7.5.8.3, Table 18).
 #[derive(Clone, Copy)]
 enum Entry {
@@ -44,15 +55,14 @@ enum Entry {
 /// The serialized file of `doc`. Object streams are compressed with
 /// libdeflate at `level` (1–12).
 ///
-/// The structure `elements` (module `tags`) stand in the document as
-/// placeholders: each is written from its [`Elements::dictionary`], made
-/// and dropped one at a time.
-///
-/// [`Elements::dictionary`]: super::tags::Elements::dictionary
+/// The `deferred` objects (the structure elements and the parent tree of
+/// module `tags`, the named destinations of module `nav`) stand in the
+/// document as placeholders: each is written from what its maker kept,
+/// made and dropped one at a time.
 pub(crate) fn write(
     doc: &Document,
     level: i32,
-    elements: Option<&super::tags::Elements>,
+    deferred: &[&dyn Deferred],
 ) -> Result<Vec<u8>, PdfError> {
     let mut z = Deflater::new(level)?;
     let mut out = Vec::with_capacity(1 << 16);
@@ -77,7 +87,7 @@ pub(crate) fn write(
             packed.push((id.0, object));
             continue;
         }
-        debug_assert!(elements.is_none_or(|e| e.element_at(id).is_none()));
+        debug_assert!(deferred.iter().all(|d| !d.write(id, &mut Vec::new())));
         entries[id.0 as usize] = Entry::At(out.len(), id.1);
         int(&mut out, id.0.into());
         out.push(b' ');
@@ -100,11 +110,8 @@ pub(crate) fn write(
             offsets.push(b' ');
             offsets.extend_from_slice(body.len().to_string().as_bytes());
             offsets.push(b' ');
-            match elements.and_then(|e| Some((e, e.element_at((id, 0))?))) {
-                Some((e, element)) => {
-                    object_bytes(&mut body, &Object::Dictionary(e.dictionary(element)))
-                }
-                None => object_bytes(&mut body, object),
+            if !deferred.iter().any(|d| d.write((id, 0), &mut body)) {
+                object_bytes(&mut body, object);
             }
             body.push(b'\n');
             entries[id as usize] = Entry::Packed(container, index as u16);
@@ -218,8 +225,18 @@ fn needs_space(object: &Object) -> bool {
     )
 }
 
+/// Appends `object` as an item of an array (§7.3.6): after a space when
+/// it is not the `first` and a delimiter must separate it from the item
+/// before, as [`object_bytes`] writes an array's items.
+pub(crate) fn array_item(out: &mut Vec<u8>, object: &Object, first: bool) {
+    if !first && needs_space(object) {
+        out.push(b' ');
+    }
+    object_bytes(out, object);
+}
+
 /// Appends the syntax of `object` (§7.3).
-fn object_bytes(out: &mut Vec<u8>, object: &Object) {
+pub(crate) fn object_bytes(out: &mut Vec<u8>, object: &Object) {
     match object {
         Object::Null => out.extend_from_slice(b"null"),
         Object::Boolean(true) => out.extend_from_slice(b"true"),
@@ -231,10 +248,7 @@ fn object_bytes(out: &mut Vec<u8>, object: &Object) {
         Object::Array(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {
-                if i > 0 && needs_space(item) {
-                    out.push(b' ');
-                }
-                object_bytes(out, item);
+                array_item(out, item, i == 0);
             }
             out.push(b']');
         }
@@ -357,7 +371,7 @@ mod tests {
         ]));
         doc.trailer.set("Root", catalog);
         doc.trailer.set("Info", info);
-        let bytes = write(&doc, 9, None).unwrap();
+        let bytes = write(&doc, 9, &[]).unwrap();
         assert!(bytes.starts_with(b"%PDF-1.7\n%\xBB\xAD\xC0\xDE\n"));
         assert!(bytes.ends_with(b"%%EOF\n"));
         let back = Document::load_mem(&bytes).unwrap();

@@ -41,23 +41,101 @@ pub(crate) fn encode_uri(uri: &str) -> String {
     out
 }
 
-/// The `/Dests` name tree (a single root node holding every name, sorted).
-pub(crate) fn dests_tree(anchors: &BTreeMap<Vec<u8>, Object>) -> Dictionary {
-    let names = anchors
-        .iter()
-        .flat_map(|(k, v)| [Object::String(k.clone(), StringFormat::Literal), v.clone()])
-        .collect();
-    Dictionary::from_iter([("Names", Object::Array(names))])
+/// The `/Dests` name tree (a single root node holding every name, sorted:
+/// §7.9.6), deferred ([`super::file::Deferred`]): its object is a
+/// placeholder, written from each name's page and top. As `lopdf` objects
+/// the names and their destinations were held twice (the map the post-pass
+/// made, then the tree), about 900 bytes a name each time: some 45 MB for
+/// the 50 MB document's 25,000 anchors (benches/README.md, session 24).
+pub(crate) struct Dests {
+    /// The tree's object, as the document numbers it now.
+    id: ObjectId,
+    /// Each name, in byte order, with its page (an index into `pages`) and
+    /// the PDF y at the top of the window.
+    names: BTreeMap<Vec<u8>, (usize, f32)>,
+    /// The page objects, as the document numbers them now.
+    pages: Vec<ObjectId>,
+}
+
+impl Dests {
+    /// The tree of `names` (each name's page index and top), in a new
+    /// placeholder object of `doc`; `pages` are the page objects.
+    pub(crate) fn new(
+        doc: &mut Document,
+        names: BTreeMap<Vec<u8>, (usize, f32)>,
+        pages: Vec<ObjectId>,
+    ) -> Dests {
+        let id = doc.add_object(Object::Null);
+        Dests { id, names, pages }
+    }
+
+    /// The tree's object.
+    pub(crate) fn id(&self) -> ObjectId {
+        self.id
+    }
+
+    /// The objects the tree refers to (the pages its names are on).
+    pub(crate) fn refs(&self, out: &mut Vec<ObjectId>) {
+        out.extend(self.names.values().map(|&(page, _)| self.pages[page]));
+    }
+
+    /// Tells the tree the document's objects were renumbered `old → new`.
+    pub(crate) fn renumbered(&mut self, new: &BTreeMap<ObjectId, ObjectId>) {
+        let map = |id: ObjectId| new.get(&id).copied().unwrap_or(id);
+        self.id = map(self.id);
+        for page in &mut self.pages {
+            *page = map(*page);
+        }
+    }
+
+    /// A name's two items of the `/Names` array: the name and its destination.
+    fn entry(&self, (name, &(page, top)): (&Vec<u8>, &(usize, f32))) -> [Object; 2] {
+        [
+            Object::String(name.clone(), StringFormat::Literal),
+            xyz(self.pages[page], top),
+        ]
+    }
+
+    /// The tree's dictionary.
+    fn dictionary(&self) -> Dictionary {
+        let names = self.names.iter().flat_map(|e| self.entry(e)).collect();
+        Dictionary::from_iter([("Names", Object::Array(names))])
+    }
+
+    /// Puts the tree's dictionary in place of its placeholder (for a
+    /// document `lopdf` renumbers itself).
+    pub(crate) fn materialize(self, doc: &mut Document) {
+        doc.objects
+            .insert(self.id, Object::Dictionary(self.dictionary()));
+    }
+}
+
+impl super::file::Deferred for Dests {
+    fn write(&self, id: ObjectId, out: &mut Vec<u8>) -> bool {
+        if id != self.id {
+            return false;
+        }
+        // The bytes of `dictionary()`, a name at a time.
+        out.extend_from_slice(b"<</Names[");
+        for (k, e) in self.names.iter().enumerate() {
+            let [name, dest] = self.entry(e);
+            super::file::array_item(out, &name, k == 0);
+            super::file::array_item(out, &dest, false);
+        }
+        out.extend_from_slice(b"]>>");
+        true
+    }
 }
 
 /// Builds the outline tree, nested by heading level (a level-3 heading
 /// right after a level-1 heading becomes its child). Returns the id of the
-/// `/Outlines` dictionary, or `None` for an empty outline.
-pub(crate) fn outline(
+/// `/Outlines` dictionary and its entries, deferred
+/// ([`super::file::Deferred`]), or `None` for an empty outline.
+pub(crate) fn outline<'t>(
     doc: &mut Document,
-    entries: &[OutlineEntry],
+    entries: &'t [OutlineEntry],
     pages: &[(ObjectId, f32)],
-) -> Option<ObjectId> {
+) -> Option<(ObjectId, Outline<'t>)> {
     if entries.is_empty() {
         return None;
     }
@@ -85,30 +163,15 @@ pub(crate) fn outline(
             count[p] += 1 + count[i];
         }
     }
-    for (i, e) in entries.iter().enumerate() {
-        let (page, height) = pages[e.page.min(pages.len() - 1)];
-        let mut d = Dictionary::from_iter([
-            ("Title", text_string(&e.title)),
-            (
-                "Parent",
-                Object::Reference(parent[i].map_or(root, |p| ids[p])),
-            ),
-            ("Dest", xyz(page, height - e.y)),
-        ]);
-        let siblings = parent[i].map_or(&top, |p| &kids[p]);
-        let at = siblings.iter().position(|&s| s == i).unwrap_or(0);
-        if at > 0 {
-            d.set("Prev", Object::Reference(ids[siblings[at - 1]]));
+    // Each entry's place among its siblings.
+    let mut at = vec![0; entries.len()];
+    for siblings in kids.iter().chain([&top]) {
+        for (k, &i) in siblings.iter().enumerate() {
+            at[i] = k;
         }
-        if let Some(&next) = siblings.get(at + 1) {
-            d.set("Next", Object::Reference(ids[next]));
-        }
-        if let (Some(first), Some(last)) = (kids[i].first(), kids[i].last()) {
-            d.set("First", Object::Reference(ids[*first]));
-            d.set("Last", Object::Reference(ids[*last]));
-            d.set("Count", Object::Integer(count[i]));
-        }
-        doc.set_object(ids[i], d);
+    }
+    for &id in &ids {
+        doc.set_object(id, Object::Null);
     }
     doc.set_object(
         root,
@@ -119,7 +182,137 @@ pub(crate) fn outline(
             ("Count", Object::Integer(entries.len() as i64)),
         ]),
     );
-    Some(root)
+    let outline = Outline {
+        entries,
+        root,
+        first: ids[0],
+        parent,
+        kids,
+        top,
+        at,
+        count,
+        pages: pages.to_vec(),
+    };
+    Some((root, outline))
+}
+
+/// The outline's entries (§12.3.3), deferred ([`super::file::Deferred`]):
+/// their objects are placeholders, numbered consecutively from `first`,
+/// and each entry's dictionary is made as the file is written. As `lopdf`
+/// dictionaries the 50 MB document's 16,800 entries took 43 MB
+/// (benches/README.md, session 24).
+pub(crate) struct Outline<'t> {
+    entries: &'t [OutlineEntry],
+    /// The `/Outlines` dictionary, as the document numbers it now.
+    root: ObjectId,
+    /// The first entry's object, as the document numbers it now; entry `i`
+    /// is `first + i` (all are kept, so renumbering keeps them
+    /// consecutive).
+    first: ObjectId,
+    /// Each entry's parent entry (`None`: the root).
+    parent: Vec<Option<usize>>,
+    /// Each entry's children.
+    kids: Vec<Vec<usize>>,
+    /// The root's children.
+    top: Vec<usize>,
+    /// Each entry's place among its siblings.
+    at: Vec<usize>,
+    /// Each entry's number of descendants.
+    count: Vec<i64>,
+    /// The page objects (as the document numbers them now) and heights.
+    pages: Vec<(ObjectId, f32)>,
+}
+
+impl Outline<'_> {
+    /// Entry `i`'s object.
+    fn id(&self, i: usize) -> ObjectId {
+        (self.first.0 + i as u32, 0)
+    }
+
+    /// The entry whose object is `id`, as the document numbers it now.
+    pub(crate) fn entry_at(&self, id: ObjectId) -> Option<usize> {
+        if id.1 != 0 || id.0 < self.first.0 {
+            return None;
+        }
+        let i = (id.0 - self.first.0) as usize;
+        (i < self.entries.len()).then_some(i)
+    }
+
+    /// The objects entry `i`'s dictionary refers to.
+    pub(crate) fn refs(&self, i: usize, out: &mut Vec<ObjectId>) {
+        for (_, value) in self.dictionary(i).iter() {
+            match value {
+                Object::Reference(id) => out.push(*id),
+                Object::Array(items) => {
+                    out.extend(items.iter().filter_map(|o| o.as_reference().ok()))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Tells the entries the document's objects were renumbered `old → new`.
+    pub(crate) fn renumbered(&mut self, new: &BTreeMap<ObjectId, ObjectId>) {
+        let map = |id: ObjectId| new.get(&id).copied().unwrap_or(id);
+        debug_assert!(
+            (0..self.entries.len()).all(|i| map(self.id(i)).0 == map(self.first).0 + i as u32)
+        );
+        self.root = map(self.root);
+        self.first = map(self.first);
+        for page in &mut self.pages {
+            page.0 = map(page.0);
+        }
+    }
+
+    /// Entry `i`'s dictionary.
+    fn dictionary(&self, i: usize) -> Dictionary {
+        let e = &self.entries[i];
+        let (page, height) = self.pages[e.page.min(self.pages.len() - 1)];
+        let parent = self.parent[i];
+        let mut d = Dictionary::from_iter([
+            ("Title", text_string(&e.title)),
+            (
+                "Parent",
+                Object::Reference(parent.map_or(self.root, |p| self.id(p))),
+            ),
+            ("Dest", xyz(page, height - e.y)),
+        ]);
+        let siblings = parent.map_or(&self.top, |p| &self.kids[p]);
+        let at = self.at[i];
+        if at > 0 {
+            d.set("Prev", Object::Reference(self.id(siblings[at - 1])));
+        }
+        if let Some(&next) = siblings.get(at + 1) {
+            d.set("Next", Object::Reference(self.id(next)));
+        }
+        if let (Some(&first), Some(&last)) = (self.kids[i].first(), self.kids[i].last()) {
+            d.set("First", Object::Reference(self.id(first)));
+            d.set("Last", Object::Reference(self.id(last)));
+            d.set("Count", Object::Integer(self.count[i]));
+        }
+        d
+    }
+
+    /// Puts every entry's dictionary in place of its placeholder (for a
+    /// document `lopdf` renumbers itself).
+    pub(crate) fn materialize(self, doc: &mut Document) {
+        for i in 0..self.entries.len() {
+            doc.objects
+                .insert(self.id(i), Object::Dictionary(self.dictionary(i)));
+        }
+    }
+}
+
+impl super::file::Deferred for Outline<'_> {
+    fn write(&self, id: ObjectId, out: &mut Vec<u8>) -> bool {
+        match self.entry_at(id) {
+            Some(i) => {
+                super::file::object_bytes(out, &Object::Dictionary(self.dictionary(i)));
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// The `/PageLabels` number tree (ISO 32000-1 §12.4.2, one root node):

@@ -26,6 +26,7 @@
 //!
 //! [`DocInfo`]: crate::frame::DocInfo
 
+use super::file::Deferred;
 use super::fonts::text_string;
 use super::standard::{self, Standards};
 use super::{PdfError, meta, nav, tags};
@@ -81,12 +82,14 @@ pub(crate) fn finish(
         )));
     }
 
-    let mut anchors: BTreeMap<Vec<u8>, Object> = BTreeMap::new();
-    for (page, &(id, height)) in layout.pages.iter().zip(&pages) {
+    // Each anchor's page (index) and the PDF y of its top: the named
+    // destinations ([`nav::Dests`]).
+    let mut anchors: BTreeMap<Vec<u8>, (usize, f32)> = BTreeMap::new();
+    for (p, (page, &(_, height))) in layout.pages.iter().zip(&pages).enumerate() {
         for it in &page.items {
             if let Item::Anchor(name) = &it.item {
-                let dest = nav::xyz(id, height - it.pos.y);
-                anchors.entry(name.as_bytes().to_vec()).or_insert(dest);
+                let top = height - it.pos.y;
+                anchors.entry(name.as_bytes().to_vec()).or_insert((p, top));
             }
         }
     }
@@ -111,14 +114,14 @@ pub(crate) fn finish(
     font_cmaps(&mut doc, &one_byte)?;
 
     let mut cat = doc.get_dictionary(catalog_id).map_err(err)?.clone();
-    complete_catalog(&mut doc, &mut cat, layout, &pages, &anchors);
+    let (outline, dests) = complete_catalog(&mut doc, &mut cat, layout, &pages, anchors);
     let page_ids: Vec<ObjectId> = pages.iter().map(|p| p.0).collect();
     let elements = tags::write(
         &mut doc,
         &mut cat,
         &layout.structure,
         &page_ids,
-        &mcids,
+        mcids,
         &annots,
     )?;
     standard::complete(&mut doc, &mut cat, layout, standards)?;
@@ -134,13 +137,36 @@ pub(crate) fn finish(
     }
 
     compress_streams(&mut doc)?;
-    let elements = prune_and_renumber(&mut doc, elements);
+    let later = Later {
+        elements,
+        outline,
+        dests,
+    };
+    let later = prune_and_renumber(&mut doc, later);
     let catalog_id = doc
         .trailer
         .get(b"Root")
         .and_then(Object::as_reference)
         .map_err(err)?;
-    with_ids(doc, catalog_id, &layout.info, standards, elements.as_ref())
+    let deferred: Vec<&dyn Deferred> = match &later {
+        Some(later) => std::iter::once(&later.elements as &dyn Deferred)
+            .chain(later.outline.as_ref().map(|o| o as &dyn Deferred))
+            .chain(later.dests.as_ref().map(|d| d as &dyn Deferred))
+            .collect(),
+        None => Vec::new(),
+    };
+    with_ids(doc, catalog_id, &layout.info, standards, &deferred)
+}
+
+/// The objects the file writes from what their makers kept, their
+/// placeholders in the document ([`Deferred`]).
+struct Later<'t> {
+    /// The structure elements and the parent tree.
+    elements: tags::Elements<'t>,
+    /// The outline's entries.
+    outline: Option<nav::Outline<'t>>,
+    /// The named destinations.
+    dests: Option<nav::Dests>,
 }
 
 /// Drops the objects nothing refers to and numbers the rest 1, 2, 3… in
@@ -151,12 +177,10 @@ pub(crate) fn finish(
 /// 362 M instructions on the book once its structure tree added some 5,000.
 /// A document whose pages are not numbered in page order, or that holds
 /// lopdf bookmarks, is left to lopdf (it reorders them; ours never are):
-/// then the structure elements are put in the document first, and `None`
-/// is returned; otherwise the elements, told the new numbers.
-fn prune_and_renumber<'t>(
-    doc: &mut Document,
-    mut elements: tags::Elements<'t>,
-) -> Option<tags::Elements<'t>> {
+/// then the deferred objects (the structure elements, the named
+/// destinations) are put in the document first, and `None` is returned;
+/// otherwise they are, told the new numbers.
+fn prune_and_renumber<'t>(doc: &mut Document, mut later: Later<'t>) -> Option<Later<'t>> {
     fn refs(object: &Object, out: &mut Vec<ObjectId>) {
         match object {
             Object::Reference(id) => out.push(*id),
@@ -187,16 +211,32 @@ fn prune_and_renumber<'t>(
         if !seen.insert(id) {
             continue;
         }
-        if let Some(element) = elements.element_at(id) {
-            elements.refs(element, &mut pending);
+        let entry = later
+            .outline
+            .as_ref()
+            .and_then(|o| Some((o, o.entry_at(id)?)));
+        if let Some(element) = later.elements.element_at(id) {
+            later.elements.refs(element, &mut pending);
+        } else if id == later.elements.parent_tree_id() {
+            later.elements.parent_tree_refs(&mut pending);
+        } else if let Some((outline, i)) = entry {
+            outline.refs(i, &mut pending);
+        } else if let Some(d) = later.dests.as_ref().filter(|d| d.id() == id) {
+            d.refs(&mut pending);
         } else if let Some(object) = doc.objects.get(&id) {
             refs(object, &mut pending);
         }
     }
     doc.objects.retain(|id, _| seen.contains(id));
     let pages: Vec<ObjectId> = doc.page_iter().collect();
-    if pages.windows(2).any(|w| w[0] > w[1]) || !doc.bookmarks.is_empty() {
-        elements.materialize(doc);
+    if pages.windows(2).any(|w| w[0] > w[1]) || !doc.bookmarks.is_empty() || lopdf_renumbers() {
+        later.elements.materialize(doc);
+        if let Some(o) = later.outline {
+            o.materialize(doc);
+        }
+        if let Some(d) = later.dests {
+            d.materialize(doc);
+        }
         doc.renumber_objects();
         return None;
     }
@@ -216,8 +256,25 @@ fn prune_and_renumber<'t>(
         .collect();
     doc.trailer.iter_mut().for_each(|(_, o)| renumber(o, &new));
     doc.max_id = doc.objects.len() as u32;
-    elements.renumbered(new);
-    Some(elements)
+    if let Some(o) = &mut later.outline {
+        o.renumbered(&new);
+    }
+    if let Some(d) = &mut later.dests {
+        d.renumbered(&new);
+    }
+    later.elements.renumbered(new);
+    Some(later)
+}
+
+/// Whether [`prune_and_renumber`] leaves every document to lopdf (in the
+/// crate's tests, [`tests::LOPDF_RENUMBERS`]: the deferred objects then
+/// go into the document first, and the bytes must not change).
+fn lopdf_renumbers() -> bool {
+    #[cfg(test)]
+    if tests::LOPDF_RENUMBERS.get() {
+        return true;
+    }
+    false
 }
 
 /// Makes the page's link annotations indirect and borderless, and points
@@ -495,13 +552,13 @@ fn share_resources(
     Ok(())
 }
 
-fn complete_catalog(
+fn complete_catalog<'a>(
     doc: &mut Document,
     cat: &mut Dictionary,
-    layout: &Layout,
+    layout: &'a Layout,
     pages: &[(ObjectId, f32)],
-    anchors: &BTreeMap<Vec<u8>, Object>,
-) {
+    anchors: BTreeMap<Vec<u8>, (usize, f32)>,
+) -> (Option<nav::Outline<'a>>, Option<nav::Dests>) {
     for key in [
         b"PageMode".as_slice(),
         b"Outlines",
@@ -514,26 +571,29 @@ fn complete_catalog(
     if let Some(labels) = nav::page_labels(&layout.page_labels) {
         cat.set("PageLabels", Object::Dictionary(labels));
     }
-    if let Some(outlines) = nav::outline(doc, &layout.outline, pages) {
+    let outline = nav::outline(doc, &layout.outline, pages).map(|(outlines, entries)| {
         cat.set("Outlines", Object::Reference(outlines));
         cat.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-    }
-    if !anchors.is_empty() {
-        let dests = doc.add_object(nav::dests_tree(anchors));
-        let names = Dictionary::from_iter([("Dests", Object::Reference(dests))]);
+        entries
+    });
+    let dests = (!anchors.is_empty()).then(|| {
+        let dests = nav::Dests::new(doc, anchors, pages.iter().map(|p| p.0).collect());
+        let names = Dictionary::from_iter([("Dests", Object::Reference(dests.id()))]);
         cat.set("Names", Object::Dictionary(names));
-    }
+        dests
+    });
     if !layout.info.lang.is_empty() {
         cat.set("Lang", text_string(&layout.info.lang));
     }
     let prefs = Dictionary::from_iter([("DisplayDocTitle", Object::Boolean(true))]);
     cat.set("ViewerPreferences", Object::Dictionary(prefs));
+    (outline, dests)
 }
 
 /// Serializes with object streams and a cross-reference stream (module
 /// `file`).
-fn save(doc: &Document, elements: Option<&tags::Elements>) -> Result<Vec<u8>, PdfError> {
-    super::file::write(doc, OBJECT_LEVEL, elements)
+fn save(doc: &Document, deferred: &[&dyn Deferred]) -> Result<Vec<u8>, PdfError> {
+    super::file::write(doc, OBJECT_LEVEL, deferred)
 }
 
 /// The libdeflate level of the object streams. On the generated book
@@ -574,7 +634,7 @@ fn with_ids(
     catalog_id: ObjectId,
     info: &DocInfo,
     standards: &Standards,
-    elements: Option<&tags::Elements>,
+    deferred: &[&dyn Deferred],
 ) -> Result<Vec<u8>, PdfError> {
     let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
     doc.trailer
@@ -590,7 +650,7 @@ fn with_ids(
     doc.get_dictionary_mut(catalog_id)
         .map_err(err)?
         .set("Metadata", Object::Reference(xmp_id));
-    let mut bytes = save(&doc, elements)?;
+    let mut bytes = save(&doc, deferred)?;
     let digest = Md5::digest(&bytes);
     let id_hex: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
     let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &digest).to_string();
@@ -611,7 +671,7 @@ fn with_ids(
         xmp_id,
         Stream::new(xmp_dict, meta::xmp(info, &uuid, standards).into_bytes()),
     );
-    save(&doc, elements)
+    save(&doc, deferred)
 }
 
 /// Where `needle` starts in `haystack`, every occurrence.
@@ -622,6 +682,71 @@ fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::one_byte_codes;
+
+    thread_local! {
+        /// Set: [`super::prune_and_renumber`] leaves the document to lopdf.
+        pub(super) static LOPDF_RENUMBERS: std::cell::Cell<bool> =
+            const { std::cell::Cell::new(false) };
+    }
+
+    /// The structure elements, the parent tree, the outline's entries and
+    /// the named destinations are written from what their makers kept
+    /// (`file::Deferred`); put in the document as `lopdf` objects and
+    /// renumbered by lopdf, the same document gives the same bytes.
+    #[test]
+    fn deferred_objects_write_what_lopdf_would() {
+        let md = "---\ntitle: Sổ tay\n---\n\n## Một\n\nCâu có chú thích.[^a] Xem [phần hai](#hai).\n\n\
+### Sâu hơn\n\nThêm chữ.\n\n## Hai {#hai}\n\nHết.\n\n[^a]: Chú thích.\n";
+        let mut diags = crate::diag::Diagnostics::default();
+        let source = crate::diag::SourceFile::new("deferred.md", md.to_string());
+        let prepared = crate::prepare_source(source, &Default::default(), &mut diags)
+            .unwrap_or_else(|| panic!("{diags:?}"));
+        let (layout, _) =
+            crate::typeset::typeset(&prepared.doc, &prepared.fonts, crate::cli::Paper::A5, 0);
+        let deferred = crate::pdf::write_pdf(&layout).expect("written");
+        LOPDF_RENUMBERS.set(true);
+        let whole = crate::pdf::write_pdf(&layout);
+        LOPDF_RENUMBERS.set(false);
+        assert!(deferred == whole.expect("written"), "the bytes differ");
+        // What the deferred objects hold is in the file.
+        let doc = lopdf::Document::load_mem(&deferred).expect("read back");
+        let catalog = doc.catalog().expect("catalog");
+        let get = |d: &lopdf::Dictionary, key: &[u8]| {
+            let r = d
+                .get(key)
+                .and_then(lopdf::Object::as_reference)
+                .expect("ref");
+            doc.get_dictionary(r).expect("dictionary").clone()
+        };
+        let outlines = get(catalog, b"Outlines");
+        // The title, its two sections, one subsection.
+        assert_eq!(
+            outlines.get(b"Count").and_then(|c| c.as_i64()).ok(),
+            Some(4)
+        );
+        let first = get(&outlines, b"First");
+        assert!(first.get(b"Dest").is_ok() && first.get(b"First").is_ok());
+        let names = catalog
+            .get(b"Names")
+            .and_then(|n| n.as_dict())
+            .expect("names");
+        let dests = get(names, b"Dests");
+        let listed = dests
+            .get(b"Names")
+            .and_then(|n| n.as_array())
+            .expect("array");
+        assert!(
+            listed.iter().any(|o| o.as_str().is_ok_and(|s| s == b"hai")),
+            "the anchor `hai` is a named destination"
+        );
+        let tree = get(catalog, b"StructTreeRoot");
+        let parents = get(&tree, b"ParentTree");
+        let nums = parents
+            .get(b"Nums")
+            .and_then(|n| n.as_array())
+            .expect("nums");
+        assert!(nums.len() >= 4, "a page's entry and a link's: {nums:?}");
+    }
 
     #[test]
     fn to_unicode_codes_become_one_byte() {

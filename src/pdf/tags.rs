@@ -179,7 +179,7 @@ pub(crate) fn write<'t>(
     cat: &mut Dictionary,
     tree: &'t StructTree,
     pages: &[ObjectId],
-    mcids: &[Vec<NodeId>],
+    mcids: Vec<Vec<NodeId>>,
     annots: &[Vec<(ObjectId, Tag)>],
 ) -> Result<Elements<'t>, PdfError> {
     let n = tree.nodes.len();
@@ -247,14 +247,9 @@ pub(crate) fn write<'t>(
     }
 
     // The parent tree: pages first (key = page index), then annotations.
-    let mut nums = Vec::with_capacity(2 * (pages.len() + tagged_annots.len()));
-    for (p, (&page, ids)) in pages.iter().zip(mcids).enumerate() {
-        let parents = ids
-            .iter()
-            .map(|node| Object::Reference(obj[node.0 as usize].unwrap_or(root_id)))
-            .collect();
-        nums.push(Object::Integer(p as i64));
-        nums.push(Object::Array(parents));
+    // Its object is a placeholder, like the elements': written from
+    // `mcids` and the annotations' elements ([`Elements::parent_tree`]).
+    for (p, &page) in pages.iter().enumerate() {
         let dict = doc
             .get_dictionary_mut(page)
             .map_err(|e| bad(e.to_string()))?;
@@ -262,15 +257,15 @@ pub(crate) fn write<'t>(
         dict.set("Tabs", Object::Name(b"S".to_vec()));
     }
     let mut key = pages.len() as i64;
+    let mut annot_parents = Vec::with_capacity(tagged_annots.len());
     for (annot, node) in tagged_annots {
         doc.get_dictionary_mut(annot)
             .map_err(|e| bad(e.to_string()))?
             .set("StructParent", Object::Integer(key));
-        nums.push(Object::Integer(key));
-        nums.push(Object::Reference(obj[node.0 as usize].unwrap_or(root_id)));
+        annot_parents.push(node);
         key += 1;
     }
-    let parent_tree = doc.add_object(Dictionary::from_iter([("Nums", Object::Array(nums))]));
+    let parent_tree = doc.add_object(Object::Null);
 
     let mut root = Dictionary::new();
     root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
@@ -313,6 +308,9 @@ pub(crate) fn write<'t>(
         root_id,
         first_id,
         by_object,
+        parent_tree,
+        mcids,
+        annot_parents,
         renumbered: None,
     })
 }
@@ -347,6 +345,16 @@ pub(crate) struct Elements<'t> {
     first_id: ObjectId,
     /// The element (node index) of each element object, in object order.
     by_object: Vec<u32>,
+    /// The parent tree's object, as numbered by [`write`]: a placeholder
+    /// too. As a `lopdf` array it held an object of 120 bytes for every
+    /// marked-content id of the document (70 MB for the 50 MB document,
+    /// benches/README.md, session 24); it is written from these:
+    parent_tree: ObjectId,
+    /// Per page, the element of each of its marked-content ids.
+    mcids: Vec<Vec<NodeId>>,
+    /// The element of each tagged annotation, in the order of their
+    /// `/StructParent` keys (after the pages').
+    annot_parents: Vec<NodeId>,
     /// Old object ids to new, once the document is renumbered
     /// ([`Elements::renumbered`]).
     renumbered: Option<std::collections::BTreeMap<ObjectId, ObjectId>>,
@@ -392,6 +400,72 @@ impl Elements<'_> {
         out.extend(node.children.iter().filter_map(|c| self.obj[c.0 as usize]));
     }
 
+    /// The parent tree's object, as the document numbers it now.
+    pub(crate) fn parent_tree_id(&self) -> ObjectId {
+        self.map(self.parent_tree)
+    }
+
+    /// The objects the parent tree refers to, numbered as [`write`]
+    /// numbered them (see [`Elements::refs`]).
+    pub(crate) fn parent_tree_refs(&self, out: &mut Vec<ObjectId>) {
+        out.extend(
+            self.mcids
+                .iter()
+                .flatten()
+                .chain(&self.annot_parents)
+                .map(|node| self.parent_of(*node)),
+        );
+    }
+
+    /// The element object a parent tree entry names for content of `node`.
+    fn parent_of(&self, node: NodeId) -> ObjectId {
+        self.obj[node.0 as usize].unwrap_or(self.root_id)
+    }
+
+    /// Appends the parent tree's dictionary (§14.7.4.4), its references
+    /// numbered as the document numbers them now: the bytes
+    /// `file::object_bytes` gives its `lopdf` dictionary, made a page's
+    /// entry at a time.
+    fn parent_tree(&self, out: &mut Vec<u8>) {
+        let mut first = true;
+        let mut item = |out: &mut Vec<u8>, object: Object| {
+            super::file::array_item(out, &object, first);
+            first = false;
+        };
+        out.extend_from_slice(b"<</Nums[");
+        for (p, ids) in self.mcids.iter().enumerate() {
+            item(out, Object::Integer(p as i64));
+            let parents = ids
+                .iter()
+                .map(|&node| Object::Reference(self.map(self.parent_of(node))))
+                .collect();
+            item(out, Object::Array(parents));
+        }
+        for (k, &node) in self.annot_parents.iter().enumerate() {
+            item(out, Object::Integer((self.mcids.len() + k) as i64));
+            item(out, Object::Reference(self.map(self.parent_of(node))));
+        }
+        out.extend_from_slice(b"]>>");
+    }
+
+    /// The parent tree's dictionary, numbered as [`write`] numbered it.
+    fn parent_tree_dictionary(&self) -> Dictionary {
+        let mut nums = Vec::new();
+        for (p, ids) in self.mcids.iter().enumerate() {
+            nums.push(Object::Integer(p as i64));
+            let parents = ids
+                .iter()
+                .map(|&node| Object::Reference(self.parent_of(node)))
+                .collect();
+            nums.push(Object::Array(parents));
+        }
+        for (k, &node) in self.annot_parents.iter().enumerate() {
+            nums.push(Object::Integer((self.mcids.len() + k) as i64));
+            nums.push(Object::Reference(self.parent_of(node)));
+        }
+        Dictionary::from_iter([("Nums", Object::Array(nums))])
+    }
+
     /// Tells the elements the document's objects were renumbered `old → new`.
     pub(crate) fn renumbered(&mut self, new: std::collections::BTreeMap<ObjectId, ObjectId>) {
         // `element_at` counts on the elements staying consecutive.
@@ -405,6 +479,10 @@ impl Elements<'_> {
     /// Puts every element's dictionary in place of its placeholder, as
     /// numbered by [`write`] (for a document `lopdf` renumbers itself).
     pub(crate) fn materialize(self, doc: &mut Document) {
+        doc.objects.insert(
+            self.parent_tree,
+            Object::Dictionary(self.parent_tree_dictionary()),
+        );
         for k in 0..self.by_object.len() {
             let id = (self.first_id.0 + k as u32, 0);
             let i = self.by_object[k] as usize;
@@ -485,6 +563,19 @@ impl Elements<'_> {
             }
         }
         d
+    }
+}
+
+impl super::file::Deferred for Elements<'_> {
+    fn write(&self, id: ObjectId, out: &mut Vec<u8>) -> bool {
+        if let Some(i) = self.element_at(id) {
+            super::file::object_bytes(out, &Object::Dictionary(self.dictionary(i)));
+        } else if id == self.parent_tree_id() {
+            self.parent_tree(out);
+        } else {
+            return false;
+        }
+        true
     }
 }
 
