@@ -45,8 +45,8 @@ pub(crate) fn encode_uri(uri: &str) -> String {
 /// §7.9.6), deferred ([`super::file::Deferred`]): its object is a
 /// placeholder, written from each name's page and top. As `lopdf` objects
 /// the names and their destinations were held twice (the map the post-pass
-/// made, then the tree), about 900 bytes a name each time: some 45 MB for
-/// the 50 MB document's 25,000 anchors (benches/README.md, session 24).
+/// made, then the tree), each destination an array of five objects: 44 MiB
+/// for the 50 MB document's anchors (benches/README.md, session 24).
 pub(crate) struct Dests {
     /// The tree's object, as the document numbers it now.
     id: ObjectId,
@@ -199,7 +199,7 @@ pub(crate) fn outline<'t>(
 /// The outline's entries (§12.3.3), deferred ([`super::file::Deferred`]):
 /// their objects are placeholders, numbered consecutively from `first`,
 /// and each entry's dictionary is made as the file is written. As `lopdf`
-/// dictionaries the 50 MB document's 16,800 entries took 43 MB
+/// dictionaries the 50 MB document's 16,800 entries took 42 MiB
 /// (benches/README.md, session 24).
 pub(crate) struct Outline<'t> {
     entries: &'t [OutlineEntry],

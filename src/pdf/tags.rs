@@ -347,7 +347,7 @@ pub(crate) struct Elements<'t> {
     by_object: Vec<u32>,
     /// The parent tree's object, as numbered by [`write`]: a placeholder
     /// too. As a `lopdf` array it held an object of 120 bytes for every
-    /// marked-content id of the document (70 MB for the 50 MB document,
+    /// marked-content id of the document (24 MiB for the 50 MB document,
     /// benches/README.md, session 24); it is written from these:
     parent_tree: ObjectId,
     /// Per page, the element of each of its marked-content ids.
