@@ -32,8 +32,9 @@ pub(crate) const OBJECTS_PER_STREAM: usize = 400;
 
 /// Objects that stand in the document as placeholders (`null`) and are
 /// written, one at a time, from what their maker kept: as `lopdf` objects
-/// (120 bytes each, an array's every item one) they were most of what the
-/// PDF writer held after the pages (benches/README.md, sessions 21, 24).
+/// (120 bytes each, an array's every item one) they were the largest part
+/// of what the post-pass added after the pages (benches/README.md,
+/// sessions 21, 24).
 pub(crate) trait Deferred {
     /// Appends object `id` (numbered as the document numbers it now) and
     /// returns `true` if it is one of these; else appends nothing and
@@ -56,7 +57,8 @@ enum Entry {
 /// libdeflate at `level` (1–12).
 ///
 /// The `deferred` objects (the structure elements and the parent tree of
-/// module `tags`, the named destinations of module `nav`) stand in the
+/// module `tags`, the outline's entries and the named destinations of
+/// module `nav`) stand in the
 /// document as placeholders: each is written from what its maker kept,
 /// made and dropped one at a time.
 pub(crate) fn write(
@@ -110,7 +112,11 @@ pub(crate) fn write(
             offsets.push(b' ');
             offsets.extend_from_slice(body.len().to_string().as_bytes());
             offsets.push(b' ');
-            if !deferred.iter().any(|d| d.write((id, 0), &mut body)) {
+            if deferred.iter().any(|d| d.write((id, 0), &mut body)) {
+                // What a deferred object is written for is its placeholder,
+                // never an object of the document's own (a stale number).
+                debug_assert!(matches!(object, Object::Null));
+            } else {
                 object_bytes(&mut body, object);
             }
             body.push(b'\n');

@@ -177,8 +177,9 @@ struct Later<'t> {
 /// 362 M instructions on the book once its structure tree added some 5,000.
 /// A document whose pages are not numbered in page order, or that holds
 /// lopdf bookmarks, is left to lopdf (it reorders them; ours never are):
-/// then the deferred objects (the structure elements, the named
-/// destinations) are put in the document first, and `None` is returned;
+/// then the deferred objects (the structure elements, the parent tree, the
+/// outline's entries, the named destinations) are put in the document
+/// first, and `None` is returned;
 /// otherwise they are, told the new numbers.
 fn prune_and_renumber<'t>(doc: &mut Document, mut later: Later<'t>) -> Option<Later<'t>> {
     fn refs(object: &Object, out: &mut Vec<ObjectId>) {
@@ -746,6 +747,67 @@ mod tests {
             .and_then(|n| n.as_array())
             .expect("nums");
         assert!(nums.len() >= 4, "a page's entry and a link's: {nums:?}");
+        // Every page's `/StructParents` and every link's `/StructParent` is
+        // a key of the parent tree; a link's names a `Link` element.
+        let entries: std::collections::BTreeMap<i64, &lopdf::Object> = nums
+            .chunks(2)
+            .map(|kv| (kv[0].as_i64().expect("key"), &kv[1]))
+            .collect();
+        let mut links = 0;
+        for (_, page) in doc.get_pages() {
+            let page = doc.get_dictionary(page).expect("page");
+            let key = page.get(b"StructParents").and_then(|k| k.as_i64());
+            assert!(entries[&key.expect("StructParents")].as_array().is_ok());
+            let Ok(annots) = page.get(b"Annots").and_then(|a| a.as_array()) else {
+                continue;
+            };
+            for annot in annots {
+                let annot = doc
+                    .get_dictionary(annot.as_reference().expect("ref"))
+                    .expect("annotation");
+                let key = annot.get(b"StructParent").and_then(|k| k.as_i64());
+                let element = entries[&key.expect("StructParent")];
+                let element = doc
+                    .get_dictionary(element.as_reference().expect("ref"))
+                    .expect("element");
+                assert_eq!(
+                    element.get(b"S").and_then(|s| s.as_name()).ok(),
+                    Some(&b"Link"[..])
+                );
+                links += 1;
+            }
+        }
+        // The note's mark, the note's way back to it, the link to `hai`.
+        assert_eq!(links, 3, "every link is tagged");
+        // The outline's entries in reading order, each the `/Prev` of its
+        // `/Next` and the `/Parent` of its children.
+        let mut titles = Vec::new();
+        let mut stack = vec![(outlines.get(b"First").ok().cloned(), None)];
+        while let Some((object, prev)) = stack.pop() {
+            let Some(object) = object else {
+                continue;
+            };
+            let id = object.as_reference().expect("ref");
+            let entry = doc.get_dictionary(id).expect("entry");
+            assert_eq!(entry.get(b"Prev").and_then(|p| p.as_reference()).ok(), prev);
+            titles.push(entry.get(b"Title").expect("title").clone());
+            stack.push((entry.get(b"Next").ok().cloned(), Some(id)));
+            if let Ok(first) = entry.get(b"First") {
+                let child = doc
+                    .get_dictionary(first.as_reference().expect("ref"))
+                    .expect("child");
+                assert_eq!(
+                    child.get(b"Parent").and_then(|p| p.as_reference()).ok(),
+                    Some(id)
+                );
+                stack.push((Some(first.clone()), None));
+            }
+        }
+        let want: Vec<lopdf::Object> = ["Sổ tay", "Một", "Sâu hơn", "Hai"]
+            .into_iter()
+            .map(super::text_string)
+            .collect();
+        assert_eq!(titles, want);
     }
 
     #[test]

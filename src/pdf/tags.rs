@@ -182,6 +182,14 @@ pub(crate) fn write<'t>(
     mcids: Vec<Vec<NodeId>>,
     annots: &[Vec<(ObjectId, Tag)>],
 ) -> Result<Elements<'t>, PdfError> {
+    if mcids.len() != pages.len() || annots.len() != pages.len() {
+        return Err(bad(format!(
+            "{} pages, {} lists of marked content, {} of annotations",
+            pages.len(),
+            mcids.len(),
+            annots.len()
+        )));
+    }
     let n = tree.nodes.len();
     let mut own: Vec<Vec<Kid>> = vec![Vec::new(); n];
     let mut tagged_annots: Vec<(ObjectId, NodeId)> = Vec::new();
@@ -317,8 +325,8 @@ pub(crate) fn write<'t>(
 
 /// The structure elements [`write`] numbered: their objects are
 /// placeholders (`null`) in the document, and each element's dictionary is
-/// made when the file is written ([`Elements::dictionary`], called by
-/// `file::write`) and dropped once serialized. A large document has an
+/// made when the file is written ([`Elements::dictionary`], called by its
+/// [`super::file::Deferred::write`]) and dropped once serialized. A large document has an
 /// element for nearly every paragraph, and as `lopdf` dictionaries they
 /// were the largest thing the PDF writer held (about 700 bytes each, some
 /// 130 MB for a 50 MB document); what is kept here to make them is a
@@ -442,7 +450,7 @@ impl Elements<'_> {
             item(out, Object::Array(parents));
         }
         for (k, &node) in self.annot_parents.iter().enumerate() {
-            item(out, Object::Integer((self.mcids.len() + k) as i64));
+            item(out, Object::Integer((self.pages.len() + k) as i64));
             item(out, Object::Reference(self.map(self.parent_of(node))));
         }
         out.extend_from_slice(b"]>>");
@@ -460,7 +468,7 @@ impl Elements<'_> {
             nums.push(Object::Array(parents));
         }
         for (k, &node) in self.annot_parents.iter().enumerate() {
-            nums.push(Object::Integer((self.mcids.len() + k) as i64));
+            nums.push(Object::Integer((self.pages.len() + k) as i64));
             nums.push(Object::Reference(self.parent_of(node)));
         }
         Dictionary::from_iter([("Nums", Object::Array(nums))])

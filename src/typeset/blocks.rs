@@ -553,7 +553,7 @@ impl Builder<'_, '_, '_> {
         // the two lists are not both held whole beside the joined one: on
         // the 50 MB document, where the first half's list was grown into a
         // copy while the second's was still whole, the join was the
-        // build's peak, 65 MiB above the halves (benches/README.md,
+        // build's peak, 63 MiB above the halves (benches/README.md,
         // session 24).
         let mut rest = half.flow;
         rest.reverse();
