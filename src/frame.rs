@@ -95,9 +95,8 @@ const _: () = assert!(std::mem::size_of::<Glyph>() == 6);
 pub enum Glyphs {
     /// Every glyph in full: a run being built, one that packing would not
     /// make smaller or that has more than 256 distinct glyphs, and runs
-    /// never packed (a formula's glyphs, a book's first pass, which
-    /// [`crate::typeset::inline::InlineEngine::pack_runs`] leaves unpacked,
-    /// runs made by hand).
+    /// never packed (a formula's glyphs, runs made by hand; a book's first
+    /// pass keeps none, see [`crate::typeset::inline::InlineEngine::keep`]).
     Plain(Vec<Glyph>),
     /// Each distinct glyph once, in order of first use, and for each glyph
     /// of the run the index of its own among them.

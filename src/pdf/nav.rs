@@ -223,6 +223,16 @@ pub(crate) struct Outline<'t> {
     pages: Vec<(ObjectId, f32)>,
 }
 
+/// An outline entry's place in the tree (§12.3.3, Table 153): the object
+/// of its parent (an entry or the root), and the entries before and after
+/// it among its siblings and its first and last children.
+struct Links {
+    parent: ObjectId,
+    prev: Option<usize>,
+    next: Option<usize>,
+    kids: Option<(usize, usize)>,
+}
+
 impl Outline<'_> {
     /// Entry `i`'s object.
     fn id(&self, i: usize) -> ObjectId {
@@ -238,16 +248,37 @@ impl Outline<'_> {
         (i < self.entries.len()).then_some(i)
     }
 
-    /// The objects entry `i`'s dictionary refers to.
+    /// The objects entry `i`'s dictionary refers to, in its keys' order
+    /// (`/Parent`, the page of `/Dest`, `/Prev`, `/Next`, `/First`,
+    /// `/Last`), read from the entry's links without making it.
     pub(crate) fn refs(&self, i: usize, out: &mut Vec<ObjectId>) {
-        for (_, value) in self.dictionary(i).iter() {
-            match value {
-                Object::Reference(id) => out.push(*id),
-                Object::Array(items) => {
-                    out.extend(items.iter().filter_map(|o| o.as_reference().ok()))
-                }
-                _ => {}
-            }
+        let l = self.links(i);
+        out.extend([l.parent, self.page(i).0]);
+        out.extend(l.prev.into_iter().chain(l.next).map(|s| self.id(s)));
+        if let Some((first, last)) = l.kids {
+            out.extend([self.id(first), self.id(last)]);
+        }
+    }
+
+    /// Entry `i`'s page object and the page's height.
+    fn page(&self, i: usize) -> (ObjectId, f32) {
+        self.pages[self.entries[i].page.min(self.pages.len() - 1)]
+    }
+
+    /// Entry `i`'s place in the tree: its parent's object, its siblings
+    /// before and after it, its first and last children.
+    fn links(&self, i: usize) -> Links {
+        let parent = self.parent[i];
+        let siblings = parent.map_or(&self.top, |p| &self.kids[p]);
+        let at = self.at[i];
+        Links {
+            parent: parent.map_or(self.root, |p| self.id(p)),
+            prev: at.checked_sub(1).map(|k| siblings[k]),
+            next: siblings.get(at + 1).copied(),
+            kids: self.kids[i]
+                .first()
+                .zip(self.kids[i].last())
+                .map(|(&f, &l)| (f, l)),
         }
     }
 
@@ -267,25 +298,20 @@ impl Outline<'_> {
     /// Entry `i`'s dictionary.
     fn dictionary(&self, i: usize) -> Dictionary {
         let e = &self.entries[i];
-        let (page, height) = self.pages[e.page.min(self.pages.len() - 1)];
-        let parent = self.parent[i];
+        let (page, height) = self.page(i);
+        let l = self.links(i);
         let mut d = Dictionary::from_iter([
             ("Title", text_string(&e.title)),
-            (
-                "Parent",
-                Object::Reference(parent.map_or(self.root, |p| self.id(p))),
-            ),
+            ("Parent", Object::Reference(l.parent)),
             ("Dest", xyz(page, height - e.y)),
         ]);
-        let siblings = parent.map_or(&self.top, |p| &self.kids[p]);
-        let at = self.at[i];
-        if at > 0 {
-            d.set("Prev", Object::Reference(self.id(siblings[at - 1])));
+        if let Some(prev) = l.prev {
+            d.set("Prev", Object::Reference(self.id(prev)));
         }
-        if let Some(&next) = siblings.get(at + 1) {
+        if let Some(next) = l.next {
             d.set("Next", Object::Reference(self.id(next)));
         }
-        if let (Some(&first), Some(&last)) = (self.kids[i].first(), self.kids[i].last()) {
+        if let Some((first, last)) = l.kids {
             d.set("First", Object::Reference(self.id(first)));
             d.set("Last", Object::Reference(self.id(last)));
             d.set("Count", Object::Integer(self.count[i]));

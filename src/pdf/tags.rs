@@ -320,6 +320,7 @@ pub(crate) fn write<'t>(
         mcids,
         annot_parents,
         renumbered: None,
+        now: (first_id, parent_tree),
     })
 }
 
@@ -366,6 +367,10 @@ pub(crate) struct Elements<'t> {
     /// Old object ids to new, once the document is renumbered
     /// ([`Elements::renumbered`]).
     renumbered: Option<std::collections::BTreeMap<ObjectId, ObjectId>>,
+    /// The first element's object and the parent tree's, as the document
+    /// numbers them now: looked up once when it is renumbered, not for
+    /// every object the file writer asks about.
+    now: (ObjectId, ObjectId),
 }
 
 impl Elements<'_> {
@@ -380,7 +385,7 @@ impl Elements<'_> {
     /// The element (node index) whose object is `id`, as the document
     /// numbers it now.
     pub(crate) fn element_at(&self, id: ObjectId) -> Option<usize> {
-        let first = self.map(self.first_id);
+        let first = self.now.0;
         if id.1 != 0 || id.0 < first.0 {
             return None;
         }
@@ -410,7 +415,7 @@ impl Elements<'_> {
 
     /// The parent tree's object, as the document numbers it now.
     pub(crate) fn parent_tree_id(&self) -> ObjectId {
-        self.map(self.parent_tree)
+        self.now.1
     }
 
     /// The objects the parent tree refers to, numbered as [`write`]
@@ -430,47 +435,48 @@ impl Elements<'_> {
         self.obj[node.0 as usize].unwrap_or(self.root_id)
     }
 
-    /// Appends the parent tree's dictionary (§14.7.4.4), its references
-    /// numbered as the document numbers them now: the bytes
-    /// `file::object_bytes` gives its `lopdf` dictionary, made a page's
-    /// entry at a time.
-    fn parent_tree(&self, out: &mut Vec<u8>) {
-        let mut first = true;
-        let mut item = |out: &mut Vec<u8>, object: Object| {
-            super::file::array_item(out, &object, first);
-            first = false;
-        };
-        out.extend_from_slice(b"<</Nums[");
-        for (p, ids) in self.mcids.iter().enumerate() {
-            item(out, Object::Integer(p as i64));
+    /// The parent tree's `/Nums` items (§14.7.4.4), in order: each page's
+    /// key and the array of its marked-content ids' elements, then each
+    /// tagged annotation's key (after the pages') and its element. The
+    /// references are numbered as the document numbers them now. One
+    /// source for the bytes [`Elements::parent_tree`] writes and the
+    /// dictionary [`Elements::materialize`] puts in the document.
+    fn parent_tree_nums(&self) -> impl Iterator<Item = Object> + '_ {
+        let pages = self.mcids.iter().enumerate().flat_map(|(p, ids)| {
             let parents = ids
                 .iter()
                 .map(|&node| Object::Reference(self.map(self.parent_of(node))))
                 .collect();
-            item(out, Object::Array(parents));
-        }
-        for (k, &node) in self.annot_parents.iter().enumerate() {
-            item(out, Object::Integer((self.pages.len() + k) as i64));
-            item(out, Object::Reference(self.map(self.parent_of(node))));
+            [Object::Integer(p as i64), Object::Array(parents)]
+        });
+        let annots = self
+            .annot_parents
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &node)| {
+                [
+                    Object::Integer((self.pages.len() + k) as i64),
+                    Object::Reference(self.map(self.parent_of(node))),
+                ]
+            });
+        pages.chain(annots)
+    }
+
+    /// Appends the parent tree's dictionary: the bytes
+    /// `file::object_bytes` gives [`Elements::parent_tree_dictionary`],
+    /// made an item at a time.
+    fn parent_tree(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"<</Nums[");
+        for (k, item) in self.parent_tree_nums().enumerate() {
+            super::file::array_item(out, &item, k == 0);
         }
         out.extend_from_slice(b"]>>");
     }
 
-    /// The parent tree's dictionary, numbered as [`write`] numbered it.
+    /// The parent tree's dictionary, its references numbered as the
+    /// document numbers them now.
     fn parent_tree_dictionary(&self) -> Dictionary {
-        let mut nums = Vec::new();
-        for (p, ids) in self.mcids.iter().enumerate() {
-            nums.push(Object::Integer(p as i64));
-            let parents = ids
-                .iter()
-                .map(|&node| Object::Reference(self.parent_of(node)))
-                .collect();
-            nums.push(Object::Array(parents));
-        }
-        for (k, &node) in self.annot_parents.iter().enumerate() {
-            nums.push(Object::Integer((self.pages.len() + k) as i64));
-            nums.push(Object::Reference(self.parent_of(node)));
-        }
+        let nums = self.parent_tree_nums().collect();
         Dictionary::from_iter([("Nums", Object::Array(nums))])
     }
 
@@ -482,6 +488,7 @@ impl Elements<'_> {
                 == new.get(&self.first_id).map(|id| id.0 + k)
         }));
         self.renumbered = Some(new);
+        self.now = (self.map(self.first_id), self.map(self.parent_tree));
     }
 
     /// Puts every element's dictionary in place of its placeholder, as

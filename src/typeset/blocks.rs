@@ -233,7 +233,7 @@ fn build_flow_split(
     split: Option<usize>,
     created: i64,
 ) -> FlowDoc {
-    let (fonts, pack_runs) = (engine.fonts, engine.pack_runs);
+    let (fonts, keep) = (engine.fonts, engine.keep);
     let mut b = Builder::new(doc, setup, engine);
     b.created = created;
     if doc.form == crate::resolve::Form::Book {
@@ -263,7 +263,7 @@ fn build_flow_split(
             let half = std::thread::scope(|scope| {
                 let worker = scope.spawn(|| {
                     let mut engine = InlineEngine::new(fonts, &doc.meta.lang);
-                    engine.pack_runs = pack_runs;
+                    engine.keep = keep;
                     let mut b2 = Builder::new(doc, setup, &mut engine);
                     // Stands for what the first half ends with, so that a
                     // space at the start is kept (see `Builder::join`).

@@ -28,6 +28,7 @@ use crate::frame::{
     Point, Positioned, Rgb, ThinVec,
 };
 use crate::typeset::linebreak::{self, Item as Lb, Params};
+use crate::typeset::paginate::Keep;
 use crate::typeset::shape::{Shaped, Shaper};
 use crate::typeset::{codebreak, urlbreak};
 
@@ -335,14 +336,16 @@ pub struct InlineEngine<'a> {
     /// Setting a display line: words and names are tied
     /// ([`super::display::is_display_tie`]).
     display: bool,
-    /// Finished runs store their glyphs packed ([`crate::frame::Glyphs::pack`]).
-    /// Off for a pass whose pages are thrown away (a book's first pass, set
-    /// only to learn the contents' folios): there the lines' runs keep no
-    /// glyphs and no text once the line is set, since only where each line
-    /// goes is read. A book of 4,200 chapter files held 750 MiB at its
-    /// first pass's flow, more than at its second (benches/README.md,
-    /// session 24).
-    pub pack_runs: bool,
+    /// What the pass keeps of the runs of a set line: with
+    /// [`Keep::All`] (the pages to print) their glyphs packed
+    /// ([`crate::frame::Glyphs::pack`]) and their text; with
+    /// [`Keep::Anchors`] (a pass whose pages are thrown away, such as a
+    /// book's first pass, set only to learn the contents' folios) no
+    /// glyphs and no text, since only where each line goes is read. A
+    /// book of 4,200 chapter files held 750 MiB at its first pass's flow,
+    /// more than at its second (benches/README.md, session 24). The same
+    /// value the pass hands the paginator.
+    pub keep: Keep,
 }
 
 /// One call of the line breaker: a paragraph's items, its measure and the
@@ -378,7 +381,7 @@ impl<'a> InlineEngine<'a> {
             font_ids: Vec::new(),
             recorded_breaks: None,
             display: false,
-            pack_runs: true,
+            keep: Keep::All,
         }
     }
 
@@ -1362,7 +1365,7 @@ impl<'a> InlineEngine<'a> {
                 place(items, &mut out);
             }
             if let Item::Text(r) = &mut run.item {
-                if self.pack_runs {
+                if self.keep == Keep::All {
                     // The layout holds every run until the PDF is written.
                     r.glyphs.pack();
                     r.offsets.shrink_to_fit();

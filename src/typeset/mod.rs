@@ -80,7 +80,7 @@ pub fn typeset_with(
         } else {
             paginate::Keep::All
         };
-        engine.pack_runs = matches!(keep, paginate::Keep::All);
+        engine.keep = keep;
         let mut flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
         let tree = std::mem::take(&mut flow.structure);
         let (pages, outline, report) =
