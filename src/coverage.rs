@@ -48,7 +48,7 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
         }) {
             return;
         }
-        let src = &doc.source.text;
+        let src = doc.source.text();
         let region = src.get(span.start..span.end.min(src.len())).unwrap_or("");
         for (i, c) in crate::fallback::missing(fonts, ctx.role, ctx.style, text) {
             if !counted.insert((c, span.start, i)) {
@@ -70,7 +70,7 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
             italic: false,
         },
     };
-    let meta_span = Span::new(0, doc.source.text.len());
+    let meta_span = Span::new(0, doc.source.len());
     let meta = &doc.meta;
     let heading_regular = Ctx {
         role: Role::Heading,

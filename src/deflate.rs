@@ -90,6 +90,18 @@ impl Deflater {
     }
 }
 
+/// Raw DEFLATE data (RFC 1951) inflated, when it makes exactly `len` bytes.
+pub fn inflate(data: &[u8], len: usize) -> Result<Vec<u8>, String> {
+    let mut out = vec![0; len];
+    let n = libdeflater::Decompressor::new()
+        .deflate_decompress(data, &mut out)
+        .map_err(|e| format!("inflating: {e:?}"))?;
+    match n == len {
+        true => Ok(out),
+        false => Err(format!("inflating: {n} bytes, {len} expected")),
+    }
+}
+
 impl Drop for Deflater {
     fn drop(&mut self) {
         if let Some(c) = self.inner.take() {

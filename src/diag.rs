@@ -29,13 +29,63 @@ pub struct SourceFile {
     /// Path as the user gave it (used in messages): the Markdown file, or
     /// a book project's folder.
     pub path: PathBuf,
-    /// The text (after BOM removal and CRLF → LF).
-    pub text: Arc<str>,
+    /// The text (after BOM removal and CRLF → LF): see [`SourceFile::text`].
+    text: Text,
     line_starts: Arc<[usize]>,
     /// The files joined in `text`: (first byte, first line index, path), in
     /// order; empty for a single file (all of `text` is `path`).
     members: Arc<[(usize, usize, PathBuf)]>,
 }
+
+/// A source's text: whole while it is parsed and checked; a large one is
+/// then kept deflated in blocks of whole lines ([`SourceFile::pack`]).
+#[derive(Clone, Debug)]
+enum Text {
+    Whole(Arc<str>),
+    Packed(Arc<Packed>),
+}
+
+/// A text deflated (RFC 1951, libdeflate's fastest level) in blocks of
+/// whole lines of about [`PACK_BLOCK`] bytes, so that a line is read back
+/// by inflating one block.
+#[derive(Debug)]
+struct Packed {
+    /// The text's length in bytes.
+    len: usize,
+    /// Each block's first byte in the text (a line's start) and its bytes
+    /// deflated; a block ends where the next starts, the last at `len`.
+    blocks: Vec<(usize, Box<[u8]>)>,
+}
+
+impl Packed {
+    /// Where block `k` ends (where the next starts).
+    fn end(&self, k: usize) -> usize {
+        self.blocks.get(k + 1).map_or(self.len, |b| b.0)
+    }
+
+    /// Block `k`'s text, inflated.
+    fn block(&self, k: usize) -> String {
+        let (start, end) = (self.blocks[k].0, self.end(k));
+        // Made from a `str` cut at line starts: always whole UTF-8 when
+        // inflated. (An error would show as a blank line in a place.)
+        crate::deflate::inflate(&self.blocks[k].1, end - start)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// A source at least this long (bytes) is packed once it is parsed and
+/// checked ([`SourceFile::pack`]): the 50 MB document's text was 48 MiB of
+/// its 154 MiB model, held to the end of the build for the places of late
+/// warnings (benches/README.md, session 25). A shorter one is kept whole:
+/// packing it would save less than it costs.
+pub const PACK_AT: usize = 1 << 20;
+
+/// The size a packed text's block reaches before the next line starts a
+/// new one (bytes): inflating it for one warning's place takes tens of
+/// microseconds.
+const PACK_BLOCK: usize = 1 << 16;
 
 impl SourceFile {
     /// Indexes `text`, read from `path`.
@@ -46,9 +96,135 @@ impl SourceFile {
             .collect();
         SourceFile {
             path: path.into(),
-            text,
+            text: Text::Whole(text),
             line_starts,
             members: Arc::from(Vec::new()),
+        }
+    }
+
+    /// The whole text. Borrowed while the source is whole (parsing and
+    /// checking); a packed source's is inflated into a new string, so
+    /// later stages read it a block at a time ([`SourceFile::blocks`]).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.text {
+            Text::Whole(t) => std::borrow::Cow::Borrowed(t),
+            Text::Packed(p) => {
+                let mut whole = String::with_capacity(p.len);
+                for k in 0..p.blocks.len() {
+                    whole.push_str(&p.block(k));
+                }
+                std::borrow::Cow::Owned(whole)
+            }
+        }
+    }
+
+    /// The text's length in bytes.
+    pub fn len(&self) -> usize {
+        match &self.text {
+            Text::Whole(t) => t.len(),
+            Text::Packed(p) => p.len,
+        }
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text in pieces of whole lines, in order, each with the byte
+    /// offset it starts at: the whole text at once, or a packed text's
+    /// blocks inflated one at a time.
+    pub fn blocks(&self) -> impl Iterator<Item = (usize, std::borrow::Cow<'_, str>)> + '_ {
+        let count = match &self.text {
+            Text::Whole(_) => 1,
+            Text::Packed(p) => p.blocks.len(),
+        };
+        (0..count).map(move |k| match &self.text {
+            Text::Whole(t) => (0, std::borrow::Cow::Borrowed(&t[..])),
+            Text::Packed(p) => (p.blocks[k].0, std::borrow::Cow::Owned(p.block(k))),
+        })
+    }
+
+    /// The text of bytes `range`, if they are in the text and cut it at
+    /// characters.
+    pub fn piece(&self, range: std::ops::Range<usize>) -> Option<std::borrow::Cow<'_, str>> {
+        match &self.text {
+            Text::Whole(t) => t.get(range).map(std::borrow::Cow::Borrowed),
+            Text::Packed(p) => {
+                if range.start > range.end || range.end > p.len {
+                    return None;
+                }
+                let first = p
+                    .blocks
+                    .partition_point(|b| b.0 <= range.start)
+                    .saturating_sub(1);
+                let mut out = String::new();
+                for k in first..p.blocks.len() {
+                    let (from, end) = (p.blocks[k].0, p.end(k));
+                    if from >= range.end && k > first {
+                        break;
+                    }
+                    let block = p.block(k);
+                    out.push_str(
+                        block.get(range.start.max(from) - from..range.end.min(end) - from)?,
+                    );
+                }
+                Some(std::borrow::Cow::Owned(out))
+            }
+        }
+    }
+
+    /// Keeps the text deflated if it is at least [`PACK_AT`] bytes long
+    /// (see [`Text`]): once the source is parsed and checked, its text is
+    /// read only for the places of warnings and by the EPUB's identifier.
+    /// The places reported stay the same.
+    pub fn pack(&mut self) {
+        if self.len() >= PACK_AT {
+            self.pack_in(PACK_BLOCK);
+        }
+    }
+
+    /// Packs the text in blocks of at least `block` bytes (of whole lines).
+    pub(crate) fn pack_in(&mut self, block: usize) {
+        let Text::Whole(text) = &self.text else {
+            return;
+        };
+        let Ok(mut deflater) = crate::deflate::Deflater::new(1) else {
+            return;
+        };
+        let mut blocks = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            // The first line start at least `block` bytes on, else the end.
+            let at = self.line_starts.partition_point(|&s| s < start + block);
+            let end = self.line_starts.get(at).copied().unwrap_or(text.len());
+            let mut data = Vec::new();
+            if deflater
+                .deflate_into(&text.as_bytes()[start..end], &mut data)
+                .is_err()
+            {
+                return;
+            }
+            blocks.push((start, data.into_boxed_slice()));
+            start = end;
+        }
+        let len = text.len();
+        self.text = Text::Packed(Arc::new(Packed { len, blocks }));
+    }
+
+    /// A piece of the text holding the whole line that starts at byte
+    /// `start` (the whole text, or a packed text's block), and the offset
+    /// the piece starts at.
+    fn around(&self, start: usize) -> (usize, std::borrow::Cow<'_, str>) {
+        match &self.text {
+            Text::Whole(t) => (0, std::borrow::Cow::Borrowed(&t[..])),
+            Text::Packed(p) => {
+                let k = p.blocks.partition_point(|b| b.0 <= start).saturating_sub(1);
+                match p.blocks.get(k) {
+                    Some(b) => (b.0, std::borrow::Cow::Owned(p.block(k))),
+                    None => (start, std::borrow::Cow::Borrowed("")),
+                }
+            }
         }
     }
 
@@ -61,7 +237,7 @@ impl SourceFile {
         let mut starts = Vec::with_capacity(files.len());
         for f in files {
             starts.push(text.len());
-            text.push_str(&f.text);
+            text.push_str(&f.text());
             if !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');
             }
@@ -91,14 +267,16 @@ impl SourceFile {
     /// One-based line and column (in characters) of byte `offset`, counted
     /// in the whole text (see [`SourceFile::location`] for a file's own).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let offset = offset.min(self.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let mut end = offset;
-        while !self.text.is_char_boundary(end) {
+        let (from, piece) = self.around(start);
+        let mut end = (offset - from).min(piece.len());
+        while !piece.is_char_boundary(end) {
             end -= 1;
         }
-        (line + 1, self.text[start..end].chars().count() + 1)
+        let begin = (start - from).min(end);
+        (line + 1, piece[begin..end].chars().count() + 1)
     }
 
     /// Byte offset where one-based line `line` starts (end of text past the last line).
@@ -106,18 +284,20 @@ impl SourceFile {
         self.line_starts
             .get(line.saturating_sub(1))
             .copied()
-            .unwrap_or(self.text.len())
+            .unwrap_or(self.len())
     }
 
     /// The text of one-based line `line`, without its newline.
-    pub fn line_text(&self, line: usize) -> &str {
+    pub fn line_text(&self, line: usize) -> String {
         let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
         let end = self
             .line_starts
             .get(line)
             .map(|e| e - 1)
-            .unwrap_or(self.text.len());
-        &self.text[start..end.max(start)]
+            .unwrap_or(self.len());
+        let (from, piece) = self.around(start);
+        let (a, b) = (start - from, end.max(start) - from);
+        piece.get(a..b.min(piece.len())).unwrap_or("").to_string()
     }
 
     /// The place of byte `offset`: its file (a book's chapter file, see
@@ -133,7 +313,7 @@ impl SourceFile {
             path,
             line: line - first_line,
             col,
-            line_text: Some(self.line_text(line).to_string()),
+            line_text: Some(self.line_text(line)),
         }
     }
 }
@@ -409,9 +589,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_packed_source_reports_the_places_a_whole_one_does() {
+        // Lines of one to many characters, multi-byte letters, an empty
+        // line, a last line without a newline; blocks of at least 8 bytes
+        // (some lines longer than a block).
+        let text = "xin chào\nthế giới 中\n\na\nNgười ta là hoa đất, ăn nói gói mở\nb\nđ";
+        let whole = SourceFile::new("a.md", text);
+        let mut packed = whole.clone();
+        packed.pack_in(8);
+        let Text::Packed(p) = &packed.text else {
+            panic!("packed")
+        };
+        assert!(p.blocks.len() > 3, "{} blocks", p.blocks.len());
+        assert_eq!(packed.text(), text);
+        assert_eq!(packed.len(), text.len());
+        let joined: String = packed.blocks().map(|(_, b)| b.into_owned()).collect();
+        assert_eq!(joined, text);
+        for (from, block) in packed.blocks() {
+            assert_eq!(&text[from..from + block.len()], block);
+            assert!(from == 0 || text.as_bytes()[from - 1] == b'\n', "{from}");
+        }
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(packed.line_col(offset), whole.line_col(offset), "{offset}");
+            assert_eq!(packed.location(offset), whole.location(offset), "{offset}");
+            for end in offset..=text.len() + 1 {
+                assert_eq!(
+                    packed.piece(offset..end),
+                    whole.piece(offset..end),
+                    "{offset}..{end}"
+                );
+            }
+        }
+        for line in 1..=7 {
+            assert_eq!(packed.line_text(line), whole.line_text(line), "{line}");
+            assert_eq!(packed.line_start(line), whole.line_start(line), "{line}");
+        }
+        // A short source is left whole by `pack`.
+        let mut short = whole.clone();
+        short.pack();
+        assert!(matches!(short.text, Text::Whole(_)));
+    }
+
+    #[test]
     fn line_and_column_count_characters_not_bytes() {
         let src = SourceFile::new("a.md", "xin chào\nthế giới 中\n");
-        let off = src.text.find('中').unwrap();
+        let off = src.text().find('中').unwrap();
         assert_eq!(src.line_col(off), (2, 10));
         assert_eq!(src.line_text(2), "thế giới 中");
         let d = Diagnostic::error("bad")

@@ -232,7 +232,7 @@ fn prepare_timed(
     opts: &PrepareOptions,
     diags: &mut Diagnostics,
 ) -> Option<Prepared> {
-    if source.text.trim().is_empty() {
+    if source.text().trim().is_empty() {
         // Decision (issue 6): an empty input builds an empty but valid book.
         diags.push(
             Diagnostic::warning(format!(
@@ -334,6 +334,10 @@ fn check(
     if diags.has_errors() {
         return None;
     }
+    // From here on the source's text is read only for the places of late
+    // warnings and the EPUB's identifier: a large one is kept deflated.
+    let mut doc = doc;
+    doc.doc.source.pack();
     let timings = Timings {
         parse: parsed - started,
         check: parsed.elapsed(),

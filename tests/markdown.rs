@@ -204,7 +204,7 @@ fn spans_point_into_the_source() {
     let heading = &doc.blocks[0];
     let (line, col) = doc.source.line_col(heading.span.start);
     assert_eq!((line, col), (10, 1));
-    assert!(doc.source.text[heading.span.start..heading.span.end].starts_with("# Chương một"));
+    assert!(doc.source.text()[heading.span.start..heading.span.end].starts_with("# Chương một"));
 }
 
 #[test]

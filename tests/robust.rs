@@ -1004,3 +1004,45 @@ fn every_commonmark_example_typesets_to_a_valid_pdf_with_its_text() {
         missing.join("\n")
     );
 }
+
+/// A source of 1 MiB or more is kept deflated once it is checked
+/// (`SourceFile::pack`): a warning the EPUB writer gives at the end still
+/// names its file, line and column and shows the line.
+#[test]
+fn a_large_source_reports_late_warnings_at_their_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut md = String::from("---\ntitle: Một tài liệu lớn\n---\n\n");
+    let mut n = 0;
+    while md.len() < 1_200_000 {
+        n += 1;
+        md.push_str(&format!(
+            "Đoạn {n}: người ta là hoa đất, ăn nói gói mở; chữ tốt thì xem văn hay.\n\n"
+        ));
+    }
+    let line = "Ảnh ở xa: ![một bức ảnh](https://example.com/anh.png) cuối.";
+    md.push_str(line);
+    md.push('\n');
+    let line_no = md.lines().count();
+    std::fs::write(d.join("lon.md"), &md).unwrap();
+    let out = trang()
+        .args(["build", "--no-system-fonts", "--format", "epub", "-o"])
+        .arg(d.join("out"))
+        .arg(d.join("lon.md"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // Column 11: the image's `!`, counted in characters.
+    let at = format!("lon.md:{line_no}:11");
+    let epub = err
+        .split("warning: ")
+        .find(|w| {
+            w.starts_with(
+                "remote image `https://example.com/anh.png` cannot be embedded in the EPUB",
+            )
+        })
+        .unwrap_or_else(|| panic!("no EPUB warning in:\n{err}"));
+    assert!(epub.contains(&at), "{at} not in:\n{epub}");
+    assert!(epub.contains(&format!("{line_no} | {line}")), "{epub}");
+}

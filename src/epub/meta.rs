@@ -54,7 +54,7 @@ pub fn title_page(doc: &Book, title: &str) -> String {
 /// (RFC 4122, RFC 3187: EPUB 3.3 §5.5.3.1 recommends a URN, and Calibre
 /// and the stores read the ISBN from it); anything else as given.
 pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
-    let derived = derived_uuid(&doc.source.text);
+    let derived = derived_uuid(&doc.source);
     match &doc.meta.identifier {
         Some(id) => {
             let bare = id.trim().trim_start_matches("urn:uuid:");
@@ -73,12 +73,15 @@ pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
 /// The v5 UUID (RFC 4122 §4.3, SHA-1) of the name `trang:` + `source` in the
 /// URL namespace: `Uuid::new_v5`'s, hashed from the source where it lies
 /// rather than from a copy of it with the prefix (a 50 MB document's copy
-/// was 50 MB more while the EPUB was written).
-fn derived_uuid(source: &str) -> uuid::Uuid {
+/// was 50 MB more while the EPUB was written), a packed source's a block
+/// at a time.
+fn derived_uuid(source: &crate::diag::SourceFile) -> uuid::Uuid {
     let mut sha1 = sha1_smol::Sha1::new();
     sha1.update(uuid::Uuid::NAMESPACE_URL.as_bytes());
     sha1.update(b"trang:");
-    sha1.update(source.as_bytes());
+    for (_, block) in source.blocks() {
+        sha1.update(block.as_bytes());
+    }
     let digest = sha1.digest().bytes();
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
@@ -288,14 +291,20 @@ pub fn page_break_source(source: &str) -> String {
 /// The span of `key:` in the front matter, or of `key =` in a book's
 /// `book.toml` (first in a book's source), for errors about a metadata value.
 pub fn front_matter_key(doc: &Document, key: &str) -> Span {
-    let text = &doc.source.text;
-    let at = text
-        .match_indices(key)
-        .map(|(i, _)| i)
-        .find(|&i| {
-            let line_start = i == 0 || text.as_bytes()[i - 1] == b'\n';
-            let rest = text[i + key.len()..].trim_start_matches([' ', '\t']);
-            line_start && (rest.starts_with(':') || rest.starts_with('='))
+    // The source's blocks hold whole lines, and a key and what follows it
+    // on its line are all that is read.
+    let at = doc
+        .source
+        .blocks()
+        .find_map(|(from, text)| {
+            text.match_indices(key)
+                .map(|(i, _)| i)
+                .find(|&i| {
+                    let line_start = i == 0 || text.as_bytes()[i - 1] == b'\n';
+                    let rest = text[i + key.len()..].trim_start_matches([' ', '\t']);
+                    line_start && (rest.starts_with(':') || rest.starts_with('='))
+                })
+                .map(|i| from + i)
         })
         .unwrap_or(0);
     Span::new(at, at + key.len())

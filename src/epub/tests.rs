@@ -134,10 +134,33 @@ fn identifiers_are_derived_from_the_content() {
     assert_eq!(identifier(&d).0, "isbn:978-0");
     // The UUID `uuid` makes of the prefixed source, hashed without a copy.
     for text in ["x", "", "Tiếng Việt\n\n# Một\n"] {
-        let name = format!("trang:{}", doc(text).source.text);
+        let name = format!("trang:{}", doc(text).source.text());
         let made = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes());
         assert_eq!(identifier(&doc(text)).1, made, "{text:?}");
     }
+}
+
+#[test]
+fn a_packed_source_gives_the_same_identifier_and_key_places() {
+    // Blocks of at least 8 bytes: the key `cover:` in the front matter and
+    // a body line `cover =` fall in blocks after the first.
+    let text =
+        "---\ntitle: Tiếng Việt\nauthor: Ai đó\ncover: anh.png\n---\n\ncover = không\n\nĐoạn.\n";
+    let mut d = doc(text);
+    let whole = (
+        identifier(&d),
+        front_matter_key(&d, "cover"),
+        front_matter_key(&d, "none"),
+    );
+    d.doc.source.pack_in(8);
+    assert!(d.source.blocks().count() > 4);
+    let packed = (
+        identifier(&d),
+        front_matter_key(&d, "cover"),
+        front_matter_key(&d, "none"),
+    );
+    assert_eq!(packed, whole);
+    assert_eq!(&text[whole.1.start..whole.1.end + 1], "cover:");
 }
 
 #[test]

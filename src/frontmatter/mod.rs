@@ -44,7 +44,8 @@ const KNOWN: &str = "title, subtitle, author, date, dateline, lang, publisher, s
 /// Returns `Ok(None)` when the file does not start with `---` or `+++`, and
 /// an error when the opening fence is never closed.
 pub fn split(source: &SourceFile) -> Result<Option<Split>, Diagnostic> {
-    let text = &*source.text;
+    let text = source.text();
+    let text = &*text;
     let first_line_end = text.find('\n').unwrap_or(text.len());
     let fence = text[..first_line_end].trim_end();
     let toml = fence == "+++";
@@ -80,7 +81,8 @@ pub fn split(source: &SourceFile) -> Result<Option<Split>, Diagnostic> {
 /// Parses the front matter at `split` into `Meta`; problems go to `diags`.
 pub fn parse(source: &SourceFile, split: Split, diags: &mut Diagnostics) -> Meta {
     let meta = Meta::default();
-    let text = &source.text[split.yaml.start..split.yaml.end];
+    let whole = source.text();
+    let text = &whole[split.yaml.start..split.yaml.end];
     let here = |at: usize| Span::new(at, at);
     let root = if split.toml {
         value::toml(split.yaml.start, text).map(Some)

@@ -228,10 +228,11 @@ fn parse_with(source: SourceFile, settle: bool, diags: &mut Diagnostics) -> Docu
         Ok(None) => (Meta::default(), 0),
         Err(e) => {
             diags.push(e);
-            (Meta::default(), source.text.len())
+            (Meta::default(), source.len())
         }
     };
-    let body = &source.text[body_start..];
+    let whole = source.text();
+    let body = &whole[body_start..];
     let mut folder = Folder::new(&source, body_start);
     // MkDocs admonitions, rewritten as the GFM alerts they mean.
     let prepared = admonitions::prepare(body);
@@ -252,9 +253,9 @@ fn parse_with(source: SourceFile, settle: bool, diags: &mut Diagnostics) -> Docu
     }
     let (mut blocks, mut footnotes) = folder.finish();
     // Pandoc's table captions (`Table: …`, `: …` beside a table).
-    captions::table_captions(&mut blocks, &source.text);
+    captions::table_captions(&mut blocks, &whole);
     for f in &mut footnotes {
-        captions::table_captions(&mut f.blocks, &source.text);
+        captions::table_captions(&mut f.blocks, &whole);
     }
     // Image attributes, bare URLs, template tags.
     dialects::inlines_pass(&mut blocks, &mut footnotes, &source, diags);
@@ -663,12 +664,12 @@ impl<'a> Folder<'a> {
         // before a digit closes nothing, so `$5-$10` is a price range.
         let before_digit = self
             .source
-            .text
+            .text()
             .get(span.end..)
             .and_then(|rest| rest.chars().next())
             .is_some_and(|c| c.is_ascii_digit());
         if display == crate::math::Display::Inline && before_digit {
-            let raw = nfc(&self.source.text[span.start..span.end]);
+            let raw = nfc(&self.source.text()[span.start..span.end]);
             return self.add_inline(Inline {
                 kind: InlineKind::Text(raw),
                 span,
@@ -699,7 +700,7 @@ impl<'a> Folder<'a> {
             Err(e) => {
                 // The fault's place: exact when the source holds the TeX as
                 // read (no NFC change, no admonition indent), else the formula's start.
-                let at = if self.source.text.get(start..start + tex.len()) == Some(tex) {
+                let at = if self.source.text().get(start..start + tex.len()) == Some(tex) {
                     start + e.offset
                 } else {
                     span.start
@@ -732,7 +733,8 @@ impl<'a> Folder<'a> {
             "alignat",
             "alignat*",
         ];
-        let slice = self.source.text.get(span.start..span.end)?;
+        let text = self.source.text();
+        let slice = text.get(span.start..span.end)?;
         let raw = slice.trim();
         let rest = raw.strip_prefix("\\begin{")?;
         let name = &rest[..rest.find('}')?];
@@ -786,7 +788,8 @@ impl<'a> Folder<'a> {
             }
         }
         for run in runs {
-            let Some(raw) = self.source.text.get(run.start..run.end) else {
+            let text = self.source.text();
+            let Some(raw) = text.get(run.start..run.end) else {
                 continue;
             };
             for (at, tex, display) in dollar_spans(raw) {
@@ -1278,7 +1281,7 @@ impl<'a> Folder<'a> {
                 // GitHub's ```` ```math ```` block: a displayed formula. Its
                 // TeX starts on the line after the fence.
                 let span = Span::new(start, end);
-                let first = self.source.text[start..end]
+                let first = self.source.text()[start..end]
                     .find('\n')
                     .map_or(start, |n| start + n + 1);
                 let kind =
@@ -1544,7 +1547,7 @@ impl<'a> Folder<'a> {
     }
 
     fn finish(&mut self) -> (Vec<Block>, Vec<Footnote>) {
-        let end = self.source.text.len();
+        let end = self.source.len();
         while self.stack.len() > 1 {
             self.close(end);
         }

@@ -78,7 +78,7 @@ fn entities_are_decoded_in_blocks_and_inline() {
     };
     assert_eq!(kinds(c), [text("Tác giả: Trần © <b> &")]);
     // Nodes from raw HTML carry the span of their HTML block.
-    assert_eq!(&doc.source.text[span.start..span.end], md);
+    assert_eq!(&doc.source.text()[span.start..span.end], md);
     let p = para("Chữ <b>đậm &amp; nghiêng</b> &copy;.\n");
     assert!(matches!(&p[1], InlineKind::Strong(c) if kinds(c) == [text("đậm & nghiêng")]));
     assert_eq!(p[2], text(" ©."));

@@ -237,9 +237,8 @@ pub fn check_document(book: &crate::resolve::Book, standards: &Standards, diags:
         // An `<img>` of raw HTML takes its description in `alt`.
         let html = doc
             .source
-            .text
-            .get(span.start..)
-            .is_some_and(|t| t.starts_with('<'));
+            .piece(span.start..span.start + 1)
+            .is_some_and(|t| t == "<");
         let fix = if html {
             format!(
                 "add a description in `alt`: `<img src=\"{src}\" alt=\"what the image shows\">`"

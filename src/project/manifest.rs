@@ -16,7 +16,7 @@ pub(super) fn read_manifest(
     diags: &mut Diagnostics,
 ) -> (bool, bool) {
     let here = |at: usize| Span::new(at, at);
-    let root = match value::toml(0, &source.text) {
+    let root = match value::toml(0, &source.text()) {
         Ok(root) => root,
         Err((message, at)) => {
             diags.push(

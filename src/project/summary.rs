@@ -21,7 +21,7 @@ pub(super) fn read_summary(project: &mut Project, source: &SourceFile, diags: &m
     let mut anything = false;
     // Open list items: whether each holds a link, and where it starts.
     let mut items: Vec<(bool, usize)> = Vec::new();
-    for (event, range) in Parser::new(&source.text).into_offset_iter() {
+    for (event, range) in Parser::new(&source.text()).into_offset_iter() {
         match event {
             Event::Start(Tag::Item) => items.push((false, range.start)),
             Event::End(TagEnd::Item) => {

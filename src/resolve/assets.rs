@@ -366,7 +366,8 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
 /// than the image, the `src` value itself, so each `<img>` is reported at
 /// its own line and column.
 fn image_place(source: &SourceFile, span: Span, src: &str) -> Span {
-    let text = source.text.get(span.start..span.end.min(source.text.len()));
+    let whole = source.text();
+    let text = whole.get(span.start..span.end.min(source.len()));
     match text {
         Some(t) if !t.starts_with("![") && !src.is_empty() => t
             .find(src)

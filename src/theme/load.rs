@@ -84,7 +84,7 @@ fn parse(source: &SourceFile, default: Preset) -> Result<Theme, Diagnostic> {
         }
     };
     // The base first: `extends`, if the file says it.
-    let table: toml::Table = toml::from_str(&source.text)
+    let table: toml::Table = toml::from_str(&source.text())
         .map_err(|e| at(&e).help("a theme is TOML: `[section]` headers and `key = value` lines"))?;
     let base = match table.get("extends") {
         None => default,
@@ -109,7 +109,7 @@ fn parse(source: &SourceFile, default: Preset) -> Result<Theme, Diagnostic> {
         }
     };
     let previous = BASE.with(|b| b.replace(base));
-    let read = toml::from_str::<Theme>(&source.text);
+    let read = toml::from_str::<Theme>(&source.text());
     BASE.with(|b| b.set(previous));
     read.map_err(|e| {
         at(&e).help(

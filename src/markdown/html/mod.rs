@@ -233,7 +233,8 @@ impl Report {
 /// Where `needle` first occurs (ASCII case-insensitive) in `span` of the
 /// source, else the span's start.
 fn locate(source: &SourceFile, span: Span, needle: &str) -> usize {
-    let text = &source.text;
+    let text = source.text();
+    let text = &*text;
     let region = text.get(span.start..span.end.min(text.len())).unwrap_or("");
     let needle = needle.to_ascii_lowercase();
     region
