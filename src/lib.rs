@@ -705,6 +705,7 @@ fn render_timed(
                 duplex: opts.booklet_duplex,
                 columns: opts.columns,
                 line_records: false,
+                page_starts: false,
             };
             let doc = std::sync::Arc::clone(&doc);
             scope.spawn(move || {
@@ -723,6 +724,7 @@ fn render_timed(
                     duplex: opts.duplex,
                     columns: opts.columns,
                     line_records: false,
+                    page_starts: pages_tx.is_some(),
                 },
                 None,
                 pages_tx,

@@ -311,6 +311,7 @@ fn the_epub_made_beside_the_pdf_is_the_one_made_after_it() {
             duplex: false,
             columns: 1,
             line_records: false,
+            page_starts: true,
         };
         let (layout, report) = trang::typeset::typeset_with(&p.doc, &p.fonts, &opts, 0);
         let pages = PageList {

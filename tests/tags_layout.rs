@@ -25,6 +25,7 @@ fn layout_file(path: &Path, columns: usize, paper: Paper) -> Layout {
         duplex: false,
         columns,
         line_records: false,
+        page_starts: false,
     };
     trang::typeset::typeset_with(&p.doc, &p.fonts, &opts, 0).0
 }

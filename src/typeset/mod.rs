@@ -42,9 +42,17 @@ pub struct TypesetOptions {
     /// ([`Report::lines`], 28 bytes a line: for tests and checks of the
     /// placement; a build does without).
     pub line_records: bool,
+    /// Whether the report lists where each page starts in the text
+    /// ([`Report::page_starts`]): wanted only by an EPUB built beside the
+    /// PDF, which marks the PDF's page breaks. Finding them walks the
+    /// document's blocks and every page's lines once (170 ms of the 50 MB
+    /// document's 4.5 s of typesetting, 2 ms of the book's 75 ms:
+    /// benches/README.md, session 25).
+    pub page_starts: bool,
 }
 
-/// Typesets `doc` on `paper`, one-sided, one column, every line recorded;
+/// Typesets `doc` on `paper`, one-sided, one column, every line and page
+/// start recorded;
 /// see [`typeset_with`].
 pub fn typeset(doc: &Book, fonts: &FontSet, paper: Paper, created: i64) -> (Layout, Report) {
     let opts = TypesetOptions {
@@ -52,6 +60,7 @@ pub fn typeset(doc: &Book, fonts: &FontSet, paper: Paper, created: i64) -> (Layo
         duplex: false,
         columns: 1,
         line_records: true,
+        page_starts: true,
     };
     typeset_with(doc, fonts, &opts, created)
 }
@@ -148,7 +157,9 @@ pub fn typeset_with(
         structure,
     };
     let mut report = report;
-    report.page_starts = page_starts::page_starts(doc, &layout, covers);
+    if opts.page_starts {
+        report.page_starts = page_starts::page_starts(doc, &layout, covers);
+    }
     (layout, report)
 }
 

@@ -1610,6 +1610,7 @@ pub(super) mod tests {
             duplex,
             columns: 1,
             line_records: false,
+            page_starts: false,
         };
         SLOT_CHUNK_FOR_TEST.set(chunk);
         let (layout, _) = crate::typeset::typeset_with(&prepared.doc, &prepared.fonts, &opts, 0);

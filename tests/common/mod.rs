@@ -281,6 +281,7 @@ pub fn render_doc(
         duplex: doc.form == trang::resolve::Form::Book,
         columns: 1,
         line_records: false,
+        page_starts: false,
     };
     let (layout, _) = trang::typeset::typeset_with(&doc, fonts, &opts, EPOCH);
     let pdf = trang::pdf::write_pdf(&layout).map_err(|e| format!("cannot write the PDF: {e}"))?;
