@@ -48,8 +48,10 @@ pub fn check(doc: &Book, fonts: &FontSet, diags: &mut Diagnostics) {
         }) {
             return;
         }
-        let src = doc.source.text();
-        let region = src.get(span.start..span.end.min(src.len())).unwrap_or("");
+        let region = doc
+            .source
+            .piece(span.start..span.end.min(doc.source.len()))
+            .unwrap_or_default();
         for (i, c) in crate::fallback::missing(fonts, ctx.role, ctx.style, text) {
             if !counted.insert((c, span.start, i)) {
                 continue;

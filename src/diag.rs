@@ -63,15 +63,23 @@ impl Packed {
         self.blocks.get(k + 1).map_or(self.len, |b| b.0)
     }
 
+    /// The block holding byte `offset`.
+    fn block_at(&self, offset: usize) -> usize {
+        self.blocks
+            .partition_point(|b| b.0 <= offset)
+            .saturating_sub(1)
+    }
+
     /// Block `k`'s text, inflated.
     fn block(&self, k: usize) -> String {
         let (start, end) = (self.blocks[k].0, self.end(k));
         // Made from a `str` cut at line starts: always whole UTF-8 when
-        // inflated. (An error would show as a blank line in a place.)
-        crate::deflate::inflate(&self.blocks[k].1, end - start)
+        // inflated (an error would show as a blank line in a place).
+        let text = crate::deflate::inflate(&self.blocks[k].1, end - start)
             .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        debug_assert!(text.is_some(), "a packed block inflates to its text");
+        text.unwrap_or_default()
     }
 }
 
@@ -103,18 +111,14 @@ impl SourceFile {
     }
 
     /// The whole text. Borrowed while the source is whole (parsing and
-    /// checking); a packed source's is inflated into a new string, so
-    /// later stages read it a block at a time ([`SourceFile::blocks`]).
+    /// checking, where every caller reads it); a packed source's is
+    /// inflated whole into a new string for each call, so that a reader
+    /// after the pack takes a [`SourceFile::piece`] or reads the
+    /// [`SourceFile::blocks`] instead.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match &self.text {
             Text::Whole(t) => std::borrow::Cow::Borrowed(t),
-            Text::Packed(p) => {
-                let mut whole = String::with_capacity(p.len);
-                for k in 0..p.blocks.len() {
-                    whole.push_str(&p.block(k));
-                }
-                std::borrow::Cow::Owned(whole)
-            }
+            Text::Packed(_) => std::borrow::Cow::Owned(self.blocks().map(|(_, b)| b).collect()),
         }
     }
 
@@ -154,10 +158,7 @@ impl SourceFile {
                 if range.start > range.end || range.end > p.len {
                     return None;
                 }
-                let first = p
-                    .blocks
-                    .partition_point(|b| b.0 <= range.start)
-                    .saturating_sub(1);
+                let first = p.block_at(range.start);
                 let mut out = String::new();
                 for k in first..p.blocks.len() {
                     let (from, end) = (p.blocks[k].0, p.end(k));
@@ -174,8 +175,8 @@ impl SourceFile {
         }
     }
 
-    /// Keeps the text deflated if it is at least [`PACK_AT`] bytes long
-    /// (see [`Text`]): once the source is parsed and checked, its text is
+    /// Keeps the text deflated, in blocks of whole lines, if it is at
+    /// least [`PACK_AT`] bytes long: once the source is parsed and checked, its text is
     /// read only for the places of warnings and by the EPUB's identifier.
     /// The places reported stay the same.
     pub fn pack(&mut self) {
@@ -196,7 +197,9 @@ impl SourceFile {
         let mut start = 0;
         while start < text.len() {
             // The first line start at least `block` bytes on, else the end.
-            let at = self.line_starts.partition_point(|&s| s < start + block);
+            let at = self
+                .line_starts
+                .partition_point(|&s| s < start + block.max(1));
             let end = self.line_starts.get(at).copied().unwrap_or(text.len());
             let mut data = Vec::new();
             if deflater
@@ -210,22 +213,6 @@ impl SourceFile {
         }
         let len = text.len();
         self.text = Text::Packed(Arc::new(Packed { len, blocks }));
-    }
-
-    /// A piece of the text holding the whole line that starts at byte
-    /// `start` (the whole text, or a packed text's block), and the offset
-    /// the piece starts at.
-    fn around(&self, start: usize) -> (usize, std::borrow::Cow<'_, str>) {
-        match &self.text {
-            Text::Whole(t) => (0, std::borrow::Cow::Borrowed(&t[..])),
-            Text::Packed(p) => {
-                let k = p.blocks.partition_point(|b| b.0 <= start).saturating_sub(1);
-                match p.blocks.get(k) {
-                    Some(b) => (b.0, std::borrow::Cow::Owned(p.block(k))),
-                    None => (start, std::borrow::Cow::Borrowed("")),
-                }
-            }
-        }
     }
 
     /// The sources `files` joined into one, named `path` (a book project):
@@ -267,16 +254,22 @@ impl SourceFile {
     /// One-based line and column (in characters) of byte `offset`, counted
     /// in the whole text (see [`SourceFile::location`] for a file's own).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let (line, col, _) = self.line_col_text(offset);
+        (line, col)
+    }
+
+    /// [`SourceFile::line_col`] and the text of that line, from one piece
+    /// of the text (a packed source's block is inflated once).
+    fn line_col_text(&self, offset: usize) -> (usize, usize, std::borrow::Cow<'_, str>) {
         let offset = offset.min(self.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
-        let (from, piece) = self.around(start);
-        let mut end = (offset - from).min(piece.len());
-        while !piece.is_char_boundary(end) {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let text = self.line_text(line);
+        let mut end = (offset - self.line_starts[line - 1]).min(text.len());
+        while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let begin = (start - from).min(end);
-        (line + 1, piece[begin..end].chars().count() + 1)
+        let col = text[..end].chars().count() + 1;
+        (line, col, text)
     }
 
     /// Byte offset where one-based line `line` starts (end of text past the last line).
@@ -287,23 +280,20 @@ impl SourceFile {
             .unwrap_or(self.len())
     }
 
-    /// The text of one-based line `line`, without its newline.
-    pub fn line_text(&self, line: usize) -> String {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let end = self
-            .line_starts
-            .get(line)
-            .map(|e| e - 1)
-            .unwrap_or(self.len());
-        let (from, piece) = self.around(start);
-        let (a, b) = (start - from, end.max(start) - from);
-        piece.get(a..b.min(piece.len())).unwrap_or("").to_string()
+    /// The text of one-based line `line`, without its newline (empty for
+    /// a line the text does not have).
+    pub fn line_text(&self, line: usize) -> std::borrow::Cow<'_, str> {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return std::borrow::Cow::Borrowed("");
+        };
+        let end = self.line_starts.get(line).map_or(self.len(), |e| e - 1);
+        self.piece(start..end.max(start)).unwrap_or_default()
     }
 
     /// The place of byte `offset`: its file (a book's chapter file, see
     /// [`SourceFile::joined`]), and its line and column in that file.
     pub fn location(&self, offset: usize) -> Location {
-        let (line, col) = self.line_col(offset);
+        let (line, col, text) = self.line_col_text(offset);
         let k = self.members.partition_point(|m| m.0 <= offset);
         let (path, first_line) = match k.checked_sub(1).and_then(|k| self.members.get(k)) {
             Some((_, first, path)) => (path.clone(), *first),
@@ -313,7 +303,7 @@ impl SourceFile {
             path,
             line: line - first_line,
             col,
-            line_text: Some(self.line_text(line)),
+            line_text: Some(text.into_owned()),
         }
     }
 }
@@ -628,6 +618,24 @@ mod tests {
         let mut short = whole.clone();
         short.pack();
         assert!(matches!(short.text, Text::Whole(_)));
+        // Out of the text's lines: nothing.
+        assert_eq!(packed.line_text(8), "");
+        assert_eq!(whole.line_text(8), "");
+    }
+
+    #[test]
+    fn a_source_of_pack_at_bytes_is_packed_once_prepared() {
+        let prepare = |md: String| {
+            let mut diags = Diagnostics::default();
+            let source = SourceFile::new("/nonexistent/lon.md", md);
+            crate::prepare_source(source, &Default::default(), &mut diags)
+                .unwrap_or_else(|| panic!("{diags:?}"))
+        };
+        let para = "Người ta là hoa đất, ăn nói gói mở; chữ tốt thì xem văn hay.\n\n";
+        let large = prepare(para.repeat(PACK_AT / para.len() + 1));
+        assert!(matches!(large.doc.source.text, Text::Packed(_)));
+        let short = prepare(para.repeat(PACK_AT / para.len() / 2));
+        assert!(matches!(short.doc.source.text, Text::Whole(_)));
     }
 
     #[test]

@@ -336,7 +336,6 @@ fn check(
     }
     // From here on the source's text is read only for the places of late
     // warnings and the EPUB's identifier: a large one is kept deflated.
-    let mut doc = doc;
     doc.doc.source.pack();
     let timings = Timings {
         parse: parsed - started,

@@ -54,19 +54,23 @@ pub fn title_page(doc: &Book, title: &str) -> String {
 /// (RFC 4122, RFC 3187: EPUB 3.3 §5.5.3.1 recommends a URN, and Calibre
 /// and the stores read the ISBN from it); anything else as given.
 pub fn identifier(doc: &Document) -> (String, uuid::Uuid) {
-    let derived = derived_uuid(&doc.source);
+    // Hashed only when wanted (a large source is read a block at a time).
+    let derived = || derived_uuid(&doc.source);
     match &doc.meta.identifier {
         Some(id) => {
             let bare = id.trim().trim_start_matches("urn:uuid:");
             match uuid::Uuid::parse_str(bare) {
                 Ok(u) => (format!("urn:uuid:{u}"), u),
                 Err(_) => match crate::matter::isbn(id) {
-                    Some(isbn) => (format!("urn:isbn:{isbn}"), derived),
-                    None => (id.trim().to_string(), derived),
+                    Some(isbn) => (format!("urn:isbn:{isbn}"), derived()),
+                    None => (id.trim().to_string(), derived()),
                 },
             }
         }
-        None => (format!("urn:uuid:{derived}"), derived),
+        None => {
+            let derived = derived();
+            (format!("urn:uuid:{derived}"), derived)
+        }
     }
 }
 

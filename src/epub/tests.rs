@@ -143,24 +143,21 @@ fn identifiers_are_derived_from_the_content() {
 #[test]
 fn a_packed_source_gives_the_same_identifier_and_key_places() {
     // Blocks of at least 8 bytes: the key `cover:` in the front matter and
-    // a body line `cover =` fall in blocks after the first.
+    // the body's line `ghi = không` (found where no front matter has the
+    // key) fall in blocks after the first.
     let text =
-        "---\ntitle: Tiếng Việt\nauthor: Ai đó\ncover: anh.png\n---\n\ncover = không\n\nĐoạn.\n";
+        "---\ntitle: Tiếng Việt\nauthor: Ai đó\ncover: anh.png\n---\n\nghi = không\n\nĐoạn.\n";
     let mut d = doc(text);
-    let whole = (
-        identifier(&d),
-        front_matter_key(&d, "cover"),
-        front_matter_key(&d, "none"),
-    );
+    let keys = |d: &Book| {
+        let key = |k| front_matter_key(d, k);
+        (identifier(d), key("cover"), key("ghi"), key("none"))
+    };
+    let whole = keys(&d);
     d.doc.source.pack_in(8);
     assert!(d.source.blocks().count() > 4);
-    let packed = (
-        identifier(&d),
-        front_matter_key(&d, "cover"),
-        front_matter_key(&d, "none"),
-    );
-    assert_eq!(packed, whole);
+    assert_eq!(keys(&d), whole);
     assert_eq!(&text[whole.1.start..whole.1.end + 1], "cover:");
+    assert_eq!(&text[whole.2.start..whole.2.end + 2], "ghi =");
 }
 
 #[test]

@@ -116,7 +116,7 @@ fn block_list(list: &mut Vec<Block>, cx: &mut Cx) {
 /// The source offset of byte `i` of `text`, an inline's text at `span`:
 /// exact when the text is the source as written, else the span's start.
 fn offset_of(source: &SourceFile, span: Span, text: &str, i: usize) -> usize {
-    match source.text().get(span.start..span.end) {
+    match source.piece(span.start..span.end) {
         Some(s) if s == text => span.start + i,
         _ => span.start,
     }
@@ -350,7 +350,7 @@ fn strip_template_tags(t: &str, span: Span, cx: &mut Cx) -> Option<String> {
         found = true;
         out.push_str(&t[pos..s]);
         let tag = &t[s..e];
-        let at = match cx.source.text().get(span.start..span.end) {
+        let at = match cx.source.piece(span.start..span.end) {
             Some(src) if src == t => span.start + s,
             Some(src) => src.find(tag).map_or(span.start, |i| span.start + i),
             None => span.start,

@@ -664,12 +664,11 @@ impl<'a> Folder<'a> {
         // before a digit closes nothing, so `$5-$10` is a price range.
         let before_digit = self
             .source
-            .text()
-            .get(span.end..)
+            .piece(span.end..self.source.len())
             .and_then(|rest| rest.chars().next())
             .is_some_and(|c| c.is_ascii_digit());
         if display == crate::math::Display::Inline && before_digit {
-            let raw = nfc(&self.source.text()[span.start..span.end]);
+            let raw = nfc(&self.source.piece(span.start..span.end).unwrap_or_default());
             return self.add_inline(Inline {
                 kind: InlineKind::Text(raw),
                 span,
@@ -700,7 +699,7 @@ impl<'a> Folder<'a> {
             Err(e) => {
                 // The fault's place: exact when the source holds the TeX as
                 // read (no NFC change, no admonition indent), else the formula's start.
-                let at = if self.source.text().get(start..start + tex.len()) == Some(tex) {
+                let at = if self.source.piece(start..start + tex.len()).as_deref() == Some(tex) {
                     start + e.offset
                 } else {
                     span.start
@@ -733,8 +732,7 @@ impl<'a> Folder<'a> {
             "alignat",
             "alignat*",
         ];
-        let text = self.source.text();
-        let slice = text.get(span.start..span.end)?;
+        let slice = self.source.piece(span.start..span.end)?;
         let raw = slice.trim();
         let rest = raw.strip_prefix("\\begin{")?;
         let name = &rest[..rest.find('}')?];
@@ -788,11 +786,10 @@ impl<'a> Folder<'a> {
             }
         }
         for run in runs {
-            let text = self.source.text();
-            let Some(raw) = text.get(run.start..run.end) else {
+            let Some(raw) = self.source.piece(run.start..run.end) else {
                 continue;
             };
-            for (at, tex, display) in dollar_spans(raw) {
+            for (at, tex, display) in dollar_spans(&raw) {
                 let command = tex
                     .as_bytes()
                     .windows(2)
@@ -1281,7 +1278,10 @@ impl<'a> Folder<'a> {
                 // GitHub's ```` ```math ```` block: a displayed formula. Its
                 // TeX starts on the line after the fence.
                 let span = Span::new(start, end);
-                let first = self.source.text()[start..end]
+                let first = self
+                    .source
+                    .piece(start..end)
+                    .unwrap_or_default()
                     .find('\n')
                     .map_or(start, |n| start + n + 1);
                 let kind =

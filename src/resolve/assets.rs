@@ -366,9 +366,7 @@ pub fn read_all(doc: &Document, opts: &AssetOptions, diags: &mut Diagnostics) ->
 /// than the image, the `src` value itself, so each `<img>` is reported at
 /// its own line and column.
 fn image_place(source: &SourceFile, span: Span, src: &str) -> Span {
-    let whole = source.text();
-    let text = whole.get(span.start..span.end.min(source.len()));
-    match text {
+    match source.piece(span.start..span.end.min(source.len())) {
         Some(t) if !t.starts_with("![") && !src.is_empty() => t
             .find(src)
             .map(|i| {

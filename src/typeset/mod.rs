@@ -52,8 +52,7 @@ pub struct TypesetOptions {
 }
 
 /// Typesets `doc` on `paper`, one-sided, one column, every line and page
-/// start recorded;
-/// see [`typeset_with`].
+/// start recorded; see [`typeset_with`].
 pub fn typeset(doc: &Book, fonts: &FontSet, paper: Paper, created: i64) -> (Layout, Report) {
     let opts = TypesetOptions {
         paper,

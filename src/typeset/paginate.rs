@@ -78,7 +78,8 @@ pub struct Report {
     pub page_labels: Vec<String>,
     /// Where each page of the final layout begins in the source, covers
     /// included (see [`super::page_starts`]); filled by
-    /// [`super::typeset_with`] once the layout is complete.
+    /// [`super::typeset_with`] once the layout is complete when
+    /// [`super::TypesetOptions::page_starts`] asks for them, else empty.
     pub page_starts: Vec<super::page_starts::PageStart>,
 }
 

@@ -233,9 +233,9 @@ impl Report {
 /// Where `needle` first occurs (ASCII case-insensitive) in `span` of the
 /// source, else the span's start.
 fn locate(source: &SourceFile, span: Span, needle: &str) -> usize {
-    let text = source.text();
-    let text = &*text;
-    let region = text.get(span.start..span.end.min(text.len())).unwrap_or("");
+    let region = source
+        .piece(span.start..span.end.min(source.len()))
+        .unwrap_or_default();
     let needle = needle.to_ascii_lowercase();
     region
         .to_ascii_lowercase()
