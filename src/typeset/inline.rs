@@ -344,7 +344,7 @@ pub struct InlineEngine<'a> {
     /// glyphs and no text, since only where each line goes is read. A
     /// book of 4,200 chapter files held 750 MiB at its first pass's flow,
     /// more than at its second (benches/README.md, session 24). The same
-    /// value the pass hands the paginator.
+    /// value the paginator reads ([`crate::typeset::paginate::paginate_keeping`]).
     pub keep: Keep,
 }
 

@@ -92,7 +92,7 @@ pub fn typeset_with(
         let mut flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
         let tree = std::mem::take(&mut flow.structure);
         let (pages, outline, report) =
-            paginate::paginate_keeping(flow, doc, &setup, &mut engine, keep, opts.line_records);
+            paginate::paginate_keeping(flow, doc, &setup, &mut engine, opts.line_records);
         structure = tree;
         if !doc.meta.toc {
             break (pages, outline, report);

@@ -84,14 +84,16 @@ pub struct Report {
 }
 
 /// Breaks the flow into pages and adds the page furniture and footnotes;
-/// the report records every placed line.
+/// the report records every placed line. The pages keep of the lines'
+/// items what the engine that built the flow kept ([`InlineEngine::keep`]:
+/// everything, unless told otherwise).
 pub fn paginate(
     flow: FlowDoc,
     doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
-    paginate_keeping(flow, doc, setup, engine, Keep::All, true)
+    paginate_keeping(flow, doc, setup, engine, true)
 }
 
 /// What a paginated page keeps of its lines' items.
@@ -108,18 +110,19 @@ pub enum Keep {
     Anchors,
 }
 
-/// [`paginate`], keeping of each line's items what `keep` says, and a
-/// record of every placed line in [`Report::lines`] when `records` is set
-/// (the widows, orphans and headings at a page's foot are counted either
-/// way).
+/// [`paginate`], keeping of each line's items what `engine.keep` says (the
+/// keep the flow was built with, decided once: a flow built for
+/// [`Keep::Anchors`] has no glyphs to keep), and a record of every placed
+/// line in [`Report::lines`] when `records` is set (the widows, orphans and
+/// headings at a page's foot are counted either way).
 pub fn paginate_keeping(
     flow: FlowDoc,
     doc: &Book,
     setup: &PageSetup,
     engine: &mut InlineEngine,
-    keep: Keep,
     records: bool,
 ) -> (Vec<Page>, Vec<OutlineEntry>, Report) {
+    let keep = engine.keep;
     if setup.columns == 2 {
         return paginate_columns(flow, doc, setup, engine, keep, records);
     }
