@@ -583,6 +583,11 @@ fn render_timed(
                     sheet: Option<cli::Sheet>,
                     pages: Option<std::sync::mpsc::Sender<epub::PageList>>| {
         let hook = if sheet.is_some() { &no_hook } else { hook };
+        // The page starts are found only for the EPUB that reads them.
+        let opts = typeset::TypesetOptions {
+            page_starts: pages.is_some(),
+            ..opts
+        };
         let started = Instant::now();
         let chapters = doc.chapters.len();
         let (layout, mut report) = hook.stage(progress::Stage::Typeset { chapters }, || {
@@ -704,6 +709,7 @@ fn render_timed(
                 duplex: opts.booklet_duplex,
                 columns: opts.columns,
                 line_records: false,
+                // (Set by `pdf_with` from its sender: none here.)
                 page_starts: false,
             };
             let doc = std::sync::Arc::clone(&doc);
@@ -723,7 +729,8 @@ fn render_timed(
                     duplex: opts.duplex,
                     columns: opts.columns,
                     line_records: false,
-                    page_starts: pages_tx.is_some(),
+                    // (Set by `pdf_with` from `pages_tx`.)
+                    page_starts: false,
                 },
                 None,
                 pages_tx,
