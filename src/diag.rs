@@ -139,14 +139,15 @@ impl SourceFile {
     /// offset it starts at: the whole text at once, or a packed text's
     /// blocks inflated one at a time.
     pub fn blocks(&self) -> impl Iterator<Item = (usize, std::borrow::Cow<'_, str>)> + '_ {
-        let count = match &self.text {
-            Text::Whole(_) => 1,
-            Text::Packed(p) => p.blocks.len(),
+        use std::borrow::Cow;
+        let (whole, packed) = match &self.text {
+            Text::Whole(t) => (Some((0, Cow::Borrowed(&t[..]))), None),
+            Text::Packed(p) => (None, Some(p)),
         };
-        (0..count).map(move |k| match &self.text {
-            Text::Whole(t) => (0, std::borrow::Cow::Borrowed(&t[..])),
-            Text::Packed(p) => (p.blocks[k].0, std::borrow::Cow::Owned(p.block(k))),
-        })
+        let blocks = packed.into_iter().flat_map(|p| {
+            (0..p.blocks.len()).map(move |k| (p.blocks[k].0, Cow::Owned(p.block(k))))
+        });
+        whole.into_iter().chain(blocks)
     }
 
     /// The text of bytes `range`, if they are in the text and cut it at
