@@ -183,7 +183,7 @@ impl Fallback {
     }
 
     /// The bundled fallback faces, loading them on first call. A face that
-    /// fails to load is left out (and named by [`Fallback::notes`]).
+    /// fails to load is left out (and named by [`Fallback::problems`]).
     pub fn bundled(&self) -> &[FallbackFace] {
         &self
             .bundled

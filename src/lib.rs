@@ -48,7 +48,7 @@ use fonts::FontSet;
 /// A document that passed every check, with the fonts it will be drawn in.
 pub struct Prepared {
     /// The parsed and resolved document (it dereferences to the
-    /// [`Document`] tree).
+    /// [`Document`](crate::doc::Document) tree).
     pub doc: resolve::Book,
     /// The font set (bundled, `--fonts` or front matter `fonts:`).
     pub fonts: FontSet,

@@ -1,6 +1,6 @@
 //! The text of a book's front matter pages that both writers print the
 //! same: the copyright page, as lines with a role each, in the book's
-//! language ([`crate::words::CopyrightWords`]). The EPUB writer sets the
+//! language ([`crate::words::Words`]). The EPUB writer sets the
 //! lines as paragraphs (`copyright.xhtml`); the typesetter can set the same
 //! lines at the foot of the title page's verso, so both outputs carry the
 //! same words.

@@ -3,16 +3,16 @@
 //! Steps, in order:
 //! 1. name the files (the chapters, their ids and notes come resolved in
 //!    the [`Book`]);
-//! 2. write each chapter's XHTML ([`xhtml`], raw HTML through [`html`]),
+//! 2. write each chapter's XHTML (`xhtml`, raw HTML through `html`),
 //!    with its notes and its navigation entries;
 //! 3. write the cover and title pages;
 //!
 //!    each document, as soon as it is written, has the characters each face
-//!    draws read back from it ([`usage`]) and is deflated and dropped
+//!    draws read back from it (`usage`) and is deflated and dropped
 //!    (`Packer`, `package::Body`): the book's markup is never held at once;
-//! 4. embed subsets of the faces the documents used ([`subset`]; the math face's with its
-//!    `MATH` table, [`mathtable`]) with `@font-face` rules ([`css`]);
-//! 5. package with epub-builder and complete the metadata ([`package`]).
+//! 4. embed subsets of the faces the documents used (`subset`; the math face's with its
+//!    `MATH` table, `mathtable`) with `@font-face` rules (`css`);
+//! 5. package with epub-builder and complete the metadata (`package`).
 //!
 //! Built beside a PDF, whose page breaks it marks, the EPUB does step 4
 //! first, while the PDF's pages are still being set ([`prepare_fonts`]:
@@ -85,7 +85,7 @@ pub fn write_epub(
 
 /// [`write_epub`], with the page breaks of the PDF built from the same book
 /// marked in the text and listed in a `page-list` nav when `pages` is given
-/// (see [`pagebreak`]).
+/// (see `pagebreak`).
 pub fn write_epub_paged(
     book: &Book,
     fonts: &FontSet,

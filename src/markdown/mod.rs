@@ -4,7 +4,7 @@
 //! nested input cannot overflow the call stack; nesting beyond
 //! [`MAX_NESTING`] is refused with a clear error because every later stage
 //! walks the tree. Text is NFC-normalised; every node keeps its byte span.
-//! Raw HTML is read into the model's own nodes by [`html`] (blocks through
+//! Raw HTML is read into the model's own nodes by `html` (blocks through
 //! html5ever, inline tags folded on the same stack as Markdown spans), so
 //! that no writer meets an HTML string.
 
@@ -94,7 +94,7 @@ pub fn expand_tabs(s: &str) -> String {
 /// strikethrough `~~…~~`, task lists, alerts), heading attributes `{#id
 /// .class}`, definition lists, pandoc's `^sup^` and `~sub~` (so a single
 /// `~` is a subscript, not a strikethrough). Wikilinks are read by
-/// [`dialects`] instead of pulldown-cmark's `ENABLE_WIKILINKS`, which would
+/// `dialects` instead of pulldown-cmark's `ENABLE_WIKILINKS`, which would
 /// take `[[foo]]` before a reference definition `[foo]: /url` (CommonMark
 /// example 561).
 pub fn options() -> Options {

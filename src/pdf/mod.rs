@@ -17,7 +17,7 @@
 //!
 //! * text: one `TJ` per stretch of glyphs, codes grouped into literal
 //!   strings, one byte a glyph in a font whose subset has at most 256
-//!   glyphs (nearly all: [`FontUse::one_byte`]) and two otherwise,
+//!   glyphs (nearly all: `FontUse::one_byte`) and two otherwise,
 //!   adjustments in whole thousandths of an em; a line's letter-spacing as
 //!   one `Tc`, so that only word spaces and kerned pairs carry a number;
 //!   `Ts` for marks raised or lowered by GPOS, `/ActualText` spans where the
@@ -33,7 +33,7 @@
 //! ToUnicode text from the operations that show it; so the first page
 //! handed to printpdf shows every glyph of every font once with its text (a
 //! glyph inventory), and the codes printpdf writes there are read back and
-//! used in our content streams ([`read_inventory`]). That page's content
+//! used in our content streams (`read_inventory`). That page's content
 //! is replaced by ours like every other page's, so no untagged content is
 //! left of it.
 //!
@@ -44,7 +44,7 @@
 //! A lopdf post-pass on the document printpdf produced does what printpdf
 //! cannot (module `post`): a nested outline with `/XYZ` destinations at the
 //! heading, named destinations, borderless indirect link annotations, Info
-//! and XMP metadata from [`DocInfo`] only (no `GTS_PDFX` keys), `/Lang`,
+//! and XMP metadata from [`DocInfo`](crate::frame::DocInfo) only (no `GTS_PDFX` keys), `/Lang`,
 //! `/PageMode /UseOutlines`, `/DisplayDocTitle`, PDF 1.7 with object
 //! streams, and an `/ID` that is a hash of the content, so the same layout
 //! always gives the same bytes.

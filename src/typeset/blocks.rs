@@ -202,7 +202,7 @@ struct Ctx {
 /// copyright notice when its metadata gives no date.
 ///
 /// A long body is set in two halves at once, split at a top-level heading
-/// (see [`split_point`]): the second half on its own thread with its own
+/// (see `split_point`): the second half on its own thread with its own
 /// engine, then joined to the first exactly as if it had been set after it
 /// (paragraph numbers, font ids, the space between them, one warning per
 /// HTML tag), so the flow is the same as when set in one go.
@@ -331,7 +331,7 @@ fn split_point(doc: &Document) -> Option<usize> {
         .map(|(k, _)| k)
 }
 
-/// Whether the body of `doc` is set on two threads (see [`split_point`]):
+/// Whether the body of `doc` is set on two threads (see `split_point`):
 /// then typesetting keeps both cores of a two-core machine busy, and other
 /// work started beside it only slows it.
 pub fn sets_in_parallel(doc: &Document) -> bool {

@@ -562,8 +562,8 @@ impl<'a> InlineEngine<'a> {
     /// stretch between interword spaces, forced breaks and the unflagged
     /// breaks of URLs ([`urlbreak`]) and UAX #14 (the longest word or URL
     /// piece, with its note markers, inline code and images, unhyphenated).
-    /// An image counts toward `min` for at most [`OBJECT_MIN_WIDTH`]: a
-    /// wider one is scaled down to its measure ([`InlineObject::fit`]), as
+    /// An image counts toward `min` for at most `OBJECT_MIN_WIDTH`: a
+    /// wider one is scaled down to its measure (`InlineObject::fit`), as
     /// CSS sizes an image with `max-width: 100%` (CSS Sizing 3 § 5.2.2,
     /// compressible replaced elements), so a screenshot in a table cell
     /// does not starve the other columns.

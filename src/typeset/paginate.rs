@@ -1,7 +1,7 @@
 //! The flow → pages: page breaks that respect the keep constraints, floats,
 //! running heads after the first page, folios on every page, the outline.
 //!
-//! One column: see [`Pager`] — every place a page may end (not inside the
+//! One column: see `Pager` — every place a page may end (not inside the
 //! first or last two lines of a paragraph, not after a heading, not inside
 //! a short code block) is weighed by what it costs this page and the next
 //! (holes, a line too many, runts, unequal facing pages); figures and
@@ -13,7 +13,7 @@
 //! its blocks (as LaTeX's `\flushbottom` does, within a bound), and one
 //! that still leaves a hole of more than `pages.hole_lines` costs extra,
 //! so the breaks move to avoid it. Linear in the number of slots (each page is filled
-//! at most [`LOOKAHEAD`] + 1 times).
+//! at most `LOOKAHEAD` + 1 times).
 
 pub(crate) mod columns;
 mod furniture;

@@ -122,7 +122,7 @@ impl PageSetup {
 
     /// The geometry for `paper`, two-sided or not, in `columns` columns (two
     /// columns: a wider text block and a smaller body, see
-    /// [`crate::typeset::paginate::columns::fit_setup`]);
+    /// `crate::typeset::paginate::columns::fit_setup`);
     /// two-sided pages give the inner margin its `inner_share` (40 %) of the
     /// side margins, unless the theme sets the margins.
     pub fn themed(

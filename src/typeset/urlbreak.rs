@@ -39,7 +39,7 @@ pub fn is_url(token: &str, linked: bool) -> bool {
 }
 
 /// Byte offsets inside `token` (a URL, see [`is_url`]) where a line may
-/// break, in increasing order, each leaving at least [`MIN_PIECE_CHARS`]
+/// break, in increasing order, each leaving at least `MIN_PIECE_CHARS`
 /// characters on both sides.
 pub fn url_breaks(token: &str) -> Vec<usize> {
     let chars: Vec<(usize, char)> = token.char_indices().collect();
