@@ -623,6 +623,10 @@ pub enum Item {
     /// The first reference to note `n` (zero-based) stands here: the
     /// paginator sets the note at the foot of this page. Draws nothing.
     NoteRef(usize),
+    /// Shaped text held deflated in the layout's [`Layout::runs`]: a run
+    /// set with [`crate::typeset::paginate::Keep::Deflated`], drawn as the
+    /// [`Item::Text`] it was (module [`crate::runstore`]).
+    Frozen(crate::runstore::FrozenRun),
 }
 
 // The run's offsets and listed clusters are `ThinVec`s, one pointer each
@@ -929,6 +933,10 @@ pub struct Layout {
     pub page_labels: Vec<PageLabel>,
     /// The logical structure the pages' items belong to ([`Positioned::tag`]).
     pub structure: StructTree,
+    /// The glyph runs the pages' [`Item::Frozen`] items stand for (empty
+    /// unless the layout was set with
+    /// [`crate::typeset::paginate::Keep::Deflated`]).
+    pub runs: crate::runstore::RunStore,
 }
 
 /// A run of pages numbered alike, from page `start` on (PDF page labels,

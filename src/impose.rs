@@ -193,6 +193,7 @@ pub fn impose(layout: Layout, sheet: (f32, f32), how: &Imposition, theme: &Bookl
         info,
         page_labels: _,
         structure,
+        runs,
     } = layout;
     let (width, height) = pages.first().map_or((0.0, 0.0), |p| (p.width, p.height));
     let sides = order(pages.len(), how.signature, theme.signature_max);
@@ -259,6 +260,8 @@ pub fn impose(layout: Layout, sheet: (f32, f32), how: &Imposition, theme: &Bookl
         page_labels: Vec::new(),
         // The items keep their tags: the sheets read as the pages did.
         structure,
+        // And frozen runs their handles.
+        runs,
     }
 }
 

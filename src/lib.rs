@@ -34,6 +34,7 @@ pub mod pdf;
 pub mod progress;
 pub mod project;
 pub mod resolve;
+pub mod runstore;
 pub mod theme;
 pub mod typeset;
 pub mod watch;
@@ -583,9 +584,15 @@ fn render_timed(
                     sheet: Option<cli::Sheet>,
                     pages: Option<std::sync::mpsc::Sender<epub::PageList>>| {
         let hook = if sheet.is_some() { &no_hook } else { hook };
-        // The page starts are found only for the EPUB that reads them.
+        // The page starts are found only for the EPUB that reads them; a
+        // large document's runs are held deflated until the PDF draws them
+        // (not for a booklet, nor for a PDF checked against a standard,
+        // whose checks read every page's text at once).
         let opts = typeset::TypesetOptions {
             page_starts: pages.is_some(),
+            deflate_runs: sheet.is_none()
+                && standards.is_empty()
+                && doc.source.len() >= typeset::DEFLATE_RUNS_AT,
             ..opts
         };
         let started = Instant::now();
@@ -711,6 +718,7 @@ fn render_timed(
                 line_records: false,
                 // (Set by `pdf_with` from its sender: none here.)
                 page_starts: false,
+                deflate_runs: false,
             };
             let doc = std::sync::Arc::clone(&doc);
             scope.spawn(move || {
@@ -731,6 +739,7 @@ fn render_timed(
                     line_records: false,
                     // (Set by `pdf_with` from `pages_tx`.)
                     page_starts: false,
+                    deflate_runs: false,
                 },
                 None,
                 pages_tx,

@@ -89,6 +89,7 @@ fn build(book: &Book, duplex: bool) -> Built {
         columns: 1,
         line_records: false,
         page_starts: false,
+        deflate_runs: false,
     };
     let (layout, _) = trang::typeset::typeset_with(book, &fonts, &opts, EPOCH);
     let bytes = trang::pdf::write_pdf(&layout).unwrap();

@@ -312,6 +312,7 @@ fn the_epub_made_beside_the_pdf_is_the_one_made_after_it() {
             columns: 1,
             line_records: false,
             page_starts: true,
+            deflate_runs: false,
         };
         let (layout, report) = trang::typeset::typeset_with(&p.doc, &p.fonts, &opts, 0);
         let pages = PageList {

@@ -26,6 +26,7 @@ fn layout_file(path: &Path, columns: usize, paper: Paper) -> Layout {
         columns,
         line_records: false,
         page_starts: false,
+        deflate_runs: false,
     };
     trang::typeset::typeset_with(&p.doc, &p.fonts, &opts, 0).0
 }

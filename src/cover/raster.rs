@@ -65,7 +65,12 @@ pub fn render(page: &Page, fonts: &[FontFace], width: u32, height: u32) -> Resul
                 };
                 glyphs(&mut pixmap, face, run, at, (sx, sy));
             }
-            Item::Image(_) | Item::Link(_) | Item::Anchor(_) | Item::NoteRef(_) => {}
+            // (A cover is set with its runs live: none is frozen.)
+            Item::Image(_)
+            | Item::Link(_)
+            | Item::Anchor(_)
+            | Item::NoteRef(_)
+            | Item::Frozen(_) => {}
         }
     }
     Ok(pixmap)

@@ -45,8 +45,10 @@ use crate::doc::{
 use crate::fonts::{Role, Style};
 use crate::frame::{Fill, Image, ImageFormat, Item, Line, LinkTarget, Point, Positioned, Rgb};
 use crate::resolve::Book;
+use crate::runstore::RunStore;
 use crate::theme::{Attribution, Theme};
 use crate::typeset::inline::{Align, InlineEngine, InlineObject, LineBox, Piece, TextStyle};
+use crate::typeset::paginate::Keep;
 use crate::typeset::setup::PageSetup;
 
 /// What a line belongs to, for the paginator's rules and its report.
@@ -150,6 +152,9 @@ pub struct FlowDoc {
     /// The structure elements the slots' items are tagged with
     /// ([`crate::frame::Tag`]), in reading order.
     pub structure: StructTree,
+    /// The runs the slots' [`Item::Frozen`] items stand for (set with
+    /// [`Keep::Deflated`]; else empty).
+    pub runs: RunStore,
 }
 
 impl FlowLine {
@@ -269,13 +274,15 @@ fn build_flow_split(
                     // space at the start is kept (see `Builder::join`).
                     b2.flow.push(Flow::Space(UNSET_SPACE));
                     b2.blocks(second, &ctx);
+                    b2.freeze_set();
                     let tags = b2.tags.take();
-                    let (flow, para, warnings) = (b2.flow, b2.para, b2.warnings);
+                    let (flow, para, warnings, runs) = (b2.flow, b2.para, b2.warnings, b2.runs);
                     let faces = (0..engine.shaper.face_count())
                         .map(|i| Arc::clone(engine.shaper.face(i)))
                         .collect::<Vec<_>>();
                     SecondHalf {
                         flow,
+                        runs,
                         para,
                         warnings,
                         faces,
@@ -287,11 +294,15 @@ fn build_flow_split(
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             });
+            b.freeze_set();
             b.join(half);
         }
     }
+    b.freeze_set();
+    b.runs.seal();
     let notes = b.notes();
     FlowDoc {
+        runs: std::mem::take(&mut b.runs),
         structure: std::mem::take(&mut b.tags.tree),
         body: b.flow,
         notes,
@@ -348,6 +359,8 @@ const UNSET_SPACE: f32 = -1.0;
 /// What the thread setting the second half of the body gives back.
 struct SecondHalf {
     flow: Vec<Flow>,
+    /// The runs its frozen items stand for.
+    runs: RunStore,
     para: usize,
     warnings: Vec<(String, Diagnostic)>,
     /// Its engine's faces, in the order of its font ids.
@@ -467,6 +480,13 @@ struct Builder<'a, 'e, 'f> {
     setup: &'a PageSetup,
     engine: &'e mut InlineEngine<'f>,
     flow: Vec<Flow>,
+    /// The runs of the flow's set blocks, with [`Keep::Deflated`]
+    /// ([`Builder::freeze_set`]).
+    runs: RunStore,
+    /// The flow's slots before this index have their runs frozen.
+    frozen_to: usize,
+    /// How deep in [`Builder::blocks`] the builder is (1: the top level).
+    depth: usize,
     para: usize,
     lang: Arc<str>,
     /// Warnings for the user (inline HTML the PDF cannot render), each with
@@ -503,6 +523,9 @@ impl<'a, 'e, 'f> Builder<'a, 'e, 'f> {
             setup,
             engine,
             flow: Vec::new(),
+            runs: RunStore::default(),
+            frozen_to: 0,
+            depth: 0,
             para: 0,
             lang: Arc::from(doc.meta.lang.as_str()),
             warnings: Vec::new(),
@@ -536,14 +559,20 @@ impl Builder<'_, '_, '_> {
             .collect();
         let offset = self.para;
         let (tag_offset, tag_root) = self.join_tags(half.tags);
+        let shift = self.runs.append(half.runs);
         let renumber = |line: &mut FlowLine| {
             // 0 is no paragraph (a rule, a unit slot).
             if line.para != 0 {
                 line.para = n32(line.para as usize + offset);
             }
             for it in &mut line.items {
-                if let Item::Text(run) = &mut it.item {
-                    run.font = ids[run.font.0];
+                match &mut it.item {
+                    Item::Text(run) => run.font = ids[run.font.0],
+                    Item::Frozen(f) => {
+                        *f = f.shifted(shift);
+                        f.font = ids[f.font.0];
+                    }
+                    _ => {}
                 }
                 shift_tag(&mut it.tag, tag_offset, tag_root);
             }
@@ -773,8 +802,14 @@ impl Builder<'_, '_, '_> {
     }
 
     fn blocks(&mut self, blocks: &[Block], ctx: &Ctx) {
+        self.depth += 1;
         let mut prev_para = false;
         for (i, block) in blocks.iter().enumerate() {
+            // The blocks before this one are set: nothing changes their
+            // runs any more (a later block may still mark a slot's keep).
+            if self.depth == 1 {
+                self.freeze_set();
+            }
             self.chapter_opening(block);
             prev_para = self.block(block, ctx, prev_para, None);
             // A paragraph that ends with a colon introduces what follows: it
@@ -797,6 +832,28 @@ impl Builder<'_, '_, '_> {
                 l.keep_with_next = true;
             }
         }
+        self.depth -= 1;
+    }
+
+    /// With [`Keep::Deflated`], holds the runs of the slots set since the
+    /// last call in [`Builder::runs`], each item's run replaced by its
+    /// handle ([`Item::Frozen`]); a table's repeated header keeps its runs.
+    fn freeze_set(&mut self) {
+        if self.engine.keep != Keep::Deflated {
+            return;
+        }
+        let from = self.frozen_to.min(self.flow.len());
+        let (flow, runs) = (&mut self.flow, &mut self.runs);
+        for f in &mut flow[from..] {
+            let Flow::Line(line) = f else { continue };
+            for it in &mut line.items {
+                if let Item::Text(run) = &it.item {
+                    let letters = crate::typeset::page_starts::letters(&run.text);
+                    it.item = Item::Frozen(runs.freeze(run, letters));
+                }
+            }
+        }
+        self.frozen_to = self.flow.len();
     }
 
     /// Lays out one block; returns whether it was a paragraph (for indents).

@@ -1365,7 +1365,10 @@ impl<'a> InlineEngine<'a> {
                 place(items, &mut out);
             }
             if let Item::Text(r) = &mut run.item {
-                if self.keep == Keep::All {
+                if self.keep == Keep::Deflated {
+                    // Serialized once its block is set (the builder's
+                    // `freeze_set`): packing it first would be lost work.
+                } else if self.keep == Keep::All {
                     // The layout holds every run until the PDF is written.
                     r.glyphs.pack();
                     r.offsets.shrink_to_fit();

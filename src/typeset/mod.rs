@@ -49,7 +49,21 @@ pub struct TypesetOptions {
     /// document's 4.5 s of typesetting, 2 ms of the book's 75 ms:
     /// benches/README.md, session 25).
     pub page_starts: bool,
+    /// Whether the glyph runs are held deflated from the moment their block
+    /// is set until the PDF writer draws them ([`paginate::Keep::Deflated`],
+    /// module [`crate::runstore`]): for a large document, whose runs are
+    /// most of its memory. The pages and the PDF's bytes are the same
+    /// either way.
+    pub deflate_runs: bool,
 }
+
+/// Source bytes from which a PDF's glyph runs are held deflated between the
+/// builder and the writer ([`TypesetOptions::deflate_runs`]). The 50 MB
+/// document's runs were about 220 MB of its 547 MiB peak; holding them
+/// deflated costs the serializing and deflating of every run and its
+/// inflating twice in the writer (benches/README.md, session 26), which a
+/// document of a few hundred pages does not need to pay.
+pub const DEFLATE_RUNS_AT: usize = 8 << 20;
 
 /// Typesets `doc` on `paper`, one-sided, one column, every line and page
 /// start recorded; see [`typeset_with`].
@@ -60,6 +74,7 @@ pub fn typeset(doc: &Book, fonts: &FontSet, paper: Paper, created: i64) -> (Layo
         columns: 1,
         line_records: true,
         page_starts: true,
+        deflate_runs: false,
     };
     typeset_with(doc, fonts, &opts, created)
 }
@@ -79,18 +94,22 @@ pub fn typeset_with(
     let mut toc_pages: Option<Vec<String>> = None;
     let mut pass = 0;
     let mut structure;
+    let mut runs;
     let (pages, outline, report) = loop {
         pass += 1;
         // Without the contents' folios (the first pass) the pass is never
         // the last: only where the anchors land is wanted of its pages.
         let keep = if doc.meta.toc && toc_pages.is_none() {
             paginate::Keep::Anchors
+        } else if opts.deflate_runs {
+            paginate::Keep::Deflated
         } else {
             paginate::Keep::All
         };
         engine.keep = keep;
         let mut flow = blocks::build_flow(doc, &setup, &mut engine, toc_pages.as_deref(), created);
         let tree = std::mem::take(&mut flow.structure);
+        runs = std::mem::take(&mut flow.runs);
         let (pages, outline, report) =
             paginate::paginate_keeping(flow, doc, &setup, &mut engine, opts.line_records);
         structure = tree;
@@ -154,6 +173,7 @@ pub fn typeset_with(
         info,
         page_labels,
         structure,
+        runs,
     };
     let mut report = report;
     if opts.page_starts {

@@ -201,7 +201,7 @@ pub fn page_starts(doc: &Book, layout: &Layout, covers: usize) -> Vec<PageStart>
         let mut run_of: Option<((usize, usize), usize)> = None;
         for it in &page.items {
             let Tag::Content(n) = it.tag else { continue };
-            if !matches!(it.item, Item::Text(_) | Item::Image(_)) {
+            if !matches!(it.item, Item::Text(_) | Item::Frozen(_) | Item::Image(_)) {
                 continue;
             }
             let found = match last {
@@ -231,8 +231,11 @@ pub fn page_starts(doc: &Book, layout: &Layout, covers: usize) -> Vec<PageStart>
                     }));
                 }
             }
-            if let (Item::Text(run), Some((_, k))) = (&it.item, run_of.as_mut()) {
-                *k += letters(&run.text);
+            match (&it.item, run_of.as_mut()) {
+                (Item::Text(run), Some((_, k))) => *k += letters(&run.text),
+                // (Counted as it was frozen.)
+                (Item::Frozen(f), Some((_, k))) => *k += f.letters as usize,
+                _ => {}
             }
         }
         if let Some((b, k)) = run_of {

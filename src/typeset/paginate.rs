@@ -108,6 +108,19 @@ pub enum Keep {
     /// are freed as the pages are set, so the next pass does not start
     /// with a whole layout held.
     Anchors,
+    /// Everything, the glyph runs held deflated from the moment the block
+    /// that holds them is set ([`crate::runstore`]): the pages to print of
+    /// a large document, whose runs would otherwise be most of its memory
+    /// until the PDF is written. The same pages, the same bytes.
+    Deflated,
+}
+
+impl Keep {
+    /// Whether the pages keep what they draw ([`Keep::All`],
+    /// [`Keep::Deflated`]).
+    pub fn draws(self) -> bool {
+        self != Keep::Anchors
+    }
 }
 
 /// [`paginate`], keeping of each line's items what `engine.keep` says (the
@@ -207,7 +220,7 @@ fn fill_page(
     outline: &mut Vec<OutlineEntry>,
 ) -> Page {
     let mut page = empty_page(setup);
-    if to.keep == Keep::All {
+    if to.keep.draws() {
         page.items
             .reserve_exact(page_items(slots, notes, plan) + FURNITURE_ITEMS);
     }
@@ -1615,6 +1628,7 @@ pub(super) mod tests {
             columns: 1,
             line_records: false,
             page_starts: false,
+            deflate_runs: false,
         };
         SLOT_CHUNK_FOR_TEST.set(chunk);
         let (layout, _) = crate::typeset::typeset_with(&prepared.doc, &prepared.fonts, &opts, 0);

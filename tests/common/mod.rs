@@ -282,6 +282,7 @@ pub fn render_doc(
         columns: 1,
         line_records: false,
         page_starts: false,
+        deflate_runs: false,
     };
     let (layout, _) = trang::typeset::typeset_with(&doc, fonts, &opts, EPOCH);
     let pdf = trang::pdf::write_pdf(&layout).map_err(|e| format!("cannot write the PDF: {e}"))?;

@@ -1136,6 +1136,7 @@ mod tests {
             notes: Vec::new(),
             diags: Diagnostics::default(),
             structure: Default::default(),
+            runs: Default::default(),
         }
     }
 
