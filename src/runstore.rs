@@ -15,10 +15,12 @@
 //! come from it), so the runs it draws are the runs the builder set, bit
 //! for bit, and the PDF's bytes are those of a layout held whole.
 //!
-//! The serialized run: size, colour and letter-spacing (`f32` bits), the
-//! glyph count and each glyph's id (`u16`) and advance (`f32` bits), the
-//! offsets, the clusters (`0`: one per character; `1` and a count: listed,
-//! four `u32` each), and the text (`u32` length, UTF-8). All little-endian.
+//! The serialized run: size, colour and letter-spacing (`f32` bits); the
+//! glyphs, either (`1`) each distinct glyph once, its id (`u16`) and advance
+//! (`f32` bits) listed apart, then a byte per glyph naming one, or (`0`)
+//! every glyph's id then every advance; the offsets; the clusters (`0`: one
+//! per character; `1` and a count: listed, four `u32` each); the text (`u32`
+//! length, UTF-8). Counts are `u32`. All little-endian.
 
 use crate::frame::{
     Cluster, Clusters, FontId, Glyph, GlyphOffset, GlyphRun, Glyphs, Item, Rgb, ThinVec,
@@ -227,16 +229,48 @@ fn put_len(out: &mut Vec<u8>, n: usize) {
     put_u32(out, u32::try_from(n).unwrap_or(u32::MAX));
 }
 
+/// The advances of `glyphs`: less the run's letter-spacing `ls` (`1`) when
+/// every one comes back bit for bit once it is added again, else as they are
+/// (`0`). A line's letter-spacing is its own, so the advances as set differ
+/// from line to line, where those before it repeat in every line of a
+/// size: the store's blocks deflate to less.
+fn put_advances(out: &mut Vec<u8>, glyphs: &[Glyph], ls: f32) {
+    let back = |g: &Glyph| {
+        let a = g.x_advance;
+        ((a - ls) + ls).to_bits() == a.to_bits()
+    };
+    let less = ls != 0.0 && glyphs.iter().all(back);
+    out.push(u8::from(less));
+    for g in glyphs {
+        put_f32(out, if less { g.x_advance - ls } else { g.x_advance });
+    }
+}
+
 fn write_run(out: &mut Vec<u8>, run: &GlyphRun) {
     put_f32(out, run.size);
     put_f32(out, run.color.0);
     put_f32(out, run.color.1);
     put_f32(out, run.color.2);
     put_f32(out, run.letter_spacing);
-    put_len(out, run.glyphs.len());
-    for g in run.glyphs.iter() {
+    // Each distinct glyph (id and advance) once, and a byte per glyph
+    // naming it ([`Glyphs::pack`]), when a run has at most 256: the ids,
+    // then the advances, then the bytes, each a stream deflate finds
+    // repeats in. Otherwise every glyph's id, then every advance.
+    let mut glyphs = run.glyphs.clone();
+    glyphs.pack();
+    let (listed, index) = match &glyphs {
+        Glyphs::Packed { distinct, index } => (&distinct[..], Some(index)),
+        Glyphs::Plain(v) => (&v[..], None),
+    };
+    out.push(u8::from(index.is_some()));
+    put_len(out, listed.len());
+    for g in listed {
         out.extend_from_slice(&{ g.id }.to_le_bytes());
-        put_f32(out, g.x_advance);
+    }
+    put_advances(out, listed, run.letter_spacing);
+    if let Some(index) = index {
+        put_len(out, index.len());
+        out.extend_from_slice(index);
     }
     put_len(out, run.offsets.len());
     for o in &run.offsets {
@@ -297,12 +331,27 @@ fn read_run(r: &mut Reader<'_>, font: FontId) -> Option<GlyphRun> {
     let size = r.f32()?;
     let color = Rgb(r.f32()?, r.f32()?, r.f32()?);
     let letter_spacing = r.f32()?;
+    let packed = r.u8()? == 1;
     let n = r.count(6)?;
     let mut glyphs = Vec::with_capacity(n);
     for _ in 0..n {
-        let id = r.u16()?;
-        let x_advance = r.f32()?;
-        glyphs.push(Glyph { id, x_advance });
+        glyphs.push(Glyph {
+            id: r.u16()?,
+            x_advance: 0.0,
+        });
+    }
+    let less = r.u8()? == 1;
+    for g in &mut glyphs {
+        let a = r.f32()?;
+        g.x_advance = if less { a + letter_spacing } else { a };
+    }
+    if packed {
+        let distinct = glyphs;
+        let n = r.count(1)?;
+        glyphs = Vec::with_capacity(n);
+        for &k in r.take(n)? {
+            glyphs.push(*distinct.get(usize::from(k))?);
+        }
     }
     let n = r.count(8)?;
     let mut offsets = ThinVec::with_capacity(n);
@@ -347,7 +396,10 @@ mod tests {
     use super::*;
 
     fn run(k: usize) -> GlyphRun {
-        let text: String = (0..k % 40 + 1)
+        // Every 1,000th run has more than 256 distinct glyphs: listed in
+        // full, not packed.
+        let len = if k % 1000 == 999 { 300 } else { k % 40 + 1 };
+        let text: String = (0..len)
             .map(|i| char::from(b'a' + (i % 26) as u8))
             .collect();
         let n = text.chars().count();
