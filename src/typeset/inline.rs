@@ -1365,11 +1365,12 @@ impl<'a> InlineEngine<'a> {
                 place(items, &mut out);
             }
             if let Item::Text(r) = &mut run.item {
-                if self.keep == Keep::Deflated {
-                    // Serialized once its block is set (the builder's
-                    // `freeze_set`): packing it first would be lost work.
-                } else if self.keep == Keep::All {
-                    // The layout holds every run until the PDF is written.
+                if self.keep.draws() {
+                    // The layout holds every run until the PDF is written
+                    // (with `Keep::Deflated` the run is serialized packed
+                    // once its block is set, the builder's `freeze_set`;
+                    // the runs it keeps live, a table's repeated header,
+                    // the notes, are packed like any).
                     r.glyphs.pack();
                     r.offsets.shrink_to_fit();
                     if let Clusters::Listed(list) = &mut r.clusters {

@@ -17,6 +17,10 @@ impl Builder<'_, '_, '_> {
             list_depth: 0,
         };
         let body_flow = std::mem::take(&mut self.flow);
+        // The notes' runs stay live (the notes are few, and each note's
+        // lines are taken whole from a flow of its own): a block nested in
+        // a note (a quote, a list) is never at the top level that freezes.
+        self.depth += 1;
         let book = self.doc;
         let mut out: Vec<Vec<FlowLine>> = Vec::with_capacity(book.notes.len());
         let outer = self.tags.container;
@@ -92,6 +96,7 @@ impl Builder<'_, '_, '_> {
                 line.notes = Box::default();
             }
         }
+        self.depth -= 1;
         self.flow = body_flow;
         out
     }
