@@ -608,16 +608,18 @@ pub struct LinkArea {
 /// One thing drawn (or marked) on a page.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
-    /// Shaped text.
-    Text(GlyphRun),
+    /// Shaped text (boxed, as the rarer images and link areas are, so that
+    /// an item is small: see the size check below; made with
+    /// [`Item::text`]).
+    Text(Box<GlyphRun>),
     /// A stroked line.
     Line(Line),
     /// A filled rectangle.
     Fill(Fill),
     /// An image: raster, or a vector drawing ([`ImageFormat::Pdf`]).
-    Image(Image),
+    Image(Box<Image>),
     /// A link annotation.
-    Link(LinkArea),
+    Link(Box<LinkArea>),
     /// A named destination at this position (heading ids, footnotes).
     Anchor(String),
     /// The first reference to note `n` (zero-based) stands here: the
@@ -629,12 +631,34 @@ pub enum Item {
     Frozen(crate::runstore::FrozenRun),
 }
 
-// The run's offsets and listed clusters are `ThinVec`s, one pointer each
-// (not a `Vec`'s three words), since nearly every run leaves both empty: a
-// layout holds an item for every run of every line until the PDF is
-// written. Checked when compiling.
+impl Item {
+    /// Shaped text: [`Item::Text`] holding `run`.
+    pub fn text(run: GlyphRun) -> Item {
+        Item::Text(Box::new(run))
+    }
+
+    /// An image: [`Item::Image`] holding `image`.
+    pub fn image(image: Image) -> Item {
+        Item::Image(Box::new(image))
+    }
+
+    /// A link annotation: [`Item::Link`] holding `area`.
+    pub fn link(area: LinkArea) -> Item {
+        Item::Link(Box::new(area))
+    }
+}
+
+// A layout holds an item for every run of every line until the PDF is
+// written, and a large document's runs are held deflated
+// ([`Item::Frozen`], 24 bytes), so an item is no larger than its smallest
+// common kinds need: a run, an image and a link area are boxed (a run
+// inline made every item 112 bytes: 78 MB of the 50 MB document's 700,000
+// items, 33 MB now; benches/README.md, session 27). The run's offsets and
+// listed clusters are `ThinVec`s, one pointer each (not a `Vec`'s three
+// words), since nearly every run leaves both empty. Checked when
+// compiling.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Positioned>() <= 112);
+const _: () = assert!(std::mem::size_of::<Positioned>() <= 48);
 
 /// An item and its position on the page.
 #[derive(Clone, Debug, PartialEq)]

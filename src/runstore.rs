@@ -200,7 +200,7 @@ pub fn thaw_pages(pages: &mut [crate::frame::Page], store: &RunStore) {
     let mut thawer = Thawer::new(store);
     for it in pages.iter_mut().flat_map(|p| &mut p.items) {
         if let Item::Frozen(f) = &it.item {
-            it.item = Item::Text(thawer.thaw(f));
+            it.item = Item::text(thawer.thaw(f));
         }
     }
 }

@@ -46,7 +46,7 @@ fn letter_spaced(mut run: GlyphRun, amount: f32) -> GlyphRun {
 fn text(run: GlyphRun, x: f32, y: f32) -> Positioned {
     Positioned {
         pos: Point { x, y },
-        item: Item::Text(run),
+        item: Item::text(run),
         tag: Tag::Artifact(ArtifactKind::Layout),
     }
 }
@@ -119,7 +119,7 @@ fn sample_layout() -> Layout {
         text(body, 50.0, 110.0),
         Positioned {
             pos: Point { x: 50.0, y: 99.0 },
-            item: Item::Link(LinkArea {
+            item: Item::link(LinkArea {
                 width: link_width,
                 height: 14.0,
                 target: LinkTarget::Uri("https://vi.wikipedia.org/wiki/Tiếng_Việt".into()),
@@ -149,7 +149,7 @@ fn sample_layout() -> Layout {
         },
         Positioned {
             pos: Point { x: 50.0, y: 195.0 },
-            item: Item::Image(Image {
+            item: Item::image(Image {
                 data: Arc::new(png_bytes()),
                 format: ImageFormat::Png,
                 pixel_size: (24, 16),
@@ -160,7 +160,7 @@ fn sample_layout() -> Layout {
         },
         Positioned {
             pos: Point { x: 140.0, y: 195.0 },
-            item: Item::Image(Image {
+            item: Item::image(Image {
                 data: Arc::new(jpeg_bytes()),
                 format: ImageFormat::Jpeg,
                 pixel_size: (32, 20),
@@ -171,7 +171,7 @@ fn sample_layout() -> Layout {
         },
         Positioned {
             pos: Point { x: 50.0, y: 270.0 },
-            item: Item::Link(LinkArea {
+            item: Item::link(LinkArea {
                 width: 100.0,
                 height: 14.0,
                 target: LinkTarget::Anchor("phan-hai".into()),
@@ -824,7 +824,7 @@ fn png_bit_depths_and_alpha_stay_lossless() {
                 x: 50.0 + 100.0 * i as f32,
                 y: 50.0,
             },
-            item: Item::Image(Image {
+            item: Item::image(Image {
                 data: Arc::new(data.clone()),
                 format: ImageFormat::Png,
                 pixel_size: (5, 3),

@@ -44,7 +44,7 @@ impl Sample {
     fn text(&mut self, font: usize, text: &str, x: f32, y: f32, tag: Tag) -> f32 {
         let run = shape(&self.layout, font, text, 11.0, 0.0);
         let end = x + run.width();
-        self.page.push(at(x, y, Item::Text(run), tag));
+        self.page.push(at(x, y, Item::text(run), tag));
         end
     }
 
@@ -137,7 +137,7 @@ fn sample() -> Layout {
         target: LinkTarget::Uri("https://example.org/".into()),
     };
     s.page
-        .push(at(x, 100.0, Item::Link(area), Tag::Content(link)));
+        .push(at(x, 100.0, Item::link(area), Tag::Content(link)));
     s.text(0, " ở giữa.", end, 110.0, Tag::Content(p));
     s.text(
         0,
@@ -157,7 +157,7 @@ fn sample() -> Layout {
         height: 60.0,
     };
     s.page
-        .push(at(50.0, 135.0, Item::Image(image), Tag::Content(figure)));
+        .push(at(50.0, 135.0, Item::image(image), Tag::Content(figure)));
     let caption = s.node(figure, StructRole::Caption);
     s.text(0, "Hình 1. Biểu đồ.", 50.0, 210.0, Tag::Content(caption));
 

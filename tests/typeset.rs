@@ -549,7 +549,7 @@ fn clusters_are_listed_only_where_a_character_is_not_one_glyph() {
         .iter()
         .flat_map(|p| &p.items)
         .filter_map(|it| match &it.item {
-            Item::Text(run) if !run.glyphs.is_empty() => Some(run),
+            Item::Text(run) if !run.glyphs.is_empty() => Some(&**run),
             _ => None,
         })
         .collect();

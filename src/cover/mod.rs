@@ -268,7 +268,7 @@ pub fn image_page(asset: &Asset, width: f32, height: f32) -> Option<Page> {
             x: (width - iw) / 2.0,
             y: (height - ih) / 2.0,
         },
-        item: Item::Image(Image {
+        item: Item::image(Image {
             data: Arc::clone(data),
             format,
             pixel_size: asset.size,

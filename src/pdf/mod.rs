@@ -280,7 +280,7 @@ fn named_images(pages: &[Page]) -> Vec<([u8; 32], String, &Image)> {
         .iter()
         .flat_map(|p| &p.items)
         .filter_map(|i| match &i.item {
-            Item::Image(img) => Some(img),
+            Item::Image(img) => Some(&**img),
             _ => None,
         })
     {
@@ -646,7 +646,7 @@ impl PageSlot for &Page {
 /// so that the layout and the compressed streams are never all held at
 /// once. The list of a page that keeps nothing is freed with them; the
 /// list of one that keeps a link, an anchor or an image keeps its slots
-/// (112 bytes an item) until [`shrink_written`].
+/// (48 bytes an item) until [`shrink_written`].
 struct Freed<'a>(&'a mut Page);
 
 impl PageSlot for Freed<'_> {
@@ -672,7 +672,7 @@ impl PageSlot for Freed<'_> {
 /// Shrinks the lists of the pages [`Freed`] left (a link or an anchor or
 /// two on most pages) to their items, once every content stream is
 /// written. Shrinking each as its page was written put its one or two
-/// items (112 bytes each) in a small allocation made while the glyph runs
+/// items (then 112 bytes each) in a small allocation made while the glyph runs
 /// of the pages still to be written filled the allocator's slabs of that
 /// size: then each slab kept one or two of them live after the runs around
 /// them were freed. On the 50 MB document 8,400 such lists held 116 MB of

@@ -1185,7 +1185,7 @@ impl<'a> InlineEngine<'a> {
                 runs.push((
                     Positioned {
                         pos: Point { x: *x, y: -st.rise },
-                        item: Item::Text(GlyphRun {
+                        item: Item::text(GlyphRun {
                             font,
                             size: st.size,
                             color: st.color,
@@ -1441,7 +1441,7 @@ impl<'a> InlineEngine<'a> {
                         x: x0,
                         y: -st.size * 0.9 - st.rise,
                     },
-                    item: Item::Link(LinkArea {
+                    item: Item::link(LinkArea {
                         width: x1 - x0,
                         height: st.size * 1.2,
                         target: target.clone(),

@@ -54,7 +54,7 @@ impl Builder<'_, '_, '_> {
         }
         let mut items = vec![Positioned {
             pos: Point { x: 0.0, y: -height },
-            item: Item::Image(Image {
+            item: Item::image(Image {
                 data,
                 format,
                 pixel_size: (pw, ph),
@@ -66,7 +66,7 @@ impl Builder<'_, '_, '_> {
         if let Some(target) = &style.link {
             items.push(Positioned {
                 pos: Point { x: 0.0, y: -height },
-                item: Item::Link(crate::frame::LinkArea {
+                item: Item::link(crate::frame::LinkArea {
                     width,
                     height,
                     target: target.clone(),
@@ -153,7 +153,7 @@ impl Builder<'_, '_, '_> {
                         x: ctx.x + (ctx.width - w) / 2.0,
                         y: 0.0,
                     },
-                    item: Item::Image(Image {
+                    item: Item::image(Image {
                         data,
                         format,
                         pixel_size: (pw, ph),

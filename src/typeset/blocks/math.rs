@@ -270,7 +270,7 @@ impl Builder<'_, '_, '_> {
                     let t = ch.to_string();
                     out.push(Positioned {
                         pos: Point { x: gx, y: gy },
-                        item: Item::Text(GlyphRun {
+                        item: Item::text(GlyphRun {
                             font: self.engine.font_ids[fi],
                             size,
                             color: Rgb::BLACK,

@@ -202,7 +202,7 @@ impl Builder<'_, '_, '_> {
                     l.items.reserve_exact(1);
                     l.items.push(Positioned {
                         pos: Point { x: 0.0, y: 0.0 },
-                        item: Item::Link(crate::frame::LinkArea {
+                        item: Item::link(crate::frame::LinkArea {
                             width: s.measure,
                             height: l.height,
                             target: LinkTarget::Anchor(e.id.clone()),
