@@ -142,79 +142,84 @@ impl<'s> Thawer<'s> {
     }
 
     /// The run `handle` stands for, as it was frozen (its glyphs listed in
-    /// full). A handle that is not of this store (a bug) gives an empty run
-    /// of its font, which draws nothing.
-    pub fn thaw(&mut self, handle: &FrozenRun) -> GlyphRun {
-        let empty = || GlyphRun {
-            font: handle.font,
-            size: 0.0,
-            color: Rgb::BLACK,
-            glyphs: Glyphs::default(),
-            offsets: ThinVec::new(),
-            text: String::new(),
-            clusters: Clusters::OnePerChar,
-            letter_spacing: 0.0,
-        };
+    /// full).
+    ///
+    /// # Errors
+    /// [`Damaged`] when the handle is not of this store or its block does
+    /// not read back: a bug of the typesetter's (the store is written and
+    /// read in one process), reported rather than drawn as nothing.
+    pub fn thaw(&mut self, handle: &FrozenRun) -> Result<GlyphRun, Damaged> {
         let at = handle.at as usize;
         let bytes: &[u8] = if handle.block as usize == self.store.blocks.len() {
             &self.store.open
         } else {
-            if self.last.as_ref().is_none_or(|l| l.0 != handle.block) {
-                let Some((data, len)) = self.store.blocks.get(handle.block as usize) else {
-                    debug_assert!(false, "a frozen run's block is in its store");
-                    return empty();
-                };
-                let len = *len as usize;
-                let inflated = if data.len() == len {
-                    Ok(data.to_vec())
-                } else {
-                    crate::deflate::inflate(data, len)
-                };
-                let Ok(inflated) = inflated else {
-                    debug_assert!(false, "a frozen run's block inflates");
-                    return empty();
-                };
-                self.last = Some((handle.block, inflated));
-            }
-            match &self.last {
-                Some((_, b)) => b,
-                None => return empty(),
-            }
+            let cached = match self.last.take() {
+                Some((block, bytes)) if block == handle.block => bytes,
+                _ => {
+                    let (data, len) = self
+                        .store
+                        .blocks
+                        .get(handle.block as usize)
+                        .ok_or(Damaged("a frozen run's block is not in the store"))?;
+                    let len = *len as usize;
+                    if data.len() == len {
+                        data.to_vec()
+                    } else {
+                        crate::deflate::inflate(data, len)
+                            .map_err(|_| Damaged("a block of the store does not inflate"))?
+                    }
+                }
+            };
+            &self.last.insert((handle.block, cached)).1
         };
         let mut r = Reader {
             bytes: bytes.get(at..).unwrap_or_default(),
         };
-        match read_run(&mut r, handle.font) {
-            Some(run) => run,
-            None => {
-                debug_assert!(false, "a frozen run reads back");
-                empty()
-            }
-        }
+        read_run(&mut r, handle.font).ok_or(Damaged("a frozen run does not read back"))
     }
 }
+
+/// A run store that does not give back a run it holds (a bug; see
+/// [`Thawer::thaw`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Damaged(pub &'static str);
+
+impl std::fmt::Display for Damaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for Damaged {}
 
 /// Thaws every frozen run of `pages` in place (for a reader that reads the
 /// runs of many pages at once: the checks of the PDF standards).
-pub fn thaw_pages(pages: &mut [crate::frame::Page], store: &RunStore) {
+///
+/// # Errors
+/// [`Damaged`], as [`Thawer::thaw`].
+pub fn thaw_pages(pages: &mut [crate::frame::Page], store: &RunStore) -> Result<(), Damaged> {
     let mut thawer = Thawer::new(store);
     for it in pages.iter_mut().flat_map(|p| &mut p.items) {
         if let Item::Frozen(f) = &it.item {
-            it.item = Item::text(thawer.thaw(f));
+            it.item = Item::text(thawer.thaw(f)?);
         }
     }
+    Ok(())
 }
 
 /// The run of `it` if it is text, thawed if it is frozen.
+///
+/// # Errors
+/// [`Damaged`], as [`Thawer::thaw`].
 pub fn text_run<'a>(
     it: &'a Item,
     thawer: &mut Thawer<'_>,
-) -> Option<std::borrow::Cow<'a, GlyphRun>> {
-    match it {
-        Item::Text(run) => Some(std::borrow::Cow::Borrowed(run)),
-        Item::Frozen(f) => Some(std::borrow::Cow::Owned(thawer.thaw(f))),
+) -> Result<Option<std::borrow::Cow<'a, GlyphRun>>, Damaged> {
+    Ok(match it {
+        Item::Text(run) => Some(std::borrow::Cow::Borrowed(&**run)),
+        Item::Frozen(f) => Some(std::borrow::Cow::Owned(thawer.thaw(f)?)),
         _ => None,
-    }
+    })
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -255,10 +260,20 @@ fn write_run(out: &mut Vec<u8>, run: &GlyphRun) {
     // Each distinct glyph (id and advance) once, and a byte per glyph
     // naming it ([`Glyphs::pack`]), when a run has at most 256: the ids,
     // then the advances, then the bytes, each a stream deflate finds
-    // repeats in. Otherwise every glyph's id, then every advance.
-    let mut glyphs = run.glyphs.clone();
-    glyphs.pack();
-    let (listed, index) = match &glyphs {
+    // repeats in. Otherwise every glyph's id, then every advance. (The
+    // runs set for the store arrive packed; a plain one, a formula's, is
+    // packed here, on a copy.)
+    let copy;
+    let glyphs = match &run.glyphs {
+        Glyphs::Packed { .. } => &run.glyphs,
+        Glyphs::Plain(_) => {
+            let mut g = run.glyphs.clone();
+            g.pack();
+            copy = g;
+            &copy
+        }
+    };
+    let (listed, index) = match glyphs {
         Glyphs::Packed { distinct, index } => (&distinct[..], Some(index)),
         Glyphs::Plain(v) => (&v[..], None),
     };
@@ -454,7 +469,10 @@ mod tests {
         assert!(a.blocks.len() > 2, "the runs fill several blocks");
         // The open block reads back before it is sealed.
         let mut t = Thawer::new(&a);
-        assert_eq!(t.thaw(ha.last().unwrap()), first[first.len() - 1]);
+        assert_eq!(
+            t.thaw(ha.last().unwrap()),
+            Ok(first[first.len() - 1].clone())
+        );
         let shift = a.append(b);
         let handles: Vec<FrozenRun> = ha
             .into_iter()
@@ -462,7 +480,7 @@ mod tests {
             .collect();
         let mut t = Thawer::new(&a);
         for (h, r) in handles.iter().zip(&runs) {
-            let back = t.thaw(h);
+            let back = t.thaw(h).expect("a run held reads back");
             assert_eq!(&back, r);
             assert!(
                 back.glyphs.iter().zip(r.glyphs.iter()).all(|(x, y)| {
@@ -472,10 +490,50 @@ mod tests {
             assert_eq!(back.size.to_bits(), r.size.to_bits());
         }
         for (h, r) in handles.iter().zip(&runs).rev().step_by(97) {
-            assert_eq!(&t.thaw(h), r);
+            assert_eq!(t.thaw(h).as_ref(), Ok(r));
         }
         assert_eq!(handles[0].letters as usize, runs[0].text.len());
         assert_eq!(handles[4000].letters, 7);
         assert!(a.held() < runs.iter().map(|r| r.text.len() * 7).sum::<usize>());
+    }
+
+    /// A handle the store does not hold, a block that does not inflate and
+    /// a place past a run's end are errors, not an empty run drawn as
+    /// nothing; the blocks undamaged still read back.
+    #[test]
+    fn a_damaged_store_is_an_error_not_a_blank() {
+        let runs: Vec<GlyphRun> = (0..3000).map(run).collect();
+        let mut a = RunStore::default();
+        let handles: Vec<FrozenRun> = runs.iter().map(|r| a.freeze(r, 1)).collect();
+        assert!(a.blocks.len() > 2, "the runs fill several blocks");
+        let last_block = handles.last().unwrap().block;
+        let stray = FrozenRun {
+            block: last_block + 5,
+            ..handles[0]
+        };
+        assert!(Thawer::new(&a).thaw(&stray).is_err());
+        let past = FrozenRun {
+            at: u32::MAX,
+            ..handles[0]
+        };
+        assert!(Thawer::new(&a).thaw(&past).is_err());
+        let mut bad = a.clone();
+        bad.blocks[0].0 = vec![0xFF; 16].into_boxed_slice();
+        let mut t = Thawer::new(&bad);
+        assert!(t.thaw(&handles[0]).is_err());
+        let in_second = handles.iter().position(|h| h.block == 1).unwrap();
+        assert_eq!(t.thaw(&handles[in_second]).as_ref(), Ok(&runs[in_second]));
+        let mut pages = vec![crate::frame::Page {
+            items: vec![crate::frame::Positioned {
+                pos: crate::frame::Point { x: 0.0, y: 0.0 },
+                item: Item::Frozen(handles[0]),
+                tag: crate::frame::Tag::Artifact(crate::frame::ArtifactKind::Layout),
+            }],
+            width: 100.0,
+            height: 100.0,
+        }];
+        assert!(thaw_pages(&mut pages, &bad).is_err());
+        assert!(thaw_pages(&mut pages, &a).is_ok());
+        assert_eq!(pages[0].items[0].item, Item::text(runs[0].clone()));
     }
 }

@@ -68,7 +68,7 @@ fn check(rel: &str, columns: usize) {
 
     // The same pages once thawed: every item, position and run.
     let mut thawed = deflated.clone();
-    trang::runstore::thaw_pages(&mut thawed.pages, &thawed.runs);
+    trang::runstore::thaw_pages(&mut thawed.pages, &thawed.runs).expect("the runs read back");
     assert_eq!(whole.pages.len(), thawed.pages.len(), "{rel}: pages");
     for (p, (a, b)) in whole.pages.iter().zip(&thawed.pages).enumerate() {
         assert_eq!(a, b, "{rel}: page {p} differs once thawed");

@@ -97,6 +97,15 @@ pub enum PdfError {
     /// The layout's structure tree is not a tree, or an item is tagged with
     /// an element it does not have (a typesetter bug).
     Structure(String),
+    /// A glyph run held deflated ([`crate::runstore`]) does not read back
+    /// (a typesetter bug).
+    Runs(crate::runstore::Damaged),
+}
+
+impl From<crate::runstore::Damaged> for PdfError {
+    fn from(d: crate::runstore::Damaged) -> Self {
+        PdfError::Runs(d)
+    }
 }
 
 impl fmt::Display for PdfError {
@@ -112,6 +121,7 @@ impl fmt::Display for PdfError {
             PdfError::Write(reason) => write!(f, "cannot write PDF: {reason}"),
             PdfError::Standard(reason) => write!(f, "{reason}"),
             PdfError::Structure(reason) => write!(f, "cannot tag PDF: {reason}"),
+            PdfError::Runs(reason) => write!(f, "cannot read back the text: {reason}"),
         }
     }
 }
@@ -147,7 +157,7 @@ pub fn write_pdf_owned(layout: Layout) -> Result<Vec<u8>, PdfError> {
 pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>, PdfError> {
     // The standards' checks read the text of every page at once.
     if !standards.is_empty() && !layout.runs.is_empty() {
-        crate::runstore::thaw_pages(&mut layout.pages, &layout.runs);
+        crate::runstore::thaw_pages(&mut layout.pages, &layout.runs)?;
     }
     tags::check(&layout.structure, &layout.pages)?;
     standard::check_layout(&layout, standards)?;
@@ -171,9 +181,7 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
             let freed = pages.iter_mut().map(Freed).collect();
             let contents =
                 compressed_contents(freed, (&layout.structure, &layout.runs), fonts, names)?;
-            // Nothing reads a run any more ([`Freed`] dropped them).
-            layout.runs = crate::runstore::RunStore::default();
-            shrink_written(&mut pages);
+            streams_written(&mut layout.runs, &mut pages);
             contents
         };
         layout.pages = pages;
@@ -195,8 +203,7 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
         &coded,
         &names,
     )?;
-    layout.runs = crate::runstore::RunStore::default();
-    shrink_written(&mut pages);
+    streams_written(&mut layout.runs, &mut pages);
     let mut parts = pages_and_contents(&layout, &pages, fonts)?;
     // What the content streams took from the one-page document, per font.
     fn codes<'a>((i, f): (&usize, &'a FontUse)) -> (usize, &'a [u16], bool, &'a str) {
@@ -596,7 +603,7 @@ fn compressed_contents<P: PageSlot>(
             .iter_mut()
             .map(|page| {
                 let (bytes, mcids) =
-                    page_content(page.page(), fonts, image_names, structure, &mut thawer);
+                    page_content(page.page(), fonts, image_names, structure, &mut thawer)?;
                 page.written();
                 Ok((z.zlib(&bytes)?, mcids))
             })
@@ -669,6 +676,15 @@ impl PageSlot for Freed<'_> {
     }
 }
 
+/// What the writer lets go once every content stream is written from
+/// [`Freed`] pages (both ways of [`write_pdf_as`]): the runs held deflated,
+/// which nothing reads any more, and the room of the pages' lists
+/// ([`shrink_written`]).
+fn streams_written(runs: &mut crate::runstore::RunStore, pages: &mut [Page]) {
+    *runs = crate::runstore::RunStore::default();
+    shrink_written(pages);
+}
+
 /// Shrinks the lists of the pages [`Freed`] left (a link or an anchor or
 /// two on most pages) to their items, once every content stream is
 /// written. Shrinking each as its page was written put its one or two
@@ -713,14 +729,14 @@ fn page_content(
     image_names: &BTreeMap<[u8; 32], String>,
     tree: &crate::frame::StructTree,
     thawer: &mut crate::runstore::Thawer<'_>,
-) -> (Vec<u8>, Vec<crate::frame::NodeId>) {
+) -> Result<(Vec<u8>, Vec<crate::frame::NodeId>), PdfError> {
     let h = page.height;
     let mut c = Content::default();
     for it in &page.items {
         let (x, y) = (it.pos.x, h - it.pos.y);
         match &it.item {
             Item::Text(_) | Item::Frozen(_) => {
-                let Some(run) = crate::runstore::text_run(&it.item, thawer) else {
+                let Some(run) = crate::runstore::text_run(&it.item, thawer)? else {
                     continue;
                 };
                 if let Some(font) = fonts.get(&run.font.0)
@@ -756,7 +772,7 @@ fn page_content(
     }
     c.end_text();
     c.end_mark();
-    (c.bytes, c.mcids)
+    Ok((c.bytes, c.mcids))
 }
 
 /// The Type0 fonts the layout draws with, with their glyphs and ToUnicode
@@ -779,7 +795,7 @@ fn collect_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> 
     };
     let mut thawer = crate::runstore::Thawer::new(&layout.runs);
     for (_, item) in items() {
-        let Some(run) = crate::runstore::text_run(item, &mut thawer) else {
+        let Some(run) = crate::runstore::text_run(item, &mut thawer)? else {
             continue;
         };
         // (A run without glyphs, live or frozen, adds nothing.)
@@ -806,7 +822,7 @@ fn collect_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> 
         if fonts.get(&font_id.0).is_none_or(FontUse::complete) {
             continue;
         }
-        let Some(run) = crate::runstore::text_run(item, &mut thawer) else {
+        let Some(run) = crate::runstore::text_run(item, &mut thawer)? else {
             continue;
         };
         if run.glyphs.is_empty() {
