@@ -689,22 +689,14 @@ fn render_timed(
                 let pages = pages_rx.and_then(|rx| rx.recv().ok());
                 let started = Instant::now();
                 let mut d = Diagnostics::default();
-                let r = hook.stage(progress::Stage::Epub, || match prepared {
-                    Some(Ok(prepared)) => epub::write_epub_prepared(
-                        &doc,
-                        fonts,
-                        &eopts,
-                        pages.as_ref(),
-                        prepared,
-                        &mut d,
-                    ),
-                    // In one pass, as without the early fonts: its warnings
-                    // come before the error, as they would have.
-                    Some(Err(_)) | None => {
-                        epub::write_epub_paged(&doc, fonts, &eopts, pages.as_ref(), &mut d)
-                    }
+                // Without fonts made early (or when making them failed),
+                // in one pass: its warnings come before the error, as they
+                // would have. The document is let go before the archive is
+                // assembled (freed then if the PDF is set).
+                let prepared = prepared.and_then(Result::ok);
+                let r = hook.stage(progress::Stage::Epub, || {
+                    epub::write_epub_owned(doc, fonts, &eopts, pages.as_ref(), prepared, &mut d)
                 });
-                drop(doc);
                 let r = r.map(|bytes| Made::of(bytes, stage_in, &format!("{stem}.epub")));
                 took += started.elapsed();
                 (r, d, took)

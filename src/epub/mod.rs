@@ -18,7 +18,8 @@
 //! first, while the PDF's pages are still being set ([`prepare_fonts`]:
 //! steps 1–3 written without the markers, read, dropped), then steps 1–3
 //! again with them and step 5 ([`write_epub_prepared`]): the same bytes as
-//! in one pass once the breaks are known.
+//! in one pass once the breaks are known. Given the document in an `Arc`
+//! ([`write_epub_owned`]), it lets go of it before the archive is made.
 
 mod book;
 mod cascade;
@@ -93,7 +94,7 @@ pub fn write_epub_paged(
     pages: Option<&PageList>,
     diags: &mut Diagnostics,
 ) -> Result<Vec<u8>, Diagnostic> {
-    write_epub_with(book, fonts, opts, pages, None, diags)
+    packing(book, fonts, opts, pages, None, diags)?.build()
 }
 
 /// The EPUB's fonts, made before the PDF's page breaks are known: the
@@ -159,17 +160,57 @@ pub fn write_epub_prepared(
     prepared: PreparedFonts,
     diags: &mut Diagnostics,
 ) -> Result<Vec<u8>, Diagnostic> {
-    write_epub_with(book, fonts, opts, pages, Some(prepared), diags)
+    packing(book, fonts, opts, pages, Some(prepared), diags)?.build()
 }
 
-fn write_epub_with(
-    book: &Book,
+/// [`write_epub_paged`], or [`write_epub_prepared`] when `prepared` is
+/// given, for a document held in an `Arc`: this writer's hold on it is let
+/// go once the content documents and the package's names are made, before
+/// the archive is assembled (the longest step of a large book's EPUB, and
+/// the last), so that a document no other output still reads is freed
+/// then. The same bytes.
+pub fn write_epub_owned(
+    book: std::sync::Arc<Book>,
     fonts: &FontSet,
     opts: &EpubOptions,
     pages: Option<&PageList>,
     prepared: Option<PreparedFonts>,
     diags: &mut Diagnostics,
 ) -> Result<Vec<u8>, Diagnostic> {
+    let packing = packing(&book, fonts, opts, pages, prepared, diags)?;
+    drop(book);
+    packing.build()
+}
+
+/// What the archive is assembled from ([`package::build`]), none of it
+/// borrowed from the document.
+struct Packing {
+    /// The package's names, metadata, stylesheet and resources.
+    pkg: Package,
+    /// The content documents, packed, in spine order.
+    parts: Vec<Part>,
+    /// The compressor the parts were packed with, for the other entries.
+    z: crate::deflate::Deflater,
+}
+
+impl Packing {
+    /// The archive: the rest of step 5.
+    fn build(mut self) -> Result<Vec<u8>, Diagnostic> {
+        package::build(&self.pkg, &self.parts, &mut self.z)
+    }
+}
+
+/// Writes the content documents and the fonts (unless `prepared`) and
+/// gathers the package's names, metadata and resources (steps 1 to 4, and
+/// step 5 but the archive itself).
+fn packing(
+    book: &Book,
+    fonts: &FontSet,
+    opts: &EpubOptions,
+    pages: Option<&PageList>,
+    prepared: Option<PreparedFonts>,
+    diags: &mut Diagnostics,
+) -> Result<Packing, Diagnostic> {
     let doc: &Document = book;
     let lang = book.lang.clone();
     let words = &book.words;
@@ -262,7 +303,11 @@ fn write_epub_with(
         resources,
         cover,
     };
-    package::build(&pkg, &parts, &mut packer.z)
+    Ok(Packing {
+        pkg,
+        parts,
+        z: packer.z,
+    })
 }
 
 /// Writes the content documents (steps 1–3): the chapters with their part
