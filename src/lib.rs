@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod alloc;
 pub mod archive;
 pub mod cli;
 pub mod cover;
@@ -574,6 +575,9 @@ fn render_timed(
     }
     // Each output holds the document only while it reads it; the last to
     // let go frees it (see [`render`]).
+    if doc.source.len() >= typeset::DEFLATE_RUNS_AT {
+        alloc::large_build();
+    }
     let doc = std::sync::Arc::new(doc);
     let path = doc.source.path.clone();
     let booklet_theme = doc.theme.booklet.clone();
@@ -618,8 +622,11 @@ fn render_timed(
         drop(report);
         let typeset = started.elapsed();
         // The layout holds all the PDF needs of the document (freed here if
-        // this is the last output reading it, outside the stages' times).
+        // this is the last output reading it, outside the stages' times);
+        // what the typesetting freed goes back to the system (a large
+        // document's: module `alloc`).
         drop(doc);
+        alloc::give_back();
         let writing = Instant::now();
         let layout = match sheet {
             Some(sheet) => {

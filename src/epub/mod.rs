@@ -179,6 +179,7 @@ pub fn write_epub_owned(
 ) -> Result<Vec<u8>, Diagnostic> {
     let packing = packing(&book, fonts, opts, pages, prepared, diags)?;
     drop(book);
+    crate::alloc::give_back();
     packing.build()
 }
 

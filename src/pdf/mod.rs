@@ -205,6 +205,8 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
     )?;
     streams_written(&mut layout.runs, &mut pages);
     let mut parts = pages_and_contents(&layout, &pages, fonts)?;
+    // (What printpdf freed making its objects goes back to the system.)
+    crate::alloc::give_back();
     // What the content streams took from the one-page document, per font.
     fn codes<'a>((i, f): (&usize, &'a FontUse)) -> (usize, &'a [u16], bool, &'a str) {
         (*i, &f.codes, f.one_byte, &f.res_name)
@@ -679,10 +681,12 @@ impl PageSlot for Freed<'_> {
 /// What the writer lets go once every content stream is written from
 /// [`Freed`] pages (both ways of [`write_pdf_as`]): the runs held deflated,
 /// which nothing reads any more, and the room of the pages' lists
-/// ([`shrink_written`]).
+/// ([`shrink_written`]); the pages freed go back to the system (a large
+/// document's: [`crate::alloc::give_back`]).
 fn streams_written(runs: &mut crate::runstore::RunStore, pages: &mut [Page]) {
     *runs = crate::runstore::RunStore::default();
     shrink_written(pages);
+    crate::alloc::give_back();
 }
 
 /// Shrinks the lists of the pages [`Freed`] left (a link or an anchor or

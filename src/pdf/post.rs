@@ -155,6 +155,10 @@ pub(crate) fn finish(
             .collect(),
         None => Vec::new(),
     };
+    // What making the objects freed (the page tree's conversion, the
+    // pruned objects) goes back to the system before the file is
+    // serialized (a large document's: [`crate::alloc::give_back`]).
+    crate::alloc::give_back();
     with_ids(doc, catalog_id, &layout.info, standards, &deferred)
 }
 
