@@ -15,23 +15,30 @@
 //! (`arena.<i>.muzzy_decay_ms`, `arena.<i>.dirty_decay_ms`: with the muzzy
 //! time 0, the dirty pages go straight back to the system rather than
 //! being marked reusable, which Linux still counts as resident). It does so
-//! only once [`large_build`] was called, and never when the user has
-//! configured jemalloc themselves (`_RJEM_MALLOC_CONF`, `MALLOC_CONF`): their
-//! setting stands. Elsewhere than on Unix (no jemalloc) it does nothing.
+//! only once [`large_build`] was called (from then on, for the rest of the
+//! process: a later build in `trang watch` or an archive purges too, at a
+//! cost of milliseconds), and never when the user has configured jemalloc
+//! themselves (`_RJEM_MALLOC_CONF`, the name this build of jemalloc reads):
+//! their setting stands. Purges are made one at a time: one reads the decay
+//! times another has set to 0 for a moment, and would restore those.
+//! Elsewhere than on Unix (no jemalloc) it does nothing. (jemalloc 5.3's
+//! muzzy time is 0 by default; it is set all the same, in case it is not.)
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether [`give_back`] purges.
 static PURGING: AtomicBool = AtomicBool::new(false);
 
+/// Held while a purge sets and restores the decay times (the PDF's, the
+/// booklet's and the EPUB's threads each purge).
+static PURGE: Mutex<()> = Mutex::new(());
+
 /// Marks this process as building a large document (from
 /// [`crate::typeset::DEFLATE_RUNS_AT`] of source): [`give_back`] purges from
 /// now on, unless jemalloc is configured by the environment.
 pub fn large_build() {
-    let configured = ["_RJEM_MALLOC_CONF", "MALLOC_CONF"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some());
-    if !configured {
+    if std::env::var_os("_RJEM_MALLOC_CONF").is_none() {
         PURGING.store(true, Ordering::Relaxed);
     }
 }
@@ -50,6 +57,9 @@ pub fn give_back() {
 #[cfg(unix)]
 fn purge() {
     use tikv_jemalloc_ctl::{Access, AsName, arenas};
+    // (A purge that panicked left the times restored or at 0 in one arena
+    // at most; the next goes on.)
+    let _one_at_a_time = PURGE.lock().unwrap_or_else(|e| e.into_inner());
     let Ok(arenas) = arenas::narenas::read() else {
         return;
     };
@@ -64,7 +74,8 @@ fn purge() {
         // Muzzy first, so that the dirty pages purged are not made muzzy.
         let _ = muzzy.write(0isize);
         let _ = dirty.write(0isize);
-        let _ = dirty.write(d);
-        let _ = muzzy.write(m);
+        // (Values just read back: jemalloc takes them.)
+        let restored = (dirty.write(d), muzzy.write(m));
+        debug_assert!(restored.0.is_ok() && restored.1.is_ok());
     }
 }
