@@ -247,6 +247,14 @@ pub struct BuildArgs {
     /// EPUB write, writing files, total) to stderr.
     #[arg(long)]
     pub timings: bool,
+
+    /// Flush each output to the disk before it replaces the previous one,
+    /// and its folder after, so that a power cut leaves the old file or the
+    /// new one, whole (costs a disk flush per file; without it, outputs are
+    /// still replaced in one step, never left half-written by a failed or
+    /// stopped build).
+    #[arg(long)]
+    pub fsync: bool,
 }
 
 impl BuildArgs {

@@ -549,7 +549,12 @@ fn load_faces(files_of: &Files, jobs: &[Job]) -> Vec<Result<Face, Diagnostic>> {
             files.push(entry.file());
         }
     }
-    let threads = crate::cores().min(2).min(files.len());
+    // The bundled files are borrowed from the binary: nothing to read, so
+    // no second thread (its start costs more than the lookups).
+    let threads = match files_of {
+        Files::Bundled => 1,
+        Files::Disk(_) => crate::cores().min(2).min(files.len()),
+    };
     let bytes: Vec<Result<Arc<FontBytes>, String>> = if threads <= 1 {
         files.iter().map(|f| read(f)).collect()
     } else {

@@ -381,6 +381,9 @@ pub struct BuildOptions {
     pub epub_math: epub::EpubMath,
     /// Where to report the stages as they run (none by default).
     pub progress: progress::Progress,
+    /// Whether the outputs are flushed to the disk before they replace the
+    /// previous ones (`--fsync`; see [`output`]).
+    pub durability: output::Durability,
 }
 
 /// A file written by [`build`].
@@ -468,8 +471,8 @@ enum Made {
 impl Made {
     /// `bytes`, staged as `dir/file` when there is a `dir` to stage in;
     /// kept in memory if that fails (the final write reports why).
-    fn of(bytes: Vec<u8>, dir: Option<&Path>, file: &str) -> Made {
-        match dir.map(|d| output::stage(&d.join(file), &bytes)) {
+    fn of(bytes: Vec<u8>, dir: Option<&Path>, file: &str, sync: output::Durability) -> Made {
+        match dir.map(|d| output::stage(&d.join(file), &bytes, sync)) {
             Some(Ok(staged)) => Made::Staged(staged, bytes.len()),
             _ => Made::Bytes(bytes),
         }
@@ -494,7 +497,7 @@ fn build_outputs(
         files: outputs.len(),
     };
     opts.progress.report(progress::Event::Start(stage));
-    let written = write_outputs(outputs, &opts.out_dir, diags);
+    let written = write_outputs(outputs, &opts.out_dir, opts.durability, diags);
     opts.progress.report(progress::Event::End(stage));
     timings.write = writing.elapsed();
     written
@@ -505,6 +508,7 @@ fn build_outputs(
 fn write_outputs(
     outputs: Vec<(String, Made)>,
     out_dir: &Path,
+    sync: output::Durability,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Written>> {
     if let Err(e) = std::fs::create_dir_all(out_dir) {
@@ -528,7 +532,7 @@ fn write_outputs(
         let (s, size) = match made {
             Made::Staged(s, size) => (s, size),
             // The ones staged already are deleted as they drop.
-            Made::Bytes(bytes) => match output::stage(&path, &bytes) {
+            Made::Bytes(bytes) => match output::stage(&path, &bytes, sync) {
                 Ok(s) => (s, bytes.len()),
                 Err(e) => {
                     diags.push(cannot(&path, e));
@@ -567,6 +571,7 @@ fn render_timed(
     let no_hook = progress::Progress::default();
     let how = &opts.imposition;
     let standards = opts.pdf_standards;
+    let durability = opts.durability;
     if opts.pdf || opts.booklet.is_some() {
         pdf::check_document(&doc, &opts.pdf_standards, diags);
         if diags.has_errors() {
@@ -655,7 +660,7 @@ fn render_timed(
             Some(_) => format!("{stem}-booklet.pdf"),
             None => format!("{stem}.pdf"),
         };
-        let r = r.map(|bytes| Made::of(bytes, stage_in, &file));
+        let r = r.map(|bytes| Made::of(bytes, stage_in, &file, durability));
         (r, layout_warnings, typeset, writing.elapsed())
     };
     // Stage 5: the writers share only the document, so they run in parallel.
@@ -704,7 +709,8 @@ fn render_timed(
                 let r = hook.stage(progress::Stage::Epub, || {
                     epub::write_epub_owned(doc, fonts, &eopts, pages.as_ref(), prepared, &mut d)
                 });
-                let r = r.map(|bytes| Made::of(bytes, stage_in, &format!("{stem}.epub")));
+                let r =
+                    r.map(|bytes| Made::of(bytes, stage_in, &format!("{stem}.epub"), durability));
                 took += started.elapsed();
                 (r, d, took)
             })

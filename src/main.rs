@@ -422,6 +422,10 @@ fn build_options(
         },
         progress: hook,
         epub_math: b.epub_math,
+        durability: match b.fsync {
+            true => trang::output::Durability::Durable,
+            false => trang::output::Durability::Atomic,
+        },
     };
     if opts.booklet.is_none() && (b.signature.is_some() || b.creep.is_some() || b.marks) {
         diags.push(

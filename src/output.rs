@@ -1,10 +1,22 @@
 //! Writing outputs atomically: each file goes to a temporary file beside the
-//! target (`.NAME.PID.tmp`), is synced, renamed over the target, and the
-//! folder is synced, so a failed or interrupted build never leaves a
-//! half-written file or destroys the previous one. A build stages each of
-//! its outputs ([`stage`]: written and synced under the temporary name) as
-//! soon as it is made, and renames them all once every one is staged
+//! target (`.NAME.PID.tmp`) and is renamed over the target
+//! (`rename(2)` replaces it in one step), so a failed or interrupted build
+//! never leaves a half-written file or destroys the previous one. A build
+//! stages each of its outputs ([`stage`]: written under the temporary name)
+//! as soon as it is made, and renames them all once every one is staged
 //! ([`commit`]).
+//!
+//! Durability against a power cut or a crash of the system is asked for
+//! ([`Durability::Durable`], `trang build --fsync`): each file is then flushed to
+//! the disk (`fsync`) before its rename and its folder after, so that after
+//! a power cut the target is the previous file or the new one, whole, and
+//! once the build ends, the new one. Builds do not ask by default, as
+//! compilers and typesetters do not (make, cargo, LaTeX, Typst): outputs are
+//! made again, byte for byte, from their sources, and each flush waits for
+//! the disk (about 0.5 ms a file on this project's machine, a tenth of an
+//! article's build: benches/README.md, session 28). The process-level
+//! guarantee above holds either way; files `trang init` writes are always
+//! flushed.
 //!
 //! Temporary files in flight are registered here: [`remove_temp_files`] (run
 //! by the `trang` binary on SIGINT, SIGTERM and SIGHUP) deletes them before
@@ -27,13 +39,26 @@ fn temp_name(name: &str, pid: u32) -> String {
     format!(".{name}.{pid}.tmp")
 }
 
-/// Writes `bytes` to `path` atomically (see the module documentation).
+/// Whether staged files are flushed to the disk (see the module
+/// documentation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// Renamed over the target once written; the kernel writes them back
+    /// in its own time.
+    #[default]
+    Atomic,
+    /// Each file `fsync`ed before its rename, its folder after.
+    Durable,
+}
+
+/// Writes `bytes` to `path` atomically and durably (see the module
+/// documentation).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_all_atomic(&[(path, bytes)]).map_err(|(_, e)| e)
 }
 
-/// Writes several files as one: every temporary file is written and synced
-/// first, and only when all are complete are they renamed over their
+/// Writes several files as one, durably: every temporary file is written
+/// and synced first, and only when all are complete are they renamed over their
 /// targets, so a failure while writing (a full disk, a size limit, no
 /// permission) changes none of them. Only a rename can still fail after
 /// that (the target became a folder); the files renamed before it stay new.
@@ -42,7 +67,7 @@ pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path
     let mut staged = Vec::with_capacity(files.len());
     for &(path, bytes) in files {
         // On failure, the files staged before are deleted as they drop.
-        staged.push(stage(path, bytes).map_err(|e| (path, e))?);
+        staged.push(stage(path, bytes, Durability::Durable).map_err(|e| (path, e))?);
     }
     commit(staged).map_err(|(failed, e)| {
         let path = files.iter().map(|f| f.0).find(|p| *p == failed);
@@ -50,14 +75,15 @@ pub fn write_all_atomic<'a>(files: &[(&'a Path, &[u8])]) -> Result<(), (&'a Path
     })
 }
 
-/// A file written in full and synced under its temporary name beside its
-/// target, not yet renamed over it ([`commit`]). Dropped uncommitted (a
+/// A file written in full (and synced, if asked) under its temporary name
+/// beside its target, not yet renamed over it ([`commit`]). Dropped uncommitted (a
 /// build that failed, or another file of the build that could not be
 /// written), its temporary file is deleted and the target is unchanged.
 #[derive(Debug)]
 pub struct Staged {
     tmp: PathBuf,
     path: PathBuf,
+    sync: Durability,
 }
 
 impl Staged {
@@ -79,11 +105,11 @@ impl Drop for Staged {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path` (`.NAME.PID.tmp`) and
-/// syncs it; the folder must exist. A build stages each output as soon as
-/// it is made (the EPUB while the PDF is still being written) and commits
-/// them together.
-pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+/// Writes `bytes` to a temporary file beside `path` (`.NAME.PID.tmp`),
+/// flushed to the disk when `sync` is [`Durability::Durable`]; the folder must
+/// exist. A build stages each output as soon as it is made (the EPUB while
+/// the PDF is still being written) and commits them together.
+pub fn stage(path: &Path, bytes: &[u8], sync: Durability) -> std::io::Result<Staged> {
     use std::io::Write;
     let (dir, name) = split(path);
     remove_stale_temp_files(dir);
@@ -92,15 +118,19 @@ pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     let staged = Staged {
         tmp,
         path: path.to_path_buf(),
+        sync,
     };
     let mut file = std::fs::File::create(&staged.tmp)?;
     file.write_all(bytes)?;
-    file.sync_all()?;
+    if sync == Durability::Durable {
+        file.sync_all()?;
+    }
     Ok(staged)
 }
 
-/// Renames every staged file over its target, then syncs their folders (a
-/// rename is durable only once the folder's entry is on disk). A rename
+/// Renames every staged file over its target, then syncs the folders of
+/// the durable ones (a rename is durable only once the folder's entry is
+/// on disk). A rename
 /// that fails stops there: the files renamed before it stay new, the
 /// others keep their previous contents.
 pub fn commit(mut staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> {
@@ -127,7 +157,8 @@ pub fn commit(mut staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> 
         return Err(f);
     }
     let mut synced: Vec<&Path> = Vec::new();
-    for path in staged.iter().map(|s| s.path.as_path()) {
+    let durable = staged.iter().filter(|s| s.sync == Durability::Durable);
+    for path in durable.map(|s| s.path.as_path()) {
         let dir = split(path).0;
         if synced.contains(&dir) {
             continue;
@@ -266,7 +297,7 @@ mod tests {
         let tmp = dir.path().join(temp_name("a.epub", std::process::id()));
         // Staged early (the EPUB while the PDF is written), then the build
         // fails: the staged file is dropped.
-        let staged = stage(&epub, b"new epub").unwrap();
+        let staged = stage(&epub, b"new epub", Durability::Atomic).unwrap();
         assert_eq!(staged.path(), epub.as_path());
         assert_eq!(std::fs::read(&tmp).unwrap(), b"new epub", "written in full");
         assert!(
@@ -279,8 +310,8 @@ mod tests {
         assert!(!in_flight().contains(&tmp));
         assert_eq!(std::fs::read(&epub).unwrap(), b"old epub");
         // Staged at different times, committed together.
-        let first = stage(&epub, b"new epub").unwrap();
-        let second = stage(&pdf, b"new pdf").unwrap();
+        let first = stage(&epub, b"new epub", Durability::Atomic).unwrap();
+        let second = stage(&pdf, b"new pdf", Durability::Durable).unwrap();
         commit(vec![first, second]).unwrap();
         assert_eq!(std::fs::read(&epub).unwrap(), b"new epub");
         assert_eq!(std::fs::read(&pdf).unwrap(), b"new pdf");

@@ -280,6 +280,45 @@ fn a_family_without_italic_falls_back_to_regular_with_a_warning() {
     assert!(dir.path().join("out/i.pdf").is_file() && dir.path().join("out/i.epub").is_file());
 }
 
+/// `--fsync` flushes the outputs before they replace the previous ones (a
+/// power cut cannot be made here; what is checked is that the flag builds
+/// the same files the same way: replaced in one step, no temporary file
+/// left, the same bytes as without it).
+#[test]
+fn fsync_writes_the_same_files_and_leaves_no_temporary_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = root().join("source/article.md");
+    let build = |out: &Path, extra: &[&str]| {
+        std::fs::create_dir_all(out).unwrap();
+        // A previous build's files, replaced.
+        std::fs::write(out.join("article.pdf"), b"old").unwrap();
+        let run = trang()
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .args(["build", "-q", "--no-system-fonts"])
+            .arg(&article)
+            .arg("-o")
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let mut names: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["article.epub", "article.pdf"]);
+        names
+            .iter()
+            .map(|n| std::fs::read(out.join(n)).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let synced = build(&dir.path().join("synced"), &["--fsync"]);
+    let plain = build(&dir.path().join("plain"), &[]);
+    assert!(synced[1].starts_with(b"%PDF-"), "the old PDF was replaced");
+    assert!(synced == plain, "--fsync changes no byte");
+}
+
 #[test]
 fn timings_list_every_stage_and_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();

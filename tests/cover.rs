@@ -42,6 +42,7 @@ fn generated(dir: &Path, duplex: bool) -> (PathBuf, PathBuf) {
         pdf_standards: Default::default(),
         progress: Default::default(),
         epub_math: Default::default(),
+        durability: Default::default(),
     };
     let out = trang::render(p, &opts, EPOCH, &mut diags).expect("renders");
     assert!(diags.items.is_empty(), "{diags:?}");

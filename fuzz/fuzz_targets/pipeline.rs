@@ -49,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             trang::epub::EpubMath::Mathml
         },
+        durability: Default::default(),
     };
     match trang::render(prepared, &opts, EPOCH, &mut diags) {
         Some(outputs) => {
