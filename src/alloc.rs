@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static PURGING: AtomicBool = AtomicBool::new(false);
 
 /// Held while a purge sets and restores the decay times (the PDF's, the
-/// booklet's and the EPUB's threads each purge).
+/// booklet's and the EPUB's writers each purge, on their own threads).
 static PURGE: Mutex<()> = Mutex::new(());
 
 /// Marks this process as building a large document (from

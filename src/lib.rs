@@ -664,7 +664,7 @@ fn render_timed(
         (r, layout_warnings, typeset, writing.elapsed())
     };
     // Stage 5: the writers share only the document, so they run in parallel.
-    // With the PDF, the EPUB marks its page breaks: the EPUB thread makes
+    // With the PDF, the EPUB marks its page breaks: the EPUB's writer makes
     // its fonts while the pages are set (`epub::prepare_fonts`), then waits
     // for the breaks (sent once the pages are set) and writes its
     // documents and package while the PDF is written.
@@ -676,44 +676,35 @@ fn render_timed(
         false => (None, None),
     };
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
-        let epub = opts.epub.then(|| {
-            let doc = std::sync::Arc::clone(&doc);
-            scope.spawn(move || {
-                let eopts = epub::EpubOptions {
-                    modified: epoch,
-                    math: opts.epub_math,
-                };
-                // While the PDF's pages are set, the fonts are made (they
-                // do not depend on the page breaks), when typesetting
-                // leaves a core to it: else they would only slow it (a
-                // body set on two threads, on two cores: benches/README.md,
-                // sessions 14 and 23), and the memory this thread freed
-                // would still be held at typesetting's peak (jemalloc keeps
-                // a thread's freed pages for seconds).
-                let started = Instant::now();
-                let typesetting = match typeset::blocks::sets_in_parallel(&doc) {
-                    true => 2,
-                    false => 1,
-                } + usize::from(opts.booklet.is_some());
-                let prepared = (pages_rx.is_some() && typesetting < cores())
-                    .then(|| epub::prepare_fonts(&doc, fonts, &eopts));
-                let mut took = started.elapsed();
-                let pages = pages_rx.and_then(|rx| rx.recv().ok());
-                let started = Instant::now();
-                let mut d = Diagnostics::default();
-                // Without fonts made early (or when making them failed),
-                // in one pass: its warnings come before the error, as they
-                // would have. The document is let go before the archive is
-                // assembled (freed then if the PDF is set).
-                let prepared = prepared.and_then(Result::ok);
-                let r = hook.stage(progress::Stage::Epub, || {
-                    epub::write_epub_owned(doc, fonts, &eopts, pages.as_ref(), prepared, &mut d)
-                });
-                let r =
-                    r.map(|bytes| Made::of(bytes, stage_in, &format!("{stem}.epub"), durability));
-                took += started.elapsed();
-                (r, d, took)
-            })
+        // The EPUB is written on this thread and the PDF on another when
+        // both are built: the EPUB is the longer of the two for a short
+        // document, and on this machine a thread's start and the wake-up
+        // of a thread that waits for another each cost 0.2-1 ms (an idle
+        // virtual core sleeps: benches/README.md, session 28); the PDF's
+        // thread absorbs its start in the time it has to spare, and this
+        // thread joins it after it is done, not the other way round. The
+        // same bytes either way.
+        let pdf_opts = typeset::TypesetOptions {
+            paper: opts.paper,
+            duplex: opts.duplex,
+            columns: opts.columns,
+            line_records: false,
+            // (Set by `pdf_with` from `pages_tx`.)
+            page_starts: false,
+            deflate_runs: false,
+        };
+        let mut doc = Some(doc);
+        let pdf_thread = (opts.pdf && opts.epub).then(|| {
+            let doc = doc
+                .as_ref()
+                .map(std::sync::Arc::clone)
+                .expect("held until here");
+            let pages_tx = pages_tx.clone();
+            // The main thread's stack (Linux's default 8 MiB) for the
+            // typesetting, which recurses with the document's nesting.
+            std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, move || pdf_with(doc, pdf_opts, None, pages_tx))
         });
         let booklet = opts.booklet.map(|sheet| {
             let o = typeset::TypesetOptions {
@@ -725,39 +716,74 @@ fn render_timed(
                 page_starts: false,
                 deflate_runs: false,
             };
-            let doc = std::sync::Arc::clone(&doc);
+            let doc = doc
+                .as_ref()
+                .map(std::sync::Arc::clone)
+                .expect("held until here");
             scope.spawn(move || {
                 hook.stage(progress::Stage::Booklet, || {
                     pdf_with(doc, o, Some(sheet), None)
                 })
             })
         });
-        // The PDF takes this thread's hold on the document; without a PDF,
-        // the closure not called drops it.
-        let pdf = opts.pdf.then(|| {
-            let (r, d, typeset, pdf) = pdf_with(
-                doc,
-                typeset::TypesetOptions {
-                    paper: opts.paper,
-                    duplex: opts.duplex,
-                    columns: opts.columns,
-                    line_records: false,
-                    // (Set by `pdf_with` from `pages_tx`.)
-                    page_starts: false,
-                    deflate_runs: false,
-                },
-                None,
-                pages_tx,
-            );
+        // Built alone, the PDF is written here and takes this thread's hold
+        // on the document.
+        let mut pdf = (opts.pdf && !opts.epub).then(|| {
+            let doc = doc.take().expect("held until here");
+            let (r, d, typeset, pdf) = pdf_with(doc, pdf_opts, None, pages_tx.clone());
             timings.typeset = typeset;
             timings.pdf = pdf;
             (r, d)
         });
-        let epub = epub.map(|h| {
-            let (r, d, took) = h.join().expect("the EPUB writer does not panic");
+        drop(pages_tx);
+        // The EPUB takes this thread's hold; without an EPUB it is let go
+        // here, so that the last writer reading the document frees it.
+        let epub_doc = doc.take().filter(|_| opts.epub);
+        let epub = epub_doc.map(|doc| {
+            let eopts = epub::EpubOptions {
+                modified: epoch,
+                math: opts.epub_math,
+            };
+            // While the PDF's pages are set, the fonts are made (they
+            // do not depend on the page breaks), when typesetting
+            // leaves a core to it: else they would only slow it (a
+            // body set on two threads, on two cores: benches/README.md,
+            // sessions 14 and 23), and the memory this thread freed
+            // would still be held at typesetting's peak (jemalloc keeps
+            // a thread's freed pages for seconds).
+            let started = Instant::now();
+            let typesetting = match typeset::blocks::sets_in_parallel(&doc) {
+                true => 2,
+                false => 1,
+            } + usize::from(opts.booklet.is_some());
+            let prepared = (pages_rx.is_some() && typesetting < cores())
+                .then(|| epub::prepare_fonts(&doc, fonts, &eopts));
+            let mut took = started.elapsed();
+            let pages = pages_rx.and_then(|rx| rx.recv().ok());
+            let started = Instant::now();
+            let mut d = Diagnostics::default();
+            // Without fonts made early (or when making them failed),
+            // in one pass: its warnings come before the error, as they
+            // would have. The document is let go before the archive is
+            // assembled (freed then if the PDF is set).
+            let prepared = prepared.and_then(Result::ok);
+            let r = hook.stage(progress::Stage::Epub, || {
+                epub::write_epub_owned(doc, fonts, &eopts, pages.as_ref(), prepared, &mut d)
+            });
+            let r = r.map(|bytes| Made::of(bytes, stage_in, &format!("{stem}.epub"), durability));
+            took += started.elapsed();
             timings.epub = took;
             (r, d)
         });
+        if let Some(h) = pdf_thread {
+            let (r, d, typeset, took) = h
+                .expect("a thread can be started")
+                .join()
+                .expect("the PDF writer does not panic");
+            timings.typeset = typeset;
+            timings.pdf = took;
+            pdf = Some((r, d));
+        }
         let booklet = booklet.map(|h| {
             let (r, d, typeset, pdf) = h.join().expect("the booklet writer does not panic");
             timings.booklet = typeset + pdf;
