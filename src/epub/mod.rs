@@ -129,7 +129,9 @@ pub fn prepare_fonts(
     let mut cx = context(book, fonts, opts, &mut scratch)?;
     let mut packer = Packer::scanning()?;
     let (parts, _) = documents(book, fonts, opts, &mut cx, &mut packer)?;
-    embed_fonts(book, fonts, &parts, &mut packer)
+    // The PDF's pages are set on the other core meanwhile: a second
+    // thread here would only share it (benches/README.md, session 28).
+    embed_fonts(book, fonts, &parts, &mut packer, subset::Threads::One)
 }
 
 /// The writing state for `book`, with the math layout's context when
@@ -232,7 +234,7 @@ fn packing(
         packed,
     } = match prepared {
         Some(p) => p,
-        None => embed_fonts(book, fonts, &parts, &mut packer)?,
+        None => embed_fonts(book, fonts, &parts, &mut packer, subset::Threads::Cores)?,
     };
     let mut css = css::stylesheet(fonts, &book.theme, &embedded, &fallback_families);
     // Formulas drawn as SVG use no math face, but their displays are set
@@ -542,17 +544,18 @@ fn documents(
 }
 
 /// The subsets of the faces `parts` draw with (the usage `packer` read from
-/// them and the navigation's), packed for the archive with `packer`'s
-/// compressor, and the fallback faces' family names.
+/// them and the navigation's), made on `threads`, packed for the archive
+/// with `packer`'s compressor, and the fallback faces' family names.
 fn embed_fonts(
     book: &Book,
     fonts: &FontSet,
     parts: &[Part],
     packer: &mut Packer,
+    threads: subset::Threads,
 ) -> Result<PreparedFonts, Diagnostic> {
     let mut used = std::mem::take(&mut packer.used);
     usage::scan(&nav_outline(book.words.toc, parts), &mut used);
-    let mut embedded = subset::embed(fonts, &used)?;
+    let mut embedded = subset::embed(fonts, &used, threads)?;
     let (extra, fallback_families) = fallback::embed(fonts, &used, &embedded)?;
     embedded.extend(extra);
     let packed = embedded

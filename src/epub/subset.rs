@@ -119,14 +119,29 @@ fn face_subset(
     }
 }
 
+/// How many threads [`embed`] subsets on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threads {
+    /// This one: another writer has the other core (the EPUB's fonts made
+    /// while the PDF's pages are set).
+    One,
+    /// Two when there are two cores or more.
+    Cores,
+}
+
 /// Subsets every face that some used slot draws with.
 ///
-/// The faces are independent, so with two or more cores they are subset
-/// on two threads (every other face on a second one): the EPUB writer is
-/// the longer of the two writers of a short document, and by the time it
-/// subsets, the PDF writer has usually finished and left its core idle.
-/// The files and their order do not depend on the threads.
-pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic> {
+/// The faces are independent, so with [`Threads::Cores`] and two or more
+/// cores they are subset on two threads (every other face on a second
+/// one). With [`Threads::One`] they are subset here: on the article, with
+/// the PDF set on the other core, a second thread made the build 1.3 ms
+/// of CPU dearer and no faster (benches/README.md, session 28). The files
+/// and their order do not depend on the threads.
+pub fn embed(
+    fonts: &FontSet,
+    usage: &Usage,
+    threads: Threads,
+) -> Result<Vec<Embedded>, Diagnostic> {
     // Faces by file (a fallback face can serve several slots).
     let mut groups = Groups::new();
     // The math face only when a formula draws with it (a book without
@@ -159,7 +174,7 @@ pub fn embed(fonts: &FontSet, usage: &Usage) -> Result<Vec<Embedded>, Diagnostic
         let (face, _, index, _, chars) = &faces[k];
         face_subset(face, *index, chars)
     };
-    let parallel = faces.len() > 1 && crate::cores() > 1;
+    let parallel = threads == Threads::Cores && faces.len() > 1 && crate::cores() > 1;
     let data: Vec<Result<Vec<u8>, String>> = if parallel {
         std::thread::scope(|scope| {
             let worker =
