@@ -66,9 +66,11 @@ pub struct Prepared {
 
 /// Wall time of each stage of one input (`trang build --timings`).
 ///
-/// The EPUB writer runs on its own thread: alone, from the start; with the
-/// PDF, once the PDF's pages are set (it marks their breaks, see
-/// [`typeset::page_starts`]), so `epub` overlaps `pdf`; `total` is the wall
+/// The EPUB and the PDF are written in parallel (the EPUB on the build's
+/// thread, the PDF on another); with the PDF, the EPUB makes its fonts while
+/// the pages are set and writes the rest once they are (it marks their
+/// breaks, see [`typeset::page_starts`]), so `epub` overlaps `typeset` and
+/// `pdf`; `total` is the wall
 /// time from reading the input to the last output written.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timings {
@@ -677,13 +679,13 @@ fn render_timed(
     };
     let (epub, booklet, pdf) = std::thread::scope(|scope| {
         // The EPUB is written on this thread and the PDF on another when
-        // both are built: the EPUB is the longer of the two for a short
-        // document, and on this machine a thread's start and the wake-up
-        // of a thread that waits for another each cost 0.2-1 ms (an idle
-        // virtual core sleeps: benches/README.md, session 28); the PDF's
-        // thread absorbs its start in the time it has to spare, and this
-        // thread joins it after it is done, not the other way round. The
-        // same bytes either way.
+        // both are built. On the 50 MB document this holds 367 MiB at the
+        // peak against 377 the other way round; on the article, where a
+        // thread's start and the wake-up of a thread waiting for another
+        // each cost 0.2-1 ms on this machine (an idle virtual core sleeps),
+        // it took the EPUB, then the longer writer, off both (14.4 -> 13.1
+        // ms); with the later changes the two orders measure the same
+        // (benches/README.md, session 28). The same bytes either way.
         let pdf_opts = typeset::TypesetOptions {
             paper: opts.paper,
             duplex: opts.duplex,
@@ -703,8 +705,12 @@ fn render_timed(
             // The main thread's stack (Linux's default 8 MiB) for the
             // typesetting, which recurses with the document's nesting.
             std::thread::Builder::new()
+                .name("trang-pdf".into())
                 .stack_size(8 << 20)
                 .spawn_scoped(scope, move || pdf_with(doc, pdf_opts, None, pages_tx))
+                // As `scope.spawn` does: a thread that cannot start is the
+                // build's panic, before any other work.
+                .expect("a thread can be started")
         });
         let booklet = opts.booklet.map(|sheet| {
             let o = typeset::TypesetOptions {
@@ -756,8 +762,13 @@ fn render_timed(
                 true => 2,
                 false => 1,
             } + usize::from(opts.booklet.is_some());
+            // Subset on a second thread only if a core is still spare.
+            let threads = match cores() > typesetting + 1 {
+                true => epub::SubsetThreads::Cores,
+                false => epub::SubsetThreads::One,
+            };
             let prepared = (pages_rx.is_some() && typesetting < cores())
-                .then(|| epub::prepare_fonts(&doc, fonts, &eopts));
+                .then(|| epub::prepare_fonts(&doc, fonts, &eopts, threads));
             let mut took = started.elapsed();
             let pages = pages_rx.and_then(|rx| rx.recv().ok());
             let started = Instant::now();
@@ -776,16 +787,18 @@ fn render_timed(
             (r, d)
         });
         if let Some(h) = pdf_thread {
+            // A panic of the PDF's writer is raised here with its own message.
             let (r, d, typeset, took) = h
-                .expect("a thread can be started")
                 .join()
-                .expect("the PDF writer does not panic");
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             timings.typeset = typeset;
             timings.pdf = took;
             pdf = Some((r, d));
         }
         let booklet = booklet.map(|h| {
-            let (r, d, typeset, pdf) = h.join().expect("the booklet writer does not panic");
+            let (r, d, typeset, pdf) = h
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             timings.booklet = typeset + pdf;
             (r, d)
         });

@@ -32,6 +32,7 @@ mod meta;
 mod package;
 mod pagebreak;
 mod subset;
+pub use subset::Threads as SubsetThreads;
 mod usage;
 mod xhtml;
 pub(crate) mod xml;
@@ -119,19 +120,21 @@ pub struct PreparedFonts {
 /// On the article this takes the fonts (17 M of the EPUB's 28 M
 /// instructions) off the path after typesetting; writing the markup twice
 /// costs 0.2 M more.
+///
+/// `threads`: how many the faces are subset on (one when the PDF's pages,
+/// set meanwhile, take the other core).
 pub fn prepare_fonts(
     book: &Book,
     fonts: &FontSet,
     opts: &EpubOptions,
+    threads: SubsetThreads,
 ) -> Result<PreparedFonts, Diagnostic> {
     // Warnings are the second writing's to give.
     let mut scratch = Diagnostics::default();
     let mut cx = context(book, fonts, opts, &mut scratch)?;
     let mut packer = Packer::scanning()?;
     let (parts, _) = documents(book, fonts, opts, &mut cx, &mut packer)?;
-    // The PDF's pages are set on the other core meanwhile: a second
-    // thread here would only share it (benches/README.md, session 28).
-    embed_fonts(book, fonts, &parts, &mut packer, subset::Threads::One)
+    embed_fonts(book, fonts, &parts, &mut packer, threads)
 }
 
 /// The writing state for `book`, with the math layout's context when

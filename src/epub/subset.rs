@@ -119,11 +119,11 @@ fn face_subset(
     }
 }
 
-/// How many threads [`embed`] subsets on.
+/// How many threads the faces are subset on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Threads {
-    /// This one: another writer has the other core (the EPUB's fonts made
-    /// while the PDF's pages are set).
+    /// This one: the other cores are taken (the EPUB's fonts made while
+    /// the PDF's pages are set, on two cores).
     One,
     /// Two when there are two cores or more.
     Cores,
@@ -134,8 +134,9 @@ pub enum Threads {
 /// The faces are independent, so with [`Threads::Cores`] and two or more
 /// cores they are subset on two threads (every other face on a second
 /// one). With [`Threads::One`] they are subset here: on the article, with
-/// the PDF set on the other core, a second thread made the build 1.3 ms
-/// of CPU dearer and no faster (benches/README.md, session 28). The files
+/// the PDF set on the other of two cores, a second thread made the build
+/// slower (12.7 against 13.4 ms) and 1.8 ms of CPU dearer
+/// (benches/README.md, session 28). The files
 /// and their order do not depend on the threads.
 pub fn embed(
     fonts: &FontSet,
