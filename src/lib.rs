@@ -70,8 +70,8 @@ pub struct Prepared {
 /// thread, the PDF on another); with the PDF, the EPUB makes its fonts while
 /// the pages are set and writes the rest once they are (it marks their
 /// breaks, see [`typeset::page_starts`]), so `epub` overlaps `typeset` and
-/// `pdf`; `total` is the wall
-/// time from reading the input to the last output written.
+/// `pdf`; `total` is the wall time from reading the input to the last
+/// output written.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timings {
     /// Reading the file, front matter and Markdown → document model →
@@ -695,13 +695,11 @@ fn render_timed(
             page_starts: false,
             deflate_runs: false,
         };
-        let mut doc = Some(doc);
+        // The PDF's thread, when both are built, takes the page breaks'
+        // sender (`Some` only then); otherwise it is dropped here, unused,
+        // and the EPUB's `recv` cannot wait for it.
         let pdf_thread = (opts.pdf && opts.epub).then(|| {
-            let doc = doc
-                .as_ref()
-                .map(std::sync::Arc::clone)
-                .expect("held until here");
-            let pages_tx = pages_tx.clone();
+            let doc = std::sync::Arc::clone(&doc);
             // The main thread's stack (Linux's default 8 MiB) for the
             // typesetting, which recurses with the document's nesting.
             std::thread::Builder::new()
@@ -722,30 +720,18 @@ fn render_timed(
                 page_starts: false,
                 deflate_runs: false,
             };
-            let doc = doc
-                .as_ref()
-                .map(std::sync::Arc::clone)
-                .expect("held until here");
+            let doc = std::sync::Arc::clone(&doc);
             scope.spawn(move || {
                 hook.stage(progress::Stage::Booklet, || {
                     pdf_with(doc, o, Some(sheet), None)
                 })
             })
         });
-        // Built alone, the PDF is written here and takes this thread's hold
-        // on the document.
-        let mut pdf = (opts.pdf && !opts.epub).then(|| {
-            let doc = doc.take().expect("held until here");
-            let (r, d, typeset, pdf) = pdf_with(doc, pdf_opts, None, pages_tx.clone());
-            timings.typeset = typeset;
-            timings.pdf = pdf;
-            (r, d)
-        });
-        drop(pages_tx);
-        // The EPUB takes this thread's hold; without an EPUB it is let go
+        // This thread's hold on the document goes to the EPUB, else to a
+        // PDF built alone; with neither (a booklet alone) it is let go
         // here, so that the last writer reading the document frees it.
-        let epub_doc = doc.take().filter(|_| opts.epub);
-        let epub = epub_doc.map(|doc| {
+        let mut pdf_here = None;
+        let epub = if opts.epub {
             let eopts = epub::EpubOptions {
                 modified: epoch,
                 math: opts.epub_math,
@@ -784,17 +770,24 @@ fn render_timed(
             let r = r.map(|bytes| Made::of(bytes, stage_in, &format!("{stem}.epub"), durability));
             took += started.elapsed();
             timings.epub = took;
-            (r, d)
-        });
-        if let Some(h) = pdf_thread {
-            // A panic of the PDF's writer is raised here with its own message.
-            let (r, d, typeset, took) = h
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Some((r, d))
+        } else {
+            match opts.pdf {
+                true => pdf_here = Some(pdf_with(doc, pdf_opts, None, None)),
+                false => drop(doc),
+            }
+            None
+        };
+        // A panic of the PDF's writer is raised here with its own message.
+        let pdf = match pdf_thread {
+            Some(h) => Some(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
+            None => pdf_here,
+        };
+        let pdf = pdf.map(|(r, d, typeset, took)| {
             timings.typeset = typeset;
             timings.pdf = took;
-            pdf = Some((r, d));
-        }
+            (r, d)
+        });
         let booklet = booklet.map(|h| {
             let (r, d, typeset, pdf) = h
                 .join()

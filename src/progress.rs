@@ -4,8 +4,8 @@
 //! [`crate::BuildOptions`] as each stage starts and ends; with no hook (the
 //! default) reporting costs one branch. The EPUB, the PDF and the booklet are
 //! made in parallel (the PDF and the booklet on threads of their own), so
-//! events come from several threads and stages overlap: a hook keeps the set of stages running, not a
-//! single current one. The `trang` binary draws them with [`Spinner`]: on a
+//! events come from several threads and stages overlap: a hook keeps the set
+//! of stages running, not a single current one. The `trang` binary draws them with [`Spinner`]: on a
 //! terminal only, and only once a build has taken longer than a second.
 
 use std::fmt;
