@@ -36,11 +36,12 @@ static PURGE: Mutex<()> = Mutex::new(());
 
 /// Marks this process as building a large document (from
 /// [`crate::typeset::DEFLATE_RUNS_AT`] of source): [`give_back`] purges from
-/// now on, unless jemalloc is configured by the environment, and on Linux
-/// memory is no longer mapped in huge pages (see below).
+/// now on and, on Linux, memory is no longer mapped in huge pages (see
+/// below); neither when jemalloc is configured by the environment
+/// (`_RJEM_MALLOC_CONF`: the user's setting stands).
 ///
-/// jemalloc is built asking for transparent huge pages (`thp:always`,
-/// `.cargo/config.toml`: it marks its memory `MADV_HUGEPAGE`, which Linux
+/// On Linux, jemalloc is built asking for transparent huge pages
+/// (`thp:always`, `.cargo/config.toml`: it marks its memory `MADV_HUGEPAGE`, which Linux
 /// honours unless huge pages are turned off, `never` in
 /// `/sys/kernel/mm/transparent_hugepage/enabled`). A small build then
 /// faults its heap in 2 MiB at a time instead of 4 KiB: on the article,
@@ -51,14 +52,18 @@ static PURGE: Mutex<()> = Mutex::new(());
 /// document's peak went from 367 to 384-386 MiB, and its time up by a
 /// tenth. So from here on this process's new memory comes in 4 KiB pages
 /// again (`prctl(PR_SET_THP_DISABLE)`; the huge pages it has keep), for
-/// the rest of the process, as the purges are.
+/// the rest of the process, as the purges are. (On a machine whose free
+/// memory is fragmented, Linux may compact memory to find a huge page when
+/// it is first touched, `defrag` = `madvise` in the same folder, its
+/// default: a cost this project's machine, with free memory to spare, did
+/// not show.)
 pub fn large_build() {
     if std::env::var_os("_RJEM_MALLOC_CONF").is_none() {
         PURGING.store(true, Ordering::Relaxed);
+        // (Refused only by a kernel older than 3.15: nothing to undo.)
+        #[cfg(target_os = "linux")]
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
     }
-    // (Refused only by a kernel older than 3.15's prctl: nothing to undo.)
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 /// Gives the pages the allocator holds freed back to the system, in every

@@ -1,9 +1,6 @@
 //! Writing outputs atomically: each file goes to a temporary file beside the
-//! target (`.NAME.PID.tmp`) and then takes the target's place in one step
-//! (`rename(2)`, or on Linux, for a build that does not flush, an exchange
-//! of the two names and the old file unlinked: `rename` over a file makes
-//! ext4 start writing the new one back, 0.1-0.4 ms on the build's critical
-//! path), so a failed or interrupted build
+//! target (`.NAME.PID.tmp`) and is renamed over the target
+//! (`rename(2)` replaces it in one step), so a failed or interrupted build
 //! never leaves a half-written file or destroys the previous one. A build
 //! stages each of its outputs ([`stage`]: written under the temporary name)
 //! as soon as it is made, and renames them all once every one is staged
@@ -150,7 +147,7 @@ pub fn commit(mut staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> 
                 // Not renamed: deleted before a signal could find it
                 // deregistered.
                 let _ = std::fs::remove_file(&s.tmp);
-            } else if let Err(e) = replace(&s.tmp, &s.path, s.sync) {
+            } else if let Err(e) = std::fs::rename(&s.tmp, &s.path) {
                 let _ = std::fs::remove_file(&s.tmp);
                 failure = Some((s.path.clone(), e));
             }
@@ -184,57 +181,6 @@ pub fn commit(mut staged: Vec<Staged>) -> Result<(), (PathBuf, std::io::Error)> 
             .map_err(|e| (path.to_path_buf(), e))?;
     }
     Ok(())
-}
-
-/// Puts the file at `tmp` in the place of `path`, in one step for any
-/// reader: `path` names the previous file or the new one, never neither.
-///
-/// On Linux, an existing file (or symlink) in a build that does not flush
-/// ([`Durability::Atomic`]) is replaced by exchanging the two names
-/// (`renameat2(RENAME_EXCHANGE)`, Linux 3.15) and unlinking the old file,
-/// which now has the temporary name. `rename(2)` over an existing file
-/// makes ext4 (mounted with `auto_da_alloc`, its default) start writing
-/// the new file back before it returns, so that a crash leaves the
-/// previous file or the new one rather than an empty one: 0.11-0.13 ms a
-/// replace in a C benchmark on this project's machine (0.42 ms for the
-/// article's EPUB in strace), against 0.016 ms for the exchange and
-/// unlink (benches/README.md, session 30). Builds that do not ask for
-/// `--fsync` do not ask for that guarantee (see the module
-/// documentation); those that do are flushed anyway and keep `rename`.
-///
-/// Everything else uses `rename`: no previous file, a folder in the way
-/// (whose error `rename` gives), a filesystem or kernel that cannot
-/// exchange (EINVAL, ENOSYS, EOPNOTSUPP, ...), another system.
-fn replace(tmp: &Path, path: &Path, sync: Durability) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    if sync == Durability::Atomic {
-        let replaceable = std::fs::symlink_metadata(path)
-            .is_ok_and(|m| m.file_type().is_file() || m.file_type().is_symlink());
-        if replaceable && exchange(tmp, path).is_ok() {
-            // `tmp` now names the previous file.
-            return match std::fs::remove_file(tmp) {
-                Ok(()) => Ok(()),
-                Err(e) => {
-                    // A folder put there between the check and the
-                    // exchange (nothing else can fail to unlink where a
-                    // file was just written): the names go back, and
-                    // `rename` gives its own error for the folder.
-                    exchange(tmp, path).map_err(|_| e)?;
-                    std::fs::rename(tmp, path)
-                }
-            };
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = sync;
-    std::fs::rename(tmp, path)
-}
-
-/// Exchanges the names `a` and `b` (both must exist), atomically.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
 /// The folder of `path` and its file name.
@@ -384,52 +330,5 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
         assert!(!in_flight().iter().any(|p| p.starts_with(dir.path())));
-    }
-
-    /// What `rename(2)` does, whichever way [`replace`] takes (on Linux,
-    /// an existing file or symlink is exchanged with the new file, then
-    /// unlinked).
-    #[test]
-    fn an_atomic_replace_does_what_a_rename_does() {
-        let dir = tempfile::tempdir().unwrap();
-        let replace_with = |name: &str, bytes: &[u8]| {
-            let path = dir.path().join(name);
-            commit(vec![stage(&path, bytes, Durability::Atomic).unwrap()])
-        };
-        // No file yet.
-        replace_with("a.pdf", b"first").unwrap();
-        // A file, with a second name: that name keeps the old contents.
-        let linked = dir.path().join("linked.pdf");
-        std::fs::hard_link(dir.path().join("a.pdf"), &linked).unwrap();
-        replace_with("a.pdf", b"second").unwrap();
-        assert_eq!(std::fs::read(dir.path().join("a.pdf")).unwrap(), b"second");
-        assert_eq!(std::fs::read(&linked).unwrap(), b"first");
-        // A symlink is replaced by the file; what it pointed to is kept.
-        #[cfg(unix)]
-        {
-            let link = dir.path().join("b.epub");
-            std::os::unix::fs::symlink(&linked, &link).unwrap();
-            replace_with("b.epub", b"book").unwrap();
-            assert!(std::fs::symlink_metadata(&link).unwrap().is_file());
-            assert_eq!(std::fs::read(&link).unwrap(), b"book");
-            assert_eq!(std::fs::read(&linked).unwrap(), b"first");
-        }
-        // A folder, empty or not, is an error and stays as it was.
-        std::fs::create_dir(dir.path().join("c.pdf")).unwrap();
-        std::fs::create_dir_all(dir.path().join("d.pdf").join("x")).unwrap();
-        for name in ["c.pdf", "d.pdf"] {
-            let (path, e) = replace_with(name, b"data").unwrap_err();
-            assert_eq!(path, dir.path().join(name));
-            assert!(e.kind() != std::io::ErrorKind::NotFound, "{e}");
-            assert!(dir.path().join(name).is_dir());
-        }
-        assert!(dir.path().join("d.pdf").join("x").is_dir());
-        let mut names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["a.pdf", "b.epub", "c.pdf", "d.pdf", "linked.pdf"]);
     }
 }
