@@ -33,16 +33,12 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 // makes a system call per piece (each padding space of `{:>12}`: 38 calls
 // for an article's three lines, where 3 do).
 macro_rules! eprintln {
-    () => {{
-        use std::io::Write as _;
-        let _ = std::io::stderr().write_all(b"\n");
-    }};
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let mut line = format!($($t)*);
-        line.push('\n');
-        let _ = std::io::stderr().write_all(line.as_bytes());
-    }};
+    () => {
+        eprint!("\n")
+    };
+    ($($t:tt)*) => {
+        eprint!("{}\n", format_args!($($t)*))
+    };
 }
 macro_rules! eprint {
     ($($t:tt)*) => {{
