@@ -32,6 +32,7 @@ pub mod math;
 pub mod matter;
 pub mod output;
 pub mod pdf;
+pub mod placement;
 pub mod progress;
 pub mod project;
 pub mod resolve;
@@ -702,13 +703,21 @@ fn render_timed(
             let doc = std::sync::Arc::clone(&doc);
             // The main thread's stack (Linux's default 8 MiB) for the
             // typesetting, which recurses with the document's nesting.
-            std::thread::Builder::new()
+            // Started on the other core, where the kernel would leave it
+            // on this busy one (module `placement`).
+            let (apart, started) = placement::Apart::before();
+            let thread = std::thread::Builder::new()
                 .name("trang-pdf".into())
                 .stack_size(8 << 20)
-                .spawn_scoped(scope, move || pdf_with(doc, pdf_opts, None, pages_tx))
+                .spawn_scoped(scope, move || {
+                    started.started();
+                    pdf_with(doc, pdf_opts, None, pages_tx)
+                })
                 // As `scope.spawn` does: a thread that cannot start is the
                 // build's panic, before any other work.
-                .expect("a thread can be started")
+                .expect("a thread can be started");
+            apart.started_by_us();
+            thread
         });
         let booklet = opts.booklet.map(|sheet| {
             let o = typeset::TypesetOptions {
