@@ -48,6 +48,9 @@ macro_rules! eprint {
 }
 
 fn main() -> ExitCode {
+    // This program starts no thread of its own while trang's build starts
+    // one, so a new thread can be told apart (`trang::placement`).
+    trang::placement::enable();
     let cli = Cli::parse();
     let (args, build) = match &cli.command {
         Command::Build(b) | Command::Watch(b) => (&b.input, Some(b)),

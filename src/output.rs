@@ -17,8 +17,7 @@
 //! each flush waits for the disk: 0.5-1.1 ms of an article's 10-11 ms on
 //! this project's machine (benches/README.md, session 28). Without it, a
 //! system crash or power cut soon after a build can leave an output empty
-//! (or, its space allocated before it is written, `allocate`, reading as
-//! zeros) or the previous one in place; a failed or stopped build cannot. Files
+//! or the previous one in place; a failed or stopped build cannot. Files
 //! `trang init` writes are always flushed.
 //!
 //! Temporary files in flight are registered here: [`remove_temp_files`] (run
@@ -124,35 +123,11 @@ pub fn stage(path: &Path, bytes: &[u8], sync: Durability) -> std::io::Result<Sta
         sync,
     };
     let mut file = std::fs::File::create(&staged.tmp)?;
-    allocate(&file, bytes.len());
     file.write_all(bytes)?;
     if sync == Durability::Durable {
         file.sync_all()?;
     }
     Ok(staged)
-}
-
-/// Gives `file` its `len` bytes of disk space before they are written
-/// (`fallocate(2)`), on Linux. On ext4, the file system of most Linux
-/// machines, a file written without it holds delayed-allocation blocks, and
-/// renaming it over an existing file makes the kernel allocate them and
-/// start writing them back inside `rename(2)` (the `auto_da_alloc`
-/// heuristic for programs that replace files without `fsync`): about 0.3
-/// ms of an article's build on this project's machine (paired medians of
-/// 40 alternating runs, benches/README.md, session 31). Space allocated
-/// beforehand has nothing to allocate then, and the kernel writes it back
-/// in its own time, as it does any new file; what the rename still costs
-/// is freeing the old file's blocks. A file system that cannot allocate
-/// ahead (FAT, older NFS), and other systems than Linux, are written as
-/// before: a failure is ignored here, and one that matters (a full disk) is
-/// reported by the write that follows.
-fn allocate(file: &std::fs::File, len: usize) {
-    #[cfg(target_os = "linux")]
-    if len > 0 {
-        let _ = rustix::fs::fallocate(file, rustix::fs::FallocateFlags::empty(), 0, len as u64);
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (file, len);
 }
 
 /// Renames every staged file over its target, then syncs the folders of
