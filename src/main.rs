@@ -120,6 +120,8 @@ fn run_archive(
         .min(jobs.len())
         .max(1);
     ARCHIVE_TOTAL.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+    // A worker a core: no core left idle for an input's PDF thread.
+    trang::placement::disable();
     let cache = std::sync::Arc::new(trang::FontCache::default());
     let prepare = prepare_options(args, Some(cache));
     let bar = (!args.quiet && std::io::stderr().is_terminal() && !jobs.is_empty()).then(|| {

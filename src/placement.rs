@@ -28,7 +28,8 @@
 //!
 //! It is done only in a process that asked for it ([`enable`]: the `trang`
 //! binary, where no other thread can start while a thread is placed; the
-//! new thread is found as the one thread that was not there before), and
+//! new thread is found as the one thread that was not there before), not
+//! while an archive's workers keep every core busy ([`disable`]), and
 //! never with one usable core, on another system than Linux, or when the
 //! new thread cannot be found for sure (`/proc` not mounted, or mounted for
 //! another PID namespace than the process's). The outputs never depend on
@@ -45,6 +46,15 @@ static ENABLED: AtomicBool = AtomicBool::new(false);
 /// trang's.
 pub fn enable() {
     ENABLED.store(true, Ordering::Relaxed);
+}
+
+/// Stops [`Apart`] placing threads in this process: when every core is
+/// busy by design (an archive's workers, one a core), there is no idle
+/// core to start a thread on, and the workers' threads start at the same
+/// time as the one placed. Placing would cost each input its `/proc` reads
+/// (about 0.1 ms) for nothing.
+pub fn disable() {
+    ENABLED.store(false, Ordering::Relaxed);
 }
 
 /// A thread about to be started away from the calling thread's core: made
