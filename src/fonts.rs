@@ -762,12 +762,13 @@ impl Face {
     }
 }
 
-/// Checks the parts of a `CFF ` table that the PDF writer's subsetter
-/// (allsorts, through printpdf) slices without bounds checks: one font, every
-/// object of every INDEX (names, Top DICTs, strings, global and local
+/// Checks the parts of a `CFF ` table that a subsetter reads: one font,
+/// every object of every INDEX (names, Top DICTs, strings, global and local
 /// subroutines, charstrings, Font DICTs) inside the table, each glyph's Font
 /// DICT (`FDSelect`) one that exists, and a charset. A damaged file is then
-/// an error naming it instead of a crash when the PDF is written.
+/// an error naming it when the fonts are loaded, instead of a failure when
+/// the PDF is written (the check was first made for allsorts, the
+/// subsetter printpdf used, which sliced these without bounds checks).
 fn check_cff(table: &[u8], upem: u16) -> Result<(), String> {
     use read_fonts::FontRead;
     use read_fonts::ps::cff::{CffFontRef, index::Index};

@@ -1,14 +1,22 @@
-//! Fonts: what the document needs to know about each face it draws with
-//! before printpdf embeds it (printpdf subsets the face and writes the
-//! Type0 / CIDFontType2 or, for CFF outlines, CIDFontType0 dictionaries,
-//! `/W` and the ToUnicode CMap). For a CID-keyed CFF face the codes printpdf
-//! gives glyphs are the CIDs of the subset's charset, not glyph ids: they
-//! are read back from the glyph inventory like any other code.
+//! Fonts: what the document needs to know about each face it draws with,
+//! and the font objects that embed it (ISO 32000-1 § 9.7, 9.9, 9.10).
+//!
+//! Every face is embedded as a Type0 font over one CIDFont, subset to the
+//! glyphs drawn by the `subsetter` crate, which renumbers them: `.notdef`
+//! is 0 and the glyphs drawn are 1, 2, … in the order of their original
+//! ids. The CID of a glyph is its new id (`/CIDToGIDMap /Identity`; a CFF
+//! face comes out CID-keyed with the identity charset), and the content
+//! streams show each glyph by its CID, so the codes are known before any
+//! page is written. A TrueType face is a CIDFontType2 with `/FontFile2`, a
+//! CFF one a CIDFontType0 with the bare `CFF ` table as `/FontFile3
+//! /CIDFontType0C`. `/W` gives each code its advance, the ToUnicode CMap
+//! its text (module `text` proposes it), and a subset of at most 256
+//! glyphs (nearly all) is shown one byte a glyph through an embedded
+//! one-byte identity CMap; a larger one through Identity-H.
 
 use super::PdfError;
 use crate::frame::FontFace;
-use lopdf::{Object, StringFormat};
-use printpdf::{FontId, ParsedFont};
+use lopdf::{Dictionary, Object, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
 fn be16(d: &[u8], at: usize) -> Option<u16> {
@@ -37,9 +45,9 @@ fn table<'a>(data: &'a [u8], index: u32, tag: &[u8; 4]) -> Option<&'a [u8]> {
     })
 }
 
-/// Advance widths in thousandths of an em, exactly as printpdf writes them
-/// into `/W`: `(advance as f32 * (1000 / upm)) as i64` (truncated); indexed
-/// by glyph id, up to the last glyph of `glyphs`.
+/// Advance widths in thousandths of an em, as `/W` gives them: `advance ×
+/// 1000 / unitsPerEm`, truncated to a whole number; indexed by glyph id, up
+/// to the last glyph of `glyphs`.
 fn pdf_widths(data: &[u8], index: u32, glyphs: &[u16]) -> Option<Vec<f32>> {
     let head = table(data, index, b"head")?;
     let hhea = table(data, index, b"hhea")?;
@@ -72,19 +80,22 @@ pub(crate) struct FontUse {
     open: usize,
     /// Original glyph id -> advance in thousandths of an em, as in /W.
     widths: Vec<f32>,
-    /// The resource name, which is also printpdf's font id: the six-letter
-    /// subset tag (`ABCDEF`), so that the subset's name is `ABCDEF+Name`.
+    /// The resource name: the six-letter subset tag (`ABCDEF`), so that
+    /// the subset's name is `ABCDEF+Name`.
     pub res_name: String,
-    /// Original glyph id → the code printpdf gave it in the subset (index:
-    /// original id), read back from the glyph inventory (module docs).
+    /// The face's name as the PDF's `/BaseFont` writes it, after the tag.
+    base: String,
+    /// Original glyph id → its code (CID) in the subset (index: original
+    /// id; 0, `.notdef`, for a glyph not drawn): the glyph's place in
+    /// [`Self::glyphs`] plus one, `.notdef` keeping 0 ([`Self::prepare`]).
     pub codes: Vec<u16>,
-    /// Whether every code of the subset is below 256, so that the content
-    /// shows each glyph with one byte instead of Identity-H's two: decided
-    /// once the codes are known (`read_inventory`); the post-pass gives
-    /// such a font a one-byte identity CMap as its `/Encoding` and a
-    /// one-byte ToUnicode map (module `post`). A text subset of a Latin or
-    /// Vietnamese face has 100–250 glyphs, so this is nearly every font,
-    /// and it takes about 7 % off a book's compressed content streams.
+    /// How many codes the font has, `.notdef`'s included.
+    count: usize,
+    /// Whether every code is below 256, so that the content shows each
+    /// glyph with one byte instead of Identity-H's two, through the
+    /// embedded [`ONE_BYTE_CMAP`]. A text subset of a Latin or Vietnamese
+    /// face has 100–250 glyphs, so this is nearly every font, and it takes
+    /// about 7 % off a book's compressed content streams.
     pub one_byte: bool,
 }
 
@@ -134,9 +145,7 @@ impl FontUse {
         self.unicode_of(gid) == text
     }
 
-    /// The text the ToUnicode entry of `gid` gives back (empty: none). This
-    /// is what every glyph of the content carries as printpdf's `cid`, from
-    /// which printpdf writes the ToUnicode CMap.
+    /// The text the ToUnicode entry of `gid` gives back (empty: none).
     pub fn unicode_of(&self, gid: u16) -> &str {
         self.unicode.get(usize::from(gid)).map_or("", |t| t)
     }
@@ -148,43 +157,47 @@ impl FontUse {
     }
 
     /// The code (CID) of original glyph `gid` in the embedded subset
-    /// (0, `.notdef`, for a glyph the inventory did not list).
+    /// (0, `.notdef`, for a glyph not drawn with this font).
     pub fn code_of(&self, gid: u16) -> u16 {
         self.codes.get(usize::from(gid)).copied().unwrap_or(0)
     }
 
-    /// Parses `face` for printpdf, works out the `/W` widths printpdf will
-    /// write and the font's id (its subset tag). The face's own name becomes
-    /// the PDF base font name.
-    ///
-    /// A TrueType face is first cut down to the glyphs drawn ([`pre_subset`]):
-    /// printpdf parses and clones every face whole, which on the article was
-    /// 11 M of the PDF writer's 20 M instructions. The glyphs printpdf then
-    /// embeds are the same outlines; its subset's `name` table keeps only
-    /// the Windows records. A face skera cannot cut is handed over whole.
-    pub fn prepare(&mut self, face: &FontFace) -> Result<(FontId, ParsedFont), PdfError> {
+    /// Decides what the content streams need of the font before the face
+    /// is subset: each glyph's code (the new glyph id `subsetter` gives it,
+    /// [`Self::remapper`]), whether the codes fit one byte, the `/W`
+    /// widths, and the font's resource name (its subset tag). The face's
+    /// own name becomes the PDF base font name.
+    pub fn prepare(&mut self, face: &FontFace) -> Result<(), PdfError> {
         let fail = |reason: &str| PdfError::Font {
             font: face.name.clone(),
             reason: reason.to_owned(),
         };
         self.widths = pdf_widths(&face.data, face.index, &self.glyphs)
             .ok_or_else(|| fail("missing or malformed head/hhea/hmtx table"))?;
-        let mut warnings = Vec::new();
-        let pre = pre_subset(&face.data, face.index, &self.glyphs);
-        let (data, index): (&[u8], usize) = match &pre {
-            Some(sub) => (sub, 0),
-            None => (&face.data, face.index as usize),
-        };
-        let mut parsed = ParsedFont::from_bytes(data, index, &mut warnings)
-            .ok_or_else(|| fail("printpdf cannot parse the font"))?;
-        let base: String = face
+        let remapper = self.remapper();
+        self.codes = vec![0; self.glyphs.last().map_or(0, |&g| usize::from(g) + 1)];
+        for &g in &self.glyphs {
+            self.codes[usize::from(g)] = remapper.get(g).unwrap_or(0);
+        }
+        self.count = usize::from(remapper.num_gids());
+        self.one_byte = self.count <= 256;
+        self.base = face
             .name
             .chars()
             .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
             .collect();
-        self.res_name = self.subset_tag(&base, face.index);
-        parsed.font_name = Some(base);
-        Ok((FontId(self.res_name.clone()), parsed))
+        self.res_name = self.subset_tag(&self.base, face.index);
+        Ok(())
+    }
+
+    /// The glyphs drawn, numbered as the subset numbers them: `.notdef` 0,
+    /// then the others in the order of their original ids.
+    fn remapper(&self) -> subsetter::GlyphRemapper {
+        let mut remapper = subsetter::GlyphRemapper::new();
+        for &g in &self.glyphs {
+            remapper.remap(g);
+        }
+        remapper
     }
 
     /// Six capital letters derived from the font name, face index and glyph
@@ -201,45 +214,286 @@ impl FontUse {
             .map(|b| char::from(b'A' + b % 26))
             .collect()
     }
+
+    /// The face's program cut down to the glyphs drawn (and the
+    /// components of composite glyphs, which `subsetter` adds after them),
+    /// numbered as [`Self::codes`] says: for a TrueType face the `sfnt`
+    /// (`glyf`, `loca`, the hinting tables, `head`, `hhea`, `hmtx`,
+    /// `maxp`, `name`, `post`), for a CFF face its CID-keyed `CFF ` table
+    /// alone.
+    fn program(&self, face: &FontFace) -> Result<Program, PdfError> {
+        let fail = |reason: String| PdfError::Font {
+            font: face.name.clone(),
+            reason,
+        };
+        let remapper = self.remapper();
+        // A face that makes the subsetter panic is an error naming it,
+        // not a crash (the faces are checked when loaded, `crate::fonts`,
+        // but a subsetter may still find what the checks let through).
+        let sub = std::panic::catch_unwind(|| subsetter::subset(&face.data, face.index, &remapper))
+            .map_err(|_| fail("the subsetter failed on it".into()))?
+            .map_err(|e| fail(format!("cannot subset it: {e}")))?;
+        if sub.starts_with(b"OTTO") {
+            let cff = table(&sub, 0, b"CFF ")
+                .ok_or_else(|| fail("its subset has no CFF table".into()))?;
+            return Ok(Program::Cff(cff.to_vec()));
+        }
+        Ok(Program::TrueType(sub))
+    }
+
+    /// Adds the font's objects to `doc` — the Type0 font, its CIDFont, font
+    /// descriptor, font program and ToUnicode CMap — and returns the Type0
+    /// font's id. `one_byte_cmap` is the shared one-byte `/Encoding`,
+    /// added with the first font that uses it.
+    fn embed(
+        &self,
+        face: &FontFace,
+        program: Program,
+        doc: &mut lopdf::Document,
+        one_byte_cmap: &mut Option<lopdf::ObjectId>,
+    ) -> Result<lopdf::ObjectId, PdfError> {
+        let name = format!("{}+{}", self.res_name, self.base).into_bytes();
+        let metrics = Metrics::of(face).ok_or_else(|| PdfError::Font {
+            font: face.name.clone(),
+            reason: "missing or malformed head/hhea table".into(),
+        })?;
+        let (subtype, file) = match program {
+            Program::TrueType(bytes) => {
+                let mut dict = Dictionary::new();
+                dict.set("Length1", Object::Integer(bytes.len() as i64));
+                let id = doc.add_object(Stream::new(dict, bytes));
+                ("CIDFontType2", ("FontFile2", id))
+            }
+            Program::Cff(bytes) => {
+                let dict =
+                    Dictionary::from_iter([("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]);
+                let id = doc.add_object(Stream::new(dict, bytes));
+                ("CIDFontType0", ("FontFile3", id))
+            }
+        };
+        let name_obj = || Object::Name(name.clone());
+        let descriptor = Dictionary::from_iter([
+            ("Type", Object::Name(b"FontDescriptor".to_vec())),
+            ("FontName", name_obj()),
+            ("Flags", Object::Integer(metrics.flags)),
+            (
+                "FontBBox",
+                Object::Array(metrics.bbox.iter().map(|&v| Object::Integer(v)).collect()),
+            ),
+            ("ItalicAngle", Object::Integer(metrics.italic_angle)),
+            ("Ascent", Object::Integer(metrics.ascent)),
+            ("Descent", Object::Integer(metrics.descent)),
+            ("CapHeight", Object::Integer(metrics.cap_height)),
+            ("StemV", Object::Integer(metrics.stem_v)),
+            (file.0, Object::Reference(file.1)),
+        ]);
+        let descriptor = doc.add_object(descriptor);
+        let cid_font = Dictionary::from_iter([
+            ("Type", Object::Name(b"Font".to_vec())),
+            ("Subtype", Object::Name(subtype.as_bytes().to_vec())),
+            ("BaseFont", name_obj()),
+            ("CIDSystemInfo", Object::Dictionary(identity_system_info())),
+            ("FontDescriptor", Object::Reference(descriptor)),
+            ("DW", Object::Integer(1000)),
+            ("W", Object::Array(self.w_array())),
+            ("CIDToGIDMap", Object::Name(b"Identity".to_vec())),
+        ]);
+        let to_unicode = doc.add_object(Stream::new(Dictionary::new(), self.to_unicode()));
+        let encoding = match self.one_byte {
+            true => Object::Reference(
+                *one_byte_cmap.get_or_insert_with(|| doc.add_object(one_byte_cmap_stream())),
+            ),
+            false => Object::Name(b"Identity-H".to_vec()),
+        };
+        let font = Dictionary::from_iter([
+            ("Type", Object::Name(b"Font".to_vec())),
+            ("Subtype", Object::Name(b"Type0".to_vec())),
+            ("BaseFont", name_obj()),
+            ("Encoding", encoding),
+            (
+                "DescendantFonts",
+                Object::Array(vec![Object::Dictionary(cid_font)]),
+            ),
+            ("ToUnicode", Object::Reference(to_unicode)),
+        ]);
+        Ok(doc.add_object(font))
+    }
+
+    /// The glyphs drawn, by code: (code, original glyph id), ascending.
+    fn by_code(&self) -> impl Iterator<Item = (u16, u16)> + '_ {
+        self.glyphs.iter().map(|&g| (self.code_of(g), g))
+    }
+
+    /// `/W`: the widths of the codes drawn, one run from the first code
+    /// (ISO 32000-1 § 9.7.4.3), the codes being consecutive.
+    fn w_array(&self) -> Vec<Object> {
+        let Some((first, _)) = self.by_code().next() else {
+            return Vec::new();
+        };
+        let widths = self
+            .by_code()
+            .map(|(_, g)| Object::Integer(self.width(g) as i64))
+            .collect();
+        vec![Object::Integer(i64::from(first)), Object::Array(widths)]
+    }
+
+    /// The ToUnicode CMap (ISO 32000-1 § 9.10.3): each code drawn that has
+    /// a text, as `bfchar` entries (at most 100 a block), one byte a code
+    /// for a [`Self::one_byte`] font and two otherwise.
+    fn to_unicode(&self) -> Vec<u8> {
+        use std::fmt::Write;
+        let mut out = String::from_utf8_lossy(CMAP_HEADER).into_owned();
+        let code = |c: u16| match self.one_byte {
+            true => format!("{c:02X}"),
+            false => format!("{c:04X}"),
+        };
+        let _ = writeln!(
+            out,
+            "1 begincodespacerange\n<{}> <{}>\nendcodespacerange",
+            code(0),
+            code(if self.one_byte { 0xFF } else { 0xFFFF })
+        );
+        let entries: Vec<(u16, &str)> = self
+            .by_code()
+            .map(|(c, g)| (c, self.unicode_of(g)))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        for block in entries.chunks(100) {
+            let _ = writeln!(out, "{} beginbfchar", block.len());
+            for (c, text) in block {
+                let _ = write!(out, "<{}> <", code(*c));
+                for unit in text.encode_utf16() {
+                    let _ = write!(out, "{unit:04X}");
+                }
+                out.push_str(">\n");
+            }
+            out.push_str("endbfchar\n");
+        }
+        out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+        out.into_bytes()
+    }
 }
 
-/// The face cut down, before printpdf parses it, to the glyphs the PDF
-/// draws, their ids kept (skera, `RETAIN_GIDS`, and `.notdef`'s outline,
-/// `NOTDEF_OUTLINE`) and without the tables a PDF does not use (layout,
-/// math, colour, bitmaps). `None` for a face with CFF outlines (skera does
-/// not cut them) or one skera fails on.
-fn pre_subset(data: &[u8], index: u32, glyphs: &[u16]) -> Option<Vec<u8>> {
-    use read_fonts::collections::IntSet;
-    use read_fonts::types::{GlyphId, NameId, Tag};
-    let font = read_fonts::FontRef::from_index(data, index).ok()?;
-    // CFF outlines: skera does not cut them.
-    font.table_data(Tag::new(b"glyf"))?;
-    let gids: IntSet<GlyphId> = glyphs.iter().map(|&g| GlyphId::from(g)).collect();
-    let drop: IntSet<Tag> = skera::DEFAULT_DROP_TABLES
-        .iter()
-        .copied()
-        .chain([b"GSUB", b"GPOS", b"GDEF", b"BASE", b"MATH"].map(Tag::new))
-        .collect();
-    let name_ids: IntSet<NameId> = (0..=25).map(NameId::new).collect();
-    let mut languages = IntSet::<u16>::empty();
-    languages.invert();
-    std::panic::catch_unwind(|| {
-        let plan = skera::Plan::new(
-            &gids,
-            &IntSet::empty(),
-            &font,
-            skera::SubsetFlags::SUBSET_FLAGS_RETAIN_GIDS
-                | skera::SubsetFlags::SUBSET_FLAGS_NOTDEF_OUTLINE,
-            &drop,
-            &IntSet::empty(),
-            &IntSet::empty(),
-            &name_ids,
-            &languages,
-        );
-        skera::subset_font(&font, &plan).ok()
-    })
-    .ok()
-    .flatten()
+/// A face's subset program ([`FontUse::program`]).
+enum Program {
+    /// A TrueType `sfnt`, embedded as `/FontFile2`.
+    TrueType(Vec<u8>),
+    /// A CID-keyed `CFF ` table, embedded as `/FontFile3 /CIDFontType0C`.
+    Cff(Vec<u8>),
+}
+
+/// Embeds every font of `fonts` (faces from `faces`, by index) in `doc`
+/// and returns the `/Font` resource dictionary that names them by their
+/// resource names, in font order.
+pub(crate) fn embed_all(
+    doc: &mut lopdf::Document,
+    fonts: &std::collections::BTreeMap<usize, FontUse>,
+    faces: &[FontFace],
+) -> Result<Dictionary, PdfError> {
+    let list: Vec<(&FontUse, &FontFace)> = fonts.iter().map(|(&i, f)| (f, &faces[i])).collect();
+    let programs: Vec<Result<Program, PdfError>> =
+        list.iter().map(|(f, face)| f.program(face)).collect();
+    let mut one_byte_cmap = None;
+    let mut dict = Dictionary::new();
+    for ((font, face), program) in list.iter().zip(programs) {
+        let id = font.embed(face, program?, doc, &mut one_byte_cmap)?;
+        dict.set(font.res_name.as_bytes().to_vec(), Object::Reference(id));
+    }
+    Ok(dict)
+}
+
+/// What a font descriptor says of a face (ISO 32000-1 § 9.8, table 122),
+/// in thousandths of an em.
+struct Metrics {
+    /// `hhea`'s ascender and descender (the descender negative).
+    ascent: i64,
+    descent: i64,
+    /// `OS/2`'s `sCapHeight` (version 2 on), else the ascent.
+    cap_height: i64,
+    /// `head`'s glyph bounding box: xMin, yMin, xMax, yMax.
+    bbox: [i64; 4],
+    /// `post`'s italic angle, in whole degrees (negative: leaning right).
+    italic_angle: i64,
+    /// Nonsymbolic (bit 6), Italic (bit 7) for a slanted face and
+    /// FixedPitch (bit 1) when `post` says so (table 123).
+    flags: i64,
+    /// The dominant vertical stem width, which no table gives: the usual
+    /// estimate from `OS/2`'s `usWeightClass`, 50 + (weight / 65)²
+    /// (88 at 400, 166 at 700), 80 without `OS/2`.
+    stem_v: i64,
+}
+
+impl Metrics {
+    fn of(face: &FontFace) -> Option<Metrics> {
+        use read_fonts::TableProvider;
+        let font = read_fonts::FontRef::from_index(&face.data, face.index).ok()?;
+        let head = font.head().ok()?;
+        let hhea = font.hhea().ok()?;
+        let scale = 1000.0 / f64::from(head.units_per_em().max(1));
+        let em = |v: i16| (f64::from(v) * scale).round() as i64;
+        let ascent = em(hhea.ascender().to_i16());
+        let os2 = font.os2().ok();
+        let post = font.post().ok();
+        let italic_angle = post
+            .as_ref()
+            .map_or(0, |p| p.italic_angle().to_f64().round() as i64);
+        let fixed = post.as_ref().is_some_and(|p| p.is_fixed_pitch() != 0);
+        let weight = os2.as_ref().map_or(0, |o| o.us_weight_class());
+        Some(Metrics {
+            ascent,
+            descent: em(hhea.descender().to_i16()),
+            cap_height: os2
+                .as_ref()
+                .and_then(|o| o.s_cap_height())
+                .filter(|&c| c > 0)
+                .map_or(ascent, em),
+            bbox: [head.x_min(), head.y_min(), head.x_max(), head.y_max()].map(em),
+            italic_angle,
+            flags: 1 << 5 | if italic_angle != 0 { 1 << 6 } else { 0 } | i64::from(fixed),
+            stem_v: match weight {
+                0 => 80,
+                w => 50 + (f64::from(w) / 65.0).powi(2).round() as i64,
+            },
+        })
+    }
+}
+
+/// `/CIDSystemInfo` Adobe-Identity-0, of every CIDFont and of the one-byte
+/// CMap (which PDF/A-2 asks to be the CIDFont's, ISO 19005-2 § 6.2.11.3.2).
+fn identity_system_info() -> Dictionary {
+    Dictionary::from_iter([
+        ("Registry", Object::string_literal("Adobe")),
+        ("Ordering", Object::string_literal("Identity")),
+        ("Supplement", Object::Integer(0)),
+    ])
+}
+
+/// The header of a ToUnicode CMap, up to its code space range.
+const CMAP_HEADER: &[u8] = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n\
+/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n";
+
+/// The one-byte identity CMap (ISO 32000-1 §9.7.5.3, an embedded CMap):
+/// code `<XX>` is CID `XX`, as Identity-H is for two bytes. Its name is
+/// the one pdfminer.six (and pdfplumber over it) knows for this map; it
+/// looks an embedded CMap up by name only and reads nothing from one it
+/// does not know. The `/CIDSystemInfo` is the CIDFonts'
+/// ([`identity_system_info`]).
+const ONE_BYTE_CMAP: &[u8] = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> def\n\
+/CMapName /OneByteIdentityH def\n/CMapType 1 def\n\
+1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
+1 begincidrange\n<00> <FF> 0\nendcidrange\n\
+endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+
+/// The `/Encoding` stream of a one-byte font ([`ONE_BYTE_CMAP`]).
+fn one_byte_cmap_stream() -> Stream {
+    let dict = Dictionary::from_iter([
+        ("Type", Object::Name(b"CMap".to_vec())),
+        ("CMapName", Object::Name(b"OneByteIdentityH".to_vec())),
+        ("CIDSystemInfo", Object::Dictionary(identity_system_info())),
+    ]);
+    Stream::new(dict, ONE_BYTE_CMAP.to_vec())
 }
 
 /// A text string object: PDFDocEncoding-compatible ASCII as a literal,
@@ -253,5 +507,129 @@ pub(crate) fn text_string(s: &str) -> Object {
             bytes.extend_from_slice(&unit.to_be_bytes());
         }
         Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FontUse, Program};
+    use crate::frame::FontFace;
+    use read_fonts::TableProvider;
+    use read_fonts::types::GlyphId;
+
+    fn face(file: &str) -> FontFace {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        FontFace {
+            name: "SourceSerif4-Regular".into(),
+            data: std::sync::Arc::new(std::fs::read(path).unwrap().into()),
+            index: 0,
+        }
+    }
+
+    /// A font drawing `glyphs`, each with the text of `text(gid)`.
+    fn font_use(glyphs: &[u16], text: impl Fn(u16) -> String) -> FontUse {
+        let mut f = FontUse::default();
+        for &g in glyphs {
+            f.use_glyph(g);
+        }
+        f.seal();
+        for &g in glyphs {
+            f.propose(g, &text(g));
+        }
+        f
+    }
+
+    /// The codes are the subset's glyph ids: each code's outline and
+    /// advance in the embedded program are those of the original glyph it
+    /// stands for, and `/W` says that advance.
+    #[test]
+    fn codes_are_the_subsets_glyph_ids() {
+        let face = face("fonts/source-serif-4/SourceSerif4-Regular.ttf");
+        let glyphs = [3u16, 36, 68, 69, 250, 400];
+        let mut f = font_use(&glyphs, |g| format!("{g}"));
+        f.prepare(&face).unwrap();
+        assert_eq!(
+            glyphs.map(|g| f.code_of(g)),
+            [1, 2, 3, 4, 5, 6],
+            "codes in original id order from 1"
+        );
+        assert!(f.one_byte);
+        let Program::TrueType(sub) = f.program(&face).unwrap() else {
+            panic!("a TrueType face gives a TrueType program");
+        };
+        let orig = read_fonts::FontRef::new(&face.data).unwrap();
+        let new = read_fonts::FontRef::new(&sub).unwrap();
+        let (ol, nl) = (orig.loca(None).unwrap(), new.loca(None).unwrap());
+        let (og, ng) = (orig.glyf().unwrap(), new.glyf().unwrap());
+        let (oh, nh) = (orig.hmtx().unwrap(), new.hmtx().unwrap());
+        let upm = f64::from(orig.head().unwrap().units_per_em());
+        for g in glyphs {
+            let c = f.code_of(g);
+            // (None: a glyph without an outline, the space.)
+            let outline = |g: read_fonts::tables::glyf::Glyph| {
+                (
+                    g.number_of_contours(),
+                    g.x_min(),
+                    g.y_min(),
+                    g.x_max(),
+                    g.y_max(),
+                )
+            };
+            let old = ol.get_glyf(GlyphId::from(g), &og).unwrap().map(outline);
+            let new = nl.get_glyf(GlyphId::from(c), &ng).unwrap().map(outline);
+            assert_eq!(old, new, "glyph {g} as code {c}");
+            assert!(g == 3 || old.is_some(), "glyph {g} has an outline");
+            let adv = oh.advance(GlyphId::from(g)).unwrap();
+            assert_eq!(nh.advance(GlyphId::from(c)), Some(adv), "advance of {g}");
+            assert_eq!(f.width(g), (f64::from(adv) * 1000.0 / upm).trunc() as f32);
+        }
+        let w = f.w_array();
+        assert_eq!(w[0], lopdf::Object::Integer(1));
+        let widths = w[1].as_array().unwrap();
+        assert_eq!(widths.len(), glyphs.len());
+        assert_eq!(widths[1], lopdf::Object::Integer(f.width(36) as i64));
+    }
+
+    /// The ToUnicode map of a one-byte font has one-byte codes, each
+    /// glyph's whole text (a ligature's two letters), and none for a glyph
+    /// without text.
+    #[test]
+    fn a_one_byte_to_unicode_map() {
+        let face = face("fonts/source-serif-4/SourceSerif4-Regular.ttf");
+        let mut f = font_use(&[3, 36, 400], |g| match g {
+            3 => " ".into(),
+            36 => "fi".into(),
+            _ => String::new(),
+        });
+        f.prepare(&face).unwrap();
+        let map = String::from_utf8(f.to_unicode()).unwrap();
+        let body = &map[map.find("1 begincodespacerange").unwrap()..];
+        assert_eq!(
+            body,
+            "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
+2 beginbfchar\n<01> <0020>\n<02> <00660069>\nendbfchar\n\
+endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+        );
+    }
+
+    /// More than 256 glyphs: two-byte codes, in blocks of at most 100
+    /// entries (ISO 32000-1 § 9.10.3), the text of a character beyond the
+    /// BMP as its surrogate pair.
+    #[test]
+    fn a_two_byte_to_unicode_map_in_blocks() {
+        let face = face("fonts/source-serif-4/SourceSerif4-Regular.ttf");
+        let glyphs: Vec<u16> = (1..=300).collect();
+        let mut f = font_use(&glyphs, |g| match g {
+            300 => "𝐀".into(),
+            g => char::from_u32(0x4E00 + u32::from(g)).unwrap().to_string(),
+        });
+        f.prepare(&face).unwrap();
+        assert!(!f.one_byte);
+        assert_eq!(f.code_of(300), 300);
+        let map = String::from_utf8(f.to_unicode()).unwrap();
+        assert!(map.contains("<0000> <FFFF>"), "{map}");
+        assert_eq!(map.matches("100 beginbfchar").count(), 3, "{map}");
+        assert!(map.contains("<0001> <4E01>\n"), "{map}");
+        assert!(map.contains("<012C> <D835DC00>\n"), "{map}");
     }
 }

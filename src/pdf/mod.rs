@@ -1,41 +1,31 @@
 //! PDF output: turns a [`Layout`] into a compact, deterministic PDF 1.7.
 //!
-//! printpdf builds the document: fonts (`ParsedFont`s that printpdf subsets
-//! and embeds as Type0 fonts, Identity-H, with `/W` and a ToUnicode CMap —
-//! the post-pass makes every subset of at most 256 glyphs one byte a code,
-//! see below —
-//! a TrueType face as CIDFontType2 with `/FontFile2`, a CFF face as
-//! CIDFontType0 with `/FontFile3` — the bare CID-keyed CFF table as
-//! `/CIDFontType0C`, a name-keyed one inside its OpenType file as
-//! `/OpenType`, ISO 32000-1 § 9.7.4, 9.9 — and only the member used of a
-//! `.ttc`/`.otc` collection), image XObjects, the pages and their link
-//! annotations.
-//! The pages' content streams are ours, written straight as bytes (module
-//! `content`) instead of as printpdf operations, which cost an allocation
-//! per glyph twice over (printpdf's `Op`s, then lopdf's content objects) and
-//! most of the writer's time:
+//! printpdf builds the document's frame: image XObjects, the pages and
+//! their link annotations. The fonts are ours (module `fonts`): each face
+//! is subset by the `subsetter` crate and embedded as a Type0 font,
+//! with `/W` and a ToUnicode CMap, a TrueType face as CIDFontType2 with
+//! `/FontFile2`, a CFF face as CIDFontType0 with its CID-keyed `CFF `
+//! table as `/FontFile3 /CIDFontType0C` (ISO 32000-1 § 9.7.4, 9.9), and
+//! only the member used of a `.ttc`/`.otc` collection. A font's glyph
+//! codes are its subset's glyph ids, decided before any page is written
+//! (`FontUse::prepare`); a subset of at most 256 glyphs (nearly all) is
+//! shown one byte a glyph.
+//! The pages' content streams are ours too, written straight as bytes
+//! (module `content`) instead of as printpdf operations, which cost an
+//! allocation per glyph twice over (printpdf's `Op`s, then lopdf's content
+//! objects) and most of the writer's time:
 //!
 //! * text: one `TJ` per stretch of glyphs, codes grouped into literal
 //!   strings, one byte a glyph in a font whose subset has at most 256
-//!   glyphs (nearly all: `FontUse::one_byte`) and two otherwise,
+//!   glyphs (`FontUse::one_byte`) and two otherwise,
 //!   adjustments in whole thousandths of an em; a line's letter-spacing as
 //!   one `Tc`, so that only word spaces and kerned pairs carry a number;
 //!   `Ts` for marks raised or lowered by GPOS, `/ActualText` spans where the
 //!   CMap alone cannot give the source text back (module `text`);
 //! * every number is rounded (no float noise), text is placed with `Td`;
-//! * pages are written and compressed (libdeflate) on all cores.
-//!
-//! Before printpdf parses a TrueType face, skera cuts it down to the glyphs
-//! drawn, keeping their ids (`fonts::pre_subset`): printpdf parses and
-//! clones each face whole, which cost more than the rest of an article's PDF.
-//!
-//! printpdf renumbers glyphs when it subsets a font, and takes each glyph's
-//! ToUnicode text from the operations that show it; so the first page
-//! handed to printpdf shows every glyph of every font once with its text (a
-//! glyph inventory), and the codes printpdf writes there are read back and
-//! used in our content streams (`read_inventory`). That page's content
-//! is replaced by ours like every other page's, so no untagged content is
-//! left of it.
+//! * pages are written and compressed (libdeflate) on all cores, before
+//!   printpdf makes the page objects, so that a long document's glyph runs
+//!   are freed first.
 //!
 //! Every page item is marked content of its structure element or an
 //! artifact, and the structure tree is written in the post-pass (module
@@ -66,8 +56,8 @@ use crate::frame::{Image, Item, Layout, LinkTarget, Page};
 use content::Content;
 use fonts::FontUse;
 use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, Destination, LinkAnnotation, Op, PdfDocument,
-    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Pt, Rect, TextItem, XObjectId,
+    Actions, BorderArray, ColorArray, Destination, LinkAnnotation, PdfDocument, PdfPage,
+    PdfParseErrorSeverity, PdfSaveOptions, Pt, Rect, XObjectId,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -135,13 +125,15 @@ impl std::error::Error for PdfError {}
 pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
     check_outline(layout)?;
-    let mut parts = pages_and_contents(layout, &layout.pages, collect_fonts(layout)?)?;
-    parts.contents = compressed_contents(
+    let fonts = prepared_fonts(layout)?;
+    let contents = compressed_contents(
         layout.pages.iter().collect(),
         (&layout.structure, &layout.runs),
-        &parts.fonts,
-        &parts.image_names,
+        &fonts,
+        &image_names(&layout.pages),
     )?;
+    let mut parts = pages_and_contents(layout, &layout.pages, fonts)?;
+    parts.contents = contents;
     post::finish(parts, layout, &Standards::default())
 }
 
@@ -162,93 +154,62 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
     tags::check(&layout.structure, &layout.pages)?;
     standard::check_layout(&layout, standards)?;
     check_outline(&layout)?;
-    let fonts = collect_fonts(&layout)?;
-    // The link descriptions of PDF/UA-1 are read from the text later;
-    // otherwise each page's glyph runs, most of the layout, are freed as
-    // soon as its content stream is written ([`Freed`]).
+    let fonts = prepared_fonts(&layout)?;
+    // The content streams are written first: the glyph codes are decided
+    // before any page is (module `fonts`), and so a long document's glyph
+    // runs, most of its memory, are freed ([`Freed`]) before printpdf makes
+    // the page objects (a `/Resources` dictionary and one per resource
+    // category for every page: about 7 KB a page as lopdf objects). The
+    // link descriptions of PDF/UA-1 are read from the text later: then the
+    // runs are kept.
     let mut pages = std::mem::take(&mut layout.pages);
-    if standards.ua1 || pages.len() < CONTENTS_FIRST_PAGES {
-        let mut parts = pages_and_contents(&layout, &pages, fonts)?;
-        let (fonts, names) = (&parts.fonts, &parts.image_names);
-        parts.contents = if standards.ua1 {
-            compressed_contents(
-                pages.iter().collect(),
-                (&layout.structure, &layout.runs),
-                fonts,
-                names,
-            )?
-        } else {
-            let freed = pages.iter_mut().map(Freed).collect();
-            let contents =
-                compressed_contents(freed, (&layout.structure, &layout.runs), fonts, names)?;
-            streams_written(&mut layout.runs, &mut pages);
-            contents
-        };
-        layout.pages = pages;
-        return post::finish(parts, &layout, standards);
-    }
-    // A long document: its contents first, then the page tree. printpdf
-    // makes the page objects (a `/Resources` dictionary and one per
-    // resource category, for every page: about 7 KB a page as lopdf
-    // objects) in the same call that subsets the fonts, and the content
-    // streams need the subsets' glyph codes. So the codes come from a
-    // document of one page first, the content streams are written and the
-    // glyph runs freed, and only then is the whole document made, with the
-    // same fonts: the same codes, the same bytes.
-    let coded = font_codes(&layout, &pages, fonts.clone())?;
     let names = image_names(&pages);
-    let contents = compressed_contents(
-        pages.iter_mut().map(Freed).collect(),
-        (&layout.structure, &layout.runs),
-        &coded,
-        &names,
-    )?;
-    streams_written(&mut layout.runs, &mut pages);
+    let contents = if standards.ua1 {
+        compressed_contents(
+            pages.iter().collect(),
+            (&layout.structure, &layout.runs),
+            &fonts,
+            &names,
+        )?
+    } else {
+        let freed = pages.iter_mut().map(Freed).collect();
+        let contents =
+            compressed_contents(freed, (&layout.structure, &layout.runs), &fonts, &names)?;
+        streams_written(&mut layout.runs, &mut pages);
+        contents
+    };
     let mut parts = pages_and_contents(&layout, &pages, fonts)?;
-    // (What printpdf freed making its objects goes back to the system.)
-    crate::alloc::give_back();
-    // What the content streams took from the one-page document, per font.
-    fn codes<'a>((i, f): (&usize, &'a FontUse)) -> (usize, &'a [u16], bool, &'a str) {
-        (*i, &f.codes, f.one_byte, &f.res_name)
+    if pages.len() >= GIVE_BACK_PAGES {
+        // What printpdf freed making its objects goes back to the system.
+        crate::alloc::give_back();
     }
-    if !parts.fonts.iter().map(codes).eq(coded.iter().map(codes)) {
-        return Err(PdfError::Write(
-            "the fonts' glyph codes differ between the two passes".into(),
-        ));
-    }
-    drop(coded);
     parts.contents = contents;
     layout.pages = pages;
     post::finish(parts, &layout, standards)
 }
 
-/// Pages from which [`write_pdf_as`] writes the content streams before the
-/// page tree (see there). Below it the one-page document is not worth its
-/// cost: the fonts are prepared and subset twice, 11 M instructions more on
-/// the article (62 M in all, callgrind), while a page tree of 1,000 pages is
-/// about 7 MB.
-pub const CONTENTS_FIRST_PAGES: usize = 1000;
+/// Pages from which what printpdf freed making the page objects is given
+/// back to the system before the post-pass (module `alloc`): about 7 KB a
+/// page, 7 MB for 1,000 pages.
+const GIVE_BACK_PAGES: usize = 1000;
 
 /// What the first half of the writer hands the post-pass (module `post`).
 pub(crate) struct Parts {
-    /// The document printpdf built: fonts, images, pages with their link
-    /// annotations.
+    /// The document printpdf built: images, pages with their link
+    /// annotations (the fonts are added by the post-pass, module `fonts`).
     pub doc: lopdf::Document,
     /// Per page, the anchor each link annotation goes to (`None`: a URI)
     /// and its tag, in the order of the page's `/Annots`.
     pub links: Vec<Vec<(Option<String>, crate::frame::Tag)>>,
     /// Every page's compressed content stream and the element of each of
-    /// its marked-content ids ([`compressed_contents`]: once the rest of
-    /// `Parts` is made, or before it for a long document, see
-    /// [`write_pdf_as`]).
+    /// its marked-content ids ([`compressed_contents`], written before the
+    /// rest of `Parts` is made).
     pub contents: Vec<PageOut>,
-    /// The fonts, with the glyph codes the content streams use.
+    /// The fonts, with the glyph codes the content streams use, for the
+    /// post-pass to embed.
     pub fonts: BTreeMap<usize, FontUse>,
     /// Each image's resource name, by the hash of its data.
     pub image_names: BTreeMap<[u8; 32], String>,
-    /// The subset tags (resource names) of the fonts whose content codes
-    /// are one byte ([`FontUse::one_byte`]).
-    pub one_byte: std::collections::BTreeSet<String>,
 }
 
 /// A page's compressed content stream and the element of each of its
@@ -261,23 +222,6 @@ fn check_outline(layout: &Layout) -> Result<(), PdfError> {
         Some(bad) => Err(PdfError::OutlinePage(bad.page)),
         None => Ok(()),
     }
-}
-
-/// A document that prepares `fonts` (with their glyphs and texts, from
-/// [`collect_fonts`]) for `layout`'s font faces.
-fn font_document(
-    layout: &Layout,
-    fonts: &mut BTreeMap<usize, FontUse>,
-) -> Result<PdfDocument, PdfError> {
-    let mut doc = PdfDocument::new(&layout.info.title);
-    for (&index, font) in fonts.iter_mut() {
-        let (id, parsed) = font.prepare(&layout.fonts[index])?;
-        doc.resources
-            .fonts
-            .map
-            .insert(id, printpdf::PdfFont::new(parsed));
-    }
-    Ok(doc)
 }
 
 /// Each image's resource name (`Im0`, `Im1`… in the order first drawn), by
@@ -309,38 +253,16 @@ fn image_names(pages: &[Page]) -> BTreeMap<[u8; 32], String> {
         .collect()
 }
 
-/// The fonts' glyph codes, as [`pages_and_contents`] gives them, from a
-/// document of one page that holds the glyph inventory alone (see
-/// [`write_pdf_as`]).
-fn font_codes(
-    layout: &Layout,
-    pages: &[Page],
-    mut fonts: BTreeMap<usize, FontUse>,
-) -> Result<BTreeMap<usize, FontUse>, PdfError> {
-    let mut doc = font_document(layout, &mut fonts)?;
-    if let Some(page) = pages.first() {
-        let size = Rect::from_wh(
-            Pt(content::round(page.width, 2)),
-            Pt(content::round(page.height, 2)),
-        );
-        let mut pdf_page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), inventory(&fonts));
-        (pdf_page.media_box, pdf_page.trim_box, pdf_page.crop_box) =
-            (size.clone(), size.clone(), size);
-        doc.pages.push(pdf_page);
-    }
-    save(doc, layout, &mut fonts)?;
-    Ok(fonts)
-}
-
 /// printpdf's document for `pages` (`layout.pages`, or the pages taken out
 /// of `layout` by [`write_pdf_as`], which may have freed their text): the
-/// fonts, the images, and pages holding only their link annotations.
+/// images and pages holding only their link annotations; `fonts` is
+/// handed on to the post-pass, which embeds them.
 fn pages_and_contents(
     layout: &Layout,
     pages: &[Page],
-    mut fonts: BTreeMap<usize, FontUse>,
+    fonts: BTreeMap<usize, FontUse>,
 ) -> Result<Parts, PdfError> {
-    let mut doc = font_document(layout, &mut fonts)?;
+    let mut doc = PdfDocument::new(&layout.info.title);
 
     let mut image_names: BTreeMap<[u8; 32], String> = BTreeMap::new();
     for (key, name, img) in named_images(pages) {
@@ -356,7 +278,7 @@ fn pages_and_contents(
     // Per page, the anchor each link annotation goes to (None: a URI) and
     // its tag, in the order printpdf writes them; and the pages printpdf
     // builds, which hold only the link annotations (the content is written
-    // apart, see `page_content`), the first page also the glyph inventory.
+    // apart, see `page_content`).
     let mut links: Vec<Vec<(Option<String>, crate::frame::Tag)>> = Vec::new();
     for (index, page) in pages.iter().enumerate() {
         let h = page.height;
@@ -399,13 +321,7 @@ fn pages_and_contents(
             ));
             page_links.push((anchor, it.tag));
         }
-        let mut ops = if index == 0 {
-            inventory(&fonts)
-        } else {
-            Vec::new()
-        };
-        ops.append(&mut c.links);
-        let mut pdf_page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
+        let mut pdf_page = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), c.links);
         let size = Rect::from_wh(Pt(content::round(page.width, 2)), Pt(content::round(h, 2)));
         (pdf_page.media_box, pdf_page.trim_box, pdf_page.crop_box) =
             (size.clone(), size.clone(), size);
@@ -413,56 +329,33 @@ fn pages_and_contents(
         links.push(page_links);
     }
 
-    let saved = save(doc, layout, &mut fonts)?;
-    let one_byte = fonts
-        .values()
-        .filter(|f| f.one_byte)
-        .map(|f| f.res_name.clone())
-        .collect();
     Ok(Parts {
-        doc: saved,
+        doc: save(doc)?,
         links,
         contents: Vec::new(),
-        one_byte,
         fonts,
         image_names,
     })
 }
 
-/// printpdf's document as lopdf objects, its fonts subset, and each font's
-/// glyph codes read back into `fonts` ([`read_inventory`]).
-fn save(
-    doc: PdfDocument,
-    layout: &Layout,
-    fonts: &mut BTreeMap<usize, FontUse>,
-) -> Result<lopdf::Document, PdfError> {
+/// printpdf's document as lopdf objects.
+fn save(doc: PdfDocument) -> Result<lopdf::Document, PdfError> {
     let opts = PdfSaveOptions {
         optimize: true,
-        subset_fonts: true,
+        subset_fonts: false,
         secure: true,
         image_optimization: Some(images::image_options()),
     };
     let mut warnings = Vec::new();
     let saved = doc.to_lopdf_document(&opts, &mut warnings);
-    // printpdf reports what went wrong (a font it could not subset, which
-    // it would then embed whole) as error-level warnings.
-    if let Some(w) = warnings
+    // printpdf reports what went wrong as error-level warnings.
+    match warnings
         .iter()
         .find(|w| w.severity == PdfParseErrorSeverity::Error)
     {
-        let font = fonts
-            .iter()
-            .find(|(_, f)| !f.res_name.is_empty() && w.msg.contains(&f.res_name));
-        return Err(match font {
-            Some((&index, _)) => PdfError::Font {
-                font: layout.fonts[index].name.clone(),
-                reason: w.msg.clone(),
-            },
-            None => PdfError::Write(format!("printpdf: {}", w.msg)),
-        });
+        Some(w) => Err(PdfError::Write(format!("printpdf: {}", w.msg))),
+        None => Ok(saved),
     }
-    read_inventory(&saved, fonts)?;
-    Ok(saved)
 }
 
 /// Every anchor name on the pages: the targets an internal link may go to
@@ -476,105 +369,6 @@ fn page_anchors(pages: &[Page]) -> std::collections::BTreeSet<&str> {
             _ => None,
         })
         .collect()
-}
-
-/// The glyph inventory: printpdf subsets each font to the glyphs its pages
-/// show and renumbers them, and takes each glyph's ToUnicode text from the
-/// `cid` it is shown with. The first page it builds shows every glyph of
-/// every font once, in glyph id order, with its final text; the codes
-/// printpdf writes for them there ([`read_inventory`]) are the codes our own
-/// content streams use. That page's content is replaced like every other.
-fn inventory(fonts: &BTreeMap<usize, FontUse>) -> Vec<Op> {
-    let mut ops = vec![Op::StartTextSection];
-    for font in fonts.values() {
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(printpdf::FontId(font.res_name.clone())),
-            size: Pt(1.0),
-        });
-        let glyphs = font
-            .glyphs
-            .iter()
-            .map(|&gid| Codepoint {
-                gid,
-                offset: 0.0,
-                cid: Some(font.unicode_of(gid).to_owned()),
-            })
-            .collect();
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
-        });
-    }
-    ops.push(Op::EndTextSection);
-    ops
-}
-
-/// Reads back the code printpdf gave each glyph of the inventory.
-fn read_inventory(
-    saved: &lopdf::Document,
-    fonts: &mut BTreeMap<usize, FontUse>,
-) -> Result<(), PdfError> {
-    let fail = |why: &str| PdfError::Write(format!("glyph inventory: {why}"));
-    let Some(&first) = saved.get_pages().values().next() else {
-        return Ok(());
-    };
-    let bytes = saved.get_page_content(first);
-    let ops = lopdf::content::Content::decode(&bytes)
-        .map_err(|e| fail(&e.to_string()))?
-        .operations;
-    let mut current: Option<&mut FontUse> = None;
-    let count = fonts.len();
-    let mut by_name: BTreeMap<Vec<u8>, &mut FontUse> = fonts
-        .values_mut()
-        .map(|f| (f.res_name.clone().into_bytes(), f))
-        .collect();
-    let mut done = 0;
-    for op in ops {
-        match op.operator.as_str() {
-            "Tf" => {
-                let name = op
-                    .operands
-                    .first()
-                    .and_then(|o| o.as_name().ok())
-                    .ok_or_else(|| fail("a Tf without a font name"))?;
-                current = by_name.remove(name);
-                if current.is_none() {
-                    return Err(fail("a font listed twice or not at all"));
-                }
-            }
-            "TJ" => {
-                let font = current
-                    .take()
-                    .ok_or_else(|| fail("glyphs in an unknown font"))?;
-                let codes: Vec<u16> = op
-                    .operands
-                    .first()
-                    .and_then(|o| o.as_array().ok())
-                    .ok_or_else(|| fail("a TJ without an array"))?
-                    .iter()
-                    .filter_map(|o| o.as_str().ok())
-                    .flat_map(|b| {
-                        b.chunks(2)
-                            .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]))
-                    })
-                    .collect();
-                if codes.len() != font.glyphs.len() {
-                    return Err(fail("printpdf wrote a different number of glyphs"));
-                }
-                let max = font.glyphs.last().map_or(0, |&g| usize::from(g) + 1);
-                font.one_byte = codes.iter().all(|&c| c <= 0xFF);
-                font.codes = vec![0; max];
-                for (&gid, code) in font.glyphs.iter().zip(codes) {
-                    font.codes[usize::from(gid)] = code;
-                }
-                done += 1;
-            }
-            _ => {}
-        }
-    }
-    if done != count {
-        return Err(fail("a font is missing"));
-    }
-    Ok(())
 }
 
 /// How hard the content streams (and, in the post-pass, the fonts and
@@ -777,6 +571,16 @@ fn page_content(
     c.end_text();
     c.end_mark();
     Ok((c.bytes, c.mcids))
+}
+
+/// [`collect_fonts`], each font prepared for its face ([`FontUse::prepare`]):
+/// its glyph codes decided.
+fn prepared_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> {
+    let mut fonts = collect_fonts(layout)?;
+    for (&index, font) in fonts.iter_mut() {
+        font.prepare(&layout.fonts[index])?;
+    }
+    Ok(fonts)
 }
 
 /// The Type0 fonts the layout draws with, with their glyphs and ToUnicode

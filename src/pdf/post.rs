@@ -10,13 +10,12 @@
 //!   `/ViewerPreferences`, `/Lang`;
 //! * Info and XMP metadata from [`DocInfo`] only, without printpdf's empty
 //!   `/GTS_PDFXVersion`, `/Trapped` and `/Identifier`;
-//! * the standard `Adobe-Identity-UCS` header on the ToUnicode CMaps,
-//!   instead of printpdf's longer one (the mappings are printpdf's);
-//! * for a font whose content codes are one byte, a one-byte identity CMap
-//!   as its `/Encoding` and its ToUnicode codes made one byte;
+//! * the fonts, subset and embedded by us (module `fonts`): printpdf's
+//!   own subsetting decodes every outline to measure widths and subsets
+//!   each face twice over, and it decides the glyph codes only as it
+//!   writes, after the content streams that need them;
 //! * the pages' content streams, which we write ourselves (module
-//!   `content`) and compress once, the first page's (printpdf's glyph
-//!   inventory, untagged) among them;
+//!   `content`) and compress once;
 //! * the logical structure: structure tree, parent tree, `/MarkInfo`,
 //!   `/StructParents` and `/Tabs` (module `tags`);
 //! * empty resource dictionaries dropped, one `/Resources` shared by all
@@ -45,7 +44,7 @@ fn err(e: impl std::fmt::Display) -> PdfError {
 /// annotations goes to (`None` for a URI) and its tag, in the order of the
 /// page's `/Annots`; `parts.contents`, per page, its compressed content
 /// stream and the element of each of its marked-content ids (module
-/// `tags`); `parts.one_byte`, the fonts whose content codes are one byte.
+/// `tags`); `parts.fonts`, the fonts to embed.
 pub(crate) fn finish(
     parts: super::Parts,
     layout: &Layout,
@@ -55,12 +54,11 @@ pub(crate) fn finish(
         mut doc,
         links,
         contents,
-        one_byte,
         fonts,
         image_names,
     } = parts;
     // Needed only to write the content streams, which are written.
-    drop((fonts, image_names));
+    drop(image_names);
     let links = &links[..];
     doc.version = "1.7".into();
     let catalog_id = doc
@@ -94,6 +92,8 @@ pub(crate) fn finish(
         }
     }
 
+    let font_resources = super::fonts::embed_all(&mut doc, &fonts, &layout.fonts)?;
+    drop(fonts);
     let mut shared_resources = None;
     let mut annots = Vec::with_capacity(pages.len());
     let mut mcids = Vec::with_capacity(pages.len());
@@ -108,10 +108,8 @@ pub(crate) fn finish(
         );
         mcids.push(page_mcids);
         set_content(&mut doc, page_id, content)?;
-        share_resources(&mut doc, page_id, &mut shared_resources)?;
+        share_resources(&mut doc, page_id, &font_resources, &mut shared_resources)?;
     }
-
-    font_cmaps(&mut doc, &one_byte)?;
 
     let mut cat = doc.get_dictionary(catalog_id).map_err(err)?.clone();
     let (outline, dests) = complete_catalog(&mut doc, &mut cat, layout, &pages, anchors);
@@ -374,146 +372,6 @@ fn set_content(doc: &mut Document, page_id: ObjectId, content: Vec<u8>) -> Resul
     Ok(())
 }
 
-/// The header of a ToUnicode CMap, up to its code space range.
-const CMAP_HEADER: &[u8] = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n\
-/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n";
-
-/// The one-byte identity CMap (ISO 32000-1 §9.7.5.3, an embedded CMap):
-/// code `<XX>` is CID `XX`, as Identity-H is for two bytes. Its name is
-/// the one pdfminer.six (and pdfplumber over it) knows for this map; it
-/// looks an embedded CMap up by name only and reads nothing from one it
-/// does not know. The `/CIDSystemInfo` is the CIDFonts' (printpdf writes
-/// Adobe-Identity-0 on every one), as PDF/A-2 asks of an embedded CMap
-/// (ISO 19005-2 §6.2.11.3.2).
-const ONE_BYTE_CMAP: &[u8] = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> def\n\
-/CMapName /OneByteIdentityH def\n/CMapType 1 def\n\
-1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
-1 begincidrange\n<00> <FF> 0\nendcidrange\n\
-endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-
-/// The `/Encoding` stream of a one-byte font ([`ONE_BYTE_CMAP`]).
-fn one_byte_cmap() -> Stream {
-    let system = Dictionary::from_iter([
-        ("Registry", Object::string_literal("Adobe")),
-        ("Ordering", Object::string_literal("Identity")),
-        ("Supplement", Object::Integer(0)),
-    ]);
-    let dict = Dictionary::from_iter([
-        ("Type", Object::Name(b"CMap".to_vec())),
-        ("CMapName", Object::Name(b"OneByteIdentityH".to_vec())),
-        ("CIDSystemInfo", Object::Dictionary(system)),
-    ]);
-    Stream::new(dict, ONE_BYTE_CMAP.to_vec())
-}
-
-/// The fonts' CMaps. Replaces the header of every ToUnicode CMap with the standard
-/// `Adobe-Identity-UCS` one. printpdf's header (PostScript resource
-/// comments, a `FontSpecific` system info, `/CMapVersion`, `/WMode`) says
-/// nothing a text extractor uses and costs about 90 compressed bytes per
-/// font; the code space and the `bfchar` entries are kept as printpdf wrote
-/// them, except in a font of `one_byte` (by subset tag): there every code
-/// becomes one byte ([`one_byte_codes`]) and the font's `/Encoding` the
-/// shared [`ONE_BYTE_CMAP`] instead of Identity-H.
-fn font_cmaps(
-    doc: &mut Document,
-    one_byte: &std::collections::BTreeSet<String>,
-) -> Result<(), PdfError> {
-    let cmaps: Vec<(ObjectId, ObjectId, bool)> = doc
-        .objects
-        .iter()
-        .filter_map(|(&id, o)| Some((id, o.as_dict().ok()?)))
-        .filter(|(_, d)| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0"))
-        .filter_map(|(id, d)| {
-            let cmap = d.get(b"ToUnicode").and_then(Object::as_reference).ok()?;
-            let base = d.get(b"BaseFont").and_then(Object::as_name).ok()?;
-            let tag = base.split(|&b| b == b'+').next().unwrap_or(base);
-            let one = std::str::from_utf8(tag).is_ok_and(|t| one_byte.contains(t));
-            Some((id, cmap, one))
-        })
-        .collect();
-    let mut encoding = None;
-    for (font, id, one) in cmaps {
-        let stream = doc
-            .get_object_mut(id)
-            .and_then(Object::as_stream_mut)
-            .map_err(err)?;
-        let data = stream.decompressed_content().map_err(err)?;
-        let start = b"1 begincodespacerange";
-        if let Some(at) = data.windows(start.len()).position(|w| w == start) {
-            let mut out = CMAP_HEADER.to_vec();
-            if one {
-                out.extend(
-                    one_byte_codes(&data[at..]).ok_or_else(|| {
-                        err("a one-byte font's ToUnicode map has a code above 255")
-                    })?,
-                );
-            } else {
-                out.extend_from_slice(&data[at..]);
-            }
-            stream.dict.remove(b"Filter");
-            stream.set_content(out);
-        } else if one {
-            return Err(err("a one-byte font's ToUnicode map has no code space"));
-        }
-        if one {
-            let enc = *encoding.get_or_insert_with(|| doc.add_object(one_byte_cmap()));
-            doc.get_dictionary_mut(font)
-                .map_err(err)?
-                .set("Encoding", Object::Reference(enc));
-        }
-    }
-    Ok(())
-}
-
-/// The body of a ToUnicode CMap (from its code space range on) with every
-/// two-byte source code `<00XX>` written as one byte `<XX>`: the code
-/// space (`<0000> <FFFF>` becomes `<00> <FF>`), the `bfchar` sources and
-/// both ends of each `bfrange`; the Unicode destinations are kept. `None`
-/// if a source code is not below 256 or the code space is another.
-fn one_byte_codes(body: &[u8]) -> Option<Vec<u8>> {
-    let text = std::str::from_utf8(body).ok()?;
-    let mut out = String::with_capacity(text.len());
-    // How many leading tokens of each line are source codes, and whether
-    // they are the code space's.
-    let (mut sources, mut space) = (0, false);
-    for line in text.split_inclusive('\n') {
-        let word = line.trim();
-        if word.ends_with("begincodespacerange") {
-            (sources, space) = (2, true);
-        } else if word.ends_with("beginbfrange") {
-            (sources, space) = (2, false);
-        } else if word.ends_with("beginbfchar") {
-            (sources, space) = (1, false);
-        } else if word.starts_with("end") {
-            sources = 0;
-        }
-        if sources == 0 || !word.starts_with('<') {
-            out.push_str(line);
-            continue;
-        }
-        let mut rest = line;
-        for _ in 0..sources {
-            let open = rest.find('<')?;
-            let close = open + rest[open..].find('>')?;
-            let code = &rest[open + 1..close];
-            let low = match (space, code) {
-                (true, "0000") => "00",
-                (true, "FFFF" | "ffff") => "FF",
-                (false, _) if code.len() == 4 && code.starts_with("00") => &code[2..],
-                _ => return None,
-            };
-            out.push_str(&rest[..open + 1]);
-            out.push_str(low);
-            out.push('>');
-            rest = &rest[close + 1..];
-        }
-        out.push_str(rest);
-    }
-    Some(out.into_bytes())
-}
-
 /// Puts the resource category dictionaries inline, drops the empty ones
 /// (printpdf writes `/ExtGState` and `/Shading` for every page) and makes
 /// every page use the first page's `/Resources`, which printpdf writes once
@@ -521,6 +379,7 @@ fn one_byte_codes(body: &[u8]) -> Option<Vec<u8>> {
 fn share_resources(
     doc: &mut Document,
     page_id: ObjectId,
+    fonts: &Dictionary,
     shared: &mut Option<(ObjectId, Dictionary)>,
 ) -> Result<(), PdfError> {
     let res_id = doc
@@ -539,6 +398,9 @@ fn share_resources(
         if !dict.is_empty() {
             res.set(k.clone(), Object::Dictionary(dict.clone()));
         }
+    }
+    if !fonts.is_empty() {
+        res.set("Font", Object::Dictionary(fonts.clone()));
     }
     match shared {
         Some((id, first)) if *first == res => {
@@ -686,8 +548,6 @@ fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::one_byte_codes;
-
     thread_local! {
         /// Set: [`super::prune_and_renumber`] leaves the document to lopdf.
         pub(super) static LOPDF_RENUMBERS: std::cell::Cell<bool> =
@@ -812,26 +672,5 @@ mod tests {
             .map(super::text_string)
             .collect();
         assert_eq!(titles, want);
-    }
-
-    #[test]
-    fn to_unicode_codes_become_one_byte() {
-        let body = b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
-2 beginbfchar\n<0001> <0020>\n<00FF> <00660069>\nendbfchar\n\
-1 beginbfrange\n<0002> <0004> <0041>\nendbfrange\nendcmap\n";
-        let out = String::from_utf8(one_byte_codes(body).unwrap()).unwrap();
-        assert_eq!(
-            out,
-            "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
-2 beginbfchar\n<01> <0020>\n<FF> <00660069>\nendbfchar\n\
-1 beginbfrange\n<02> <04> <0041>\nendbfrange\nendcmap\n"
-        );
-    }
-
-    #[test]
-    fn a_code_above_255_keeps_the_map_two_bytes() {
-        let body = b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
-1 beginbfchar\n<0100> <0020>\nendbfchar\n";
-        assert_eq!(one_byte_codes(body), None);
     }
 }
