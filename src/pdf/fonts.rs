@@ -3,16 +3,18 @@
 //!
 //! Every face is embedded as a Type0 font over one CIDFont, subset to the
 //! glyphs drawn by the `subsetter` crate, which renumbers them: `.notdef`
-//! is 0 and the glyphs drawn are 1, 2, … in the order of their original
-//! ids. The CID of a glyph is its new id (`/CIDToGIDMap /Identity`; a CFF
-//! face comes out CID-keyed with the identity charset), and the content
-//! streams show each glyph by its CID, so the codes are known before any
-//! page is written. A TrueType face is a CIDFontType2 with `/FontFile2`, a
-//! CFF one a CIDFontType0 with the bare `CFF ` table as `/FontFile3
+//! is 0 and the other glyphs drawn are 1, 2, … in the order of their
+//! original ids. The CID of a glyph is its new id, and the content streams
+//! show each glyph by its CID, so the codes are known, and every face
+//! subset, before any page is written. A TrueType face is a CIDFontType2
+//! with `/FontFile2` and `/CIDToGIDMap /Identity`; a CFF face comes out of
+//! the subsetter CID-keyed with an identity charset (CID = glyph id) and is
+//! a CIDFontType0 with the bare `CFF ` table as `/FontFile3
 //! /CIDFontType0C`. `/W` gives each code its advance, the ToUnicode CMap
-//! its text (module `text` proposes it), and a subset of at most 256
-//! glyphs (nearly all) is shown one byte a glyph through an embedded
-//! one-byte identity CMap; a larger one through Identity-H.
+//! its text (module `text` proposes it), and a font whose codes all fit a
+//! byte (at most 255 glyphs drawn besides `.notdef`: nearly all) is shown
+//! one byte a glyph through an embedded one-byte identity CMap; a larger
+//! one through Identity-H.
 
 use super::PdfError;
 use crate::frame::FontFace;
@@ -46,13 +48,15 @@ fn table<'a>(data: &'a [u8], index: u32, tag: &[u8; 4]) -> Option<&'a [u8]> {
 }
 
 /// Advance widths in thousandths of an em, as `/W` gives them: `advance ×
-/// 1000 / unitsPerEm`, truncated to a whole number; indexed by glyph id, up
-/// to the last glyph of `glyphs`.
+/// 1000 / unitsPerEm`, truncated to a whole number (as printpdf wrote them,
+/// and within the unit PDF/A allows between `/W` and the program's
+/// `hmtx`); indexed by glyph id, up to the last glyph of `glyphs`. `None`
+/// for a face without metrics or with a units-per-em of 0.
 fn pdf_widths(data: &[u8], index: u32, glyphs: &[u16]) -> Option<Vec<f32>> {
     let head = table(data, index, b"head")?;
     let hhea = table(data, index, b"hhea")?;
     let hmtx = table(data, index, b"hmtx")?;
-    let upm = be16(head, 18)?;
+    let upm = be16(head, 18).filter(|&u| u > 0)?;
     let n_hmetrics = usize::from(be16(hhea, 34)?.max(1));
     let scale = 1000.0 / f32::from(upm);
     let mut widths = vec![0.0; glyphs.last().map_or(0, |&g| usize::from(g) + 1)];
@@ -67,7 +71,7 @@ fn pdf_widths(data: &[u8], index: u32, glyphs: &[u16]) -> Option<Vec<f32>> {
 /// One font as used by the document: the glyphs drawn with it and what each
 /// glyph stands for in the ToUnicode map. Per-glyph data is held in vectors
 /// indexed by glyph id: the writer looks them up for every glyph it draws.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub(crate) struct FontUse {
     /// Whether each original glyph id is drawn with this font (index: id).
     used: Vec<bool>,
@@ -86,11 +90,12 @@ pub(crate) struct FontUse {
     /// The face's name as the PDF's `/BaseFont` writes it, after the tag.
     base: String,
     /// Original glyph id → its code (CID) in the subset (index: original
-    /// id; 0, `.notdef`, for a glyph not drawn): the glyph's place in
-    /// [`Self::glyphs`] plus one, `.notdef` keeping 0 ([`Self::prepare`]).
-    pub codes: Vec<u16>,
-    /// How many codes the font has, `.notdef`'s included.
-    count: usize,
+    /// id; 0, `.notdef`, for a glyph not drawn): `.notdef` 0, the other
+    /// glyphs drawn 1, 2, … in the order of their ids ([`Self::prepare`]).
+    codes: Vec<u16>,
+    /// The face's program cut down to the glyphs drawn ([`Self::prepare`]),
+    /// taken by [`embed_all`].
+    program: Option<Program>,
     /// Whether every code is below 256, so that the content shows each
     /// glyph with one byte instead of Identity-H's two, through the
     /// embedded [`ONE_BYTE_CMAP`]. A text subset of a Latin or Vietnamese
@@ -162,11 +167,12 @@ impl FontUse {
         self.codes.get(usize::from(gid)).copied().unwrap_or(0)
     }
 
-    /// Decides what the content streams need of the font before the face
-    /// is subset: each glyph's code (the new glyph id `subsetter` gives it,
-    /// [`Self::remapper`]), whether the codes fit one byte, the `/W`
-    /// widths, and the font's resource name (its subset tag). The face's
-    /// own name becomes the PDF base font name.
+    /// Decides what the content streams need of the font, and subsets the
+    /// face, before any page is written (a face the subsetter refuses is an
+    /// error then, not after every page): each glyph's code (the new glyph
+    /// id `subsetter` gives it, [`Self::remapper`]), whether the codes fit
+    /// one byte, the `/W` widths, the font's resource name (its subset tag)
+    /// and program. The face's own name becomes the PDF base font name.
     pub fn prepare(&mut self, face: &FontFace) -> Result<(), PdfError> {
         let fail = |reason: &str| PdfError::Font {
             font: face.name.clone(),
@@ -179,15 +185,23 @@ impl FontUse {
         for &g in &self.glyphs {
             self.codes[usize::from(g)] = remapper.get(g).unwrap_or(0);
         }
-        self.count = usize::from(remapper.num_gids());
-        self.one_byte = self.count <= 256;
+        // (`.notdef` included: every code below 256.)
+        self.one_byte = remapper.num_gids() <= 256;
         self.base = face
             .name
             .chars()
             .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
             .collect();
-        self.res_name = self.subset_tag(&self.base, face.index);
+        self.res_name = self.subset_tag(&self.base, face.index, None);
+        self.program = Some(self.program(face, &remapper)?);
         Ok(())
+    }
+
+    /// Gives the font another subset tag, `salt` told apart, when another
+    /// font of the document (another file of the same name, face index and
+    /// glyphs) has its tag: the tag is its resource name.
+    pub fn retag(&mut self, face: &FontFace, salt: usize) {
+        self.res_name = self.subset_tag(&self.base, face.index, Some(salt));
     }
 
     /// The glyphs drawn, numbered as the subset numbers them: `.notdef` 0,
@@ -202,10 +216,14 @@ impl FontUse {
 
     /// Six capital letters derived from the font name, face index and glyph
     /// set, so the tag is stable across runs and differs between subsets.
-    fn subset_tag(&self, base: &str, index: u32) -> String {
+    fn subset_tag(&self, base: &str, index: u32, salt: Option<usize>) -> String {
         let mut h = Sha256::new();
         h.update(base.as_bytes());
         h.update(index.to_be_bytes());
+        if let Some(salt) = salt {
+            h.update(b"salt");
+            h.update(salt.to_be_bytes());
+        }
         for g in &self.glyphs {
             h.update(g.to_be_bytes());
         }
@@ -221,18 +239,30 @@ impl FontUse {
     /// (`glyf`, `loca`, the hinting tables, `head`, `hhea`, `hmtx`,
     /// `maxp`, `name`, `post`), for a CFF face its CID-keyed `CFF ` table
     /// alone.
-    fn program(&self, face: &FontFace) -> Result<Program, PdfError> {
+    fn program(
+        &self,
+        face: &FontFace,
+        remapper: &subsetter::GlyphRemapper,
+    ) -> Result<Program, PdfError> {
         let fail = |reason: String| PdfError::Font {
             font: face.name.clone(),
-            reason,
+            reason: format!(
+                "{reason}; use another TrueType or OpenType/CFF font for its role in fonts.toml"
+            ),
         };
-        let remapper = self.remapper();
         // A face that makes the subsetter panic is an error naming it,
         // not a crash (the faces are checked when loaded, `crate::fonts`,
         // but a subsetter may still find what the checks let through).
-        let sub = std::panic::catch_unwind(|| subsetter::subset(&face.data, face.index, &remapper))
-            .map_err(|_| fail("the subsetter failed on it".into()))?
-            .map_err(|e| fail(format!("cannot subset it: {e}")))?;
+        let sub = std::panic::catch_unwind(|| subsetter::subset(&face.data, face.index, remapper))
+            .map_err(|panic| {
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                fail(format!("the subsetter failed on it ({why})"))
+            })?
+            .map_err(|e| fail(format!("cannot subset it ({e})")))?;
         if sub.starts_with(b"OTTO") {
             let cff = table(&sub, 0, b"CFF ")
                 .ok_or_else(|| fail("its subset has no CFF table".into()))?;
@@ -246,9 +276,8 @@ impl FontUse {
     /// font's id. `one_byte_cmap` is the shared one-byte `/Encoding`,
     /// added with the first font that uses it.
     fn embed(
-        &self,
+        &mut self,
         face: &FontFace,
-        program: Program,
         doc: &mut lopdf::Document,
         one_byte_cmap: &mut Option<lopdf::ObjectId>,
     ) -> Result<lopdf::ObjectId, PdfError> {
@@ -256,6 +285,10 @@ impl FontUse {
         let metrics = Metrics::of(face).ok_or_else(|| PdfError::Font {
             font: face.name.clone(),
             reason: "missing or malformed head/hhea table".into(),
+        })?;
+        let program = self.program.take().ok_or_else(|| PdfError::Font {
+            font: face.name.clone(),
+            reason: "embedded before it was prepared".into(),
         })?;
         let (subtype, file) = match program {
             Program::TrueType(bytes) => {
@@ -288,7 +321,7 @@ impl FontUse {
             (file.0, Object::Reference(file.1)),
         ]);
         let descriptor = doc.add_object(descriptor);
-        let cid_font = Dictionary::from_iter([
+        let mut cid_font = Dictionary::from_iter([
             ("Type", Object::Name(b"Font".to_vec())),
             ("Subtype", Object::Name(subtype.as_bytes().to_vec())),
             ("BaseFont", name_obj()),
@@ -296,8 +329,12 @@ impl FontUse {
             ("FontDescriptor", Object::Reference(descriptor)),
             ("DW", Object::Integer(1000)),
             ("W", Object::Array(self.w_array())),
-            ("CIDToGIDMap", Object::Name(b"Identity".to_vec())),
         ]);
+        // Of Type 2 CIDFonts only (ISO 32000-1 table 117): a CFF font's
+        // glyphs are found by CID through its charset.
+        if subtype == "CIDFontType2" {
+            cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+        }
         let to_unicode = doc.add_object(Stream::new(Dictionary::new(), self.to_unicode()));
         let encoding = match self.one_byte {
             true => Object::Reference(
@@ -387,16 +424,13 @@ enum Program {
 /// resource names, in font order.
 pub(crate) fn embed_all(
     doc: &mut lopdf::Document,
-    fonts: &std::collections::BTreeMap<usize, FontUse>,
+    fonts: &mut std::collections::BTreeMap<usize, FontUse>,
     faces: &[FontFace],
 ) -> Result<Dictionary, PdfError> {
-    let list: Vec<(&FontUse, &FontFace)> = fonts.iter().map(|(&i, f)| (f, &faces[i])).collect();
-    let programs: Vec<Result<Program, PdfError>> =
-        list.iter().map(|(f, face)| f.program(face)).collect();
     let mut one_byte_cmap = None;
     let mut dict = Dictionary::new();
-    for ((font, face), program) in list.iter().zip(programs) {
-        let id = font.embed(face, program?, doc, &mut one_byte_cmap)?;
+    for (&index, font) in fonts.iter_mut() {
+        let id = font.embed(&faces[index], doc, &mut one_byte_cmap)?;
         dict.set(font.res_name.as_bytes().to_vec(), Object::Reference(id));
     }
     Ok(dict)
@@ -414,8 +448,8 @@ struct Metrics {
     bbox: [i64; 4],
     /// `post`'s italic angle, in whole degrees (negative: leaning right).
     italic_angle: i64,
-    /// Nonsymbolic (bit 6), Italic (bit 7) for a slanted face and
-    /// FixedPitch (bit 1) when `post` says so (table 123).
+    /// Nonsymbolic (bit 6), Italic (bit 7) for a slanted or italic face
+    /// and FixedPitch (bit 1) when `post` says so (table 123).
     flags: i64,
     /// The dominant vertical stem width, which no table gives: the usual
     /// estimate from `OS/2`'s `usWeightClass`, 50 + (weight / 65)²
@@ -438,6 +472,16 @@ impl Metrics {
             .as_ref()
             .map_or(0, |p| p.italic_angle().to_f64().round() as i64);
         let fixed = post.as_ref().is_some_and(|p| p.is_fixed_pitch() != 0);
+        // Italic: slanted, or said to be by `head`'s macStyle or `OS/2`'s
+        // fsSelection (an italic may stand upright).
+        let italic = italic_angle != 0
+            || head
+                .mac_style()
+                .contains(read_fonts::tables::head::MacStyle::ITALIC)
+            || os2.as_ref().is_some_and(|o| {
+                o.fs_selection()
+                    .contains(read_fonts::tables::os2::SelectionFlags::ITALIC)
+            });
         let weight = os2.as_ref().map_or(0, |o| o.us_weight_class());
         Some(Metrics {
             ascent,
@@ -449,7 +493,7 @@ impl Metrics {
                 .map_or(ascent, em),
             bbox: [head.x_min(), head.y_min(), head.x_max(), head.y_max()].map(em),
             italic_angle,
-            flags: 1 << 5 | if italic_angle != 0 { 1 << 6 } else { 0 } | i64::from(fixed),
+            flags: 1 << 5 | if italic { 1 << 6 } else { 0 } | i64::from(fixed),
             stem_v: match weight {
                 0 => 80,
                 w => 50 + (f64::from(w) / 65.0).powi(2).round() as i64,
@@ -459,7 +503,7 @@ impl Metrics {
 }
 
 /// `/CIDSystemInfo` Adobe-Identity-0, of every CIDFont and of the one-byte
-/// CMap (which PDF/A-2 asks to be the CIDFont's, ISO 19005-2 § 6.2.11.3.2).
+/// CMap (which PDF/A-2 asks to be the CIDFont's, ISO 19005-2 § 6.2.11.3).
 fn identity_system_info() -> Dictionary {
     Dictionary::from_iter([
         ("Registry", Object::string_literal("Adobe")),
@@ -554,7 +598,7 @@ mod tests {
             "codes in original id order from 1"
         );
         assert!(f.one_byte);
-        let Program::TrueType(sub) = f.program(&face).unwrap() else {
+        let Some(Program::TrueType(sub)) = f.program.take() else {
             panic!("a TrueType face gives a TrueType program");
         };
         let orig = read_fonts::FontRef::new(&face.data).unwrap();
@@ -631,5 +675,95 @@ endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
         assert_eq!(map.matches("100 beginbfchar").count(), 3, "{map}");
         assert!(map.contains("<0001> <4E01>\n"), "{map}");
         assert!(map.contains("<012C> <D835DC00>\n"), "{map}");
+    }
+
+    /// `.notdef` drawn (a character no font has) keeps code 0, and `/W`
+    /// then starts at 0; 255 glyphs besides it still fit a byte, 256 do
+    /// not.
+    #[test]
+    fn notdef_is_code_0_and_255_glyphs_fit_a_byte() {
+        let face = face("fonts/source-serif-4/SourceSerif4-Regular.ttf");
+        let mut f = font_use(&[0, 36], |_| String::new());
+        f.prepare(&face).unwrap();
+        assert_eq!((f.code_of(0), f.code_of(36)), (0, 1));
+        assert_eq!(f.w_array()[0], lopdf::Object::Integer(0));
+        assert_eq!(f.w_array()[1].as_array().unwrap().len(), 2);
+        for (drawn, one_byte) in [(255u16, true), (256, false)] {
+            let glyphs: Vec<u16> = (1..=drawn).collect();
+            let mut f = font_use(&glyphs, |_| String::new());
+            f.prepare(&face).unwrap();
+            assert_eq!(f.one_byte, one_byte, "{drawn} glyphs");
+            assert_eq!(f.code_of(drawn), drawn);
+        }
+    }
+
+    /// A CFF face: its subset is a bare CID-keyed `CFF ` table whose
+    /// charset gives each glyph the CID the content shows it by (its code),
+    /// and it is embedded as a CIDFontType0 without `/CIDToGIDMap`, which
+    /// only Type 2 CIDFonts carry (ISO 32000-1 table 117).
+    #[test]
+    fn a_cff_face_is_cid_keyed_with_cids_that_are_the_codes() {
+        let mut face = face("fonts/stix-two-math/STIXTwoMath-Regular.otf");
+        face.name = "STIXTwoMath-Regular".into();
+        let glyphs = [3u16, 40, 41, 500, 1200];
+        let mut f = font_use(&glyphs, |g| format!("{g}"));
+        f.prepare(&face).unwrap();
+        let Some(Program::Cff(cff)) = &f.program else {
+            panic!("a CFF face gives a CFF program");
+        };
+        let font = read_fonts::ps::cff::CffFontRef::new_cff(cff, 0, None).unwrap();
+        assert!(font.is_cid(), "CID-keyed");
+        assert_eq!(font.num_glyphs(), glyphs.len() as u32 + 1);
+        let charset = font.charset().unwrap();
+        for g in glyphs {
+            let code = f.code_of(g);
+            let cid = charset.string_id(GlyphId::from(code)).unwrap();
+            assert_eq!(cid.to_u16(), code, "glyph {g}");
+        }
+        let mut doc = lopdf::Document::with_version("1.7");
+        let mut fonts = std::collections::BTreeMap::from([(0, f)]);
+        let dict = super::embed_all(&mut doc, &mut fonts, &[face]).unwrap();
+        let (_, id) = dict.iter().next().unwrap();
+        let type0 = doc.get_dictionary(id.as_reference().unwrap()).unwrap();
+        let descendants = type0.get(b"DescendantFonts").unwrap().as_array().unwrap();
+        let cid_font = descendants[0].as_dict().unwrap();
+        assert_eq!(
+            cid_font.get(b"Subtype").unwrap().as_name().unwrap(),
+            b"CIDFontType0"
+        );
+        assert!(cid_font.get(b"CIDToGIDMap").is_err());
+        let descriptor = doc
+            .get_dictionary(
+                cid_font
+                    .get(b"FontDescriptor")
+                    .unwrap()
+                    .as_reference()
+                    .unwrap(),
+            )
+            .unwrap();
+        let file = descriptor
+            .get(b"FontFile3")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let stream = doc.get_object(file).unwrap().as_stream().unwrap();
+        assert_eq!(
+            stream.dict.get(b"Subtype").unwrap().as_name().unwrap(),
+            b"CIDFontType0C"
+        );
+    }
+
+    /// A glyph the face does not have (a layout bug, or a face changed on
+    /// disk): an error naming the face, before any page is written.
+    #[test]
+    fn a_face_that_cannot_be_subset_is_an_error_naming_it() {
+        let face = face("fonts/source-serif-4/SourceSerif4-Regular.ttf");
+        let mut f = font_use(&[36, 60000], |_| String::new());
+        let err = f.prepare(&face).expect_err("an error");
+        let text = err.to_string();
+        assert!(
+            text.contains("SourceSerif4-Regular") && text.contains("cannot subset it"),
+            "{text}"
+        );
     }
 }

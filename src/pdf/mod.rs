@@ -7,17 +7,17 @@
 //! `/FontFile2`, a CFF face as CIDFontType0 with its CID-keyed `CFF `
 //! table as `/FontFile3 /CIDFontType0C` (ISO 32000-1 § 9.7.4, 9.9), and
 //! only the member used of a `.ttc`/`.otc` collection. A font's glyph
-//! codes are its subset's glyph ids, decided before any page is written
-//! (`FontUse::prepare`); a subset of at most 256 glyphs (nearly all) is
-//! shown one byte a glyph.
+//! codes are its subset's glyph ids, decided (and the face subset) before
+//! any page is written (`FontUse::prepare`); a font of at most 255 glyphs
+//! besides `.notdef` (nearly all) is shown one byte a glyph.
 //! The pages' content streams are ours too, written straight as bytes
 //! (module `content`) instead of as printpdf operations, which cost an
 //! allocation per glyph twice over (printpdf's `Op`s, then lopdf's content
 //! objects) and most of the writer's time:
 //!
 //! * text: one `TJ` per stretch of glyphs, codes grouped into literal
-//!   strings, one byte a glyph in a font whose subset has at most 256
-//!   glyphs (`FontUse::one_byte`) and two otherwise,
+//!   strings, one byte a glyph in a font whose codes fit a byte
+//!   (`FontUse::one_byte`) and two otherwise,
 //!   adjustments in whole thousandths of an em; a line's letter-spacing as
 //!   one `Tc`, so that only word spaces and kerned pairs carry a number;
 //!   `Ts` for marks raised or lowered by GPOS, `/ActualText` spans where the
@@ -473,7 +473,7 @@ impl PageSlot for Freed<'_> {
 }
 
 /// What the writer lets go once every content stream is written from
-/// [`Freed`] pages (both ways of [`write_pdf_as`]): the runs held deflated,
+/// [`Freed`] pages: the runs held deflated,
 /// which nothing reads any more, and the room of the pages' lists
 /// ([`shrink_written`]); the pages freed go back to the system (a large
 /// document's: [`crate::alloc::give_back`]).
@@ -577,8 +577,16 @@ fn page_content(
 /// its glyph codes decided.
 fn prepared_fonts(layout: &Layout) -> Result<BTreeMap<usize, FontUse>, PdfError> {
     let mut fonts = collect_fonts(layout)?;
+    let mut tags = std::collections::BTreeSet::new();
     for (&index, font) in fonts.iter_mut() {
-        font.prepare(&layout.fonts[index])?;
+        let face = &layout.fonts[index];
+        font.prepare(face)?;
+        // Two files of one name, face index and glyphs: the same tag,
+        // which is the font's resource name.
+        if !tags.insert(font.res_name.clone()) {
+            font.retag(face, index);
+            tags.insert(font.res_name.clone());
+        }
     }
     Ok(fonts)
 }

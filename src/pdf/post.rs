@@ -11,9 +11,9 @@
 //! * Info and XMP metadata from [`DocInfo`] only, without printpdf's empty
 //!   `/GTS_PDFXVersion`, `/Trapped` and `/Identifier`;
 //! * the fonts, subset and embedded by us (module `fonts`): printpdf's
-//!   own subsetting decodes every outline to measure widths and subsets
-//!   each face twice over, and it decides the glyph codes only as it
-//!   writes, after the content streams that need them;
+//!   own embedding parses each face whole, decodes every outline drawn to
+//!   measure widths, and decides the glyph codes only as it writes, after
+//!   the content streams that need them;
 //! * the pages' content streams, which we write ourselves (module
 //!   `content`) and compress once;
 //! * the logical structure: structure tree, parent tree, `/MarkInfo`,
@@ -54,7 +54,7 @@ pub(crate) fn finish(
         mut doc,
         links,
         contents,
-        fonts,
+        mut fonts,
         image_names,
     } = parts;
     // Needed only to write the content streams, which are written.
@@ -92,7 +92,7 @@ pub(crate) fn finish(
         }
     }
 
-    let font_resources = super::fonts::embed_all(&mut doc, &fonts, &layout.fonts)?;
+    let font_resources = super::fonts::embed_all(&mut doc, &mut fonts, &layout.fonts)?;
     drop(fonts);
     let mut shared_resources = None;
     let mut annots = Vec::with_capacity(pages.len());
@@ -373,9 +373,10 @@ fn set_content(doc: &mut Document, page_id: ObjectId, content: Vec<u8>) -> Resul
 }
 
 /// Puts the resource category dictionaries inline, drops the empty ones
-/// (printpdf writes `/ExtGState` and `/Shading` for every page) and makes
-/// every page use the first page's `/Resources`, which printpdf writes once
-/// per page with the same contents.
+/// (printpdf writes `/ExtGState` and `/Shading` for every page), adds the
+/// fonts' `/Font` dictionary ([`super::fonts::embed_all`]) and makes every
+/// page use the first page's `/Resources`, which printpdf writes once per
+/// page with the same contents.
 fn share_resources(
     doc: &mut Document,
     page_id: ObjectId,

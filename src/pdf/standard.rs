@@ -24,8 +24,8 @@
 //! lines, no external streams (§6.1.7); no LZW (§6.1.7.2); every font
 //! embedded (CIDFontType2/0 with `/FontFile2`/`/FontFile3`), Identity-H
 //! or an embedded one-byte identity CMap whose `/CIDSystemInfo` is the
-//! CIDFont's (§6.2.11.3.2–3), `/CIDToGIDMap /Identity`, no `/CIDSet`
-//! (§6.2.11.3–4); a ToUnicode
+//! CIDFont's (§6.2.11.3), `/CIDToGIDMap /Identity` on every CIDFontType2
+//! (§6.2.11.3.2), no `/CIDSet` (§6.2.11.4); a ToUnicode
 //! map on every font (§6.2.11.7.2, level U); images without `/Alternates`,
 //! `/OPI` or `/Interpolate true` (§6.2.8); no PostScript XObjects (§6.2.9);
 //! transparency (PNG soft masks, an SVG's groups) allowed with the output
