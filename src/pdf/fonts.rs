@@ -268,7 +268,7 @@ impl FontUse {
                 .ok_or_else(|| fail("its subset has no CFF table".into()))?;
             return Ok(Program::Cff(cff.to_vec()));
         }
-        Ok(Program::TrueType(sub))
+        Ok(Program::TrueType(without_glyph_names(sub)))
     }
 
     /// Adds the font's objects to `doc` — the Type0 font, its CIDFont, font
@@ -409,6 +409,31 @@ impl FontUse {
         out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
         out.into_bytes()
     }
+}
+
+/// `sfnt` with its `post` table cut to the version 3 header, without glyph
+/// names: a PDF shows glyphs by CID and gives their text by ToUnicode, and
+/// the names were a fifth of a Source Serif 4 subset's bytes (1,993 of
+/// `post`'s bytes against 32). Unchanged if it has no longer `post`, or
+/// cannot be read.
+fn without_glyph_names(sfnt: Vec<u8>) -> Vec<u8> {
+    use read_fonts::types::Tag;
+    let post = Tag::new(b"post");
+    let Ok(font) = read_fonts::FontRef::new(&sfnt) else {
+        return sfnt;
+    };
+    let header = match font.table_data(post) {
+        Some(data) if data.len() > 32 => {
+            let mut header = data.as_bytes()[..32].to_vec();
+            header[..4].copy_from_slice(&[0, 3, 0, 0]);
+            header
+        }
+        _ => return sfnt,
+    };
+    write_fonts::FontBuilder::new()
+        .add_raw(post, header)
+        .copy_missing_tables(font)
+        .build()
 }
 
 /// A face's subset program ([`FontUse::program`]).
@@ -603,6 +628,17 @@ mod tests {
         };
         let orig = read_fonts::FontRef::new(&face.data).unwrap();
         let new = read_fonts::FontRef::new(&sub).unwrap();
+        // Glyph names are not embedded: `post` is its version 3 header.
+        assert_eq!(
+            new.table_data(read_fonts::types::Tag::new(b"post"))
+                .unwrap()
+                .len(),
+            32
+        );
+        assert_eq!(
+            new.post().unwrap().version(),
+            read_fonts::types::Version16Dot16::VERSION_3_0
+        );
         let (ol, nl) = (orig.loca(None).unwrap(), new.loca(None).unwrap());
         let (og, ng) = (orig.glyf().unwrap(), new.glyf().unwrap());
         let (oh, nh) = (orig.hmtx().unwrap(), new.hmtx().unwrap());
