@@ -126,13 +126,14 @@ pub fn write_pdf(layout: &Layout) -> Result<Vec<u8>, PdfError> {
     tags::check(&layout.structure, &layout.pages)?;
     check_outline(layout)?;
     let fonts = prepared_fonts(layout)?;
+    let images = named_images(&layout.pages);
     let contents = compressed_contents(
         layout.pages.iter().collect(),
         (&layout.structure, &layout.runs),
         &fonts,
-        &image_names(&layout.pages),
+        &image_names(&images),
     )?;
-    let mut parts = pages_and_contents(layout, &layout.pages, fonts)?;
+    let mut parts = pages_and_contents(layout, &layout.pages, fonts, images)?;
     parts.contents = contents;
     post::finish(parts, layout, &Standards::default())
 }
@@ -163,7 +164,8 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
     // link descriptions of PDF/UA-1 are read from the text later: then the
     // runs are kept.
     let mut pages = std::mem::take(&mut layout.pages);
-    let names = image_names(&pages);
+    let images = named_images(&pages);
+    let names = image_names(&images);
     let contents = if standards.ua1 {
         compressed_contents(
             pages.iter().collect(),
@@ -178,7 +180,7 @@ pub fn write_pdf_as(mut layout: Layout, standards: &Standards) -> Result<Vec<u8>
         streams_written(&mut layout.runs, &mut pages);
         contents
     };
-    let mut parts = pages_and_contents(&layout, &pages, fonts)?;
+    let mut parts = pages_and_contents(&layout, &pages, fonts, images)?;
     if pages.len() >= GIVE_BACK_PAGES {
         // What printpdf freed making its objects goes back to the system.
         crate::alloc::give_back();
@@ -208,8 +210,6 @@ pub(crate) struct Parts {
     /// The fonts, with the glyph codes the content streams use, for the
     /// post-pass to embed.
     pub fonts: BTreeMap<usize, FontUse>,
-    /// Each image's resource name, by the hash of its data.
-    pub image_names: BTreeMap<[u8; 32], String>,
 }
 
 /// A page's compressed content stream and the element of each of its
@@ -224,9 +224,14 @@ fn check_outline(layout: &Layout) -> Result<(), PdfError> {
     }
 }
 
-/// Each image's resource name (`Im0`, `Im1`… in the order first drawn), by
-/// the hash of its data, with the image it names.
-fn named_images(pages: &[Page]) -> Vec<([u8; 32], String, &Image)> {
+/// The images drawn, each once: the hash of its data, its resource name
+/// (`Im0`, `Im1`… in the order first drawn) and the image (its data
+/// shared). Made once a document, before the content streams: each image's
+/// data is hashed here and at each place it is drawn ([`page_content`]).
+type NamedImages = Vec<([u8; 32], String, Image)>;
+
+/// [`NamedImages`] of `pages`.
+fn named_images(pages: &[Page]) -> NamedImages {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for img in pages
@@ -239,39 +244,35 @@ fn named_images(pages: &[Page]) -> Vec<([u8; 32], String, &Image)> {
     {
         let key = image_key(img);
         if seen.insert(key) {
-            out.push((key, format!("Im{}", out.len()), img));
+            out.push((key, format!("Im{}", out.len()), img.clone()));
         }
     }
     out
 }
 
-/// [`named_images`] without the images.
-fn image_names(pages: &[Page]) -> BTreeMap<[u8; 32], String> {
-    named_images(pages)
-        .into_iter()
-        .map(|(key, name, _)| (key, name))
+/// Each image's resource name, by the hash of its data.
+fn image_names(images: &NamedImages) -> BTreeMap<[u8; 32], String> {
+    images
+        .iter()
+        .map(|(key, name, _)| (*key, name.clone()))
         .collect()
 }
 
 /// printpdf's document for `pages` (`layout.pages`, or the pages taken out
 /// of `layout` by [`write_pdf_as`], which may have freed their text): the
-/// images and pages holding only their link annotations; `fonts` is
-/// handed on to the post-pass, which embeds them.
+/// images `named` (as XObjects) and pages holding only their link
+/// annotations; `fonts` is handed on to the post-pass, which embeds them.
 fn pages_and_contents(
     layout: &Layout,
     pages: &[Page],
     fonts: BTreeMap<usize, FontUse>,
+    named: NamedImages,
 ) -> Result<Parts, PdfError> {
     let mut doc = PdfDocument::new(&layout.info.title);
 
-    let mut image_names: BTreeMap<[u8; 32], String> = BTreeMap::new();
-    for (key, name, img) in named_images(pages) {
-        let xobject = images::xobject(img)?;
-        doc.resources
-            .xobjects
-            .map
-            .insert(XObjectId(name.clone()), xobject);
-        image_names.insert(key, name);
+    for (_, name, img) in named {
+        let xobject = images::xobject(&img)?;
+        doc.resources.xobjects.map.insert(XObjectId(name), xobject);
     }
 
     let anchors = page_anchors(pages);
@@ -334,7 +335,6 @@ fn pages_and_contents(
         links,
         contents: Vec::new(),
         fonts,
-        image_names,
     })
 }
 

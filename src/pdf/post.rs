@@ -55,10 +55,7 @@ pub(crate) fn finish(
         links,
         contents,
         mut fonts,
-        image_names,
     } = parts;
-    // Needed only to write the content streams, which are written.
-    drop(image_names);
     let links = &links[..];
     doc.version = "1.7".into();
     let catalog_id = doc
