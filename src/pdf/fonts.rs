@@ -21,48 +21,22 @@ use crate::frame::FontFace;
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
-fn be16(d: &[u8], at: usize) -> Option<u16> {
-    d.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]))
-}
-
-fn be32(d: &[u8], at: usize) -> Option<u32> {
-    d.get(at..at + 4)
-        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-fn table<'a>(data: &'a [u8], index: u32, tag: &[u8; 4]) -> Option<&'a [u8]> {
-    let mut base = 0usize;
-    if data.get(..4) == Some(b"ttcf") {
-        base = be32(data, 12 + 4 * index as usize)? as usize;
-    }
-    let n = be16(data, base + 4)? as usize;
-    (0..n).find_map(|i| {
-        let rec = base + 12 + 16 * i;
-        if data.get(rec..rec + 4)? != tag {
-            return None;
-        }
-        let off = be32(data, rec + 8)? as usize;
-        let len = be32(data, rec + 12)? as usize;
-        data.get(off..off.checked_add(len)?)
-    })
-}
-
 /// Advance widths in thousandths of an em, as `/W` gives them: `advance ×
 /// 1000 / unitsPerEm`, truncated to a whole number (as printpdf wrote them,
 /// and within the unit PDF/A allows between `/W` and the program's
 /// `hmtx`); indexed by glyph id, up to the last glyph of `glyphs`. `None`
 /// for a face without metrics or with a units-per-em of 0.
 fn pdf_widths(data: &[u8], index: u32, glyphs: &[u16]) -> Option<Vec<f32>> {
-    let head = table(data, index, b"head")?;
-    let hhea = table(data, index, b"hhea")?;
-    let hmtx = table(data, index, b"hmtx")?;
-    let upm = be16(head, 18).filter(|&u| u > 0)?;
-    let n_hmetrics = usize::from(be16(hhea, 34)?.max(1));
-    let scale = 1000.0 / f32::from(upm);
+    use read_fonts::TableProvider;
+    use read_fonts::types::GlyphId;
+    let font = read_fonts::FontRef::from_index(data, index).ok()?;
+    let upm = font.head().ok()?.units_per_em();
+    let hmtx = font.hmtx().ok()?;
+    let scale = 1000.0 / f32::from((upm > 0).then_some(upm)?);
     let mut widths = vec![0.0; glyphs.last().map_or(0, |&g| usize::from(g) + 1)];
     for &g in glyphs {
-        let i = usize::from(g).min(n_hmetrics - 1);
-        let advance = be16(hmtx, 4 * i).unwrap_or(0);
+        // (A glyph past the long metrics has the last one's advance.)
+        let advance = hmtx.advance(GlyphId::from(g)).unwrap_or(0);
         widths[usize::from(g)] = (f32::from(advance) * scale) as i64 as f32;
     }
     Some(widths)
@@ -264,9 +238,11 @@ impl FontUse {
             })?
             .map_err(|e| fail(format!("cannot subset it ({e})")))?;
         if sub.starts_with(b"OTTO") {
-            let cff = table(&sub, 0, b"CFF ")
+            let cff = read_fonts::FontRef::new(&sub)
+                .ok()
+                .and_then(|f| f.table_data(read_fonts::types::Tag::new(b"CFF ")))
                 .ok_or_else(|| fail("its subset has no CFF table".into()))?;
-            return Ok(Program::Cff(cff.to_vec()));
+            return Ok(Program::Cff(cff.as_bytes().to_vec()));
         }
         Ok(Program::TrueType(without_glyph_names(sub)))
     }
